@@ -1,0 +1,77 @@
+// swift-tools-version: 6.1
+// Suanli (算力): a discrete-event simulator of the compute-leasing market.
+//
+// Targets depend only on those above them (see docs/ARCHITECTURE.md):
+//   CGSL, CXoshiro → Stochastics ─┐
+//   SimKernel ─────────────────────┼→ ReferenceModels
+//                                  └→ MarketModel → ScenarioModule → Experiments → suanli
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Suanli",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "suanli", targets: ["suanli"]),
+        .library(name: "SimKernel", targets: ["SimKernel"]),
+        .library(name: "Stochastics", targets: ["Stochastics"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // MARK: C libraries
+        .systemLibrary(
+            name: "CGSL",
+            pkgConfig: "gsl",
+            providers: [.apt(["libgsl-dev"]), .brew(["gsl"])]
+        ),
+        .target(
+            name: "CXoshiro",
+            dependencies: ["CGSL"],
+            cSettings: [.unsafeFlags(["-O3"])]
+        ),
+
+        // MARK: Kernel and randomness (no market words)
+        .target(name: "SimKernel", swiftSettings: swiftSettings),
+        .target(name: "Stochastics", dependencies: ["CGSL", "CXoshiro"], swiftSettings: swiftSettings),
+        .target(name: "ReferenceModels", dependencies: ["SimKernel", "Stochastics"], swiftSettings: swiftSettings),
+
+        // MARK: The market
+        .target(name: "MarketModel", dependencies: ["SimKernel", "Stochastics"], swiftSettings: swiftSettings),
+        .target(
+            name: "ScenarioModule",
+            dependencies: ["MarketModel", "Stochastics", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Experiments",
+            dependencies: ["MarketModel", "ScenarioModule", "Stochastics"],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: The command-line tool
+        .executableTarget(
+            name: "suanli",
+            dependencies: [
+                "Experiments", "ScenarioModule", "ReferenceModels", "Stochastics",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Tests
+        .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"], swiftSettings: swiftSettings),
+        .testTarget(name: "StochasticsTests", dependencies: ["Stochastics", "CGSL"], swiftSettings: swiftSettings),
+        .testTarget(name: "ReferenceModelsTests", dependencies: ["ReferenceModels"], swiftSettings: swiftSettings),
+        .testTarget(name: "MarketModelTests", dependencies: ["MarketModel", "ScenarioModule", "Experiments"], swiftSettings: swiftSettings),
+        .testTarget(name: "ScenarioModuleTests", dependencies: ["ScenarioModule"], swiftSettings: swiftSettings),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "ScenarioModule"], swiftSettings: swiftSettings),
+        .testTarget(name: "SuanliTests", dependencies: ["suanli"], swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,163 @@
+// What one replication hands to the experiments layer: plain rows, in canonical order
+// (firms in scenario order, months ascending). The CSV schemas in Experiments name the
+// columns and units; every money figure is in the scenario's currency.
+
+/// A firm's status in a month.
+public enum FirmStatus: String, Sendable {
+    case active
+    case exited
+}
+
+/// Why a firm exited.
+public enum ExitReason: String, Sendable, CaseIterable {
+    case insolvent
+    case starved
+    case losing
+}
+
+/// One firm in one month: the cash identity and the accounts.
+///
+/// Invariant (checked by tests): `cashEnd == cashStart + revenue + assetSales + debtDrawn +
+/// equityRaised − powerCost − colocationCost − rentInCost − fixedOpex − interest − capex −
+/// debtRepaid`, up to floating-point rounding.
+public struct FirmMonthRecord: Sendable, Equatable {
+    public var firm: Int
+    public var month: Int           // 0-based month index from the scenario start
+    public var cashStart = 0.0
+    public var revenue = 0.0
+    public var assetSales = 0.0
+    public var debtDrawn = 0.0
+    public var equityRaised = 0.0
+    public var powerCost = 0.0
+    public var colocationCost = 0.0
+    public var rentInCost = 0.0
+    public var fixedOpex = 0.0
+    public var interest = 0.0
+    public var capex = 0.0
+    public var debtRepaid = 0.0
+    public var cashEnd = 0.0
+    public var depreciation = 0.0
+    /// Book value of units sold or dumped this month.
+    public var bookValueDisposed = 0.0
+    /// Net income: gross profit − fixed opex − interest − write-offs − (book − proceeds) on disposals.
+    public var netIncome = 0.0
+    /// (revenue − cost of revenue)/revenue; nil when revenue is 0.
+    public var grossMargin: Double?
+    /// (revenue − power − colocation − rent-in − fixed opex)/revenue; nil when revenue is 0.
+    public var ebitdaMargin: Double?
+    public var debt = 0.0
+    /// Time-averaged leased share of installed units; nil without units.
+    public var utilisation: Double?
+    public var status: FirmStatus = .active
+    /// Rent billed on contracts (part of revenue).
+    public var rentRevenue = 0.0
+    /// Claims booked on defaulted contracts (remaining payments).
+    public var claimsBooked = 0.0
+    /// Cash recovered on claims (part of revenue).
+    public var claimsRecovered = 0.0
+    /// Cancellation fees received (part of revenue).
+    public var cancelFees = 0.0
+    /// Contracts signed this month.
+    public var leasesSigned = 0
+    /// Units by tier at month end (installed), indexed like `Scenario.tiers`.
+    public var units: [Int] = []
+    /// Units leased out at month end, by tier.
+    public var unitsLeased: [Int] = []
+    /// List price by tier at month end (currency per accelerator-hour); nil where the firm offers none.
+    public var listPrice: [Double?] = []
+
+    public init(firm: Int, month: Int) {
+        self.firm = firm
+        self.month = month
+    }
+}
+
+/// Market figures for one month and one tier (`tier == nil`: market-wide).
+public struct MarketMonthRecord: Sendable, Equatable {
+    public var month: Int
+    public var tier: Int?
+    /// Capacity-weighted mean of active list prices (currency per accelerator-hour).
+    public var priceIndex: Double?
+    /// Units-weighted mean price of contracts signed this month.
+    public var signedPriceIndex: Double?
+    /// Used-market value of a one-year-old unit after this month's fire-sale discount (currency).
+    public var usedPrice: Double?
+    public var fireSaleDiscount = 0.0
+    public var tenantsArrived = 0
+    public var tenantsLost = 0
+    public var tenantsSigned = 0
+    public var unitsRequested = 0
+    public var unitsLost = 0
+    public var unitsWaitingEnd = 0
+    public var unitsInstalled = 0
+    public var unitsLeased = 0
+    public var eflopsFP16 = 0.0
+    public var activeFirms = 0
+    public var exits = 0
+    public var unitsDumped = 0
+    public var usedStock = 0
+    public var hhiUnits: Double?
+    public var hhiRevenue: Double?
+
+    public init(month: Int, tier: Int?) {
+        self.month = month
+        self.tier = tier
+    }
+}
+
+/// One firm's fate in one replication.
+public struct FirmOutcome: Sendable, Equatable {
+    public var firm: Int
+    public var survived = true
+    public var exitDay: Double?
+    public var exitMonth: Int?
+    public var exitReason: ExitReason?
+    public var finalCash = 0.0
+    public var cumulativeProfit = 0.0
+    /// Profit (net income) over the final 12 months the firm was active is > 0 and it survived.
+    public var profitableFinalYear = false
+    public var irr: Double?
+    public var npv = 0.0
+    public var moic: Double?
+    public var trailingUtilisation: Double?
+    public var leverage: Double?
+    public var takeOrPayShare: Double?
+    public var topCustomerShare: Double?
+    public var contractedBacklog = 0.0
+    public var bannedTierRevenueShare: Double?
+    public var monthsOfCash: Double?
+
+    public init(firm: Int) { self.firm = firm }
+}
+
+/// Everything one replication produced.
+public struct ReplicationResult: Sendable {
+    public var replication: Int
+    /// Per-replication parameter draws: (key path, value), in declaration order.
+    public var parameters: [(key: String, value: Double)]
+    /// firm-major, then month.
+    public var firmMonths: [FirmMonthRecord]
+    /// month-major, then tier (nil = all, first).
+    public var marketMonths: [MarketMonthRecord]
+    public var outcomes: [FirmOutcome]
+    public var events: Int
+    public var seconds: Double
+
+    public init(replication: Int, parameters: [(key: String, value: Double)], firmMonths: [FirmMonthRecord],
+                marketMonths: [MarketMonthRecord], outcomes: [FirmOutcome], events: Int, seconds: Double) {
+        self.replication = replication; self.parameters = parameters; self.firmMonths = firmMonths
+        self.marketMonths = marketMonths; self.outcomes = outcomes; self.events = events; self.seconds = seconds
+    }
+}
+
+/// A replication that could not finish.
+public enum ReplicationError: Error, Sendable, CustomStringConvertible {
+    case eventBudgetExceeded(limit: Int, month: Int)
+
+    public var description: String {
+        switch self {
+        case .eventBudgetExceeded(let limit, let month):
+            "the replication exceeded limits.max_events (\(limit)) in month \(month); raise the limit or shrink the scenario"
+        }
+    }
+}
