@@ -39,13 +39,23 @@ public struct SeedPlan: Sendable, Hashable {
     /// The seed for a key whose entity is a number (a tenant id), without formatting it.
     @inlinable
     public func seed(replication: Int, kind: String, index: UInt64, second: String = "") -> UInt64 {
+        var h = hasher(replication: replication, kind: kind)
+        h.mix(UInt64(0x1D) &+ index)   // tagged so that index n never equals a string key
+        h.mix(second)
+        return h.value
+    }
+
+    /// The hash state after (master seed, point, replication, kind): a model that derives
+    /// many keys of one kind mixes the rest of each key into a copy of it, so the kind's
+    /// string is hashed once per replication rather than once per key.
+    /// `hasher(r, k)` then `.mix(0x1D + i)` then `.mix(s)` equals `seed(replication: r, kind: k, index: i, second: s)`.
+    @inlinable
+    public func hasher(replication: Int, kind: String) -> KeyHasher {
         var h = KeyHasher(masterSeed)
         if let point { h.mix(0x5057_4545_5050_4f49 ^ UInt64(bitPattern: Int64(point))) }
         h.mix(UInt64(bitPattern: Int64(replication)))
         h.mix(kind)
-        h.mix(UInt64(0x1D) &+ index)   // tagged so that index n never equals a string key
-        h.mix(second)
-        return h.value
+        return h
     }
 
     /// A new stream for a key.

@@ -1,0 +1,98 @@
+import Foundation
+import SimKernel
+import Stochastics
+
+extension Market {
+    /// Base arrival rate of segment `s` at day `t`, tenants per year, before shocks.
+    ///
+    /// Exponential: λ0·(1+g)^(t/365). Logistic: K / (1 + (K/λ0 − 1)·e^(−g·t/365)).
+    func baseRate(segment s: Int, at t: Double) -> Double {
+        let seg = scenario.segments[s]
+        switch seg.growth {
+        case .exponential(let g):
+            return g == 0 ? seg.rate : seg.rate * pow(1 + g, t / daysPerYear)
+        case .logistic(let g, let k):
+            guard seg.rate > 0 else { return 0 }
+            return k / (1 + (k / seg.rate - 1) * exp(-g * t / daysPerYear))
+        }
+    }
+
+    /// The segment's demand-shock multiplier in month `m` (product of active shocks).
+    func shockMultiplier(segment s: Int, month m: Int, defaults: Bool) -> Double {
+        let ym = scenario.start.adding(months: m)
+        var x = 1.0
+        for shock in scenario.shocks {
+            switch shock {
+            case .demand(let seg, let from, let to, let mult) where !defaults:
+                if (seg == nil || seg == s) && ym >= from && (to.map { ym < $0 } ?? true) { x *= mult }
+            case .defaultHazard(let seg, let from, let to, let mult) where defaults:
+                if (seg == nil || seg == s) && ym >= from && (to.map { ym < $0 } ?? true) { x *= mult }
+            default: break
+            }
+        }
+        return x
+    }
+
+    /// An upper bound of the segment's rate over month `m`, per day. Growth is monotone within
+    /// a month and shocks change only at month starts, so the larger end value bounds it.
+    func rateBound(segment s: Int, month m: Int) -> Double {
+        let a = baseRate(segment: s, at: monthStart[m]), b = baseRate(segment: s, at: monthStart[m + 1])
+        return Swift.max(a, b) * demandShock[s][m] / daysPerYear
+    }
+
+    /// Schedules the segment's next candidate arrival after day `t` by thinning with a
+    /// piecewise-constant bound: memorylessness lets the search restart at each month start.
+    mutating func scheduleNextCandidate(segment s: Int, from t0: Double, calendar: inout EventCalendar<MarketEvent>) {
+        var t = t0
+        var m = month(of: t, from: currentMonth)
+        let horizon = scenario.horizonMonths
+        let stream = arrivalStreams[s]
+        while m < horizon {
+            let end = monthStart[m + 1]
+            let bound = rateBound(segment: s, month: m)
+            if bound > 0 {
+                let gap = stream.exponential(mean: 1 / bound)
+                if t + gap < end {
+                    calendar.schedule(.arrivalCandidate(segment: Int32(s)), at: t + gap, priority: Priority.arrival)
+                    return
+                }
+            }
+            t = end
+            m += 1
+        }
+    }
+
+    /// A candidate arrival: accepted with probability λ(t)/bound (exact non-homogeneous
+    /// Poisson arrivals by thinning), then the next candidate is scheduled.
+    mutating func arrivalCandidate(segment s: Int, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
+        let m = month(of: t, from: currentMonth)
+        let bound = rateBound(segment: s, month: m)
+        let rate = baseRate(segment: s, at: t) * demandShock[s][m] / daysPerYear
+        let u = arrivalStreams[s].uniform()
+        scheduleNextCandidate(segment: s, from: t, calendar: &calendar)
+        guard u * bound < rate else { return }
+        let id = newTenant(segment: s)
+        tenantEnters(id, at: t, calendar: &calendar)
+    }
+
+    /// Draws a new tenant's attributes from its own keyed substream (segment, serial), so
+    /// the k-th tenant of a segment is the same whatever happens elsewhere in the market.
+    mutating func newTenant(segment s: Int) -> Int {
+        let seg = scenario.segments[s]
+        let serial = segmentSerial[s]
+        segmentSerial[s] += 1
+        var h = tenantBase[s]
+        h.mix(0x1D &+ serial)
+        let key = h.value
+        scratch.reseed(key)
+        let units = Swift.max(1, Int(Swift.min(1e7, seg.units.sample(scratch)).rounded(.up)))
+        let term = Swift.max(1.0 / daysPerMonth, seg.termMonths.sample(scratch))
+        let r = Swift.max(1e-9, seg.reservationPrice.sample(scratch))
+        let beta = seg.priceSensitivity.sample(scratch)
+        let wait = Swift.max(0, seg.maxWaitDays.sample(scratch))
+        let top = scratch.uniform() < seg.takeOrPayShare
+        tenants.append(Tenant(segment: Int32(s), key: key, units: units, termMonths: term, reservation: r,
+                              beta: beta, maxWaitDays: wait, takeOrPay: top))
+        return tenants.count - 1
+    }
+}

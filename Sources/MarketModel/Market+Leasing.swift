@@ -1,0 +1,233 @@
+import Foundation
+import SimKernel
+import Stochastics
+
+/// How a round of quotes ended for a tenant.
+enum ChoiceResult {
+    case signed
+    /// No provider offered an acceptable quote.
+    case noQuote
+    /// Quotes existed but the outside option was better.
+    case walkedAway
+}
+
+extension Market {
+    /// The term discount d_term for a contract of `months`: the largest listed discount whose
+    /// minimum term the contract reaches.
+    func termDiscount(months: Double) -> Double {
+        var d = 0.0
+        for step in scenario.pricing.termDiscounts where months + 1e-9 >= step.months { d = step.discount }
+        return d
+    }
+
+    /// Units of tier `b` needed to match `n` units of tier `a` in effective performance.
+    func unitsNeeded(_ n: Int, wanted a: Int, offered b: Int) -> Int {
+        if a == b { return n }
+        let ratio = scenario.tiers[a].effective / scenario.tiers[b].effective
+        return Swift.max(1, Int((Double(n) * ratio - 1e-9).rounded(.up)))
+    }
+
+    /// A tenant enters the market (first arrival, re-entry after a lease, or after its
+    /// provider's exit): it tries to sign, else waits, else is lost.
+    mutating func tenantEnters(_ i: Int, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
+        let tenant = tenants[i]
+        let seg = scenario.segments[Int(tenant.segment)]
+        monthTier[seg.tier].tenantsArrived += 1
+        monthTier[seg.tier].unitsRequested += tenant.units
+        switch chooseAndSign(i, at: t, countRefused: true, calendar: &calendar) {
+        case .signed: return
+        case .noQuote where tenant.maxWaitDays > 0:
+            tenants[i].waitHandle = calendar.schedule(.waitExpired(tenant: Int32(i)), at: t + tenant.maxWaitDays,
+                                                      priority: Priority.arrival)
+            waiting.append(Int32(i))
+        case .noQuote, .walkedAway:
+            monthTier[seg.tier].tenantsLost += 1
+            monthTier[seg.tier].unitsLost += tenant.units
+        }
+    }
+
+    /// One round of quotes and logit choice for tenant `i`.
+    ///
+    /// Provider j is visible with probability v_j; for each acceptable tier b it has
+    /// n = ⌈N·E_a/E_b⌉ free units of, it quotes c = n·p_jb·(1 − d_term)/N per wanted unit-hour;
+    /// quotes with c > r are dropped; utility β(r − c)/r + rep_j − π_b + ε_j against ε_0.
+    /// Visibility and ε_j come from the substream keyed (tenant, round, provider), so a base
+    /// and a variant draw the same noise for the same tenant even when choices differ.
+    mutating func chooseAndSign(_ i: Int, at t: Double, countRefused: Bool,
+                                calendar: inout EventCalendar<MarketEvent>) -> ChoiceResult {
+        let tenant = tenants[i]
+        let s = Int(tenant.segment)
+        let seg = scenario.segments[s]
+        let round = tenant.round
+        tenants[i].round += 1
+        var h = choiceBase
+        h.mix(tenant.key)
+        h.mix(round)
+        let roundBase = h
+        var best = -Double.infinity
+        if seg.outsideOption {
+            var ho = roundBase
+            ho.mix(0)
+            scratch.reseed(ho.value)
+            _ = scratch.uniform()
+            best = scratch.gumbel()
+        }
+        let d = termDiscount(months: tenant.termMonths)
+        var bestProvider = -1, bestTier = -1, bestUnits = 0
+        var anyQuote = false
+        let r = tenant.reservation
+        for j in providers.indices where providers[j].active {
+            var hj = roundBase
+            hj.mix(providerKey[j])
+            scratch.reseed(hj.value)
+            let seen = scratch.uniform() < visibility[j]
+            let eps = scratch.gumbel()
+            guard seen else { continue }
+            let rep = providers[j].spec.reputation
+            for k in -1..<seg.substitutes.count {
+                let b = k < 0 ? seg.tier : seg.substitutes[k]
+                let p = providers[j]
+                guard p.installed[b] > 0 else { continue }
+                let n = unitsNeeded(tenant.units, wanted: seg.tier, offered: b)
+                if p.free(b) < n {
+                    if countRefused { providers[j].refused[b] += n }
+                    continue
+                }
+                let c = Double(n) * p.listPrice[b] * (1 - d) / Double(tenant.units)
+                guard c <= r else { continue }
+                anyQuote = true
+                let u = tenant.beta * (r - c) / r + rep - scenario.tiers[b].portingPenalty + eps
+                if u > best {
+                    best = u
+                    bestProvider = j
+                    bestTier = b
+                    bestUnits = n
+                }
+            }
+        }
+        guard anyQuote else { return .noQuote }
+        guard bestProvider >= 0 else { return .walkedAway }
+        let price = providers[bestProvider].listPrice[bestTier] * (1 - d)
+        sign(tenant: i, provider: bestProvider, tier: bestTier, units: bestUnits, price: price,
+             months: tenant.termMonths, at: t, calendar: &calendar)
+        return .signed
+    }
+
+    /// Signs a lease at a locked price; its cancellation and default clocks are unit
+    /// exponentials from the substream keyed (tenant, lease number).
+    mutating func sign(tenant i: Int, provider j: Int, tier b: Int, units n: Int, price: Double, months: Double,
+                       at t: Double, calendar: inout EventCalendar<MarketEvent>) {
+        let tenant = tenants[i]
+        var h = leaseBase
+        h.mix(tenant.key)
+        h.mix(tenant.round)
+        scratch.reseed(h.value)
+        let cancelClock = scratch.exponential(mean: 1)
+        let defaultClock = scratch.exponential(mean: 1)
+        let id = leases.count
+        var lease = Lease(tenant: Int32(i), provider: Int32(j), tier: Int32(b), units: n, price: price, start: t,
+                          end: t + months * daysPerMonth, billedUntil: t, takeOrPay: tenant.takeOrPay,
+                          cancelThreshold: cancelClock, defaultThreshold: defaultClock)
+        lease.positionInBook = providers[j].book.count
+        if lease.end < monthStart[scenario.horizonMonths] {
+            lease.endHandle = calendar.schedule(.leaseExpired(lease: Int32(id)), at: lease.end, priority: Priority.lease)
+        }
+        leases.append(lease)
+        providers[j].book.append(Int32(id))
+        providers[j].changeLeased(tier: b, by: n, at: t)
+        providers[j].leasesSigned += 1
+        monthTier[b].tenantsSigned += 1
+        monthTier[b].signedUnits += n
+        monthTier[b].signedValue += Double(n) * price
+    }
+
+    /// Bills a lease pro rata by contract-hours up to day `t`.
+    mutating func bill(lease l: Int, until t: Double) {
+        let lease = leases[l]
+        let hours = (t - lease.billedUntil) * hoursPerDay
+        guard hours > 0 else { return }
+        let amount = Double(lease.units) * lease.price * hours
+        let j = Int(lease.provider)
+        providers[j].rentRevenue += amount
+        providers[j].rentByTier[Int(lease.tier)] += amount
+        if lease.takeOrPay { providers[j].takeOrPayRent += amount }
+        leases[l].billedThisMonth += amount
+        leases[l].billedUntil = t
+    }
+
+    /// Takes a lease out of its provider's book and frees its units at day `t`.
+    mutating func endLease(_ l: Int, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
+        let lease = leases[l]
+        guard lease.active else { return }
+        leases[l].active = false
+        if let handle = lease.endHandle { calendar.cancel(handle) }
+        let j = Int(lease.provider)
+        let pos = lease.positionInBook
+        let last = providers[j].book.removeLast()
+        if Int(last) != l {
+            providers[j].book[pos] = last
+            leases[Int(last)].positionInBook = pos
+        }
+        providers[j].changeLeased(tier: Int(lease.tier), by: -lease.units, at: t)
+    }
+
+    /// A lease reaches its end: bill, free the units, then the tenant renews (with
+    /// probability π_renew, at the provider's current price if within its reservation
+    /// price), re-enters the market (wants to continue, price too high), or leaves.
+    mutating func leaseExpired(_ l: Int, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
+        guard leases[l].active else { return }
+        leases[l].endHandle = nil
+        bill(lease: l, until: t)
+        endLease(l, at: t, calendar: &calendar)
+        let lease = leases[l]
+        let i = Int(lease.tenant)
+        let tenant = tenants[i]
+        let seg = scenario.segments[Int(tenant.segment)]
+        var h = leaseBase
+        h.mix(tenant.key)
+        h.mix(tenant.round &+ 0x52454E)   // "REN": the renewal draw of this lease
+        scratch.reseed(h.value)
+        let wantsToContinue = scratch.uniform() < seg.renewProbability
+        if wantsToContinue {
+            let j = Int(lease.provider), b = Int(lease.tier)
+            let d = termDiscount(months: tenant.termMonths)
+            let price = providers[j].listPrice[b] * (1 - d)
+            if providers[j].active && Double(lease.units) * price / Double(tenant.units) <= tenant.reservation
+                && providers[j].free(b) >= lease.units {
+                tenants[i].round += 1
+                sign(tenant: i, provider: j, tier: b, units: lease.units, price: price, months: tenant.termMonths,
+                     at: t, calendar: &calendar)
+            } else {
+                tenantEnters(i, at: t, calendar: &calendar)
+            }
+        }
+        retryWaiting(at: t, calendar: &calendar)
+    }
+
+    /// Waiting tenants try again, first come first served, whenever units free up.
+    mutating func retryWaiting(at t: Double, calendar: inout EventCalendar<MarketEvent>) {
+        guard !waiting.isEmpty else { return }
+        var k = 0
+        while k < waiting.count {
+            let i = Int(waiting[k])
+            if chooseAndSign(i, at: t, countRefused: false, calendar: &calendar) == .signed {
+                if let handle = tenants[i].waitHandle { calendar.cancel(handle) }
+                tenants[i].waitHandle = nil
+                waiting.remove(at: k)
+            } else {
+                k += 1
+            }
+        }
+    }
+
+    /// A waiting tenant gives up: lost demand.
+    mutating func waitExpired(_ i: Int, at t: Double) {
+        guard let k = waiting.firstIndex(of: Int32(i)) else { return }
+        waiting.remove(at: k)
+        tenants[i].waitHandle = nil
+        let tenant = tenants[i]
+        let tier = scenario.segments[Int(tenant.segment)].tier
+        monthTier[tier].tenantsLost += 1
+        monthTier[tier].unitsLost += tenant.units
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+extension Market {
+    /// Market rows for month `m`: one market-wide row (`tier == nil`) then one per tier.
+    mutating func recordMarket(month m: Int, at t: Double, records: [FirmMonthRecord?]) {
+        var all = MarketMonthRecord(month: m, tier: nil)
+        var tierRows: [MarketMonthRecord] = []
+        var totalInstalled = 0
+        var firmUnits = Array(repeating: 0, count: providers.count)
+        var firmRevenue = Array(repeating: 0.0, count: providers.count)
+        for b in 0..<tierCount {
+            var row = MarketMonthRecord(month: m, tier: b)
+            let tier = scenario.tiers[b]
+            let tm = monthTier[b]
+            var installed = 0, leased = 0, active = 0
+            var unitsByFirm: [Int] = []
+            var revenueByFirm: [Double] = []
+            for j in providers.indices where providers[j].active {
+                installed += providers[j].installed[b]
+                leased += providers[j].leased[b]
+                if providers[j].installed[b] > 0 { active += 1 }
+                unitsByFirm.append(providers[j].installed[b])
+                revenueByFirm.append(providers[j].rentByTier[b])
+                firmUnits[j] += providers[j].installed[b]
+                firmRevenue[j] += providers[j].rentByTier[b]
+            }
+            row.priceIndex = priceIndex[b]
+            row.signedPriceIndex = tm.signedUnits > 0 ? tm.signedValue / Double(tm.signedUnits) : nil
+            row.usedPrice = tier.purchaseCost * (1 - tier.usedDecline) * usedPriceFactor[b]
+            row.fireSaleDiscount = 1 - usedPriceFactor[b]
+            row.tenantsArrived = tm.tenantsArrived
+            row.tenantsLost = tm.tenantsLost
+            row.tenantsSigned = tm.tenantsSigned
+            row.unitsRequested = tm.unitsRequested
+            row.unitsLost = tm.unitsLost
+            row.unitsInstalled = installed
+            row.unitsLeased = leased
+            row.eflopsFP16 = Double(installed) * tier.tflops / 1e6
+            row.activeFirms = active
+            row.exits = tm.exits
+            row.unitsDumped = tm.unitsDumped
+            row.usedStock = usedStock[b]
+            row.hhiUnits = herfindahl(unitsByFirm.map(Double.init))
+            row.hhiRevenue = herfindahl(revenueByFirm)
+            tierRows.append(row)
+
+            all.tenantsArrived += tm.tenantsArrived
+            all.tenantsLost += tm.tenantsLost
+            all.tenantsSigned += tm.tenantsSigned
+            all.unitsRequested += tm.unitsRequested
+            all.unitsLost += tm.unitsLost
+            all.unitsInstalled += installed
+            all.unitsLeased += leased
+            all.eflopsFP16 += row.eflopsFP16
+            all.unitsDumped += tm.unitsDumped
+            all.usedStock += usedStock[b]
+            totalInstalled += installed
+        }
+        var waitingUnits = Array(repeating: 0, count: tierCount)
+        for i in waiting {
+            let tenant = tenants[Int(i)]
+            waitingUnits[scenario.segments[Int(tenant.segment)].tier] += tenant.units
+        }
+        for b in 0..<tierCount { tierRows[b].unitsWaitingEnd = waitingUnits[b] }
+        all.unitsWaitingEnd = waitingUnits.reduce(0, +)
+        all.activeFirms = providers.reduce(0) { $0 + ($1.active ? 1 : 0) }
+        all.exits = providers.reduce(0) { $0 + ($1.exitMonth == m ? 1 : 0) }
+        let activeIdx = providers.indices.filter { providers[$0].active }
+        all.hhiUnits = herfindahl(activeIdx.map { Double(firmUnits[$0]) })
+        all.hhiRevenue = herfindahl(activeIdx.map { firmRevenue[$0] })
+        var signedUnits = 0, signedValue = 0.0
+        for tm in monthTier {
+            signedUnits += tm.signedUnits
+            signedValue += tm.signedValue
+        }
+        all.signedPriceIndex = signedUnits > 0 ? signedValue / Double(signedUnits) : nil
+        if totalInstalled > 0 {
+            var weighted = 0.0
+            for b in 0..<tierCount { weighted += Double(tierRows[b].unitsInstalled) * priceIndex[b] }
+            all.priceIndex = weighted / Double(totalInstalled)
+        }
+        marketRecords.append(all)
+        marketRecords.append(contentsOf: tierRows)
+    }
+
+    /// Herfindahl–Hirschman index Σ share² on [0, 1]; nil when the total is 0.
+    func herfindahl(_ xs: [Double]) -> Double? {
+        let total = xs.reduce(0, +)
+        guard total > 0 else { return nil }
+        return xs.reduce(0) { $0 + ($1 / total) * ($1 / total) }
+    }
+}

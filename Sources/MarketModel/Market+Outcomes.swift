@@ -1,0 +1,78 @@
+import Foundation
+extension Market {
+    /// Each firm's fate: exit, profits, equity returns and a snapshot at exit or horizon.
+    func outcomes() -> [FirmOutcome] {
+        providers.indices.map { j in
+            let p = providers[j]
+            let records = firmRecords[j]
+            let activeRecords = p.exitMonth.map { Array(records.prefix($0 + 1)) } ?? records
+            var o = FirmOutcome(firm: j)
+            o.survived = p.active
+            o.exitDay = p.exitDay
+            o.exitMonth = p.exitMonth
+            o.exitReason = p.exitReason
+            o.finalCash = p.cash
+            o.cumulativeProfit = activeRecords.reduce(0) { $0 + $1.netIncome }
+            o.profitableFinalYear = p.active && activeRecords.suffix(12).reduce(0) { $0 + $1.netIncome } > 0
+            let utils = activeRecords.suffix(3).compactMap(\.utilisation)
+            o.trailingUtilisation = utils.isEmpty ? nil : utils.reduce(0, +) / Double(utils.count)
+            o.leverage = p.lastLeverage
+            let top = p.takeOrPayTrailing.prefix(activeRecords.count).suffix(12).reduce(0, +)
+            let rent = p.rentTrailing.prefix(activeRecords.count).suffix(12).reduce(0, +)
+            o.takeOrPayShare = rent > 0 ? top / rent : nil
+            o.topCustomerShare = p.lastTopShare
+            o.contractedBacklog = p.active ? p.lastBacklog : 0
+            o.bannedTierRevenueShare = rent > 0 ? 0 : nil
+            let burn = -activeRecords.suffix(3).reduce(0) { $0 + $1.revenue - $1.powerCost - $1.colocationCost
+                - $1.rentInCost - $1.fixedOpex - $1.interest } / Double(Swift.max(1, Swift.min(3, activeRecords.count)))
+            o.monthsOfCash = burn > 0 ? Swift.max(0, p.cash) / burn : nil
+
+            // Equity cash flows by month: the initial stake at book, parent injections, and
+            // the terminal net asset value (limited liability: never below zero).
+            let t = monthStart[activeRecords.count]
+            var initialBook = 0.0
+            for c in p.spec.fleet {
+                let tier = scenario.tiers[c.tier]
+                initialBook += Double(c.units) * tier.purchaseCost * Swift.max(0, 1 - Double(c.ageMonths) / 12 / tier.lifeYears)
+            }
+            let stake = p.spec.cash + initialBook - p.spec.debt
+            var fleetValue = 0.0
+            for c in p.cohorts { fleetValue += Double(c.units) * usedValue(c, at: t) }
+            let terminal = Swift.max(0, p.cash + fleetValue - p.debt)
+            var flows = [-stake]
+            for (k, r) in activeRecords.enumerated() { flows.append(-r.equityRaised + (k == activeRecords.count - 1 ? terminal : 0)) }
+            if activeRecords.isEmpty { flows.append(terminal) }
+            let invested = stake + activeRecords.reduce(0) { $0 + $1.equityRaised }
+            o.moic = invested > 0 ? terminal / invested : nil
+            o.npv = presentValue(flows, rate: p.spec.costOfCapital)
+            o.irr = stake > 0 ? internalRateOfReturn(flows) : nil
+            return o
+        }
+    }
+}
+
+/// Present value of monthly flows (flow k at month k) at an annual rate.
+func presentValue(_ flows: [Double], rate: Double) -> Double {
+    let monthly = pow(1 + rate, 1.0 / 12)
+    var v = 0.0, d = 1.0
+    for f in flows {
+        v += f * d
+        d /= monthly
+    }
+    return v
+}
+
+/// The annual internal rate of return of monthly flows, by bisection on [−0.999, 100];
+/// nil when the present value does not change sign there.
+func internalRateOfReturn(_ flows: [Double]) -> Double? {
+    var lo = -0.999, hi = 100.0
+    var flo = presentValue(flows, rate: lo), fhi = presentValue(flows, rate: hi)
+    guard flo.isFinite, fhi.isFinite, flo * fhi < 0 else { return nil }
+    for _ in 0..<200 {
+        let mid = (lo + hi) / 2
+        let f = presentValue(flows, rate: mid)
+        if (f < 0) == (flo < 0) { lo = mid; flo = f } else { hi = mid; fhi = f }
+        if hi - lo < 1e-10 { break }
+    }
+    return (lo + hi) / 2
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Stochastics
+
+extension Market {
+    /// Hourly power cost of one running unit of tier `b` at firm `j` (kW·PUE·price per kWh).
+    func powerPerHour(firm j: Int, tier b: Int) -> Double {
+        let region = scenario.regions[providers[j].spec.region]
+        return scenario.tiers[b].powerKW * region.pue * region.electricityPrice
+    }
+
+    /// The price floor for owned units: power per hour + (ρ + δ_sec)·V_sec/8760, where V_sec is
+    /// the units-weighted used-market value of the firm's units of the tier (renting a GPU out
+    /// forgoes selling it).
+    func priceFloor(firm j: Int, tier b: Int, at t: Double) -> Double {
+        var value = 0.0, units = 0
+        for c in providers[j].cohorts where c.tier == b {
+            value += Double(c.units) * usedValue(c, at: t)
+            units += c.units
+        }
+        let vSec = units > 0 ? value / Double(units) : scenario.tiers[b].purchaseCost
+        let rho = providers[j].spec.costOfCapital
+        return powerPerHour(firm: j, tier: b) + (rho + scenario.tiers[b].usedDecline) * vSec / 8760
+    }
+
+    /// The long-run cost-recovery price p_LR(0) = (P·CRF(ρ, life)/8760 + opex per unit-hour)/u*
+    /// + power per hour, with CRF = ρ/(1 − (1+ρ)^−life).
+    func longRunPrice(firm j: Int, tier b: Int) -> Double {
+        let tier = scenario.tiers[b]
+        let spec = providers[j].spec
+        let rho = spec.costOfCapital
+        let crf = rho > 0 ? rho / (1 - pow(1 + rho, -tier.lifeYears)) : 1 / tier.lifeYears
+        let units = Swift.max(1, providers[j].totalInstalled)
+        let opexHour = (spec.opexPerUnitMonthly + spec.fixedOpexMonthly / Double(units)) / (daysPerMonth * hoursPerDay)
+        return (tier.purchaseCost * crf / 8760 + opexHour) / scenario.pricing.targetUtilisation + powerPerHour(firm: j, tier: b)
+    }
+
+    /// Sets every active firm's list prices for the next month by its policy, then the
+    /// price index I_t (capacity-weighted mean of active list prices) and visibility.
+    mutating func reprice(month m: Int, at t: Double) {
+        let pr = scenario.pricing
+        let previousIndex = priceIndex
+        var newPrices: [[Double]] = providers.map(\.listPrice)
+        for j in providers.indices where providers[j].active {
+            let p = providers[j]
+            for b in 0..<tierCount where p.installed[b] > 0 {
+                let floor = priceFloor(firm: j, tier: b, at: t)
+                let cap = pr.capMultiple * scenario.tiers[b].referencePrice
+                var price = p.listPrice[b]
+                if p.spec.softBudget {
+                    price = longRunPrice(firm: j, tier: b)
+                } else {
+                    switch p.spec.pricing {
+                    case .fixed:
+                        continue
+                    case .adaptive:
+                        let area = p.installedArea[b]
+                        let u = area > 0 ? p.leasedArea[b] / area : 0
+                        let x = Double(p.refused[b]) / Double(p.installed[b])
+                        price = exp(log(price) + pr.kU * (u - pr.targetUtilisation) + pr.kX * x)
+                        price = (1 - pr.indexWeight) * price + pr.indexWeight * previousIndex[b]
+                    case .costPlus:
+                        price = (1 + pr.costPlusMarkup) * longRunPrice(firm: j, tier: b)
+                    case .undercut:
+                        var lowest = Double.infinity
+                        for k in providers.indices where k != j && providers[k].active && providers[k].installed[b] > 0 {
+                            lowest = Swift.min(lowest, providers[k].listPrice[b])
+                        }
+                        if lowest.isFinite { price = (1 - pr.undercut) * lowest }
+                    }
+                }
+                newPrices[j][b] = Swift.min(cap, Swift.max(floor, price))
+            }
+        }
+        for j in providers.indices {
+            providers[j].listPrice = newPrices[j]
+            for b in 0..<tierCount { providers[j].refused[b] = 0 }
+        }
+        for b in 0..<tierCount {
+            var weighted = 0.0, units = 0
+            for p in providers where p.active && p.installed[b] > 0 {
+                weighted += Double(p.installed[b]) * p.listPrice[b]
+                units += p.installed[b]
+            }
+            if units > 0 { priceIndex[b] = weighted / Double(units) }
+        }
+    }
+
+    /// Visibility v_j = min(1, v_0 + v_1·capacity share) for the month ahead.
+    mutating func updateVisibility() {
+        var total = 0
+        for p in providers where p.active { total += p.totalInstalled }
+        for j in providers.indices {
+            let p = providers[j]
+            guard p.active else { visibility[j] = 0; continue }
+            let share = total > 0 ? Double(p.totalInstalled) / Double(total) : 0
+            visibility[j] = Swift.min(1, p.spec.visibility + scenario.pricing.visibilitySlope * share)
+        }
+    }
+}

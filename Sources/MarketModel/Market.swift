@@ -1,0 +1,206 @@
+import Foundation
+import SimKernel
+import Stochastics
+
+/// What happens in the market. Payloads carry only typed indices, so the calendar stays
+/// small and allocation-free.
+enum MarketEvent {
+    /// A candidate arrival of the segment's thinned Poisson process.
+    case arrivalCandidate(segment: Int32)
+    /// A tenant (re-)enters the market now: after its lease ended, or its provider exited.
+    case tenantReturned(tenant: Int32)
+    /// A lease reached its end date.
+    case leaseExpired(lease: Int32)
+    /// A waiting tenant's maximum wait ran out.
+    case waitExpired(tenant: Int32)
+    /// The calendar month `month` closes (its last instant).
+    case monthClosed(month: Int32)
+}
+
+/// Event priorities at equal times: the month close sees the month's last events first.
+enum Priority {
+    static let lease: Int32 = 0
+    static let arrival: Int32 = 1
+    static let close: Int32 = 2
+}
+
+/// Days in the average Gregorian month, for contract terms written in months.
+let daysPerMonth = 30.436875
+let hoursPerDay = 24.0
+let daysPerYear = 365.0
+
+/// One replication's market: all state, advanced by `handle` (see the `Market+…` extensions).
+struct Market: Simulation {
+    typealias Event = MarketEvent
+
+    let scenario: Scenario
+    let plan: SeedPlan
+    let replication: Int
+    let tierCount: Int
+
+    // Calendar geometry: monthStart[m] is day of the start of month m; monthStart[H] is the horizon.
+    var monthStart: [Double]
+    var currentMonth = 0
+
+    // Random streams: one per segment for arrivals (thinning), one scratch stream reseeded
+    // for every keyed substream (tenant attributes, choice noise, lease clocks).
+    var arrivalStreams: [RandomStream]
+    let scratch: RandomStream
+    var tenantBase: [KeyHasher]      // per segment: (rep, "tenant/<segment>")
+    var choiceBase: KeyHasher        // (rep, "choice")
+    var leaseBase: KeyHasher         // (rep, "lease")
+    var providerKey: [UInt64]        // hash of each provider's name
+
+    // Entities.
+    var tenants: ContiguousArray<Tenant> = []
+    var leases: ContiguousArray<Lease> = []
+    var providers: [ProviderState]
+    var segmentSerial: [UInt64]
+    var waiting: ContiguousArray<Int32> = []
+
+    // Market state.
+    var priceIndex: [Double]          // index in force this month (computed at the last close)
+    var usedPriceFactor: [Double]     // 1 − this month's fire-sale discount, by tier
+    var visibility: [Double]          // per provider, this month
+    var usedStock: [Int]
+    var demandShock: [[Double]] = []  // [segment][month] product of demand-shock multipliers
+    var defaultShock: [[Double]] = [] // [segment][month] product of default-hazard multipliers
+    var baseRateByMonth: [Double] = []
+
+    // Monthly observer accumulators (per tier).
+    var monthTier: [TierMonth]
+
+    // Output.
+    var firmRecords: [[FirmMonthRecord]]   // per firm, per month
+    var marketRecords: [MarketMonthRecord] = []
+    var failure: ReplicationError?
+
+    init(scenario: Scenario, plan: SeedPlan, replication: Int) {
+        self.scenario = scenario
+        self.plan = plan
+        self.replication = replication
+        tierCount = scenario.tiers.count
+        var starts = [0.0]
+        var ym = scenario.start
+        for _ in 0..<scenario.horizonMonths {
+            starts.append(starts[starts.count - 1] + Double(ym.days))
+            ym = ym.adding(months: 1)
+        }
+        monthStart = starts
+        arrivalStreams = scenario.segments.map { plan.stream(replication: replication, kind: "arrivals", entity: $0.name) }
+        scratch = RandomStream(seed: 0, generator: plan.generator)
+        tenantBase = scenario.segments.map { plan.hasher(replication: replication, kind: "tenant/" + $0.name) }
+        choiceBase = plan.hasher(replication: replication, kind: "choice")
+        leaseBase = plan.hasher(replication: replication, kind: "lease")
+        providerKey = scenario.providers.map {
+            var h = KeyHasher(0)
+            h.mix($0.name)
+            return h.value
+        }
+        segmentSerial = Array(repeating: 0, count: scenario.segments.count)
+        providers = scenario.providers.indices.map { ProviderState(spec: scenario.providers[$0], index: $0, scenario: scenario) }
+        priceIndex = scenario.tiers.map(\.referencePrice)
+        usedPriceFactor = Array(repeating: 1, count: scenario.tiers.count)
+        visibility = Array(repeating: 0, count: scenario.providers.count)
+        usedStock = Array(repeating: 0, count: scenario.tiers.count)
+        monthTier = Array(repeating: TierMonth(), count: scenario.tiers.count)
+        firmRecords = Array(repeating: [], count: scenario.providers.count)
+        for f in firmRecords.indices { firmRecords[f].reserveCapacity(scenario.horizonMonths) }
+        marketRecords.reserveCapacity(scenario.horizonMonths * (scenario.tiers.count + 1))
+        let months = 0..<scenario.horizonMonths
+        demandShock = scenario.segments.indices.map { s in months.map { shockMultiplier(segment: s, month: $0, defaults: false) } }
+        defaultShock = scenario.segments.indices.map { s in months.map { shockMultiplier(segment: s, month: $0, defaults: true) } }
+        baseRateByMonth = months.map { m in
+            // The latest base-rate shock dated at or before the month (file order breaks ties).
+            let ym = scenario.start.adding(months: m)
+            var rate = scenario.finance.baseRate, latest: YearMonth? = nil
+            for case .baseRate(let from, let r) in scenario.shocks where from <= ym && (latest.map { from >= $0 } ?? true) {
+                rate = r
+                latest = from
+            }
+            return rate
+        }
+    }
+
+    @usableFromInline
+    mutating func handle(_ event: MarketEvent, at time: SimTime, calendar: inout EventCalendar<MarketEvent>) {
+        switch event {
+        case .arrivalCandidate(let s): arrivalCandidate(segment: Int(s), at: time, calendar: &calendar)
+        case .tenantReturned(let t): tenantEnters(Int(t), at: time, calendar: &calendar)
+        case .leaseExpired(let l): leaseExpired(Int(l), at: time, calendar: &calendar)
+        case .waitExpired(let t): waitExpired(Int(t), at: time)
+        case .monthClosed(let m): closeMonth(Int(m), at: time, calendar: &calendar)
+        }
+    }
+
+    /// Runs the whole horizon.
+    mutating func simulate() throws(ReplicationError) -> Int {
+        var calendar = EventCalendar<MarketEvent>(startTime: 0, minimumCapacity: 1024)
+        beginMonth(0)
+        for s in scenario.segments.indices { scheduleNextCandidate(segment: s, from: 0, calendar: &calendar) }
+        for m in 0..<scenario.horizonMonths {
+            calendar.schedule(.monthClosed(month: Int32(m)), at: monthStart[m + 1], priority: Priority.close)
+        }
+        let outcome = run(calendar: &calendar, until: monthStart[scenario.horizonMonths], maxEvents: scenario.limits.maxEvents)
+        if outcome == .eventBudgetExhausted {
+            throw ReplicationError.eventBudgetExceeded(limit: scenario.limits.maxEvents, month: currentMonth)
+        }
+        return calendar.eventCount
+    }
+
+    /// The month containing day `t` (the last month for t at the horizon), searching from `hint`.
+    func month(of t: Double, from hint: Int) -> Int {
+        var m = hint
+        while m + 1 < scenario.horizonMonths && t >= monthStart[m + 1] { m += 1 }
+        return m
+    }
+}
+
+/// A tenant: drawn once from its keyed substream, kept while it leases or waits.
+struct Tenant {
+    var segment: Int32
+    var key: UInt64            // its substream key
+    var units: Int             // N, of the wanted tier
+    var termMonths: Double
+    var reservation: Double    // r, per accelerator-hour
+    var beta: Double
+    var maxWaitDays: Double
+    var takeOrPay: Bool
+    var round: UInt64 = 0      // choice rounds so far (each gets fresh noise)
+    var waitHandle: EventHandle? = nil
+    var waitingIndex: Int = -1
+}
+
+/// A signed contract.
+struct Lease {
+    var tenant: Int32
+    var provider: Int32
+    var tier: Int32
+    var units: Int
+    var price: Double          // locked, per unit-hour
+    var start: Double
+    var end: Double
+    var billedUntil: Double
+    var takeOrPay: Bool
+    var cancelThreshold: Double   // unit-exponential clock for the cancellation hazard
+    var defaultThreshold: Double  // unit-exponential clock for the default hazard
+    var cancelHazard = 0.0
+    var defaultHazard = 0.0
+    var active = true
+    var positionInBook = 0
+    var endHandle: EventHandle? = nil
+    var billedThisMonth = 0.0
+}
+
+/// Per-tier observer counts for the month in progress.
+struct TierMonth {
+    var tenantsArrived = 0
+    var tenantsLost = 0
+    var tenantsSigned = 0
+    var unitsRequested = 0
+    var unitsLost = 0
+    var signedUnits = 0
+    var signedValue = 0.0
+    var unitsDumped = 0
+    var exits = 0
+}
