@@ -71,13 +71,13 @@ extension Market {
         let u = arrivalStreams[s].uniform()
         scheduleNextCandidate(segment: s, from: t, calendar: &calendar)
         guard u * bound < rate else { return }
-        let id = newTenant(segment: s)
+        let id = newTenant(segment: s, at: t)
         tenantEnters(id, at: t, calendar: &calendar)
     }
 
     /// Draws a new tenant's attributes from its own keyed substream (segment, serial), so
     /// the k-th tenant of a segment is the same whatever happens elsewhere in the market.
-    mutating func newTenant(segment s: Int) -> Int {
+    mutating func newTenant(segment s: Int, at t: Double) -> Int {
         let seg = scenario.segments[s]
         let serial = segmentSerial[s]
         segmentSerial[s] += 1
@@ -91,7 +91,7 @@ extension Market {
         let beta = seg.priceSensitivity.sample(scratch)
         let wait = Swift.max(0, seg.maxWaitDays.sample(scratch))
         let top = scratch.uniform() < seg.takeOrPayShare
-        tenants.append(Tenant(segment: Int32(s), key: key, units: units, termMonths: term, reservation: r,
+        tenants.append(Tenant(segment: Int32(s), key: key, arrivalDay: t, units: units, termMonths: term, nextTermMonths: term, reservation: r,
                               beta: beta, maxWaitDays: wait, takeOrPay: top))
         return tenants.count - 1
     }

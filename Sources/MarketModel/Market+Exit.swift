@@ -111,7 +111,7 @@ extension Market {
         }
         // The exiting firms' tenants re-enter with what remains of their terms.
         for (i, months) in returning {
-            tenants[Int(i)].termMonths = months
+            tenants[Int(i)].nextTermMonths = months
             calendar.schedule(.tenantReturned(tenant: i), at: t, priority: Priority.arrival)
         }
     }

@@ -72,7 +72,7 @@ extension Market {
             _ = scratch.uniform()
             best = scratch.gumbel()
         }
-        let d = termDiscount(months: tenant.termMonths)
+        let d = termDiscount(months: tenant.nextTermMonths)
         var bestProvider = -1, bestTier = -1, bestUnits = 0
         var anyQuote = false
         let r = tenant.reservation
@@ -109,7 +109,8 @@ extension Market {
         guard bestProvider >= 0 else { return .walkedAway }
         let price = providers[bestProvider].listPrice[bestTier] * (1 - d)
         sign(tenant: i, provider: bestProvider, tier: bestTier, units: bestUnits, price: price,
-             months: tenant.termMonths, at: t, calendar: &calendar)
+             months: tenant.nextTermMonths, at: t, calendar: &calendar)
+        tenants[i].nextTermMonths = tenant.termMonths
         return .signed
     }
 

@@ -46,7 +46,7 @@ extension Market {
                 let floor = priceFloor(firm: j, tier: b, at: t)
                 let cap = pr.capMultiple * scenario.tiers[b].referencePrice
                 var price = p.listPrice[b]
-                if p.spec.softBudget {
+                if p.spec.softBudget && p.spec.pricing != .fixed {
                     price = longRunPrice(firm: j, tier: b)
                 } else {
                     switch p.spec.pricing {

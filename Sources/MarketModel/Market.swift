@@ -160,8 +160,10 @@ struct Market: Simulation {
 struct Tenant {
     var segment: Int32
     var key: UInt64            // its substream key
+    var arrivalDay: Double     // first arrival
     var units: Int             // N, of the wanted tier
-    var termMonths: Double
+    var termMonths: Double     // as drawn; renewals keep it
+    var nextTermMonths: Double // the term it asks for when it next enters (less after its provider's exit)
     var reservation: Double    // r, per accelerator-hour
     var beta: Double
     var maxWaitDays: Double

@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+@testable import MarketModel
+import Stochastics
+
+/// A tiny seeded generator for building random scenarios in tests.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+}
+
+func cashIdentityError(_ r: FirmMonthRecord) -> Double {
+    let expected = r.cashStart + r.revenue + r.assetSales + r.debtDrawn + r.equityRaised - r.powerCost
+        - r.colocationCost - r.rentInCost - r.fixedOpex - r.interest - r.capex - r.debtRepaid
+    return abs(expected - r.cashEnd) / Swift.max(1, abs(r.cashStart), abs(r.cashEnd), r.revenue)
+}
+
+/// A random but valid market: 1–2 tiers, 1–3 segments, 2–5 firms with random finances.
+func randomScenario(seed: UInt64) -> Scenario {
+    var g = SplitMix(state: seed)
+    let tiers = [Fixtures.h100, Fixtures.domestic]
+    let nt = Int.random(in: 1...2, using: &g)
+    var segments: [Segment] = []
+    for s in 0..<Int.random(in: 1...3, using: &g) {
+        let tier = Int.random(in: 0..<nt, using: &g)
+        segments.append(Fixtures.segment(
+            name: "seg\(s)", rate: Double.random(in: 20...400, using: &g), tier: tier,
+            substitutes: nt == 2 ? [1 - tier] : [],
+            units: .pareto(shape: Double.random(in: 1.2...3, using: &g), scale: Double.random(in: 1...16, using: &g)),
+            term: .gamma(shape: 2, scale: Double.random(in: 1...12, using: &g)),
+            reservation: .lognormal(mu: log(tiers[tier].referencePrice * Double.random(in: 0.8...2, using: &g)), sigma: 0.4),
+            wait: .exponential(mean: Double.random(in: 1...60, using: &g)),
+            takeOrPay: Double.random(in: 0...1, using: &g), defaultHazard: Double.random(in: 0...0.5, using: &g),
+            renew: Double.random(in: 0...0.9, using: &g), outside: Bool.random(using: &g),
+            growth: .exponential(rate: Double.random(in: -0.3...1.0, using: &g))))
+    }
+    var providers: [ProviderSpec] = []
+    let policies = PricingPolicy.allCases
+    for k in 0..<Int.random(in: 2...5, using: &g) {
+        var p = Fixtures.provider(
+            name: "firm\(k)", units: Int.random(in: 8...400, using: &g), tier: Int.random(in: 0..<nt, using: &g),
+            pricing: policies[Int.random(in: 0..<policies.count, using: &g)],
+            cash: Double.random(in: 1e5...5e7, using: &g), debt: Double.random(in: 0...3e7, using: &g),
+            softBudget: Double.random(in: 0...1, using: &g) < 0.2, visibility: Double.random(in: 0.2...1, using: &g),
+            fixedOpex: Double.random(in: 0...3e5, using: &g), opexPerUnit: Double.random(in: 0...800, using: &g),
+            parentSupport: Double.random(in: 0...1e7, using: &g), ltv: Double.random(in: 0...0.8, using: &g),
+            minCash: Double.random(in: 0...1e6, using: &g), rate: Double.random(in: 0.03...0.15, using: &g),
+            ageMonths: Int.random(in: 0...36, using: &g))
+        p.floatingRate = Bool.random(using: &g)
+        providers.append(p)
+    }
+    var s = Scenario(name: "random", start: YearMonth(year: 2024, month: Int.random(in: 1...12, using: &g)),
+                     horizonMonths: Int.random(in: 12...48, using: &g), currency: "CNY", tiers: Array(tiers.prefix(nt)),
+                     regions: [Fixtures.region], segments: segments, providers: providers)
+    s.shocks = [.defaultHazard(segment: nil, from: s.start.adding(months: 6), to: s.start.adding(months: 9), multiplier: 5),
+                .demand(segment: 0, from: s.start.adding(months: 3), to: nil, multiplier: 0.5),
+                .baseRate(from: s.start.adding(months: 5), rate: 0.08)]
+    return s
+}
+
+@Suite struct AccountingTests {
+    @Test func cashIdentityHoldsEveryFirmEveryMonthInRandomScenarios() throws {
+        var exits = 0
+        for seed in UInt64(1)...40 {
+            let scenario = randomScenario(seed: seed)
+            let result = try MarketReplication.run(scenario, plan: SeedPlan(masterSeed: seed), replication: 0)
+            #expect(result.firmMonths.count == scenario.providers.count * scenario.horizonMonths)
+            for r in result.firmMonths {
+                let e = cashIdentityError(r)
+                #expect(e < 1e-9, "seed \(seed): firm \(r.firm) month \(r.month): identity off by \(e)")
+                if e >= 1e-9 { return }
+            }
+            // cash carries over month to month
+            for f in scenario.providers.indices {
+                let rows = result.firmMonths.filter { $0.firm == f }
+                for (a, b) in zip(rows, rows.dropFirst()) {
+                    #expect(a.cashEnd == b.cashStart, "seed \(seed) firm \(f) month \(b.month)")
+                }
+            }
+            exits += result.outcomes.filter { !$0.survived }.count
+        }
+        // The random family must exercise exits too, or the identity was tested on quiet paths only.
+        #expect(exits > 0)
+    }
+
+    @Test func exitedFirmsHaveZeroFlowsAfterExit() throws {
+        for seed in UInt64(1)...40 {
+            let scenario = randomScenario(seed: seed)
+            let result = try MarketReplication.run(scenario, plan: SeedPlan(masterSeed: seed), replication: 0)
+            for o in result.outcomes where !o.survived {
+                let after = result.firmMonths.filter { $0.firm == o.firm && $0.month > o.exitMonth! }
+                for r in after {
+                    #expect(r.status == .exited && r.revenue == 0 && r.powerCost == 0 && r.debtRepaid == 0
+                            && r.cashStart == r.cashEnd)
+                }
+                let exitRow = result.firmMonths.first { $0.firm == o.firm && $0.month == o.exitMonth! }!
+                #expect(exitRow.status == .exited)
+            }
+        }
+    }
+}
