@@ -112,7 +112,8 @@ extension Distribution {
             let m = try num("mean"), s = try num("sd"), lo = try num("min"), hi = try num("max")
             try check(s > 0, "sd", "> 0", s); try check(hi > lo, "max", "> min (\(fmt(lo)))", hi)
             // The interval must carry some mass in double precision (within ±37 sd of the mean).
-            try check((lo - m) / s < 37 && (hi - m) / s > -37, "min", "within 37 sd of the mean", lo)
+            try check((lo - m) / s < 37, "min", "within 37 sd of the mean", lo)
+            try check((hi - m) / s > -37, "max", "within 37 sd of the mean", hi)
             return .truncatedNormal(mean: m, sd: s, min: lo, max: hi)
         case "weibull":
             let a = try num("scale"), b = try num("shape")

@@ -72,6 +72,9 @@ extension Distribution {
     /// The cumulative distribution function P(X ≤ x), for the continuous distributions
     /// (and the counting ones through GSL's CDFs); `nil` for `discrete`.
     public func cdf(_ x: Double) -> Double? {
+        if case .discrete = self { return nil }
+        // The counting cases convert x to UInt32, which would trap on NaN.
+        if x.isNaN { return .nan }
         switch self {
         case .constant(let v): return x >= v ? 1 : 0
         case .uniform(let a, let b): return gsl_cdf_flat_P(x, a, b)
@@ -83,11 +86,18 @@ extension Distribution {
             if x <= lo { return 0 }
             if x >= hi { return 1 }
             let a = (lo - m) / s, b = (hi - m) / s, z = (x - m) / s
-            return (gsl_cdf_ugaussian_P(z) - gsl_cdf_ugaussian_P(a)) / (gsl_cdf_ugaussian_P(b) - gsl_cdf_ugaussian_P(a))
+            // Like the sampler, work on the side of the mean away from the interval: above
+            // the mean, P(a) and P(b) both round to 1 (from a ≈ 8.3 on), giving 0/0.
+            if a >= 0 {
+                let qa = gsl_cdf_ugaussian_Q(a)
+                return (qa - gsl_cdf_ugaussian_Q(z)) / (qa - gsl_cdf_ugaussian_Q(b))
+            }
+            let pa = gsl_cdf_ugaussian_P(a)
+            return (gsl_cdf_ugaussian_P(z) - pa) / (gsl_cdf_ugaussian_P(b) - pa)
         case .weibull(let l, let k): return gsl_cdf_weibull_P(x, l, k)
         case .pareto(let a, let xm): return x < xm ? 0 : gsl_cdf_pareto_P(x, a, xm)
         case .beta(let a, let b): return gsl_cdf_beta_P(x, a, b)
-        case .poisson(let m): return x < 0 ? 0 : gsl_cdf_poisson_P(UInt32(x), m)
+        case .poisson(let m): return x < 0 ? 0 : gsl_cdf_poisson_P(UInt32(min(x, 4e9)), m)
         case .binomial(let n, let p): return x < 0 ? 0 : gsl_cdf_binomial_P(UInt32(min(x, 4e9)), p, UInt32(n))
         case .negativeBinomial(let n, let p): return x < 0 ? 0 : gsl_cdf_negative_binomial_P(UInt32(min(x, 4e9)), p, n)
         case .discrete: return nil

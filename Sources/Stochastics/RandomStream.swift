@@ -61,10 +61,16 @@ public final class RandomStream {
     @inlinable
     public func bernoulli(_ p: Double) -> Bool { uniform() < p }
 
-    /// A uniform integer in 0..<n (n ≥ 1), by GSL's unbiased rejection method.
+    /// A uniform integer in 0..<n, by GSL's unbiased rejection method.
+    /// - Precondition: 1 ≤ n ≤ the generator's range (2^64 − 1 for `xoshiro256**`,
+    ///   2^32 − 1 for the classic generators).
     @inlinable
     public func uniformInt(_ n: Int) -> Int {
         precondition(n >= 1, "uniformInt: n must be ≥ 1")
+        // GSL reports n beyond the range through its (disabled) error handler and returns 0.
+        let type = rng.pointee.type.pointee
+        precondition(UInt(n) <= type.max - type.min,
+                     "uniformInt: n exceeds the range of \(generator)")
         return Int(gsl_rng_uniform_int(rng, UInt(n)))
     }
 

@@ -59,12 +59,15 @@ public enum Stats {
     }
 
     /// Kolmogorov–Smirnov statistic D = sup |F_n(x) − F(x)| of a sample against a CDF.
+    /// - Returns: NaN if the CDF returns NaN anywhere (so that `D <= critical` fails).
     public static func kolmogorovSmirnov(_ sample: [Double], cdf: (Double) -> Double) -> Double {
         let xs = sample.sorted()
         let n = Double(xs.count)
         var d = 0.0
         for (i, x) in xs.enumerated() {
             let f = cdf(x)
+            // Swift's max drops a NaN argument, which would report a perfect fit.
+            if f.isNaN { return .nan }
             d = max(d, Double(i + 1) / n - f, f - Double(i) / n)
         }
         return d

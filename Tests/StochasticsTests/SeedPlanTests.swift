@@ -1,0 +1,254 @@
+import Testing
+@testable import Stochastics
+
+@Suite("Seed plan")
+struct SeedPlanTests {
+    // MARK: Golden values
+
+    /// Computed once (Swift 6.3.1, Linux x86_64) and hard-coded: they pin the key hash across
+    /// processes, machines and versions. A change here changes every stream of every
+    /// scenario, so it must be deliberate (and announced), never a side effect.
+    struct Golden: Sendable, CustomTestStringConvertible {
+        let label: String
+        let seed: @Sendable () -> UInt64
+        let expected: UInt64
+        var testDescription: String { label }
+    }
+
+    static let golden: [Golden] = [
+        Golden(label: "(42, 7, arrivals, llm-training)",
+               seed: { SeedPlan(masterSeed: 42).seed(replication: 7, kind: "arrivals", entity: "llm-training") },
+               expected: 0xD337_F026_B7C8_C889),
+        Golden(label: "(42, 7, choice, 1031, owner-a)",
+               seed: { SeedPlan(masterSeed: 42).seed(replication: 7, kind: "choice", entity: "1031", second: "owner-a") },
+               expected: 0x8F48_2B40_3ADD_000D),
+        Golden(label: "(42, 7, choice, index 1031, owner-a)",
+               seed: { SeedPlan(masterSeed: 42).seed(replication: 7, kind: "choice", index: 1031, second: "owner-a") },
+               expected: 0x5276_B3ED_B2B3_F45E),
+        Golden(label: "(42, 0, arrivals)",
+               seed: { SeedPlan(masterSeed: 42).seed(replication: 0, kind: "arrivals") },
+               expected: 0xAFE5_BBCE_8B4D_158A),
+        Golden(label: "(42, point 3, 7, arrivals, llm-training)",
+               seed: { SeedPlan(masterSeed: 42, point: 3).seed(replication: 7, kind: "arrivals", entity: "llm-training") },
+               expected: 0x7048_0443_4491_4A33),
+        Golden(label: "(2^64-1, -1, 算力 demand shock, tenant-α)",
+               seed: { SeedPlan(masterSeed: .max).seed(replication: -1, kind: "算力 demand shock", entity: "tenant-α") },
+               expected: 0x60D4_22AB_413C_8B1C),
+    ]
+
+    @Test("golden seeds are stable across processes and versions", arguments: golden)
+    func goldenSeeds(_ c: Golden) {
+        #expect(c.seed() == c.expected, "got \(c.seed())")
+    }
+
+    @Test("golden first draws of a keyed stream")
+    func goldenDraws() {
+        let s = SeedPlan(masterSeed: 42).stream(replication: 7, kind: "arrivals", entity: "llm-training")
+        #expect(s.generator == .xoshiro256ss)
+        #expect([s.next(), s.next(), s.next()] == [0xEBF7_F84D_1F97_436F, 0x20F0_5034_F3E3_5155, 0xB199_854F_344C_F312])
+        #expect(s.uniform() == 0.879_755_185_172_710_8)
+    }
+
+    @Test("a fresh KeyHasher recomputes the plan's seed")
+    func freshHasher() {
+        var h = KeyHasher(42)
+        h.mix(UInt64(7))
+        h.mix("arrivals")
+        h.mix("llm-training")
+        h.mix("")
+        #expect(h.value == SeedPlan(masterSeed: 42).seed(replication: 7, kind: "arrivals", entity: "llm-training"))
+
+        var p = KeyHasher(42)
+        p.mix(0x5057_4545_5050_4f49 ^ UInt64(3))
+        p.mix(UInt64(7))
+        p.mix("arrivals")
+        p.mix("llm-training")
+        p.mix("")
+        #expect(p.value == SeedPlan(masterSeed: 42, point: 3).seed(replication: 7, kind: "arrivals", entity: "llm-training"))
+
+        var i = KeyHasher(42)
+        i.mix(UInt64(7))
+        i.mix("choice")
+        i.mix(UInt64(0x1D) + 1031)
+        i.mix("owner-a")
+        #expect(i.value == SeedPlan(masterSeed: 42).seed(replication: 7, kind: "choice", index: 1031, second: "owner-a"))
+    }
+
+    @Test("a copied per-kind hasher gives the same seeds as seed(replication:kind:index:second:)")
+    func kindHasher() {
+        for plan in [SeedPlan(masterSeed: 42), SeedPlan(masterSeed: 42, point: 3), SeedPlan(masterSeed: .max, point: -1)] {
+            for replication in [0, 7] {
+                let base = plan.hasher(replication: replication, kind: "choice")
+                for i: UInt64 in [0, 1, 1031, 999_999, .max - 0x1D] {
+                    for second in ["", "owner-a"] {
+                        var h = base
+                        h.mix(UInt64(0x1D) &+ i)
+                        h.mix(second)
+                        #expect(h.value == plan.seed(replication: replication, kind: "choice", index: i, second: second))
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("KeyHasher agrees with an independent implementation of its documented algorithm")
+    func hasherMatchesReference() {
+        let strings = ["", "a", "ab", "abcdefg", "abcdefgh", "abcdefghi", "0123456789abcdef", "0123456789abcdefg",
+                       "算力", "tenant-α", "é", "e\u{301}", "\u{0}", "\u{0}\u{0}", String(repeating: "x", count: 100)]
+        for seed: UInt64 in [0, 42, .max] {
+            for s in strings {
+                var a = KeyHasher(seed), b = KeyHashReference(seed)
+                a.mix(s)
+                b.string(s)
+                a.mix(UInt64(12345))
+                b.word(12345)
+                #expect(a.value == b.value, "seed \(seed), string \(s.debugDescription)")
+            }
+        }
+        // A whole plan key.
+        var r = KeyHashReference(42)
+        r.word(7)
+        r.string("arrivals")
+        r.string("llm-training")
+        r.string("")
+        #expect(r.value == SeedPlan(masterSeed: 42).seed(replication: 7, kind: "arrivals", entity: "llm-training"))
+    }
+
+    // MARK: Distinct keys, distinct streams
+
+    @Test("every component of the key changes the seed")
+    func keysDiffer() {
+        let base = SeedPlan(masterSeed: 42)
+        let seeds: [UInt64] = [
+            base.seed(replication: 7, kind: "arrivals", entity: "llm-training"),
+            SeedPlan(masterSeed: 43).seed(replication: 7, kind: "arrivals", entity: "llm-training"),
+            base.seed(replication: 8, kind: "arrivals", entity: "llm-training"),
+            base.seed(replication: -7, kind: "arrivals", entity: "llm-training"),
+            base.seed(replication: 7, kind: "arrival", entity: "llm-training"),
+            base.seed(replication: 7, kind: "arrivals", entity: "llm-inference"),
+            base.seed(replication: 7, kind: "arrivals", entity: "llm-training", second: "x"),
+            base.seed(replication: 7, kind: "arrivals"),
+            base.seed(replication: 7, kind: ""),
+            base.seed(replication: 7, kind: "arrivals", index: 0),
+            SeedPlan(masterSeed: 42, point: 0).seed(replication: 7, kind: "arrivals", entity: "llm-training"),
+            SeedPlan(masterSeed: 42, point: 1).seed(replication: 7, kind: "arrivals", entity: "llm-training"),
+        ]
+        #expect(Set(seeds).count == seeds.count)
+        // And so do the streams made from them.
+        let firsts = seeds.map { RandomStream(seed: $0).next() }
+        #expect(Set(firsts).count == seeds.count)
+    }
+
+    @Test("strings are length-prefixed: (ab, c) ≠ (a, bc)")
+    func lengthPrefix() {
+        let p = SeedPlan(masterSeed: 1)
+        #expect(p.seed(replication: 0, kind: "k", entity: "ab", second: "c") != p.seed(replication: 0, kind: "k", entity: "a", second: "bc"))
+        #expect(p.seed(replication: 0, kind: "ab", entity: "c") != p.seed(replication: 0, kind: "a", entity: "bc"))
+        #expect(p.seed(replication: 0, kind: "x", entity: "") != p.seed(replication: 0, kind: "", entity: "x"))
+        #expect(p.seed(replication: 0, kind: "k", entity: "abcdefgh", second: "") != p.seed(replication: 0, kind: "k", entity: "abcdefg", second: "h"))
+        // Trailing NUL bytes do not vanish in the 8-byte packing.
+        #expect(p.seed(replication: 0, kind: "k", entity: "a") != p.seed(replication: 0, kind: "k", entity: "a\u{0}"))
+        var h1 = KeyHasher(0), h2 = KeyHasher(0)
+        h1.mix("ab"); h1.mix("c")
+        h2.mix("a"); h2.mix("bc")
+        #expect(h1.value != h2.value)
+    }
+
+    @Test("numeric-index entities never equal string entities")
+    func indexVersusString() {
+        let p = SeedPlan(masterSeed: 42)
+        var indexSeeds = Set<UInt64>(), stringSeeds = Set<UInt64>()
+        for i in 0..<10_000 {
+            indexSeeds.insert(p.seed(replication: 3, kind: "choice", index: UInt64(i)))
+            stringSeeds.insert(p.seed(replication: 3, kind: "choice", entity: String(i)))
+        }
+        stringSeeds.insert(p.seed(replication: 3, kind: "choice", entity: ""))
+        stringSeeds.insert(p.seed(replication: 3, kind: "choice"))
+        #expect(indexSeeds.count == 10_000)
+        #expect(stringSeeds.count == 10_001)   // entity "" is the default entity
+        #expect(indexSeeds.isDisjoint(with: stringSeeds))
+        #expect(p.seed(replication: 3, kind: "choice", index: 1031, second: "owner-a")
+                != p.seed(replication: 3, kind: "choice", entity: "1031", second: "owner-a"))
+    }
+
+    /// The index tag is added to the index (0x1D + i), so the one index whose tagged word
+    /// equals the length word of the empty string collides with entity "". Unreachable for
+    /// tenant ids (i ≈ 6.0·10¹⁸), but the comment in SeedPlan says "never": recorded here
+    /// as a known issue so that a fix of the key layout shows up.
+    @Test("known issue: one huge index collides with the empty string entity")
+    func hugeIndexCollision() {
+        let p = SeedPlan(masterSeed: 42)
+        let i: UInt64 = 0x5354_5200_0000_0000 - 0x1D
+        withKnownIssue("SeedPlan index tag 0x1D + i can equal a string length word") {
+            #expect(p.seed(replication: 1, kind: "choice", index: i) != p.seed(replication: 1, kind: "choice", entity: ""))
+        }
+    }
+
+    @Test("using one stream more or less does not shift another's draws")
+    func streamsIndependentOfUse() {
+        let plan = SeedPlan(masterSeed: 42)
+        func arrivals(afterUsingDemand k: Int) -> [Double] {
+            let demand = plan.stream(replication: 1, kind: "demand", entity: "tenant-a")
+            let arrivals = plan.stream(replication: 1, kind: "arrivals", entity: "tenant-a")
+            let d = Distribution.gamma(shape: 2, scale: 30)
+            for _ in 0..<k { _ = d.sample(demand) }
+            return (0..<100).map { _ in arrivals.exponential(mean: 5) }
+        }
+        let reference = arrivals(afterUsingDemand: 0)
+        #expect(arrivals(afterUsingDemand: 1) == reference)
+        #expect(arrivals(afterUsingDemand: 10_000) == reference)
+        // Creating extra streams (new entities) in between does not matter either.
+        let extra = (0..<50).map { plan.stream(replication: 1, kind: "arrivals", entity: "tenant-\($0)") }
+        #expect(extra.count == 50)
+        #expect(arrivals(afterUsingDemand: 3) == reference)
+    }
+
+    @Test("the same key always gives the same first draws")
+    func sameKeySameDraws() {
+        let a = SeedPlan(masterSeed: 42).stream(replication: 7, kind: "arrivals", entity: "llm-training")
+        let b = SeedPlan(masterSeed: 42).stream(replication: 7, kind: "arrivals", entity: "llm-training")
+        #expect((0..<1000).allSatisfy { _ in a.next() == b.next() })
+    }
+
+    @Test("the sweep point is mixed in only when set")
+    func pointOnlyWhenSet() {
+        let none = SeedPlan(masterSeed: 42), explicitNil = SeedPlan(masterSeed: 42, point: nil)
+        let key = (replication: 7, kind: "arrivals", entity: "llm-training")
+        let s = none.seed(replication: key.replication, kind: key.kind, entity: key.entity)
+        #expect(explicitNil.seed(replication: key.replication, kind: key.kind, entity: key.entity) == s)
+        #expect(none.seed(replication: 7, kind: "choice", index: 5) == explicitNil.seed(replication: 7, kind: "choice", index: 5))
+        // Without a point the key is exactly (master, replication, kind, entity, second).
+        var h = KeyHasher(42)
+        h.mix(UInt64(7)); h.mix("arrivals"); h.mix("llm-training"); h.mix("")
+        #expect(h.value == s)
+        // With a point, every point (0 included) gives its own seed, for string and index keys.
+        var withPoints = Set<UInt64>([s]), indexWithPoints = Set<UInt64>([none.seed(replication: 7, kind: "choice", index: 5)])
+        for point in [0, 1, 2, -1, 1000, Int.max, Int.min] {
+            let plan = SeedPlan(masterSeed: 42, point: point)
+            withPoints.insert(plan.seed(replication: key.replication, kind: key.kind, entity: key.entity))
+            indexWithPoints.insert(plan.seed(replication: 7, kind: "choice", index: 5))
+        }
+        #expect(withPoints.count == 8)
+        #expect(indexWithPoints.count == 8)
+        // The generator choice does not enter the seed, only the stream's algorithm.
+        let mt = SeedPlan(masterSeed: 42, generator: .mt19937)
+        #expect(mt.seed(replication: 7, kind: "arrivals", entity: "llm-training") == s)
+        #expect(mt.stream(replication: 7, kind: "arrivals", entity: "llm-training").generator == .mt19937)
+    }
+
+    @Test("a million derived streams differ in their first 64-bit output")
+    func millionStreams() {
+        let plan = SeedPlan(masterSeed: 1)
+        let stream = RandomStream(seed: 0)
+        var firsts = [UInt64](repeating: 0, count: 1_000_000)
+        for i in 0..<firsts.count {
+            stream.reseed(plan.seed(replication: 0, kind: "choice", index: UInt64(i)))
+            firsts[i] = stream.next()
+        }
+        firsts.sort()
+        var collisions = 0
+        for i in 1..<firsts.count where firsts[i] == firsts[i - 1] { collisions += 1 }
+        // For a million random 64-bit values, P(any collision) ≈ n²/2^65 ≈ 3·10⁻⁸.
+        #expect(collisions == 0)
+    }
+}

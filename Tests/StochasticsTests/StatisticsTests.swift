@@ -1,0 +1,132 @@
+import CGSL
+import Foundation
+import Testing
+@testable import Stochastics
+
+@Suite("Statistics")
+struct StatisticsTests {
+    // MARK: Tally
+
+    @Test("Tally agrees with a direct two-pass computation")
+    func tallyVersusTwoPass() {
+        let s = RandomStream(seed: 0x57A7_0001)
+        for (offset, scale) in [(0.0, 1.0), (1e9, 1.0), (-3e6, 1e-3), (0.0, 1e12)] {
+            let xs = (0..<10_000).map { _ in offset + scale * Distribution.gamma(shape: 2, scale: 3).sample(s) }
+            var t = Tally()
+            for x in xs { t.add(x) }
+            // Independent reference: a two-pass sum in the simplest form.
+            let n = Double(xs.count)
+            let mean = xs.reduce(0, +) / n
+            let variance = xs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)
+            // Welford's relative error grows with the condition number κ = |mean| / sd
+            // (Chan, Golub & LeVeque 1983): allow 20·κ·ε on top of 1e-12.
+            let kappa = abs(mean) / variance.squareRoot()
+            let rel = 1e-12 + 20 * kappa * Double.ulpOfOne
+            #expect(t.count == xs.count)
+            #expect(abs(t.mean - mean) <= 1e-12 * Swift.max(abs(mean), scale))
+            #expect(abs(t.variance - variance) <= rel * variance, "offset \(offset), κ \(kappa): \(t.variance) vs \(variance)")
+            #expect(abs(t.standardDeviation - variance.squareRoot()) <= rel * variance.squareRoot())
+        }
+    }
+
+    @Test("Tally textbook values and edge cases")
+    func tallyEdges() throws {
+        var t = Tally()
+        #expect(t.count == 0 && t.mean == 0 && t.variance == 0 && t.halfWidth() == nil)
+        t.add(3)
+        #expect(t.count == 1 && t.mean == 3 && t.variance == 0 && t.halfWidth() == nil)
+        var u = Tally()
+        for x in [2.0, 4, 4, 4, 5, 5, 7, 9] { u.add(x) }
+        #expect(u.mean == 5)
+        #expect(abs(u.variance - 32.0 / 7) < 1e-14)
+        // Adding in the same order gives the same bits.
+        var v = Tally()
+        for x in [2.0, 4, 4, 4, 5, 5, 7, 9] { v.add(x) }
+        #expect(u == v)
+    }
+
+    @Test("halfWidth matches textbook Student-t intervals")
+    func halfWidth() throws {
+        var t = Tally()
+        for x in [1.0, 2, 3, 4, 5] { t.add(x) }
+        // s² = 2.5, s/√n = √0.5; t(0.975, 4) = 2.776445, t(0.995, 4) = 4.604095.
+        let se: Double = 0.5.squareRoot()
+        let h95 = try #require(t.halfWidth()), h99 = try #require(t.halfWidth(level: 0.99))
+        #expect(abs(h95 - 2.776_445 * se) < 1e-5)
+        #expect(abs(h99 - 4.604_095 * se) < 1e-5)
+        var u = Tally()
+        for x in [12.0, 15, 9, 11, 14, 10, 13, 16, 8, 12] { u.add(x) }
+        // mean 12, s² = 60/9; t(0.975, 9) = 2.262157.
+        #expect(abs(u.mean - 12) < 1e-14)
+        let seU: Double = (60.0 / 9 / 10).squareRoot()
+        let hU = try #require(u.halfWidth())
+        #expect(abs(hU - 2.262_157 * seU) < 1e-5)
+        // Quantile helpers.
+        #expect(abs(Stats.zTwoSided(0.95) - 1.959_964) < 1e-6)
+        #expect(abs(Stats.zTwoSided(0.999) - 3.290_527) < 1e-6)
+        #expect(abs(Stats.tTwoSided(0.95, dof: 4) - 2.776_445) < 1e-6)
+        #expect(abs(Stats.tTwoSided(0.95, dof: 9) - 2.262_157) < 1e-6)
+        #expect(abs(Stats.tTwoSided(0.95, dof: 1_000_000) - 1.959_966) < 1e-5)
+    }
+
+    // MARK: Wilson
+
+    @Test("Wilson score interval matches textbook values")
+    func wilson() {
+        func close(_ a: (low: Double, high: Double), _ b: (Double, Double), _ tol: Double = 1e-4) -> Bool {
+            abs(a.low - b.0) < tol && abs(a.high - b.1) < tol
+        }
+        // 0 of 10 and 5 of 10 at 95%: (0, 0.2775) and (0.2366, 0.7634).
+        #expect(close(Stats.wilson(successes: 0, n: 10), (0, 0.2775)))
+        #expect(close(Stats.wilson(successes: 5, n: 10), (0.2366, 0.7634)))
+        #expect(close(Stats.wilson(successes: 10, n: 10), (0.7225, 1)))
+        // Newcombe (1998), Stat. Med. 17:857, Table II, method 3 (score without correction).
+        #expect(close(Stats.wilson(successes: 81, n: 263), (0.2553, 0.3662)))
+        #expect(close(Stats.wilson(successes: 15, n: 148), (0.0624, 0.1605)))
+        #expect(close(Stats.wilson(successes: 0, n: 20), (0, 0.1611)))
+        #expect(close(Stats.wilson(successes: 1, n: 29), (0.0061, 0.1718)))
+        // No trials: the whole unit interval; the interval widens with the level.
+        #expect(Stats.wilson(successes: 0, n: 0) == (0, 1))
+        let w95 = Stats.wilson(successes: 30, n: 100), w99 = Stats.wilson(successes: 30, n: 100, level: 0.99)
+        #expect(w99.low < w95.low && w99.high > w95.high)
+        #expect(w95.low < 0.3 && w95.high > 0.3)
+    }
+
+    // MARK: Quantile
+
+    @Test("quantile of sorted data interpolates between order statistics (GSL definition)")
+    func quantile() {
+        let xs = [1.0, 2, 3, 4, 5]
+        #expect(Stats.quantile(sorted: xs, 0.5) == 3)
+        #expect(Stats.quantile(sorted: xs, 0) == 1)
+        #expect(Stats.quantile(sorted: xs, 1) == 5)
+        #expect(Stats.quantile(sorted: xs, 0.25) == 2)
+        #expect(abs(Stats.quantile(sorted: xs, 0.1)! - 1.4) < 1e-15)
+        #expect(abs(Stats.quantile(sorted: [10, 20], 0.75)! - 17.5) < 1e-12)
+        #expect(Stats.quantile(sorted: [7], 0.3) == 7)
+        #expect(Stats.quantile(sorted: [], 0.5) == nil)
+        // Median of an even count is the midpoint.
+        #expect(Stats.quantile(sorted: [1, 2, 3, 10], 0.5) == 2.5)
+    }
+
+    // MARK: Kolmogorov–Smirnov
+
+    @Test("KS critical values: 1.358/√n at 5%, 1.628/√n at 1%, 1.949/√n at 0.1%")
+    func ksCritical() {
+        for n in [1, 100, 20_000] {
+            let r = Double(n).squareRoot()
+            #expect(abs(Stats.kolmogorovSmirnovCritical(n: n, alpha: 0.05) * r - 1.358) < 5e-4)
+            #expect(abs(Stats.kolmogorovSmirnovCritical(n: n, alpha: 0.01) * r - 1.628) < 5e-4)
+            #expect(abs(Stats.kolmogorovSmirnovCritical(n: n, alpha: 0.001) * r - 1.949) < 5e-4)
+        }
+    }
+
+    @Test("KS statistic of a small sample by hand")
+    func ksStatistic() {
+        // Uniform CDF, sample {0.1, 0.4, 0.7}: D = max(1/3 − 0.1, 2/3 − 0.4, 1 − 0.7, …) = 0.3.
+        let d = Stats.kolmogorovSmirnov([0.7, 0.1, 0.4]) { min(max($0, 0), 1) }
+        #expect(abs(d - 0.3) < 1e-12)
+        // The lower deviation counts too: {0.9} gives D = 0.9.
+        #expect(abs(Stats.kolmogorovSmirnov([0.9]) { $0 } - 0.9) < 1e-12)
+    }
+}
