@@ -40,7 +40,7 @@ let package = Package(
         // MARK: Kernel and randomness (no market words)
         .target(name: "SimKernel", swiftSettings: swiftSettings),
         .target(name: "Stochastics", dependencies: ["CGSL", "CXoshiro"], swiftSettings: swiftSettings),
-        .target(name: "ReferenceModels", dependencies: ["SimKernel", "Stochastics"], swiftSettings: swiftSettings),
+        .target(name: "ReferenceModels", dependencies: ["SimKernel", "Stochastics", "CGSL"], swiftSettings: swiftSettings),
 
         // MARK: The market
         .target(name: "MarketModel", dependencies: ["SimKernel", "Stochastics"], swiftSettings: swiftSettings),

@@ -1,0 +1,257 @@
+import ArgumentParser
+import ReferenceModels
+import SimKernel
+import Stochastics
+
+/// `suanli bench`: timings of the simulation kernel, one JSON line per run.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time the simulation kernel; print one JSON line.",
+        subcommands: [Kernel.self, CalendarHold.self]
+    )
+}
+
+// MARK: - bench kernel
+
+extension BenchCommand {
+    /// Runs the Erlang loss reference model and times its event loop.
+    struct Kernel: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "kernel",
+            abstract: "Run the Erlang loss model (M/M/C/C) on the event calendar and time the event loop.",
+            discussion: """
+                Prints one JSON line with the keys servers, load, arrivals, seed, generator, \
+                events, seconds, events_per_second, blocking, ci95, erlang_b, mean_busy and \
+                mean_busy_ci95. `events` counts calendar pops up to and including the last \
+                arrival; `seconds` times the event loop only. `ci95` is the half-width of the \
+                95% batch-means interval for the blocking probability.
+                """
+        )
+
+        @Option(help: "Number of identical units C (≥ 1).")
+        var servers: Int = 100
+
+        @Option(help: "Offered load A in erlangs: arrival rate × mean holding time (> 0).")
+        var load: Double = 90
+
+        @Option(help: "Number of arrivals N to simulate, warm-up included (≥ \(Self.minimumArrivals)).")
+        var arrivals: Int = 2_000_000
+
+        @Option(help: "Master seed of the seed plan.")
+        var seed: UInt64 = 1
+
+        @Option(help: "Random number generator: \(BenchCommand.generatorNames.joined(separator: ", ")).")
+        var generator: String = Generator.default.rawValue
+
+        static let minimumArrivals = 100
+
+        func validate() throws {
+            guard servers >= 1 else {
+                throw ValidationError("--servers must be an integer ≥ 1, got \(servers)")
+            }
+            guard load > 0, load.isFinite else {
+                throw ValidationError("--load must be a finite number > 0, got \(load)")
+            }
+            guard arrivals >= Self.minimumArrivals else {
+                throw ValidationError("--arrivals must be an integer ≥ \(Self.minimumArrivals), got \(arrivals)")
+            }
+            _ = try BenchCommand.parseGenerator(generator)
+        }
+
+        func run() throws {
+            let generator = try BenchCommand.parseGenerator(generator)
+            let parameters = ErlangLossParameters(servers: servers, load: load, arrivals: arrivals)
+            var model = ErlangLossSimulation(
+                parameters: parameters,
+                seedPlan: SeedPlan(masterSeed: seed, generator: generator)
+            )
+            var calendar = model.makeCalendar()
+
+            let start = ContinuousClock.now
+            model.run(calendar: &calendar)
+            let seconds = BenchCommand.seconds(ContinuousClock.now - start)
+
+            let estimate = model.estimate(calendar: calendar)
+            var json = JSONLine()
+            json.add("servers", servers)
+            json.add("load", load)
+            json.add("arrivals", arrivals)
+            json.add("seed", seed)
+            json.add("generator", generator.rawValue)
+            json.add("events", estimate.events)
+            json.add("seconds", seconds)
+            json.add("events_per_second", Double(estimate.events) / seconds)
+            json.add("blocking", estimate.blocking)
+            json.add("ci95", estimate.blockingHalfWidth(level: 0.95))
+            json.add("erlang_b", estimate.erlangB)
+            json.add("mean_busy", estimate.meanBusy)
+            json.add("mean_busy_ci95", estimate.meanBusyHalfWidth(level: 0.95))
+            print(json.text)
+        }
+    }
+}
+
+// MARK: - bench calendar
+
+extension BenchCommand {
+    /// The classic "hold" benchmark of a priority queue: the calendar alone, no model.
+    struct CalendarHold: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "calendar",
+            abstract: "Time the event calendar alone with the hold model: pop one event, schedule one.",
+            discussion: """
+                Fills the calendar with --pending events at uniform times in [0, 2), then \
+                repeats --operations times: pop the next event and schedule one at now + U, \
+                U uniform on [0, 2) from SplitMix64. Prints one JSON line with the keys \
+                pending, operations, seed, seconds, operations_per_second and checksum.
+                """
+        )
+
+        @Option(help: "Events kept pending throughout (≥ 1).")
+        var pending: Int = 1_000
+
+        @Option(help: "Hold operations (one pop and one schedule each; ≥ 1).")
+        var operations: Int = 10_000_000
+
+        @Option(help: "Seed of the SplitMix64 generator.")
+        var seed: UInt64 = 1
+
+        func validate() throws {
+            guard pending >= 1 else {
+                throw ValidationError("--pending must be an integer ≥ 1, got \(pending)")
+            }
+            guard operations >= 1 else {
+                throw ValidationError("--operations must be an integer ≥ 1, got \(operations)")
+            }
+        }
+
+        func run() throws {
+            var random = SplitMix64(seed: seed)
+            var calendar = EventCalendar<UInt32>(minimumCapacity: pending)
+            for index in 0..<pending {
+                calendar.schedule(UInt32(truncatingIfNeeded: index), at: random.nextUniform() * 2)
+            }
+
+            let start = ContinuousClock.now
+            var checksum: UInt64 = 0
+            for _ in 0..<operations {
+                let (time, event) = calendar.pop()!
+                checksum &+= UInt64(event)
+                calendar.schedule(event, at: time + random.nextUniform() * 2)
+            }
+            let seconds = BenchCommand.seconds(ContinuousClock.now - start)
+
+            var json = JSONLine()
+            json.add("pending", pending)
+            json.add("operations", operations)
+            json.add("seed", seed)
+            json.add("seconds", seconds)
+            json.add("operations_per_second", Double(operations) / seconds)
+            json.add("checksum", checksum)
+            print(json.text)
+        }
+    }
+
+    /// SplitMix64, inlined here so the hold benchmark times the calendar, not a library call.
+    private struct SplitMix64 {
+        var state: UInt64
+
+        init(seed: UInt64) { state = seed }
+
+        /// A uniform draw on [0, 1) from the top 53 bits.
+        mutating func nextUniform() -> Double {
+            state &+= 0x9e37_79b9_7f4a_7c15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+            z ^= z >> 31
+            return Double(z >> 11) * 0x1.0p-53
+        }
+    }
+}
+
+// MARK: - Helpers
+
+extension BenchCommand {
+    /// Every name `--generator` accepts for the generators, canonical names first.
+    static let generatorNames = Generator.allCases.map(\.rawValue)
+
+    /// Looks a generator up by name, or throws a message naming the value, the choices and
+    /// the closest choice.
+    static func parseGenerator(_ name: String) throws -> Generator {
+        if let generator = Generator(name: name) { return generator }
+        let choices = generatorNames.joined(separator: ", ")
+        var message = "--generator: unknown generator '\(name)' (expected one of \(choices))"
+        if let suggestion = closest(to: name, among: generatorNames) {
+            message += "; did you mean '\(suggestion)'?"
+        }
+        throw ValidationError(message)
+    }
+
+    /// The candidate with the smallest edit distance to `word`, if it is close enough to be
+    /// a likely typo (at most a third of the candidate's length).
+    static func closest(to word: String, among candidates: [String]) -> String? {
+        let scored = candidates.map { ($0, editDistance(word.lowercased(), $0.lowercased())) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(1, best.0.count / 3) else { return nil }
+        return best.0
+    }
+
+    /// Levenshtein distance over characters.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        guard !a.isEmpty else { return b.count }
+        guard !b.isEmpty else { return a.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+
+    /// A `Duration` in seconds.
+    static func seconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) + Double(attoseconds) * 1e-18
+    }
+
+    /// One JSON object on one line, keys in the order added.
+    ///
+    /// Doubles are written in Swift's shortest round-trip form (`description`); a
+    /// non-finite double, which JSON cannot represent, is written as `null`.
+    struct JSONLine {
+        private var fields: [String] = []
+
+        mutating func add(_ key: String, _ value: Int) { fields.append("\"\(key)\":\(value)") }
+        mutating func add(_ key: String, _ value: UInt64) { fields.append("\"\(key)\":\(value)") }
+        mutating func add(_ key: String, _ value: Double) {
+            fields.append("\"\(key)\":\(value.isFinite ? value.description : "null")")
+        }
+        mutating func add(_ key: String, _ value: String) { fields.append("\"\(key)\":\(Self.quoted(value))") }
+
+        var text: String { "{" + fields.joined(separator: ",") + "}" }
+
+        static func quoted(_ string: String) -> String {
+            var out = "\""
+            for scalar in string.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                case _ where scalar.value < 0x20:
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out + "\""
+        }
+    }
+}

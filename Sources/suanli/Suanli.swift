@@ -1,0 +1,16 @@
+import ArgumentParser
+import Stochastics
+
+@main
+struct Suanli: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "suanli",
+        abstract: "A discrete-event simulator of the compute-leasing market.",
+        version: SuanliVersion.string,
+        subcommands: [BenchCommand.self]
+    )
+}
+
+enum SuanliVersion {
+    static let string = "0.1.0"
+}
