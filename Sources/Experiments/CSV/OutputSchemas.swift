@@ -1,0 +1,293 @@
+import MarketModel
+
+/// The columns of every CSV file a run writes. The data dictionary (`Results/README.md`)
+/// is generated from these lists; see ``DataDictionary``.
+public enum OutputSchemas {
+    // MARK: Identifying columns
+
+    static let scenarioDoc = "Scenario name (the `name` in the scenario file)."
+    static let pointDoc = "Index of the point in a sweep or comparison, from 0; always 0 for `suanli run`."
+    static let replicationDoc = "Replication index, from 0."
+    static let monthDoc = "Calendar month (the scenario start plus the month index)."
+
+    static func keyColumns<R>(_ scenario: @escaping @Sendable (R) -> String, _ point: @escaping @Sendable (R) -> Int,
+                              _ replication: (@Sendable (R) -> Int)?) -> [CSVColumn<R>] {
+        var cols: [CSVColumn<R>] = [
+            CSVColumn("scenario", "", scenarioDoc) { .text(scenario($0)) },
+            CSVColumn("point", "", pointDoc) { .int(point($0)) },
+        ]
+        if let replication { cols.append(CSVColumn("replication", "", replicationDoc) { .int(replication($0)) }) }
+        return cols
+    }
+
+    static func flag(_ b: Bool) -> CSVValue { .text(b ? "true" : "false") }
+
+    // MARK: firms_monthly.csv
+
+    public static let firmsMonthly = CSVSchema<FirmMonthRow>(
+        file: "firms_monthly.csv",
+        summary: "One row per replication, firm and month: the firm's cash identity, accounts, fleet and prices.",
+        rowOrder: "point, replication, firm (scenario order), month.",
+        columns: keyColumns({ $0.scenario }, { $0.point }, { $0.replication }) + [
+            CSVColumn("month", "YYYY-MM", monthDoc) { .text($0.month) },
+            CSVColumn("firm", "", "Firm name.") { .text($0.firm) },
+            CSVColumn("business_model", "", "`owner`, `sublessor`, `broker` or `hybrid`.") { .text($0.businessModel) },
+            CSVColumn("cash_start", "currency", "Cash at the start of the month.") { .double($0.record.cashStart) },
+            CSVColumn("revenue", "currency",
+                      "Operating cash inflow of the month; includes `rent_revenue`, `claims_recovered` and `cancel_fees`.") {
+                .double($0.record.revenue)
+            },
+            CSVColumn("asset_sales", "currency", "Proceeds from units sold or dumped.") { .double($0.record.assetSales) },
+            CSVColumn("debt_drawn", "currency", "New borrowing drawn.") { .double($0.record.debtDrawn) },
+            CSVColumn("equity_raised", "currency", "Equity put in (parent support).") { .double($0.record.equityRaised) },
+            CSVColumn("power_cost", "currency", "Electricity bill.") { .double($0.record.powerCost) },
+            CSVColumn("colocation_cost", "currency", "Fees for space in data centres of others.") {
+                .double($0.record.colocationCost)
+            },
+            CSVColumn("rent_in_cost", "currency", "Rent paid for capacity rented in.") { .double($0.record.rentInCost) },
+            CSVColumn("fixed_opex", "currency", "Fixed and per-unit operating cost.") { .double($0.record.fixedOpex) },
+            CSVColumn("interest", "currency", "Interest paid.") { .double($0.record.interest) },
+            CSVColumn("capex", "currency", "Spending on units and data-centre capacity.") { .double($0.record.capex) },
+            CSVColumn("debt_repaid", "currency", "Principal repaid.") { .double($0.record.debtRepaid) },
+            CSVColumn("cash_end", "currency",
+                      "Cash at month end = `cash_start` + `revenue` + `asset_sales` + `debt_drawn` + `equity_raised` − "
+                        + "`power_cost` − `colocation_cost` − `rent_in_cost` − `fixed_opex` − `interest` − `capex` − "
+                        + "`debt_repaid` (up to rounding).") { .double($0.record.cashEnd) },
+            CSVColumn("depreciation", "currency", "Depreciation charged.") { .double($0.record.depreciation) },
+            CSVColumn("book_value_disposed", "currency", "Book value of units sold or dumped.") {
+                .double($0.record.bookValueDisposed)
+            },
+            CSVColumn("net_income", "currency", "Accounting profit of the month.") { .double($0.record.netIncome) },
+            CSVColumn("gross_margin", "share", "(revenue − cost of revenue) / revenue; empty when revenue is 0.") {
+                .number($0.record.grossMargin)
+            },
+            CSVColumn("ebitda_margin", "share",
+                      "(revenue − power − colocation − rent-in − fixed opex) / revenue; empty when revenue is 0.") {
+                .number($0.record.ebitdaMargin)
+            },
+            CSVColumn("debt", "currency", "Debt outstanding at month end.") { .double($0.record.debt) },
+            CSVColumn("utilisation", "share",
+                      "Time-averaged share of units leased out; empty when the firm has no units.") {
+                .number($0.record.utilisation)
+            },
+            CSVColumn("status", "", "`active` or `exited` at month end.") { .text($0.record.status.rawValue) },
+            CSVColumn("rent_revenue", "currency", "Rent billed on contracts (part of `revenue`).") {
+                .double($0.record.rentRevenue)
+            },
+            CSVColumn("claims_booked", "currency", "Remaining payments of defaulted contracts booked as claims.") {
+                .double($0.record.claimsBooked)
+            },
+            CSVColumn("claims_recovered", "currency", "Cash recovered on claims (part of `revenue`).") {
+                .double($0.record.claimsRecovered)
+            },
+            CSVColumn("cancel_fees", "currency", "Cancellation fees received (part of `revenue`).") {
+                .double($0.record.cancelFees)
+            },
+            CSVColumn("leases_signed", "count", "Contracts signed in the month.") { .int($0.record.leasesSigned) },
+            CSVColumn(perTier: "units_", "units", "Units of the tier installed at month end.") { row, t in
+                t < row.record.units.count ? .int(row.record.units[t]) : .empty
+            },
+            CSVColumn(perTier: "leased_", "units", "Units of the tier leased out at month end.") { row, t in
+                t < row.record.unitsLeased.count ? .int(row.record.unitsLeased[t]) : .empty
+            },
+            CSVColumn(perTier: "price_", "currency per accelerator-hour",
+                      "List price of the tier at month end; empty where the firm offers none.") { row, t in
+                t < row.record.listPrice.count ? .number(row.record.listPrice[t]) : .empty
+            },
+        ])
+
+    // MARK: market_monthly.csv
+
+    public static let marketMonthly = CSVSchema<MarketMonthRow>(
+        file: "market_monthly.csv",
+        summary: "One row per replication, tier (and `all` for the whole market) and month: prices, demand, capacity, "
+            + "exits and concentration.",
+        rowOrder: "point, replication, tier (`all` first, then tiers in scenario order), month.",
+        columns: keyColumns({ $0.scenario }, { $0.point }, { $0.replication }) + [
+            CSVColumn("month", "YYYY-MM", monthDoc) { .text($0.month) },
+            CSVColumn("tier", "", "Tier name, or `all` for figures over every tier.") { .text($0.tier) },
+            CSVColumn("price_index", "currency per accelerator-hour",
+                      "Mean list price of active offers weighted by capacity; empty when there is none.") {
+                .number($0.record.priceIndex)
+            },
+            CSVColumn("signed_price_index", "currency per accelerator-hour",
+                      "Mean price of the contracts signed in the month weighted by units; empty when none was signed.") {
+                .number($0.record.signedPriceIndex)
+            },
+            CSVColumn("used_price", "currency",
+                      "Second-hand value of a one-year-old unit after the month's fire-sale discount; empty when undefined.") {
+                .number($0.record.usedPrice)
+            },
+            CSVColumn("fire_sale_discount", "share", "Discount on second-hand units caused by the month's exits.") {
+                .double($0.record.fireSaleDiscount)
+            },
+            CSVColumn("tenants_arrived", "count", "Tenants who arrived.") { .int($0.record.tenantsArrived) },
+            CSVColumn("tenants_lost", "count", "Tenants who left without a contract.") { .int($0.record.tenantsLost) },
+            CSVColumn("tenants_signed", "count", "Tenants who signed a contract.") { .int($0.record.tenantsSigned) },
+            CSVColumn("units_requested", "units", "Units wanted by tenants who arrived.") { .int($0.record.unitsRequested) },
+            CSVColumn("units_lost", "units", "Units wanted by tenants who left without a contract.") {
+                .int($0.record.unitsLost)
+            },
+            CSVColumn("units_waiting_end", "units", "Units wanted by tenants still waiting at month end.") {
+                .int($0.record.unitsWaitingEnd)
+            },
+            CSVColumn("units_installed", "units", "Units installed at month end.") { .int($0.record.unitsInstalled) },
+            CSVColumn("units_leased", "units", "Units leased out at month end.") { .int($0.record.unitsLeased) },
+            CSVColumn("eflops_fp16", "EFLOPS", "Dense FP16 compute of the installed units.") {
+                .double($0.record.eflopsFP16)
+            },
+            CSVColumn("active_firms", "count", "Firms active at month end.") { .int($0.record.activeFirms) },
+            CSVColumn("exits", "count", "Firms that exited in the month.") { .int($0.record.exits) },
+            CSVColumn("units_dumped", "units", "Units put on the market by exiting firms.") { .int($0.record.unitsDumped) },
+            CSVColumn("used_stock", "units", "Second-hand units available to buy at month end.") {
+                .int($0.record.usedStock)
+            },
+            CSVColumn("hhi_units", "index",
+                      "Herfindahl–Hirschman index of installed units over active firms (sum of squared shares, 0–1); empty when no firm has units.") {
+                .number($0.record.hhiUnits)
+            },
+            CSVColumn("hhi_revenue", "index",
+                      "Herfindahl–Hirschman index of revenue over active firms (0–1); empty when there is no revenue.") {
+                .number($0.record.hhiRevenue)
+            },
+        ])
+
+    // MARK: outcomes.csv
+
+    public static let outcomes = CSVSchema<OutcomeRow>(
+        file: "outcomes.csv",
+        summary: "One row per replication and firm: how the firm ended, with a snapshot of its position at exit "
+            + "(or at the horizon for survivors).",
+        rowOrder: "point, replication, firm (scenario order).",
+        columns: keyColumns({ $0.scenario }, { $0.point }, { $0.replication }) + [
+            CSVColumn("firm", "", "Firm name.") { .text($0.firm) },
+            CSVColumn("business_model", "", "`owner`, `sublessor`, `broker` or `hybrid`.") { .text($0.businessModel) },
+            CSVColumn("template", "", "Entrant template the firm was made from; empty for firms present at the start.") {
+                .string($0.template)
+            },
+            CSVColumn("survived", "true/false", "Whether the firm was active at the horizon.") { flag($0.outcome.survived) },
+            CSVColumn("exit_day", "days", "Simulation day of the exit, counted from the start; empty for survivors.") {
+                .number($0.outcome.exitDay)
+            },
+            CSVColumn("exit_month", "YYYY-MM", "Month of the exit; empty for survivors.") { .string($0.exitMonth) },
+            CSVColumn("exit_reason", "", "`insolvent`, `starved` or `losing`; empty for survivors.") {
+                .string($0.outcome.exitReason?.rawValue)
+            },
+            CSVColumn("final_cash", "currency", "Cash at exit or at the horizon.") { .double($0.outcome.finalCash) },
+            CSVColumn("cumulative_profit", "currency", "Net income summed over the firm's active months.") {
+                .double($0.outcome.cumulativeProfit)
+            },
+            CSVColumn("profitable_final_year", "true/false",
+                      "Survived, and net income over its last 12 active months was positive.") {
+                flag($0.outcome.profitableFinalYear)
+            },
+            CSVColumn("irr", "per year", "Annual internal rate of return of the equity flows (see `npv`); empty when it does not exist.") {
+                .number($0.outcome.irr)
+            },
+            CSVColumn("npv", "currency", "Present value, at the firm's cost of capital, of the equity flows: the initial stake, later injections and the final net asset value (never below 0).") {
+                .double($0.outcome.npv)
+            },
+            CSVColumn("moic", "ratio", "Final net asset value over all equity put in; empty when nothing was put in.") {
+                .number($0.outcome.moic)
+            },
+            CSVColumn("trailing_utilisation", "share", "Mean `utilisation` over the last three active months; empty without units.") {
+                .number($0.outcome.trailingUtilisation)
+            },
+            CSVColumn("leverage", "ratio", "Debt over the second-hand value of the fleet at the last month end; empty when the fleet is worth nothing.") {
+                .number($0.outcome.leverage)
+            },
+            CSVColumn("take_or_pay_share", "share", "Share of rent over the last 12 active months billed on take-or-pay contracts; empty without rent.") {
+                .number($0.outcome.takeOrPayShare)
+            },
+            CSVColumn("top_customer_share", "share", "Share of the last month's rent from the largest contract; empty without rent.") {
+                .number($0.outcome.topCustomerShare)
+            },
+            CSVColumn("contracted_backlog", "currency", "Rent still due on signed contracts at the horizon; 0 for firms that exited.") {
+                .double($0.outcome.contractedBacklog)
+            },
+            CSVColumn("banned_tier_revenue_share", "share", "Share of rent from tiers under export restrictions; empty without rent.") {
+                .number($0.outcome.bannedTierRevenueShare)
+            },
+            CSVColumn("months_of_cash", "months", "Cash over the mean monthly operating cash outflow (after interest) of the last three active months; empty when cash is not falling.") {
+                .number($0.outcome.monthsOfCash)
+            },
+        ])
+
+    // MARK: params.csv
+
+    public static let params = CSVSchema<ParameterRow>(
+        file: "params.csv",
+        summary: "One row per replication and per-replication draw: the value a parameter took. Empty (header only) "
+            + "when the scenario draws nothing per replication.",
+        rowOrder: "point, replication, key (the scenario's declaration order).",
+        columns: keyColumns({ $0.scenario }, { $0.point }, { $0.replication }) + [
+            CSVColumn("key", "", "Key path of the parameter in the scenario file.") { .text($0.key) },
+            CSVColumn("value", "as the key", "The value drawn for this replication.") { .double($0.value) },
+        ])
+
+    // MARK: survival.csv
+
+    public static let survival = CSVSchema<SurvivalRow>(
+        file: "survival.csv",
+        summary: "One row per firm (and entrant template) and month: the share of replications in which it is still "
+            + "active, with a 95% Wilson band, and the monthly hazard.",
+        rowOrder: "point, entity_kind (`firm` then `template`), entity (scenario order), month.",
+        columns: keyColumns({ $0.scenario }, { $0.point }, nil) + [
+            CSVColumn("entity_kind", "", "`firm`, or `template` for entrants pooled by template.") { .text($0.entityKind) },
+            CSVColumn("entity", "", "Firm or template name.") { .text($0.entity) },
+            CSVColumn("month", "YYYY-MM", monthDoc) { .text($0.month) },
+            CSVColumn("at_risk", "count", "Replications in which the entity was active at the start of the month.") {
+                .int($0.atRisk)
+            },
+            CSVColumn("exits", "count", "Replications in which it exited during the month.") { .int($0.exits) },
+            CSVColumn("survival", "share", "S(t): share of replications in which it is still active at month end.") {
+                .number($0.survival)
+            },
+            CSVColumn("survival_ci95_low", "share", "Lower end of the 95% Wilson interval of `survival`.") {
+                .number($0.survivalLow)
+            },
+            CSVColumn("survival_ci95_high", "share", "Upper end of the 95% Wilson interval of `survival`.") {
+                .number($0.survivalHigh)
+            },
+            CSVColumn("hazard", "per month", "`exits` / `at_risk`; empty when nothing is at risk.") { .number($0.hazard) },
+        ])
+
+    // MARK: summary.csv
+
+    public static let summary = CSVSchema<SummaryRow>(
+        file: "summary.csv",
+        summary: "Long form: one row per point, entity, metric (and month for market figures). The metrics are "
+            + "listed below the columns.",
+        rowOrder: "point; firm rows (firms in scenario order, metrics in the order listed below); template rows; "
+            + "market rows (`all` then tiers, then metric, then month).",
+        columns: keyColumns({ $0.scenario }, { $0.point }, nil) + [
+            CSVColumn("kind", "", "`firm`, `template` or `market`.") { .text($0.kind) },
+            CSVColumn("entity", "", "Firm or template name; for market rows a tier name or `all`.") { .text($0.entity) },
+            CSVColumn("metric", "", "What is estimated (see the metric list).") { .text($0.metric) },
+            CSVColumn("month", "YYYY-MM", "Month of a market figure, or the month of `median_exit_month`; otherwise empty.") {
+                .string($0.month)
+            },
+            CSVColumn("estimate", "as the metric", "Proportion or mean (see the metric list); empty when undefined.") {
+                .number($0.estimate)
+            },
+            CSVColumn("ci95_low", "as the metric", "Lower end of the 95% interval; empty when undefined.") {
+                .number($0.low)
+            },
+            CSVColumn("ci95_high", "as the metric", "Upper end of the 95% interval; empty when undefined.") {
+                .number($0.high)
+            },
+            CSVColumn("p05", "as the metric", "5th percentile over replications; empty for proportions.") {
+                .number($0.p05)
+            },
+            CSVColumn("p50", "as the metric", "Median over replications; empty for proportions.") { .number($0.p50) },
+            CSVColumn("p95", "as the metric", "95th percentile over replications; empty for proportions.") {
+                .number($0.p95)
+            },
+        ])
+
+    /// Every file's documentation, in the order of the data dictionary.
+    public static var documentation: [FileDoc] {
+        [firmsMonthly.documentation, marketMonthly.documentation, outcomes.documentation,
+         params.documentation, survival.documentation, summary.documentation]
+    }
+}

@@ -1,0 +1,44 @@
+import MarketModel
+
+/// What a completed experiment hands back to the command line.
+public struct ExperimentReport: Sendable {
+    /// The output folder.
+    public var outputPath: String
+    /// Firm summaries per point, in point order.
+    public var summaries: [PointSummary]
+    public var totals: RunTotals
+}
+
+/// A whole experiment: the pipeline plus the output folder and its manifest.
+public enum Experiment {
+    /// Runs `points` × `configuration.replications` and writes the standard files and
+    /// `manifest.json` into `outputPath`, atomically: on success the folder holds the complete
+    /// output (replacing an earlier run's), on any error nothing is left behind.
+    /// - Parameters:
+    ///   - version: the tool version recorded in the manifest.
+    ///   - extraSinks: further sinks fed the same results (e.g. a comparison's paired statistics);
+    ///     ``ResultSink/begin(points:configuration:)`` receives nothing about the folder, so they
+    ///     write elsewhere or keep results in memory.
+    /// - Throws: ``ExperimentError``.
+    public static func run(points: [ExperimentPoint], configuration: RunConfiguration, outputPath: String,
+                           version: String, progress: (any ProgressReporter)? = nil,
+                           extraSinks: [any ResultSink] = []) throws(ExperimentError) -> ExperimentReport {
+        guard !points.isEmpty else { throw .invalid("nothing to run: no points") }
+        let folder: OutputFolder
+        do { folder = try OutputFolder.create(at: outputPath) } catch { throw .output(error) }
+        do throws(ExperimentError) {
+            let files = ResultFiles(directory: folder.temporaryPath)
+            let totals = try ExperimentRunner.run(points: points, configuration: configuration,
+                                                  sinks: [files] + extraSinks, progress: progress)
+            do {
+                try Manifest(version: version, points: points, configuration: configuration, totals: totals)
+                    .write(to: folder.temporaryPath + "/manifest.json")
+                try folder.commit()
+            } catch { throw ExperimentError.output(error) }
+            return ExperimentReport(outputPath: folder.path, summaries: files.summaries, totals: totals)
+        } catch {
+            folder.discard()
+            throw error
+        }
+    }
+}

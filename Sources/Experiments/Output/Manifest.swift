@@ -1,0 +1,96 @@
+import Foundation
+
+/// `manifest.json`: what was run, with which seeds, by which tool, and how long it took.
+///
+/// Everything outside the final `runtime` object is a function of the inputs (scenario,
+/// overrides, seeds, replications, tool version); `runtime` holds the creation time, the git
+/// revision, the thread count and the timings, which may differ between identical runs.
+public struct Manifest: Sendable {
+    public var version: String
+    public var points: [ExperimentPoint]
+    public var configuration: RunConfiguration
+    public var totals: RunTotals
+    public var gitRevision: String
+    public var created: String
+
+    public init(version: String, points: [ExperimentPoint], configuration: RunConfiguration, totals: RunTotals,
+                gitRevision: String = Manifest.gitRevision(), created: String = Date().ISO8601Format()) {
+        self.version = version; self.points = points; self.configuration = configuration; self.totals = totals
+        self.gitRevision = gitRevision; self.created = created
+    }
+
+    public var json: JSONValue {
+        let secs = totals.replicationSeconds
+        let mean = secs.isEmpty ? 0 : secs.reduce(0, +) / Double(secs.count)
+        return .object([
+            ("tool", .string("suanli")),
+            ("version", .string(version)),
+            ("points", .array(points.map(Self.pointJSON))),
+            ("seed_plan", .object([
+                ("master_seed", .uint(configuration.masterSeed)),
+                ("common_random_numbers", .bool(configuration.commonRandomNumbers)),
+                ("generator", .string(configuration.generator.rawValue)),
+            ])),
+            ("replications", .int(configuration.replications)),
+            ("events", .int(totals.events)),
+            ("files", .array((["manifest.json"] + ResultFiles.fileNames).map(JSONValue.string))),
+            ("runtime", .object([
+                ("created", .string(created)),
+                ("git_revision", .string(gitRevision)),
+                ("threads", .int(configuration.threads)),
+                ("wall_seconds", .double(totals.wallSeconds)),
+                ("replication_seconds", .object([
+                    ("mean", .double(mean)),
+                    ("min", .double(secs.min() ?? 0)),
+                    ("max", .double(secs.max() ?? 0)),
+                    ("total", .double(secs.reduce(0, +))),
+                ])),
+            ])),
+        ])
+    }
+
+    static func pointJSON(_ p: ExperimentPoint) -> JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("point", .int(p.index)),
+            ("scenario", .string(p.scenario)),
+            ("interval_kind", .string(p.intervalKind)),
+            ("per_replication_keys", .array(p.perReplicationKeys.map(JSONValue.string))),
+            ("start", .string(p.start.description)),
+            ("horizon_months", .int(p.horizonMonths)),
+            ("tiers", .array(p.tierNames.map(JSONValue.string))),
+            ("firms", .array(p.firmNames.map(JSONValue.string))),
+        ]
+        if let s = p.source {
+            members += [
+                ("path", .string(s.path)),
+                ("overrides", .array(s.overrides.map(JSONValue.string))),
+                ("content_hash", .string(s.contentHash)),
+                ("resolved_yaml", .string(s.resolvedYAML)),
+            ]
+        }
+        return .object(members)
+    }
+
+    /// Writes the manifest to `path`.
+    public func write(to path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: Data(json.text().utf8)) else {
+            throw OutputError(message: "cannot write \(path)")
+        }
+    }
+
+    /// `git rev-parse HEAD` in the current directory, or `unknown`.
+    public static func gitRevision() -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "rev-parse", "HEAD"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return "unknown" }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard process.terminationStatus == 0, !text.isEmpty else { return "unknown" }
+        return text
+    }
+}

@@ -1,0 +1,139 @@
+import MarketModel
+
+/// The standard CSV files of a run, as one sink: `firms_monthly.csv`, `market_monthly.csv`,
+/// `outcomes.csv`, `params.csv` (written per replication) and `survival.csv`,
+/// `summary.csv` (written at the end of each point).
+///
+/// Rows within a replication follow the canonical entity-then-month order whatever order the
+/// model produced them in.
+public final class ResultFiles: ResultSink {
+    /// The file names, in the order the data dictionary lists them.
+    public static let fileNames = OutputSchemas.documentation.map(\.file)
+
+    private let directory: String?
+    private var writers: [String: CSVWriter] = [:]
+    private var tiers = TierLayout(tiersByPoint: [])
+    private var pointSlot: [Int: Int] = [:]
+    private var monthLabels: [Int: [String]] = [:]
+    private var statistics: PointStatistics?
+    /// The firm summaries of every finished point, in order.
+    public private(set) var summaries: [PointSummary] = []
+
+    /// - Parameter directory: an existing folder to write into; nil keeps the files in memory.
+    public init(directory: String?) {
+        self.directory = directory
+    }
+
+    /// The text of a file written in memory (empty for unknown names or a folder destination).
+    public func text(of file: String) -> String { writers[file]?.text ?? "" }
+
+    /// The bytes of a file written in memory.
+    public func bytes(of file: String) -> [UInt8] { writers[file]?.bytes ?? [] }
+
+    private func writer(_ file: String) -> CSVWriter { writers[file]! }
+
+    public func begin(points: [ExperimentPoint], configuration: RunConfiguration) throws {
+        tiers = TierLayout(tiersByPoint: points.map(\.tierNames))
+        for (i, p) in points.enumerated() {
+            pointSlot[p.index] = i
+            monthLabels[p.index] = p.monthLabels
+        }
+        for file in Self.fileNames {
+            let w = try CSVWriter(directory.map { .file($0 + "/" + file) } ?? .memory)
+            writers[file] = w
+        }
+        try OutputSchemas.firmsMonthly.writeHeader(tiers: tiers.names, to: writer(OutputSchemas.firmsMonthly.file))
+        try OutputSchemas.marketMonthly.writeHeader(tiers: [], to: writer(OutputSchemas.marketMonthly.file))
+        try OutputSchemas.outcomes.writeHeader(tiers: [], to: writer(OutputSchemas.outcomes.file))
+        try OutputSchemas.params.writeHeader(tiers: [], to: writer(OutputSchemas.params.file))
+        try OutputSchemas.survival.writeHeader(tiers: [], to: writer(OutputSchemas.survival.file))
+        try OutputSchemas.summary.writeHeader(tiers: [], to: writer(OutputSchemas.summary.file))
+    }
+
+    public func consume(_ result: ReplicationResult, point: ExperimentPoint, replication: Int) throws {
+        if statistics?.point.index != point.index { statistics = PointStatistics(point: point) }
+        let months = monthLabels[point.index] ?? point.monthLabels
+        func month(_ m: Int) -> String { m >= 0 && m < months.count ? months[m] : point.monthLabel(m) }
+        func firmName(_ f: Int) -> String { f >= 0 && f < point.firmNames.count ? point.firmNames[f] : "firm-\(f)" }
+        func firmModel(_ f: Int) -> String { f >= 0 && f < point.firmModels.count ? point.firmModels[f] : "" }
+
+        let tierMap = tiers.pointTier[pointSlot[point.index] ?? 0]
+        let fw = writer(OutputSchemas.firmsMonthly.file)
+        for rec in Self.canonical(result.firmMonths, by: { ($0.firm, $0.month) }) {
+            try OutputSchemas.firmsMonthly.write(
+                FirmMonthRow(scenario: point.scenario, point: point.index, replication: replication,
+                             month: month(rec.month), firm: firmName(rec.firm), businessModel: firmModel(rec.firm),
+                             record: rec),
+                tierMap: tierMap, to: fw)
+        }
+        let mw = writer(OutputSchemas.marketMonthly.file)
+        for rec in Self.byEntity(result.marketMonths, entities: 1 + point.tierNames.count,
+                                 entity: { $0.tier.map { $0 + 1 } ?? 0 }, month: \.month) {
+            let tier = rec.tier.map { $0 >= 0 && $0 < point.tierNames.count ? point.tierNames[$0] : "tier-\($0)" } ?? "all"
+            try OutputSchemas.marketMonthly.write(
+                MarketMonthRow(scenario: point.scenario, point: point.index, replication: replication,
+                               month: month(rec.month), tier: tier, record: rec), to: mw)
+        }
+        let ow = writer(OutputSchemas.outcomes.file)
+        for o in Self.canonical(result.outcomes, by: { ($0.firm, 0) }) {
+            try OutputSchemas.outcomes.write(
+                OutcomeRow(scenario: point.scenario, point: point.index, replication: replication,
+                           firm: firmName(o.firm), businessModel: firmModel(o.firm), template: nil,
+                           exitMonth: o.exitMonth.map(month), outcome: o), to: ow)
+        }
+        let pw = writer(OutputSchemas.params.file)
+        for (key, value) in result.parameters {
+            try OutputSchemas.params.write(
+                ParameterRow(scenario: point.scenario, point: point.index, replication: replication, key: key,
+                             value: value), to: pw)
+        }
+        try statistics!.add(result)
+    }
+
+    public func endPoint(_ point: ExperimentPoint) throws {
+        guard let stats = statistics, stats.point.index == point.index else { return }
+        let sw = writer(OutputSchemas.survival.file)
+        for row in stats.survivalRows() { try OutputSchemas.survival.write(row, to: sw) }
+        let uw = writer(OutputSchemas.summary.file)
+        for row in stats.summaryRows() { try OutputSchemas.summary.write(row, to: uw) }
+        summaries.append(stats.summary())
+        statistics = nil
+    }
+
+    public func finish() throws {
+        for file in Self.fileNames { try writers[file]?.close() }
+    }
+
+    /// `items` in ascending key order, stable; returned as is when already ordered.
+    /// - Complexity: O(n) when ordered, O(n log n) otherwise.
+    static func canonical<T>(_ items: [T], by key: (T) -> (Int, Int)) -> [T] {
+        var i = 1
+        while i < items.count {
+            if key(items[i - 1]) > key(items[i]) { return stableSorted(items, by: key) }
+            i += 1
+        }
+        return items
+    }
+
+    /// `items` grouped by entity (0..<entities; others last), months ascending within each,
+    /// stable: the market records arrive month-major and are written entity-major.
+    /// - Complexity: O(n) when each entity's months arrive in order, O(n log n) otherwise.
+    static func byEntity<T>(_ items: [T], entities: Int, entity: (T) -> Int, month: (T) -> Int) -> [T] {
+        var buckets = Array(repeating: [T](), count: entities + 1)
+        for item in items {
+            let e = entity(item)
+            buckets[e >= 0 && e < entities ? e : entities].append(item)
+        }
+        var out: [T] = []
+        out.reserveCapacity(items.count)
+        for b in buckets { out.append(contentsOf: canonical(b, by: { (entity($0), month($0)) })) }
+        return out
+    }
+
+    static func stableSorted<T>(_ items: [T], by key: (T) -> (Int, Int)) -> [T] {
+        items.enumerated().sorted { a, b in
+            let ka = key(a.element), kb = key(b.element)
+            return ka != kb ? ka < kb : a.offset < b.offset
+        }.map(\.element)
+    }
+}

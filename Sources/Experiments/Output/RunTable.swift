@@ -1,0 +1,37 @@
+/// The short table `suanli run` prints on standard output.
+public enum RunTable {
+    /// One line per firm: name, business model, P(survive) with its 95% interval,
+    /// P(profitable final year), the most frequent exit reason, the median exit month.
+    public static func text(_ summary: PointSummary) -> String {
+        var rows: [[String]] = [["firm", "model", "P(survive) [95% CI]", "P(profit final yr)", "main exit", "median exit"]]
+        for f in summary.firms {
+            rows.append([
+                f.name, f.businessModel,
+                prob(f.survival.estimate) + " [" + prob(f.survival.low) + ", " + prob(f.survival.high) + "]",
+                prob(f.profitableFinalYear.estimate),
+                f.mainExitReason?.rawValue ?? "-",
+                f.medianExitMonth ?? "> horizon",
+            ])
+        }
+        var widths = Array(repeating: 0, count: rows[0].count)
+        for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
+        var out = ""
+        for r in rows {
+            var line = ""
+            for (i, c) in r.enumerated() {
+                line += i < r.count - 1 ? c + String(repeating: " ", count: widths[i] - c.count + 2) : c
+            }
+            out += line + "\n"
+        }
+        let n = summary.firms.first?.replications ?? 0
+        out += "intervals: \(summary.intervalKind), \(n) replications\n"
+        return out
+    }
+
+    /// Two decimals (`0.82`); `-` when undefined.
+    static func prob(_ x: Double?) -> String {
+        guard let x, x.isFinite else { return "-" }
+        let h = Int((x * 100).rounded())
+        return "\(h / 100).\(h % 100 < 10 ? "0" : "")\(h % 100)"
+    }
+}

@@ -1,0 +1,95 @@
+import MarketModel
+import Stochastics
+
+/// One point of an experiment: a scenario variant whose replications the pipeline runs.
+///
+/// `suanli run` has one point (index 0); `compare` has one per scenario; `sweep` one per
+/// grid cell. The metadata names the rows; ``replicate`` runs one replication and must be a
+/// pure function of its arguments (it owns all its random streams, keyed by the plan).
+public struct ExperimentPoint: Sendable {
+    /// The point index written in the `point` column.
+    public var index: Int
+    /// The scenario name written in the `scenario` column.
+    public var scenario: String
+    /// The first simulated month.
+    public var start: YearMonth
+    public var horizonMonths: Int
+    /// Tier names in scenario order (tier index → name).
+    public var tierNames: [String]
+    /// Firm names in scenario order (firm index → name).
+    public var firmNames: [String]
+    /// Business model of each firm (`owner`, …).
+    public var firmModels: [String]
+    /// Keys drawn afresh for every replication; when non-empty, intervals mix parameter and
+    /// Monte Carlo uncertainty.
+    public var perReplicationKeys: [String]
+    /// Where the point came from, for the manifest; nil for points built in code.
+    public var source: Source?
+    /// Runs one replication with the point's seed plan.
+    public var replicate: @Sendable (_ replication: Int, _ plan: SeedPlan) throws -> ReplicationResult
+
+    /// The scenario file behind a point.
+    public struct Source: Sendable {
+        public var path: String
+        public var contentHash: String
+        public var resolvedYAML: String
+        /// `KEY.PATH=VALUE` overrides applied on top of the file.
+        public var overrides: [String]
+        public init(path: String, contentHash: String, resolvedYAML: String, overrides: [String] = []) {
+            self.path = path; self.contentHash = contentHash; self.resolvedYAML = resolvedYAML; self.overrides = overrides
+        }
+    }
+
+    public init(index: Int, scenario: String, start: YearMonth, horizonMonths: Int, tierNames: [String],
+                firmNames: [String], firmModels: [String], perReplicationKeys: [String] = [], source: Source? = nil,
+                replicate: @escaping @Sendable (_ replication: Int, _ plan: SeedPlan) throws -> ReplicationResult) {
+        self.index = index; self.scenario = scenario; self.start = start; self.horizonMonths = horizonMonths
+        self.tierNames = tierNames; self.firmNames = firmNames; self.firmModels = firmModels
+        self.perReplicationKeys = perReplicationKeys; self.source = source; self.replicate = replicate
+    }
+
+    /// A point that runs the market on a fixed, already validated scenario (no per-replication draws).
+    public init(index: Int, scenario: Scenario) {
+        self.init(index: index, scenario: scenario.name, start: scenario.start, horizonMonths: scenario.horizonMonths,
+                  tierNames: scenario.tiers.map(\.name), firmNames: scenario.providers.map(\.name),
+                  firmModels: scenario.providers.map(\.model.rawValue)) { replication, plan in
+            try MarketReplication.run(scenario, plan: plan, replication: replication)
+        }
+    }
+
+    /// How the intervals of this point's summary are labelled.
+    public var intervalKind: String { perReplicationKeys.isEmpty ? "Monte Carlo" : "parameter+Monte Carlo" }
+
+    /// `YYYY-MM` of every month of the horizon.
+    public var monthLabels: [String] { (0..<horizonMonths).map { start.adding(months: $0).description } }
+
+    /// `YYYY-MM` of month index `m` (which may lie outside the horizon).
+    public func monthLabel(_ m: Int) -> String { start.adding(months: m).description }
+}
+
+/// How an experiment runs: replications, seeds and threads.
+public struct RunConfiguration: Sendable, Equatable {
+    /// Replications per point (≥ 1).
+    public var replications: Int
+    public var masterSeed: UInt64
+    /// When true (the default) every point uses the same streams for the same replication.
+    public var commonRandomNumbers: Bool
+    public var generator: Generator
+    /// Worker threads (≥ 1).
+    public var threads: Int
+    /// Results held between the workers and the writer, at most; nil: 4 × threads.
+    public var window: Int?
+
+    public init(replications: Int, masterSeed: UInt64, commonRandomNumbers: Bool = true,
+                generator: Generator = .default, threads: Int, window: Int? = nil) {
+        self.replications = replications; self.masterSeed = masterSeed
+        self.commonRandomNumbers = commonRandomNumbers; self.generator = generator
+        self.threads = threads; self.window = window
+    }
+
+    /// The seed plan of a point: the point is mixed into every stream key only when common
+    /// random numbers are off.
+    public func seedPlan(point: Int) -> SeedPlan {
+        SeedPlan(masterSeed: masterSeed, point: commonRandomNumbers ? nil : point, generator: generator)
+    }
+}

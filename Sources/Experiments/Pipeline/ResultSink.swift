@@ -1,0 +1,21 @@
+import MarketModel
+
+/// Receives replication results in canonical order: point by point, replications
+/// ascending. All calls come from one thread (the pipeline's writer), so a sink may hold
+/// plain mutable state and open files.
+public protocol ResultSink: AnyObject {
+    /// Called once before any result, with every point of the run.
+    func begin(points: [ExperimentPoint], configuration: RunConfiguration) throws
+    /// Called for each replication of `point`, in order.
+    func consume(_ result: ReplicationResult, point: ExperimentPoint, replication: Int) throws
+    /// Called after the last replication of `point`.
+    func endPoint(_ point: ExperimentPoint) throws
+    /// Called once after the last point; flush and close here.
+    func finish() throws
+}
+
+extension ResultSink {
+    public func begin(points: [ExperimentPoint], configuration: RunConfiguration) throws {}
+    public func endPoint(_ point: ExperimentPoint) throws {}
+    public func finish() throws {}
+}

@@ -1,0 +1,123 @@
+import MarketModel
+import Stochastics
+
+/// What the replications of one point say about one firm: survival curve, exit reasons,
+/// profitability and money figures.
+///
+/// Fed one ``FirmOutcome`` per replication, in replication order; keeps a few numbers per
+/// replication (not the monthly rows).
+public struct FirmTracker: Sendable {
+    public let name: String
+    public let businessModel: String
+    /// `firm`, or `template` for entrants pooled by template.
+    public let entityKind: String
+    public let horizonMonths: Int
+    private(set) var replications = 0
+    private(set) var exitsByMonth: [Int]
+    private(set) var profitable = 0
+    private(set) var reasons: [Int]
+    private(set) var exitTimesMonths: [Double] = []
+    private(set) var finalCash: [Double] = []
+    private(set) var cumulativeProfit: [Double] = []
+    private(set) var irr: [Double] = []
+
+    public init(name: String, businessModel: String, entityKind: String = "firm", horizonMonths: Int) {
+        self.name = name; self.businessModel = businessModel; self.entityKind = entityKind
+        self.horizonMonths = horizonMonths
+        exitsByMonth = Array(repeating: 0, count: max(horizonMonths, 0))
+        reasons = Array(repeating: 0, count: ExitReason.allCases.count)
+    }
+
+    /// Mean days per month used to turn `exit_day` into months: 365.25 / 12.
+    public static let daysPerMonth = 365.25 / 12
+
+    /// Adds one replication's outcome.
+    /// - Throws: ``OutputError`` when an exited firm has no exit month.
+    public mutating func add(_ o: FirmOutcome) throws {
+        replications += 1
+        if o.survived {
+            if o.profitableFinalYear { profitable += 1 }
+        } else {
+            guard let m = o.exitMonth else {
+                throw OutputError(message: "firm '\(name)' exited without an exit month")
+            }
+            let month = min(max(m, 0), horizonMonths - 1)
+            if month >= 0 { exitsByMonth[month] += 1 }
+            if let r = o.exitReason, let i = ExitReason.allCases.firstIndex(of: r) { reasons[i] += 1 }
+            exitTimesMonths.append(o.exitDay.map { $0 / Self.daysPerMonth } ?? Double(m + 1))
+        }
+        finalCash.append(o.finalCash)
+        cumulativeProfit.append(o.cumulativeProfit)
+        if let x = o.irr, x.isFinite { irr.append(x) }
+    }
+
+    public var exits: Int { exitsByMonth.reduce(0, +) }
+    public var survivors: Int { replications - exits }
+
+    /// P(active at the horizon), Wilson interval.
+    public var survival: ProportionEstimate { ProportionEstimate(successes: survivors, trials: replications) }
+
+    /// P(survived and profitable over the final year), over all replications: an exited firm
+    /// counts as not profitable.
+    public var profitableFinalYear: ProportionEstimate { ProportionEstimate(successes: profitable, trials: replications) }
+
+    /// Share of exits with `reason` among all exits (nil estimate without exits).
+    public func exitShare(_ reason: ExitReason) -> ProportionEstimate {
+        ProportionEstimate(successes: reasons[ExitReason.allCases.firstIndex(of: reason)!], trials: exits)
+    }
+
+    /// The most frequent exit reason (ties go to the earlier of insolvent, starved, losing); nil without exits.
+    public var mainExitReason: ExitReason? {
+        var best: (ExitReason, Int)?
+        for (i, r) in ExitReason.allCases.enumerated() where reasons[i] > 0 && reasons[i] > (best?.1 ?? 0) {
+            best = (r, reasons[i])
+        }
+        return best?.0
+    }
+
+    /// One survival point: month `t` (0-based).
+    public struct SurvivalPoint: Sendable, Equatable {
+        public var month: Int
+        public var atRisk: Int
+        public var exits: Int
+        /// Survivors at the end of the month (successes of the Wilson interval).
+        public var survivors: Int
+        public var survival: ProportionEstimate
+        public var hazard: Double? { atRisk > 0 ? Double(exits) / Double(atRisk) : nil }
+    }
+
+    /// S(t) for every month of the horizon: the share of replications in which the firm is
+    /// still active at the end of month t, with a Wilson band; at risk = active at the start.
+    /// - Complexity: O(horizon).
+    public var survivalCurve: [SurvivalPoint] {
+        var out: [SurvivalPoint] = []
+        out.reserveCapacity(horizonMonths)
+        var alive = replications
+        for t in 0..<horizonMonths {
+            let atRisk = alive
+            alive -= exitsByMonth[t]
+            out.append(SurvivalPoint(month: t, atRisk: atRisk, exits: exitsByMonth[t], survivors: alive,
+                                     survival: ProportionEstimate(successes: alive, trials: replications)))
+        }
+        return out
+    }
+
+    /// The median exit month: the first month t with S(t) ≤ 0.5, nil ("> horizon") if none.
+    /// Its interval uses the Wilson band: the first month where the band's lower end reaches
+    /// 0.5 (low) and where its upper end does (high, nil if beyond the horizon).
+    public var medianExitMonth: (month: Int?, low: Int?, high: Int?) {
+        let curve = survivalCurve
+        func first(_ f: (SurvivalPoint) -> Double?) -> Int? {
+            curve.first { (f($0) ?? 1) <= 0.5 }?.month
+        }
+        return (first { $0.survival.estimate }, first { $0.survival.low }, first { $0.survival.high })
+    }
+
+    /// Time to exit in months among exiters (`exit_day` / (365.25/12); the end of the exit
+    /// month when the day is missing).
+    public var timeToExit: SampleEstimate { SampleEstimate(exitTimesMonths) }
+    public var finalCashEstimate: SampleEstimate { SampleEstimate(finalCash) }
+    public var cumulativeProfitEstimate: SampleEstimate { SampleEstimate(cumulativeProfit) }
+    /// Over replications where the IRR exists.
+    public var irrEstimate: SampleEstimate { SampleEstimate(irr) }
+}

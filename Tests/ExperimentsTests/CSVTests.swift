@@ -1,0 +1,71 @@
+import Experiments
+import Testing
+
+@Suite("CSV writing")
+struct CSVTests {
+    @Test("RFC 4180 quoting", arguments: [
+        ("plain", "plain"), ("a,b", "\"a,b\""), ("say \"hi\"", "\"say \"\"hi\"\"\""), ("two\nlines", "\"two\nlines\""),
+        ("cr\r", "\"cr\r\""), ("", ""), ("算力", "算力"), ("semi;colon", "semi;colon"),
+    ])
+    func quoting(input: String, expected: String) {
+        #expect(CSVFormat.quoted(input) == expected)
+    }
+
+    @Test("doubles: shortest round trip, integral without .0, no nan/inf", arguments: [
+        (5.0, "5"), (-12.0, "-12"), (0.1, "0.1"), (1.0 / 3, "0.3333333333333333"), (1e-5, "1e-05"),
+        (2.5e20, "2.5e+20"), (1e16, "1e+16"), (123456.0, "123456"), (-0.0, "0"), (0.0, "0"),
+        (Double.nan, ""), (Double.infinity, ""), (-Double.infinity, ""), (Double.leastNonzeroMagnitude, "5e-324"),
+    ])
+    func doubles(x: Double, expected: String) {
+        #expect(CSVFormat.double(x) == expected)
+    }
+
+    @Test("doubles read back to the same value")
+    func roundTrip() {
+        var g = SplitMix(state: 11)
+        for _ in 0..<10_000 {
+            let x = Double(bitPattern: g.next())
+            guard x.isFinite else { continue }
+            let text = CSVFormat.double(x)
+            #expect(Double(text) == x || (x == 0 && Double(text) == 0), "\(x) → \(text)")
+        }
+    }
+
+    @Test("rows: fields, empties, line ends")
+    func rows() throws {
+        let w = try CSVWriter(.memory)
+        try w.writeRow([.text("a,b"), .int(-3), .double(2), .number(nil), .string(nil), .empty, .double(.nan)])
+        try w.writeRow([.text("x")])
+        try w.close()
+        #expect(w.text == "\"a,b\",-3,2,,,,\nx\n")
+        #expect(w.rowCount == 2)
+    }
+
+    @Test("the header comes from the schema; per-tier patterns expand in tier order")
+    func header() {
+        let h = OutputSchemas.firmsMonthly.header(tiers: ["h100", "b200"])
+        #expect(Array(h.prefix(6)) == ["scenario", "point", "replication", "month", "firm", "business_model"])
+        #expect(Array(h[6..<19]) == ["cash_start", "revenue", "asset_sales", "debt_drawn", "equity_raised", "power_cost",
+                                     "colocation_cost", "rent_in_cost", "fixed_opex", "interest", "capex",
+                                     "debt_repaid", "cash_end"])
+        #expect(Array(h.suffix(6)) == ["units_h100", "units_b200", "leased_h100", "leased_b200", "price_h100",
+                                       "price_b200"])
+        #expect(OutputSchemas.summary.header(tiers: []) == ["scenario", "point", "kind", "entity", "metric", "month",
+                                                            "estimate", "ci95_low", "ci95_high", "p05", "p50", "p95"])
+        #expect(OutputSchemas.survival.header(tiers: []).prefix(2) == ["scenario", "point"])
+        #expect(OutputSchemas.market_monthlyHeaderStartsRight)
+    }
+
+    @Test("tier layout of a multi-point file: union in order of first appearance")
+    func tierLayout() {
+        let layout = TierLayout(tiersByPoint: [["a100", "h100"], ["h100", "b200"]])
+        #expect(layout.names == ["a100", "h100", "b200"])
+        #expect(layout.pointTier == [[0, 1, nil], [nil, 0, 1]])
+    }
+}
+
+extension OutputSchemas {
+    static var market_monthlyHeaderStartsRight: Bool {
+        marketMonthly.header(tiers: []).prefix(5) == ["scenario", "point", "replication", "month", "tier"]
+    }
+}

@@ -1,0 +1,64 @@
+import Experiments
+import Foundation
+import Testing
+
+@Suite("Data dictionary")
+struct DataDictionaryTests {
+    static let readmePath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Results/README.md").path
+
+    @Test("Results/README.md is the generated text (regenerate: suanli run --print-data-dictionary > Results/README.md)")
+    func committedReadme() throws {
+        let committed = try String(contentsOfFile: Self.readmePath, encoding: .utf8)
+        #expect(committed == DataDictionary.markdown)
+    }
+
+    /// Column names in the README table of `file`'s section.
+    static func readmeColumns(_ text: String, file: String) -> [String] {
+        guard let start = text.range(of: "\n## \(file)\n") else { return [] }
+        var names: [String] = []
+        for line in text[start.upperBound...].split(separator: "\n") {
+            if line.hasPrefix("## ") || line.hasPrefix("### ") { break }
+            guard line.hasPrefix("| `") else { continue }
+            let rest = line.dropFirst(3)
+            names.append(String(rest[..<rest.firstIndex(of: "`")!]))
+        }
+        return names
+    }
+
+    @Test("every written column is documented, and every documented column is written")
+    func columnsMatch() throws {
+        let points = [syntheticPoint(tiers: ["h100", "ascend-910b"])]
+        let files = try runInMemory(points, replications: 2, threads: 1)
+        let readme = DataDictionary.markdown
+        for doc in OutputSchemas.documentation {
+            let header = String(decoding: files[doc.file]!, as: UTF8.self).split(separator: "\n")[0]
+                .split(separator: ",").map(String.init)
+            // fold per-tier columns back into their pattern
+            var folded: [String] = []
+            for name in header {
+                var pattern = name
+                for tier in ["h100", "ascend-910b"] where name.hasSuffix("_" + tier) {
+                    pattern = String(name.dropLast(tier.count)) + "<tier>"
+                }
+                if folded.last != pattern { folded.append(pattern) }
+            }
+            #expect(folded == doc.columns.map(\.name), "\(doc.file)")
+            #expect(Self.readmeColumns(readme, file: doc.file) == folded, "\(doc.file)")
+        }
+        #expect(Set(files.keys) == Set(OutputSchemas.documentation.map(\.file)))
+    }
+
+    @Test("every column has a meaning; names are snake_case; key columns come first")
+    func wellFormed() {
+        for doc in OutputSchemas.documentation {
+            let names = doc.columns.map(\.name)
+            #expect(Set(names).count == names.count, "\(doc.file) has duplicate columns")
+            #expect(names.prefix(2) == ["scenario", "point"], "\(doc.file)")
+            for c in doc.columns {
+                #expect(!c.doc.isEmpty, "\(doc.file): \(c.name)")
+                #expect(c.name.allSatisfy { $0.isLowercase || $0.isNumber || "_<>".contains($0) }, "\(c.name)")
+            }
+        }
+    }
+}

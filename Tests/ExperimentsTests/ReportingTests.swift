@@ -1,0 +1,32 @@
+import Experiments
+import MarketModel
+import Testing
+
+@Suite("Progress and the run table")
+struct ReportingTests {
+    @Test("progress line: count, percentage, rate, time left")
+    func progressLine() {
+        #expect(StandardErrorProgress.line(label: "replications", done: 0, total: 10, elapsed: 0) == "replications 0/10 (0%)")
+        #expect(StandardErrorProgress.line(label: "replications", done: 120, total: 1000, elapsed: 4)
+            == "replications 120/1000 (12%), 30.0/s, 30 s left")
+        #expect(StandardErrorProgress.line(label: "replications", done: 10, total: 10000, elapsed: 2.5)
+            == "replications 10/10000 (0%), 4.0/s, 41 min 38 s left")
+        #expect(StandardErrorProgress.line(label: "replications", done: 500, total: 500, elapsed: 2)
+            == "replications 500/500 (100%), 250/s")
+    }
+
+    @Test("run table: one line per firm")
+    func table() {
+        var f = FirmSummary(entityKind: "firm", name: "owner-a", businessModel: "owner", replications: 10,
+                            survival: ProportionEstimate(successes: 7, trials: 10),
+                            profitableFinalYear: ProportionEstimate(successes: 3, trials: 10),
+                            mainExitReason: .insolvent, medianExitMonth: nil)
+        let g = f
+        f.name = "b"
+        let text = RunTable.text(PointSummary(point: 0, scenario: "s", intervalKind: "Monte Carlo", firms: [g, f]))
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 4)
+        #expect(lines[1] == "owner-a  owner  0.70 [0.40, 0.89]    0.30                insolvent  > horizon")
+        #expect(lines[3] == "intervals: Monte Carlo, 10 replications")
+    }
+}

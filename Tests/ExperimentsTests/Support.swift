@@ -1,0 +1,123 @@
+import Experiments
+import Foundation
+import MarketModel
+import Stochastics
+
+/// A point whose replications are random but deterministic functions of their seed plan,
+/// with every kind of row filled in, so byte-identity and ordering tests mean something
+/// before the market model lands.
+func syntheticPoint(index: Int = 0, scenario: String = "synthetic", firms: [String] = ["alpha", "beta, \"b\""],
+                    tiers: [String] = ["h100", "ascend-910b"], horizon: Int = 6, failAt: Int? = nil,
+                    maxDelayMicroseconds: UInt32 = 0) -> ExperimentPoint {
+    ExperimentPoint(index: index, scenario: scenario, start: YearMonth(year: 2025, month: 11), horizonMonths: horizon,
+                    tierNames: tiers, firmNames: firms, firmModels: firms.indices.map { $0 % 2 == 0 ? "owner" : "sublessor" },
+                    perReplicationKeys: ["demand.growth"]) { replication, plan in
+        if maxDelayMicroseconds > 0 {
+            let d = plan.stream(replication: replication, kind: "test-delay")
+            usleep(UInt32(d.uniformInt(Int(maxDelayMicroseconds))))
+        }
+        if replication == failAt { throw ReplicationError.eventBudgetExceeded(limit: 10, month: 3) }
+        let s = plan.stream(replication: replication, kind: "synthetic")
+        var firmMonths: [FirmMonthRecord] = []
+        var outcomes: [FirmOutcome] = []
+        for f in firms.indices {
+            let exitMonth: Int? = s.uniform() < 0.4 ? s.uniformInt(horizon) : nil
+            for m in 0..<horizon {
+                var r = FirmMonthRecord(firm: f, month: m)
+                r.cashStart = (s.uniform() * 1e7).rounded() / 100
+                r.revenue = s.uniform() * 1e5
+                r.cashEnd = r.cashStart + r.revenue
+                r.grossMargin = s.uniform() < 0.2 ? nil : s.uniform() - 0.5
+                r.utilisation = s.uniform()
+                r.status = exitMonth.map { m >= $0 } == true ? .exited : .active
+                r.leasesSigned = s.uniformInt(5)
+                r.units = tiers.map { _ in s.uniformInt(100) }
+                r.unitsLeased = r.units.map { $0 / 2 }
+                r.listPrice = tiers.map { _ in s.uniform() < 0.3 ? nil : 10 + s.uniform() }
+                firmMonths.append(r)
+            }
+            var o = FirmOutcome(firm: f)
+            if let exitMonth {
+                o.survived = false
+                o.exitMonth = exitMonth
+                o.exitDay = Double(exitMonth) * 30.4 + 30
+                o.exitReason = ExitReason.allCases[s.uniformInt(3)]
+            } else {
+                o.profitableFinalYear = s.uniform() < 0.5
+            }
+            o.finalCash = s.uniform() * 1e6 - 2e5
+            o.cumulativeProfit = s.uniform() * 1e5
+            o.irr = s.uniform() < 0.1 ? nil : s.uniform() - 0.2
+            outcomes.append(o)
+        }
+        var market: [MarketMonthRecord] = []
+        for m in 0..<horizon {
+            for t in [nil] + tiers.indices.map(Optional.some) {
+                var r = MarketMonthRecord(month: m, tier: t)
+                r.priceIndex = s.uniform() < 0.1 ? nil : 12 + s.uniform()
+                r.unitsInstalled = 100 + s.uniformInt(50)
+                r.unitsLeased = s.uniformInt(r.unitsInstalled)
+                r.tenantsLost = s.uniformInt(7)
+                r.eflopsFP16 = s.uniform() * 3
+                r.hhiUnits = s.uniform()
+                market.append(r)
+            }
+        }
+        return ReplicationResult(replication: replication, parameters: [("demand.growth", s.uniform()), ("x.y", 1e-7)],
+                                 firmMonths: firmMonths, marketMonths: market, outcomes: outcomes,
+                                 events: 1000 + replication, seconds: 0)
+    }
+}
+
+/// A small scenario the real market can run.
+func smallScenario(horizon: Int = 6) -> Scenario {
+    let tier = HardwareTier(name: "h100", tflops: 989, eta: 1, portingPenalty: 0, powerKW: 1.2, purchaseCost: 250_000,
+                            lifeYears: 5, physicalLifeYears: 7, usedDecline: 0.3, referencePrice: 15)
+    let region = Region(name: "east", jurisdiction: "cn", electricityPrice: 0.6, pue: 1.3)
+    func provider(_ name: String, _ model: BusinessModel) -> ProviderSpec {
+        ProviderSpec(name: name, model: model, region: 0, jurisdiction: "cn", cash: 5e7, debt: 1e7,
+                     fleet: [FleetCohort(tier: 0, units: 64, ageMonths: 6)], initialPrices: [:], pricing: .adaptive,
+                     visibility: 0.5, reputation: 1, costOfCapital: 0.1, fixedOpexMonthly: 1e5,
+                     opexPerUnitMonthly: 100, ltvCap: 0.5, minCash: 1e6, parentSupport: 0, softBudget: false,
+                     floatingRate: true, interestRate: 0.02)
+    }
+    let segment = Segment(name: "llm", rate: 200, growth: .exponential(rate: 0.2), tier: 0, substitutes: [],
+                          units: .constant(value: 8), termMonths: .constant(value: 6),
+                          reservationPrice: .constant(value: 20), priceSensitivity: .constant(value: 1),
+                          maxWaitDays: .constant(value: 0), takeOrPayShare: 0.5, defaultHazard: 0.01,
+                          recoveryRate: 0.3, renewProbability: 0.5, outsideOption: true)
+    return Scenario(name: "small", start: YearMonth(year: 2025, month: 1), horizonMonths: horizon, currency: "CNY",
+                    tiers: [tier], regions: [region], segments: [segment],
+                    providers: [provider("owner-a", .owner), provider("sub-b", .sublessor)])
+}
+
+/// A fresh folder under the system's temporary folder.
+func scratchFolder(_ name: String = #function) -> String {
+    let clean = name.filter { $0.isLetter || $0.isNumber }
+    let path = NSTemporaryDirectory() + "suanli-exp-tests-" + clean + "-" + UUID().uuidString
+    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// Runs points in memory and returns every file's bytes by name.
+func runInMemory(_ points: [ExperimentPoint], replications: Int, threads: Int, seed: UInt64 = 7,
+                 window: Int? = nil) throws -> [String: [UInt8]] {
+    let files = ResultFiles(directory: nil)
+    _ = try ExperimentRunner.run(points: points,
+                                 configuration: RunConfiguration(replications: replications, masterSeed: seed,
+                                                                 threads: threads, window: window),
+                                 sinks: [files])
+    return Dictionary(uniqueKeysWithValues: ResultFiles.fileNames.map { ($0, files.bytes(of: $0)) })
+}
+
+/// A tiny deterministic generator for test-side randomness (delays, shuffles).
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+}
