@@ -1,0 +1,160 @@
+import MarketModel
+import Stochastics
+
+/// One key drawn once per replication: `{dist: …, per: replication}`.
+struct DrawnKey: Sendable {
+    let path: String
+    let distribution: Distribution
+    let range: ValueRange
+    let integer: Bool
+}
+
+/// Builds a `Scenario` from a checked tree, with this replication's draws.
+struct ScenarioBuilder {
+    let root: RNode
+    let draws: [String: Double]
+
+    // MARK: Reading values
+
+    func num(_ n: RNode) -> Double {
+        switch n.value {
+        case .number(let v): return v
+        case .integer(let i): return Double(i)
+        case .distribution(.constant(let v)): return v
+        case .drawn: return draws[n.path] ?? 0
+        default: return 0
+        }
+    }
+
+    func int(_ n: RNode) -> Int {
+        switch n.value {
+        case .integer(let i): return i
+        case .drawn: return Int(draws[n.path] ?? 0)
+        default: return Int(num(n))
+        }
+    }
+
+    func dist(_ n: RNode) -> Distribution {
+        switch n.value {
+        case .distribution(let d): return d
+        case .drawn: return .constant(value: draws[n.path] ?? 0)
+        default: return .constant(value: num(n))
+        }
+    }
+
+    func bool(_ n: RNode) -> Bool {
+        if case .bool(let b) = n.value { return b }
+        return false
+    }
+
+    // MARK: The scenario
+
+    func build() -> Scenario {
+        let tierNodes = root["tiers"].items
+        let tierIndex = Dictionary(tierNodes.enumerated().map { ($1["name"].text ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+        let regionNodes = root["regions"].items
+        let regionIndex = Dictionary(regionNodes.enumerated().map { ($1["name"].text ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+        let segmentNodes = root["demand"]["segments"].items
+        let segmentIndex = Dictionary(segmentNodes.enumerated().map { ($1["name"].text ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+
+        let tiers = tierNodes.map { t -> HardwareTier in
+            let life = num(t["life_years"])
+            let phys = t["physical_life_years"].isNull ? life + 2 : max(num(t["physical_life_years"]), life)
+            return HardwareTier(name: t["name"].text ?? "", tflops: num(t["tflops"]), eta: num(t["eta"]),
+                                portingPenalty: num(t["porting_penalty"]), powerKW: num(t["power_kw"]),
+                                purchaseCost: num(t["purchase_cost"]), lifeYears: life, physicalLifeYears: phys,
+                                usedDecline: num(t["used_decline"]), referencePrice: num(t["reference_price"]),
+                                release: t["release"].month)
+        }
+        let regions = regionNodes.map { r in
+            Region(name: r["name"].text ?? "", jurisdiction: r["jurisdiction"].text ?? "",
+                   electricityPrice: num(r["electricity_price"]), pue: num(r["pue"]))
+        }
+        let segments = segmentNodes.map { s -> Segment in
+            let g = s["growth"]
+            var rate = num(s["rate"])
+            let growth: DemandGrowth
+            if g["kind"].text == "logistic" {
+                rate = max(rate, 1e-6)   // a drawn starting rate of 0 would make K/λ0 infinite
+                growth = .logistic(rate: num(g["rate"]), ceiling: num(g["ceiling"]))
+            } else {
+                growth = .exponential(rate: num(g["rate"]))
+            }
+            return Segment(name: s["name"].text ?? "", rate: rate, growth: growth,
+                           tier: tierIndex[s["tier"].text ?? ""] ?? 0,
+                           substitutes: s["substitutes"].items.compactMap { tierIndex[$0.text ?? ""] },
+                           units: dist(s["units"]), termMonths: dist(s["term_months"]),
+                           reservationPrice: dist(s["reservation_price"]), priceSensitivity: dist(s["price_sensitivity"]),
+                           maxWaitDays: dist(s["max_wait_days"]), takeOrPayShare: num(s["take_or_pay_share"]),
+                           defaultHazard: num(s["default_hazard"]), recoveryRate: num(s["recovery_rate"]),
+                           renewProbability: num(s["renew_probability"]), outsideOption: bool(s["outside_option"]))
+        }
+        let providers = root["providers"].items.map { p -> ProviderSpec in
+            let region = regionIndex[p["region"].text ?? ""] ?? 0
+            var prices: [Int: Double] = [:]
+            for f in p["prices"].fields { if let t = tierIndex[f.key] { prices[t] = num(f.node) } }
+            return ProviderSpec(
+                name: p["name"].text ?? "", model: BusinessModel(rawValue: p["model"].text ?? "") ?? .owner,
+                region: region, jurisdiction: p["jurisdiction"].text ?? (regions.indices.contains(region) ? regions[region].jurisdiction : ""),
+                cash: num(p["cash"]), debt: num(p["debt"]),
+                fleet: p["fleet"].items.map { c in
+                    FleetCohort(tier: tierIndex[c["tier"].text ?? ""] ?? 0, units: int(c["units"]), ageMonths: int(c["age_months"]))
+                },
+                initialPrices: prices, pricing: PricingPolicy(rawValue: p["pricing"].text ?? "") ?? .adaptive,
+                visibility: num(p["visibility"]), reputation: num(p["reputation"]), costOfCapital: num(p["cost_of_capital"]),
+                fixedOpexMonthly: num(p["fixed_opex_monthly"]), opexPerUnitMonthly: num(p["opex_per_unit_monthly"]),
+                ltvCap: num(p["ltv_cap"]), minCash: num(p["min_cash"]), parentSupport: num(p["parent_support"]),
+                softBudget: bool(p["soft_budget"]), floatingRate: bool(p["floating_rate"]), interestRate: num(p["interest_rate"]))
+        }
+        let shocks = root["shocks"].items.compactMap { s -> Shock? in
+            guard let from = s["from"].month else { return nil }
+            let segment = s["segment"].text.flatMap { segmentIndex[$0] }
+            switch s["kind"].text {
+            case "demand": return .demand(segment: segment, from: from, to: s["to"].month, multiplier: num(s["multiplier"]))
+            case "default": return .defaultHazard(segment: segment, from: from, to: s["to"].month, multiplier: num(s["multiplier"]))
+            case "base_rate": return .baseRate(from: from, rate: num(s["rate"]))
+            default: return nil
+            }
+        }
+
+        var pricing = PricingParameters()
+        let pr = root["pricing"]
+        pricing.kU = num(pr["k_u"])
+        pricing.kX = num(pr["k_x"])
+        pricing.indexWeight = num(pr["index_weight"])
+        pricing.targetUtilisation = num(pr["target_utilisation"])
+        pricing.capMultiple = num(pr["cap_multiple"])
+        pricing.costPlusMarkup = num(pr["cost_plus_markup"])
+        pricing.undercut = num(pr["undercut"])
+        pricing.termDiscounts = pr["term_discounts"].items.map { (months: num($0["months"]), discount: num($0["discount"])) }
+            .sorted { $0.months < $1.months }
+        pricing.visibilitySlope = num(pr["visibility_slope"])
+        pricing.idlePowerShare = num(pr["idle_power_share"])
+
+        var contracts = ContractParameters()
+        let co = root["contracts"]
+        contracts.cancelHazard = num(co["cancel_hazard"])
+        contracts.cancelHazardSlope = num(co["cancel_hazard_slope"])
+        contracts.cancelFeeMonths = num(co["cancel_fee_months"])
+
+        var finance = FinanceParameters()
+        finance.baseRate = num(root["finance"]["base_rate"])
+        finance.debtTermMonths = int(root["finance"]["debt_term_months"])
+
+        var exit = ExitParameters()
+        let ex = root["exit"]
+        exit.lossQuarters = int(ex["loss_quarters"])
+        exit.fireSaleMaxDiscount = num(ex["fire_sale_max_discount"])
+        exit.marketDepthShare = num(ex["market_depth_share"])
+        exit.usedStockShare = num(ex["used_stock_share"])
+
+        var limits = Limits()
+        limits.maxEvents = int(root["limits"]["max_events"])
+
+        return Scenario(name: root["name"].text ?? "", description: root["description"].text ?? "",
+                        start: root["start"].month ?? YearMonth(year: 2024, month: 1),
+                        horizonMonths: int(root["horizon_months"]), currency: root["currency"].text ?? "",
+                        tiers: tiers, regions: regions, segments: segments, providers: providers, shocks: shocks,
+                        pricing: pricing, contracts: contracts, finance: finance, exit: exit, limits: limits)
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import MarketModel
+import Stochastics
+
+/// A loaded, fully validated scenario with its defaults applied: what the experiments layer
+/// runs. Values written `{dist: …, per: replication}` stay undrawn until
+/// ``instantiate(replication:plan:)``.
+public struct ScenarioDocument: Sendable {
+    /// Scenario name (for `Results/<name>/` and the `scenario` CSV column).
+    public let name: String
+    /// The file as given.
+    public let path: String
+
+    let root: RNode
+    let drawnKeys: [DrawnKey]
+    /// The fully resolved scenario as YAML: every key, defaults included, in the schema's order.
+    /// Loading it gives the same scenario (and the same text).
+    public let resolvedYAML: String
+    /// SHA-256 of ``resolvedYAML`` in lowercase hex: the same for any file that resolves to the same scenario.
+    public let contentHash: String
+
+    init(path: String, root: RNode) {
+        self.path = path
+        self.root = root
+        self.name = root["name"].text ?? ""
+        var drawn: [DrawnKey] = []
+        root.walk { n in
+            guard case .drawn(let d) = n.value, let e = n.schema, let r = e.range else { return }
+            drawn.append(DrawnKey(path: n.path, distribution: d, range: r, integer: e.type == .integer))
+        }
+        drawnKeys = drawn
+        resolvedYAML = ResolvedYAML.emit(root)
+        contentHash = SHA256.hex(resolvedYAML.utf8)
+    }
+
+    /// Concrete key paths drawn once per replication, in the order of the resolved scenario
+    /// (the schema's key order; list entries in file order).
+    public var perReplicationKeys: [String] { drawnKeys.map(\.path) }
+    public var tierNames: [String] { root["tiers"].items.map { $0["name"].text ?? "" } }
+    public var regionNames: [String] { root["regions"].items.map { $0["name"].text ?? "" } }
+    public var providerNames: [String] { root["providers"].items.map { $0["name"].text ?? "" } }
+    /// Each provider's business model (`owner`, `sublessor`, `broker`, `hybrid`), in provider order.
+    public var providerModels: [String] { root["providers"].items.map { $0["model"].text ?? "" } }
+    public var segmentNames: [String] { root["demand"]["segments"].items.map { $0["name"].text ?? "" } }
+    public var start: YearMonth { root["start"].month ?? YearMonth(year: 2024, month: 1) }
+    public var horizonMonths: Int {
+        if case .integer(let h) = root["horizon_months"].value { return h }
+        return 0
+    }
+
+    /// One line for `suanli validate`: sizes, draws and the hash.
+    public var summary: String {
+        let shocks = root["shocks"].items.count
+        let units = root["providers"].items.reduce(0) { acc, p in
+            acc + p["fleet"].items.reduce(0) { a, c in if case .integer(let u) = c["units"].value { return a + u } else { return a } }
+        }
+        func n(_ k: Int, _ what: String) -> String { "\(k) \(what)\(k == 1 ? "" : "s")" }
+        return "\(name): \(start) + \(n(horizonMonths, "month")), \(n(tierNames.count, "tier")), \(n(regionNames.count, "region")), "
+            + "\(n(segmentNames.count, "segment")), \(n(providerNames.count, "provider")), \(n(units, "unit")) at start, "
+            + "\(n(shocks, "shock")), \(drawnKeys.count) drawn per replication; hash \(contentHash.prefix(12))"
+    }
+
+    /// The scenario for one replication, with its per-replication draws.
+    ///
+    /// Each key written `{dist: …, per: replication}` is drawn from its own stream,
+    /// `plan.stream(replication: r, kind: "parameters", entity: <concrete key path>)`, so adding,
+    /// removing or reordering such keys never changes another key's draw. A draw is clamped into
+    /// the key's valid range (open ends move one ulp inwards) and rounded to the nearest whole
+    /// number for integer keys. Same replication and plan, same result.
+    /// - Returns: the scenario and the (key path, value) of every draw, in ``perReplicationKeys`` order.
+    /// - Complexity: O(size of the scenario).
+    public func instantiate(replication: Int, plan: SeedPlan) -> (scenario: Scenario, parameters: [(key: String, value: Double)]) {
+        var draws: [String: Double] = [:]
+        var parameters: [(key: String, value: Double)] = []
+        for k in drawnKeys {
+            let stream = plan.stream(replication: replication, kind: "parameters", entity: k.path)
+            var v = k.range.clamp(k.distribution.sample(stream))
+            if k.integer {
+                v = v.rounded()
+                if !k.range.contains(v) { v = k.range.lowerOpen ? (k.range.lower + 1).rounded(.down) : k.range.lower }
+            }
+            draws[k.path] = v
+            parameters.append((key: k.path, value: v))
+        }
+        return (ScenarioBuilder(root: root, draws: draws).build(), parameters)
+    }
+}
+
+/// Reads scenario files: YAML → located tree → `--set` overrides → decoded with the schema
+/// table → cross-checked → ``ScenarioDocument``. Every problem is collected before anything is
+/// thrown, and nothing in the input can crash or hang it.
+public enum ScenarioLoader {
+    /// Loads and validates the file at `path`, then applies `overrides` (`KEY.PATH=VALUE`).
+    /// - Throws: ``ScenarioDiagnostics`` listing every problem, sorted by line.
+    public static func load(path: String, overrides: [String] = []) throws(ScenarioDiagnostics) -> ScenarioDocument {
+        var sources = SourceSet()
+        let src = sources.add(name: path, text: "")
+        var sink = DiagnosticSink(sources: sources)
+        let at1 = SourceLocation(source: src, line: 1, column: 1)
+        let url = URL(fileURLWithPath: path)
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            sink.error(at1, "", "cannot read the file: no such file")
+            throw ScenarioDiagnostics(sink, file: path)
+        }
+        guard !isDir.boolValue else {
+            sink.error(at1, "", "cannot read the file: it is a directory")
+            throw ScenarioDiagnostics(sink, file: path)
+        }
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > YAMLReader.maxBytes {
+            sink.error(at1, "", "the file is larger than \(YAMLReader.maxBytes / 1024) KiB; expected a scenario of a few hundred lines")
+            throw ScenarioDiagnostics(sink, file: path)
+        }
+        guard let data = try? Data(contentsOf: url) else {
+            sink.error(at1, "", "cannot read the file")
+            throw ScenarioDiagnostics(sink, file: path)
+        }
+        guard let text = String(validating: data, as: UTF8.self) else {
+            let (line, col) = firstInvalidUTF8(data)
+            sources = SourceSet()
+            _ = sources.add(name: path, text: String(decoding: data, as: UTF8.self))
+            sink = DiagnosticSink(sources: sources)
+            sink.error(SourceLocation(source: 0, line: line, column: col), "", "not UTF-8 text (a scenario is a YAML text file)")
+            throw ScenarioDiagnostics(sink, file: path)
+        }
+        return try load(yaml: text, path: path, overrides: overrides)
+    }
+
+    /// Loads and validates YAML text; `path` names it in diagnostics and in the document.
+    /// - Throws: ``ScenarioDiagnostics`` listing every problem, sorted by line.
+    public static func load(yaml: String, path: String, overrides: [String] = []) throws(ScenarioDiagnostics) -> ScenarioDocument {
+        // A byte-order mark is not part of the text (and editors do not count it as a column).
+        let yaml = yaml.unicodeScalars.first == "\u{FEFF}" ? String(yaml.unicodeScalars.dropFirst()) : yaml
+        var sources = SourceSet()
+        let src = sources.add(name: path, text: yaml)
+        var sink = DiagnosticSink(sources: sources)
+
+        var root: YNode
+        switch YAMLReader.read(yaml, source: src, sink: &sink) {
+        case .failed:
+            throw ScenarioDiagnostics(sink, file: path)
+        case .empty:
+            sink.error(SourceLocation(source: src, line: 1, column: 1), "",
+                       "expected a map of scenario keys (name, start, horizon_months, currency, tiers, …), got an empty file")
+            throw ScenarioDiagnostics(sink, file: path)
+        case .node(let n):
+            root = n
+        }
+
+        for (i, o) in overrides.enumerated() {
+            Overrides.apply(o, number: i + 1, to: &root, sink: &sink)
+        }
+
+        var decoder = Decoder(sink: sink)
+        var tree = decoder.decodeRoot(root)
+        var checker = SemanticChecker(sink: decoder.sink)
+        if checker.sink.isEmpty || !tree.isNull {
+            checker.check(&tree)
+        }
+        guard checker.sink.isEmpty else {
+            throw ScenarioDiagnostics(checker.sink, file: path)
+        }
+        return ScenarioDocument(path: path, root: tree)
+    }
+
+    /// Line and column of the first byte that is not valid UTF-8.
+    static func firstInvalidUTF8(_ data: Data) -> (Int, Int) {
+        var line = 1, col = 1
+        let bytes = [UInt8](data)
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            let n: Int
+            switch b {
+            case 0x00...0x7F: n = 1
+            case 0xC2...0xDF: n = 2
+            case 0xE0...0xEF: n = 3
+            case 0xF0...0xF4: n = 4
+            default: return (line, col)
+            }
+            guard i + n <= bytes.count else { return (line, col) }
+            if n > 1, String(validating: bytes[i..<(i + n)], as: UTF8.self) == nil { return (line, col) }
+            if b == 0x0A { line += 1; col = 1 } else { col += 1 }
+            i += n
+        }
+        return (line, col)
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+import MarketModel
+import Stochastics
+@testable import ScenarioModule
+
+/// The table itself: well formed, complete against `Scenario`, and what `explain` and the docs print.
+@Suite struct SchemaTests {
+    @Test func tableIsWellFormed() {
+        var seen = Set<String>()
+        for e in ScenarioSchema.entries {
+            #expect(seen.insert(e.keyPath).inserted, "\(e.keyPath) twice")
+            if !e.parentPath.isEmpty {
+                let parent = e.parentPath.hasSuffix("[]") ? String(e.parentPath.dropLast(2)) : e.parentPath
+                #expect(ScenarioSchema.entry(parent) != nil, "\(e.keyPath) has no parent entry")
+                #expect(seen.contains(parent), "\(e.keyPath) comes before its parent")
+            }
+            switch e.type {
+            case .number, .integer, .distribution:
+                // Every number has a finite range.
+                #expect(e.range != nil, "\(e.keyPath) has no range")
+            case .section, .list, .namedList:
+                #expect(!(ScenarioSchema.children[ScenarioSchema.childPrefix(of: e)] ?? []).isEmpty, "\(e.keyPath) has no keys")
+            default: break
+            }
+            if e.type == .namedList {
+                #expect(ScenarioSchema.entry(e.keyPath + "[].name") != nil)
+            }
+            #expect(!e.doc.isEmpty)
+        }
+    }
+
+    /// Every stored property of `Scenario` and the types under it has a key (by its snake_case name);
+    /// a field added to Scenario.swift without a key fails here.
+    @Test func everyScenarioFieldHasAKey() throws {
+        let s = try ScenarioLoader.load(yaml: minimal.insertingLine(after: 29, "    prices: {h800: 20}"), path: "t.yaml")
+            .instantiate(replication: 0, plan: SeedPlan(masterSeed: 1)).scenario
+        func snake(_ s: String) -> String {
+            var out = ""
+            let chars = Array(s)
+            for (i, c) in chars.enumerated() {
+                if c.isUppercase {
+                    let prevLower = i > 0 && !chars[i - 1].isUppercase
+                    let nextLower = i + 1 < chars.count && chars[i + 1].isLowercase
+                    if i > 0 && (prevLower || nextLower) { out += "_" }
+                    out += c.lowercased()
+                } else { out.append(c) }
+            }
+            return out
+        }
+        let renamed = ["initialPrices": "prices", "segments": "demand.segments"]
+        func check(_ value: Any, prefix: String, skip: Set<String> = []) {
+            for child in Mirror(reflecting: value).children {
+                guard let label = child.label, !skip.contains(label) else { continue }
+                let key = renamed[label] ?? snake(label)
+                let path = prefix.isEmpty ? key : prefix + "." + key
+                #expect(ScenarioSchema.entry(path) != nil, "Scenario field \(label) has no key \(path)")
+            }
+        }
+        check(s, prefix: "")
+        check(s.tiers[0], prefix: "tiers[]")
+        check(s.regions[0], prefix: "regions[]")
+        check(s.segments[0], prefix: "demand.segments[]")
+        check(s.providers[0], prefix: "providers[]")
+        check(s.providers[0].fleet[0], prefix: "providers[].fleet[]")
+        check(s.pricing, prefix: "pricing")
+        check(s.contracts, prefix: "contracts")
+        check(s.finance, prefix: "finance")
+        check(s.exit, prefix: "exit")
+        check(s.limits, prefix: "limits")
+    }
+
+    @Test func explainWithOrWithoutIndices() throws {
+        let a = try #require(ScenarioSchema.explain("demand.segments[0].rate"))
+        #expect(ScenarioSchema.explain("demand.segments.rate") == a)
+        #expect(ScenarioSchema.explain("demand.segments[llm-training].rate") == a)
+        #expect(ScenarioSchema.explain("demand.segments[].rate") == a)
+        #expect(a == """
+            demand.segments[].rate
+              Arrival rate λ0 at the start.
+              type:    a number in [0, 1e7]
+              unit:    tenants per year
+              default: required
+              valid:   [0, 1e7]
+              per replication: may be written {dist: NAME, …, per: replication} (clamped into the valid range)
+
+            """)
+        #expect(ScenarioSchema.explain("providers[cloud].prices.h800")?.hasPrefix("providers[].prices.*\n") == true)
+        let tiers = try #require(ScenarioSchema.explain("tiers"))
+        #expect(tiers.contains("  keys:\n    name "))
+        #expect(tiers.contains("    physical_life_years  (life_years + 2) Physical life: units retire at this age."))
+        #expect(ScenarioSchema.explain("tiers[3]") == tiers)
+        #expect(ScenarioSchema.explain("")?.hasPrefix("A scenario file is a map with these keys:") == true)
+    }
+
+    @Test func unknownPathsHaveSuggestions() {
+        #expect(ScenarioSchema.explain("demand.segmnts.rate") == nil)
+        #expect(ScenarioSchema.suggestion(for: "demand.segmnts.rate") == "demand.segments[].rate")
+        #expect(ScenarioSchema.suggestion(for: "providers[0].csh") == "providers[].cash")
+        #expect(ScenarioSchema.suggestion(for: "horizon") == "horizon_months")
+        #expect(ScenarioSchema.explain("pricing.k_u.x") == nil)
+        #expect(ScenarioSchema.explain("a..b") == nil)
+    }
+
+    @Test func schemaPaths() {
+        #expect(ScenarioSchema.schemaPath(of: "providers[idc-operator].fleet[2].units") == "providers[].fleet[].units")
+        #expect(ScenarioSchema.schemaPath(of: "providers[0].prices.h800") == "providers[].prices.*")
+        #expect(ScenarioSchema.schemaPath(of: "pricing.term_discounts[1].months") == "pricing.term_discounts[].months")
+        #expect(ScenarioSchema.schemaPath(of: "pricing.nope") == nil)
+    }
+
+    /// Regenerate with `suanli explain --markdown > docs/scenario-format.md`, or with
+    /// `SUANLI_WRITE_DOCS=1 swift test --filter docsFileMatchesTheTable`.
+    @Test func docsFileMatchesTheTable() throws {
+        let generated = ScenarioSchema.markdown()
+        if ProcessInfo.processInfo.environment["SUANLI_WRITE_DOCS"] == "1" {
+            try generated.write(to: packageRoot.appendingPathComponent("docs/scenario-format.md"), atomically: true, encoding: .utf8)
+        }
+        let committed = read("docs/scenario-format.md")
+        #expect(committed == generated, "docs/scenario-format.md is stale: regenerate it with `suanli explain --markdown > docs/scenario-format.md`")
+        for e in ScenarioSchema.entries { #expect(generated.contains("`\(e.keyPath)`")) }
+        for d in Distribution.catalogue { #expect(generated.contains("`\(d.name)`")) }
+    }
+
+    @Test func suggestions() {
+        #expect(Suggest.distance("grwoth", "growth") == 1)
+        #expect(Suggest.distance("kitten", "sitting") == 3)
+        #expect(Suggest.closest("grwoth", in: ["growth", "rate", "tier"]) == "growth")
+        #expect(Suggest.closest("zzz", in: ["growth", "rate"]) == nil)
+    }
+}
