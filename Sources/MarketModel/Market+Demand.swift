@@ -78,12 +78,16 @@ extension Market {
     /// Draws a new tenant's attributes from its own keyed substream (segment, serial), so
     /// the k-th tenant of a segment is the same whatever happens elsewhere in the market.
     mutating func newTenant(segment s: Int, at t: Double) -> Int {
-        let seg = scenario.segments[s]
         let serial = segmentSerial[s]
         segmentSerial[s] += 1
         var h = tenantBase[s]
         h.mix(0x1D &+ serial)
-        let key = h.value
+        return drawTenant(segment: s, key: h.value, at: t)
+    }
+
+    /// Draws a tenant's attributes, in a fixed order, from the substream `key`.
+    mutating func drawTenant(segment s: Int, key: UInt64, at t: Double) -> Int {
+        let seg = scenario.segments[s]
         scratch.reseed(key)
         let units = Swift.max(1, Int(Swift.min(1e7, seg.units.sample(scratch)).rounded(.up)))
         let term = Swift.max(1.0 / daysPerMonth, seg.termMonths.sample(scratch))
@@ -94,5 +98,79 @@ extension Market {
         tenants.append(Tenant(segment: Int32(s), key: key, arrivalDay: t, units: units, termMonths: term, nextTermMonths: term, reservation: r,
                               beta: beta, maxWaitDays: wait, takeOrPay: top))
         return tenants.count - 1
+    }
+}
+
+extension Market {
+    /// Seeds each firm's contract book at day 0 from its cohorts' `leased_share`: tenants of
+    /// the segments that want (or accept) the tier, drawn from substreams keyed by
+    /// (`initial/<firm>`, serial) so they shift no arriving tenant. Leases in force at an
+    /// instant are length-biased, so a drawn tenant is kept with probability term/60 months;
+    /// each is part-way through its term (elapsed share uniform) at the firm's list price
+    /// less its term discount.
+    mutating func seedInitialBook(calendar: inout EventCalendar<MarketEvent>) {
+        for j in providers.indices {
+            var target = Array(repeating: 0, count: tierCount)
+            for c in providers[j].spec.fleet {
+                target[c.tier] += Int((Double(c.units) * c.leasedShare).rounded())
+            }
+            var base = plan.hasher(replication: replication, kind: "initial/" + providers[j].spec.name)
+            base.mix(0)
+            var serial: UInt64 = 0
+            for b in 0..<tierCount where target[b] > 0 {
+                let segments = scenario.segments.indices.filter {
+                    scenario.segments[$0].tier == b || scenario.segments[$0].substitutes.contains(b)
+                }
+                guard !segments.isEmpty else { continue }
+                var left = Swift.min(target[b], providers[j].free(b))
+                var guardCount = 0
+                while left > 0 && guardCount < 1_000_000 {
+                    guardCount += 1
+                    var h = base
+                    h.mix(serial)
+                    serial += 1
+                    // Pick the segment in proportion to its arrival rate.
+                    scratch.reseed(h.value)
+                    let total = segments.reduce(0.0) { $0 + scenario.segments[$1].rate }
+                    var u = scratch.uniform() * total, s = segments[segments.count - 1]
+                    for k in segments {
+                        u -= scenario.segments[k].rate
+                        if u < 0 { s = k; break }
+                    }
+                    let elapsed = scratch.uniform()
+                    let keep = scratch.uniform()
+                    var h2 = h
+                    h2.mix(1)
+                    let i = drawTenant(segment: s, key: h2.value, at: 0)
+                    // Leases in force at a given instant are length-biased: keep a drawn
+                    // tenant with probability term/60 months (the longest usual term).
+                    guard keep * 60 < tenants[i].termMonths else {
+                        tenants.removeLast()
+                        continue
+                    }
+                    let seg = scenario.segments[s]
+                    var n = unitsNeeded(tenants[i].units, wanted: seg.tier, offered: b)
+                    if n > left {
+                        n = left
+                        tenants[i].units = seg.tier == b ? n : tenants[i].units
+                    }
+                    let months = tenants[i].termMonths
+                    let price = providers[j].listPrice[b] * (1 - termDiscount(months: months))
+                    let start = -elapsed * months * daysPerMonth
+                    sign(tenant: i, provider: j, tier: b, units: n, price: price, months: months, at: 0,
+                         calendar: &calendar)
+                    let l = leases.count - 1
+                    leases[l].start = start
+                    leases[l].end = start + months * daysPerMonth
+                    if let handle = leases[l].endHandle { calendar.cancel(handle) }
+                    leases[l].endHandle = leases[l].end < monthStart[scenario.horizonMonths]
+                        ? calendar.schedule(.leaseExpired(lease: Int32(l)), at: Swift.max(0, leases[l].end), priority: Priority.lease)
+                        : nil
+                    left -= n
+                }
+            }
+        }
+        for b in monthTier.indices { monthTier[b] = TierMonth() }
+        for j in providers.indices { providers[j].leasesSigned = 0 }
     }
 }

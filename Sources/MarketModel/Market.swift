@@ -137,6 +137,7 @@ struct Market: Simulation {
     mutating func simulate() throws(ReplicationError) -> Int {
         var calendar = EventCalendar<MarketEvent>(startTime: 0, minimumCapacity: 1024)
         beginMonth(0)
+        seedInitialBook(calendar: &calendar)
         for s in scenario.segments.indices { scheduleNextCandidate(segment: s, from: 0, calendar: &calendar) }
         for m in 0..<scenario.horizonMonths {
             calendar.schedule(.monthClosed(month: Int32(m)), at: monthStart[m + 1], priority: Priority.close)

@@ -176,7 +176,11 @@ public struct FleetCohort: Sendable {
     public var units: Int
     /// Age at the start, months.
     public var ageMonths: Int
-    public init(tier: Int, units: Int, ageMonths: Int) { self.tier = tier; self.units = units; self.ageMonths = ageMonths }
+    /// Share of the cohort's units under contract at the start (a book of leases part-way through their terms).
+    public var leasedShare: Double
+    public init(tier: Int, units: Int, ageMonths: Int, leasedShare: Double = 0) {
+        self.tier = tier; self.units = units; self.ageMonths = ageMonths; self.leasedShare = leasedShare
+    }
 }
 
 /// A firm as the scenario describes it.

@@ -98,7 +98,8 @@ struct ScenarioBuilder {
                 region: region, jurisdiction: p["jurisdiction"].text ?? (regions.indices.contains(region) ? regions[region].jurisdiction : ""),
                 cash: num(p["cash"]), debt: num(p["debt"]),
                 fleet: p["fleet"].items.map { c in
-                    FleetCohort(tier: tierIndex[c["tier"].text ?? ""] ?? 0, units: int(c["units"]), ageMonths: int(c["age_months"]))
+                    FleetCohort(tier: tierIndex[c["tier"].text ?? ""] ?? 0, units: int(c["units"]), ageMonths: int(c["age_months"]),
+                                leasedShare: num(c["leased_share"]))
                 },
                 initialPrices: prices, pricing: PricingPolicy(rawValue: p["pricing"].text ?? "") ?? .adaptive,
                 visibility: num(p["visibility"]), reputation: num(p["reputation"]), costOfCapital: num(p["cost_of_capital"]),

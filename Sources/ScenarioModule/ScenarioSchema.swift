@@ -120,6 +120,8 @@ public enum ScenarioSchema {
                     doc: "Units in the cohort."),
         SchemaEntry("providers[].fleet[].age_months", .integer, unit: "months", default: .value("0"), range: ValueRange(0, 600),
                     doc: "The cohort's age at the start."),
+        SchemaEntry("providers[].fleet[].leased_share", .number, default: .value("0"), range: share,
+                    doc: "Share of the cohort's units under contract at the start: a book of leases part-way through their terms, drawn from the segments that want the tier (so a scenario need not start with every firm empty)."),
         SchemaEntry("providers[].prices", .keyedBy("tiers"), default: .value("{}"), count: 0...64,
                     doc: "Initial list prices by tier (tier: price); tiers not listed start at their reference_price."),
         SchemaEntry("providers[].prices.*", .number, unit: "currency per accelerator-hour", default: .required, range: hourPrice,
