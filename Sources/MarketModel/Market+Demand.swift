@@ -7,13 +7,13 @@ extension Market {
     ///
     /// Exponential: λ0·(1+g)^(t/365). Logistic: K / (1 + (K/λ0 − 1)·e^(−g·t/365)).
     func baseRate(segment s: Int, at t: Double) -> Double {
-        let seg = scenario.segments[s]
-        switch seg.growth {
+        let rate = scenario.segments[s].rate
+        switch scenario.segments[s].growth {
         case .exponential(let g):
-            return g == 0 ? seg.rate : seg.rate * pow(1 + g, t / daysPerYear)
+            return g == 0 ? rate : rate * pow(1 + g, t / daysPerYear)
         case .logistic(let g, let k):
-            guard seg.rate > 0 else { return 0 }
-            return k / (1 + (k / seg.rate - 1) * exp(-g * t / daysPerYear))
+            guard rate > 0 else { return 0 }
+            return k / (1 + (k / rate - 1) * exp(-g * t / daysPerYear))
         }
     }
 
@@ -35,9 +35,16 @@ extension Market {
 
     /// An upper bound of the segment's rate over month `m`, per day. Growth is monotone within
     /// a month and shocks change only at month starts, so the larger end value bounds it.
-    func rateBound(segment s: Int, month m: Int) -> Double {
-        let a = baseRate(segment: s, at: monthStart[m]), b = baseRate(segment: s, at: monthStart[m + 1])
-        return Swift.max(a, b) * demandShock[s][m] / daysPerYear
+    func rateBound(segment s: Int, month m: Int) -> Double { rateBounds[s][m] }
+
+    /// The bound of every segment and month, computed once per replication.
+    func computeRateBounds() -> [[Double]] {
+        scenario.segments.indices.map { s in
+            (0..<scenario.horizonMonths).map { m in
+                let a = baseRate(segment: s, at: monthStart[m]), b = baseRate(segment: s, at: monthStart[m + 1])
+                return Swift.max(a, b) * demandShock[s][m] / daysPerYear
+            }
+        }
     }
 
     /// Schedules the segment's next candidate arrival after day `t` by thinning with a

@@ -30,19 +30,19 @@ extension Market {
     /// A tenant enters the market (first arrival, re-entry after a lease, or after its
     /// provider's exit): it tries to sign, else waits, else is lost.
     mutating func tenantEnters(_ i: Int, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
-        let tenant = tenants[i]
-        let seg = scenario.segments[Int(tenant.segment)]
-        monthTier[seg.tier].tenantsArrived += 1
-        monthTier[seg.tier].unitsRequested += tenant.units
+        let tier = scenario.segments[Int(tenants[i].segment)].tier
+        let units = tenants[i].units, wait = tenants[i].maxWaitDays
+        monthTier[tier].tenantsArrived += 1
+        monthTier[tier].unitsRequested += units
         switch chooseAndSign(i, at: t, countRefused: true, calendar: &calendar) {
         case .signed: return
-        case .noQuote where tenant.maxWaitDays > 0:
-            tenants[i].waitHandle = calendar.schedule(.waitExpired(tenant: Int32(i)), at: t + tenant.maxWaitDays,
+        case .noQuote where wait > 0:
+            tenants[i].waitHandle = calendar.schedule(.waitExpired(tenant: Int32(i)), at: t + wait,
                                                       priority: Priority.arrival)
             waiting.append(Int32(i))
         case .noQuote, .walkedAway:
-            monthTier[seg.tier].tenantsLost += 1
-            monthTier[seg.tier].unitsLost += tenant.units
+            monthTier[tier].tenantsLost += 1
+            monthTier[tier].unitsLost += units
         }
     }
 
@@ -55,27 +55,29 @@ extension Market {
     /// and a variant draw the same noise for the same tenant even when choices differ.
     mutating func chooseAndSign(_ i: Int, at t: Double, countRefused: Bool,
                                 calendar: inout EventCalendar<MarketEvent>) -> ChoiceResult {
-        let tenant = tenants[i]
-        let s = Int(tenant.segment)
-        let seg = scenario.segments[s]
-        let round = tenant.round
+        let s = Int(tenants[i].segment)
+        let wanted = scenario.segments[s].tier
+        let round = tenants[i].round
+        let units = tenants[i].units
+        let r = tenants[i].reservation
+        let beta = tenants[i].beta
         tenants[i].round += 1
         var h = choiceBase
-        h.mix(tenant.key)
+        h.mix(tenants[i].key)
         h.mix(round)
         let roundBase = h
         var best = -Double.infinity
-        if seg.outsideOption {
+        if scenario.segments[s].outsideOption {
             var ho = roundBase
             ho.mix(0)
             scratch.reseed(ho.value)
             _ = scratch.uniform()
             best = scratch.gumbel()
         }
-        let d = termDiscount(months: tenant.nextTermMonths)
+        let d = termDiscount(months: tenants[i].nextTermMonths)
         var bestProvider = -1, bestTier = -1, bestUnits = 0
         var anyQuote = false
-        let r = tenant.reservation
+        let substitutes = scenario.segments[s].substitutes.count
         for j in providers.indices where providers[j].active {
             var hj = roundBase
             hj.mix(providerKey[j])
@@ -84,19 +86,18 @@ extension Market {
             let eps = scratch.gumbel()
             guard seen else { continue }
             let rep = providers[j].spec.reputation
-            for k in -1..<seg.substitutes.count {
-                let b = k < 0 ? seg.tier : seg.substitutes[k]
-                let p = providers[j]
-                guard p.installed[b] > 0 else { continue }
-                let n = unitsNeeded(tenant.units, wanted: seg.tier, offered: b)
-                if p.free(b) < n {
+            for k in -1..<substitutes {
+                let b = k < 0 ? wanted : scenario.segments[s].substitutes[k]
+                guard providers[j].installed[b] > 0 else { continue }
+                let n = unitsNeeded(units, wanted: wanted, offered: b)
+                if providers[j].installed[b] - providers[j].leased[b] < n {
                     if countRefused { providers[j].refused[b] += n }
                     continue
                 }
-                let c = Double(n) * p.listPrice[b] * (1 - d) / Double(tenant.units)
+                let c = Double(n) * providers[j].listPrice[b] * (1 - d) / Double(units)
                 guard c <= r else { continue }
                 anyQuote = true
-                let u = tenant.beta * (r - c) / r + rep - scenario.tiers[b].portingPenalty + eps
+                let u = beta * (r - c) / r + rep - scenario.tiers[b].portingPenalty + eps
                 if u > best {
                     best = u
                     bestProvider = j
@@ -109,8 +110,8 @@ extension Market {
         guard bestProvider >= 0 else { return .walkedAway }
         let price = providers[bestProvider].listPrice[bestTier] * (1 - d)
         sign(tenant: i, provider: bestProvider, tier: bestTier, units: bestUnits, price: price,
-             months: tenant.nextTermMonths, at: t, calendar: &calendar)
-        tenants[i].nextTermMonths = tenant.termMonths
+             months: tenants[i].nextTermMonths, at: t, calendar: &calendar)
+        tenants[i].nextTermMonths = tenants[i].termMonths
         return .signed
     }
 
@@ -183,12 +184,11 @@ extension Market {
         let lease = leases[l]
         let i = Int(lease.tenant)
         let tenant = tenants[i]
-        let seg = scenario.segments[Int(tenant.segment)]
         var h = leaseBase
         h.mix(tenant.key)
         h.mix(tenant.round &+ 0x52454E)   // "REN": the renewal draw of this lease
         scratch.reseed(h.value)
-        let wantsToContinue = scratch.uniform() < seg.renewProbability
+        let wantsToContinue = scratch.uniform() < scenario.segments[Int(tenant.segment)].renewProbability
         if wantsToContinue {
             let j = Int(lease.provider), b = Int(lease.tier)
             let d = termDiscount(months: tenant.termMonths)

@@ -66,6 +66,7 @@ struct Market: Simulation {
     var demandShock: [[Double]] = []  // [segment][month] product of demand-shock multipliers
     var defaultShock: [[Double]] = [] // [segment][month] product of default-hazard multipliers
     var baseRateByMonth: [Double] = []
+    var rateBounds: [[Double]] = []   // [segment][month] thinning bound, per day
 
     // Monthly observer accumulators (per tier).
     var monthTier: [TierMonth]
@@ -110,6 +111,7 @@ struct Market: Simulation {
         let months = 0..<scenario.horizonMonths
         demandShock = scenario.segments.indices.map { s in months.map { shockMultiplier(segment: s, month: $0, defaults: false) } }
         defaultShock = scenario.segments.indices.map { s in months.map { shockMultiplier(segment: s, month: $0, defaults: true) } }
+        rateBounds = computeRateBounds()
         baseRateByMonth = months.map { m in
             // The latest base-rate shock dated at or before the month (file order breaks ties).
             let ym = scenario.start.adding(months: m)
