@@ -65,6 +65,24 @@ public struct FirmMonthRecord: Sendable, Equatable {
     public var unitsLeased: [Int] = []
     /// List price by tier at month end (currency per accelerator-hour); nil where the firm offers none.
     public var listPrice: [Double?] = []
+    /// Units delivered but waiting for power, by tier (month end).
+    public var unitsUnpowered: [Int] = []
+    /// Units ordered and not yet delivered, by tier (month end).
+    public var unitsOnOrder: [Int] = []
+    /// Units rented in (sublessors), by tier (month end).
+    public var unitsRentedIn: [Int] = []
+    /// Commission revenue (brokers; part of revenue).
+    public var commissionRevenue = 0.0
+    /// Server sales to tenants (hybrids; part of revenue).
+    public var serverSales = 0.0
+    /// Refunds of paid, undelivered chips after a ban (negative capex).
+    public var refunds = 0.0
+    /// IT MW owned (built) at month end.
+    public var ownedMW = 0.0
+    /// MW under construction at month end.
+    public var buildingMW = 0.0
+    /// kW of colocation rented at month end.
+    public var colocationKW = 0.0
 
     public init(firm: Int, month: Int) {
         self.firm = firm
@@ -98,10 +116,59 @@ public struct MarketMonthRecord: Sendable, Equatable {
     public var usedStock = 0
     public var hhiUnits: Double?
     public var hhiRevenue: Double?
+    /// Units-weighted chip price over jurisdictions with supply (currency per unit).
+    public var chipPrice: Double?
+    /// Units in vendor backlogs at month end.
+    public var backlogUnits = 0
+    /// Mean lead time (order to delivery) of units delivered this month, days; nil if none.
+    public var leadTimeDays: Double?
+    public var unitsDeliveredUnpowered = 0
+    /// Firms entering this month.
+    public var entries = 0
+    /// eflops_fp16 over the indicative national target × leasing coverage share (tier `all` only).
+    public var nationalTargetShare: Double?
 
     public init(month: Int, tier: Int?) {
         self.month = month
         self.tier = tier
+    }
+}
+
+/// One tier's supply to one jurisdiction in one month.
+///
+/// Invariant: inTransit(end) = inTransit(start) + shipped − delivered − cancelled in transit
+/// (cancellations hit the backlog; units already shipped still arrive).
+public struct SupplyMonthRecord: Sendable, Equatable {
+    public var month: Int
+    public var tier: Int
+    public var jurisdiction: String
+    public var capacityUnits = 0.0
+    public var orderedUnits = 0
+    public var shippedUnits = 0
+    public var deliveredUnits = 0
+    public var inTransitUnits = 0
+    public var backlogUnits = 0
+    public var cancelledUnits = 0
+    /// Money refunded for cancelled, paid orders.
+    public var refunded = 0.0
+    public var chipPrice = 0.0
+    /// Mean order-to-delivery time of units delivered this month, days.
+    public var leadTimeDays: Double?
+    public init(month: Int, tier: Int, jurisdiction: String) {
+        self.month = month; self.tier = tier; self.jurisdiction = jurisdiction
+    }
+}
+
+/// Who a firm is: present at the start, or an entrant from a template.
+public struct FirmInfo: Sendable, Equatable {
+    public var name: String
+    public var model: BusinessModel
+    /// The entrant template, nil for firms present at the start.
+    public var template: String?
+    /// Month of entry (0 for firms present at the start).
+    public var entryMonth: Int
+    public init(name: String, model: BusinessModel, template: String?, entryMonth: Int) {
+        self.name = name; self.model = model; self.template = template; self.entryMonth = entryMonth
     }
 }
 
@@ -142,6 +209,11 @@ public struct ReplicationResult: Sendable {
     public var outcomes: [FirmOutcome]
     public var events: Int
     public var seconds: Double
+    /// Every firm of this replication, in index order: the scenario's providers, then entrants
+    /// in order of entry. `firm` indices in the records point here.
+    public var firms: [FirmInfo] = []
+    /// tier-major, then jurisdiction (scenario order of supply entries), then month.
+    public var supplyMonths: [SupplyMonthRecord] = []
 
     public init(replication: Int, parameters: [(key: String, value: Double)], firmMonths: [FirmMonthRecord],
                 marketMonths: [MarketMonthRecord], outcomes: [FirmOutcome], events: Int, seconds: Double) {

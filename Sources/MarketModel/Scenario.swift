@@ -157,6 +157,8 @@ public struct Segment: Sendable {
     public var renewProbability: Double
     /// Whether tenants may walk away (outside option with Gumbel utility ε_0).
     public var outsideOption: Bool
+    /// Share b_s of tenants who want to buy servers rather than rent (answered by hybrids).
+    public var buyShare: Double = 0
 
     public init(name: String, rate: Double, growth: DemandGrowth, tier: Int, substitutes: [Int],
                 units: Distribution, termMonths: Distribution, reservationPrice: Distribution,
@@ -219,6 +221,10 @@ public struct ProviderSpec: Sendable {
     public var floatingRate: Bool
     /// Spread over the base rate (floating) or the fixed rate, per year.
     public var interestRate: Double
+    /// Power, rent-in, affiliates and expansion.
+    public var supply = ProviderSupplySpec()
+    /// The entrant template the firm came from (nil for firms present at the start).
+    public var template: String? = nil
 
     public init(name: String, model: BusinessModel, region: Int, jurisdiction: String, cash: Double, debt: Double,
                 fleet: [FleetCohort], initialPrices: [Int: Double], pricing: PricingPolicy, visibility: Double,
@@ -327,6 +333,19 @@ public struct Scenario: Sendable {
     public var finance: FinanceParameters
     public var exit: ExitParameters
     public var limits: Limits
+    /// Vendor supply by tier and jurisdiction; a tier with no entry for a jurisdiction cannot be bought there.
+    public var chipSupply: [ChipSupply] = []
+    public var supplyShocks: [SupplyShock] = []
+    public var dataCentres = DataCentreParameters()
+    public var expansion = ExpansionParameters()
+    public var sublease = SubleaseParameters()
+    public var entrants: [EntrantTemplate] = []
+    public var entry = EntryParameters()
+    public var starvation = StarvationParameters()
+    /// Indicative national intelligent-compute target, EFLOPS (35% of 300 EFLOPS).
+    public var nationalTargetEFLOPS: Double = 105
+    /// Share of the national target the modelled leasing firms are meant to cover.
+    public var leasingCoverageShare: Double = 0.1
 
     public init(name: String, description: String = "", start: YearMonth, horizonMonths: Int, currency: String,
                 tiers: [HardwareTier], regions: [Region], segments: [Segment], providers: [ProviderSpec],

@@ -1,0 +1,168 @@
+import Stochastics
+
+// The supply side and the business models beyond `owner`: validated input types.
+
+/// How a tier's monthly shipments are shared among the orders in its backlog.
+public enum AllocationPolicy: String, Sendable, CaseIterable {
+    /// Oldest order first.
+    case inOrder = "in-order"
+    /// Every order gets the same share of what ships.
+    case proRata = "pro-rata"
+    /// The largest order first (vendors favour big buyers).
+    case largestFirst = "largest-first"
+}
+
+/// The vendor supply of one tier to one jurisdiction.
+public struct ChipSupply: Sendable {
+    /// Index into `Scenario.tiers`.
+    public var tier: Int
+    public var jurisdiction: String
+    /// Units the vendor can ship per month at the start.
+    public var monthlyCapacity: Double
+    /// Annual growth of the capacity.
+    public var capacityGrowth: Double
+    public var allocation: AllocationPolicy
+    /// Chip price = purchase_cost·(1 + premium·backlog/monthly capacity).
+    public var premium: Double
+    /// Cap on backlog/capacity in the price formula (keeps prices finite when capacity is 0).
+    public var maxBacklogMonths: Double
+    /// Transit and installation time after shipment, days.
+    public var transitDays: Distribution
+    /// Grey imports while banned: price multiple of the chip price, and share of the former capacity.
+    public var greyPremium: Double?
+    public var greyShare: Double
+
+    public init(tier: Int, jurisdiction: String, monthlyCapacity: Double, capacityGrowth: Double = 0,
+                allocation: AllocationPolicy = .inOrder, premium: Double = 0.1, maxBacklogMonths: Double = 24,
+                transitDays: Distribution = .constant(value: 30), greyPremium: Double? = nil, greyShare: Double = 0) {
+        self.tier = tier; self.jurisdiction = jurisdiction; self.monthlyCapacity = monthlyCapacity
+        self.capacityGrowth = capacityGrowth; self.allocation = allocation; self.premium = premium
+        self.maxBacklogMonths = maxBacklogMonths; self.transitDays = transitDays
+        self.greyPremium = greyPremium; self.greyShare = greyShare
+    }
+}
+
+/// A dated change to a tier's supply to a jurisdiction.
+public struct SupplyShock: Sendable {
+    public var tier: Int
+    public var jurisdiction: String
+    public var from: YearMonth
+    /// Capacity multiplier from `from` on: 0 is an export ban (the backlog is cancelled and
+    /// refunded), between 0 and 1 a partial cut, 1 a recovery.
+    public var capacityFactor: Double
+    public init(tier: Int, jurisdiction: String, from: YearMonth, capacityFactor: Double) {
+        self.tier = tier; self.jurisdiction = jurisdiction; self.from = from; self.capacityFactor = capacityFactor
+    }
+}
+
+/// Data-centre economics shared by all firms.
+public struct DataCentreParameters: Sendable {
+    /// Build cost per MW of IT load.
+    public var costPerMW: Double = 80_000_000
+    /// Build time, months.
+    public var buildMonths: Distribution = .constant(value: 12)
+    /// Facilities are depreciated over this life, years.
+    public var facilityLifeYears: Double = 15
+    /// Colocation price, currency per kW-month of facility power.
+    public var colocationPerKWMonth: Double = 600
+    /// Smallest build, MW.
+    public var minBuildMW: Double = 1
+    public init() {}
+}
+
+/// Expectations and expansion (quarterly reviews).
+public struct ExpansionParameters: Sendable {
+    /// Speed κ at which an expected price reverts to the long-run cost path, per year.
+    public var kappa: Double = 1.0
+    /// Annual decline g_tech of the long-run cost path.
+    public var techDecline: Double = 0.24
+    /// Supply-line weight θ_s: the share of the pipeline counted when ordering.
+    public var supplyLineWeight: Double = 0.5
+    /// Hurdle multiple H ≥ 1: order only if NPV ≥ (H − 1)·P_chip.
+    public var hurdle: Double = 1.2
+    /// Fraction of the gap ordered per review (smoothing).
+    public var orderFraction: Double = 1.0
+    /// Take colocation instead of building when power is short.
+    public var preferColocation: Bool = true
+    public init() {}
+}
+
+/// Sublessor and broker parameters shared by all firms.
+public struct SubleaseParameters: Sendable {
+    /// m_w: a sublessor rents in from the market at (1 − m_w)·index.
+    public var wholesaleDiscount: Double = 0.25
+    /// Term of rent-in contracts, months.
+    public var rentInTermMonths: Double = 24
+    /// Broker commission c (on contract value).
+    public var brokerCommission: Double = 0.08
+    /// Hybrid buy quote: chip price·(1 + markup).
+    public var hybridMarkup: Double = 0.15
+    public init() {}
+}
+
+/// A rent-in contract a sublessor holds at the start.
+public struct RentInSpec: Sendable {
+    public var tier: Int
+    public var units: Int
+    /// Index of the lessor in `Scenario.providers`, or nil for the market.
+    public var lessor: Int?
+    /// Price per unit-hour; nil: (1 − m_w)·reference price.
+    public var price: Double?
+    public var termMonths: Double
+    /// Months already elapsed at the start.
+    public var elapsedMonths: Double
+    public init(tier: Int, units: Int, lessor: Int?, price: Double?, termMonths: Double, elapsedMonths: Double = 0) {
+        self.tier = tier; self.units = units; self.lessor = lessor; self.price = price
+        self.termMonths = termMonths; self.elapsedMonths = elapsedMonths
+    }
+}
+
+/// Per-firm settings of the supply side and the other business models.
+public struct ProviderSupplySpec: Sendable {
+    /// IT MW the firm owns at the start.
+    public var ownedMW: Double = 0
+    /// kW of colocation it rents at the start.
+    public var colocationKW: Double = 0
+    /// Whether the firm reviews expansion quarterly.
+    public var expands: Bool = true
+    /// Rent-in contracts at the start (sublessors).
+    public var rentIn: [RentInSpec] = []
+    /// Affiliated owners whose free units a broker resells (indices into providers).
+    public var affiliates: [Int] = []
+    public init() {}
+}
+
+/// A template for firms that enter during the run.
+public struct EntrantTemplate: Sendable {
+    public var name: String
+    /// The firm every entrant starts as: name replaced by `<template>-<k>`, fleet ordered at entry.
+    public var provider: ProviderSpec
+    /// First fleet ordered at entry: (tier, units).
+    public var firstOrder: [(tier: Int, units: Int)]
+    /// Share of entries drawn from this template (weights normalised).
+    public var weight: Double
+    public init(name: String, provider: ProviderSpec, firstOrder: [(tier: Int, units: Int)], weight: Double = 1) {
+        self.name = name; self.provider = provider; self.firstOrder = firstOrder; self.weight = weight
+    }
+}
+
+/// Entry: λ_E(t) = λ_max·H(t)·max(0, (m̄ − m*)/(1 − m*)) firms per year.
+public struct EntryParameters: Sendable {
+    public var maxRate: Double = 0
+    /// m*: the gross margin above which firms enter.
+    public var marginThreshold: Double = 0.3
+    /// Dated hype multipliers H(t): (from, multiplier), the latest in force applies.
+    public var hype: [(from: YearMonth, multiplier: Double)] = []
+    /// At most this many entrants in one replication.
+    public var maxEntrants: Int = 200
+    public init() {}
+}
+
+/// Starvation exit parameters.
+public struct StarvationParameters: Sendable {
+    /// s_dep: share of trailing-year revenue from tiers the firm can no longer buy.
+    public var dependenceShare: Double = 0.5
+    /// Installed effective PFLOPS below which a dependent firm is starved.
+    public var minScalePFLOPS: Double = 50
+    public init() {}
+}
