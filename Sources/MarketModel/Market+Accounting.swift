@@ -7,6 +7,8 @@ extension Market {
     mutating func beginMonth(_ m: Int) {
         currentMonth = m
         for b in monthTier.indices { monthTier[b] = TierMonth() }
+        entriesThisMonth = 0
+        beginSupplyMonth(m)
         updateVisibility()
     }
 
@@ -48,27 +50,63 @@ extension Market {
         for j in providers.indices where providers[j].active {
             contractEvents(firm: j, month: m, at: t, days: days, calendar: &calendar)
         }
+        allocateShipments(month: m, at: t, calendar: &calendar)
+        for j in providers.indices where providers[j].active {
+            settleRentIns(firm: j, at: t)
+            supplyCosts(j)
+            retireUnits(j, at: t)
+            installUnpowered(j, at: t)
+        }
         for j in providers.indices where providers[j].active {
             pending[j] = accounts(firm: j, month: m, at: t, days: days)
         }
         for j in providers.indices where providers[j].active && providers[j].exitPending == nil
             && (m + j) % 3 == 2 {
             review(firm: j, month: m, at: t)
+            guard providers[j].exitPending == nil, providers[j].spec.supply.expands else { continue }
+            switch providers[j].spec.model {
+            case .owner, .hybrid: expand(firm: j, month: m, at: t, calendar: &calendar)
+            case .sublessor: expandSublessor(firm: j, month: m, at: t)
+            case .broker: break
+            }
+            // Orders placed at the review are paid this month.
+            if var r = pending[j], providers[j].capex > 0 {
+                let extra = providers[j].capex
+                providers[j].capex = 0
+                r.capex += extra
+                var cash = providers[j].cash - extra
+                // A permitted draw up to the LTV limit keeps the cash floor.
+                let spec = providers[j].spec
+                let limit = spec.ltvCap * collateral(j, at: t)
+                if cash < spec.minCash && providers[j].debt < limit {
+                    let draw = Swift.min(limit - providers[j].debt, spec.minCash - cash)
+                    r.debtDrawn += draw
+                    providers[j].debt += draw
+                    providers[j].debtMonthsLeft = scenario.finance.debtTermMonths
+                    cash += draw
+                }
+                r.cashEnd = cash
+                r.debt = providers[j].debt
+                providers[j].cash = cash
+                pending[j] = r
+            }
         }
         settleExits(month: m, at: t, records: &pending, calendar: &calendar)
+        recordSupply(month: m)
         recordMarket(month: m, at: t, records: pending)
         for j in providers.indices {
             if let r = pending[j] {
                 firmRecords[j].append(r)
-            } else {
+            } else if m >= firms[j].entryMonth {
                 firmRecords[j].append(exitedRecord(firm: j, month: m))
             }
         }
         reprice(month: m, at: t)
         for j in providers.indices { resetMonth(firm: j, at: t) }
         if m + 1 < scenario.horizonMonths {
-            beginMonth(m + 1)
             for b in usedPriceFactor.indices { usedPriceFactor[b] = 1 }
+            beginMonth(m + 1)
+            enter(month: m, at: t, calendar: &calendar)
         }
     }
 
@@ -89,6 +127,7 @@ extension Market {
             largest = Swift.max(largest, leases[l].billedThisMonth)
             leases[l].billedThisMonth = 0
             let lease = leases[l]
+            guard lease.lessee < 0 else { continue }
             let exposed = Swift.min(days, t - lease.start) / daysPerYear
             if lease.takeOrPay {
                 let seg = Int(tenants[Int(lease.tenant)].segment)
@@ -133,8 +172,19 @@ extension Market {
         r.cancelFees = p.cancelFees
         r.claimsBooked = p.claimsBooked
         r.claimsRecovered = p.claimsRecovered
-        r.revenue = p.rentRevenue + p.cancelFees + p.claimsRecovered
+        r.commissionRevenue = p.commission
+        r.serverSales = p.serverSales
+        r.revenue = p.rentRevenue + p.cancelFees + p.claimsRecovered + p.commission + p.serverSales
         r.leasesSigned = p.leasesSigned
+        r.colocationCost = p.colocationCost
+        r.rentInCost = p.rentInCost
+        r.refunds = p.refunds
+        r.capex = p.capex - p.refunds
+        r.bookValueDisposed = 0
+        if p.equityAtEntry > 0 {
+            r.equityRaised = p.equityAtEntry
+            providers[j].equityAtEntry = 0
+        }
 
         var power = 0.0, installedDays = 0.0, leasedDays = 0.0
         let idle = scenario.pricing.idlePowerShare
@@ -154,7 +204,9 @@ extension Market {
             let life = scenario.tiers[c.tier].lifeYears
             if ageYears(c, at: mid) < life { depreciation += Double(c.units) * c.unitCost / (life * 12) }
         }
+        depreciation += p.facilityCost / (scenario.dataCentres.facilityLifeYears * 12)
         r.depreciation = depreciation
+        r.bookValueSold = p.bookValueSold
 
         // Debt service: interest, scheduled straight-line repayment.
         var debt = p.debt
@@ -164,7 +216,10 @@ extension Market {
         monthsLeft = Swift.max(0, monthsLeft - 1)
         var repaid = scheduled
         debt -= scheduled
-        var cash = p.cash + r.revenue - r.powerCost - r.fixedOpex - r.interest - scheduled
+        var cash = p.cash + r.revenue + r.equityRaised - r.powerCost - r.colocationCost - r.rentInCost - r.fixedOpex
+            - r.interest - r.capex - scheduled
+        providers[j].capex = 0
+        providers[j].refunds = 0
 
         // Covenant: debt above LTV × marked collateral sweeps cash above the floor into repayment.
         let limit = spec.ltvCap * collateral(j, at: t)
@@ -186,7 +241,7 @@ extension Market {
             let available = spec.softBudget ? Double.infinity : providers[j].parentSupportLeft
             let equity = Swift.min(available, spec.minCash - cash)
             if equity > 0 {
-                r.equityRaised = equity
+                r.equityRaised += equity
                 cash += equity
                 if !spec.softBudget { providers[j].parentSupportLeft -= equity }
             }
@@ -216,7 +271,7 @@ extension Market {
 
     /// Margins, net income and the unit columns of a record whose flows are final.
     func finishRecord(_ r: inout FirmMonthRecord, firm j: Int) {
-        let costOfRevenue = r.powerCost + r.colocationCost + r.rentInCost + r.depreciation
+        let costOfRevenue = r.powerCost + r.colocationCost + r.rentInCost + r.depreciation + r.bookValueSold
         if r.revenue > 0 {
             r.grossMargin = (r.revenue - costOfRevenue) / r.revenue
             r.ebitdaMargin = (r.revenue - r.powerCost - r.colocationCost - r.rentInCost - r.fixedOpex) / r.revenue
@@ -228,7 +283,14 @@ extension Market {
         let p = providers[j]
         r.units = p.installed
         r.unitsLeased = p.leased
-        r.listPrice = (0..<tierCount).map { p.installed[$0] > 0 ? p.listPrice[$0] : nil }
+        r.unitsRentedIn = p.rentedIn
+        r.unitsOnOrder = p.onOrder
+        r.unitsUnpowered = Array(repeating: 0, count: tierCount)
+        for c in p.unpowered { r.unitsUnpowered[c.tier] += c.units }
+        r.ownedMW = p.ownedMW
+        r.buildingMW = p.builds.reduce(0) { $0 + $1.mw }
+        r.colocationKW = p.colocationKW
+        r.listPrice = (0..<tierCount).map { p.capacity($0) > 0 ? p.listPrice[$0] : nil }
         r.status = p.active && p.exitPending == nil ? .active : .exited
     }
 
@@ -241,6 +303,9 @@ extension Market {
         r.status = .exited
         r.units = Array(repeating: 0, count: tierCount)
         r.unitsLeased = r.units
+        r.unitsRentedIn = r.units
+        r.unitsOnOrder = r.units
+        r.unitsUnpowered = r.units
         r.listPrice = Array(repeating: nil, count: tierCount)
         return r
     }
@@ -251,8 +316,15 @@ extension Market {
         providers[j].takeOrPayTrailing.append(p.takeOrPayRent)
         providers[j].rentTrailing.append(p.rentRevenue)
         providers[j].lastTopShare = p.rentRevenue > 0 ? p.largestLeaseRent / p.rentRevenue : nil
+        providers[j].rentByTierHistory.append(p.rentByTier)
+        if providers[j].rentByTierHistory.count > 12 { providers[j].rentByTierHistory.removeFirst() }
         providers[j].rentRevenue = 0
         providers[j].takeOrPayRent = 0
+        providers[j].colocationCost = 0
+        providers[j].rentInCost = 0
+        providers[j].commission = 0
+        providers[j].serverSales = 0
+        providers[j].bookValueSold = 0
         providers[j].cancelFees = 0
         providers[j].claimsBooked = 0
         providers[j].claimsRecovered = 0

@@ -102,8 +102,9 @@ extension Market {
         let beta = seg.priceSensitivity.sample(scratch)
         let wait = Swift.max(0, seg.maxWaitDays.sample(scratch))
         let top = scratch.uniform() < seg.takeOrPayShare
+        let buys = seg.buyShare > 0 && scratch.uniform() < seg.buyShare
         tenants.append(Tenant(segment: Int32(s), key: key, arrivalDay: t, units: units, termMonths: term, nextTermMonths: term, reservation: r,
-                              beta: beta, maxWaitDays: wait, takeOrPay: top))
+                              beta: beta, maxWaitDays: wait, takeOrPay: top, wantsToBuy: buys))
         return tenants.count - 1
     }
 }
@@ -177,7 +178,41 @@ extension Market {
                 }
             }
         }
+        seedRentIns(calendar: &calendar)
         for b in monthTier.indices { monthTier[b] = TierMonth() }
         for j in providers.indices { providers[j].leasesSigned = 0 }
+    }
+
+    /// Sublessors' rent-in contracts at the start: from the market at their price (or the
+    /// wholesale price), or from a named owner as a lease in that owner's book.
+    mutating func seedRentIns(calendar: inout EventCalendar<MarketEvent>) {
+        for j in providers.indices {
+            for spec in providers[j].spec.supply.rentIn {
+                let b = spec.tier
+                let price = spec.price ?? (1 - scenario.sublease.wholesaleDiscount) * scenario.tiers[b].referencePrice
+                let start = -spec.elapsedMonths * daysPerMonth
+                let end = start + spec.termMonths * daysPerMonth
+                guard end > 0 else { continue }
+                guard let a = spec.lessor else {
+                    rentIn(firm: j, tier: b, units: spec.units, price: price, lessorLease: -1, end: end, at: 0)
+                    continue
+                }
+                let units = Swift.min(spec.units, providers[a].free(b))
+                guard units > 0 else { continue }
+                let id = leases.count
+                var lease = Lease(tenant: -1, provider: Int32(a), tier: Int32(b), units: units, price: price, start: start,
+                                  end: end, billedUntil: 0, takeOrPay: true, cancelThreshold: .infinity,
+                                  defaultThreshold: .infinity)
+                lease.lessee = Int32(j)
+                lease.positionInBook = providers[a].book.count
+                if end < monthStart[scenario.horizonMonths] {
+                    lease.endHandle = calendar.schedule(.leaseExpired(lease: Int32(id)), at: end, priority: Priority.lease)
+                }
+                leases.append(lease)
+                providers[a].book.append(Int32(id))
+                providers[a].changeLeased(tier: b, by: units, at: 0)
+                rentIn(firm: j, tier: b, units: units, price: price, lessorLease: Int32(id), end: end, at: 0)
+            }
+        }
     }
 }

@@ -23,10 +23,31 @@ extension Market {
         let p = providers[j]
         let quarter = p.ocfHistory.suffix(3).reduce(0, +)
         providers[j].losingQuarters = quarter < 0 ? p.losingQuarters + 1 : 0
-        guard !p.spec.softBudget, providers[j].losingQuarters >= scenario.exit.lossQuarters else { return }
+        guard !p.spec.softBudget else { return }
+        if isStarved(firm: j, month: m) && liquidationValue(firm: j, at: t) > goingConcernValue(firm: j, at: t) {
+            providers[j].exitPending = .starved
+            return
+        }
+        guard providers[j].losingQuarters >= scenario.exit.lossQuarters else { return }
         if liquidationValue(firm: j, at: t) > goingConcernValue(firm: j, at: t) {
             providers[j].exitPending = .losing
         }
+    }
+
+    /// Starvation: at least s_dep of the trailing year's rent came from tiers the firm's
+    /// jurisdiction can no longer buy, and its installed effective PFLOPS are below the minimum scale.
+    func isStarved(firm j: Int, month m: Int) -> Bool {
+        let p = providers[j]
+        var total = 0.0, banned = 0.0
+        for b in 0..<tierCount {
+            let rent = p.rentByTierHistory.reduce(0) { $0 + $1[b] } + p.rentByTier[b]
+            total += rent
+            if isBanned(tier: b, jurisdiction: p.spec.jurisdiction, month: m) { banned += rent }
+        }
+        guard total > 0, banned / total >= scenario.starvation.dependenceShare else { return false }
+        var pflops = 0.0
+        for b in 0..<tierCount { pflops += Double(p.installed[b]) * scenario.tiers[b].effective / 1000 }
+        return pflops < scenario.starvation.minScalePFLOPS
     }
 
     func liquidationValue(firm j: Int, at t: Double) -> Double {
@@ -68,7 +89,13 @@ extension Market {
         let exiting = providers.indices.filter { providers[$0].active && providers[$0].exitPending != nil }
         guard !exiting.isEmpty else { return }
         var dumped = Array(repeating: 0, count: tierCount)
-        for j in exiting { for b in 0..<tierCount { dumped[b] += providers[j].installed[b] } }
+        for j in exiting {
+            // Undelivered units waiting for power are dumped with the rest; orders in backlogs are cancelled and refunded.
+            for c in providers[j].unpowered { providers[j].cohorts.append(c) }
+            providers[j].unpowered = []
+            for k in supplies.indices { cancelBacklog(k, provider: j) }
+            for c in providers[j].cohorts { dumped[c.tier] += c.units }
+        }
         for b in 0..<tierCount {
             let delta = fireSaleDiscount(tier: b, dumped: dumped[b])
             usedPriceFactor[b] = 1 - delta
@@ -86,10 +113,24 @@ extension Market {
             for b in 0..<tierCount where providers[j].installed[b] > 0 { monthTier[b].exits += 1 }
             for id in providers[j].book {
                 let lease = leases[Int(id)]
+                if lease.lessee >= 0 {
+                    // A sublessor renting from the exiting owner loses the capacity.
+                    let s = Int(lease.lessee)
+                    if let k = providers[s].rentIns.firstIndex(where: { $0.lease == id }) {
+                        providers[s].changeLeased(tier: Int(lease.tier), by: 0, at: t)
+                        providers[s].rentedIn[Int(lease.tier)] -= providers[s].rentIns[k].units
+                        providers[s].rentIns.remove(at: k)
+                    }
+                    continue
+                }
                 returning.append((lease.tenant, Swift.max(1 / daysPerMonth, (lease.end - t) / daysPerMonth)))
             }
             while let id = providers[j].book.last { endLease(Int(id), at: t, calendar: &calendar) }
-            var cash = providers[j].cash + proceeds
+            let refund = providers[j].refunds
+            providers[j].refunds = 0
+            r.refunds += refund
+            r.capex -= refund
+            var cash = providers[j].cash + proceeds + refund
             let repay = Swift.min(providers[j].debt, Swift.max(0, cash))
             cash -= repay
             r.assetSales = proceeds
@@ -108,11 +149,52 @@ extension Market {
             r.debt = providers[j].debt
             r.status = .exited
             records[j] = r
+            settleRentInClaims(firm: j, at: t, records: &records, calendar: &calendar)
         }
         // The exiting firms' tenants re-enter with what remains of their terms.
         for (i, months) in returning {
             tenants[Int(i)].nextTermMonths = months
             calendar.schedule(.tenantReturned(tenant: i), at: t, priority: Priority.arrival)
+        }
+    }
+}
+
+extension Market {
+    /// An exiting sublessor's rent-in ends: each lessor books the remaining payments as a
+    /// claim, paid pro rata from the cash left after secured debt; the payment is the
+    /// sublessor's rent-in cost and the lessor's recovered claim this month.
+    mutating func settleRentInClaims(firm j: Int, at t: Double, records: inout [FirmMonthRecord?],
+                                     calendar: inout EventCalendar<MarketEvent>) {
+        var claims: [(lessor: Int, lease: Int, amount: Double)] = []
+        for r in providers[j].rentIns where r.lease >= 0 {
+            let l = Int(r.lease)
+            guard leases[l].active else { continue }
+            let remaining = Double(leases[l].units) * leases[l].price * Swift.max(0, leases[l].end - t) * hoursPerDay
+            claims.append((Int(leases[l].provider), l, remaining))
+        }
+        providers[j].rentIns = []
+        for b in 0..<tierCount { providers[j].rentedIn[b] = 0 }
+        guard !claims.isEmpty else { return }
+        let total = claims.reduce(0) { $0 + $1.amount }
+        let pay = Swift.min(total, Swift.max(0, providers[j].cash))
+        if var r = records[j] {
+            r.rentInCost += pay
+            r.cashEnd -= pay
+            records[j] = r
+        }
+        providers[j].cash -= pay
+        for c in claims {
+            let share = total > 0 ? pay * c.amount / total : 0
+            endLease(c.lease, at: t, calendar: &calendar)
+            if var r = records[c.lessor] {
+                r.claimsBooked += c.amount
+                r.claimsRecovered += share
+                r.revenue += share
+                r.cashEnd += share
+                finishRecord(&r, firm: c.lessor)
+                records[c.lessor] = r
+                providers[c.lessor].cash += share
+            }
         }
     }
 }

@@ -78,6 +78,8 @@ extension Market {
         var bestProvider = -1, bestTier = -1, bestUnits = 0
         var anyQuote = false
         let substitutes = scenario.segments[s].substitutes.count
+        let buyer = tenants[i].wantsToBuy
+        var bestVia = -1, bestBuy = false
         for j in providers.indices where providers[j].active {
             var hj = roundBase
             hj.mix(providerKey[j])
@@ -86,31 +88,68 @@ extension Market {
             let eps = scratch.gumbel()
             guard seen else { continue }
             let rep = providers[j].spec.reputation
+            let model = providers[j].spec.model
             for k in -1..<substitutes {
                 let b = k < 0 ? wanted : scenario.segments[s].substitutes[k]
-                guard providers[j].installed[b] > 0 else { continue }
                 let n = unitsNeeded(units, wanted: wanted, offered: b)
-                if providers[j].installed[b] - providers[j].leased[b] < n {
-                    if countRefused { providers[j].refused[b] += n }
-                    continue
+                // Who would supply the units: the firm itself, or (for a broker) its cheapest affiliate with room.
+                var owner = j, markup = 1.0
+                if model == .broker {
+                    owner = -1
+                    markup = 1 + scenario.sublease.brokerCommission
+                    for a in providers[j].spec.supply.affiliates where providers[a].active && providers[a].free(b) >= n {
+                        if owner < 0 || providers[a].listPrice[b] < providers[owner].listPrice[b] { owner = a }
+                    }
+                    guard owner >= 0 else { continue }
+                } else {
+                    guard providers[j].capacity(b) > 0 else { continue }
+                    if providers[j].free(b) < n {
+                        if countRefused {
+                            providers[j].refused[b] += n
+                            providers[j].quarterRefused[b] += n
+                        }
+                        continue
+                    }
                 }
-                let c = Double(n) * providers[j].listPrice[b] * (1 - d) / Double(units)
-                guard c <= r else { continue }
-                anyQuote = true
-                let u = beta * (r - c) / r + rep - scenario.tiers[b].portingPenalty + eps
-                if u > best {
-                    best = u
-                    bestProvider = j
-                    bestTier = b
-                    bestUnits = n
+                let c = Double(n) * providers[owner].listPrice[b] * markup * (1 - d) / Double(units)
+                if c <= r {
+                    anyQuote = true
+                    let u = beta * (r - c) / r + rep - scenario.tiers[b].portingPenalty + eps
+                    if u > best {
+                        best = u; bestProvider = owner; bestTier = b; bestUnits = n; bestVia = model == .broker ? j : -1
+                        bestBuy = false
+                    }
+                }
+                // A hybrid also answers tenants who want to buy: chip price·(1 + markup), annualised over life at ρ.
+                if buyer && model == .hybrid && providers[j].installed[b] - providers[j].leased[b] >= n {
+                    let price = buyQuote(firm: j, tier: b)
+                    let perHour = price * capitalRecovery(providers[j].spec.costOfCapital, years: scenario.tiers[b].lifeYears) / 8760
+                    let cb = Double(n) * perHour / Double(units)
+                    if cb <= r {
+                        anyQuote = true
+                        let u = beta * (r - cb) / r + rep - scenario.tiers[b].portingPenalty + eps
+                        if u > best {
+                            best = u; bestProvider = j; bestTier = b; bestUnits = n; bestVia = -1; bestBuy = true
+                        }
+                    }
                 }
             }
         }
         guard anyQuote else { return .noQuote }
         guard bestProvider >= 0 else { return .walkedAway }
-        let price = providers[bestProvider].listPrice[bestTier] * (1 - d)
+        if bestBuy {
+            sellUnits(firm: bestProvider, tier: bestTier, units: bestUnits, price: buyQuote(firm: bestProvider, tier: bestTier), at: t)
+            monthTier[bestTier].tenantsSigned += 1
+            return .signed
+        }
+        let markup = bestVia >= 0 ? 1 + scenario.sublease.brokerCommission : 1
+        let price = providers[bestProvider].listPrice[bestTier] * markup * (1 - d)
         sign(tenant: i, provider: bestProvider, tier: bestTier, units: bestUnits, price: price,
              months: tenants[i].nextTermMonths, at: t, calendar: &calendar)
+        if bestVia >= 0 {
+            leases[leases.count - 1].broker = Int32(bestVia)
+            providers[bestVia].leasesSigned += 1
+        }
         tenants[i].nextTermMonths = tenants[i].termMonths
         return .signed
     }
@@ -148,8 +187,15 @@ extension Market {
         let lease = leases[l]
         let hours = (t - lease.billedUntil) * hoursPerDay
         guard hours > 0 else { return }
-        let amount = Double(lease.units) * lease.price * hours
+        var amount = Double(lease.units) * lease.price * hours
         let j = Int(lease.provider)
+        if lease.broker >= 0 {
+            let c = scenario.sublease.brokerCommission
+            let fee = amount * c / (1 + c)
+            providers[Int(lease.broker)].commission += fee
+            amount -= fee
+        }
+        if lease.lessee >= 0 { providers[Int(lease.lessee)].rentInCost += amount }
         providers[j].rentRevenue += amount
         providers[j].rentByTier[Int(lease.tier)] += amount
         if lease.takeOrPay { providers[j].takeOrPayRent += amount }
@@ -182,6 +228,11 @@ extension Market {
         bill(lease: l, until: t)
         endLease(l, at: t, calendar: &calendar)
         let lease = leases[l]
+        if lease.lessee >= 0 {
+            // A sublessor's rent-in from this owner ends; the sublessor renews from the market at its next close.
+            retryWaiting(at: t, calendar: &calendar)
+            return
+        }
         let i = Int(lease.tenant)
         let tenant = tenants[i]
         var h = leaseBase
@@ -230,5 +281,34 @@ extension Market {
         let tier = scenario.segments[Int(tenant.segment)].tier
         monthTier[tier].tenantsLost += 1
         monthTier[tier].unitsLost += tenant.units
+    }
+}
+
+extension Market {
+    /// A hybrid's price for selling one unit of a tier: chip price·(1 + markup).
+    func buyQuote(firm j: Int, tier b: Int) -> Double {
+        let chip = supplyIndex(tier: b, jurisdiction: providers[j].spec.jurisdiction).map { chipPrice($0, month: currentMonth) }
+            ?? scenario.tiers[b].purchaseCost
+        return chip * (1 + scenario.sublease.hybridMarkup)
+    }
+
+    /// A hybrid sells free units, oldest first: they leave its fleet at book value; the sale is
+    /// revenue and the book value cost of revenue.
+    mutating func sellUnits(firm j: Int, tier b: Int, units n: Int, price: Double, at t: Double) {
+        providers[j].changeLeased(tier: b, by: 0, at: t)
+        var left = n
+        var kept: [Cohort] = []
+        for var c in providers[j].cohorts {
+            if c.tier == b && left > 0 {
+                let k = Swift.min(left, c.units)
+                providers[j].bookValueSold += Double(k) * bookValue(c, at: t)
+                c.units -= k
+                left -= k
+            }
+            if c.units > 0 { kept.append(c) }
+        }
+        providers[j].cohorts = kept
+        providers[j].installed[b] -= n - left
+        providers[j].serverSales += Double(n - left) * price
     }
 }

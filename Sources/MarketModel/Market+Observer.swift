@@ -32,8 +32,23 @@ extension Market {
             row.tenantsSigned = tm.tenantsSigned
             row.unitsRequested = tm.unitsRequested
             row.unitsLost = tm.unitsLost
+            var firmLeased = 0, unpowered = 0
+            for j in providers.indices where providers[j].active {
+                for r in providers[j].rentIns where r.tier == b && r.lease >= 0 { firmLeased += r.units }
+                for c in providers[j].unpowered where c.tier == b { unpowered += c.units }
+            }
             row.unitsInstalled = installed
-            row.unitsLeased = leased
+            row.unitsLeased = leased - firmLeased
+            row.unitsDeliveredUnpowered = unpowered
+            var capacity = 0.0, priced = 0.0
+            for k in supplies.indices where scenario.chipSupply[k].tier == b {
+                let cap = Swift.max(supplyCapacity(k, month: m), 1e-9)
+                capacity += cap
+                priced += cap * chipPrice(k, month: m)
+                row.backlogUnits += supplies[k].backlogUnits
+            }
+            row.chipPrice = capacity > 0 ? priced / capacity : nil
+            row.leadTimeDays = tm.deliveredUnits > 0 ? tm.leadTimeSum / Double(tm.deliveredUnits) : nil
             row.eflopsFP16 = Double(installed) * tier.tflops / 1e6
             row.activeFirms = active
             row.exits = tm.exits
@@ -49,7 +64,9 @@ extension Market {
             all.unitsRequested += tm.unitsRequested
             all.unitsLost += tm.unitsLost
             all.unitsInstalled += installed
-            all.unitsLeased += leased
+            all.unitsLeased += row.unitsLeased
+            all.unitsDeliveredUnpowered += row.unitsDeliveredUnpowered
+            all.backlogUnits += row.backlogUnits
             all.eflopsFP16 += row.eflopsFP16
             all.unitsDumped += tm.unitsDumped
             all.usedStock += usedStock[b]
@@ -78,6 +95,15 @@ extension Market {
             for b in 0..<tierCount { weighted += Double(tierRows[b].unitsInstalled) * priceIndex[b] }
             all.priceIndex = weighted / Double(totalInstalled)
         }
+        all.entries = entriesThisMonth
+        var delivered = 0, leadSum = 0.0
+        for tm in monthTier {
+            delivered += tm.deliveredUnits
+            leadSum += tm.leadTimeSum
+        }
+        all.leadTimeDays = delivered > 0 ? leadSum / Double(delivered) : nil
+        let target = scenario.nationalTargetEFLOPS * scenario.leasingCoverageShare
+        all.nationalTargetShare = target > 0 ? all.eflopsFP16 / target : nil
         marketRecords.append(all)
         marketRecords.append(contentsOf: tierRows)
     }

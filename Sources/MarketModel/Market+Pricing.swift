@@ -12,6 +12,8 @@ extension Market {
     /// the units-weighted used-market value of the firm's units of the tier (renting a GPU out
     /// forgoes selling it).
     func priceFloor(firm j: Int, tier b: Int, at t: Double) -> Double {
+        // Rented-in units: the lessor pays their power, so the floor is what the firm pays for power: none.
+        guard providers[j].installed[b] > 0 else { return 0 }
         var value = 0.0, units = 0
         for c in providers[j].cohorts where c.tier == b {
             value += Double(c.units) * usedValue(c, at: t)
@@ -24,14 +26,14 @@ extension Market {
 
     /// The long-run cost-recovery price p_LR(0) = (P·CRF(ρ, life)/8760 + opex per unit-hour)/u*
     /// + power per hour, with CRF = ρ/(1 − (1+ρ)^−life).
-    func longRunPrice(firm j: Int, tier b: Int) -> Double {
+    func longRunPrice(firm j: Int, tier b: Int, chip: Double? = nil) -> Double {
         let tier = scenario.tiers[b]
         let spec = providers[j].spec
         let rho = spec.costOfCapital
         let crf = rho > 0 ? rho / (1 - pow(1 + rho, -tier.lifeYears)) : 1 / tier.lifeYears
         let units = Swift.max(1, providers[j].totalInstalled)
         let opexHour = (spec.opexPerUnitMonthly + spec.fixedOpexMonthly / Double(units)) / (daysPerMonth * hoursPerDay)
-        return (tier.purchaseCost * crf / 8760 + opexHour) / scenario.pricing.targetUtilisation + powerPerHour(firm: j, tier: b)
+        return ((chip ?? tier.purchaseCost) * crf / 8760 + opexHour) / scenario.pricing.targetUtilisation + powerPerHour(firm: j, tier: b)
     }
 
     /// Sets every active firm's list prices for the next month by its policy, then the
@@ -42,7 +44,7 @@ extension Market {
         var newPrices: [[Double]] = providers.map(\.listPrice)
         for j in providers.indices where providers[j].active {
             let p = providers[j]
-            for b in 0..<tierCount where p.installed[b] > 0 {
+            for b in 0..<tierCount where p.capacity(b) > 0 {
                 let floor = priceFloor(firm: j, tier: b, at: t)
                 let cap = pr.capMultiple * scenario.tiers[b].referencePrice
                 var price = p.listPrice[b]
@@ -55,14 +57,14 @@ extension Market {
                     case .adaptive:
                         let area = p.installedArea[b]
                         let u = area > 0 ? p.leasedArea[b] / area : 0
-                        let x = Double(p.refused[b]) / Double(p.installed[b])
+                        let x = Double(p.refused[b]) / Double(p.capacity(b))
                         price = exp(log(price) + pr.kU * (u - pr.targetUtilisation) + pr.kX * x)
                         price = (1 - pr.indexWeight) * price + pr.indexWeight * previousIndex[b]
                     case .costPlus:
                         price = (1 + pr.costPlusMarkup) * longRunPrice(firm: j, tier: b)
                     case .undercut:
                         var lowest = Double.infinity
-                        for k in providers.indices where k != j && providers[k].active && providers[k].installed[b] > 0 {
+                        for k in providers.indices where k != j && providers[k].active && providers[k].capacity(b) > 0 {
                             lowest = Swift.min(lowest, providers[k].listPrice[b])
                         }
                         if lowest.isFinite { price = (1 - pr.undercut) * lowest }
@@ -77,9 +79,9 @@ extension Market {
         }
         for b in 0..<tierCount {
             var weighted = 0.0, units = 0
-            for p in providers where p.active && p.installed[b] > 0 {
-                weighted += Double(p.installed[b]) * p.listPrice[b]
-                units += p.installed[b]
+            for p in providers where p.active && p.capacity(b) > 0 {
+                weighted += Double(p.capacity(b)) * p.listPrice[b]
+                units += p.capacity(b)
             }
             if units > 0 { priceIndex[b] = weighted / Double(units) }
         }

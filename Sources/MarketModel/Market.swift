@@ -15,6 +15,10 @@ enum MarketEvent {
     case waitExpired(tenant: Int32)
     /// The calendar month `month` closes (its last instant).
     case monthClosed(month: Int32)
+    /// Shipped units reach their firm.
+    case shipmentArrived(shipment: Int32)
+    /// A data-centre build completes.
+    case buildCompleted(provider: Int32, build: Int32)
 }
 
 /// Event priorities at equal times: the month close sees the month's last events first.
@@ -49,6 +53,8 @@ struct Market: Simulation {
     var tenantBase: [KeyHasher]      // per segment: (rep, "tenant/<segment>")
     var choiceBase: KeyHasher        // (rep, "choice")
     var leaseBase: KeyHasher         // (rep, "lease")
+    var buildBase: KeyHasher         // (rep, "build")
+    let entryStream: RandomStream    // (rep, "entry")
     var providerKey: [UInt64]        // hash of each provider's name
 
     // Entities.
@@ -57,6 +63,11 @@ struct Market: Simulation {
     var providers: [ProviderState]
     var segmentSerial: [UInt64]
     var waiting: ContiguousArray<Int32> = []
+    var supplies: [SupplyState] = []
+    var shipments: ContiguousArray<Shipment> = []
+    var firms: [FirmInfo] = []
+    var templateCount: [Int] = []
+    var entriesThisMonth = 0
 
     // Market state.
     var priceIndex: [Double]          // index in force this month (computed at the last close)
@@ -93,6 +104,15 @@ struct Market: Simulation {
         tenantBase = scenario.segments.map { plan.hasher(replication: replication, kind: "tenant/" + $0.name) }
         choiceBase = plan.hasher(replication: replication, kind: "choice")
         leaseBase = plan.hasher(replication: replication, kind: "lease")
+        buildBase = plan.hasher(replication: replication, kind: "build")
+        entryStream = plan.stream(replication: replication, kind: "entry")
+        supplies = scenario.chipSupply.map { spec in
+            SupplyState(record: SupplyMonthRecord(month: 0, tier: spec.tier, jurisdiction: spec.jurisdiction),
+                        transit: plan.stream(replication: replication, kind: "transit",
+                                             entity: scenario.tiers[spec.tier].name, second: spec.jurisdiction))
+        }
+        firms = scenario.providers.map { FirmInfo(name: $0.name, model: $0.model, template: $0.template, entryMonth: 0) }
+        templateCount = Array(repeating: 0, count: scenario.entrants.count)
         providerKey = scenario.providers.map {
             var h = KeyHasher(0)
             h.mix($0.name)
@@ -100,6 +120,13 @@ struct Market: Simulation {
         }
         segmentSerial = Array(repeating: 0, count: scenario.segments.count)
         providers = scenario.providers.indices.map { ProviderState(spec: scenario.providers[$0], index: $0, scenario: scenario) }
+        // A firm given no power owns exactly what its initial fleet draws.
+        for j in providers.indices where providers[j].ownedMW == 0 && providers[j].colocationKW == 0 {
+            let pue = scenario.regions[providers[j].spec.region].pue
+            var kw = 0.0
+            for c in providers[j].spec.fleet { kw += Double(c.units) * scenario.tiers[c.tier].powerKW * pue }
+            providers[j].ownedMW = kw / 1000
+        }
         priceIndex = scenario.tiers.map(\.referencePrice)
         usedPriceFactor = Array(repeating: 1, count: scenario.tiers.count)
         visibility = Array(repeating: 0, count: scenario.providers.count)
@@ -132,6 +159,8 @@ struct Market: Simulation {
         case .leaseExpired(let l): leaseExpired(Int(l), at: time, calendar: &calendar)
         case .waitExpired(let t): waitExpired(Int(t), at: time)
         case .monthClosed(let m): closeMonth(Int(m), at: time, calendar: &calendar)
+        case .shipmentArrived(let s): shipmentArrived(Int(s), at: time, calendar: &calendar)
+        case .buildCompleted(let j, let b): buildCompleted(provider: Int(j), build: Int(b), at: time, calendar: &calendar)
         }
     }
 
@@ -171,6 +200,7 @@ struct Tenant {
     var beta: Double
     var maxWaitDays: Double
     var takeOrPay: Bool
+    var wantsToBuy = false
     var round: UInt64 = 0      // choice rounds so far (each gets fresh noise)
     var waitHandle: EventHandle? = nil
     var waitingIndex: Int = -1
@@ -182,7 +212,9 @@ struct Lease {
     var provider: Int32
     var tier: Int32
     var units: Int
-    var price: Double          // locked, per unit-hour
+    var price: Double          // locked, per unit-hour (what the tenant pays)
+    var broker: Int32 = -1     // the platform that arranged it, or -1
+    var lessee: Int32 = -1     // a sublessor renting in, or -1 for a tenant
     var start: Double
     var end: Double
     var billedUntil: Double
@@ -208,4 +240,6 @@ struct TierMonth {
     var signedValue = 0.0
     var unitsDumped = 0
     var exits = 0
+    var deliveredUnits = 0
+    var leadTimeSum = 0.0
 }

@@ -15,9 +15,12 @@ public enum MarketReplication {
         let events = try market.simulate()
         let elapsed = ContinuousClock.now - clock
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        return ReplicationResult(replication: replication, parameters: parameters,
-                                 firmMonths: market.firmRecords.flatMap { $0 },
-                                 marketMonths: market.marketRecords, outcomes: market.outcomes(),
-                                 events: events, seconds: seconds)
+        var result = ReplicationResult(replication: replication, parameters: parameters,
+                                       firmMonths: market.firmRecords.flatMap { $0 },
+                                       marketMonths: market.marketRecords, outcomes: market.outcomes(),
+                                       events: events, seconds: seconds)
+        result.firms = market.firms
+        result.supplyMonths = market.supplies.flatMap(\.records)
+        return result
     }
 }

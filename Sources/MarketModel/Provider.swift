@@ -54,6 +54,31 @@ struct ProviderState {
     var initialEquity: Double = 0
     var losingQuarters = 0
     var lastUtilisation: [Double?] = []
+    // Supply side.
+    var ownedMW = 0.0
+    var colocationKW = 0.0
+    var builds: [Build] = []
+    var facilityCost = 0.0             // capex of completed builds, depreciated over the facility life
+    var unpowered: [Cohort] = []
+    var onOrder: [Int]
+    var rentIns: [RentIn] = []
+    var rentedIn: [Int]
+    var quarterLeasedArea: [Double]    // unit-days leased this quarter, by tier
+    var quarterRefused: [Int]
+    var lastQuarterDemand: [Double]    // D̂ of the previous review, by tier
+    var rentByTierHistory: [[Double]] = []
+    var entryMonth = 0
+    var template: String? = nil
+    // Month flows of the supply side.
+    var capex = 0.0
+    var refunds = 0.0
+    var colocationCost = 0.0
+    var rentInCost = 0.0
+    var commission = 0.0
+    var serverSales = 0.0
+    var bookValueSold = 0.0
+    var equityAtEntry = 0.0
+
     var lastTopShare: Double? = nil
     var lastLeverage: Double? = nil
     var lastBacklog = 0.0
@@ -75,6 +100,14 @@ struct ProviderState {
         lastChange = Array(repeating: 0, count: n)
         refused = Array(repeating: 0, count: n)
         rentByTier = Array(repeating: 0, count: n)
+        onOrder = Array(repeating: 0, count: n)
+        rentedIn = Array(repeating: 0, count: n)
+        quarterLeasedArea = Array(repeating: 0, count: n)
+        quarterRefused = Array(repeating: 0, count: n)
+        lastQuarterDemand = Array(repeating: 0, count: n)
+        ownedMW = spec.supply.ownedMW
+        colocationKW = spec.supply.colocationKW
+        template = spec.template
         listPrice = scenario.tiers.indices.map { spec.initialPrices[$0] ?? scenario.tiers[$0].referencePrice }
         for c in spec.fleet where c.units > 0 {
             let tier = scenario.tiers[c.tier]
@@ -84,17 +117,42 @@ struct ProviderState {
         }
     }
 
+    /// Units the firm can lease out: installed (owned, powered) plus rented in.
+    func capacity(_ tier: Int) -> Int { installed[tier] + rentedIn[tier] }
+
     /// Records a change of leased units of `tier` at day `t`, keeping the month's integrals.
     mutating func changeLeased(tier: Int, by delta: Int, at t: Double) {
         let dt = t - lastChange[tier]
         leasedArea[tier] += Double(leased[tier]) * dt
-        installedArea[tier] += Double(installed[tier]) * dt
+        installedArea[tier] += Double(installed[tier] + rentedIn[tier]) * dt
+        quarterLeasedArea[tier] += Double(leased[tier]) * dt
         lastChange[tier] = t
         leased[tier] += delta
     }
 
     /// Free units of a tier now.
-    func free(_ tier: Int) -> Int { installed[tier] - leased[tier] }
+    func free(_ tier: Int) -> Int { installed[tier] + rentedIn[tier] - leased[tier] }
 
     var totalInstalled: Int { installed.reduce(0, +) }
+}
+
+/// A data-centre build under way.
+struct Build {
+    var mw: Double
+    var doneDay: Double
+    /// Capex still to pay, and per month.
+    var capexLeft: Double
+    var capexPerMonth: Double
+}
+
+/// Capacity a sublessor rents in.
+struct RentIn {
+    var tier: Int
+    var units: Int
+    /// Price per unit-hour.
+    var price: Double
+    var end: Double
+    /// The lease in the lessor's book, or -1 when rented from the market.
+    var lease: Int32
+    var billedUntil: Double
 }

@@ -37,8 +37,10 @@ public struct FirmMonthRecord: Sendable, Equatable {
     public var debtRepaid = 0.0
     public var cashEnd = 0.0
     public var depreciation = 0.0
-    /// Book value of units sold or dumped this month.
+    /// Book value of units dumped this month (fire sales at exit).
     public var bookValueDisposed = 0.0
+    /// Book value of units sold to tenants this month (hybrids; in cost of revenue).
+    public var bookValueSold = 0.0
     /// Net income: gross profit − fixed opex − interest − write-offs − (book − proceeds) on disposals.
     public var netIncome = 0.0
     /// (revenue − cost of revenue)/revenue; nil when revenue is 0.

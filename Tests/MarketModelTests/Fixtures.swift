@@ -46,6 +46,7 @@ enum Fixtures {
         s.contracts.cancelHazard = 0
         s.contracts.cancelHazardSlope = 0
         s.pricing.termDiscounts = []
+        s.tiers[0].physicalLifeYears = 100   // no retirement over the horizon
         return s
     }
 }
