@@ -14,7 +14,8 @@ extension ExperimentPoint {
         let first = document.instantiate(replication: 0, plan: plan).scenario
         self.init(index: index, scenario: document.name, start: first.start, horizonMonths: first.horizonMonths,
                   tierNames: document.tierNames, firmNames: document.providerNames,
-                  firmModels: document.providerModels, perReplicationKeys: document.perReplicationKeys,
+                  firmModels: document.providerModels, templateNames: first.entrants.map(\.name),
+                  templateModels: first.entrants.map(\.provider.model.rawValue), perReplicationKeys: document.perReplicationKeys,
                   source: Source(path: document.path, contentHash: document.contentHash,
                                  resolvedYAML: document.resolvedYAML, overrides: overrides)) { replication, plan in
             let instance = document.instantiate(replication: replication, plan: plan)

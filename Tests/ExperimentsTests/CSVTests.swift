@@ -44,16 +44,43 @@ struct CSVTests {
     @Test("the header comes from the schema; per-tier patterns expand in tier order")
     func header() {
         let h = OutputSchemas.firmsMonthly.header(tiers: ["h100", "b200"])
-        #expect(Array(h.prefix(6)) == ["scenario", "point", "replication", "month", "firm", "business_model"])
-        #expect(Array(h[6..<19]) == ["cash_start", "revenue", "asset_sales", "debt_drawn", "equity_raised", "power_cost",
+        #expect(Array(h.prefix(7)) == ["scenario", "point", "replication", "month", "firm", "business_model", "template"])
+        #expect(Array(h[7..<20]) == ["cash_start", "revenue", "asset_sales", "debt_drawn", "equity_raised", "power_cost",
                                      "colocation_cost", "rent_in_cost", "fixed_opex", "interest", "capex",
                                      "debt_repaid", "cash_end"])
-        #expect(Array(h.suffix(6)) == ["units_h100", "units_b200", "leased_h100", "leased_b200", "price_h100",
-                                       "price_b200"])
+        #expect(Array(h.suffix(12)) == ["units_h100", "units_b200", "leased_h100", "leased_b200",
+                                        "unpowered_h100", "unpowered_b200", "on_order_h100", "on_order_b200",
+                                        "rented_in_h100", "rented_in_b200", "price_h100", "price_b200"])
+        for c in ["commission_revenue", "server_sales", "refunds", "owned_mw", "building_mw", "colocation_kw"] {
+            #expect(h.contains(c), "firms_monthly.csv lacks \(c)")
+        }
+        #expect(OutputSchemas.outcomes.header(tiers: []).prefix(8) == ["scenario", "point", "replication", "firm",
+                                                                       "business_model", "template", "entry_month",
+                                                                       "survived"])
         #expect(OutputSchemas.summary.header(tiers: []) == ["scenario", "point", "kind", "entity", "metric", "month",
                                                             "estimate", "ci95_low", "ci95_high", "p05", "p50", "p95"])
         #expect(OutputSchemas.survival.header(tiers: []).prefix(2) == ["scenario", "point"])
         #expect(OutputSchemas.market_monthlyHeaderStartsRight)
+    }
+
+    @Test("supply_monthly.csv has exactly the agreed columns")
+    func supplyHeader() {
+        #expect(OutputSchemas.supplyMonthly.header(tiers: ["h100"]).joined(separator: ",")
+            == "scenario,point,replication,month,tier,region,capacity_units,ordered_units,shipped_units,delivered_units,"
+            + "in_transit_units,backlog_units,cancelled_units,refunded,chip_price,lead_time_days")
+    }
+
+    @Test("market_monthly.csv has every figure MODEL.md §6 names")
+    func marketColumnsOfTheContract() {
+        let h = OutputSchemas.marketMonthly.header(tiers: [])
+        // price indices, used-market price, chip price, backlog, lead time, units requested / lost / waiting /
+        // installed / delivered unpowered, EFLOPS, active firms, entries, exits, units dumped, HHI
+        let contract = ["price_index", "signed_price_index", "used_price", "chip_price", "backlog_units", "lead_time_days",
+                        "units_requested", "units_lost", "units_waiting_end", "units_installed",
+                        "units_delivered_unpowered", "eflops_fp16", "national_target_share", "active_firms", "entries",
+                        "exits", "units_dumped", "hhi_units", "hhi_revenue"]
+        for c in contract { #expect(h.contains(c), "market_monthly.csv lacks \(c)") }
+        #expect(Set(h).count == h.count)
     }
 
     @Test("tier layout of a multi-point file: union in order of first appearance")

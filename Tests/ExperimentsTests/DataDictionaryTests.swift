@@ -28,12 +28,20 @@ struct DataDictionaryTests {
 
     @Test("every written column is documented, and every documented column is written")
     func columnsMatch() throws {
-        let points = [syntheticPoint(tiers: ["h100", "ascend-910b"])]
+        let points = [syntheticPoint(tiers: ["h100", "ascend-910b"], entrants: true)]
         let files = try runInMemory(points, replications: 2, threads: 1)
         let readme = DataDictionary.markdown
+        #expect(OutputSchemas.documentation.map(\.file) == ["firms_monthly.csv", "market_monthly.csv", "supply_monthly.csv",
+                                                            "outcomes.csv", "params.csv", "survival.csv", "summary.csv"])
         for doc in OutputSchemas.documentation {
-            let header = String(decoding: files[doc.file]!, as: UTF8.self).split(separator: "\n")[0]
-                .split(separator: ",").map(String.init)
+            let lines = String(decoding: files[doc.file]!, as: UTF8.self).split(separator: "\n")
+            #expect(lines.count > 1, "\(doc.file) has rows")
+            let header = lines[0].split(separator: ",").map(String.init)
+            // every row has as many fields as the header (rows with a quoted firm name aside)
+            for line in lines.dropFirst() where !line.contains("\"") {
+                #expect(line.split(separator: ",", omittingEmptySubsequences: false).count == header.count,
+                        "\(doc.file): \(line)")
+            }
             // fold per-tier columns back into their pattern
             var folded: [String] = []
             for name in header {
@@ -47,6 +55,19 @@ struct DataDictionaryTests {
             #expect(Self.readmeColumns(readme, file: doc.file) == folded, "\(doc.file)")
         }
         #expect(Set(files.keys) == Set(OutputSchemas.documentation.map(\.file)))
+        #expect(Set(files.keys).contains("supply_monthly.csv"))
+    }
+
+    @Test("the data dictionary documents the new figures and the entrant definitions")
+    func newSections() {
+        let readme = DataDictionary.markdown
+        for c in ["unpowered_<tier>", "on_order_<tier>", "rented_in_<tier>", "commission_revenue", "colocation_kw",
+                  "national_target_share", "units_delivered_unpowered", "median_time_to_exit_months", "entry_month"] {
+            #expect(readme.contains("| `\(c)` |"), "\(c)")
+        }
+        #expect(readme.contains("\n## Entrants\n"))
+        #expect(readme.contains("\n## supply_monthly.csv\n"))
+        #expect(Self.readmeColumns(readme, file: "supply_monthly.csv").count == 16)
     }
 
     @Test("every column has a meaning; names are snake_case; key columns come first")

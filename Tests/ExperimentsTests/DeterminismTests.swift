@@ -33,12 +33,41 @@ struct DeterminismTests {
         let firms = String(decoding: reference["firms_monthly.csv"]!, as: UTF8.self).split(separator: "\n")
         #expect(firms.count == 1 + 2 * 25 * 2 * 6)
         #expect(firms[0].hasSuffix("units_h100,units_ascend-910b,units_b200,leased_h100,leased_ascend-910b,leased_b200,"
-            + "price_h100,price_ascend-910b,price_b200"))
+            + "unpowered_h100,unpowered_ascend-910b,unpowered_b200,on_order_h100,on_order_ascend-910b,on_order_b200,"
+            + "rented_in_h100,rented_in_ascend-910b,rented_in_b200,price_h100,price_ascend-910b,price_b200"))
         // rows are (point, replication, firm, month)
         #expect(firms[1].hasPrefix("synthetic,0,0,2025-11,alpha,owner,"))
         #expect(firms[7].hasPrefix("synthetic,0,0,2025-11,\"beta, \"\"b\"\"\",sublessor,"))
         #expect(firms[13].hasPrefix("synthetic,0,1,2025-11,alpha,"))
         #expect(firms.last!.hasPrefix("synthetic,1,24,2026-04,"))
+    }
+
+    @Test("entrants (firm count varying by replication) and supply lines: identical files for 1, 2 and 3 threads")
+    func syntheticWithEntrants() throws {
+        let points = [syntheticPoint(index: 0, entrants: true, maxDelayMicroseconds: 600),
+                      syntheticPoint(index: 1, tiers: ["h100", "b200"], entrants: true, maxDelayMicroseconds: 600)]
+        let reference = try runInMemory(points, replications: 20, threads: 1)
+        for (threads, window) in [(2, nil), (3, 1)] as [(Int, Int?)] {
+            let other = try runInMemory(points, replications: 20, threads: threads, window: window)
+            for file in ResultFiles.fileNames { #expect(reference[file] == other[file], "\(file), threads \(threads)") }
+        }
+        let outcomes = String(decoding: reference["outcomes.csv"]!, as: UTF8.self).split(separator: "\n").dropFirst()
+        var perReplication: [String: Int] = [:]   // "point,replication" → outcome rows
+        for line in outcomes { perReplication[line.split(separator: ",").dropFirst().prefix(2).joined(separator: ","), default: 0] += 1 }
+        #expect(perReplication.count == 40)
+        #expect(Set(perReplication.values).count > 1, "the firm count varies by replication")
+        #expect(outcomes.contains { $0.contains(",neo-1,hybrid,neo,") })
+        let supply = String(decoding: reference["supply_monthly.csv"]!, as: UTF8.self).split(separator: "\n")
+        #expect(supply.count == 1 + 2 * 20 * 2 * 2 * 6)
+        // canonical: tier, then supply line in the order the model listed it (us before cn), then month
+        #expect(supply[1].hasPrefix("synthetic,0,0,2025-11,h100,us,"))
+        #expect(supply[6].hasPrefix("synthetic,0,0,2026-04,h100,us,"))
+        #expect(supply[7].hasPrefix("synthetic,0,0,2025-11,h100,cn,"))
+        #expect(supply[13].hasPrefix("synthetic,0,0,2025-11,ascend-910b,us,"))
+        let summary = String(decoding: reference["summary.csv"]!, as: UTF8.self)
+        #expect(summary.contains("synthetic,0,template,neo,entries,,"))
+        let survival = String(decoding: reference["survival.csv"]!, as: UTF8.self)
+        #expect(survival.contains("synthetic,1,template,neo,2026-04,"))
     }
 
     @Test("a different seed gives different replications; common random numbers give equal points")

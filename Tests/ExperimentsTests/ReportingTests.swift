@@ -23,10 +23,30 @@ struct ReportingTests {
                             mainExitReason: .insolvent, medianExitMonth: nil)
         let g = f
         f.name = "b"
-        let text = RunTable.text(PointSummary(point: 0, scenario: "s", intervalKind: "Monte Carlo", firms: [g, f]))
+        let text = RunTable.text(PointSummary(point: 0, scenario: "s", intervalKind: "Monte Carlo", replications: 10,
+                                              firms: [g, f]))
         let lines = text.split(separator: "\n")
         #expect(lines.count == 4)
         #expect(lines[1] == "owner-a  owner  0.70 [0.40, 0.89]    0.30                insolvent  > horizon")
         #expect(lines[3] == "intervals: Monte Carlo, 10 replications")
+    }
+
+    @Test("run table: one line per entrant template, with entries per replication")
+    func tableWithTemplates() {
+        let f = FirmSummary(entityKind: "firm", name: "owner-a", businessModel: "owner", replications: 10,
+                            survival: ProportionEstimate(successes: 7, trials: 10),
+                            profitableFinalYear: ProportionEstimate(successes: 3, trials: 10),
+                            mainExitReason: .insolvent, medianExitMonth: nil)
+        let t = TemplateSummary(name: "neo", businessModel: "hybrid", entries: SampleEstimate([2, 0, 3, 1]),
+                                survival: ProportionEstimate(successes: 3, trials: 6),
+                                profitableFinalYear: ProportionEstimate(successes: 1, trials: 6),
+                                mainExitReason: .losing, medianTimeToExit: 5)
+        let text = RunTable.text(PointSummary(point: 0, scenario: "s", intervalKind: "Monte Carlo", replications: 10,
+                                              firms: [f], templates: [t]))
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 5)
+        #expect(lines[2] == "neo-*    hybrid  0.50 [0.19, 0.81]    0.17                losing     +5 mo")
+        #expect(lines[3].hasPrefix("entrants per replication: neo 1.50 (rows <template>-*"))
+        #expect(lines[4] == "intervals: Monte Carlo, 10 replications")
     }
 }

@@ -42,6 +42,11 @@ struct SummaryStatisticsTests {
                     r.priceIndex = rep == 9 ? nil : Double(10 + rep)
                     r.unitsInstalled = 10
                     r.unitsLeased = rep
+                    r.chipPrice = 100 + Double(rep)          // written on every row: summarised for the tier only
+                    r.nationalTargetShare = Double(rep) / 100
+                    r.leadTimeDays = rep < 4 ? 60 : nil
+                    r.backlogUnits = 2 * rep
+                    r.entries = rep % 2
                     market.append(r)
                 }
             }
@@ -106,6 +111,18 @@ struct SummaryStatisticsTests {
         #expect(Self.close(price.low, 11.894915862570056) && Self.close(price.high, 16.105084137429944))
         let util = try Self.row(rows, "h100", "utilisation", month: "2026-04")
         #expect(Self.close(util.estimate, 0.45))
+        let chip = try Self.row(rows, "h100", "chip_price", month: "2026-01")
+        #expect(Self.close(chip.estimate, 104.5) && Self.close(chip.p50, 104.5))
+        #expect(!rows.contains { $0.entity == "all" && $0.metric == "chip_price" })
+        let share = try Self.row(rows, "all", "national_target_share", month: "2026-01")
+        #expect(Self.close(share.estimate, 0.045))
+        #expect(!rows.contains { $0.entity == "h100" && $0.metric == "national_target_share" })
+        let lead = try Self.row(rows, "all", "lead_time_days", month: "2025-11")
+        #expect(lead.estimate == 60 && lead.low == 60 && lead.high == 60)   // 4 replications with a delivery, all 60
+        let backlog = try Self.row(rows, "h100", "backlog_units", month: "2025-11")
+        #expect(Self.close(backlog.estimate, 9))
+        let entries = try Self.row(rows, "all", "entries", month: "2025-11")
+        #expect(entries.estimate == 0.5)
     }
 
     @Test("survival curve: at risk, exits, S(t) with Wilson band, hazard")
@@ -143,8 +160,12 @@ struct SummaryStatisticsTests {
         #expect(rows.prefix(2 * firmMetrics.count).map(\.entity) == Array(repeating: "f", count: firmMetrics.count)
             + Array(repeating: "g", count: firmMetrics.count))
         let market = rows.dropFirst(2 * firmMetrics.count)
-        #expect(market.count == 2 * MarketMetric.all.count * 6)
+        // national_target_share and entries have no tier rows, chip_price no `all` rows
+        #expect(market.count == (2 * MarketMetric.all.count - 3) * 6)
         #expect(market.first?.entity == "all" && market.last?.entity == "h100")
+        #expect(market.filter { $0.metric == "national_target_share" }.allSatisfy { $0.entity == "all" })
+        #expect(market.filter { $0.metric == "chip_price" }.allSatisfy { $0.entity == "h100" })
+        #expect(market.map(\.kind).allSatisfy { $0 == "market" })
         #expect(market.prefix(6).map(\.month) == ["2025-11", "2025-12", "2026-01", "2026-02", "2026-03", "2026-04"])
     }
 

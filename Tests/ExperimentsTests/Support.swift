@@ -6,11 +6,16 @@ import Stochastics
 /// A point whose replications are random but deterministic functions of their seed plan,
 /// with every kind of row filled in, so byte-identity and ordering tests mean something
 /// before the market model lands.
+///
+/// With `entrants`, each replication adds 0–3 entrants of template `neo` (so the firm count
+/// varies) and fills ``ReplicationResult/firms``; without, it leaves `firms` empty (the
+/// fallback to the point's providers). Supply records come month-major (not canonical).
 func syntheticPoint(index: Int = 0, scenario: String = "synthetic", firms: [String] = ["alpha", "beta, \"b\""],
                     tiers: [String] = ["h100", "ascend-910b"], horizon: Int = 6, failAt: Int? = nil,
-                    maxDelayMicroseconds: UInt32 = 0) -> ExperimentPoint {
+                    entrants: Bool = false, maxDelayMicroseconds: UInt32 = 0) -> ExperimentPoint {
     ExperimentPoint(index: index, scenario: scenario, start: YearMonth(year: 2025, month: 11), horizonMonths: horizon,
                     tierNames: tiers, firmNames: firms, firmModels: firms.indices.map { $0 % 2 == 0 ? "owner" : "sublessor" },
+                    templateNames: entrants ? ["neo"] : [], templateModels: entrants ? ["hybrid"] : [],
                     perReplicationKeys: ["demand.growth"]) { replication, plan in
         if maxDelayMicroseconds > 0 {
             let d = plan.stream(replication: replication, kind: "test-delay")
@@ -18,11 +23,20 @@ func syntheticPoint(index: Int = 0, scenario: String = "synthetic", firms: [Stri
         }
         if replication == failAt { throw ReplicationError.eventBudgetExceeded(limit: 10, month: 3) }
         let s = plan.stream(replication: replication, kind: "synthetic")
+        var roster = firms.indices.map {
+            FirmInfo(name: firms[$0], model: $0 % 2 == 0 ? .owner : .sublessor, template: nil, entryMonth: 0)
+        }
+        if entrants {
+            for n in stride(from: 1, through: s.uniformInt(4), by: 1) {
+                roster.append(FirmInfo(name: "neo-\(n)", model: .hybrid, template: "neo", entryMonth: s.uniformInt(horizon)))
+            }
+        }
         var firmMonths: [FirmMonthRecord] = []
         var outcomes: [FirmOutcome] = []
-        for f in firms.indices {
-            let exitMonth: Int? = s.uniform() < 0.4 ? s.uniformInt(horizon) : nil
-            for m in 0..<horizon {
+        for (f, info) in roster.enumerated() {
+            let entry = info.entryMonth
+            let exitMonth: Int? = s.uniform() < 0.4 ? entry + s.uniformInt(horizon - entry) : nil
+            for m in entry..<horizon {
                 var r = FirmMonthRecord(firm: f, month: m)
                 r.cashStart = (s.uniform() * 1e7).rounded() / 100
                 r.revenue = s.uniform() * 1e5
@@ -34,6 +48,15 @@ func syntheticPoint(index: Int = 0, scenario: String = "synthetic", firms: [Stri
                 r.units = tiers.map { _ in s.uniformInt(100) }
                 r.unitsLeased = r.units.map { $0 / 2 }
                 r.listPrice = tiers.map { _ in s.uniform() < 0.3 ? nil : 10 + s.uniform() }
+                r.unitsUnpowered = tiers.map { _ in s.uniformInt(4) }
+                r.unitsOnOrder = tiers.map { _ in s.uniformInt(20) }
+                r.unitsRentedIn = tiers.map { _ in f % 2 == 1 ? s.uniformInt(30) : 0 }
+                r.commissionRevenue = s.uniform() * 100
+                r.serverSales = info.model == .hybrid ? s.uniform() * 1e4 : 0
+                r.refunds = s.uniform() < 0.1 ? s.uniform() * 1e3 : 0
+                r.ownedMW = Double(s.uniformInt(8)) / 4
+                r.buildingMW = s.uniform() < 0.2 ? 1.5 : 0
+                r.colocationKW = Double(s.uniformInt(500))
                 firmMonths.append(r)
             }
             var o = FirmOutcome(firm: f)
@@ -60,12 +83,40 @@ func syntheticPoint(index: Int = 0, scenario: String = "synthetic", firms: [Stri
                 r.tenantsLost = s.uniformInt(7)
                 r.eflopsFP16 = s.uniform() * 3
                 r.hhiUnits = s.uniform()
+                r.chipPrice = t == nil ? nil : 2e5 * (1 + s.uniform())
+                r.backlogUnits = s.uniformInt(300)
+                r.leadTimeDays = s.uniform() < 0.3 ? nil : 30 + s.uniform() * 200
+                r.unitsDeliveredUnpowered = s.uniformInt(10)
+                r.entries = s.uniformInt(2)
+                r.nationalTargetShare = t == nil ? s.uniform() / 10 : nil
                 market.append(r)
             }
         }
-        return ReplicationResult(replication: replication, parameters: [("demand.growth", s.uniform()), ("x.y", 1e-7)],
-                                 firmMonths: firmMonths, marketMonths: market, outcomes: outcomes,
-                                 events: 1000 + replication, seconds: 0)
+        var supply: [SupplyMonthRecord] = []
+        for m in 0..<horizon {   // month-major: the writer puts it in canonical order
+            for t in tiers.indices {
+                for j in ["us", "cn"] {
+                    var r = SupplyMonthRecord(month: m, tier: t, jurisdiction: j)
+                    r.capacityUnits = j == "cn" && m >= 3 ? 0 : 100 * (1 + Double(m) / 100)
+                    r.orderedUnits = s.uniformInt(150)
+                    r.shippedUnits = s.uniformInt(100)
+                    r.deliveredUnits = s.uniformInt(100)
+                    r.inTransitUnits = s.uniformInt(200)
+                    r.backlogUnits = s.uniformInt(400)
+                    r.cancelledUnits = j == "cn" && m == 3 ? s.uniformInt(50) : 0
+                    r.refunded = Double(r.cancelledUnits) * 1e5
+                    r.chipPrice = 2e5 * (1 + s.uniform())
+                    r.leadTimeDays = s.uniform() < 0.2 ? nil : 40 + s.uniform() * 100
+                    supply.append(r)
+                }
+            }
+        }
+        var result = ReplicationResult(replication: replication, parameters: [("demand.growth", s.uniform()), ("x.y", 1e-7)],
+                                       firmMonths: firmMonths, marketMonths: market, outcomes: outcomes,
+                                       events: 1000 + replication, seconds: 0)
+        result.supplyMonths = supply
+        if entrants { result.firms = roster }
+        return result
     }
 }
 

@@ -9,6 +9,9 @@ public enum OutputSchemas {
     static let pointDoc = "Index of the point in a sweep or comparison, from 0; always 0 for `suanli run`."
     static let replicationDoc = "Replication index, from 0."
     static let monthDoc = "Calendar month (the scenario start plus the month index)."
+    static let firmOrderDoc = "the replication's firm order: the scenario's providers, then entrants in order of entry"
+    static let businessModelDoc = "`owner`, `sublessor`, `broker` or `hybrid`."
+    static let templateDoc = "Entrant template the firm was made from; empty for firms present at the start."
 
     static func keyColumns<R>(_ scenario: @escaping @Sendable (R) -> String, _ point: @escaping @Sendable (R) -> Int,
                               _ replication: (@Sendable (R) -> Int)?) -> [CSVColumn<R>] {
@@ -22,19 +25,29 @@ public enum OutputSchemas {
 
     static func flag(_ b: Bool) -> CSVValue { .text(b ? "true" : "false") }
 
+    /// The value of tier `t` in a per-tier list; empty when the list is shorter.
+    static func tierInt(_ values: [Int], _ t: Int) -> CSVValue { t < values.count ? .int(values[t]) : .empty }
+
     // MARK: firms_monthly.csv
 
     public static let firmsMonthly = CSVSchema<FirmMonthRow>(
         file: "firms_monthly.csv",
-        summary: "One row per replication, firm and month: the firm's cash identity, accounts, fleet and prices.",
-        rowOrder: "point, replication, firm (scenario order), month.",
+        summary: "One row per replication, firm and month: the firm's cash identity, accounts, fleet, power and prices. "
+            + "Firms present at the start have a row for every month of the horizon. A firm that entered during the "
+            + "run (an entrant: `template` is not empty; named `<template>-<n>`) has rows from its entry month on, "
+            + "none before: its first row has `cash_start` 0 and the capital it starts with in `equity_raised`. The "
+            + "number of firms, and so of rows, can differ between replications. A firm that exited keeps one row per "
+            + "month to the horizon, with `status` `exited`.",
+        rowOrder: "point, replication, firm (" + firmOrderDoc + "), month.",
         columns: keyColumns({ $0.scenario }, { $0.point }, { $0.replication }) + [
             CSVColumn("month", "YYYY-MM", monthDoc) { .text($0.month) },
             CSVColumn("firm", "", "Firm name.") { .text($0.firm) },
-            CSVColumn("business_model", "", "`owner`, `sublessor`, `broker` or `hybrid`.") { .text($0.businessModel) },
+            CSVColumn("business_model", "", businessModelDoc) { .text($0.businessModel) },
+            CSVColumn("template", "", templateDoc) { .string($0.template) },
             CSVColumn("cash_start", "currency", "Cash at the start of the month.") { .double($0.record.cashStart) },
             CSVColumn("revenue", "currency",
-                      "Operating cash inflow of the month; includes `rent_revenue`, `claims_recovered` and `cancel_fees`.") {
+                      "Operating cash inflow of the month; includes `rent_revenue`, `commission_revenue`, `server_sales`, "
+                        + "`claims_recovered`, `cancel_fees` and voucher income.") {
                 .double($0.record.revenue)
             },
             CSVColumn("asset_sales", "currency", "Proceeds from units sold or dumped.") { .double($0.record.assetSales) },
@@ -47,7 +60,7 @@ public enum OutputSchemas {
             CSVColumn("rent_in_cost", "currency", "Rent paid for capacity rented in.") { .double($0.record.rentInCost) },
             CSVColumn("fixed_opex", "currency", "Fixed and per-unit operating cost.") { .double($0.record.fixedOpex) },
             CSVColumn("interest", "currency", "Interest paid.") { .double($0.record.interest) },
-            CSVColumn("capex", "currency", "Spending on units and data-centre capacity.") { .double($0.record.capex) },
+            CSVColumn("capex", "currency", "Spending on units and data-centre capacity, net of `refunds`.") { .double($0.record.capex) },
             CSVColumn("debt_repaid", "currency", "Principal repaid.") { .double($0.record.debtRepaid) },
             CSVColumn("cash_end", "currency",
                       "Cash at month end = `cash_start` + `revenue` + `asset_sales` + `debt_drawn` + `equity_raised` − "
@@ -67,7 +80,8 @@ public enum OutputSchemas {
             },
             CSVColumn("debt", "currency", "Debt outstanding at month end.") { .double($0.record.debt) },
             CSVColumn("utilisation", "share",
-                      "Time-averaged share of units leased out; empty when the firm has no units.") {
+                      "Time-averaged share of the firm's units leased out over the month: of its installed units (owners, "
+                        + "hybrids), of the units it rents in (sublessors); empty for brokers and when the firm has no units.") {
                 .number($0.record.utilisation)
             },
             CSVColumn("status", "", "`active` or `exited` at month end.") { .text($0.record.status.rawValue) },
@@ -83,12 +97,48 @@ public enum OutputSchemas {
             CSVColumn("cancel_fees", "currency", "Cancellation fees received (part of `revenue`).") {
                 .double($0.record.cancelFees)
             },
+            CSVColumn("commission_revenue", "currency",
+                      "Commission a broker books on the contracts it arranged (part of `revenue`); 0 for other models.") {
+                .double($0.record.commissionRevenue)
+            },
+            CSVColumn("server_sales", "currency",
+                      "Proceeds of servers a hybrid sold outright to tenants (part of `revenue`; their book value is in "
+                        + "`book_value_disposed`); 0 for other models.") {
+                .double($0.record.serverSales)
+            },
+            CSVColumn("refunds", "currency",
+                      "Money refunded for paid chips that will not be delivered (a ban or cut cancelled the order); "
+                        + "already netted out of `capex`.") {
+                .double($0.record.refunds)
+            },
             CSVColumn("leases_signed", "count", "Contracts signed in the month.") { .int($0.record.leasesSigned) },
-            CSVColumn(perTier: "units_", "units", "Units of the tier installed at month end.") { row, t in
-                t < row.record.units.count ? .int(row.record.units[t]) : .empty
+            CSVColumn("owned_mw", "MW", "IT load of the data centres the firm owns, built and powered, at month end.") {
+                .double($0.record.ownedMW)
+            },
+            CSVColumn("building_mw", "MW", "IT load of the data centres the firm is building at month end.") {
+                .double($0.record.buildingMW)
+            },
+            CSVColumn("colocation_kw", "kW", "Colocation the firm rents in others' data centres at month end.") {
+                .double($0.record.colocationKW)
+            },
+            CSVColumn(perTier: "units_", "units", "Units of the tier installed (powered) at month end.") { row, t in
+                tierInt(row.record.units, t)
             },
             CSVColumn(perTier: "leased_", "units", "Units of the tier leased out at month end.") { row, t in
-                t < row.record.unitsLeased.count ? .int(row.record.unitsLeased[t]) : .empty
+                tierInt(row.record.unitsLeased, t)
+            },
+            CSVColumn(perTier: "unpowered_", "units",
+                      "Units of the tier delivered but waiting for power at month end (not in `units_<tier>`; they earn "
+                        + "nothing).") { row, t in
+                tierInt(row.record.unitsUnpowered, t)
+            },
+            CSVColumn(perTier: "on_order_", "units",
+                      "Units of the tier ordered and not yet delivered at month end (in the vendor's backlog or in transit).") {
+                row, t in tierInt(row.record.unitsOnOrder, t)
+            },
+            CSVColumn(perTier: "rented_in_", "units",
+                      "Units of the tier the firm rents in (sublessors) at month end.") { row, t in
+                tierInt(row.record.unitsRentedIn, t)
             },
             CSVColumn(perTier: "price_", "currency per accelerator-hour",
                       "List price of the tier at month end; empty where the firm offers none.") { row, t in
@@ -100,8 +150,9 @@ public enum OutputSchemas {
 
     public static let marketMonthly = CSVSchema<MarketMonthRow>(
         file: "market_monthly.csv",
-        summary: "One row per replication, tier (and `all` for the whole market) and month: prices, demand, capacity, "
-            + "exits and concentration.",
+        summary: "One row per replication, tier (and `all` for the whole market) and month: prices, chip supply, demand, "
+            + "capacity, entries and exits, and concentration. Counts on `all` rows are over every tier; figures that "
+            + "only make sense for one of the two kinds of row are empty on the other.",
         rowOrder: "point, replication, tier (`all` first, then tiers in scenario order), month.",
         columns: keyColumns({ $0.scenario }, { $0.point }, { $0.replication }) + [
             CSVColumn("month", "YYYY-MM", monthDoc) { .text($0.month) },
@@ -121,6 +172,21 @@ public enum OutputSchemas {
             CSVColumn("fire_sale_discount", "share", "Discount on second-hand units caused by the month's exits.") {
                 .double($0.record.fireSaleDiscount)
             },
+            CSVColumn("chip_price", "currency per unit",
+                      "Price of a new unit from its vendors at month end (purchase cost × (1 + premium × backlog / monthly "
+                        + "capacity)), averaged over the jurisdictions supplied with the tier weighted by their capacity "
+                        + "in the month (`supply_monthly.csv` has each one); empty when the tier has no supply, and on "
+                        + "`all` rows.") {
+                $0.record.tier == nil ? .empty : .number($0.record.chipPrice)
+            },
+            CSVColumn("backlog_units", "units", "Units ordered from vendors and not yet shipped at month end.") {
+                .int($0.record.backlogUnits)
+            },
+            CSVColumn("lead_time_days", "days",
+                      "Mean time from order to delivery of the units delivered in the month (queueing in the backlog plus "
+                        + "transit and installation); empty when none was delivered.") {
+                .number($0.record.leadTimeDays)
+            },
             CSVColumn("tenants_arrived", "count", "Tenants who arrived.") { .int($0.record.tenantsArrived) },
             CSVColumn("tenants_lost", "count", "Tenants who left without a contract.") { .int($0.record.tenantsLost) },
             CSVColumn("tenants_signed", "count", "Tenants who signed a contract.") { .int($0.record.tenantsSigned) },
@@ -131,13 +197,34 @@ public enum OutputSchemas {
             CSVColumn("units_waiting_end", "units", "Units wanted by tenants still waiting at month end.") {
                 .int($0.record.unitsWaitingEnd)
             },
-            CSVColumn("units_installed", "units", "Units installed at month end.") { .int($0.record.unitsInstalled) },
+            CSVColumn("units_installed", "units", "Units installed (powered) at active firms at month end.") {
+                .int($0.record.unitsInstalled)
+            },
+            CSVColumn("units_delivered_unpowered", "units",
+                      "Units delivered to active firms but waiting for power at month end (not in `units_installed`).") {
+                .int($0.record.unitsDeliveredUnpowered)
+            },
             CSVColumn("units_leased", "units", "Units leased out at month end.") { .int($0.record.unitsLeased) },
             CSVColumn("eflops_fp16", "EFLOPS", "Dense FP16 compute of the installed units.") {
                 .double($0.record.eflopsFP16)
             },
-            CSVColumn("active_firms", "count", "Firms active at month end.") { .int($0.record.activeFirms) },
-            CSVColumn("exits", "count", "Firms that exited in the month.") { .int($0.record.exits) },
+            CSVColumn("national_target_share", "share",
+                      "`eflops_fp16` over the indicative national intelligent-compute target (35% of 300 EFLOPS unless the "
+                        + "scenario says otherwise) times the scenario's leasing coverage share; indicative. `all` rows only "
+                        + "(empty on tier rows).") {
+                $0.record.tier == nil ? .number($0.record.nationalTargetShare) : .empty
+            },
+            CSVColumn("active_firms", "count",
+                      "Firms active at month end; on tier rows, active firms with installed units of the tier.") {
+                .int($0.record.activeFirms)
+            },
+            CSVColumn("entries", "count", "Firms that entered in the month. `all` rows only (empty on tier rows).") {
+                $0.record.tier == nil ? .int($0.record.entries) : .empty
+            },
+            CSVColumn("exits", "count",
+                      "Firms that exited in the month; on tier rows, exiting firms that held installed units of the tier.") {
+                .int($0.record.exits)
+            },
             CSVColumn("units_dumped", "units", "Units put on the market by exiting firms.") { .int($0.record.unitsDumped) },
             CSVColumn("used_stock", "units", "Second-hand units available to buy at month end.") {
                 .int($0.record.usedStock)
@@ -152,21 +239,80 @@ public enum OutputSchemas {
             },
         ])
 
+    // MARK: supply_monthly.csv
+
+    public static let supplyMonthly = CSVSchema<SupplyMonthRow>(
+        file: "supply_monthly.csv",
+        summary: "One row per replication, tier, jurisdiction and month for every vendor supply line of the scenario "
+            + "(a `chip_supply` entry: one tier to one jurisdiction): what the vendor could ship, what firms ordered, "
+            + "what shipped, arrived and was cancelled, the chip price and the lead time. The file is always written; "
+            + "it holds only the header when the scenario has no supply lines. Units are conserved: over a "
+            + "replication, the sum of `shipped_units` equals the sum of `delivered_units` plus the last month's "
+            + "`in_transit_units`.",
+        rowOrder: "point, replication, tier (scenario order), region (the order of the scenario's supply entries), month.",
+        columns: keyColumns({ $0.scenario }, { $0.point }, { $0.replication }) + [
+            CSVColumn("month", "YYYY-MM", monthDoc) { .text($0.month) },
+            CSVColumn("tier", "", "Tier name.") { .text($0.tier) },
+            CSVColumn("region", "",
+                      "The jurisdiction supplied (the `jurisdiction` of the supply entry, and of the firms that buy from it; "
+                        + "export rules act on it), not a site in the scenario's `regions`.") {
+                .text($0.record.jurisdiction)
+            },
+            CSVColumn("capacity_units", "units per month",
+                      "Units the vendor could ship to the jurisdiction in the month, after capacity growth and supply "
+                        + "shocks (0 under a ban).") {
+                .double($0.record.capacityUnits)
+            },
+            CSVColumn("ordered_units", "units", "Units ordered in the month.") { .int($0.record.orderedUnits) },
+            CSVColumn("shipped_units", "units", "Units shipped from the backlog in the month.") {
+                .int($0.record.shippedUnits)
+            },
+            CSVColumn("delivered_units", "units",
+                      "Units that reached firms in the month (after the transit and installation time).") {
+                .int($0.record.deliveredUnits)
+            },
+            CSVColumn("in_transit_units", "units", "Units shipped and not yet delivered at month end.") {
+                .int($0.record.inTransitUnits)
+            },
+            CSVColumn("backlog_units", "units", "Units ordered and not yet shipped at month end.") {
+                .int($0.record.backlogUnits)
+            },
+            CSVColumn("cancelled_units", "units",
+                      "Backlog units cancelled in the month (an export ban cancels the jurisdiction's backlog).") {
+                .int($0.record.cancelledUnits)
+            },
+            CSVColumn("refunded", "currency", "Money refunded in the month for cancelled units that had been paid for.") {
+                .double($0.record.refunded)
+            },
+            CSVColumn("chip_price", "currency per unit",
+                      "Price of a new unit at month end: purchase cost × (1 + premium × backlog / monthly capacity, the "
+                        + "ratio capped).") {
+                .double($0.record.chipPrice)
+            },
+            CSVColumn("lead_time_days", "days",
+                      "Mean time from order to delivery of the units delivered in the month; empty when none was delivered.") {
+                .number($0.record.leadTimeDays)
+            },
+        ])
+
     // MARK: outcomes.csv
 
     public static let outcomes = CSVSchema<OutcomeRow>(
         file: "outcomes.csv",
         summary: "One row per replication and firm: how the firm ended, with a snapshot of its position at exit "
-            + "(or at the horizon for survivors).",
-        rowOrder: "point, replication, firm (scenario order).",
+            + "(or at the horizon for survivors). Every firm of the replication has a row: the firms present at the "
+            + "start and each entrant (with `template` and `entry_month` filled), so the number of rows can differ "
+            + "between replications.",
+        rowOrder: "point, replication, firm (" + firmOrderDoc + ").",
         columns: keyColumns({ $0.scenario }, { $0.point }, { $0.replication }) + [
             CSVColumn("firm", "", "Firm name.") { .text($0.firm) },
-            CSVColumn("business_model", "", "`owner`, `sublessor`, `broker` or `hybrid`.") { .text($0.businessModel) },
-            CSVColumn("template", "", "Entrant template the firm was made from; empty for firms present at the start.") {
-                .string($0.template)
+            CSVColumn("business_model", "", businessModelDoc) { .text($0.businessModel) },
+            CSVColumn("template", "", templateDoc) { .string($0.template) },
+            CSVColumn("entry_month", "YYYY-MM", "Month the firm entered; empty for firms present at the start.") {
+                .string($0.entryMonth)
             },
             CSVColumn("survived", "true/false", "Whether the firm was active at the horizon.") { flag($0.outcome.survived) },
-            CSVColumn("exit_day", "days", "Simulation day of the exit, counted from the start; empty for survivors.") {
+            CSVColumn("exit_day", "days", "Simulation day of the exit, counted from the scenario start (also for entrants); empty for survivors.") {
                 .number($0.outcome.exitDay)
             },
             CSVColumn("exit_month", "YYYY-MM", "Month of the exit; empty for survivors.") { .string($0.exitMonth) },
@@ -229,21 +375,31 @@ public enum OutputSchemas {
 
     public static let survival = CSVSchema<SurvivalRow>(
         file: "survival.csv",
-        summary: "One row per firm (and entrant template) and month: the share of replications in which it is still "
-            + "active, with a 95% Wilson band, and the monthly hazard.",
+        summary: "One row per firm present at the start, and per entrant template, and month of the horizon: the "
+            + "survival curve S(t) with a 95% Wilson band, and the monthly hazard. For a firm, S(t) is the share of "
+            + "replications in which it is still active at the end of month t. For a template, S(t) is the share of "
+            + "its entrants (all replications pooled) that entered in or before month t and are still active at the "
+            + "end of month t (see \"Entrants\" above).",
         rowOrder: "point, entity_kind (`firm` then `template`), entity (scenario order), month.",
         columns: keyColumns({ $0.scenario }, { $0.point }, nil) + [
             CSVColumn("entity_kind", "", "`firm`, or `template` for entrants pooled by template.") { .text($0.entityKind) },
             CSVColumn("entity", "", "Firm or template name.") { .text($0.entity) },
             CSVColumn("month", "YYYY-MM", monthDoc) { .text($0.month) },
-            CSVColumn("at_risk", "count", "Replications in which the entity was active at the start of the month.") {
+            CSVColumn("at_risk", "count",
+                      "Firm: replications in which it was active at the start of the month. Template: its entrants active "
+                        + "at the start of the month or entering during it, over all replications.") {
                 .int($0.atRisk)
             },
-            CSVColumn("exits", "count", "Replications in which it exited during the month.") { .int($0.exits) },
-            CSVColumn("survival", "share", "S(t): share of replications in which it is still active at month end.") {
+            CSVColumn("exits", "count",
+                      "Firm: replications in which it exited during the month. Template: its entrants that exited during "
+                        + "the month.") { .int($0.exits) },
+            CSVColumn("survival", "share",
+                      "S(t) as defined above; for a template, empty until its first entrant.") {
                 .number($0.survival)
             },
-            CSVColumn("survival_ci95_low", "share", "Lower end of the 95% Wilson interval of `survival`.") {
+            CSVColumn("survival_ci95_low", "share",
+                      "Lower end of the 95% Wilson interval of `survival` (n: the replications for a firm, the entrants so "
+                        + "far for a template).") {
                 .number($0.survivalLow)
             },
             CSVColumn("survival_ci95_high", "share", "Upper end of the 95% Wilson interval of `survival`.") {
@@ -258,8 +414,9 @@ public enum OutputSchemas {
         file: "summary.csv",
         summary: "Long form: one row per point, entity, metric (and month for market figures). The metrics are "
             + "listed below the columns.",
-        rowOrder: "point; firm rows (firms in scenario order, metrics in the order listed below); template rows; "
-            + "market rows (`all` then tiers, then metric, then month).",
+        rowOrder: "point; firm rows (firms in scenario order, metrics in the order listed below); template rows "
+            + "(templates in scenario order, metrics in the order listed below); market rows (`all` then tiers, then "
+            + "metric, then month).",
         columns: keyColumns({ $0.scenario }, { $0.point }, nil) + [
             CSVColumn("kind", "", "`firm`, `template` or `market`.") { .text($0.kind) },
             CSVColumn("entity", "", "Firm or template name; for market rows a tier name or `all`.") { .text($0.entity) },
@@ -276,18 +433,20 @@ public enum OutputSchemas {
             CSVColumn("ci95_high", "as the metric", "Upper end of the 95% interval; empty when undefined.") {
                 .number($0.high)
             },
-            CSVColumn("p05", "as the metric", "5th percentile over replications; empty for proportions.") {
+            CSVColumn("p05", "as the metric",
+                      "5th percentile of the sample (replications; entrants for most template metrics); empty for "
+                        + "proportions.") {
                 .number($0.p05)
             },
-            CSVColumn("p50", "as the metric", "Median over replications; empty for proportions.") { .number($0.p50) },
-            CSVColumn("p95", "as the metric", "95th percentile over replications; empty for proportions.") {
+            CSVColumn("p50", "as the metric", "Median of the sample; empty for proportions.") { .number($0.p50) },
+            CSVColumn("p95", "as the metric", "95th percentile of the sample; empty for proportions.") {
                 .number($0.p95)
             },
         ])
 
     /// Every file's documentation, in the order of the data dictionary.
     public static var documentation: [FileDoc] {
-        [firmsMonthly.documentation, marketMonthly.documentation, outcomes.documentation,
+        [firmsMonthly.documentation, marketMonthly.documentation, supplyMonthly.documentation, outcomes.documentation,
          params.documentation, survival.documentation, summary.documentation]
     }
 }

@@ -12,6 +12,8 @@ public struct FirmMonthRow: Sendable {
     public var month: String
     public var firm: String
     public var businessModel: String
+    /// The entrant template; nil for firms present at the start.
+    public var template: String?
     public var record: FirmMonthRecord
 }
 
@@ -26,6 +28,16 @@ public struct MarketMonthRow: Sendable {
     public var record: MarketMonthRecord
 }
 
+/// A row of `supply_monthly.csv`.
+public struct SupplyMonthRow: Sendable {
+    public var scenario: String
+    public var point: Int
+    public var replication: Int
+    public var month: String
+    public var tier: String
+    public var record: SupplyMonthRecord
+}
+
 /// A row of `outcomes.csv`.
 public struct OutcomeRow: Sendable {
     public var scenario: String
@@ -35,6 +47,8 @@ public struct OutcomeRow: Sendable {
     public var businessModel: String
     /// The entrant template; nil for firms present at the start.
     public var template: String?
+    /// `YYYY-MM` of the entry, nil for firms present at the start.
+    public var entryMonth: String?
     /// `YYYY-MM` of the exit, nil for survivors.
     public var exitMonth: String?
     public var outcome: FirmOutcome

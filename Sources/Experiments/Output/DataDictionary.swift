@@ -7,7 +7,8 @@ public enum DataDictionary {
         ("tool, version", "The program and its version."),
         ("points[]", "One object per point: `point`, `scenario`, `interval_kind` (`Monte Carlo`, or "
             + "`parameter+Monte Carlo` when the scenario draws parameters per replication), `per_replication_keys`, "
-            + "`start`, `horizon_months`, `tiers`, `firms`, and for scenario files `path`, `overrides` (the `--set` "
+            + "`start`, `horizon_months`, `tiers`, `firms` (the firms present at the start), `templates` (the entrant "
+            + "templates), and for scenario files `path`, `overrides` (the `--set` "
             + "values), `content_hash` and `resolved_yaml` (the scenario with every default filled in)."),
         ("seed_plan", "`master_seed`, `common_random_numbers` (true: every point sees the same random streams) and "
             + "`generator`."),
@@ -44,9 +45,33 @@ public enum DataDictionary {
           per-replication files. Rows are in canonical order (point, replication, entity, month), whatever the
           number of threads: the same scenario, seed and version give the same bytes.
         - Columns written `prefix_<tier>` stand for one column per hardware tier, in the order of the scenario's
-          tier list (all `units_` columns, then all `leased_`, then all `price_`). When one folder holds several
-          points with different tier lists, the columns cover every tier seen, and a point's rows leave the
-          tiers it lacks empty.
+          tier list, pattern by pattern in the order of the table (in `firms_monthly.csv`: all `units_` columns,
+          then all `leased_`, `unpowered_`, `on_order_`, `rented_in_` and `price_`). When one folder holds
+          several points with different tier lists, the columns cover every tier seen, and a point's rows leave
+          the tiers it lacks empty.
+        - Every file is written on every run, with at least its header: `supply_monthly.csv` holds only the
+          header when the scenario has no chip supply, `params.csv` when it draws nothing per replication.
+
+        ## Entrants
+
+        Firms can enter during a run, made from the scenario's entrant templates and named `<template>-<n>`. The
+        firms of a replication are the scenario's providers, in scenario order, then its entrants in order of
+        entry, so the number of firms differs between replications.
+
+        - `firms_monthly.csv` has an entrant's rows from its entry month on (none before); its first row has
+          `cash_start` 0 and its starting capital in `equity_raised`. `outcomes.csv` has a row for every firm of
+          every replication, with `template` and `entry_month` filled for entrants.
+        - Only firms present at the start are followed by name across replications (`entity_kind`/`kind`
+          `firm` in `survival.csv` and `summary.csv`). Entrants with the same name in different replications are
+          different firms: they are pooled by template (`template` rows), all replications together.
+        - A template's survival curve is in calendar months: S(t) is the share of its entrants that entered in or
+          before month t and are still active at the end of month t; `at_risk` counts its entrants active at the
+          start of month t or entering during it. So S(t) can rise when new entrants arrive. It becomes the firms'
+          curve when every entrant enters in the first month. The Wilson band treats entrants as independent,
+          which entrants of the same replication are not exactly (they share one market).
+        - Durations for entrants run from the start of their entry month: `time_to_exit_months` among those
+          that exited, and `median_time_to_exit_months`, the Kaplan–Meier median by months since entry (entrants
+          still active at the horizon are censored there).
 
         ## Intervals
 
@@ -75,12 +100,18 @@ public enum DataDictionary {
 
     static var summaryMetrics: String {
         var s = "\n### summary.csv metrics\n\n"
-        s += "Rows with `kind` = `firm` (and later `template`), one per firm and metric:\n\n"
+        s += "Rows with `kind` = `firm`, one per firm present at the start and metric, over the replications:\n\n"
         s += "| metric | unit | estimate and interval |\n|---|---|---|\n"
         for m in PointStatistics.firmMetrics { s += "| `\(m.name)` | \(cell(m.unit)) | \(cell(m.doc)) |\n" }
+        s += "\nRows with `kind` = `template`, one per entrant template of the scenario (and any other template "
+        s += "met in the results) and metric, over the template's entrants in all replications pooled unless "
+        s += "said otherwise (`month` is empty):\n\n"
+        s += "| metric | unit | estimate and interval |\n|---|---|---|\n"
+        for m in PointStatistics.templateMetrics { s += "| `\(m.name)` | \(cell(m.unit)) | \(cell(m.doc)) |\n" }
         s += "\nRows with `kind` = `market`, one per entity (`all` or a tier), metric and month: the mean over "
         s += "replications with its t-interval and the 5/50/95 percentiles of the `market_monthly.csv` figure "
-        s += "(replications where it is empty are left out):\n\n"
+        s += "(replications where it is empty are left out). A figure defined only on `all` rows, or only on tier "
+        s += "rows, has rows only for those entities:\n\n"
         s += "| metric | unit | figure |\n|---|---|---|\n"
         for m in MarketMetric.all { s += "| `\(m.name)` | \(cell(m.unit)) | \(cell(m.doc)) |\n" }
         return s

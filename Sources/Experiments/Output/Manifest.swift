@@ -59,6 +59,7 @@ public struct Manifest: Sendable {
             ("horizon_months", .int(p.horizonMonths)),
             ("tiers", .array(p.tierNames.map(JSONValue.string))),
             ("firms", .array(p.firmNames.map(JSONValue.string))),
+            ("templates", .array(p.templateNames.map(JSONValue.string))),
         ]
         if let s = p.source {
             members += [

@@ -1,11 +1,12 @@
 import MarketModel
 
 /// The standard CSV files of a run, as one sink: `firms_monthly.csv`, `market_monthly.csv`,
-/// `outcomes.csv`, `params.csv` (written per replication) and `survival.csv`,
-/// `summary.csv` (written at the end of each point).
+/// `supply_monthly.csv`, `outcomes.csv`, `params.csv` (written per replication) and
+/// `survival.csv`, `summary.csv` (written at the end of each point).
 ///
 /// Rows within a replication follow the canonical entity-then-month order whatever order the
-/// model produced them in.
+/// model produced them in. Firms are named from ``ReplicationResult/firms`` (the point's
+/// providers when the model leaves it empty); an entrant's monthly rows start at its entry month.
 public final class ResultFiles: ResultSink {
     /// The file names, in the order the data dictionary lists them.
     public static let fileNames = OutputSchemas.documentation.map(\.file)
@@ -44,6 +45,7 @@ public final class ResultFiles: ResultSink {
         }
         try OutputSchemas.firmsMonthly.writeHeader(tiers: tiers.names, to: writer(OutputSchemas.firmsMonthly.file))
         try OutputSchemas.marketMonthly.writeHeader(tiers: [], to: writer(OutputSchemas.marketMonthly.file))
+        try OutputSchemas.supplyMonthly.writeHeader(tiers: [], to: writer(OutputSchemas.supplyMonthly.file))
         try OutputSchemas.outcomes.writeHeader(tiers: [], to: writer(OutputSchemas.outcomes.file))
         try OutputSchemas.params.writeHeader(tiers: [], to: writer(OutputSchemas.params.file))
         try OutputSchemas.survival.writeHeader(tiers: [], to: writer(OutputSchemas.survival.file))
@@ -54,31 +56,40 @@ public final class ResultFiles: ResultSink {
         if statistics?.point.index != point.index { statistics = PointStatistics(point: point) }
         let months = monthLabels[point.index] ?? point.monthLabels
         func month(_ m: Int) -> String { m >= 0 && m < months.count ? months[m] : point.monthLabel(m) }
-        func firmName(_ f: Int) -> String { f >= 0 && f < point.firmNames.count ? point.firmNames[f] : "firm-\(f)" }
-        func firmModel(_ f: Int) -> String { f >= 0 && f < point.firmModels.count ? point.firmModels[f] : "" }
+        func tierName(_ t: Int) -> String { t >= 0 && t < point.tierNames.count ? point.tierNames[t] : "tier-\(t)" }
+        let roster = FirmRoster(result, point: point)
 
         let tierMap = tiers.pointTier[pointSlot[point.index] ?? 0]
         let fw = writer(OutputSchemas.firmsMonthly.file)
         for rec in Self.canonical(result.firmMonths, by: { ($0.firm, $0.month) }) {
+            let firm = roster[rec.firm]
+            guard rec.month >= firm.entryMonth else { continue }   // an entrant has no rows before it enters
             try OutputSchemas.firmsMonthly.write(
                 FirmMonthRow(scenario: point.scenario, point: point.index, replication: replication,
-                             month: month(rec.month), firm: firmName(rec.firm), businessModel: firmModel(rec.firm),
-                             record: rec),
+                             month: month(rec.month), firm: firm.name, businessModel: firm.businessModel,
+                             template: firm.template, record: rec),
                 tierMap: tierMap, to: fw)
         }
         let mw = writer(OutputSchemas.marketMonthly.file)
         for rec in Self.byEntity(result.marketMonths, entities: 1 + point.tierNames.count,
                                  entity: { $0.tier.map { $0 + 1 } ?? 0 }, month: \.month) {
-            let tier = rec.tier.map { $0 >= 0 && $0 < point.tierNames.count ? point.tierNames[$0] : "tier-\($0)" } ?? "all"
             try OutputSchemas.marketMonthly.write(
                 MarketMonthRow(scenario: point.scenario, point: point.index, replication: replication,
-                               month: month(rec.month), tier: tier, record: rec), to: mw)
+                               month: month(rec.month), tier: rec.tier.map(tierName) ?? "all", record: rec), to: mw)
+        }
+        let sw = writer(OutputSchemas.supplyMonthly.file)
+        for rec in Self.supplyOrder(result.supplyMonths) {
+            try OutputSchemas.supplyMonthly.write(
+                SupplyMonthRow(scenario: point.scenario, point: point.index, replication: replication,
+                               month: month(rec.month), tier: tierName(rec.tier), record: rec), to: sw)
         }
         let ow = writer(OutputSchemas.outcomes.file)
         for o in Self.canonical(result.outcomes, by: { ($0.firm, 0) }) {
+            let firm = roster[o.firm]
             try OutputSchemas.outcomes.write(
                 OutcomeRow(scenario: point.scenario, point: point.index, replication: replication,
-                           firm: firmName(o.firm), businessModel: firmModel(o.firm), template: nil,
+                           firm: firm.name, businessModel: firm.businessModel, template: firm.template,
+                           entryMonth: firm.template == nil ? nil : month(firm.entryMonth),
                            exitMonth: o.exitMonth.map(month), outcome: o), to: ow)
         }
         let pw = writer(OutputSchemas.params.file)
@@ -128,6 +139,20 @@ public final class ResultFiles: ResultSink {
         out.reserveCapacity(items.count)
         for b in buckets { out.append(contentsOf: canonical(b, by: { (entity($0), month($0)) })) }
         return out
+    }
+
+    /// Supply records in canonical order: tier, then supply line (tier, jurisdiction) in order of
+    /// first appearance (the scenario order of the supply entries, as the model lists them), then month.
+    /// - Complexity: O(n) when already ordered, O(n log n) otherwise.
+    static func supplyOrder(_ items: [SupplyMonthRecord]) -> [SupplyMonthRecord] {
+        struct Line: Hashable { var tier: Int, jurisdiction: String }
+        var rank: [Line: Int] = [:]
+        for r in items {
+            let line = Line(tier: r.tier, jurisdiction: r.jurisdiction)
+            if rank[line] == nil { rank[line] = rank.count }
+        }
+        let n = max(rank.count, 1)
+        return canonical(items) { ($0.tier * n + rank[Line(tier: $0.tier, jurisdiction: $0.jurisdiction)]!, $0.month) }
     }
 
     static func stableSorted<T>(_ items: [T], by key: (T) -> (Int, Int)) -> [T] {

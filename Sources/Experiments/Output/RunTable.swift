@@ -1,7 +1,9 @@
 /// The short table `suanli run` prints on standard output.
 public enum RunTable {
     /// One line per firm: name, business model, P(survive) with its 95% interval,
-    /// P(profitable final year), the most frequent exit reason, the median exit month.
+    /// P(profitable final year), the most frequent exit reason, the median exit month; then one
+    /// line per entrant template (`<template>-*`): the same figures over its entrants, the median
+    /// exit in months after entry, and a note of the entries per replication.
     public static func text(_ summary: PointSummary) -> String {
         var rows: [[String]] = [["firm", "model", "P(survive) [95% CI]", "P(profit final yr)", "main exit", "median exit"]]
         for f in summary.firms {
@@ -11,6 +13,15 @@ public enum RunTable {
                 prob(f.profitableFinalYear.estimate),
                 f.mainExitReason?.rawValue ?? "-",
                 f.medianExitMonth ?? "> horizon",
+            ])
+        }
+        for t in summary.templates {
+            rows.append([
+                t.name + "-*", t.businessModel,
+                prob(t.survival.estimate) + " [" + prob(t.survival.low) + ", " + prob(t.survival.high) + "]",
+                prob(t.profitableFinalYear.estimate),
+                t.mainExitReason?.rawValue ?? "-",
+                t.medianTimeToExit.map { "+\(Int($0)) mo" } ?? "> horizon",
             ])
         }
         var widths = Array(repeating: 0, count: rows[0].count)
@@ -23,9 +34,19 @@ public enum RunTable {
             }
             out += line + "\n"
         }
-        let n = summary.firms.first?.replications ?? 0
-        out += "intervals: \(summary.intervalKind), \(n) replications\n"
+        if !summary.templates.isEmpty {
+            let entries = summary.templates.map { "\($0.name) \(decimal($0.entries.mean))" }.joined(separator: ", ")
+            out += "entrants per replication: \(entries) (rows <template>-*: P(survive | entered), median exit in "
+                + "months after entry)\n"
+        }
+        out += "intervals: \(summary.intervalKind), \(summary.replications) replications\n"
         return out
+    }
+
+    /// Two decimals (`1.40`); `-` when undefined.
+    static func decimal(_ x: Double?) -> String {
+        guard let x, x.isFinite, x >= 0 else { return "-" }
+        return prob(x)
     }
 
     /// Two decimals (`0.82`); `-` when undefined.

@@ -20,6 +20,11 @@ public struct ExperimentPoint: Sendable {
     public var firmNames: [String]
     /// Business model of each firm (`owner`, …).
     public var firmModels: [String]
+    /// Entrant templates in scenario order: firms that enter during a replication are pooled
+    /// under these names in `survival.csv` and `summary.csv`.
+    public var templateNames: [String]
+    /// Business model of each template.
+    public var templateModels: [String]
     /// Keys drawn afresh for every replication; when non-empty, intervals mix parameter and
     /// Monte Carlo uncertainty.
     public var perReplicationKeys: [String]
@@ -41,10 +46,12 @@ public struct ExperimentPoint: Sendable {
     }
 
     public init(index: Int, scenario: String, start: YearMonth, horizonMonths: Int, tierNames: [String],
-                firmNames: [String], firmModels: [String], perReplicationKeys: [String] = [], source: Source? = nil,
+                firmNames: [String], firmModels: [String], templateNames: [String] = [], templateModels: [String] = [],
+                perReplicationKeys: [String] = [], source: Source? = nil,
                 replicate: @escaping @Sendable (_ replication: Int, _ plan: SeedPlan) throws -> ReplicationResult) {
         self.index = index; self.scenario = scenario; self.start = start; self.horizonMonths = horizonMonths
         self.tierNames = tierNames; self.firmNames = firmNames; self.firmModels = firmModels
+        self.templateNames = templateNames; self.templateModels = templateModels
         self.perReplicationKeys = perReplicationKeys; self.source = source; self.replicate = replicate
     }
 
@@ -52,7 +59,8 @@ public struct ExperimentPoint: Sendable {
     public init(index: Int, scenario: Scenario) {
         self.init(index: index, scenario: scenario.name, start: scenario.start, horizonMonths: scenario.horizonMonths,
                   tierNames: scenario.tiers.map(\.name), firmNames: scenario.providers.map(\.name),
-                  firmModels: scenario.providers.map(\.model.rawValue)) { replication, plan in
+                  firmModels: scenario.providers.map(\.model.rawValue), templateNames: scenario.entrants.map(\.name),
+                  templateModels: scenario.entrants.map(\.provider.model.rawValue)) { replication, plan in
             try MarketReplication.run(scenario, plan: plan, replication: replication)
         }
     }

@@ -2,11 +2,35 @@ import MarketModel
 
 /// A market figure summarised per month in `summary.csv`.
 public struct MarketMetric: Sendable {
+    /// Which `market_monthly.csv` rows a figure is defined on.
+    public enum Scope: Sendable {
+        case allAndTiers
+        /// Only the market-wide (`all`) rows.
+        case allOnly
+        /// Only the tier rows.
+        case tiersOnly
+    }
+
     public let name: String
     public let unit: String
     public let doc: String
+    public let scope: Scope
     /// The figure in one record; nil where undefined (those replications are left out).
     public let value: @Sendable (MarketMonthRecord) -> Double?
+
+    public init(name: String, unit: String, doc: String, scope: Scope = .allAndTiers,
+                value: @escaping @Sendable (MarketMonthRecord) -> Double?) {
+        self.name = name; self.unit = unit; self.doc = doc; self.scope = scope; self.value = value
+    }
+
+    /// Whether the figure is summarised for entity `e` (0 = `all`, 1… = tiers).
+    public func applies(toEntity e: Int) -> Bool {
+        switch scope {
+        case .allAndTiers: true
+        case .allOnly: e == 0
+        case .tiersOnly: e > 0
+        }
+    }
 
     /// The figures summarised, in the order they appear in `summary.csv`.
     public static let all: [MarketMetric] = [
@@ -15,6 +39,12 @@ public struct MarketMetric: Sendable {
             $0.signedPriceIndex
         },
         MarketMetric(name: "used_price", unit: "currency", doc: "`used_price`.") { $0.usedPrice },
+        MarketMetric(name: "chip_price", unit: "currency per unit", doc: "`chip_price`; tiers only.", scope: .tiersOnly) {
+            $0.chipPrice
+        },
+        MarketMetric(name: "backlog_units", unit: "units", doc: "`backlog_units`.") { Double($0.backlogUnits) },
+        MarketMetric(name: "lead_time_days", unit: "days",
+                     doc: "`lead_time_days`; months without deliveries left out.") { $0.leadTimeDays },
         MarketMetric(name: "units_installed", unit: "units", doc: "`units_installed`.") { Double($0.unitsInstalled) },
         MarketMetric(name: "units_leased", unit: "units", doc: "`units_leased`.") { Double($0.unitsLeased) },
         MarketMetric(name: "utilisation", unit: "share",
@@ -24,7 +54,12 @@ public struct MarketMetric: Sendable {
         MarketMetric(name: "tenants_lost", unit: "count", doc: "`tenants_lost`.") { Double($0.tenantsLost) },
         MarketMetric(name: "units_lost", unit: "units", doc: "`units_lost`.") { Double($0.unitsLost) },
         MarketMetric(name: "eflops_fp16", unit: "EFLOPS", doc: "`eflops_fp16`.") { $0.eflopsFP16 },
+        MarketMetric(name: "national_target_share", unit: "share", doc: "`national_target_share`; `all` only.",
+                     scope: .allOnly) { $0.nationalTargetShare },
         MarketMetric(name: "active_firms", unit: "count", doc: "`active_firms`.") { Double($0.activeFirms) },
+        MarketMetric(name: "entries", unit: "count", doc: "`entries`; `all` only.", scope: .allOnly) {
+            Double($0.entries)
+        },
         MarketMetric(name: "exits", unit: "count", doc: "`exits`.") { Double($0.exits) },
     ]
 }
@@ -32,13 +67,15 @@ public struct MarketMetric: Sendable {
 /// Per-replication values of every market metric, entity (`all`, then tiers) and month, for
 /// one point; the summary needs all of them for its percentiles.
 ///
-/// Stored flat, one block of (1 + tiers) × metrics × months doubles per replication (NaN
-/// marks a missing value), so adding a replication is one append.
+/// Stored flat, one block per replication of months doubles for each (entity, metric) pair the
+/// metric applies to (NaN marks a missing value), so adding a replication is one append.
 public struct MarketTracker: Sendable {
     public let tierNames: [String]
     public let horizonMonths: Int
     let metrics: [MarketMetric]
-    /// Values of one replication: index (entity × metrics + metric) × months + month.
+    /// The slot of (entity × metrics + metric) in a block, or −1 when the metric does not apply.
+    let slot: [Int]
+    /// Values of one replication: index slot × months + month.
     let blockSize: Int
     private(set) var values: [Double] = []
     private(set) var replications = 0
@@ -47,7 +84,16 @@ public struct MarketTracker: Sendable {
         self.tierNames = tierNames
         self.horizonMonths = max(horizonMonths, 0)
         self.metrics = metrics
-        blockSize = (1 + tierNames.count) * metrics.count * self.horizonMonths
+        var slot: [Int] = []
+        var used = 0
+        for e in 0...tierNames.count {
+            for m in metrics {
+                slot.append(m.applies(toEntity: e) ? used : -1)
+                if m.applies(toEntity: e) { used += 1 }
+            }
+        }
+        self.slot = slot
+        blockSize = used * self.horizonMonths
     }
 
     /// Entity labels: `all`, then the tiers.
@@ -65,19 +111,20 @@ public struct MarketTracker: Sendable {
                 let entity = rec.tier.map { $0 + 1 } ?? 0
                 guard rec.month >= 0, rec.month < h, entity <= tierNames.count else { continue }
                 for k in 0..<m {
-                    if let v = metrics[k].value(rec), v.isFinite {
-                        block[base + (entity * m + k) * h + rec.month] = v
-                    }
+                    let s = slot[entity * m + k]
+                    if s >= 0, let v = metrics[k].value(rec), v.isFinite { block[base + s * h + rec.month] = v }
                 }
             }
         }
     }
 
     /// The estimate for an entity (0 = all), metric and month, over the replications where
-    /// the figure is defined, in replication order.
+    /// the figure is defined, in replication order (empty when the metric does not apply to the entity).
     /// - Complexity: O(replications · log replications).
     public func estimate(entity: Int, metric: Int, month: Int) -> SampleEstimate {
-        let offset = (entity * metrics.count + metric) * horizonMonths + month
+        let s = slot[entity * metrics.count + metric]
+        guard s >= 0 else { return SampleEstimate([]) }
+        let offset = s * horizonMonths + month
         var sample: [Double] = []
         sample.reserveCapacity(replications)
         for r in 0..<replications {

@@ -21,15 +21,41 @@ public struct FirmSummary: Sendable {
     }
 }
 
+/// The summary of one entrant template for one point, as the run table shows it.
+public struct TemplateSummary: Sendable {
+    public var name: String
+    public var businessModel: String
+    /// Entrants per replication.
+    public var entries: SampleEstimate
+    /// P(active at the horizon | entered), over the entrants.
+    public var survival: ProportionEstimate
+    public var profitableFinalYear: ProportionEstimate
+    public var mainExitReason: ExitReason?
+    /// Kaplan–Meier median months from entry to exit; nil when beyond what was observed.
+    public var medianTimeToExit: Double?
+
+    public init(name: String, businessModel: String, entries: SampleEstimate, survival: ProportionEstimate,
+                profitableFinalYear: ProportionEstimate, mainExitReason: ExitReason?, medianTimeToExit: Double?) {
+        self.name = name; self.businessModel = businessModel; self.entries = entries; self.survival = survival
+        self.profitableFinalYear = profitableFinalYear; self.mainExitReason = mainExitReason
+        self.medianTimeToExit = medianTimeToExit
+    }
+}
+
 /// The summary of one point.
 public struct PointSummary: Sendable {
     public var point: Int
     public var scenario: String
     public var intervalKind: String
+    /// Replications of the point.
+    public var replications: Int
     public var firms: [FirmSummary]
+    public var templates: [TemplateSummary]
 
-    public init(point: Int, scenario: String, intervalKind: String, firms: [FirmSummary]) {
-        self.point = point; self.scenario = scenario; self.intervalKind = intervalKind; self.firms = firms
+    public init(point: Int, scenario: String, intervalKind: String, replications: Int, firms: [FirmSummary],
+                templates: [TemplateSummary] = []) {
+        self.point = point; self.scenario = scenario; self.intervalKind = intervalKind
+        self.replications = replications; self.firms = firms; self.templates = templates
     }
 }
 
@@ -37,7 +63,11 @@ public struct PointSummary: Sendable {
 /// `summary.csv` rows.
 public struct PointStatistics: Sendable {
     public let point: ExperimentPoint
+    /// The firms present at the start, in scenario order.
     public private(set) var firms: [FirmTracker]
+    /// Entrant templates: the point's, in scenario order, then any others met in the results
+    /// in order of first appearance.
+    public private(set) var templates: [TemplateTracker]
     public private(set) var market: MarketTracker
     public private(set) var replications = 0
 
@@ -48,33 +78,68 @@ public struct PointStatistics: Sendable {
                         businessModel: $0 < point.firmModels.count ? point.firmModels[$0] : "",
                         horizonMonths: point.horizonMonths)
         }
+        templates = point.templateNames.indices.map {
+            TemplateTracker(name: point.templateNames[$0],
+                            businessModel: $0 < point.templateModels.count ? point.templateModels[$0] : "",
+                            horizonMonths: point.horizonMonths)
+        }
         market = MarketTracker(tierNames: point.tierNames, horizonMonths: point.horizonMonths)
     }
 
     /// Adds one replication (in replication order).
-    /// - Throws: ``OutputError`` when an outcome breaks the records' contract.
+    ///
+    /// Outcomes of firms present at the start go to the firm with that index; entrants'
+    /// outcomes are pooled by template (see ``TemplateTracker``).
+    /// - Throws: ``OutputError`` when an outcome breaks the records' contract, or an entrant
+    ///   has no outcome.
     public mutating func add(_ result: ReplicationResult) throws {
         replications += 1
-        for o in result.outcomes where o.firm >= 0 && o.firm < firms.count {
-            do { try firms[o.firm].add(o) } catch let e as OutputError {
-                throw OutputError(message: "scenario '\(point.scenario)', point \(point.index), "
-                    + "replication \(result.replication): \(e.message)")
+        let roster = FirmRoster(result, point: point)
+        var entrants: [String: [(name: String, entryMonth: Int, outcome: FirmOutcome)]] = [:]
+        var seen = Set<Int>()
+        do {
+            for o in ResultFiles.canonical(result.outcomes, by: { ($0.firm, 0) }) {
+                let firm = roster[o.firm]
+                if let template = firm.template {
+                    guard seen.insert(o.firm).inserted else {
+                        throw OutputError(message: "entrant '\(firm.name)' has more than one outcome")
+                    }
+                    entrants[template, default: []].append((firm.name, firm.entryMonth, o))
+                } else if o.firm >= 0 && o.firm < firms.count {
+                    try firms[o.firm].add(o)
+                }
             }
+            for (f, firm) in roster.entries.enumerated() {
+                guard let template = firm.template else { continue }
+                guard seen.contains(f) else { throw OutputError(message: "entrant '\(firm.name)' has no outcome") }
+                if !templates.contains(where: { $0.name == template }) {
+                    var tracker = TemplateTracker(name: template, businessModel: firm.businessModel,
+                                                  horizonMonths: point.horizonMonths)
+                    for _ in 1..<replications { try tracker.add([]) }   // earlier replications had none
+                    templates.append(tracker)
+                }
+            }
+            for k in templates.indices { try templates[k].add(entrants[templates[k].name] ?? []) }
+        } catch let e as OutputError {
+            throw OutputError(message: "scenario '\(point.scenario)', point \(point.index), "
+                + "replication \(result.replication): \(e.message)")
         }
         market.add(result.marketMonths)
     }
 
-    /// `survival.csv` rows: firms in order, months ascending.
+    /// `survival.csv` rows: firms in order, then templates in order, months ascending.
     public func survivalRows() -> [SurvivalRow] {
         var rows: [SurvivalRow] = []
-        for f in firms {
-            for s in f.survivalCurve {
-                rows.append(SurvivalRow(scenario: point.scenario, point: point.index, entityKind: f.entityKind,
-                                        entity: f.name, month: point.monthLabel(s.month), atRisk: s.atRisk,
+        func append(kind: String, name: String, _ curve: [FirmTracker.SurvivalPoint]) {
+            for s in curve {
+                rows.append(SurvivalRow(scenario: point.scenario, point: point.index, entityKind: kind,
+                                        entity: name, month: point.monthLabel(s.month), atRisk: s.atRisk,
                                         exits: s.exits, survival: s.survival.estimate, survivalLow: s.survival.low,
                                         survivalHigh: s.survival.high, hazard: s.hazard))
             }
         }
+        for f in firms { append(kind: f.entityKind, name: f.name, f.survivalCurve) }
+        for t in templates { append(kind: "template", name: t.name, t.survivalCurve) }
         return rows
     }
 
@@ -105,8 +170,38 @@ public struct PointStatistics: Sendable {
         ("irr", "per year", "`irr` over the replications where it exists: mean with t-interval, percentiles."),
     ]
 
-    /// `summary.csv` rows: firms (metrics in ``firmMetrics`` order), then market figures
-    /// (entity `all` then tiers, metric in ``MarketMetric/all`` order, month ascending).
+    /// The template metrics of `summary.csv`, in order, with their documentation.
+    public static let templateMetrics: [(name: String, unit: String, doc: String)] = [
+        ("entries", "count",
+         "Entrants of the template per replication (replications without any count as 0): mean with t-interval, "
+            + "percentiles over replications."),
+        ("p_survive", "share",
+         "P(survive to the horizon | entered): share of the template's entrants, all replications pooled, active at "
+            + "the horizon; Wilson interval; empty without entrants."),
+        ("p_profitable_final_year", "share",
+         "Share of the template's entrants that survived and whose net income over their final 12 months (fewer if "
+            + "they entered later) was positive; Wilson interval; empty without entrants."),
+        ("time_to_exit_months", "months",
+         "Among entrants that exited: months from the start of the entry month to the exit (`exit_day` / "
+            + "(365.25/12) − the entry month's index); mean with t-interval, percentiles. Empty without exits."),
+        ("median_time_to_exit_months", "months",
+         "Median months from entry to exit, counting entrants still active at the horizon as censored: the first "
+            + "month since entry in which the Kaplan–Meier survival by age falls to ≤ 0.5, as the months elapsed "
+            + "at its end (1 = the entry month). No interval. Empty when survival stays above 0.5 as long as "
+            + "entrants are observed (\"> horizon\")."),
+    ] + ExitReason.allCases.map {
+        ("exit_share_" + $0.rawValue, "share",
+         "Share of the template's exits whose reason is `\($0.rawValue)`; Wilson interval; empty without exits.")
+    } + [
+        ("final_cash", "currency", "`final_cash` over the template's entrants: mean with t-interval, percentiles."),
+        ("cumulative_profit", "currency",
+         "`cumulative_profit` over the template's entrants: mean with t-interval, percentiles."),
+        ("irr", "per year", "`irr` over the template's entrants where it exists: mean with t-interval, percentiles."),
+    ]
+
+    /// `summary.csv` rows: firms (metrics in ``firmMetrics`` order), templates (metrics in
+    /// ``templateMetrics`` order), then market figures (entity `all` then tiers, metric in
+    /// ``MarketMetric/all`` order, month ascending; metrics that do not apply to an entity are skipped).
     public func summaryRows() -> [SummaryRow] {
         var rows: [SummaryRow] = []
         let sc = point.scenario, pt = point.index
@@ -133,9 +228,30 @@ public struct PointStatistics: Sendable {
             sample("cumulative_profit", f.cumulativeProfitEstimate)
             sample("irr", f.irrEstimate)
         }
+        for t in templates {
+            func prop(_ metric: String, _ p: ProportionEstimate) {
+                rows.append(SummaryRow(scenario: sc, point: pt, kind: "template", entity: t.name, metric: metric,
+                                       estimate: p.estimate, low: p.estimate == nil ? nil : p.low,
+                                       high: p.estimate == nil ? nil : p.high))
+            }
+            func sample(_ metric: String, _ e: SampleEstimate) {
+                rows.append(SummaryRow(scenario: sc, point: pt, kind: "template", entity: t.name, metric: metric,
+                                       estimate: e.mean, low: e.low, high: e.high, p05: e.p05, p50: e.p50, p95: e.p95))
+            }
+            sample("entries", t.entries)
+            prop("p_survive", t.survival)
+            prop("p_profitable_final_year", t.profitableFinalYear)
+            sample("time_to_exit_months", t.timeToExit)
+            rows.append(SummaryRow(scenario: sc, point: pt, kind: "template", entity: t.name,
+                                   metric: "median_time_to_exit_months", estimate: t.medianTimeToExit))
+            for r in ExitReason.allCases { prop("exit_share_" + r.rawValue, t.exitShare(r)) }
+            sample("final_cash", t.finalCashEstimate)
+            sample("cumulative_profit", t.cumulativeProfitEstimate)
+            sample("irr", t.irrEstimate)
+        }
         let months = point.monthLabels
         for (e, entity) in market.entities.enumerated() {
-            for (k, metric) in market.metrics.enumerated() {
+            for (k, metric) in market.metrics.enumerated() where metric.applies(toEntity: e) {
                 for m in 0..<market.horizonMonths {
                     let est = market.estimate(entity: e, metric: k, month: m)
                     rows.append(SummaryRow(scenario: sc, point: pt, kind: "market", entity: entity, metric: metric.name,
@@ -147,14 +263,20 @@ public struct PointStatistics: Sendable {
         return rows
     }
 
-    /// The firm-level summary for the run table.
+    /// The firm- and template-level summary for the run table.
     public func summary() -> PointSummary {
         PointSummary(point: point.index, scenario: point.scenario, intervalKind: point.intervalKind,
+                     replications: replications,
                      firms: firms.map { f in
                          FirmSummary(entityKind: f.entityKind, name: f.name, businessModel: f.businessModel,
                                      replications: f.replications, survival: f.survival,
                                      profitableFinalYear: f.profitableFinalYear, mainExitReason: f.mainExitReason,
                                      medianExitMonth: f.medianExitMonth.month.map(point.monthLabel))
+                     },
+                     templates: templates.map { t in
+                         TemplateSummary(name: t.name, businessModel: t.businessModel, entries: t.entries,
+                                         survival: t.survival, profitableFinalYear: t.profitableFinalYear,
+                                         mainExitReason: t.mainExitReason, medianTimeToExit: t.medianTimeToExit)
                      })
     }
 }

@@ -1,0 +1,158 @@
+import MarketModel
+
+/// What the replications of one point say about the entrants made from one template, pooled:
+/// how many enter, how long they last, why they leave and what they end with.
+///
+/// Entrants are named `<template>-<n>` afresh in every replication, so two entrants with the
+/// same name in different replications are different firms: only the template ties them
+/// together. Fed once per replication, in replication order, with that replication's entrants
+/// of the template (possibly none); keeps a few numbers per entrant, not the monthly rows.
+///
+/// Definitions (month indices are 0-based from the scenario start; an entrant entering in
+/// month e and exiting in month x, or still active at the horizon H):
+/// - survival curve, calendar time: entered(t) = entrants with e ≤ t, exited(t) = those with
+///   x ≤ t; S(t) = (entered(t) − exited(t)) / entered(t), with a Wilson band on entered(t)
+///   trials; at risk in t = entered(t) − exited(t − 1); hazard = exits in t / at risk.
+/// - age since entry: a = x − e for an exit, censored after age H − 1 − e for a survivor;
+///   Kaplan–Meier S(a) = Π_{k ≤ a} (1 − d_k / n_k), n_k the entrants observed at age k, d_k
+///   those exiting at age k; the median is the first age with S(a) ≤ 0.5.
+public struct TemplateTracker: Sendable {
+    public let name: String
+    public let businessModel: String
+    public let horizonMonths: Int
+    private(set) var replications = 0
+    /// Entrants of the template in each replication, in replication order.
+    private(set) var entriesPerReplication: [Double] = []
+    private(set) var entriesByMonth: [Int]
+    private(set) var exitsByMonth: [Int]
+    /// Exits at each age since entry (months).
+    private(set) var exitsByAge: [Int]
+    /// Entrants whose last observed age (exit age, or H − 1 − e for survivors) is a.
+    private(set) var lastAgeCounts: [Int]
+    private(set) var profitable = 0
+    private(set) var reasons: [Int]
+    private(set) var exitTimesMonths: [Double] = []
+    private(set) var finalCash: [Double] = []
+    private(set) var cumulativeProfit: [Double] = []
+    private(set) var irr: [Double] = []
+
+    public init(name: String, businessModel: String, horizonMonths: Int) {
+        self.name = name; self.businessModel = businessModel
+        self.horizonMonths = max(horizonMonths, 0)
+        entriesByMonth = Array(repeating: 0, count: self.horizonMonths)
+        exitsByMonth = Array(repeating: 0, count: self.horizonMonths)
+        exitsByAge = Array(repeating: 0, count: self.horizonMonths)
+        lastAgeCounts = Array(repeating: 0, count: self.horizonMonths)
+        reasons = Array(repeating: 0, count: ExitReason.allCases.count)
+    }
+
+    /// Adds one replication: its entrants of this template, each with its entry month and outcome.
+    /// - Throws: ``OutputError`` when an entrant enters outside the horizon, exits without an
+    ///   exit month, or exits before it entered.
+    /// - Complexity: O(entrants).
+    public mutating func add(_ entrants: [(name: String, entryMonth: Int, outcome: FirmOutcome)]) throws {
+        replications += 1
+        entriesPerReplication.append(Double(entrants.count))
+        for (firm, e, o) in entrants {
+            guard e >= 0, e < horizonMonths else {
+                throw OutputError(message: "entrant '\(firm)' (template '\(name)') entered in month index \(e), "
+                    + "outside the horizon 0..<\(horizonMonths)")
+            }
+            entriesByMonth[e] += 1
+            if o.survived {
+                if o.profitableFinalYear { profitable += 1 }
+                lastAgeCounts[horizonMonths - 1 - e] += 1
+            } else {
+                guard let m = o.exitMonth else {
+                    throw OutputError(message: "entrant '\(firm)' (template '\(name)') exited without an exit month")
+                }
+                guard m >= e else {
+                    throw OutputError(message: "entrant '\(firm)' (template '\(name)') exited in month index \(m), "
+                        + "before it entered (month index \(e))")
+                }
+                let x = min(m, horizonMonths - 1)
+                exitsByMonth[x] += 1
+                exitsByAge[x - e] += 1
+                lastAgeCounts[x - e] += 1
+                if let r = o.exitReason, let i = ExitReason.allCases.firstIndex(of: r) { reasons[i] += 1 }
+                exitTimesMonths.append(o.exitDay.map { $0 / FirmTracker.daysPerMonth - Double(e) } ?? Double(m - e + 1))
+            }
+            finalCash.append(o.finalCash)
+            cumulativeProfit.append(o.cumulativeProfit)
+            if let x = o.irr, x.isFinite { irr.append(x) }
+        }
+    }
+
+    /// Entrants over all replications.
+    public var entrants: Int { entriesByMonth.reduce(0, +) }
+    public var exits: Int { exitsByMonth.reduce(0, +) }
+
+    /// Entrants per replication: mean with t-interval, percentiles (replications without
+    /// entrants count as 0).
+    public var entries: SampleEstimate { SampleEstimate(entriesPerReplication) }
+
+    /// P(active at the horizon | entered): the share of entrants still active at the horizon, Wilson interval.
+    public var survival: ProportionEstimate { ProportionEstimate(successes: entrants - exits, trials: entrants) }
+
+    /// Share of entrants that survived and were profitable over their final year (as the model flags it).
+    public var profitableFinalYear: ProportionEstimate { ProportionEstimate(successes: profitable, trials: entrants) }
+
+    /// Share of entrants' exits with `reason` (nil estimate without exits).
+    public func exitShare(_ reason: ExitReason) -> ProportionEstimate {
+        ProportionEstimate(successes: reasons[ExitReason.allCases.firstIndex(of: reason)!], trials: exits)
+    }
+
+    /// The most frequent exit reason (ties go to the earlier of insolvent, starved, losing); nil without exits.
+    public var mainExitReason: ExitReason? {
+        var best: (ExitReason, Int)?
+        for (i, r) in ExitReason.allCases.enumerated() where reasons[i] > 0 && reasons[i] > (best?.1 ?? 0) {
+            best = (r, reasons[i])
+        }
+        return best?.0
+    }
+
+    /// The calendar-time survival curve (see the type's definitions), one point per month of the horizon.
+    /// - Complexity: O(horizon).
+    public var survivalCurve: [FirmTracker.SurvivalPoint] {
+        var out: [FirmTracker.SurvivalPoint] = []
+        out.reserveCapacity(horizonMonths)
+        var entered = 0, exited = 0
+        for t in 0..<horizonMonths {
+            entered += entriesByMonth[t]
+            let atRisk = entered - exited
+            exited += exitsByMonth[t]
+            out.append(FirmTracker.SurvivalPoint(month: t, atRisk: atRisk, exits: exitsByMonth[t],
+                                                 survivors: entered - exited,
+                                                 survival: ProportionEstimate(successes: entered - exited, trials: entered)))
+        }
+        return out
+    }
+
+    /// Kaplan–Meier survival by age since entry: S(a) for a = 0 … until no entrant is observed.
+    /// - Complexity: O(horizon).
+    public var survivalByAge: [Double] {
+        var observed = entrants
+        var s = 1.0
+        var out: [Double] = []
+        for a in 0..<horizonMonths where observed > 0 {
+            s *= 1 - Double(exitsByAge[a]) / Double(observed)
+            out.append(s)
+            observed -= lastAgeCounts[a]
+        }
+        return out
+    }
+
+    /// Median months from entry to exit: the first age a with Kaplan–Meier S(a) ≤ 0.5, as the
+    /// months elapsed at its end (a + 1); nil when S stays above 0.5 as long as entrants are observed.
+    public var medianTimeToExit: Double? {
+        survivalByAge.firstIndex { $0 <= 0.5 }.map { Double($0 + 1) }
+    }
+
+    /// Months from the start of the entry month to the exit, among entrants that exited
+    /// (`exit_day` / (365.25/12) − entry month index; the end of the exit month when the day is missing).
+    public var timeToExit: SampleEstimate { SampleEstimate(exitTimesMonths) }
+    public var finalCashEstimate: SampleEstimate { SampleEstimate(finalCash) }
+    public var cumulativeProfitEstimate: SampleEstimate { SampleEstimate(cumulativeProfit) }
+    /// Over entrants whose IRR exists.
+    public var irrEstimate: SampleEstimate { SampleEstimate(irr) }
+}
