@@ -57,7 +57,7 @@ public struct SupplyShock: Sendable {
 
 /// Data-centre economics shared by all firms.
 public struct DataCentreParameters: Sendable {
-    /// Build cost per MW of IT load.
+    /// Build cost per MW of facility power (units draw kW × PUE of it).
     public var costPerMW: Double = 80_000_000
     /// Build time, months.
     public var buildMonths: Distribution = .constant(value: 12)
@@ -119,9 +119,10 @@ public struct RentInSpec: Sendable {
 
 /// Per-firm settings of the supply side and the other business models.
 public struct ProviderSupplySpec: Sendable {
-    /// IT MW the firm owns at the start.
+    /// MW of facility power the firm owns at the start (units draw kW × PUE of it); with
+    /// neither this nor colocation, the firm owns exactly what its initial fleet draws.
     public var ownedMW: Double = 0
-    /// kW of colocation it rents at the start.
+    /// kW of facility power it rents as colocation at the start.
     public var colocationKW: Double = 0
     /// Whether the firm reviews expansion quarterly.
     public var expands: Bool = true

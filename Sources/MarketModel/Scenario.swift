@@ -333,7 +333,9 @@ public struct Scenario: Sendable {
     public var finance: FinanceParameters
     public var exit: ExitParameters
     public var limits: Limits
-    /// Vendor supply by tier and jurisdiction; a tier with no entry for a jurisdiction cannot be bought there.
+    /// Vendor supply by tier and jurisdiction; a tier with no entry for a jurisdiction cannot be
+    /// bought there, but only a ban (a supply shock to capacity 0 without grey imports) makes a
+    /// jurisdiction "no longer able to buy" it for the starvation rule.
     public var chipSupply: [ChipSupply] = []
     public var supplyShocks: [SupplyShock] = []
     public var dataCentres = DataCentreParameters()

@@ -80,20 +80,26 @@ struct ScenarioBuilder {
             } else {
                 growth = .exponential(rate: num(g["rate"]))
             }
-            return Segment(name: s["name"].text ?? "", rate: rate, growth: growth,
-                           tier: tierIndex[s["tier"].text ?? ""] ?? 0,
-                           substitutes: s["substitutes"].items.compactMap { tierIndex[$0.text ?? ""] },
-                           units: dist(s["units"]), termMonths: dist(s["term_months"]),
-                           reservationPrice: dist(s["reservation_price"]), priceSensitivity: dist(s["price_sensitivity"]),
-                           maxWaitDays: dist(s["max_wait_days"]), takeOrPayShare: num(s["take_or_pay_share"]),
-                           defaultHazard: num(s["default_hazard"]), recoveryRate: num(s["recovery_rate"]),
-                           renewProbability: num(s["renew_probability"]), outsideOption: bool(s["outside_option"]))
+            var segment = Segment(name: s["name"].text ?? "", rate: rate, growth: growth,
+                               tier: tierIndex[s["tier"].text ?? ""] ?? 0,
+                               substitutes: s["substitutes"].items.compactMap { tierIndex[$0.text ?? ""] },
+                               units: dist(s["units"]), termMonths: dist(s["term_months"]),
+                               reservationPrice: dist(s["reservation_price"]), priceSensitivity: dist(s["price_sensitivity"]),
+                               maxWaitDays: dist(s["max_wait_days"]), takeOrPayShare: num(s["take_or_pay_share"]),
+                               defaultHazard: num(s["default_hazard"]), recoveryRate: num(s["recovery_rate"]),
+                               renewProbability: num(s["renew_probability"]), outsideOption: bool(s["outside_option"]))
+            segment.buyShare = num(s["buy_share"])
+            return segment
         }
-        let providers = root["providers"].items.map { p -> ProviderSpec in
+        let providerNodes = root["providers"].items
+        let providerIndex = Dictionary(providerNodes.enumerated().map { ($1["name"].text ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+        let rentInTerm = num(root["sublease"]["rent_in_term_months"])
+        /// A firm from a provider or an entrant template (which has no fleet and no rent-in contracts).
+        func firm(_ p: RNode) -> ProviderSpec {
             let region = regionIndex[p["region"].text ?? ""] ?? 0
             var prices: [Int: Double] = [:]
             for f in p["prices"].fields { if let t = tierIndex[f.key] { prices[t] = num(f.node) } }
-            return ProviderSpec(
+            var spec = ProviderSpec(
                 name: p["name"].text ?? "", model: BusinessModel(rawValue: p["model"].text ?? "") ?? .owner,
                 region: region, jurisdiction: p["jurisdiction"].text ?? (regions.indices.contains(region) ? regions[region].jurisdiction : ""),
                 cash: num(p["cash"]), debt: num(p["debt"]),
@@ -106,16 +112,51 @@ struct ScenarioBuilder {
                 fixedOpexMonthly: num(p["fixed_opex_monthly"]), opexPerUnitMonthly: num(p["opex_per_unit_monthly"]),
                 ltvCap: num(p["ltv_cap"]), minCash: num(p["min_cash"]), parentSupport: num(p["parent_support"]),
                 softBudget: bool(p["soft_budget"]), floatingRate: bool(p["floating_rate"]), interestRate: num(p["interest_rate"]))
+            spec.supply.ownedMW = num(p["owned_mw"])
+            spec.supply.colocationKW = num(p["colocation_kw"])
+            spec.supply.expands = bool(p["expands"])
+            spec.supply.rentIn = p["rent_in"].items.map { r in
+                let lessor = r["lessor"].text ?? "market"
+                return RentInSpec(tier: tierIndex[r["tier"].text ?? ""] ?? 0, units: int(r["units"]),
+                                  lessor: lessor == ScenarioSchema.marketLessor ? nil : providerIndex[lessor],
+                                  price: r["price"].isNull ? nil : num(r["price"]),
+                                  termMonths: r["term_months"].isNull ? rentInTerm : num(r["term_months"]),
+                                  elapsedMonths: num(r["elapsed_months"]))
+            }
+            spec.supply.affiliates = p["affiliates"].items.compactMap { providerIndex[$0.text ?? ""] }
+            return spec
         }
-        let shocks = root["shocks"].items.compactMap { s -> Shock? in
-            guard let from = s["from"].month else { return nil }
+        let providers = providerNodes.map(firm)
+        let entrants = root["entrants"].items.map { e -> EntrantTemplate in
+            var spec = firm(e)
+            spec.template = spec.name
+            return EntrantTemplate(name: spec.name, provider: spec,
+                                   firstOrder: e["first_order"].items.map { (tier: tierIndex[$0["tier"].text ?? ""] ?? 0, units: int($0["units"])) },
+                                   weight: num(e["weight"]))
+        }
+        var shocks: [Shock] = []
+        var supplyShocks: [SupplyShock] = []
+        for s in root["shocks"].items {
+            guard let from = s["from"].month else { continue }
             let segment = s["segment"].text.flatMap { segmentIndex[$0] }
             switch s["kind"].text {
-            case "demand": return .demand(segment: segment, from: from, to: s["to"].month, multiplier: num(s["multiplier"]))
-            case "default": return .defaultHazard(segment: segment, from: from, to: s["to"].month, multiplier: num(s["multiplier"]))
-            case "base_rate": return .baseRate(from: from, rate: num(s["rate"]))
-            default: return nil
+            case "demand": shocks.append(.demand(segment: segment, from: from, to: s["to"].month, multiplier: num(s["multiplier"])))
+            case "default": shocks.append(.defaultHazard(segment: segment, from: from, to: s["to"].month, multiplier: num(s["multiplier"])))
+            case "base_rate": shocks.append(.baseRate(from: from, rate: num(s["rate"])))
+            case "supply", "export_ban":
+                supplyShocks.append(SupplyShock(tier: tierIndex[s["tier"].text ?? ""] ?? 0, jurisdiction: s["jurisdiction"].text ?? "",
+                                                from: from, capacityFactor: s["kind"].text == "supply" ? num(s["capacity_factor"]) : 0))
+            default: break
             }
+        }
+        let chipSupply = root["supply"].items.map { c -> ChipSupply in
+            let grey = c["grey_import"]
+            return ChipSupply(tier: tierIndex[c["tier"].text ?? ""] ?? 0, jurisdiction: c["jurisdiction"].text ?? "",
+                              monthlyCapacity: num(c["monthly_capacity"]), capacityGrowth: num(c["capacity_growth"]),
+                              allocation: AllocationPolicy(rawValue: c["allocation"].text ?? "") ?? .inOrder,
+                              premium: num(c["premium"]), maxBacklogMonths: num(c["max_backlog_months"]),
+                              transitDays: dist(c["transit_days"]),
+                              greyPremium: grey.isNull ? nil : num(grey["premium"]), greyShare: grey.isNull ? 0 : num(grey["share"]))
         }
 
         var pricing = PricingParameters()
@@ -152,10 +193,41 @@ struct ScenarioBuilder {
         var limits = Limits()
         limits.maxEvents = int(root["limits"]["max_events"])
 
-        return Scenario(name: root["name"].text ?? "", description: root["description"].text ?? "",
+        var scenario = Scenario(name: root["name"].text ?? "", description: root["description"].text ?? "",
                         start: root["start"].month ?? YearMonth(year: 2024, month: 1),
                         horizonMonths: int(root["horizon_months"]), currency: root["currency"].text ?? "",
                         tiers: tiers, regions: regions, segments: segments, providers: providers, shocks: shocks,
                         pricing: pricing, contracts: contracts, finance: finance, exit: exit, limits: limits)
+        scenario.chipSupply = chipSupply
+        scenario.supplyShocks = supplyShocks
+        let dc = root["datacentres"]
+        scenario.dataCentres.costPerMW = num(dc["cost_per_mw"])
+        scenario.dataCentres.buildMonths = dist(dc["build_months"])
+        scenario.dataCentres.facilityLifeYears = num(dc["facility_life_years"])
+        scenario.dataCentres.colocationPerKWMonth = num(dc["colocation_per_kw_month"])
+        scenario.dataCentres.minBuildMW = num(dc["min_build_mw"])
+        let xp = root["expansion"]
+        scenario.expansion.kappa = num(xp["kappa"])
+        scenario.expansion.techDecline = num(xp["tech_decline"])
+        scenario.expansion.supplyLineWeight = num(xp["supply_line_weight"])
+        scenario.expansion.hurdle = num(xp["hurdle"])
+        scenario.expansion.orderFraction = num(xp["order_fraction"])
+        scenario.expansion.preferColocation = bool(xp["prefer_colocation"])
+        let sl = root["sublease"]
+        scenario.sublease.wholesaleDiscount = num(sl["wholesale_discount"])
+        scenario.sublease.rentInTermMonths = num(sl["rent_in_term_months"])
+        scenario.sublease.brokerCommission = num(sl["broker_commission"])
+        scenario.sublease.hybridMarkup = num(sl["hybrid_markup"])
+        scenario.entrants = entrants
+        let en = root["entry"]
+        scenario.entry.maxRate = num(en["max_rate"])
+        scenario.entry.marginThreshold = num(en["margin_threshold"])
+        scenario.entry.hype = en["hype"].items.compactMap { h in h["from"].month.map { (from: $0, multiplier: num(h["multiplier"])) } }
+        scenario.entry.maxEntrants = int(en["max_entrants"])
+        scenario.starvation.dependenceShare = num(root["starvation"]["dependence_share"])
+        scenario.starvation.minScalePFLOPS = num(root["starvation"]["min_scale_pflops"])
+        scenario.nationalTargetEFLOPS = num(root["national"]["target_eflops"])
+        scenario.leasingCoverageShare = num(root["national"]["leasing_coverage_share"])
+        return scenario
     }
 }

@@ -6,6 +6,9 @@ import MarketModel
 /// Key paths use `[]` for "any entry of a list" and `*` for "any key of a map"; concrete paths in
 /// messages use an index or a name: `demand.segments[0].rate`, `demand.segments[llm-training].rate`.
 public enum ScenarioSchema {
+    /// The `rent_in[].lessor` that means "rented from the market"; no provider may take this name.
+    public static let marketLessor = "market"
+
     private static let money = ValueRange(0, 1e15)
     private static let share = ValueRange(0, 1)
     private static let hourPrice = ValueRange(0, 1e6, lowerOpen: true)
@@ -13,7 +16,10 @@ public enum ScenarioSchema {
     private static let months = ValueRange(1, 600)
 
     /// Every key, parents before children, in the order resolved scenarios list them.
-    public static let entries: [SchemaEntry] = [
+    public static let entries: [SchemaEntry] = runEntries + providerEntries + entrantEntries + supplyAndEventEntries + marketEntries
+
+    /// The run, hardware, sites and demand.
+    private static let runEntries: [SchemaEntry] = [
         // MARK: The run
         SchemaEntry("name", .name, default: .required,
                     doc: "Scenario name: names the output folder Results/<name>/ and fills the `scenario` column of every CSV."),
@@ -102,77 +108,172 @@ public enum ScenarioSchema {
                     doc: "Probability π_renew that a tenant renews at the end of its contract (at the provider's current price, if acceptable)."),
         SchemaEntry("demand.segments[].outside_option", .bool, default: .value("true"),
                     doc: "Whether tenants may walk away with the outside option (utility ε_0) even when a quote is acceptable."),
+        SchemaEntry("demand.segments[].buy_share", .number, default: .value("0"), range: share,
+                    doc: "Share b_s of tenants who want to buy servers rather than rent. Hybrids answer them with a buy quote (chip price·(1 + sublease.hybrid_markup), annualised over the tier's life at the hybrid's cost of capital) in the same logit; other firms quote them rent as usual."),
+    ]
 
-        // MARK: Firms
+    /// The firms at the start.
+    private static let providerEntries: [SchemaEntry] = [
         SchemaEntry("providers", .namedList, default: .required, count: 1...1000, doc: "The firms at the start."),
-        SchemaEntry("providers[].name", .name, default: .required, doc: "Firm name (CSV `firm` column)."),
-        SchemaEntry("providers[].model", .choice(BusinessModel.allCases.map(\.rawValue)), default: .value("owner"),
-                    doc: "Business model: owner buys and leases out units; sublessor rents capacity in and sublets it; broker resells affiliated owners' capacity for a commission; hybrid is an owner that also sells servers."),
-        SchemaEntry("providers[].region", .reference("regions"), default: .required, doc: "The firm's site."),
-        SchemaEntry("providers[].jurisdiction", .name, default: .computed("the region's jurisdiction"),
-                    doc: "Export-control jurisdiction, when it differs from the site's."),
-        SchemaEntry("providers[].cash", .number, unit: "currency", default: .required, range: money, doc: "Cash at the start."),
-        SchemaEntry("providers[].debt", .number, unit: "currency", default: .value("0"), range: money,
-                    doc: "Debt at the start, amortising over finance.debt_term_months."),
-        SchemaEntry("providers[].fleet", .list, default: .value("[]"), count: 0...1000, doc: "Units held at the start, by cohort."),
-        SchemaEntry("providers[].fleet[].tier", .reference("tiers"), default: .required, doc: "The cohort's tier."),
-        SchemaEntry("providers[].fleet[].units", .integer, unit: "accelerators", default: .required, range: count7,
-                    doc: "Units in the cohort."),
-        SchemaEntry("providers[].fleet[].age_months", .integer, unit: "months", default: .value("0"), range: ValueRange(0, 600),
-                    doc: "The cohort's age at the start."),
-        SchemaEntry("providers[].fleet[].leased_share", .number, default: .value("0"), range: share,
-                    doc: "Share of the cohort's units under contract at the start: a book of leases part-way through their terms, drawn from the segments that want the tier (so a scenario need not start with every firm empty)."),
-        SchemaEntry("providers[].prices", .keyedBy("tiers"), default: .value("{}"), count: 0...64,
-                    doc: "Initial list prices by tier (tier: price); tiers not listed start at their reference_price."),
-        SchemaEntry("providers[].prices.*", .number, unit: "currency per accelerator-hour", default: .required, range: hourPrice,
-                    doc: "Initial list price of one tier."),
-        SchemaEntry("providers[].pricing", .choice(PricingPolicy.allCases.map(\.rawValue)), default: .value("adaptive"),
-                    doc: "Monthly pricing policy: adaptive (utilisation and refused demand move the price, pulled toward the index), cost-plus, undercut (below the lowest rival), fixed (never changes)."),
-        SchemaEntry("providers[].visibility", .number, default: .value("0.5"), range: share,
-                    doc: "Visibility intercept v_0: chance a tenant considers the firm, before the capacity-share term."),
-        SchemaEntry("providers[].reputation", .number, unit: "utility", default: .value("0"), range: ValueRange(-10, 10),
-                    doc: "Reputation added to tenants' utility for this firm."),
-        SchemaEntry("providers[].cost_of_capital", .number, unit: "per year", default: .value("0.1"), range: share,
-                    doc: "Cost of capital ρ: discounts cash flows and prices capital in cost-based prices."),
-        SchemaEntry("providers[].fixed_opex_monthly", .number, unit: "currency per month", default: .value("0"), range: money,
-                    doc: "Fixed operating cost."),
-        SchemaEntry("providers[].opex_per_unit_monthly", .number, unit: "currency per unit-month", default: .value("0"),
-                    range: ValueRange(0, 1e9), doc: "Operating cost per installed unit."),
-        SchemaEntry("providers[].ltv_cap", .number, default: .value("0.65"), range: share,
-                    doc: "Loan-to-value cap on the used-market value of the fleet."),
-        SchemaEntry("providers[].min_cash", .number, unit: "currency", default: .value("0"), range: money,
-                    doc: "Cash floor kept before a covenant sweep or a draw."),
-        SchemaEntry("providers[].parent_support", .number, unit: "currency", default: .value("0"), range: money,
-                    doc: "Equity the parent can still inject."),
-        SchemaEntry("providers[].soft_budget", .bool, default: .value("false"),
-                    doc: "State-backed: prices at cost and never exits by losses."),
-        SchemaEntry("providers[].floating_rate", .bool, default: .value("false"),
-                    doc: "Whether loans float over finance.base_rate (true) or keep a fixed rate (false)."),
-        SchemaEntry("providers[].interest_rate", .number, unit: "per year", default: .value("0.1"), range: share,
-                    doc: "The fixed loan rate, or the spread over the base rate when floating."),
+        SchemaEntry("providers[].name", .name, default: .required,
+                    doc: "Firm name (CSV `firm` column). 'market' is reserved (rent_in lessors), and names of the form <template>-<k> are left to entrants."),
+    ] + firmEntries("providers[]", entrant: false)
 
-        // MARK: Reserved for later issues
-        SchemaEntry("entrants", .reserved, default: .value("[]"),
-                    doc: "Templates of firms that may enter. Reserved: must be empty for now."),
-        SchemaEntry("supply", .reserved, default: .value("[]"),
-                    doc: "Chip supply by tier and jurisdiction. Reserved: must be empty for now."),
+    /// Templates of firms that enter during the run.
+    private static let entrantEntries: [SchemaEntry] = [
+        SchemaEntry("entrants", .namedList, default: .value("[]"), count: 0...64,
+                    doc: "Templates of firms that may enter during the run (at the rate set under `entry`). An entrant is a copy of its template named <template>-<k> (k = 1, 2, … per template) that orders its first_order at entry at the current chip price and lead time. A template has the keys of a provider except name (it has its own), fleet (it starts with none) and rent_in (sublessor entrants rent in by the expansion rule)."),
+        SchemaEntry("entrants[].name", .name, default: .required,
+                    doc: "Template name: entrants are named <name>-1, <name>-2, …; recorded as the entrant's template."),
+        SchemaEntry("entrants[].weight", .number, default: .value("1"), range: ValueRange(0, 1e6, lowerOpen: true),
+                    doc: "Relative weight: the share of entries drawn from this template is its weight over the sum of weights."),
+        SchemaEntry("entrants[].first_order", .list, default: .value("[]"), count: 0...64,
+                    doc: "The fleet an entrant orders at entry, by tier: each tier needs a supply entry for the entrant's jurisdiction. Brokers order nothing."),
+        SchemaEntry("entrants[].first_order[].tier", .reference("tiers"), default: .required, doc: "The tier ordered."),
+        SchemaEntry("entrants[].first_order[].units", .integer, unit: "accelerators", default: .required,
+                    range: ValueRange(1, 1e7), doc: "Units ordered."),
+    ] + firmEntries("entrants[]", entrant: true)
+
+    /// The keys every firm has, under `p` (`providers[]` or `entrants[]`). An entrant's keys are
+    /// worded for a firm that enters during the run and leave out `fleet` and `rent_in`, which
+    /// describe the start.
+    private static func firmEntries(_ list: String, entrant: Bool) -> [SchemaEntry] {
+        let p = list + "."
+        let at = entrant ? "at entry" : "at the start"
+        var out: [SchemaEntry] = [
+            SchemaEntry(p + "model", .choice(BusinessModel.allCases.map(\.rawValue)), default: .value("owner"),
+                        doc: "Business model: owner buys and leases out units; sublessor rents capacity in and sublets it; broker resells affiliated owners' capacity for a commission; hybrid is an owner that also sells servers."),
+            SchemaEntry(p + "region", .reference("regions"), default: .required, doc: "The firm's site."),
+            SchemaEntry(p + "jurisdiction", .name, default: .computed("the region's jurisdiction"),
+                        doc: "Export-control jurisdiction, when it differs from the site's."),
+            SchemaEntry(p + "cash", .number, unit: "currency", default: .required, range: money, doc: "Cash \(at)."),
+            SchemaEntry(p + "debt", .number, unit: "currency", default: .value("0"), range: money,
+                        doc: "Debt \(at), amortising over finance.debt_term_months."),
+        ]
+        if !entrant {
+            out += [
+                SchemaEntry(p + "fleet", .list, default: .value("[]"), count: 0...1000,
+                            doc: "Units held at the start, by cohort (none for a broker)."),
+                SchemaEntry(p + "fleet[].tier", .reference("tiers"), default: .required, doc: "The cohort's tier."),
+                SchemaEntry(p + "fleet[].units", .integer, unit: "accelerators", default: .required, range: count7,
+                            doc: "Units in the cohort."),
+                SchemaEntry(p + "fleet[].age_months", .integer, unit: "months", default: .value("0"), range: ValueRange(0, 600),
+                            doc: "The cohort's age at the start."),
+                SchemaEntry(p + "fleet[].leased_share", .number, default: .value("0"), range: share,
+                            doc: "Share of the cohort's units under contract at the start: a book of leases part-way through their terms, drawn from the segments that want the tier (so a scenario need not start with every firm empty)."),
+            ]
+        }
+        out += [
+            SchemaEntry(p + "prices", .keyedBy("tiers"), default: .value("{}"), count: 0...64,
+                        doc: "Initial list prices by tier (tier: price); tiers not listed start at their reference_price."),
+            SchemaEntry(p + "prices.*", .number, unit: "currency per accelerator-hour", default: .required, range: hourPrice,
+                        doc: "Initial list price of one tier."),
+            SchemaEntry(p + "pricing", .choice(PricingPolicy.allCases.map(\.rawValue)), default: .value("adaptive"),
+                        doc: "Monthly pricing policy: adaptive (utilisation and refused demand move the price, pulled toward the index), cost-plus, undercut (below the lowest rival), fixed (never changes)."),
+            SchemaEntry(p + "visibility", .number, default: .value("0.5"), range: share,
+                        doc: "Visibility intercept v_0: chance a tenant considers the firm, before the capacity-share term."),
+            SchemaEntry(p + "reputation", .number, unit: "utility", default: .value("0"), range: ValueRange(-10, 10),
+                        doc: "Reputation added to tenants' utility for this firm."),
+            SchemaEntry(p + "cost_of_capital", .number, unit: "per year", default: .value("0.1"), range: share,
+                        doc: "Cost of capital ρ: discounts cash flows and prices capital in cost-based prices."),
+            SchemaEntry(p + "fixed_opex_monthly", .number, unit: "currency per month", default: .value("0"), range: money,
+                        doc: "Fixed operating cost."),
+            SchemaEntry(p + "opex_per_unit_monthly", .number, unit: "currency per unit-month", default: .value("0"),
+                        range: ValueRange(0, 1e9), doc: "Operating cost per installed unit."),
+            SchemaEntry(p + "ltv_cap", .number, default: .value("0.65"), range: share,
+                        doc: "Loan-to-value cap on the used-market value of the fleet."),
+            SchemaEntry(p + "min_cash", .number, unit: "currency", default: .value("0"), range: money,
+                        doc: "Cash floor kept before a covenant sweep or a draw."),
+            SchemaEntry(p + "parent_support", .number, unit: "currency", default: .value("0"), range: money,
+                        doc: "Equity the parent can still inject."),
+            SchemaEntry(p + "soft_budget", .bool, default: .value("false"),
+                        doc: "State-backed: prices at cost and never exits by losses."),
+            SchemaEntry(p + "floating_rate", .bool, default: .value("false"),
+                        doc: "Whether loans float over finance.base_rate (true) or keep a fixed rate (false)."),
+            SchemaEntry(p + "interest_rate", .number, unit: "per year", default: .value("0.1"), range: share,
+                        doc: "The fixed loan rate, or the spread over the base rate when floating."),
+            SchemaEntry(p + "owned_mw", .number, unit: "MW", default: .value("0"), range: ValueRange(0, 1e5),
+                        doc: "Data-centre power the firm owns \(at), MW of facility power: a unit draws its tier's power_kw times the region's PUE. Units delivered without power wait, unpowered and earning nothing, until a build completes or colocation is taken." + (entrant ? "" : " A firm given neither owned_mw nor colocation_kw owns exactly what its initial fleet draws.")),
+            SchemaEntry(p + "colocation_kw", .number, unit: "kW", default: .value("0"), range: ValueRange(0, 1e8),
+                        doc: "Colocated facility power the firm rents \(at), paid monthly at datacentres.colocation_per_kw_month."),
+            SchemaEntry(p + "expands", .bool, default: .value("true"),
+                        doc: "Whether the firm reviews expansion each quarter (orders chips, or rents in for a sublessor, by the rule under `expansion`)."),
+        ]
+        if !entrant {
+            out += [
+                SchemaEntry(p + "rent_in", .list, default: .value("[]"), count: 0...256,
+                            doc: "Rent-in contracts in force at the start (sublessors only): capacity rented from a named owner or hybrid (a lease in its book, out of its units not leased at the start) or from the market."),
+                SchemaEntry(p + "rent_in[].tier", .reference("tiers"), default: .required, doc: "The tier rented in."),
+                SchemaEntry(p + "rent_in[].units", .integer, unit: "accelerators", default: .required, range: ValueRange(1, 1e7),
+                            doc: "Units rented in."),
+                SchemaEntry(p + "rent_in[].lessor", .reference("providers"), default: .value("market"),
+                            doc: "The provider it rents from (an owner or hybrid holding the tier), or `market` for the market at (1 − sublease.wholesale_discount)·reference price."),
+                SchemaEntry(p + "rent_in[].price", .number, unit: "currency per accelerator-hour", default: .none, range: hourPrice,
+                            doc: "Rent-in price (absent: (1 − sublease.wholesale_discount)·the tier's reference price)."),
+                SchemaEntry(p + "rent_in[].term_months", .number, unit: "months", default: .computed("sublease.rent_in_term_months"),
+                            range: ValueRange(0, 600, lowerOpen: true), doc: "Term of the contract."),
+                SchemaEntry(p + "rent_in[].elapsed_months", .number, unit: "months", default: .value("0"), range: ValueRange(0, 600),
+                            doc: "Months of the term already elapsed at the start; less than term_months."),
+            ]
+        }
+        out.append(SchemaEntry(p + "affiliates", .references("providers"), default: .value("[]"), count: 0...1000,
+                               doc: "Brokers only, and at least one: the owners or hybrids (firms present at the start) whose free units the broker quotes at their price·(1 + sublease.broker_commission)."))
+        return out
+    }
+
+    /// Chip supply and dated events.
+    private static let supplyAndEventEntries: [SchemaEntry] = [
+        // MARK: Chip supply
+        SchemaEntry("supply", .list, default: .value("[]"), count: 0...4096,
+                    doc: "Vendor chip supply by tier and jurisdiction. Each month the vendor ships up to its capacity to the backlog of orders; units then travel and are installed. A tier with no entry for a jurisdiction cannot be bought there (firms keep the units they hold). Each (tier, jurisdiction) pair at most once."),
+        SchemaEntry("supply[].tier", .reference("tiers"), default: .required, doc: "The tier supplied."),
+        SchemaEntry("supply[].jurisdiction", .name, default: .required,
+                    doc: "The jurisdiction supplied: one of the regions' (or firms') jurisdictions."),
+        SchemaEntry("supply[].monthly_capacity", .number, unit: "accelerators per month", default: .required, range: ValueRange(0, 1e8),
+                    doc: "Units the vendor can ship per month at the start (before supply shocks)."),
+        SchemaEntry("supply[].capacity_growth", .number, unit: "per year", default: .value("0"), range: ValueRange(-1, 10, lowerOpen: true),
+                    doc: "Annual growth of the capacity, compounded."),
+        SchemaEntry("supply[].allocation", .choice(AllocationPolicy.allCases.map(\.rawValue)), default: .value("in-order"),
+                    doc: "How a month's shipments are shared among the orders in the backlog: in-order (oldest first), pro-rata (every order the same share), largest-first (vendors favour big buyers)."),
+        SchemaEntry("supply[].premium", .number, default: .value("0.1"), range: ValueRange(0, 100),
+                    doc: "Scarcity premium: chip price = purchase_cost·(1 + premium·min(backlog/monthly capacity, max_backlog_months))."),
+        SchemaEntry("supply[].max_backlog_months", .number, unit: "months", default: .value("24"), range: ValueRange(0, 600, lowerOpen: true),
+                    doc: "Cap on backlog/monthly capacity in the chip price (keeps the price finite when capacity is 0)."),
+        SchemaEntry("supply[].transit_days", .distribution, unit: "days", default: .value("30"), range: ValueRange(0, 3650),
+                    doc: "Transit and installation time after shipment (drawn for each shipment). The lead time is the time in the backlog plus this."),
+        SchemaEntry("supply[].grey_import", .section, default: .none,
+                    doc: "Grey imports while the tier is banned to this jurisdiction (absent: none; a ban then stops supply)."),
+        SchemaEntry("supply[].grey_import.premium", .number, default: .required, range: ValueRange(1, 100),
+                    doc: "Price of grey imports as a multiple of the chip price."),
+        SchemaEntry("supply[].grey_import.share", .number, default: .required, range: share,
+                    doc: "Monthly quantity while banned, as a share of the unshocked capacity (monthly_capacity grown by capacity_growth)."),
 
         // MARK: Dated events
-        SchemaEntry("shocks", .list, default: .value("[]"), count: 0...1000, doc: "Dated events that change demand, defaults or rates."),
-        SchemaEntry("shocks[].kind", .choice(["demand", "default", "base_rate"]), default: .required,
-                    doc: "demand multiplies arrival rates on [from, to); default multiplies take-or-pay default hazards on [from, to); base_rate sets finance.base_rate from `from` on."),
+        SchemaEntry("shocks", .list, default: .value("[]"), count: 0...1000, doc: "Dated events that change demand, defaults, rates or chip supply."),
+        SchemaEntry("shocks[].kind", .choice(["demand", "default", "base_rate", "supply", "export_ban"]), default: .required,
+                    doc: "demand multiplies arrival rates on [from, to); default multiplies take-or-pay default hazards on [from, to); base_rate sets finance.base_rate from `from` on; supply sets a tier's vendor capacity to a jurisdiction to capacity_factor times its unshocked path from `from` on (0 is an export ban: the jurisdiction's backlog of the tier is cancelled and refunded; between 0 and 1 a partial cut; 1 a recovery); export_ban is supply with capacity_factor 0."),
         SchemaEntry("shocks[].segment", .reference("demand.segments"), default: .none, kinds: ["demand", "default"],
                     doc: "The segment it applies to (absent: every segment)."),
-        SchemaEntry("shocks[].from", .month, default: .required, doc: "First month it applies (inside the horizon)."),
+        SchemaEntry("shocks[].tier", .reference("tiers"), default: .required, kinds: ["supply", "export_ban"],
+                    doc: "The tier whose supply changes."),
+        SchemaEntry("shocks[].jurisdiction", .name, default: .required, kinds: ["supply", "export_ban"],
+                    doc: "The jurisdiction whose supply changes: one of the regions' (or firms') jurisdictions."),
+        SchemaEntry("shocks[].from", .month, default: .required,
+                    doc: "First month it applies: inside the horizon, except that supply and export_ban shocks may be dated before the start (a ban already in force, such as 2023-10), and then apply from the start. For a tier and jurisdiction, the latest supply shock dated at or before a month is in force."),
         SchemaEntry("shocks[].to", .month, default: .none, kinds: ["demand", "default"],
                     doc: "First month it no longer applies (absent: to the end)."),
         SchemaEntry("shocks[].multiplier", .number, default: .required, range: ValueRange(0, 1000), kinds: ["demand", "default"],
                     doc: "Factor applied to the rate or hazard."),
         SchemaEntry("shocks[].rate", .number, unit: "per year", default: .required, range: ValueRange(-0.05, 1), kinds: ["base_rate"],
                     doc: "The new base rate."),
+        SchemaEntry("shocks[].capacity_factor", .number, default: .required, range: ValueRange(0, 10), kinds: ["supply"],
+                    doc: "Capacity multiplier, relative to the supply's unshocked path (not to the previous shock): 0 bans, between 0 and 1 cuts, 1 recovers, above 1 expands."),
         SchemaEntry("policy", .reserved, default: .value("{}"),
                     doc: "Compute vouchers and other policy. Reserved: must be empty for now."),
+    ]
 
+    /// Market-wide parameters.
+    private static let marketEntries: [SchemaEntry] = [
         // MARK: Market-wide parameters
         SchemaEntry("pricing", .section, default: .value("{}"), doc: "Market-wide pricing parameters."),
         SchemaEntry("pricing.k_u", .number, default: .value("0.15"), range: ValueRange(0, 10),
@@ -226,6 +327,72 @@ public enum ScenarioSchema {
                     doc: "Market depth D_½ as a share of the tier's installed base: dumping D_½ units halves δ_max."),
         SchemaEntry("exit.used_stock_share", .number, default: .value("0.5"), range: share,
                     doc: "φ: share of dumped units that become used stock other firms can buy."),
+
+        SchemaEntry("datacentres", .section, default: .value("{}"),
+                    doc: "Data-centre economics shared by all firms: building, facility depreciation, colocation."),
+        SchemaEntry("datacentres.cost_per_mw", .number, unit: "currency per MW", default: .value("8e7"), range: ValueRange(0, 1e12),
+                    doc: "Build cost per MW of facility power (the MW of owned_mw), paid monthly as the build goes."),
+        SchemaEntry("datacentres.build_months", .distribution, unit: "months", default: .value("12"), range: ValueRange(0, 600),
+                    doc: "Time to build (drawn for each build)."),
+        SchemaEntry("datacentres.facility_life_years", .number, unit: "years", default: .value("15"), range: ValueRange(0, 100, lowerOpen: true),
+                    doc: "Facilities are depreciated straight-line over this life."),
+        SchemaEntry("datacentres.colocation_per_kw_month", .number, unit: "currency per kW-month", default: .value("600"), range: ValueRange(0, 1e6),
+                    doc: "Colocation price per kW of facility power, paid monthly."),
+        SchemaEntry("datacentres.min_build_mw", .number, unit: "MW", default: .value("1"), range: ValueRange(0, 1e4, lowerOpen: true),
+                    doc: "Smallest build, MW of facility power."),
+
+        SchemaEntry("expansion", .section, default: .value("{}"),
+                    doc: "Expectations and expansion: each firm with expands: true reviews its capacity every quarter."),
+        SchemaEntry("expansion.kappa", .number, unit: "per year", default: .value("1"), range: ValueRange(0, 100),
+                    doc: "Speed κ at which the expected price reverts to the long-run cost path: p_e(τ) = p_LR(τ) + (p̂ − p_LR(0))·e^(−κτ)."),
+        SchemaEntry("expansion.tech_decline", .number, unit: "per year", default: .value("0.24"), range: ValueRange(-1, 1, upperOpen: true),
+                    doc: "Annual decline g_tech of the long-run cost path: p_LR(τ) = p_LR(0)·(1 − g_tech)^τ."),
+        SchemaEntry("expansion.supply_line_weight", .number, default: .value("0.5"), range: share,
+                    doc: "Supply-line weight θ_s: the share of units on order counted when ordering, q = D̂·(1 + g_D)^L̂/u* − K_installed − θ_s·K_pipeline. Below 1, booms overshoot."),
+        SchemaEntry("expansion.hurdle", .number, default: .value("1.2"), range: ValueRange(1, 100),
+                    doc: "Hurdle multiple H ≥ 1: a firm orders only if a unit's NPV ≥ (H − 1)·P_chip."),
+        SchemaEntry("expansion.order_fraction", .number, default: .value("1"), range: ValueRange(0, 1, lowerOpen: true),
+                    doc: "Share of the gap ordered at each review (smoothing)."),
+        SchemaEntry("expansion.prefer_colocation", .bool, default: .value("true"),
+                    doc: "When units need power: take colocation (true) or build (false)."),
+
+        SchemaEntry("sublease", .section, default: .value("{}"), doc: "Sublessor, broker and hybrid parameters shared by all firms."),
+        SchemaEntry("sublease.wholesale_discount", .number, default: .value("0.25"), range: ValueRange(0, 1, upperOpen: true),
+                    doc: "m_w: a sublessor rents in from the market at (1 − m_w)·the price index, locked for its rent-in term."),
+        SchemaEntry("sublease.rent_in_term_months", .number, unit: "months", default: .value("24"), range: ValueRange(0, 600, lowerOpen: true),
+                    doc: "Term of rent-in contracts (and the default term of providers[].rent_in)."),
+        SchemaEntry("sublease.broker_commission", .number, default: .value("0.08"), range: share,
+                    doc: "Broker commission c: a broker quotes an affiliate's price·(1 + c) and books c of the contract value."),
+        SchemaEntry("sublease.hybrid_markup", .number, default: .value("0.15"), range: ValueRange(-0.9, 10),
+                    doc: "Markup of a hybrid's buy quote: chip price·(1 + markup)."),
+
+        SchemaEntry("entry", .section, default: .value("{}"),
+                    doc: "Entry of new firms from the entrants templates: λ_E(t) = max_rate·H(t)·max(0, (m̄ − m*)/(1 − m*)) firms per year, m̄ the revenue-weighted gross margin of active firms over two quarters."),
+        SchemaEntry("entry.max_rate", .number, unit: "firms per year", default: .value("0"), range: ValueRange(0, 1000),
+                    doc: "λ_max: the entry rate at a gross margin of 1 and hype 1 (0: no entry; above 0 needs at least one entrants template)."),
+        SchemaEntry("entry.margin_threshold", .number, default: .value("0.3"), range: ValueRange(0, 1, upperOpen: true),
+                    doc: "m*: the sector gross margin above which firms enter."),
+        SchemaEntry("entry.hype", .list, default: .value("[]"), count: 0...240,
+                    doc: "Dated hype multipliers H(t): the latest one dated at or before a month applies (1 before the first)."),
+        SchemaEntry("entry.hype[].from", .month, default: .required,
+                    doc: "First month the multiplier applies: increasing down the list, no later than the last month of the horizon (earlier than the start is allowed)."),
+        SchemaEntry("entry.hype[].multiplier", .number, default: .required, range: ValueRange(0, 1000), doc: "Hype multiplier H."),
+        SchemaEntry("entry.max_entrants", .integer, unit: "firms", default: .value("200"), range: ValueRange(0, 10_000),
+                    doc: "At most this many entrants in one replication."),
+
+        SchemaEntry("starvation", .section, default: .value("{}"),
+                    doc: "Exit by starvation, checked at a review: a firm whose revenue depends on tiers its jurisdiction can no longer buy, and too small to go on, exits as `starved` when liquidating beats carrying on."),
+        SchemaEntry("starvation.dependence_share", .number, default: .value("0.5"), range: share,
+                    doc: "s_dep: the share of trailing-year revenue from tiers the firm's jurisdiction can no longer buy at which it depends on them."),
+        SchemaEntry("starvation.min_scale_pflops", .number, unit: "PFLOPS", default: .value("50"), range: ValueRange(0, 1e9),
+                    doc: "Installed effective compute (units·tflops·eta, in PFLOPS) below which a dependent firm is starved."),
+
+        SchemaEntry("national", .section, default: .value("{}"),
+                    doc: "The national target the modelled firms' installed EFLOPS are compared with (indicative)."),
+        SchemaEntry("national.target_eflops", .number, unit: "EFLOPS", default: .value("105"), range: ValueRange(0, 1e6),
+                    doc: "National intelligent-compute target: 35% of the more than 300 EFLOPS planned for 2025 (national plan, October 2023)."),
+        SchemaEntry("national.leasing_coverage_share", .number, default: .value("0.1"), range: share,
+                    doc: "Share of the target the modelled leasing firms are meant to cover (an assumption)."),
 
         SchemaEntry("limits", .section, default: .value("{}"), doc: "Safety limits."),
         SchemaEntry("limits.max_events", .integer, unit: "events", default: .value("100000000"), range: ValueRange(1, 1e12),

@@ -31,9 +31,10 @@ import Stochastics
     }
 
     /// Every stored property of `Scenario` and the types under it has a key (by its snake_case name);
-    /// a field added to Scenario.swift without a key fails here.
+    /// a field added to Scenario.swift or Scenario+Supply.swift without a key fails here.
     @Test func everyScenarioFieldHasAKey() throws {
-        let s = try ScenarioLoader.load(yaml: minimal.insertingLine(after: 29, "    prices: {h800: 20}"), path: "t.yaml")
+        // `supplied` sets every list, so every nested type has an instance to reflect.
+        let s = try ScenarioLoader.load(yaml: supplied.insertingLine(after: 17, "    prices: {h800: 20}"), path: "t.yaml")
             .instantiate(replication: 0, plan: SeedPlan(masterSeed: 1)).scenario
         func snake(_ s: String) -> String {
             var out = ""
@@ -48,7 +49,10 @@ import Stochastics
             }
             return out
         }
-        let renamed = ["initialPrices": "prices", "segments": "demand.segments"]
+        let renamed = ["initialPrices": "prices", "segments": "demand.segments", "chipSupply": "supply", "supplyShocks": "shocks",
+                       "dataCentres": "datacentres", "nationalTargetEFLOPS": "national.target_eflops",
+                       "leasingCoverageShare": "national.leasing_coverage_share",
+                       "greyPremium": "grey_import.premium", "greyShare": "grey_import.share"]
         func check(_ value: Any, prefix: String, skip: Set<String> = []) {
             for child in Mirror(reflecting: value).children {
                 guard let label = child.label, !skip.contains(label) else { continue }
@@ -61,13 +65,29 @@ import Stochastics
         check(s.tiers[0], prefix: "tiers[]")
         check(s.regions[0], prefix: "regions[]")
         check(s.segments[0], prefix: "demand.segments[]")
-        check(s.providers[0], prefix: "providers[]")
+        // A provider's `supply` keys sit beside its others; `template` is set only for entrants.
+        check(s.providers[0], prefix: "providers[]", skip: ["supply", "template"])
+        check(s.providers[0].supply, prefix: "providers[]")
         check(s.providers[0].fleet[0], prefix: "providers[].fleet[]")
+        check(s.providers[2].supply.rentIn[0], prefix: "providers[].rent_in[]")
+        check(s.chipSupply[0], prefix: "supply[]")
+        check(s.supplyShocks[0], prefix: "shocks[]")
         check(s.pricing, prefix: "pricing")
         check(s.contracts, prefix: "contracts")
         check(s.finance, prefix: "finance")
         check(s.exit, prefix: "exit")
         check(s.limits, prefix: "limits")
+        check(s.dataCentres, prefix: "datacentres")
+        check(s.expansion, prefix: "expansion")
+        check(s.sublease, prefix: "sublease")
+        check(s.entry, prefix: "entry")
+        check(s.entry.hype[0], prefix: "entry.hype[]")
+        check(s.starvation, prefix: "starvation")
+        // An entrant template: its own keys, then a provider's without fleet and rent-in contracts.
+        check(s.entrants[0], prefix: "entrants[]", skip: ["provider"])
+        check(s.entrants[0].firstOrder[0], prefix: "entrants[].first_order[]")
+        check(s.entrants[0].provider, prefix: "entrants[]", skip: ["fleet", "supply", "template"])
+        check(s.entrants[0].provider.supply, prefix: "entrants[]", skip: ["rentIn"])
     }
 
     @Test func explainWithOrWithoutIndices() throws {

@@ -9,7 +9,9 @@ import Stochastics
     @Test func thereAreScenarios() {
         let files = shippedScenarios()
         for f in ["Scenarios/baseline.yaml", "Scenarios/validation/erlang-loss.yaml",
-                  "Scenarios/validation/exit-insolvent.yaml", "Scenarios/validation/exit-losing.yaml"] {
+                  "Scenarios/validation/exit-insolvent.yaml", "Scenarios/validation/exit-losing.yaml",
+                  "Scenarios/validation/exit-starved.yaml", "Scenarios/validation/export-ban.yaml",
+                  "Scenarios/validation/lead-times.yaml", "Scenarios/validation/cobweb.yaml", "Scenarios/validation/entry.yaml"] {
             #expect(files.contains(f), "\(f) missing")
         }
     }
@@ -65,8 +67,31 @@ import Stochastics
         let s = doc.instantiate(replication: 0, plan: SeedPlan(masterSeed: 1)).scenario
         #expect(s.start == YearMonth(year: 2024, month: 1) && s.horizonMonths == 60 && s.currency == "CNY")
         for t in ["a800", "h800", "h20", "ascend-910b"] { #expect(doc.tierNames.contains(t)) }
-        #expect(doc.providerModels.allSatisfy { $0 == "owner" })
+        #expect(Set(doc.providerModels) == ["owner", "sublessor", "broker", "hybrid"])
         #expect(s.regions.contains { $0.pue == 1.42 })
+        // Export rules for cn: A800/H800 banned from 2023-10 (before the start), H20 from 2025-04.
+        let tier = { (name: String) in doc.tierNames.firstIndex(of: name)! }
+        func banned(_ t: String) -> YearMonth? {
+            s.supplyShocks.first { $0.tier == tier(t) && $0.jurisdiction == "cn" && $0.capacityFactor == 0 }?.from
+        }
+        #expect(banned("h800") == YearMonth(year: 2023, month: 10) && banned("a800") == YearMonth(year: 2023, month: 10))
+        #expect(banned("h20") == YearMonth(year: 2025, month: 4) && banned("ascend-910b") == nil)
+        for t in ["h800", "a800", "h20", "ascend-910b"] {
+            #expect(s.chipSupply.contains { $0.tier == tier(t) && $0.jurisdiction == "cn" }, "no cn supply of \(t)")
+        }
+        let ascend = s.tiers[tier("ascend-910b")]
+        #expect(ascend.eta == 0.6 && ascend.portingPenalty > 0)
+        let domestic = try #require(s.chipSupply.first { $0.tier == tier("ascend-910b") })
+        let h20 = try #require(s.chipSupply.first { $0.tier == tier("h20") })
+        #expect(domestic.monthlyCapacity < h20.monthlyCapacity)
+        // The other business models: a sublessor renting from a named owner, a broker with owner affiliates, a hybrid with buyers.
+        let reseller = try #require(s.providers.first { $0.model == .sublessor })
+        #expect(reseller.supply.rentIn.contains { $0.lessor.map { s.providers[$0].model == .owner } == true })
+        let broker = try #require(s.providers.first { $0.model == .broker })
+        #expect(!broker.supply.affiliates.isEmpty && broker.supply.affiliates.allSatisfy { s.providers[$0].model == .owner })
+        #expect(s.providers.contains { $0.model == .hybrid } && s.segments.contains { $0.buyShare > 0 })
+        #expect(s.providers.filter { $0.model == .owner }.allSatisfy { $0.supply.ownedMW > 0 || $0.supply.colocationKW > 0 })
+        #expect(!s.entrants.isEmpty && s.entry.maxRate > 0)
         // Modest size: a few thousand arrivals in all (growth included).
         var arrivals = 0.0
         for g in s.segments {
