@@ -77,6 +77,8 @@ public struct FirmMonthRecord: Sendable, Equatable {
     public var commissionRevenue = 0.0
     /// Server sales to tenants (hybrids; part of revenue).
     public var serverSales = 0.0
+    /// Voucher income received (part of revenue).
+    public var voucherIncome = 0.0
     /// Refunds of paid, undelivered chips after a ban (negative capex).
     public var refunds = 0.0
     /// IT MW owned (built) at month end.

@@ -167,3 +167,67 @@ public struct StarvationParameters: Sendable {
     public var minScalePFLOPS: Double = 50
     public init() {}
 }
+
+/// A regional compute-voucher programme: eligible tenants pay p·(1 − s); the provider
+/// receives p, the voucher part as voucher income paid after a lag, while the budget lasts.
+public struct VoucherProgramme: Sendable {
+    public var name: String
+    /// Index into `Scenario.regions`: firms sited there take part.
+    public var region: Int
+    /// Segments whose tenants are eligible (empty: all).
+    public var segments: [Int]
+    /// Share s of the price the voucher pays.
+    public var share: Double
+    public var from: YearMonth
+    public var to: YearMonth?
+    /// Total budget (currency); signing stops being subsidised once committed vouchers reach it.
+    public var budget: Double
+    /// Months between the tenant's payment and the voucher income.
+    public var lagMonths: Int
+    public init(name: String, region: Int, segments: [Int], share: Double, from: YearMonth, to: YearMonth?,
+                budget: Double, lagMonths: Int) {
+        self.name = name; self.region = region; self.segments = segments; self.share = share
+        self.from = from; self.to = to; self.budget = budget; self.lagMonths = lagMonths
+    }
+}
+
+/// A dated change to a region's electricity price or PUE (multipliers from `from` on).
+public struct SiteShock: Sendable {
+    public var region: Int
+    public var from: YearMonth
+    public var electricityMultiplier: Double
+    public var pueMultiplier: Double
+    public init(region: Int, from: YearMonth, electricityMultiplier: Double = 1, pueMultiplier: Double = 1) {
+        self.region = region; self.from = from
+        self.electricityMultiplier = electricityMultiplier; self.pueMultiplier = pueMultiplier
+    }
+}
+
+/// A price cap on list prices of a tier (nil: every tier) from a month on.
+public struct PriceCap: Sendable {
+    public var tier: Int?
+    public var from: YearMonth
+    public var to: YearMonth?
+    /// Currency per accelerator-hour.
+    public var cap: Double
+    public init(tier: Int?, from: YearMonth, to: YearMonth?, cap: Double) {
+        self.tier = tier; self.from = from; self.to = to; self.cap = cap
+    }
+}
+
+/// A mass default: a share of a segment's active contracts (nil: every segment) defaults at a month's close.
+public struct MassDefault: Sendable {
+    public var segment: Int?
+    public var at: YearMonth
+    public var share: Double
+    public init(segment: Int?, at: YearMonth, share: Double) { self.segment = segment; self.at = at; self.share = share }
+}
+
+/// Policy and other dated shocks of the what-if analyses.
+public struct PolicyParameters: Sendable {
+    public var vouchers: [VoucherProgramme] = []
+    public var siteShocks: [SiteShock] = []
+    public var priceCaps: [PriceCap] = []
+    public var massDefaults: [MassDefault] = []
+    public init() {}
+}

@@ -348,6 +348,8 @@ public struct Scenario: Sendable {
     public var nationalTargetEFLOPS: Double = 105
     /// Share of the national target the modelled leasing firms are meant to cover.
     public var leasingCoverageShare: Double = 0.1
+    /// Vouchers, site shocks, price caps, mass defaults.
+    public var policy = PolicyParameters()
 
     public init(name: String, description: String = "", start: YearMonth, horizonMonths: Int, currency: String,
                 tiers: [HardwareTier], regions: [Region], segments: [Segment], providers: [ProviderSpec],
