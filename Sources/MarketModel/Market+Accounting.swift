@@ -50,6 +50,7 @@ extension Market {
         for j in providers.indices where providers[j].active {
             contractEvents(firm: j, month: m, at: t, days: days, calendar: &calendar)
         }
+        massDefaults(month: m, at: t, calendar: &calendar)
         allocateShipments(month: m, at: t, calendar: &calendar)
         for j in providers.indices where providers[j].active {
             settleRentIns(firm: j, at: t)
@@ -162,7 +163,7 @@ extension Market {
 
     /// The firm's accounts for month `m` (before exits settle).
     mutating func accounts(firm j: Int, month m: Int, at t: Double, days: Double) -> FirmMonthRecord {
-        let region = scenario.regions[providers[j].spec.region]
+        let site = sitePower(firm: j, month: m)
         let spec = providers[j].spec
         for b in 0..<tierCount { providers[j].changeLeased(tier: b, by: 0, at: t) }
         var r = FirmMonthRecord(firm: j, month: m)
@@ -174,7 +175,8 @@ extension Market {
         r.claimsRecovered = p.claimsRecovered
         r.commissionRevenue = p.commission
         r.serverSales = p.serverSales
-        r.revenue = p.rentRevenue + p.cancelFees + p.claimsRecovered + p.commission + p.serverSales
+        r.voucherIncome = collectVouchers(firm: j, month: m)
+        r.revenue = p.rentRevenue + p.cancelFees + p.claimsRecovered + p.commission + p.serverSales + r.voucherIncome
         r.leasesSigned = p.leasesSigned
         r.colocationCost = p.colocationCost
         r.rentInCost = p.rentInCost
@@ -190,7 +192,7 @@ extension Market {
         let idle = scenario.pricing.idlePowerShare
         for b in 0..<tierCount {
             let unitHours = (p.leasedArea[b] + idle * (p.installedArea[b] - p.leasedArea[b])) * hoursPerDay
-            power += unitHours * scenario.tiers[b].powerKW * region.pue * region.electricityPrice
+            power += unitHours * scenario.tiers[b].powerKW * site.pue * site.price
             installedDays += p.installedArea[b]
             leasedDays += p.leasedArea[b]
         }

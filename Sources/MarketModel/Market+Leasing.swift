@@ -111,7 +111,8 @@ extension Market {
                         continue
                     }
                 }
-                let c = Double(n) * providers[owner].listPrice[b] * markup * (1 - d) / Double(units)
+                let subsidy = voucher(segment: s, firm: owner).map { scenario.policy.vouchers[$0].share } ?? 0
+                let c = Double(n) * providers[owner].listPrice[b] * markup * (1 - d) * (1 - subsidy) / Double(units)
                 if c <= r {
                     anyQuote = true
                     let u = beta * (r - c) / r + rep - scenario.tiers[b].portingPenalty + eps
@@ -150,6 +151,7 @@ extension Market {
             leases[leases.count - 1].broker = Int32(bestVia)
             providers[bestVia].leasesSigned += 1
         }
+        if let k = voucher(segment: s, firm: bestProvider) { leases[leases.count - 1].voucher = Int32(k) }
         tenants[i].nextTermMonths = tenants[i].termMonths
         return .signed
     }
@@ -196,6 +198,7 @@ extension Market {
             amount -= fee
         }
         if lease.lessee >= 0 { providers[Int(lease.lessee)].rentInCost += amount }
+        if lease.voucher >= 0 { amount -= accrueVoucher(lease: l, amount: amount) }
         providers[j].rentRevenue += amount
         providers[j].rentByTier[Int(lease.tier)] += amount
         if lease.takeOrPay { providers[j].takeOrPayRent += amount }

@@ -4,8 +4,8 @@ import Stochastics
 extension Market {
     /// Hourly power cost of one running unit of tier `b` at firm `j` (kW·PUE·price per kWh).
     func powerPerHour(firm j: Int, tier b: Int) -> Double {
-        let region = scenario.regions[providers[j].spec.region]
-        return scenario.tiers[b].powerKW * region.pue * region.electricityPrice
+        let site = sitePower(firm: j, month: currentMonth)
+        return scenario.tiers[b].powerKW * site.pue * site.price
     }
 
     /// The price floor for owned units: power per hour + (ρ + δ_sec)·V_sec/8760, where V_sec is
@@ -46,7 +46,8 @@ extension Market {
             let p = providers[j]
             for b in 0..<tierCount where p.capacity(b) > 0 {
                 let floor = priceFloor(firm: j, tier: b, at: t)
-                let cap = pr.capMultiple * scenario.tiers[b].referencePrice
+                var cap = pr.capMultiple * scenario.tiers[b].referencePrice
+                if m + 1 < scenario.horizonMonths, let policy = policyCap(tier: b, month: m + 1) { cap = Swift.min(cap, policy) }
                 var price = p.listPrice[b]
                 if p.spec.softBudget && p.spec.pricing != .fixed {
                     price = longRunPrice(firm: j, tier: b)
@@ -77,6 +78,12 @@ extension Market {
             providers[j].listPrice = newPrices[j]
             for b in 0..<tierCount { providers[j].refused[b] = 0 }
         }
+        updatePriceIndex()
+    }
+
+    /// I_t: the capacity-weighted mean of active firms' list prices by tier (kept when no firm
+    /// holds the tier). Computed at each close for the month ahead, and once at the start.
+    mutating func updatePriceIndex() {
         for b in 0..<tierCount {
             var weighted = 0.0, units = 0
             for p in providers where p.active && p.capacity(b) > 0 {

@@ -78,6 +78,8 @@ struct Market: Simulation {
     var defaultShock: [[Double]] = [] // [segment][month] product of default-hazard multipliers
     var baseRateByMonth: [Double] = []
     var rateBounds: [[Double]] = []   // [segment][month] thinning bound, per day
+    var siteTable: [[(electricity: Double, pue: Double)]] = []   // [region][month]
+    var voucherBudget: [Double] = []
 
     // Monthly observer accumulators (per tier).
     var monthTier: [TierMonth]
@@ -139,6 +141,8 @@ struct Market: Simulation {
         demandShock = scenario.segments.indices.map { s in months.map { shockMultiplier(segment: s, month: $0, defaults: false) } }
         defaultShock = scenario.segments.indices.map { s in months.map { shockMultiplier(segment: s, month: $0, defaults: true) } }
         rateBounds = computeRateBounds()
+        siteTable = scenario.regions.indices.map { r in months.map { siteMultipliers(region: r, month: $0) } }
+        voucherBudget = scenario.policy.vouchers.map(\.budget)
         baseRateByMonth = months.map { m in
             // The latest base-rate shock dated at or before the month (file order breaks ties).
             let ym = scenario.start.adding(months: m)
@@ -167,6 +171,7 @@ struct Market: Simulation {
     /// Runs the whole horizon.
     mutating func simulate() throws(ReplicationError) -> Int {
         var calendar = EventCalendar<MarketEvent>(startTime: 0, minimumCapacity: 1024)
+        updatePriceIndex()
         beginMonth(0)
         seedInitialBook(calendar: &calendar)
         for s in scenario.segments.indices { scheduleNextCandidate(segment: s, from: 0, calendar: &calendar) }
@@ -214,6 +219,7 @@ struct Lease {
     var units: Int
     var price: Double          // locked, per unit-hour (what the tenant pays)
     var broker: Int32 = -1     // the platform that arranged it, or -1
+    var voucher: Int32 = -1    // the voucher programme paying part of it, or -1
     var lessee: Int32 = -1     // a sublessor renting in, or -1 for a tenant
     var start: Double
     var end: Double

@@ -78,6 +78,8 @@ struct ProviderState {
     var serverSales = 0.0
     var bookValueSold = 0.0
     var equityAtEntry = 0.0
+    var vouchersDue: [(month: Int, amount: Double)] = []
+    var voucherIncome = 0.0
 
     var lastTopShare: Double? = nil
     var lastLeverage: Double? = nil

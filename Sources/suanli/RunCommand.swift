@@ -50,7 +50,7 @@ struct RunCommand: ParsableCommand {
         if let threads, threads < 1 { throw ValidationError("--threads must be ≥ 1, got \(threads)") }
         for o in overrides {
             guard let eq = o.firstIndex(of: "="), eq != o.startIndex else {
-                throw ValidationError("--set expects KEY.PATH=VALUE (e.g. --set demand.growth=0.3), got '\(o)'")
+                throw ValidationError("--set expects KEY.PATH=VALUE (e.g. --set finance.base_rate=0.05), got '\(o)'")
             }
         }
         if let out, out.trimmingCharacters(in: .whitespaces).isEmpty {

@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+
+/// The exit-path validation scenarios, `Scenarios/validation/exit-<reason>.yaml`, must end every
+/// firm by their one intended reason and no other.
+@Suite("Exit paths through `suanli run`")
+struct ExitPathTests {
+    /// `exit-<reason>` for every exit-path scenario shipped.
+    static func exitScenarios() -> [String] {
+        shippedScenarios().compactMap { path -> String? in
+            let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+            return path.hasPrefix("Scenarios/validation/") && name.hasPrefix("exit-") ? name : nil
+        }
+    }
+
+    @Test("the insolvency and loss exit scenarios are shipped")
+    func shipped() {
+        #expect(Set(Self.exitScenarios()).isSuperset(of: ["exit-insolvent", "exit-losing"]), "\(Self.exitScenarios())")
+    }
+
+    @Test("each exit scenario's firms exit by its reason and no other", arguments: exitScenarios())
+    func exitReason(scenario: String) throws {
+        let reason = String(scenario.dropFirst("exit-".count))
+        try withTemporaryDirectory { tmp in
+            let out = tmp.file("out")
+            let replications = 16
+            try runScenario(packageFile("Scenarios/validation/\(scenario).yaml").path, out: out,
+                            replications: replications, seed: 11)
+            let outcomes = try CSVTable(url: out.appendingPathComponent("outcomes.csv"))
+            let records = outcomes.records()
+            #expect(records.count == replications, "one firm, one row per replication")
+            #expect(Set(records.map { $0["exit_reason"] ?? "?" }) == [reason], "exit reasons seen")
+            var wrong = 0
+            for r in records where r["exit_reason"] != reason || r["survived"] != "false"
+                || r["exit_month"]?.isEmpty != false || r["exit_day"]?.isEmpty != false {
+                wrong += 1
+                if wrong <= 3 { Issue.record("replication \(r["replication"] ?? "?"): \(r)") }
+            }
+            #expect(wrong == 0, "\(wrong) of \(records.count) replications did not exit as \(reason)")
+            // and the run summary says so too
+            let summary = try CSVTable(url: out.appendingPathComponent("summary.csv")).records()
+            let share = summary.first { $0["kind"] == "firm" && $0["metric"] == "exit_share_\(reason)" }
+            #expect(share?["estimate"] == "1", "exit_share_\(reason) in summary.csv")
+        }
+    }
+}
