@@ -16,9 +16,10 @@ public enum Experiment {
     /// output (replacing an earlier run's), on any error nothing is left behind.
     /// - Parameters:
     ///   - version: the tool version recorded in the manifest.
-    ///   - extraSinks: further sinks fed the same results (e.g. a comparison's paired statistics);
-    ///     ``ResultSink/begin(points:configuration:)`` receives nothing about the folder, so they
-    ///     write elsewhere or keep results in memory.
+    ///   - extraSinks: further sinks fed the same results (e.g. a comparison's paired statistics).
+    ///     A ``FolderResultSink`` among them is given the folder to write its own files into
+    ///     (before `begin`), and its files are listed in the manifest; others keep their
+    ///     results in memory or write elsewhere.
     /// - Throws: ``ExperimentError``.
     public static func run(points: [ExperimentPoint], configuration: RunConfiguration, outputPath: String,
                            version: String, progress: (any ProgressReporter)? = nil,
@@ -28,10 +29,15 @@ public enum Experiment {
         do { folder = try OutputFolder.create(at: outputPath) } catch { throw .output(error) }
         do throws(ExperimentError) {
             let files = ResultFiles(directory: folder.temporaryPath)
+            let folderSinks = extraSinks.compactMap { $0 as? any FolderResultSink }
+            do {
+                for sink in folderSinks { try sink.open(directory: folder.temporaryPath) }
+            } catch { throw ExperimentError.output(error) }
             let totals = try ExperimentRunner.run(points: points, configuration: configuration,
                                                   sinks: [files] + extraSinks, progress: progress)
             do {
-                try Manifest(version: version, points: points, configuration: configuration, totals: totals)
+                try Manifest(version: version, points: points, configuration: configuration, totals: totals,
+                             extraFiles: folderSinks.flatMap(\.fileNames))
                     .write(to: folder.temporaryPath + "/manifest.json")
                 try folder.commit()
             } catch { throw ExperimentError.output(error) }

@@ -11,12 +11,15 @@ public struct Manifest: Sendable {
     public var configuration: RunConfiguration
     public var totals: RunTotals
     public var gitRevision: String
+    /// Files besides the standard ones (e.g. `compare.csv`), listed after them in `files`.
+    public var extraFiles: [String]
     public var created: String
 
     public init(version: String, points: [ExperimentPoint], configuration: RunConfiguration, totals: RunTotals,
+                extraFiles: [String] = [],
                 gitRevision: String = Manifest.gitRevision(), created: String = Date().ISO8601Format()) {
         self.version = version; self.points = points; self.configuration = configuration; self.totals = totals
-        self.gitRevision = gitRevision; self.created = created
+        self.extraFiles = extraFiles; self.gitRevision = gitRevision; self.created = created
     }
 
     public var json: JSONValue {
@@ -33,7 +36,7 @@ public struct Manifest: Sendable {
             ])),
             ("replications", .int(configuration.replications)),
             ("events", .int(totals.events)),
-            ("files", .array((["manifest.json"] + ResultFiles.fileNames).map(JSONValue.string))),
+            ("files", .array((["manifest.json"] + ResultFiles.fileNames + extraFiles).map(JSONValue.string))),
             ("runtime", .object([
                 ("created", .string(created)),
                 ("git_revision", .string(gitRevision)),

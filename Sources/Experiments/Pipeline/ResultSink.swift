@@ -14,6 +14,18 @@ public protocol ResultSink: AnyObject {
     func finish() throws
 }
 
+/// A sink that writes files of its own into the run's output folder (as `compare.csv`).
+///
+/// ``Experiment/run(points:configuration:outputPath:version:progress:extraSinks:)`` calls
+/// ``open(directory:)`` with the (temporary) folder before ``ResultSink/begin(points:configuration:)``
+/// and lists ``fileNames`` in the manifest.
+public protocol FolderResultSink: ResultSink {
+    /// The files it writes into the folder.
+    var fileNames: [String] { get }
+    /// Called once, before `begin`, with the folder to write into.
+    func open(directory: String) throws
+}
+
 extension ResultSink {
     public func begin(points: [ExperimentPoint], configuration: RunConfiguration) throws {}
     public func endPoint(_ point: ExperimentPoint) throws {}

@@ -1,0 +1,129 @@
+import ArgumentParser
+import Experiments
+import Foundation
+import ScenarioModule
+
+/// `suanli compare BASE VARIANT`: run two scenarios with common random numbers and write the
+/// paired differences.
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Compare two scenarios with common random numbers: paired differences with 95% intervals.",
+        discussion: """
+            Runs BASE as point 0 and VARIANT as point 1 of one run, with the same master seed and seed plan, so \
+            replication r of both sees the same tenants and noise. Writes the files of 'suanli run' (rows of both \
+            points), manifest.json and compare.csv (per firm, entrant template and market figure: base, variant, the \
+            mean paired difference and its 95% t-interval, and whether its sign is settled) into the output folder \
+            (default Results/compare-<base name>-<variant name>/), replacing an earlier folder only once the new one \
+            is complete. Prints the largest changes first: those whose interval excludes 0, then the rest, each \
+            group by |diff| divided by the figure's spread across replications. BASE and VARIANT may be the same \
+            file with different --set-base / --set-variant values.
+            """
+    )
+
+    @Argument(help: "The base scenario file (YAML).")
+    var base: String
+
+    @Argument(help: "The variant scenario file (YAML); may be the base file with --set-variant overrides.")
+    var variant: String
+
+    @Option(help: "Replications of each scenario (≥ 2 for intervals).")
+    var replications: Int = 100
+
+    @Option(help: "Master seed of every random stream, shared by both scenarios (0 … 2^64 − 1).")
+    var seed: UInt64 = 1
+
+    @Option(help: ArgumentHelp("Output folder (default: Results/compare-<base name>-<variant name>).", valueName: "dir"))
+    var out: String?
+
+    @Option(help: "Worker threads (≥ 1; default: all cores).")
+    var threads: Int?
+
+    @Option(name: .customLong("set"),
+            help: ArgumentHelp("Override a value in both scenarios (applied first); repeatable.", valueName: "key.path=value"))
+    var overrides: [String] = []
+
+    @Option(name: .customLong("set-base"),
+            help: ArgumentHelp("Override a value in the base scenario; repeatable.", valueName: "key.path=value"))
+    var baseOverrides: [String] = []
+
+    @Option(name: .customLong("set-variant"),
+            help: ArgumentHelp("Override a value in the variant scenario; repeatable.", valueName: "key.path=value"))
+    var variantOverrides: [String] = []
+
+    @Option(help: "Changes to print (≥ 0); every change is in compare.csv.")
+    var top: Int = 20
+
+    @Flag(help: "Print no progress on standard error.")
+    var quiet = false
+
+    func validate() throws {
+        guard replications >= 1 else { throw ValidationError("--replications must be ≥ 1, got \(replications)") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be ≥ 1, got \(threads)") }
+        guard top >= 0 else { throw ValidationError("--top must be ≥ 0, got \(top)") }
+        for (flag, values) in [("--set", overrides), ("--set-base", baseOverrides), ("--set-variant", variantOverrides)] {
+            for o in values {
+                guard let eq = o.firstIndex(of: "="), eq != o.startIndex else {
+                    throw ValidationError("\(flag) expects KEY.PATH=VALUE (e.g. \(flag) finance.base_rate=0.05), got '\(o)'")
+                }
+            }
+        }
+        if let out, out.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--out must name a folder, got an empty value")
+        }
+        for file in [base, variant] {
+            var isDir: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: file, isDirectory: &isDir) {
+                var message = "Scenario file '\(file)' not found"
+                if let guess = RunCommand.nearestFile(to: file) { message += " (did you mean '\(guess)'?)" }
+                throw ValidationError(message + ".")
+            }
+            if isDir.boolValue { throw ValidationError("'\(file)' is a folder; give a scenario file (YAML).") }
+        }
+    }
+
+    func run() throws {
+        // Load both before stopping, so every problem of either is reported at once.
+        var failed = false
+        func load(_ path: String, _ extra: [String]) -> ScenarioDocument? {
+            do { return try ScenarioLoader.load(path: path, overrides: overrides + extra) } catch {
+                StandardError.write(error.description.hasSuffix("\n") ? error.description : error.description + "\n")
+                failed = true
+                return nil
+            }
+        }
+        let baseDocument = load(base, baseOverrides)
+        let variantDocument = load(variant, variantOverrides)
+        guard !failed, let baseDocument, let variantDocument else { throw ExitCode.failure }
+
+        let configuration = RunConfiguration(
+            replications: replications, masterSeed: seed,
+            threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        // Common random numbers: one seed plan for both points (the point is not mixed in).
+        let plan = configuration.seedPlan(point: 0)
+        let basePoint = ExperimentPoint(index: 0, document: baseDocument, plan: plan,
+                                        overrides: overrides + baseOverrides)
+        let variantPoint = ExperimentPoint(index: 1, document: variantDocument, plan: plan,
+                                           overrides: overrides + variantOverrides)
+        InterruptCleanup.install()
+        let report: ComparisonReport
+        do {
+            report = try Comparison.run(
+                base: basePoint, variant: variantPoint, configuration: configuration,
+                outputPath: out ?? "Results/compare-\(baseDocument.name)-\(variantDocument.name)",
+                version: SuanliVersion.string, progress: quiet ? nil : StandardErrorProgress())
+        } catch {
+            StandardError.write("suanli: error: \(error)\n")
+            throw ExitCode.failure
+        }
+        print("base:    \(Self.describe(baseDocument, overrides + baseOverrides))")
+        print("variant: \(Self.describe(variantDocument, overrides + variantOverrides))")
+        print(ComparisonTable.text(report.rows, replications: report.replications, top: top), terminator: "")
+        print("results: \(report.outputPath)")
+    }
+
+    /// `baseline (Scenarios/baseline.yaml; entry.max_rate=0)`.
+    static func describe(_ document: ScenarioDocument, _ overrides: [String]) -> String {
+        "\(document.name) (" + ([document.path] + overrides).joined(separator: "; ") + ")"
+    }
+}
