@@ -15,11 +15,12 @@ extension Market {
     /// Age in years of a cohort at day `t`.
     func ageYears(_ c: Cohort, at t: Double) -> Double { Swift.max(0, (t - c.purchaseDay) / daysPerYear) }
 
-    /// Used-market value V_sec of one unit of a cohort at day `t`: cost·(1−δ_sec)^age, times
-    /// this month's fire-sale factor for the tier.
+    /// Used-market value V_sec of one unit of a cohort at day `t`: the tier's list cost·(1−δ_sec)^age,
+    /// times this month's fire-sale factor for the tier. (What the firm paid — a backlog premium,
+    /// say — sets its book value, not what the unit fetches.)
     func usedValue(_ c: Cohort, at t: Double) -> Double {
         let tier = scenario.tiers[c.tier]
-        return c.unitCost * pow(1 - tier.usedDecline, ageYears(c, at: t)) * usedPriceFactor[c.tier]
+        return tier.purchaseCost * pow(1 - tier.usedDecline, ageYears(c, at: t)) * usedPriceFactor[c.tier]
     }
 
     /// Book value of one unit of a cohort at day `t` (straight line over the depreciation life).

@@ -104,7 +104,8 @@ extension Market {
                 } else {
                     guard providers[j].capacity(b) > 0 else { continue }
                     if providers[j].free(b) < n {
-                        if countRefused {
+                        // Refused demand signals scarcity only for requests the firm could serve with its whole capacity.
+                        if countRefused && n <= providers[j].capacity(b) {
                             providers[j].refused[b] += n
                             providers[j].quarterRefused[b] += n
                         }
