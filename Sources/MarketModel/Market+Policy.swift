@@ -6,18 +6,16 @@ extension Market {
     /// The (electricity, PUE) multipliers of a region in month `m`: for each, the latest site
     /// shock dated at or before the month.
     func siteMultipliers(region r: Int, month m: Int) -> (electricity: Double, pue: Double) {
-        // Each shock sets both multipliers (a kind it does not name stays at 1, which resets an
-        // earlier shock of that kind only if the schema wrote it so): the latest dated one wins.
         let ym = scenario.start.adding(months: m)
         var e = 1.0, p = 1.0
         var eFrom: YearMonth? = nil, pFrom: YearMonth? = nil
         for s in scenario.policy.siteShocks where s.region == r && s.from <= ym {
-            if s.electricityMultiplier != 1 || s.pueMultiplier == 1, eFrom.map({ s.from >= $0 }) ?? true {
-                e = s.electricityMultiplier
+            if let x = s.electricityMultiplier, eFrom.map({ s.from >= $0 }) ?? true {
+                e = x
                 eFrom = s.from
             }
-            if s.pueMultiplier != 1 || s.electricityMultiplier == 1, pFrom.map({ s.from >= $0 }) ?? true {
-                p = s.pueMultiplier
+            if let x = s.pueMultiplier, pFrom.map({ s.from >= $0 }) ?? true {
+                p = x
                 pFrom = s.from
             }
         }

@@ -191,13 +191,14 @@ public struct VoucherProgramme: Sendable {
     }
 }
 
-/// A dated change to a region's electricity price or PUE (multipliers from `from` on).
+/// A dated change to a region's electricity price or PUE: each multiplier given replaces the
+/// one in force from `from` on; one left nil is left alone.
 public struct SiteShock: Sendable {
     public var region: Int
     public var from: YearMonth
-    public var electricityMultiplier: Double
-    public var pueMultiplier: Double
-    public init(region: Int, from: YearMonth, electricityMultiplier: Double = 1, pueMultiplier: Double = 1) {
+    public var electricityMultiplier: Double?
+    public var pueMultiplier: Double?
+    public init(region: Int, from: YearMonth, electricityMultiplier: Double? = nil, pueMultiplier: Double? = nil) {
         self.region = region; self.from = from
         self.electricityMultiplier = electricityMultiplier; self.pueMultiplier = pueMultiplier
     }

@@ -118,7 +118,8 @@ struct Decoder {
             }
             let e = entries[ki]
             if kindKnown && !applies(e) {
-                sink.error(p.keyLoc, path, "'\(p.key)' applies only when kind is \(e.kinds.joined(separator: " or ")), not '\(kind ?? "")'")
+                let kinds = e.kinds.count > 1 ? e.kinds.dropLast().joined(separator: ", ") + " or " + e.kinds.last! : e.kinds.joined()
+                sink.error(p.keyLoc, path, "'\(p.key)' applies only when kind is \(kinds), not '\(kind ?? "")'")
             }
         }
 

@@ -81,7 +81,8 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
 
 /// All problems found in one scenario and its overrides; thrown by ``ScenarioLoader``.
 public struct ScenarioDiagnostics: Error, Sendable, CustomStringConvertible {
-    /// Sorted: the file's problems by line and column, then the overrides' in order.
+    /// Sorted: the file's problems by line and column, then those of the files it extends
+    /// (parent, grandparent, …), then the overrides' in order.
     public let diagnostics: [Diagnostic]
     /// The scenario file as given.
     public let file: String
@@ -89,14 +90,16 @@ public struct ScenarioDiagnostics: Error, Sendable, CustomStringConvertible {
     /// Problems found but not kept (beyond ``DiagnosticSink/limit``).
     public let omitted: Int
 
-    public init(diagnostics: [Diagnostic], file: String, omitted: Int = 0) {
-        self.diagnostics = ScenarioDiagnostics.sorted(diagnostics)
+    /// - Parameter files: the order of the files (`file` first, then the files it extends); files
+    ///   not listed follow in the order they first appear.
+    public init(diagnostics: [Diagnostic], file: String, omitted: Int = 0, files: [String] = []) {
+        self.diagnostics = ScenarioDiagnostics.sorted(diagnostics, files: [file] + files)
         self.file = file
         self.omitted = omitted
     }
 
     init(_ sink: DiagnosticSink, file: String) {
-        self.init(diagnostics: sink.items, file: file, omitted: sink.omitted)
+        self.init(diagnostics: sink.items, file: file, omitted: sink.omitted, files: sink.sources.texts.map(\.name))
     }
 
     /// The closing line: `suanli: 2 errors in FILE; nothing was run.`
@@ -111,18 +114,20 @@ public struct ScenarioDiagnostics: Error, Sendable, CustomStringConvertible {
         (diagnostics.map(\.description) + [summary]).joined(separator: "\n")
     }
 
-    static func sorted(_ ds: [Diagnostic]) -> [Diagnostic] {
+    static func sorted(_ ds: [Diagnostic], files: [String] = []) -> [Diagnostic] {
         var seen = Set<String>()
         var unique: [Diagnostic] = []
         for d in ds where seen.insert("\(d.file)\u{0}\(d.line)\u{0}\(d.column)\u{0}\(d.keyPath)\u{0}\(d.message)").inserted {
             unique.append(d)
         }
+        var order: [String: Int] = [:]
+        for f in files + unique.map(\.file) where order[f] == nil { order[f] = order.count }
         func rank(_ d: Diagnostic) -> (Int, Int, Int, Int) {
             if d.isCommandLine {
                 let k = Int(d.file.split(separator: "#").last ?? "") ?? 0
                 return (1, k, d.line, d.column)
             }
-            return (0, 0, d.line, d.column)
+            return (0, order[d.file] ?? 0, d.line, d.column)
         }
         return unique.enumerated().sorted { a, b in
             let ra = rank(a.element), rb = rank(b.element)

@@ -136,6 +136,7 @@ struct ScenarioBuilder {
         }
         var shocks: [Shock] = []
         var supplyShocks: [SupplyShock] = []
+        var policy = PolicyParameters()
         for s in root["shocks"].items {
             guard let from = s["from"].month else { continue }
             let segment = s["segment"].text.flatMap { segmentIndex[$0] }
@@ -146,8 +147,28 @@ struct ScenarioBuilder {
             case "supply", "export_ban":
                 supplyShocks.append(SupplyShock(tier: tierIndex[s["tier"].text ?? ""] ?? 0, jurisdiction: s["jurisdiction"].text ?? "",
                                                 from: from, capacityFactor: s["kind"].text == "supply" ? num(s["capacity_factor"]) : 0))
+            case "electricity":
+                policy.siteShocks.append(SiteShock(region: regionIndex[s["region"].text ?? ""] ?? 0, from: from,
+                                                   electricityMultiplier: num(s["multiplier"])))
+            case "pue":
+                policy.siteShocks.append(SiteShock(region: regionIndex[s["region"].text ?? ""] ?? 0, from: from,
+                                                   pueMultiplier: num(s["multiplier"])))
+            case "mass_default":
+                policy.massDefaults.append(MassDefault(segment: segment, at: from, share: num(s["share"])))
             default: break
             }
+        }
+        let pol = root["policy"]
+        policy.vouchers = pol["vouchers"].items.compactMap { v -> VoucherProgramme? in
+            guard let from = v["from"].month else { return nil }
+            return VoucherProgramme(name: v["name"].text ?? "", region: regionIndex[v["region"].text ?? ""] ?? 0,
+                                    segments: v["segments"].items.compactMap { segmentIndex[$0.text ?? ""] },
+                                    share: num(v["share"]), from: from, to: v["to"].month, budget: num(v["budget"]),
+                                    lagMonths: int(v["lag_months"]))
+        }
+        policy.priceCaps = pol["price_caps"].items.compactMap { c -> PriceCap? in
+            guard let from = c["from"].month else { return nil }
+            return PriceCap(tier: c["tier"].text.flatMap { tierIndex[$0] }, from: from, to: c["to"].month, cap: num(c["cap"]))
         }
         let chipSupply = root["supply"].items.map { c -> ChipSupply in
             let grey = c["grey_import"]
@@ -228,6 +249,7 @@ struct ScenarioBuilder {
         scenario.starvation.minScalePFLOPS = num(root["starvation"]["min_scale_pflops"])
         scenario.nationalTargetEFLOPS = num(root["national"]["target_eflops"])
         scenario.leasingCoverageShare = num(root["national"]["leasing_coverage_share"])
+        scenario.policy = policy
         return scenario
     }
 }

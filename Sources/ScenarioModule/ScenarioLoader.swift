@@ -19,9 +19,13 @@ public struct ScenarioDocument: Sendable {
     /// SHA-256 of ``resolvedYAML`` in lowercase hex: the same for any file that resolves to the same scenario.
     public let contentHash: String
 
-    init(path: String, root: RNode) {
+    /// The file and the files it extends (parent, grandparent, …), as diagnostics name them.
+    public let files: [String]
+
+    init(path: String, root: RNode, files: [String] = []) {
         self.path = path
         self.root = root
+        self.files = files.isEmpty ? [path] : files
         self.name = root["name"].text ?? ""
         var drawn: [DrawnKey] = []
         root.walk { n in
@@ -31,6 +35,28 @@ public struct ScenarioDocument: Sendable {
         drawnKeys = drawn
         resolvedYAML = ResolvedYAML.emit(root)
         contentHash = SHA256.hex(resolvedYAML.utf8)
+    }
+
+    /// The resolved scenario as a file of its own (what `suanli show` prints): a comment saying
+    /// where it came from, then ``resolvedYAML``. It has no `extends`, needs no other file, and
+    /// loads to the same scenario, ``resolvedYAML`` and ``contentHash``, so it runs to the same bytes.
+    /// - Parameter overrides: the `--set` arguments the document was loaded with, for the comment.
+    public func standaloneYAML(overrides: [String] = []) -> String {
+        /// Comment text on one line: control characters (a newline would end the comment) shown as `?`.
+        func line(_ s: String) -> String {
+            var out = String.UnicodeScalarView()
+            for u in s.unicodeScalars {
+                out.append(u.value < 0x20 || u.value == 0x7F || (0x80..<0xA0).contains(u.value) || u.value == 0x2028 || u.value == 0x2029 ? "?" : u)
+            }
+            return String(out)
+        }
+        var head = ["# The scenario '\(line(name))' fully resolved: every key, defaults included, in the order of docs/scenario-format.md.",
+                    "# From \(line(path))" + (files.count > 1 ? ", which extends " + files.dropFirst().map(line).joined(separator: ", which extends ") : "") + "."]
+        if !overrides.isEmpty {
+            head.append("# With " + overrides.map { "--set '\(line($0))'" }.joined(separator: " ") + ".")
+        }
+        head.append("# Loading this file gives the same scenario (content hash \(contentHash)).")
+        return head.joined(separator: "\n") + "\n\n" + resolvedYAML
     }
 
     /// Concrete key paths drawn once per replication, in the order of the resolved scenario
@@ -93,40 +119,64 @@ public enum ScenarioLoader {
     /// Loads and validates the file at `path`, then applies `overrides` (`KEY.PATH=VALUE`).
     /// - Throws: ``ScenarioDiagnostics`` listing every problem, sorted by line.
     public static func load(path: String, overrides: [String] = []) throws(ScenarioDiagnostics) -> ScenarioDocument {
-        var sources = SourceSet()
-        let src = sources.add(name: path, text: "")
-        var sink = DiagnosticSink(sources: sources)
-        let at1 = SourceLocation(source: src, line: 1, column: 1)
-        let url = URL(fileURLWithPath: path)
+        switch readFile(path) {
+        case .text(let text):
+            return try load(yaml: text, path: path, overrides: overrides)
+        case .failure(let why):
+            var sources = SourceSet()
+            let src = sources.add(name: path, text: "")
+            var sink = DiagnosticSink(sources: sources)
+            sink.error(SourceLocation(source: src, line: 1, column: 1), "", why)
+            throw ScenarioDiagnostics(sink, file: path)
+        case .notUTF8(let decoded, let line, let column):
+            var sources = SourceSet()
+            _ = sources.add(name: path, text: decoded)
+            var sink = DiagnosticSink(sources: sources)
+            sink.error(SourceLocation(source: 0, line: line, column: column), "", "not UTF-8 text (a scenario is a YAML text file)")
+            throw ScenarioDiagnostics(sink, file: path)
+        }
+    }
+
+    /// What reading a scenario file gave.
+    enum FileText {
+        case text(String)
+        /// Why it could not be read: "cannot read the file: no such file".
+        case failure(String)
+        /// Not UTF-8: the text decoded with replacements, and where the first bad byte is.
+        case notUTF8(String, line: Int, column: Int)
+    }
+
+    /// Reads a regular file of at most ``YAMLReader/maxBytes`` (devices, pipes and folders are
+    /// refused, and nothing larger is read whole).
+    static func readFile(_ path: String) -> FileText {
+        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
         var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-            sink.error(at1, "", "cannot read the file: no such file")
-            throw ScenarioDiagnostics(sink, file: path)
+        guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDir) else {
+            return .failure("cannot read the file: no such file")
         }
-        guard !isDir.boolValue else {
-            sink.error(at1, "", "cannot read the file: it is a directory")
-            throw ScenarioDiagnostics(sink, file: path)
+        guard !isDir.boolValue else { return .failure("cannot read the file: it is a directory") }
+        let attributes = try? FileManager.default.attributesOfItem(atPath: resolved)
+        if let type = attributes?[.type] as? FileAttributeType, type != .typeRegular {
+            return .failure("cannot read the file: not a regular file")
         }
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > YAMLReader.maxBytes {
-            sink.error(at1, "", "the file is larger than \(YAMLReader.maxBytes / 1024) KiB; expected a scenario of a few hundred lines")
-            throw ScenarioDiagnostics(sink, file: path)
+        if let size = (attributes?[.size] as? NSNumber)?.intValue, size > YAMLReader.maxBytes {
+            return .failure("the file is larger than \(YAMLReader.maxBytes / 1024) KiB; expected a scenario of a few hundred lines")
         }
-        guard let data = try? Data(contentsOf: url) else {
-            sink.error(at1, "", "cannot read the file")
-            throw ScenarioDiagnostics(sink, file: path)
+        guard let handle = FileHandle(forReadingAtPath: resolved) else { return .failure("cannot read the file") }
+        defer { try? handle.close() }
+        guard let data = try? handle.read(upToCount: YAMLReader.maxBytes + 1) ?? Data() else { return .failure("cannot read the file") }
+        if data.count > YAMLReader.maxBytes {
+            return .failure("the file is larger than \(YAMLReader.maxBytes / 1024) KiB; expected a scenario of a few hundred lines")
         }
         guard let text = String(validating: data, as: UTF8.self) else {
             let (line, col) = firstInvalidUTF8(data)
-            sources = SourceSet()
-            _ = sources.add(name: path, text: String(decoding: data, as: UTF8.self))
-            sink = DiagnosticSink(sources: sources)
-            sink.error(SourceLocation(source: 0, line: line, column: col), "", "not UTF-8 text (a scenario is a YAML text file)")
-            throw ScenarioDiagnostics(sink, file: path)
+            return .notUTF8(String(decoding: data, as: UTF8.self), line: line, column: col)
         }
-        return try load(yaml: text, path: path, overrides: overrides)
+        return .text(text)
     }
 
-    /// Loads and validates YAML text; `path` names it in diagnostics and in the document.
+    /// Loads and validates YAML text; `path` names it in diagnostics and in the document, and an
+    /// `extends` in it is read relative to `path`'s folder.
     /// - Throws: ``ScenarioDiagnostics`` listing every problem, sorted by line.
     public static func load(yaml: String, path: String, overrides: [String] = []) throws(ScenarioDiagnostics) -> ScenarioDocument {
         // A byte-order mark is not part of the text (and editors do not count it as a column).
@@ -146,6 +196,10 @@ public enum ScenarioLoader {
         case .node(let n):
             root = n
         }
+        guard let merged = Inheritance.resolve(root, path: path, sink: &sink) else {
+            throw ScenarioDiagnostics(sink, file: path)
+        }
+        root = merged
 
         for (i, o) in overrides.enumerated() {
             Overrides.apply(o, number: i + 1, to: &root, sink: &sink)
@@ -160,7 +214,8 @@ public enum ScenarioLoader {
         guard checker.sink.isEmpty else {
             throw ScenarioDiagnostics(checker.sink, file: path)
         }
-        return ScenarioDocument(path: path, root: tree)
+        let files = checker.sink.sources.texts.map(\.name).filter { !$0.hasPrefix(Diagnostic.commandLinePrefix) }
+        return ScenarioDocument(path: path, root: tree, files: files)
     }
 
     /// Line and column of the first byte that is not valid UTF-8.

@@ -93,12 +93,28 @@ extension ScenarioSchema {
         `--set providers[idc-operator].cash=5e8`. Its problems are reported at
         `<command line>:--set #k`.
 
-        **Errors.** All problems are reported at once, sorted by line, each as
-        `FILE:LINE:COLUMN: error: KEY.PATH: expected …, got …` followed by the source line and a
-        caret; nothing runs until the file is clean.
+        **Inheritance.** A file may begin `extends: baseline.yaml` (a path relative to the file
+        that says it) and then write only what differs from that file. Maps merge key by key;
+        scalars, distributions and other values replace the inherited one; lists whose entries
+        have a `name` (tiers, regions, segments, providers, entrants, vouchers) merge by name: an
+        entry with an inherited name merges into it, a new name is appended, and
+        `{name: X, remove: true}` deletes the inherited X. Other lists (shocks, supply, fleets,
+        term discounts, hype, price caps, …) replace the inherited list whole, so a file that
+        changes one shock writes out all the shocks it keeps. A map whose `kind` changes (a growth
+        from exponential to logistic) replaces the inherited map whole. The parent may extend
+        another file in turn (at most 16 files in a chain); a cycle is an error that names the
+        chain, and a parent that cannot be read is an error at the `extends` line. Problems in a
+        value the file writes are reported at its own line, problems in an inherited value at the
+        parent's file and line. `--set` applies to the merged scenario, and the resolved scenario
+        has no `extends`.
+
+        **Errors.** All problems are reported at once, sorted by line (the file's own, then its
+        parent's), each as `FILE:LINE:COLUMN: error: KEY.PATH: expected …, got …` followed by the
+        source line and a caret; nothing runs until the file is clean.
 
         **Resolved scenario.** Every run records the scenario with all defaults filled in, in the
         order of this table, and its SHA-256; loading that text gives the same scenario.
+        `suanli show FILE [--set …]` prints it as a file of its own.
         """)
         var group = ""
         for e in entries {

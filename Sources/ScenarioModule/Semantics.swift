@@ -244,22 +244,17 @@ struct SemanticChecker {
         let start = root["start"].month
         var horizon: Int? = nil
         if case .integer(let h) = root["horizon_months"].value { horizon = h }
-        for s in root["shocks"].items {
-            reference(s["segment"], in: segmentNames, kind: "segment")
-            let isSupply = s["kind"].text == "supply" || s["kind"].text == "export_ban"
-            if isSupply {
-                reference(s["tier"], in: tierNames, kind: "tier")
-                if jurisdictionsKnown { jurisdiction(s["jurisdiction"], in: jurisdictions) }
-            }
-            guard let start, let horizon else { continue }
+        /// `from` inside the horizon (or, for supply shocks, no later than its last month); `to` after `from`, at most its end.
+        func dates(_ n: RNode, mayPredate: Bool = false) {
+            guard let start, let horizon else { return }
             let last = start.adding(months: horizon - 1), end = start.adding(months: horizon)
-            let from = s["from"]
-            if let f = from.month, isSupply, f > last {
+            let from = n["from"]
+            if let f = from.month, mayPredate, f > last {
                 sink.error(from.loc, from.path, "expected a month no later than \(last) (the last of the horizon; a supply shock may predate the start), got '\(f)'")
-            } else if let f = from.month, !isSupply, f < start || f > last {
+            } else if let f = from.month, !mayPredate, f < start || f > last {
                 sink.error(from.loc, from.path, "expected a month from \(start) to \(last) (inside the horizon), got '\(f)'")
             }
-            let to = s["to"]
+            let to = n["to"]
             if let t = to.month {
                 if let f = from.month, t <= f {
                     sink.error(to.loc, to.path, "expected a month after from (\(f)), got '\(t)'")
@@ -267,6 +262,45 @@ struct SemanticChecker {
                     sink.error(to.loc, to.path, "expected a month no later than \(end) (the end of the horizon), got '\(t)'")
                 }
             }
+        }
+        let regionNodes = root["regions"].items
+        for s in root["shocks"].items {
+            reference(s["segment"], in: segmentNames, kind: "segment")
+            let kind = s["kind"].text
+            let isSupply = kind == "supply" || kind == "export_ban"
+            if isSupply {
+                reference(s["tier"], in: tierNames, kind: "tier")
+                if jurisdictionsKnown { jurisdiction(s["jurisdiction"], in: jurisdictions) }
+            }
+            if kind == "electricity" || kind == "pue" {
+                reference(s["region"], in: regionNames, kind: "region")
+                let m = s["multiplier"]
+                if kind == "pue", let k = m.constant, let name = s["region"].text,
+                   let pue = regionNodes.first(where: { $0["name"].text == name })?["pue"].constant, pue * k < 1 {
+                    let product = NumberText.format((pue * k * 10_000).rounded() / 10_000)
+                    sink.error(m.loc, m.path, "the PUE of \(name) would be \(NumberText.format(pue)) × \(NumberText.format(k)) = \(product), below 1 (a site cannot draw less power than its IT load)")
+                }
+            }
+            dates(s, mayPredate: isSupply)
+        }
+
+        // Policy: vouchers name a region and eligible segments; caps a tier; dates inside the horizon.
+        for v in root["policy"]["vouchers"].items {
+            reference(v["region"], in: regionNames, kind: "region")
+            var seen: [String: SourceLocation] = [:]
+            for g in v["segments"].items {
+                reference(g, in: segmentNames, kind: "segment")
+                guard let name = g.text else { continue }
+                if let f = seen[name] {
+                    sink.error(g.loc, g.path, "segment '\(name)' is listed twice" + (f.line == g.loc.line ? "" : " (lines \(f.line) and \(g.loc.line))"))
+                }
+                seen[name] = g.loc
+            }
+            dates(v)
+        }
+        for c in root["policy"]["price_caps"].items {
+            reference(c["tier"], in: tierNames, kind: "tier")
+            dates(c)
         }
 
         // Hype: dates increase down the list and fall before the end (earlier than the start is fine).

@@ -54,11 +54,35 @@ import Stochastics
         return lines.joined(separator: "\n")
     }
 
+    /// Each shipped file, loaded by its full path so that `extends` finds the parent beside it (the
+    /// parent is not mutated: a problem may be reported in it, as an inherited value).
     @Test(arguments: shippedScenarios())
     func mutantsNeverCrash(_ file: String) throws {
         let original = read(file)
         try #require(!original.isEmpty)
-        Self.fuzz(original, as: file)
+        Self.fuzz(original, as: packageRoot.appendingPathComponent(file).path, seedName: file)
+    }
+
+    /// A child that extends the baseline, with every kind of inheritance (a merged entry, a new one,
+    /// a removal, a replaced list, a merged map), mutated.
+    @Test func mutantsOfAChildNeverCrash() {
+        let child = """
+        extends: baseline.yaml
+        name: child
+        tiers:
+          - {name: h800, purchase_cost: 250000}
+          - {name: b200, tflops: 2250, power_kw: 1.5, purchase_cost: 400000, reference_price: 40}
+        providers:
+          - {name: compute-platform, remove: true}
+          - name: small-gpu-cloud
+            cash: 5e7
+            fleet: [{tier: h800, units: 64}]
+        pricing: {k_u: 0.2}
+        policy:
+          vouchers: [{name: v, region: east-hub, share: 0.5, from: 2024-06, budget: 1e8}]
+
+        """
+        Self.fuzz(child, as: packageRoot.appendingPathComponent("Scenarios/fuzz-child.yaml").path, seedName: "fuzz-child")
     }
 
     /// `supplied` sets every key of the supply side and the business models, flow style.
@@ -67,10 +91,12 @@ import Stochastics
     }
 
     /// Loads mutants of `original` under the name `file`: each loads, instantiates and round-trips,
-    /// or is rejected with located, sorted diagnostics.
-    static func fuzz(_ original: String, as file: String) {
+    /// or is rejected with located diagnostics, sorted by line within each file, the file's own first.
+    /// - Parameter seedName: names the mutants' seeds (the file as the package names it).
+    static func fuzz(_ original: String, as file: String, seedName: String? = nil) {
         var loaded = 0, rejected = 0
-        let fileSeed = SHA256.hex(file.utf8).prefix(16)
+        let fileSeed = SHA256.hex((seedName ?? file).utf8).prefix(16)
+        let folder = (file as NSString).deletingLastPathComponent + "/"
         for seed in 0..<mutantsPerFile {
             var rng = SplitMix64(seed: (UInt64(fileSeed, radix: 16) ?? 0) &+ UInt64(seed))
             var text = original
@@ -84,14 +110,19 @@ import Stochastics
             } catch {
                 rejected += 1
                 #expect(!error.diagnostics.isEmpty, "\(file) seed \(seed): no diagnostics")
-                var last = 0
+                var last = 0, lastFile = file
                 for d in error.diagnostics {
-                    #expect(d.file == file || d.file.hasPrefix("<command line>"), "\(file) seed \(seed): \(d.header)")
+                    // The file itself, or (when a mutant points `extends` elsewhere) a file beside it.
+                    #expect(d.file == file || d.file.hasPrefix(folder) || d.file.hasPrefix("<command line>"), "\(file) seed \(seed): \(d.header)")
                     #expect(d.line >= 1 && d.column >= 1, "\(file) seed \(seed): \(d.header)")
                     #expect(!d.keyPath.isEmpty && !d.message.isEmpty, "\(file) seed \(seed): \(d.header)")
+                    if d.file != lastFile { last = 0; lastFile = d.file }
                     #expect(d.line >= last, "\(file) seed \(seed): not sorted by line")
                     last = d.line
                 }
+                let files = error.diagnostics.map(\.file).filter { !$0.hasPrefix("<command line>") }
+                #expect((files.firstIndex { $0 != file } ?? files.count) > (files.lastIndex(of: file) ?? -1),
+                        "\(file) seed \(seed): the file's own problems come first")
                 #expect(error.description.hasSuffix("nothing was run."))
             }
         }

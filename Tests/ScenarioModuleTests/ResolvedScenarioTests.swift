@@ -43,9 +43,13 @@ import Stochastics
         #expect(p.interestRate == 0.1 && p.fleet[0].ageMonths == 0 && p.fleet[0].units == 64)
     }
 
-    @Test(arguments: [minimal, PerReplicationTests.drawn] + shippedScenarios().map(read))
-    func roundTrips(_ yaml: String) throws {
-        let doc = try ScenarioLoader.load(yaml: yaml, path: "t.yaml")
+    /// Texts, and shipped files by path (a file that extends another is read from its folder).
+    @Test(arguments: [minimal, PerReplicationTests.drawn] + shippedScenarios())
+    func roundTrips(_ yamlOrFile: String) throws {
+        let doc = yamlOrFile.hasPrefix("Scenarios/")
+            ? try ScenarioLoader.load(path: packageRoot.appendingPathComponent(yamlOrFile).path)
+            : try ScenarioLoader.load(yaml: yamlOrFile, path: "t.yaml")
+        #expect(!doc.resolvedYAML.contains("\nextends:"))
         let again = try ScenarioLoader.load(yaml: doc.resolvedYAML, path: "resolved.yaml")
         #expect(again.resolvedYAML == doc.resolvedYAML)
         #expect(again.contentHash == doc.contentHash)

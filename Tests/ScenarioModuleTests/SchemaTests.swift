@@ -90,6 +90,26 @@ import Stochastics
         check(s.entrants[0].provider.supply, prefix: "entrants[]", skip: ["rentIn"])
     }
 
+    /// The policy types: vouchers and caps under `policy`, site shocks and mass defaults as kinds of shock.
+    @Test func everyPolicyFieldHasAKey() throws {
+        let s = try ScenarioLoader.load(yaml: policied, path: "t.yaml").instantiate(replication: 0, plan: SeedPlan(masterSeed: 1)).scenario
+        let renamed = ["siteShocks": "shocks", "massDefaults": "shocks", "priceCaps": "policy.price_caps", "vouchers": "policy.vouchers",
+                       "lagMonths": "lag_months", "electricityMultiplier": "multiplier", "pueMultiplier": "multiplier", "at": "from"]
+        func check(_ value: Any, prefix: String) {
+            for child in Mirror(reflecting: value).children {
+                guard let label = child.label else { continue }
+                let key = renamed[label] ?? label
+                let path = key.contains(".") || key == "shocks" ? key : prefix + "." + key
+                #expect(ScenarioSchema.entry(path) != nil, "policy field \(label) has no key \(path)")
+            }
+        }
+        check(s.policy, prefix: "policy")
+        check(s.policy.vouchers[0], prefix: "policy.vouchers[]")
+        check(s.policy.priceCaps[0], prefix: "policy.price_caps[]")
+        check(s.policy.siteShocks[0], prefix: "shocks[]")
+        check(s.policy.massDefaults[0], prefix: "shocks[]")
+    }
+
     @Test func explainWithOrWithoutIndices() throws {
         let a = try #require(ScenarioSchema.explain("demand.segments[0].rate"))
         #expect(ScenarioSchema.explain("demand.segments.rate") == a)

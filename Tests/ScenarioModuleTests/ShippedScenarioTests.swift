@@ -11,7 +11,9 @@ import Stochastics
         for f in ["Scenarios/baseline.yaml", "Scenarios/validation/erlang-loss.yaml",
                   "Scenarios/validation/exit-insolvent.yaml", "Scenarios/validation/exit-losing.yaml",
                   "Scenarios/validation/exit-starved.yaml", "Scenarios/validation/export-ban.yaml",
-                  "Scenarios/validation/lead-times.yaml", "Scenarios/validation/cobweb.yaml", "Scenarios/validation/entry.yaml"] {
+                  "Scenarios/validation/lead-times.yaml", "Scenarios/validation/cobweb.yaml", "Scenarios/validation/entry.yaml",
+                  "Scenarios/export-ban-h20.yaml", "Scenarios/ai-demand-bust.yaml", "Scenarios/overbuild-price-war.yaml",
+                  "Scenarios/compute-vouchers.yaml", "Scenarios/power-price-spike.yaml", "Scenarios/global-neocloud-2023.yaml"] {
             #expect(files.contains(f), "\(f) missing")
         }
     }
@@ -38,7 +40,7 @@ import Stochastics
             }
         }
         for o in overrides {
-            do { _ = try ScenarioLoader.load(yaml: text, path: file, overrides: [o]) } catch {
+            do { _ = try ScenarioLoader.load(yaml: text, path: packageRoot.appendingPathComponent(file).path, overrides: [o]) } catch {
                 Issue.record("\(file): --set '\(o)' fails:\n\(error)")
             }
         }
@@ -62,6 +64,49 @@ import Stochastics
         #expect(s7.providers[0].fleet[0].units == 7 && s7.segments[0].rate == 30)
     }
 
+    /// The library's variants extend the baseline and change what their headers say, nothing else.
+    @Test func libraryVariantsOfTheBaseline() throws {
+        func load(_ f: String) throws -> (ScenarioDocument, Scenario) {
+            let doc = try ScenarioLoader.load(path: packageRoot.appendingPathComponent("Scenarios/" + f).path)
+            return (doc, doc.instantiate(replication: 0, plan: SeedPlan(masterSeed: 1)).scenario)
+        }
+        let (baseDoc, base) = try load("baseline.yaml")
+        func ym(_ y: Int, _ m: Int) -> YearMonth { YearMonth(year: y, month: m) }
+        for f in ["export-ban-h20.yaml", "ai-demand-bust.yaml", "overbuild-price-war.yaml", "compute-vouchers.yaml", "power-price-spike.yaml"] {
+            #expect(read("Scenarios/" + f).contains("\nextends: baseline.yaml\n"), "\(f)")
+            let (doc, s) = try load(f)
+            #expect(doc.files.count == 2 && doc.contentHash != baseDoc.contentHash, "\(f)")
+            #expect(doc.tierNames == baseDoc.tierNames && doc.providerNames == baseDoc.providerNames && s.horizonMonths == base.horizonMonths)
+            // Every variant keeps the baseline's export bans on H800 and A800.
+            for t in [0, 1] { #expect(s.supplyShocks.contains { $0.tier == t && $0.capacityFactor == 0 && $0.from == ym(2023, 10) }, "\(f)") }
+        }
+        // The H20 licence requirement: a ban for cn from 2025-04, the only difference from the baseline.
+        let ban = try load("export-ban-h20.yaml").1
+        #expect(ban.supplyShocks.filter { $0.tier == 2 }.map(\.capacityFactor) == [0] && ban.supplyShocks.filter { $0.tier == 2 }.map(\.from) == [ym(2025, 4)])
+        #expect(base.supplyShocks.filter { $0.tier == 2 }.map(\.capacityFactor) == [1])
+        let bust = try load("ai-demand-bust.yaml").1
+        #expect(bust.policy.massDefaults.map(\.share) == [0.25] && bust.policy.massDefaults[0].at == ym(2025, 9))
+        if case .exponential(let g) = bust.segments[0].growth { #expect(g == 0) } else { Issue.record("growth") }
+        let war = try load("overbuild-price-war.yaml").1
+        #expect(war.entry.maxRate > 5 * base.entry.maxRate && war.entrants.allSatisfy { $0.provider.pricing == .undercut })
+        let v = try load("compute-vouchers.yaml").1.policy.vouchers
+        #expect(v.count == 1 && v[0].budget == 6e8 && v[0].share == 0.8 && v[0].region == 0)
+        let power = try load("power-price-spike.yaml").1.policy.siteShocks
+        #expect(power.count == 4 && power.contains { $0.pueMultiplier == 1.1 })
+        // Every other variant keeps the H20 available, as the baseline does.
+        for f in ["ai-demand-bust.yaml", "overbuild-price-war.yaml", "compute-vouchers.yaml", "power-price-spike.yaml"] {
+            let shocks = try load(f).1.supplyShocks
+            #expect(shocks.map(\.tier) == base.supplyShocks.map(\.tier) && shocks.map(\.capacityFactor) == base.supplyShocks.map(\.capacityFactor), "\(f)")
+        }
+        // The global market: USD, one h100 tier, intl, a launch price near $4.70 and a tail of tenants paying ≥ $10.
+        let (_, g) = try load("global-neocloud-2023.yaml")
+        #expect(g.currency == "USD" && g.tiers.map(\.name) == ["h100"] && g.regions.allSatisfy { $0.jurisdiction == "intl" })
+        #expect(g.start == ym(2023, 1) && g.start.adding(months: g.horizonMonths - 1) >= ym(2026, 6) && g.tiers[0].referencePrice == 4.7)
+        #expect(g.segments.contains { $0.reservationPrice.cdf(10).map { $0 < 0.97 } ?? false })   // more than 3% at $10 or more
+        #expect(g.chipSupply.count == 1 && g.chipSupply[0].premium > 0 && !g.entrants.isEmpty && g.entry.maxRate > 0)
+        #expect(g.providers.contains { $0.interestRate == 0.1 } && g.entrants.allSatisfy { $0.provider.interestRate == 0.1 })
+    }
+
     @Test func baselineIsTheChineseMarket() throws {
         let doc = try ScenarioLoader.load(path: packageRoot.appendingPathComponent("Scenarios/baseline.yaml").path)
         let s = doc.instantiate(replication: 0, plan: SeedPlan(masterSeed: 1)).scenario
@@ -69,13 +114,13 @@ import Stochastics
         for t in ["a800", "h800", "h20", "ascend-910b"] { #expect(doc.tierNames.contains(t)) }
         #expect(Set(doc.providerModels) == ["owner", "sublessor", "broker", "hybrid"])
         #expect(s.regions.contains { $0.pue == 1.42 })
-        // Export rules for cn: A800/H800 banned from 2023-10 (before the start), H20 from 2025-04.
+        // Export rules for cn at the start: A800/H800 banned from 2023-10; the H20 stays available (export-ban-h20.yaml bans it).
         let tier = { (name: String) in doc.tierNames.firstIndex(of: name)! }
         func banned(_ t: String) -> YearMonth? {
             s.supplyShocks.first { $0.tier == tier(t) && $0.jurisdiction == "cn" && $0.capacityFactor == 0 }?.from
         }
         #expect(banned("h800") == YearMonth(year: 2023, month: 10) && banned("a800") == YearMonth(year: 2023, month: 10))
-        #expect(banned("h20") == YearMonth(year: 2025, month: 4) && banned("ascend-910b") == nil)
+        #expect(banned("h20") == nil && banned("ascend-910b") == nil)
         for t in ["h800", "a800", "h20", "ascend-910b"] {
             #expect(s.chipSupply.contains { $0.tier == tier(t) && $0.jurisdiction == "cn" }, "no cn supply of \(t)")
         }

@@ -193,7 +193,7 @@ national: {target_eflops: 120, leasing_coverage_share: 0.05}
           "t.yaml:55:5: error: shocks[1]: missing required key 'capacity_factor'; expected a number in [0, 10]",
           "t.yaml:55:26: error: shocks[1].tier: unknown tier 'h2O' (did you mean 'h20'?); the tiers are h800, h20",
           "t.yaml:55:45: error: shocks[1].jurisdiction: unknown jurisdiction 'us'; the jurisdictions of the regions and firms are cn, intl",
-          "t.yaml:56:20: error: shocks[2]: 'segment' applies only when kind is demand or default, not 'supply'",
+          "t.yaml:56:20: error: shocks[2]: 'segment' applies only when kind is demand, default or mass_default, not 'supply'",
           "t.yaml:56:102: error: shocks[2].capacity_factor: expected a number in [0, 10], got '11'"]),
         ("a demand shock may not predate the start", supplied.replacingLine(57, "  - {kind: demand, from: 2023-03, multiplier: 2}"),
          ["t.yaml:57:26: error: shocks[3].from: expected a month from 2024-01 to 2025-12 (inside the horizon), got '2023-03'"]),
@@ -249,8 +249,8 @@ national: {target_eflops: 120, leasing_coverage_share: 0.05}
           "t.yaml:59:67: error: expansion.order_fraction: expected a number in (0, 1], got '0'",
           "t.yaml:62:32: error: starvation.dependence_share: expected a number in [0, 1], got '2'",
           "t.yaml:62:53: error: starvation.min_scale_pflops: expected a number in [0, 1e9], got '-1'"]),
-        ("policy stays reserved", supplied + "policy: {vouchers: 1}\n",
-         ["t.yaml:64:10: error: policy: not yet supported: 'policy' is reserved for a later version and must be empty for now"]),
+        ("policy is a map", supplied + "policy: [vouchers]\n",
+         ["t.yaml:64:9: error: policy: expected a map of vouchers, price_caps, got a list"]),
     ]
 
     @Test(arguments: cases.indices)

@@ -103,8 +103,16 @@ public enum OutputSchemas {
             },
             CSVColumn("server_sales", "currency",
                       "Proceeds of servers a hybrid sold outright to tenants (part of `revenue`; their book value is in "
-                        + "`book_value_disposed`); 0 for other models.") {
+                        + "`book_value_sold`); 0 for other models.") {
                 .double($0.record.serverSales)
+            },
+            CSVColumn("book_value_sold", "currency",
+                      "Book value of the units a hybrid sold to tenants (part of cost of revenue).") {
+                .double($0.record.bookValueSold)
+            },
+            CSVColumn("voucher_income", "currency",
+                      "Compute-voucher income received this month, paid after the programme's lag (part of `revenue`).") {
+                .double($0.record.voucherIncome)
             },
             CSVColumn("refunds", "currency",
                       "Money refunded for paid chips that will not be delivered (a ban or cut cancelled the order); "
