@@ -452,6 +452,29 @@ public enum OutputSchemas {
             },
         ])
 
+    // MARK: points.csv (sweeps)
+
+    /// The file of a sweep folder that says what each point varied.
+    public static let pointsFile = "points.csv"
+
+    /// `points.csv`: its columns depend on the sweep file (one per parameter), so it is written
+    /// directly by the sweep and documented here as data.
+    public static let points = FileDoc(
+        file: pointsFile,
+        summary: "Written by `suanli sweep` only: one row per point of the sweep, with the value each parameter "
+            + "takes there, exactly as passed to `--set` (a range draw in the shortest round-trip decimal form, "
+            + "rounded to a whole number for integer keys). Point p is the base scenario with the overrides "
+            + "`<parameter path>=<value>`; its rows in the other files carry `point` p.",
+        rowOrder: "point.",
+        columns: [
+            ColumnDoc(name: "point", unit: "", doc: "Index of the point in the sweep, from 0: the `point` of its rows "
+                        + "in the other files (the real index in a shard's folder too)."),
+            ColumnDoc(name: "<parameter path>", unit: "as the key",
+                      doc: "One column per parameter of the sweep file, in its order, named by the scenario key path "
+                        + "(`demand.segments[llm-training].growth.rate`): the value the point sets."),
+        ],
+        hasTierPatterns: false)
+
     /// Every file's documentation, in the order of the data dictionary.
     public static var documentation: [FileDoc] {
         [firmsMonthly.documentation, marketMonthly.documentation, supplyMonthly.documentation, outcomes.documentation,

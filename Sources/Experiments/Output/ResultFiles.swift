@@ -20,9 +20,24 @@ public final class ResultFiles: ResultSink {
     /// The firm summaries of every finished point, in order.
     public private(set) var summaries: [PointSummary] = []
 
-    /// - Parameter directory: an existing folder to write into; nil keeps the files in memory.
-    public init(directory: String?) {
+    /// The per-month files, which a sweep writes only when asked (`--monthly`).
+    public static let monthlyFileNames = [OutputSchemas.firmsMonthly.file, OutputSchemas.marketMonthly.file,
+                                          OutputSchemas.supplyMonthly.file]
+
+    /// Whether the per-month files are written.
+    public let monthly: Bool
+
+    /// The files this sink writes, in data-dictionary order.
+    public var writtenFileNames: [String] {
+        monthly ? Self.fileNames : Self.fileNames.filter { !Self.monthlyFileNames.contains($0) }
+    }
+
+    /// - Parameters:
+    ///   - directory: an existing folder to write into; nil keeps the files in memory.
+    ///   - monthly: false skips ``monthlyFileNames`` (neither created nor written).
+    public init(directory: String?, monthly: Bool = true) {
         self.directory = directory
+        self.monthly = monthly
     }
 
     /// The text of a file written in memory (empty for unknown names or a folder destination).
@@ -39,13 +54,15 @@ public final class ResultFiles: ResultSink {
             pointSlot[p.index] = i
             monthLabels[p.index] = p.monthLabels
         }
-        for file in Self.fileNames {
+        for file in writtenFileNames {
             let w = try CSVWriter(directory.map { .file($0 + "/" + file) } ?? .memory)
             writers[file] = w
         }
-        try OutputSchemas.firmsMonthly.writeHeader(tiers: tiers.names, to: writer(OutputSchemas.firmsMonthly.file))
-        try OutputSchemas.marketMonthly.writeHeader(tiers: [], to: writer(OutputSchemas.marketMonthly.file))
-        try OutputSchemas.supplyMonthly.writeHeader(tiers: [], to: writer(OutputSchemas.supplyMonthly.file))
+        if monthly {
+            try OutputSchemas.firmsMonthly.writeHeader(tiers: tiers.names, to: writer(OutputSchemas.firmsMonthly.file))
+            try OutputSchemas.marketMonthly.writeHeader(tiers: [], to: writer(OutputSchemas.marketMonthly.file))
+            try OutputSchemas.supplyMonthly.writeHeader(tiers: [], to: writer(OutputSchemas.supplyMonthly.file))
+        }
         try OutputSchemas.outcomes.writeHeader(tiers: [], to: writer(OutputSchemas.outcomes.file))
         try OutputSchemas.params.writeHeader(tiers: [], to: writer(OutputSchemas.params.file))
         try OutputSchemas.survival.writeHeader(tiers: [], to: writer(OutputSchemas.survival.file))
@@ -59,29 +76,31 @@ public final class ResultFiles: ResultSink {
         func tierName(_ t: Int) -> String { t >= 0 && t < point.tierNames.count ? point.tierNames[t] : "tier-\(t)" }
         let roster = FirmRoster(result, point: point)
 
-        let tierMap = tiers.pointTier[pointSlot[point.index] ?? 0]
-        let fw = writer(OutputSchemas.firmsMonthly.file)
-        for rec in Self.canonical(result.firmMonths, by: { ($0.firm, $0.month) }) {
-            let firm = roster[rec.firm]
-            guard rec.month >= firm.entryMonth else { continue }   // an entrant has no rows before it enters
-            try OutputSchemas.firmsMonthly.write(
-                FirmMonthRow(scenario: point.scenario, point: point.index, replication: replication,
-                             month: month(rec.month), firm: firm.name, businessModel: firm.businessModel,
-                             template: firm.template, record: rec),
-                tierMap: tierMap, to: fw)
-        }
-        let mw = writer(OutputSchemas.marketMonthly.file)
-        for rec in Self.byEntity(result.marketMonths, entities: 1 + point.tierNames.count,
-                                 entity: { $0.tier.map { $0 + 1 } ?? 0 }, month: \.month) {
-            try OutputSchemas.marketMonthly.write(
-                MarketMonthRow(scenario: point.scenario, point: point.index, replication: replication,
-                               month: month(rec.month), tier: rec.tier.map(tierName) ?? "all", record: rec), to: mw)
-        }
-        let sw = writer(OutputSchemas.supplyMonthly.file)
-        for rec in Self.supplyOrder(result.supplyMonths) {
-            try OutputSchemas.supplyMonthly.write(
-                SupplyMonthRow(scenario: point.scenario, point: point.index, replication: replication,
-                               month: month(rec.month), tier: tierName(rec.tier), record: rec), to: sw)
+        if monthly {
+            let tierMap = tiers.pointTier[pointSlot[point.index] ?? 0]
+            let fw = writer(OutputSchemas.firmsMonthly.file)
+            for rec in Self.canonical(result.firmMonths, by: { ($0.firm, $0.month) }) {
+                let firm = roster[rec.firm]
+                guard rec.month >= firm.entryMonth else { continue }   // an entrant has no rows before it enters
+                try OutputSchemas.firmsMonthly.write(
+                    FirmMonthRow(scenario: point.scenario, point: point.index, replication: replication,
+                                 month: month(rec.month), firm: firm.name, businessModel: firm.businessModel,
+                                 template: firm.template, record: rec),
+                    tierMap: tierMap, to: fw)
+            }
+            let mw = writer(OutputSchemas.marketMonthly.file)
+            for rec in Self.byEntity(result.marketMonths, entities: 1 + point.tierNames.count,
+                                     entity: { $0.tier.map { $0 + 1 } ?? 0 }, month: \.month) {
+                try OutputSchemas.marketMonthly.write(
+                    MarketMonthRow(scenario: point.scenario, point: point.index, replication: replication,
+                                   month: month(rec.month), tier: rec.tier.map(tierName) ?? "all", record: rec), to: mw)
+            }
+            let sw = writer(OutputSchemas.supplyMonthly.file)
+            for rec in Self.supplyOrder(result.supplyMonths) {
+                try OutputSchemas.supplyMonthly.write(
+                    SupplyMonthRow(scenario: point.scenario, point: point.index, replication: replication,
+                                   month: month(rec.month), tier: tierName(rec.tier), record: rec), to: sw)
+            }
         }
         let ow = writer(OutputSchemas.outcomes.file)
         for o in Self.canonical(result.outcomes, by: { ($0.firm, 0) }) {

@@ -1,0 +1,92 @@
+import ScenarioModule
+import Stochastics
+
+/// Why a sweep or a merge stopped before running.
+public struct SweepError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// A sweep file with its design laid out: point `p` is the base scenario with the overrides
+/// `path_j=values[p][j]`.
+public struct Sweep: Sendable {
+    public let file: SweepFile
+    /// Each point's values, one per parameter (``SweepFile/parameters`` order).
+    public let values: [[String]]
+
+    public init(file: SweepFile) {
+        self.file = file
+        self.values = SweepDesign.values(of: file)
+    }
+
+    /// Reads the sweep file at `path` and lays out its design.
+    /// - Throws: the file's diagnostics (`file:line:col: error: …`).
+    public static func load(path: String) throws(ScenarioDiagnostics) -> Sweep {
+        Sweep(file: try SweepFile.load(path: path))
+    }
+
+    public var pointCount: Int { values.count }
+    public var parameterPaths: [String] { file.parameters.map(\.path) }
+
+    /// The `--set` overrides of point `p`.
+    public func overrides(point p: Int) -> [String] {
+        zip(file.parameters, values[p]).map { "\($0.path)=\($1)" }
+    }
+
+    /// The configuration the sweep file asks for, on `threads` workers.
+    public func configuration(threads: Int) -> RunConfiguration {
+        RunConfiguration(replications: file.replications, masterSeed: file.seed,
+                         commonRandomNumbers: file.commonRandomNumbers, threads: threads)
+    }
+
+    /// The points of shard `shard` of `shards` (point `p` belongs to shard `p mod shards`), ascending.
+    public func pointIndices(shard: Int = 0, of shards: Int = 1) -> [Int] {
+        Array(stride(from: shard, to: pointCount, by: shards))
+    }
+
+    /// Loads every point in `indices` as a scenario (the base with the point's overrides),
+    /// validating each exactly as `suanli run --set …` would.
+    /// - Throws: ``SweepError`` with every failing point's diagnostics.
+    public func documents(_ indices: [Int]) throws(SweepError) -> [ScenarioDocument] {
+        var docs: [ScenarioDocument] = []
+        var problems: [String] = []
+        for p in indices {
+            do { docs.append(try ScenarioLoader.load(path: file.basePath, overrides: overrides(point: p))) } catch {
+                problems.append("point \(p) (" + overrides(point: p).joined(separator: " ") + "):\n" + error.description)
+            }
+        }
+        guard problems.isEmpty else {
+            throw SweepError(problems.joined(separator: "\n") + "\nsuanli: \(problems.count) of \(indices.count) points "
+                             + "of \(file.path) are not valid scenarios; nothing was run.")
+        }
+        return docs
+    }
+
+    /// The experiment points of `indices` (their real point indices), seeded by `configuration`.
+    public func experimentPoints(_ indices: [Int], configuration: RunConfiguration) throws(SweepError) -> [ExperimentPoint] {
+        let docs = try documents(indices)
+        return zip(indices, docs).map { p, doc in
+            ExperimentPoint(index: p, document: doc, plan: configuration.seedPlan(point: p), overrides: overrides(point: p))
+        }
+    }
+
+    /// What `suanli sweep --list` prints: a line about the sweep, then one row per point with its values.
+    public func listing(indices: [Int]? = nil) -> String {
+        let rows = (indices ?? Array(0..<pointCount)).map { [String($0)] + values[$0] }
+        let header = ["point"] + parameterPaths
+        var widths = header.map(\.count)
+        for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, c in
+                i == cells.count - 1 ? c : c + String(repeating: " ", count: widths[i] - c.count)
+            }.joined(separator: "  ")
+        }
+        var s = "sweep \(file.name): \(file.design.rawValue), \(pointCount) point\(pointCount == 1 ? "" : "s") × "
+            + "\(file.replications) replication\(file.replications == 1 ? "" : "s"), base \(file.basePath), seed \(file.seed)"
+            + (file.commonRandomNumbers ? "" : ", common random numbers off") + "\n"
+        s += line(header) + "\n"
+        for r in rows { s += line(r) + "\n" }
+        return s
+    }
+}

@@ -1,0 +1,68 @@
+import ScenarioModule
+import Stochastics
+
+/// The designs of a sweep: which parameter values each point gets.
+///
+/// Random designs draw from the seed plan's `design` stream,
+/// `SeedPlan(masterSeed: seed).stream(replication: 0, kind: "design")` (never mixed with a
+/// point), so the same sweep file gives the same points on every machine.
+public enum SweepDesign {
+    /// Each point's override values, one per parameter in file order, as written into the
+    /// `--set` override and `points.csv`.
+    public static func values(of file: SweepFile) -> [[String]] {
+        switch file.design {
+        case .grid:
+            return grid(file.parameters.map { $0.values ?? [] })
+        case .random, .latinHypercube:
+            let n = file.points ?? 1
+            let stream = SeedPlan(masterSeed: file.seed).stream(replication: 0, kind: "design")
+            let unit = file.design == .random ? random(points: n, dimensions: file.parameters.count, stream: stream)
+                : latinHypercube(points: n, dimensions: file.parameters.count, stream: stream)
+            return unit.map { u in
+                file.parameters.enumerated().map { j, p in format(scale(u[j], to: p.range ?? 0...1), integer: p.integer) }
+            }
+        }
+    }
+
+    /// Every combination of `lists`, the first list varying slowest.
+    public static func grid(_ lists: [[String]]) -> [[String]] {
+        var out: [[String]] = [[]]
+        for list in lists {
+            var next: [[String]] = []
+            next.reserveCapacity(out.count * list.count)
+            for prefix in out { for v in list { next.append(prefix + [v]) } }
+            out = next
+        }
+        return out
+    }
+
+    /// `points` × `dimensions` independent uniform numbers in [0, 1), point by point.
+    public static func random(points: Int, dimensions: Int, stream: RandomStream) -> [[Double]] {
+        (0..<points).map { _ in (0..<dimensions).map { _ in stream.uniform() } }
+    }
+
+    /// A Latin hypercube in [0, 1)^dimensions: for each dimension, the `points` values fall one
+    /// in each of the strata [k/n, (k+1)/n). Dimension by dimension: a random permutation of the
+    /// strata (Fisher–Yates), then a uniform position within each stratum.
+    public static func latinHypercube(points n: Int, dimensions: Int, stream: RandomStream) -> [[Double]] {
+        var out = Array(repeating: Array(repeating: 0.0, count: dimensions), count: n)
+        for j in 0..<dimensions {
+            var perm = Array(0..<n)
+            if n > 1 {
+                for i in stride(from: n - 1, to: 0, by: -1) { perm.swapAt(i, stream.uniformInt(i + 1)) }
+            }
+            for i in 0..<n { out[i][j] = (Double(perm[i]) + stream.uniform()) / Double(n) }
+        }
+        return out
+    }
+
+    /// `u` in [0, 1) mapped linearly onto `range`.
+    public static func scale(_ u: Double, to range: ClosedRange<Double>) -> Double {
+        range.lowerBound + u * (range.upperBound - range.lowerBound)
+    }
+
+    /// A drawn value as override text: the shortest round-trip decimal, or a whole number for integer keys.
+    public static func format(_ x: Double, integer: Bool) -> String {
+        integer ? String(Int(x.rounded())) : CSVFormat.double(x)
+    }
+}

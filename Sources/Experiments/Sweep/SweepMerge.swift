@@ -1,0 +1,272 @@
+import Foundation
+import ScenarioModule
+
+/// `suanli merge`: the shards of one sweep into the folder the unsharded sweep writes.
+///
+/// Every CSV file of a sweep has its rows grouped by point in ascending point order (with a
+/// `point` column), and shard `I` of `N` holds the points `p ≡ I (mod N)`; so the unsharded
+/// file is the shared header followed by each point's rows taken from its shard in point order.
+/// The CSV bytes equal the unsharded sweep's; `manifest.json` lists every point (reloaded from
+/// the sweep file, which must be unchanged) and sums the shards' events and times.
+public enum SweepMerge {
+    /// What a shard folder's manifest says about it.
+    public struct Shard: Sendable {
+        public var folder: String
+        public var version: String
+        public var sweepFile: String
+        public var sweepHash: String
+        public var shard: Int
+        public var shards: Int
+        public var monthly: Bool
+        public var files: [String]
+        /// Each point's scenario content hash, by point index.
+        public var pointHashes: [Int: String]
+        var events: Int
+        var threads: Int
+        var wallSeconds: Double
+        var seconds: (mean: Double, min: Double, max: Double, total: Double)
+    }
+
+    /// Reads a shard folder's manifest.
+    /// - Throws: ``SweepError`` when the folder is not the output of `suanli sweep --shard`.
+    public static func readShard(_ folder: String) throws(SweepError) -> Shard {
+        let path = folder + "/manifest.json"
+        guard let data = FileManager.default.contents(atPath: path),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw SweepError("'\(folder)' is not a sweep shard folder: no readable manifest.json")
+        }
+        guard let sweep = object["sweep"] as? [String: Any], let shard = sweep["shard"] as? Int,
+              let shards = sweep["shards"] as? Int, let file = sweep["file"] as? String,
+              let hash = sweep["sweep_hash"] as? String else {
+            throw SweepError("'\(folder)' is not a shard of a sweep (its manifest has no sweep shard; "
+                             + "make shards with 'suanli sweep FILE --shard I --shards N --out DIR')")
+        }
+        let runtime = object["runtime"] as? [String: Any] ?? [:]
+        let secs = runtime["replication_seconds"] as? [String: Any] ?? [:]
+        func number(_ v: Any?) -> Double { (v as? NSNumber)?.doubleValue ?? 0 }
+        var hashes: [Int: String] = [:]
+        for case let p as [String: Any] in object["points"] as? [Any] ?? [] {
+            if let i = p["point"] as? Int, let h = p["content_hash"] as? String { hashes[i] = h }
+        }
+        return Shard(folder: folder, version: object["version"] as? String ?? "unknown", sweepFile: file, sweepHash: hash,
+                     shard: shard, shards: shards, monthly: sweep["monthly"] as? Bool ?? false,
+                     files: (object["files"] as? [String] ?? []).filter { $0 != "manifest.json" }, pointHashes: hashes,
+                     events: (object["events"] as? NSNumber)?.intValue ?? 0,
+                     threads: (runtime["threads"] as? NSNumber)?.intValue ?? 1, wallSeconds: number(runtime["wall_seconds"]),
+                     seconds: (number(secs["mean"]), number(secs["min"]), number(secs["max"]), number(secs["total"])))
+    }
+
+    /// Checks that `shards` are all the shards of one sweep by one tool version.
+    /// - Returns: the shards ordered by shard index.
+    /// - Throws: ``SweepError`` naming the mismatch, duplicated shards or the missing ones.
+    public static func check(_ shards: [Shard]) throws(SweepError) -> [Shard] {
+        guard let first = shards.first else { throw SweepError("no shard folders given") }
+        for s in shards.dropFirst() {
+            if s.sweepHash != first.sweepHash || s.sweepFile != first.sweepFile {
+                throw SweepError("shards come from different sweep files: '\(first.folder)' from \(first.sweepFile) "
+                                 + "(sweep hash \(first.sweepHash.prefix(12))), '\(s.folder)' from \(s.sweepFile) "
+                                 + "(sweep hash \(s.sweepHash.prefix(12)))")
+            }
+            if s.version != first.version {
+                throw SweepError("shards come from different tool versions: '\(first.folder)' from suanli "
+                                 + "\(first.version), '\(s.folder)' from suanli \(s.version)")
+            }
+            if s.shards != first.shards {
+                throw SweepError("shards were cut differently: '\(first.folder)' is shard \(first.shard) of "
+                                 + "\(first.shards), '\(s.folder)' shard \(s.shard) of \(s.shards)")
+            }
+            if s.monthly != first.monthly {
+                throw SweepError("shards differ in --monthly: '\(first.folder)' \(first.monthly ? "has" : "lacks") the "
+                                 + "monthly files, '\(s.folder)' \(s.monthly ? "has" : "lacks") them")
+            }
+        }
+        var byIndex: [Int: Shard] = [:]
+        for s in shards {
+            if let other = byIndex[s.shard] {
+                throw SweepError("shard \(s.shard) of \(s.shards) given twice: '\(other.folder)' and '\(s.folder)'")
+            }
+            byIndex[s.shard] = s
+        }
+        let missing = (0..<first.shards).filter { byIndex[$0] == nil }
+        guard missing.isEmpty else {
+            throw SweepError("missing shard\(missing.count == 1 ? "" : "s") " + missing.map(String.init).joined(separator: ", ")
+                             + " of \(first.shards) (0-based) of \(first.sweepFile); nothing was merged. Run them with "
+                             + "'suanli sweep \(first.sweepFile) --shard I --shards \(first.shards) --out DIR'")
+        }
+        return (0..<first.shards).map { byIndex[$0]! }
+    }
+
+    /// Merges the shard folders into `outputPath` (atomically).
+    /// - Throws: ``SweepError``.
+    public static func merge(shardFolders: [String], outputPath: String) throws(SweepError) -> SweepReport {
+        var read: [Shard] = []
+        for f in shardFolders { read.append(try readShard(f)) }
+        let shards = try check(read)
+        let first = shards[0]
+        let sweep: Sweep
+        do { sweep = try Sweep.load(path: first.sweepFile) } catch {
+            throw SweepError("cannot read the sweep file \(first.sweepFile) the shards were made from (run merge from "
+                             + "the folder the sweep ran in):\n\(error)")
+        }
+        guard sweep.file.contentHash == first.sweepHash else {
+            throw SweepError("the sweep file \(first.sweepFile) has changed since the shards were run "
+                             + "(sweep hash \(sweep.file.contentHash.prefix(12)), shards \(first.sweepHash.prefix(12)))")
+        }
+        let names = SweepRun.fileNames(monthly: first.monthly)
+        for s in shards {
+            let missing = names.filter { !s.files.contains($0) || !FileManager.default.fileExists(atPath: s.folder + "/" + $0) }
+            if !missing.isEmpty {
+                throw SweepError("shard folder '\(s.folder)' lacks " + missing.joined(separator: ", "))
+            }
+        }
+        let configuration = sweep.configuration(threads: shards.map(\.threads).max() ?? 1)
+        let indices = Array(0..<sweep.pointCount)
+        let points = try sweep.experimentPoints(indices, configuration: configuration)
+        for p in points {
+            let recorded = shards[p.index % shards.count].pointHashes[p.index]
+            guard recorded == p.source?.contentHash else {
+                throw SweepError("point \(p.index) now resolves to another scenario than in shard '"
+                                 + "\(shards[p.index % shards.count].folder)' (the base scenario \(sweep.file.basePath) "
+                                 + "changed since the shards were run?); run the shards again")
+            }
+        }
+
+        let folder: OutputFolder
+        do { folder = try OutputFolder.create(at: outputPath) } catch { throw SweepError("\(error)") }
+        do throws(SweepError) {
+            for name in names {
+                var inputs: [[UInt8]] = []
+                for s in shards {
+                    guard let data = FileManager.default.contents(atPath: s.folder + "/" + name) else {
+                        throw SweepError("cannot read \(s.folder)/\(name)")
+                    }
+                    inputs.append([UInt8](data))
+                }
+                let merged = try interleave(inputs, points: sweep.pointCount, file: name,
+                                            folders: shards.map(\.folder))
+                guard FileManager.default.createFile(atPath: folder.temporaryPath + "/" + name, contents: Data(merged)) else {
+                    throw SweepError("cannot write \(folder.temporaryPath)/\(name)")
+                }
+            }
+            let jobs = sweep.pointCount * sweep.file.replications
+            let totals = RunTotals(jobs: jobs, events: shards.reduce(0) { $0 + $1.events },
+                                   wallSeconds: shards.reduce(0) { $0 + $1.wallSeconds }, replicationSeconds: [])
+            let files = ["manifest.json"] + names
+            var json = SweepRun.sweepManifest(
+                Manifest(version: first.version, points: points, configuration: configuration, totals: totals).json,
+                sweep: sweep, files: files, shard: nil, indices: indices, monthly: first.monthly,
+                mergedFrom: shards.map(\.folder))
+            if case .object(var members) = json, let r = members.firstIndex(where: { $0.0 == "runtime" }),
+               case .object(var runtime) = members[r].1 {
+                let total = shards.reduce(0) { $0 + $1.seconds.total }
+                for (i, (k, _)) in runtime.enumerated() where k == "replication_seconds" {
+                    runtime[i].1 = .object([
+                        ("mean", .double(jobs > 0 ? total / Double(jobs) : 0)),
+                        ("min", .double(shards.map(\.seconds.min).min() ?? 0)),
+                        ("max", .double(shards.map(\.seconds.max).max() ?? 0)),
+                        ("total", .double(total)),
+                    ])
+                }
+                members[r].1 = .object(runtime)
+                json = .object(members)
+            }
+            do {
+                try SweepRun.write(json.text(), to: folder.temporaryPath + "/manifest.json")
+                try folder.commit()
+            } catch { throw SweepError("\(error)") }
+            return SweepReport(outputPath: folder.path, points: indices, totals: totals, files: files)
+        } catch {
+            folder.discard()
+            throw error
+        }
+    }
+
+    /// The unsharded file from the shards' files (`inputs[i]` is shard i's): the common header,
+    /// then for every point p in order the rows of p from shard p mod N.
+    /// - Throws: ``SweepError`` when headers differ or a shard's rows are not its points in order.
+    public static func interleave(_ inputs: [[UInt8]], points: Int, file: String, folders: [String]) throws(SweepError) -> [UInt8] {
+        let n = inputs.count
+        struct Group { var point: Int; var range: Range<Int> }
+        var headers: [ArraySlice<UInt8>] = []
+        var groups: [[Group]] = []
+        var pointColumn = -1
+        for (s, bytes) in inputs.enumerated() {
+            let records = records(bytes)
+            guard let header = records.first else { throw SweepError("\(folders[s])/\(file) is empty") }
+            headers.append(bytes[header])
+            if s == 0 {
+                pointColumn = fields(bytes[header]).firstIndex(of: "point") ?? -1
+                guard pointColumn >= 0 else { throw SweepError("\(folders[s])/\(file) has no point column") }
+            } else if bytes[header] != headers[0] {
+                throw SweepError("\(file) has different columns in '\(folders[0])' and '\(folders[s])' "
+                                 + "(the points have different tier lists?); cannot merge")
+            }
+            var gs: [Group] = []
+            for r in records.dropFirst() {
+                let fs = fields(bytes[r])
+                guard pointColumn < fs.count, let p = Int(fs[pointColumn]), p >= 0, p < points, p % n == s else {
+                    throw SweepError("\(folders[s])/\(file): a row of a point that is not in shard \(s) of \(n)")
+                }
+                if let last = gs.last, last.point == p {
+                    gs[gs.count - 1].range = last.range.lowerBound..<r.upperBound
+                } else {
+                    if let last = gs.last, last.point > p {
+                        throw SweepError("\(folders[s])/\(file): rows are not in point order")
+                    }
+                    gs.append(Group(point: p, range: r))
+                }
+            }
+            groups.append(gs)
+        }
+        var out = [UInt8](headers[0])
+        var next = Array(repeating: 0, count: n)
+        for p in 0..<points {
+            let s = p % n
+            if next[s] < groups[s].count, groups[s][next[s]].point == p {
+                out.append(contentsOf: inputs[s][groups[s][next[s]].range])
+                next[s] += 1
+            }
+        }
+        return out
+    }
+
+    /// The byte ranges of the records of a CSV text, line ends included (a line end inside
+    /// quotes belongs to its field).
+    static func records(_ bytes: [UInt8]) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var start = 0, quoted = false
+        for (i, b) in bytes.enumerated() {
+            if b == UInt8(ascii: "\"") { quoted.toggle() } else if b == 10 && !quoted {
+                out.append(start..<(i + 1))
+                start = i + 1
+            }
+        }
+        if start < bytes.count { out.append(start..<bytes.count) }
+        return out
+    }
+
+    /// The fields of one record, unquoted (RFC 4180).
+    static func fields(_ record: ArraySlice<UInt8>) -> [String] {
+        var out: [String] = []
+        var field: [UInt8] = []
+        var quoted = false
+        var i = record.startIndex
+        while i < record.endIndex {
+            let b = record[i]
+            if quoted {
+                if b == UInt8(ascii: "\"") {
+                    if i + 1 < record.endIndex && record[i + 1] == UInt8(ascii: "\"") { field.append(b); i += 1 } else { quoted = false }
+                } else { field.append(b) }
+            } else if b == UInt8(ascii: "\"") {
+                quoted = true
+            } else if b == UInt8(ascii: ",") {
+                out.append(String(decoding: field, as: UTF8.self)); field = []
+            } else if b != 10 && b != 13 {
+                field.append(b)
+            }
+            i += 1
+        }
+        out.append(String(decoding: field, as: UTF8.self))
+        return out
+    }
+}

@@ -1,0 +1,310 @@
+import Foundation
+
+/// A sweep file (`Scenarios/sweeps/*.yaml`): a base scenario and the parameters to vary.
+///
+/// ```yaml
+/// base: ../validation/erlang-loss.yaml      # relative to the sweep file
+/// design: grid                              # grid | random | latin-hypercube
+/// points: 16                                # random and latin-hypercube only
+/// replications: 4
+/// seed: 1
+/// common_random_numbers: true               # default
+/// parameters:
+///   - {path: providers[lessor].fleet[0].units, values: [8, 10]}
+///   - {path: demand.segments[tenants].rate, range: [48, 120]}
+/// ```
+/// Each point is the base with `--set path=value` overrides, so it is validated exactly like a
+/// scenario (done by the experiments layer). This type only reads and checks the file itself;
+/// problems are reported as ``ScenarioDiagnostics`` (`file:line:col: error: …`).
+public struct SweepFile: Sendable {
+    public enum Design: String, Sendable, CaseIterable {
+        case grid
+        case random
+        case latinHypercube = "latin-hypercube"
+    }
+
+    /// One varied key.
+    public struct Parameter: Sendable, Equatable {
+        /// A concrete scenario key path (`demand.segments[llm-training].rate`).
+        public var path: String
+        /// The values of a `values:` list, as written.
+        public var values: [String]?
+        /// The `range: [lo, hi]`.
+        public var range: ClosedRange<Double>?
+        /// Whether the key holds an integer (range draws are rounded).
+        public var integer: Bool
+
+        public init(path: String, values: [String]? = nil, range: ClosedRange<Double>? = nil, integer: Bool = false) {
+            self.path = path; self.values = values; self.range = range; self.integer = integer
+        }
+    }
+
+    /// The file as given.
+    public let path: String
+    /// The sweep's name: `name:` if given, else the file name without `.yaml`.
+    public let name: String
+    /// The base scenario's path, resolved against the sweep file's folder.
+    public let basePath: String
+    public let design: Design
+    /// Points of a `random` or `latin-hypercube` design; nil for `grid`.
+    public let points: Int?
+    public let replications: Int
+    public let seed: UInt64
+    public let commonRandomNumbers: Bool
+    public let parameters: [Parameter]
+    /// SHA-256 (lowercase hex) of the file's text.
+    public let contentHash: String
+
+    public init(path: String, name: String, basePath: String, design: Design, points: Int?, replications: Int,
+                seed: UInt64, commonRandomNumbers: Bool, parameters: [Parameter], contentHash: String) {
+        self.path = path; self.name = name; self.basePath = basePath; self.design = design; self.points = points
+        self.replications = replications; self.seed = seed; self.commonRandomNumbers = commonRandomNumbers
+        self.parameters = parameters; self.contentHash = contentHash
+    }
+
+    /// SHA-256 of `text` as 64 lowercase hex digits.
+    public static func hash(_ text: String) -> String { SHA256.hex(text.utf8) }
+
+    static let keys = ["name", "description", "base", "parameters", "design", "points", "replications", "seed",
+                       "common_random_numbers"]
+
+    /// Reads and checks the sweep file at `path`.
+    /// - Throws: ``ScenarioDiagnostics`` listing every problem.
+    public static func load(path: String) throws(ScenarioDiagnostics) -> SweepFile {
+        switch ScenarioLoader.readFile(path) {
+        case .text(let text):
+            return try load(yaml: text, path: path)
+        case .failure(let why):
+            var sources = SourceSet()
+            let src = sources.add(name: path, text: "")
+            var sink = DiagnosticSink(sources: sources)
+            sink.error(SourceLocation(source: src, line: 1, column: 1), "", why)
+            throw ScenarioDiagnostics(sink, file: path)
+        case .notUTF8(let decoded, let line, let column):
+            var sources = SourceSet()
+            _ = sources.add(name: path, text: decoded)
+            var sink = DiagnosticSink(sources: sources)
+            sink.error(SourceLocation(source: 0, line: line, column: column), "", "not UTF-8 text (a sweep is a YAML text file)")
+            throw ScenarioDiagnostics(sink, file: path)
+        }
+    }
+
+    /// Reads and checks sweep YAML; `path` names it in diagnostics and anchors `base`.
+    /// - Throws: ``ScenarioDiagnostics`` listing every problem.
+    public static func load(yaml: String, path: String) throws(ScenarioDiagnostics) -> SweepFile {
+        let yaml = yaml.unicodeScalars.first == "\u{FEFF}" ? String(yaml.unicodeScalars.dropFirst()) : yaml
+        var sources = SourceSet()
+        let src = sources.add(name: path, text: yaml)
+        var sink = DiagnosticSink(sources: sources)
+        let top = SourceLocation(source: src, line: 1, column: 1)
+        let root: YNode
+        switch YAMLReader.read(yaml, source: src, sink: &sink) {
+        case .failed: throw ScenarioDiagnostics(sink, file: path)
+        case .empty:
+            sink.error(top, "", "expected a map of sweep keys (base, parameters, design, replications, seed, …), got an empty file")
+            throw ScenarioDiagnostics(sink, file: path)
+        case .node(let n): root = n
+        }
+        guard case .map(let pairs) = root.value else {
+            sink.error(root.loc, "", "expected a map of sweep keys (base, parameters, design, …), got \(root.got)")
+            throw ScenarioDiagnostics(sink, file: path)
+        }
+        var seen: [String: YPair] = [:]
+        for p in pairs {
+            if !keys.contains(p.key) {
+                sink.error(p.keyLoc, p.key, "unknown sweep key; expected one of " + keys.joined(separator: ", "))
+            } else if let first = seen[p.key] {
+                sink.error(p.keyLoc, p.key, "duplicate key (first at line \(first.keyLoc.line))")
+            } else {
+                seen[p.key] = p
+            }
+        }
+
+        func scalar(_ n: YNode) -> String? { if case .scalar(let s, _) = n.value, !n.isNull { return s } else { return nil } }
+        func integer(_ key: String, min: Int, default d: Int?) -> Int? {
+            guard let p = seen[key] else {
+                if d == nil { sink.error(top, key, "missing; expected an integer ≥ \(min)") }
+                return d
+            }
+            guard let s = scalar(p.value), let v = Int(s), v >= min else {
+                sink.error(p.value.loc, key, "expected an integer ≥ \(min), got \(p.value.got)")
+                return nil
+            }
+            return v
+        }
+
+        // name
+        var name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        if let p = seen["name"] {
+            if let s = scalar(p.value), Self.isName(s) { name = s } else {
+                sink.error(p.value.loc, "name", "expected a name (a letter, then letters, digits, - or _), got \(p.value.got)")
+            }
+        }
+        // base
+        var basePath = ""
+        if let p = seen["base"] {
+            if let s = scalar(p.value) {
+                basePath = s.hasPrefix("/") ? s : Self.resolve(s, besides: path)
+                if !FileManager.default.fileExists(atPath: basePath) {
+                    sink.error(p.value.loc, "base", "no scenario file at '\(basePath)' (base is relative to the sweep file)")
+                }
+            } else {
+                sink.error(p.value.loc, "base", "expected the path of a scenario file, got \(p.value.got)")
+            }
+        } else {
+            sink.error(top, "base", "missing; expected the path of the base scenario, relative to the sweep file")
+        }
+        // design
+        var design = Design.grid
+        if let p = seen["design"] {
+            if let s = scalar(p.value), let d = Design(rawValue: s) { design = d } else {
+                sink.error(p.value.loc, "design", "expected grid, random or latin-hypercube, got \(p.value.got)")
+            }
+        }
+        var points: Int? = nil
+        if design == .grid {
+            if let p = seen["points"] {
+                sink.error(p.keyLoc, "points", "a grid has one point per combination of values; points is for random and latin-hypercube designs")
+            }
+        } else {
+            points = integer("points", min: 1, default: nil)
+        }
+        let replications = integer("replications", min: 1, default: nil) ?? 1
+        var seed: UInt64 = 1
+        if let p = seen["seed"] {
+            if let s = scalar(p.value), let v = UInt64(s) { seed = v } else {
+                sink.error(p.value.loc, "seed", "expected an integer in 0 … 2^64 − 1, got \(p.value.got)")
+            }
+        }
+        var crn = true
+        if let p = seen["common_random_numbers"] {
+            switch scalar(p.value) {
+            case "true"?: crn = true
+            case "false"?: crn = false
+            default: sink.error(p.value.loc, "common_random_numbers", "expected true or false, got \(p.value.got)")
+            }
+        }
+        // parameters
+        var parameters: [Parameter] = []
+        if let p = seen["parameters"] {
+            if case .list(let items) = p.value.value, !items.isEmpty {
+                for (i, item) in items.enumerated() {
+                    if let param = parameter(item, index: i, design: design, sink: &sink) {
+                        if parameters.contains(where: { $0.path == param.path }) {
+                            sink.error(item.loc, "parameters[\(i)].path", "'\(param.path)' is varied twice")
+                        }
+                        parameters.append(param)
+                    }
+                }
+            } else {
+                sink.error(p.value.loc, "parameters", "expected a non-empty list of {path, values} or {path, range}, got \(p.value.got)")
+            }
+        } else {
+            sink.error(top, "parameters", "missing; expected a list of {path, values: [...]} or {path, range: [lo, hi]}")
+        }
+        guard sink.isEmpty else { throw ScenarioDiagnostics(sink, file: path) }
+        return SweepFile(path: path, name: name, basePath: basePath, design: design, points: points,
+                         replications: replications, seed: seed, commonRandomNumbers: crn, parameters: parameters,
+                         contentHash: hash(yaml))
+    }
+
+    private static func parameter(_ node: YNode, index i: Int, design: Design, sink: inout DiagnosticSink) -> Parameter? {
+        let key = "parameters[\(i)]"
+        guard case .map(let pairs) = node.value else {
+            sink.error(node.loc, key, "expected {path: KEY.PATH, values: [...]} or {path: KEY.PATH, range: [lo, hi]}, got \(node.got)")
+            return nil
+        }
+        var path: String?, values: [String]?, range: ClosedRange<Double>?
+        var ok = true
+        for p in pairs {
+            switch p.key {
+            case "path":
+                if case .scalar(let s, _) = p.value.value, !p.value.isNull {
+                    if let schema = ScenarioSchema.schemaPath(of: s), let e = ScenarioSchema.entry(schema) {
+                        switch e.type {
+                        case .section, .list, .namedList, .keyedBy, .reserved:
+                            sink.error(p.value.loc, key + ".path", "'\(s)' is not a single value; vary one of its keys")
+                            ok = false
+                        default: path = s
+                        }
+                    } else {
+                        sink.error(p.value.loc, key + ".path", "no scenario key '\(s)' (see docs/scenario-format.md)")
+                        ok = false
+                    }
+                } else {
+                    sink.error(p.value.loc, key + ".path", "expected a scenario key path, got \(p.value.got)")
+                    ok = false
+                }
+            case "values":
+                if case .list(let items) = p.value.value, !items.isEmpty {
+                    var vs: [String] = []
+                    for item in items {
+                        if case .scalar(let s, _) = item.value, !item.isNull { vs.append(s) } else {
+                            sink.error(item.loc, key + ".values", "expected a scalar value, got \(item.got)")
+                            ok = false
+                        }
+                    }
+                    values = vs
+                } else {
+                    sink.error(p.value.loc, key + ".values", "expected a non-empty list of values, got \(p.value.got)")
+                    ok = false
+                }
+            case "range":
+                if case .list(let items) = p.value.value, items.count == 2,
+                   case .scalar(let a, _) = items[0].value, case .scalar(let b, _) = items[1].value,
+                   let lo = Double(a), let hi = Double(b), lo.isFinite, hi.isFinite, lo <= hi {
+                    range = lo...hi
+                } else {
+                    sink.error(p.value.loc, key + ".range", "expected [lo, hi] with lo ≤ hi, got \(p.value.got)")
+                    ok = false
+                }
+            default:
+                sink.error(p.keyLoc, key + "." + p.key, "unknown key; expected path, values or range")
+                ok = false
+            }
+        }
+        guard ok else { return nil }
+        guard let path else {
+            sink.error(node.loc, key + ".path", "missing; expected the scenario key path to vary")
+            return nil
+        }
+        if values != nil && range != nil {
+            sink.error(node.loc, key, "give values or range, not both"); return nil
+        }
+        switch design {
+        case .grid where values == nil:
+            sink.error(node.loc, key + ".values", "a grid needs a values list for every parameter"); return nil
+        case .random, .latinHypercube:
+            if range == nil {
+                sink.error(node.loc, key + ".range", "a \(design.rawValue) design needs range: [lo, hi] for every parameter")
+                return nil
+            }
+        default: break
+        }
+        var isInteger = false
+        if let schema = ScenarioSchema.schemaPath(of: path), let e = ScenarioSchema.entry(schema), e.type == .integer {
+            isInteger = true
+        }
+        return Parameter(path: path, values: values, range: range, integer: isInteger)
+    }
+
+    static func isName(_ s: String) -> Bool {
+        guard let f = s.unicodeScalars.first, f.properties.isAlphabetic, s.unicodeScalars.count <= 64 else { return false }
+        return s.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }
+    }
+}
+
+extension SweepFile {
+    /// `relative` joined to the folder of `file`, with `.` and `..` resolved; relative when `file` is.
+    static func resolve(_ relative: String, besides file: String) -> String {
+        let folder = (file as NSString).deletingLastPathComponent
+        let joined = folder.isEmpty ? relative : folder + "/" + relative
+        var parts: [String] = []
+        for c in joined.split(separator: "/", omittingEmptySubsequences: true).map(String.init) {
+            if c == "." { continue }
+            if c == "..", let last = parts.last, last != ".." { parts.removeLast(); continue }
+            parts.append(c)
+        }
+        return (file.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
+    }
+}

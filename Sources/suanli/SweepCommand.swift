@@ -1,0 +1,98 @@
+import ArgumentParser
+import Experiments
+import Foundation
+import ScenarioModule
+
+/// `suanli sweep FILE`: run every point of a sweep file (a base scenario and the keys to vary).
+struct SweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Run a parameter sweep: every point of a sweep file, each the base scenario with --set overrides.",
+        discussion: """
+            A sweep file (Scenarios/sweeps/*.yaml) names a base scenario, the keys to vary (values or ranges), \
+            a design (grid, random, latin-hypercube), replications and seed. Every point is validated like a \
+            scenario before anything runs. Writes points.csv, outcomes.csv, params.csv, survival.csv, summary.csv \
+            (the monthly files too with --monthly) and manifest.json into the output folder (default \
+            Results/sweep-<name>/), atomically. With --shard I --shards N only the points p with p mod N = I run \
+            (keeping their point indices); 'suanli merge' joins the shard folders into the unsharded output, \
+            byte for byte.
+            """
+    )
+
+    @Argument(help: "The sweep file (YAML).")
+    var file: String
+
+    @Option(help: ArgumentHelp("Output folder (default: Results/sweep-<name>, or …-shard-I-of-N for a shard).",
+                               valueName: "dir"))
+    var out: String?
+
+    @Option(help: "Worker threads (≥ 1; default: all cores).")
+    var threads: Int?
+
+    @Option(help: "The shard to run, from 0 (with --shards).")
+    var shard: Int?
+
+    @Option(help: "Number of shards (≥ 1); point p belongs to shard p mod N.")
+    var shards: Int?
+
+    @Flag(help: "Also write firms_monthly.csv, market_monthly.csv and supply_monthly.csv.")
+    var monthly = false
+
+    @Flag(help: "Print the points and their values and exit.")
+    var list = false
+
+    @Flag(help: "Print no progress on standard error.")
+    var quiet = false
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be ≥ 1, got \(threads)") }
+        switch (shard, shards) {
+        case (nil, nil): break
+        case (.some, nil): throw ValidationError("--shard needs --shards N")
+        case (nil, .some): throw ValidationError("--shards needs --shard I")
+        case (let i?, let n?):
+            guard n >= 1 else { throw ValidationError("--shards must be ≥ 1, got \(n)") }
+            guard i >= 0 && i < n else { throw ValidationError("--shard must be in 0 ..< \(n) (0-based), got \(i)") }
+        }
+        if let out, out.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--out must name a folder, got an empty value")
+        }
+        var isDir: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: file, isDirectory: &isDir) {
+            var message = "Sweep file '\(file)' not found"
+            if let guess = RunCommand.nearestFile(to: file) { message += " (did you mean '\(guess)'?)" }
+            throw ValidationError(message + ".")
+        }
+        if isDir.boolValue { throw ValidationError("'\(file)' is a folder; give a sweep file (YAML).") }
+    }
+
+    func run() throws {
+        let sweep: Sweep
+        do { sweep = try Sweep.load(path: file) } catch {
+            StandardError.write(error.description.hasSuffix("\n") ? error.description : error.description + "\n")
+            throw ExitCode.failure
+        }
+        let n = shards ?? 1, i = shard ?? 0
+        if list {
+            print(sweep.listing(indices: n > 1 ? sweep.pointIndices(shard: i, of: n) : nil), terminator: "")
+            return
+        }
+        InterruptCleanup.install()
+        let defaultOut = "Results/sweep-\(sweep.file.name)" + (n > 1 ? "-shard-\(i)-of-\(n)" : "")
+        let report: SweepReport
+        do {
+            report = try SweepRun.run(sweep, outputPath: out ?? defaultOut,
+                                      threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
+                                      shard: i, shards: n, monthly: monthly, version: SuanliVersion.string,
+                                      progress: quiet ? nil : StandardErrorProgress())
+        } catch {
+            StandardError.write("suanli: error: \(error)\n")
+            throw ExitCode.failure
+        }
+        let runs = report.totals.jobs
+        print("sweep \(sweep.file.name): \(report.points.count) of \(sweep.pointCount) points × \(sweep.file.replications) "
+              + "replications (\(runs) runs) in \(String(format: "%.1f", report.totals.wallSeconds)) s"
+              + (n > 1 ? ", shard \(i) of \(n)" : ""))
+        print("results: \(report.outputPath)")
+    }
+}
