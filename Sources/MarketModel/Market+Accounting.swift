@@ -168,34 +168,33 @@ extension Market {
         let spec = providers[j].spec
         for b in 0..<tierCount { providers[j].changeLeased(tier: b, by: 0, at: t) }
         var r = FirmMonthRecord(firm: j, month: m)
-        let p = providers[j]
-        r.cashStart = p.cash
-        r.rentRevenue = p.rentRevenue
-        r.cancelFees = p.cancelFees
-        r.claimsBooked = p.claimsBooked
-        r.claimsRecovered = p.claimsRecovered
-        r.commissionRevenue = p.commission
-        r.serverSales = p.serverSales
+        r.cashStart = providers[j].cash
+        r.rentRevenue = providers[j].rentRevenue
+        r.cancelFees = providers[j].cancelFees
+        r.claimsBooked = providers[j].claimsBooked
+        r.claimsRecovered = providers[j].claimsRecovered
+        r.commissionRevenue = providers[j].commission
+        r.serverSales = providers[j].serverSales
         r.voucherIncome = collectVouchers(firm: j, month: m)
-        r.revenue = p.rentRevenue + p.cancelFees + p.claimsRecovered + p.commission + p.serverSales + r.voucherIncome
-        r.leasesSigned = p.leasesSigned
-        r.colocationCost = p.colocationCost
-        r.rentInCost = p.rentInCost
-        r.refunds = p.refunds
-        r.capex = p.capex - p.refunds
+        r.revenue = providers[j].rentRevenue + providers[j].cancelFees + providers[j].claimsRecovered + providers[j].commission + providers[j].serverSales + r.voucherIncome
+        r.leasesSigned = providers[j].leasesSigned
+        r.colocationCost = providers[j].colocationCost
+        r.rentInCost = providers[j].rentInCost
+        r.refunds = providers[j].refunds
+        r.capex = providers[j].capex - providers[j].refunds
         r.bookValueDisposed = 0
-        if p.equityAtEntry > 0 {
-            r.equityRaised = p.equityAtEntry
+        if providers[j].equityAtEntry > 0 {
+            r.equityRaised = providers[j].equityAtEntry
             providers[j].equityAtEntry = 0
         }
 
         var power = 0.0, installedDays = 0.0, leasedDays = 0.0
         let idle = scenario.pricing.idlePowerShare
         for b in 0..<tierCount {
-            let unitHours = (p.leasedArea[b] + idle * (p.installedArea[b] - p.leasedArea[b])) * hoursPerDay
+            let unitHours = (providers[j].leasedArea[b] + idle * (providers[j].installedArea[b] - providers[j].leasedArea[b])) * hoursPerDay
             power += unitHours * scenario.tiers[b].powerKW * site.pue * site.price
-            installedDays += p.installedArea[b]
-            leasedDays += p.leasedArea[b]
+            installedDays += providers[j].installedArea[b]
+            leasedDays += providers[j].leasedArea[b]
         }
         r.powerCost = power
         r.fixedOpex = spec.fixedOpexMonthly + spec.opexPerUnitMonthly * installedDays / days
@@ -203,23 +202,23 @@ extension Market {
 
         let mid = t - days / 2
         var depreciation = 0.0
-        for c in p.cohorts {
+        for c in providers[j].cohorts {
             let life = scenario.tiers[c.tier].lifeYears
             if ageYears(c, at: mid) < life { depreciation += Double(c.units) * c.unitCost / (life * 12) }
         }
-        depreciation += p.facilityCost / (scenario.dataCentres.facilityLifeYears * 12)
+        depreciation += providers[j].facilityCost / (scenario.dataCentres.facilityLifeYears * 12)
         r.depreciation = depreciation
-        r.bookValueSold = p.bookValueSold
+        r.bookValueSold = providers[j].bookValueSold
 
         // Debt service: interest, scheduled straight-line repayment.
-        var debt = p.debt
+        var debt = providers[j].debt
         r.interest = debt * interestRate(j, month: m) / 12
-        var monthsLeft = p.debtMonthsLeft
+        var monthsLeft = providers[j].debtMonthsLeft
         let scheduled = debt > 0 ? debt / Double(Swift.max(1, monthsLeft)) : 0
         monthsLeft = Swift.max(0, monthsLeft - 1)
         var repaid = scheduled
         debt -= scheduled
-        var cash = p.cash + r.revenue + r.equityRaised - r.powerCost - r.colocationCost - r.rentInCost - r.fixedOpex
+        var cash = providers[j].cash + r.revenue + r.equityRaised - r.powerCost - r.colocationCost - r.rentInCost - r.fixedOpex
             - r.interest - r.capex - scheduled
         providers[j].capex = 0
         providers[j].refunds = 0
@@ -283,18 +282,17 @@ extension Market {
             r.ebitdaMargin = nil
         }
         r.netIncome = r.revenue - costOfRevenue - r.fixedOpex - r.interest - (r.bookValueDisposed - r.assetSales)
-        let p = providers[j]
-        r.units = p.installed
-        r.unitsLeased = p.leased
-        r.unitsRentedIn = p.rentedIn
-        r.unitsOnOrder = p.onOrder
+        r.units = providers[j].installed
+        r.unitsLeased = providers[j].leased
+        r.unitsRentedIn = providers[j].rentedIn
+        r.unitsOnOrder = providers[j].onOrder
         r.unitsUnpowered = Array(repeating: 0, count: tierCount)
-        for c in p.unpowered { r.unitsUnpowered[c.tier] += c.units }
-        r.ownedMW = p.ownedMW
-        r.buildingMW = p.builds.reduce(0) { $0 + $1.mw }
-        r.colocationKW = p.colocationKW
-        r.listPrice = (0..<tierCount).map { p.capacity($0) > 0 ? p.listPrice[$0] : nil }
-        r.status = p.active && p.exitPending == nil ? .active : .exited
+        for c in providers[j].unpowered { r.unitsUnpowered[c.tier] += c.units }
+        r.ownedMW = providers[j].ownedMW
+        r.buildingMW = providers[j].builds.reduce(0) { $0 + $1.mw }
+        r.colocationKW = providers[j].colocationKW
+        r.listPrice = (0..<tierCount).map { providers[j].capacity($0) > 0 ? providers[j].listPrice[$0] : nil }
+        r.status = providers[j].active && providers[j].exitPending == nil ? .active : .exited
     }
 
     /// The row of a firm that exited in an earlier month: flows 0, cash frozen.
@@ -315,11 +313,10 @@ extension Market {
 
     /// Clears a firm's month accumulators after the close.
     mutating func resetMonth(firm j: Int, at t: Double) {
-        let p = providers[j]
-        providers[j].takeOrPayTrailing.append(p.takeOrPayRent)
-        providers[j].rentTrailing.append(p.rentRevenue)
-        providers[j].lastTopShare = p.rentRevenue > 0 ? p.largestLeaseRent / p.rentRevenue : nil
-        providers[j].rentByTierHistory.append(p.rentByTier)
+        providers[j].takeOrPayTrailing.append(providers[j].takeOrPayRent)
+        providers[j].rentTrailing.append(providers[j].rentRevenue)
+        providers[j].lastTopShare = providers[j].rentRevenue > 0 ? providers[j].largestLeaseRent / providers[j].rentRevenue : nil
+        providers[j].rentByTierHistory.append(providers[j].rentByTier)
         if providers[j].rentByTierHistory.count > 12 { providers[j].rentByTierHistory.removeFirst() }
         providers[j].rentRevenue = 0
         providers[j].takeOrPayRent = 0

@@ -8,7 +8,7 @@ extension Market {
     func fireSaleDiscount(tier b: Int, dumped d: Int) -> Double {
         guard d > 0 else { return 0 }
         var base = 0
-        for p in providers where p.active { base += p.installed[b] }
+        for j in providers.indices where providers[j].active { base += providers[j].installed[b] }
         let half = Swift.max(1, scenario.exit.marketDepthShare * Double(base))
         return scenario.exit.fireSaleMaxDiscount * Double(d) / (Double(d) + half)
     }

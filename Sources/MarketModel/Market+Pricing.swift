@@ -43,22 +43,21 @@ extension Market {
         let previousIndex = priceIndex
         var newPrices: [[Double]] = providers.map(\.listPrice)
         for j in providers.indices where providers[j].active {
-            let p = providers[j]
-            for b in 0..<tierCount where p.capacity(b) > 0 {
+                for b in 0..<tierCount where providers[j].capacity(b) > 0 {
                 let floor = priceFloor(firm: j, tier: b, at: t)
                 var cap = pr.capMultiple * scenario.tiers[b].referencePrice
                 if m + 1 < scenario.horizonMonths, let policy = policyCap(tier: b, month: m + 1) { cap = Swift.min(cap, policy) }
-                var price = p.listPrice[b]
-                if p.spec.softBudget && p.spec.pricing != .fixed {
+                var price = providers[j].listPrice[b]
+                if providers[j].spec.softBudget && providers[j].spec.pricing != .fixed {
                     price = longRunPrice(firm: j, tier: b)
                 } else {
-                    switch p.spec.pricing {
+                    switch providers[j].spec.pricing {
                     case .fixed:
                         continue
                     case .adaptive:
-                        let area = p.installedArea[b]
-                        let u = area > 0 ? p.leasedArea[b] / area : 0
-                        let x = Double(p.refused[b]) / Double(p.capacity(b))
+                        let area = providers[j].installedArea[b]
+                        let u = area > 0 ? providers[j].leasedArea[b] / area : 0
+                        let x = Double(providers[j].refused[b]) / Double(providers[j].capacity(b))
                         price = exp(log(price) + pr.kU * (u - pr.targetUtilisation) + pr.kX * x)
                         price = (1 - pr.indexWeight) * price + pr.indexWeight * previousIndex[b]
                     case .costPlus:
@@ -86,9 +85,9 @@ extension Market {
     mutating func updatePriceIndex() {
         for b in 0..<tierCount {
             var weighted = 0.0, units = 0
-            for p in providers where p.active && p.capacity(b) > 0 {
-                weighted += Double(p.capacity(b)) * p.listPrice[b]
-                units += p.capacity(b)
+            for j in providers.indices where providers[j].active && providers[j].capacity(b) > 0 {
+                weighted += Double(providers[j].capacity(b)) * providers[j].listPrice[b]
+                units += providers[j].capacity(b)
             }
             if units > 0 { priceIndex[b] = weighted / Double(units) }
         }
@@ -97,12 +96,11 @@ extension Market {
     /// Visibility v_j = min(1, v_0 + v_1·capacity share) for the month ahead.
     mutating func updateVisibility() {
         var total = 0
-        for p in providers where p.active { total += p.totalInstalled }
+        for j in providers.indices where providers[j].active { total += providers[j].totalInstalled }
         for j in providers.indices {
-            let p = providers[j]
-            guard p.active else { visibility[j] = 0; continue }
-            let share = total > 0 ? Double(p.totalInstalled) / Double(total) : 0
-            visibility[j] = Swift.min(1, p.spec.visibility + scenario.pricing.visibilitySlope * share)
+                guard providers[j].active else { visibility[j] = 0; continue }
+            let share = total > 0 ? Double(providers[j].totalInstalled) / Double(total) : 0
+            visibility[j] = Swift.min(1, providers[j].spec.visibility + scenario.pricing.visibilitySlope * share)
         }
     }
 }
