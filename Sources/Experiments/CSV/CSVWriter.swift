@@ -133,6 +133,14 @@ public final class CSVWriter {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// Appends rows already formatted elsewhere (by another writer with the same schema):
+    /// `rows` complete lines, each ending in `\n`.
+    public func appendFormatted(_ formatted: [UInt8], rows: Int) throws {
+        buffer.append(contentsOf: formatted)
+        rowCount += rows
+        if buffer.count >= Self.blockSize { try flush() }
+    }
+
     /// Writes buffered bytes out.
     public func flush() throws {
         guard !buffer.isEmpty else { return }

@@ -69,38 +69,76 @@ public final class ResultFiles: ResultSink {
         try OutputSchemas.summary.writeHeader(tiers: [], to: writer(OutputSchemas.summary.file))
     }
 
-    public func consume(_ result: ReplicationResult, point: ExperimentPoint, replication: Int) throws {
-        if statistics?.point.index != point.index { statistics = PointStatistics(point: point) }
-        let months = monthLabels[point.index] ?? point.monthLabels
+    /// The monthly files' rows of one replication, formatted on a worker thread.
+    struct MonthlyRows: Sendable {
+        var firms: [UInt8], firmRows: Int
+        var market: [UInt8], marketRows: Int
+        var supply: [UInt8], supplyRows: Int
+    }
+
+    /// Formats the three monthly files of a replication in memory; a pure function of its
+    /// inputs, so workers can run it in parallel and the writer only appends the bytes.
+    static func formatMonthly(_ result: ReplicationResult, point: ExperimentPoint, replication: Int,
+                              months: [String], tierMap: [Int?]) throws -> MonthlyRows {
         func month(_ m: Int) -> String { m >= 0 && m < months.count ? months[m] : point.monthLabel(m) }
         func tierName(_ t: Int) -> String { t >= 0 && t < point.tierNames.count ? point.tierNames[t] : "tier-\(t)" }
         let roster = FirmRoster(result, point: point)
+        let fw = try CSVWriter(.memory), mw = try CSVWriter(.memory), sw = try CSVWriter(.memory)
+        for rec in canonical(result.firmMonths, by: { ($0.firm, $0.month) }) {
+            let firm = roster[rec.firm]
+            guard rec.month >= firm.entryMonth else { continue }   // an entrant has no rows before it enters
+            try OutputSchemas.firmsMonthly.write(
+                FirmMonthRow(scenario: point.scenario, point: point.index, replication: replication,
+                             month: month(rec.month), firm: firm.name, businessModel: firm.businessModel,
+                             template: firm.template, record: rec),
+                tierMap: tierMap, to: fw)
+        }
+        for rec in byEntity(result.marketMonths, entities: 1 + point.tierNames.count,
+                            entity: { $0.tier.map { $0 + 1 } ?? 0 }, month: \.month) {
+            try OutputSchemas.marketMonthly.write(
+                MarketMonthRow(scenario: point.scenario, point: point.index, replication: replication,
+                               month: month(rec.month), tier: rec.tier.map(tierName) ?? "all", record: rec), to: mw)
+        }
+        for rec in supplyOrder(result.supplyMonths) {
+            try OutputSchemas.supplyMonthly.write(
+                SupplyMonthRow(scenario: point.scenario, point: point.index, replication: replication,
+                               month: month(rec.month), tier: tierName(rec.tier), record: rec), to: sw)
+        }
+        try fw.close()
+        try mw.close()
+        try sw.close()
+        return MonthlyRows(firms: fw.bytes, firmRows: fw.rowCount, market: mw.bytes, marketRows: mw.rowCount,
+                           supply: sw.bytes, supplyRows: sw.rowCount)
+    }
+
+    public func preparer() -> (@Sendable (ReplicationResult, ExperimentPoint, Int) throws -> any Sendable)? {
+        guard monthly else { return nil }
+        let labels = monthLabels, slots = pointSlot, pointTier = tiers.pointTier
+        return { result, point, replication in
+            try Self.formatMonthly(result, point: point, replication: replication,
+                                   months: labels[point.index] ?? point.monthLabels,
+                                   tierMap: pointTier[slots[point.index] ?? 0])
+        }
+    }
+
+    public func consume(_ result: ReplicationResult, point: ExperimentPoint, replication: Int) throws {
+        try consume(result, point: point, replication: replication, prepared: nil)
+    }
+
+    public func consume(_ result: ReplicationResult, point: ExperimentPoint, replication: Int,
+                        prepared: (any Sendable)?) throws {
+        if statistics?.point.index != point.index { statistics = PointStatistics(point: point) }
+        let months = monthLabels[point.index] ?? point.monthLabels
+        func month(_ m: Int) -> String { m >= 0 && m < months.count ? months[m] : point.monthLabel(m) }
+        let roster = FirmRoster(result, point: point)
 
         if monthly {
-            let tierMap = tiers.pointTier[pointSlot[point.index] ?? 0]
-            let fw = writer(OutputSchemas.firmsMonthly.file)
-            for rec in Self.canonical(result.firmMonths, by: { ($0.firm, $0.month) }) {
-                let firm = roster[rec.firm]
-                guard rec.month >= firm.entryMonth else { continue }   // an entrant has no rows before it enters
-                try OutputSchemas.firmsMonthly.write(
-                    FirmMonthRow(scenario: point.scenario, point: point.index, replication: replication,
-                                 month: month(rec.month), firm: firm.name, businessModel: firm.businessModel,
-                                 template: firm.template, record: rec),
-                    tierMap: tierMap, to: fw)
-            }
-            let mw = writer(OutputSchemas.marketMonthly.file)
-            for rec in Self.byEntity(result.marketMonths, entities: 1 + point.tierNames.count,
-                                     entity: { $0.tier.map { $0 + 1 } ?? 0 }, month: \.month) {
-                try OutputSchemas.marketMonthly.write(
-                    MarketMonthRow(scenario: point.scenario, point: point.index, replication: replication,
-                                   month: month(rec.month), tier: rec.tier.map(tierName) ?? "all", record: rec), to: mw)
-            }
-            let sw = writer(OutputSchemas.supplyMonthly.file)
-            for rec in Self.supplyOrder(result.supplyMonths) {
-                try OutputSchemas.supplyMonthly.write(
-                    SupplyMonthRow(scenario: point.scenario, point: point.index, replication: replication,
-                                   month: month(rec.month), tier: tierName(rec.tier), record: rec), to: sw)
-            }
+            let rows = try (prepared as? MonthlyRows)
+                ?? Self.formatMonthly(result, point: point, replication: replication, months: months,
+                                      tierMap: tiers.pointTier[pointSlot[point.index] ?? 0])
+            try writer(OutputSchemas.firmsMonthly.file).appendFormatted(rows.firms, rows: rows.firmRows)
+            try writer(OutputSchemas.marketMonthly.file).appendFormatted(rows.market, rows: rows.marketRows)
+            try writer(OutputSchemas.supplyMonthly.file).appendFormatted(rows.supply, rows: rows.supplyRows)
         }
         let ow = writer(OutputSchemas.outcomes.file)
         for o in Self.canonical(result.outcomes, by: { ($0.firm, 0) }) {

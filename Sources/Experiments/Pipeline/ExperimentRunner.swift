@@ -64,16 +64,22 @@ public enum ExperimentRunner {
             for sink in sinks { try sink.begin(points: points, configuration: configuration) }
         } catch { throw .output(error) }
         progress?.start(total: total)
+        let preparers = sinks.map { $0.preparer() }
 
         do {
             try pipeline.run(count: total, work: { k in
                 let p = k / r, rep = k % r
                 let started = ContinuousClock.now
                 let result = try points[p].replicate(rep, plans[p])
-                return Timed(result: result, seconds: (ContinuousClock.now - started).seconds)
+                let seconds = (ContinuousClock.now - started).seconds
+                // Sinks' per-replication formatting runs here, on the worker, in parallel.
+                let prepared = try preparers.map { try $0?(result, points[p], rep) }
+                return Timed(result: result, seconds: seconds, prepared: prepared)
             }, consume: { k, timed in
                 let p = k / r, rep = k % r
-                for sink in sinks { try sink.consume(timed.result, point: points[p], replication: rep) }
+                for (i, sink) in sinks.enumerated() {
+                    try sink.consume(timed.result, point: points[p], replication: rep, prepared: timed.prepared[i])
+                }
                 totals.events += timed.result.events
                 totals.replicationSeconds.append(timed.seconds)
                 if rep == r - 1 { for sink in sinks { try sink.endPoint(points[p]) } }
@@ -97,6 +103,7 @@ public enum ExperimentRunner {
     private struct Timed: Sendable {
         var result: ReplicationResult
         var seconds: Double
+        var prepared: [(any Sendable)?]
     }
 }
 

@@ -12,6 +12,20 @@ public protocol ResultSink: AnyObject {
     func endPoint(_ point: ExperimentPoint) throws
     /// Called once after the last point; flush and close here.
     func finish() throws
+    /// Work a sink can hand to the worker threads, called once after `begin`: a pure function
+    /// of one replication's result whose value is passed to ``consume(_:point:replication:prepared:)``
+    /// (formatting rows, say), so the single writer thread only appends. nil: no such work.
+    func preparer() -> (@Sendable (ReplicationResult, ExperimentPoint, Int) throws -> any Sendable)?
+    /// Like ``consume(_:point:replication:)``, with what the sink's preparer returned for it.
+    func consume(_ result: ReplicationResult, point: ExperimentPoint, replication: Int, prepared: (any Sendable)?) throws
+}
+
+extension ResultSink {
+    public func preparer() -> (@Sendable (ReplicationResult, ExperimentPoint, Int) throws -> any Sendable)? { nil }
+    public func consume(_ result: ReplicationResult, point: ExperimentPoint, replication: Int,
+                        prepared: (any Sendable)?) throws {
+        try consume(result, point: point, replication: replication)
+    }
 }
 
 /// A sink that writes files of its own into the run's output folder (as `compare.csv`).
