@@ -5,7 +5,9 @@ extension Market {
         providers.indices.map { j in
             let p = providers[j]
             let records = firmRecords[j]
-            let activeRecords = p.exitMonth.map { Array(records.prefix($0 + 1)) } ?? records
+            // Rows start at the firm's entry month (0 for firms present at the start).
+            let entry = firms[j].entryMonth
+            let activeRecords = p.exitMonth.map { Array(records.prefix($0 - entry + 1)) } ?? records
             var o = FirmOutcome(firm: j)
             o.survived = p.active
             o.exitDay = p.exitDay
@@ -29,7 +31,7 @@ extension Market {
 
             // Equity cash flows by month: the initial stake at book, parent injections, and
             // the terminal net asset value (limited liability: never below zero).
-            let t = monthStart[activeRecords.count]
+            let t = monthStart[Swift.min(scenario.horizonMonths, entry + activeRecords.count)]
             var initialBook = 0.0
             for c in p.spec.fleet {
                 let tier = scenario.tiers[c.tier]
