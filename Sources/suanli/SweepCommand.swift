@@ -15,7 +15,10 @@ struct SweepCommand: ParsableCommand {
             (the monthly files too with --monthly) and manifest.json into the output folder (default \
             Results/sweep-<name>/), atomically. With --shard I --shards N only the points p with p mod N = I run \
             (keeping their point indices); 'suanli merge' joins the shard folders into the unsharded output, \
-            byte for byte.
+            byte for byte. An unsharded run and a merge also write sensitivity.csv (standardised regression \
+            coefficients of the parameters on survival and market figures). With --slurm --out DIR nothing runs: \
+            DIR gets sweep.sbatch (a job array, one shard per task), merge.sbatch, failed.sbatch and submit.sh \
+            (see docs/cluster.md).
             """
     )
 
@@ -44,9 +47,33 @@ struct SweepCommand: ParsableCommand {
     @Flag(help: "Print no progress on standard error.")
     var quiet = false
 
+    @Flag(help: "Write Slurm scripts into --out (sweep.sbatch, merge.sbatch, failed.sbatch, submit.sh) instead of running.")
+    var slurm = false
+
+    @Option(help: "With --slurm: the Slurm partition (none: the cluster's default).")
+    var partition: String?
+
+    @Option(help: "With --slurm: the time limit of each task (sbatch --time, e.g. 02:00:00).")
+    var time: String?
+
+    @Option(help: "With --slurm: run at most K array tasks at once (--array=0-(N-1)%K).")
+    var throttle: Int?
+
+    @Flag(help: "With --slurm: also run submit.sh (needs sbatch on PATH).")
+    var submit = false
+
     func validate() throws {
+        if !slurm && (partition != nil || time != nil || throttle != nil || submit) {
+            throw ValidationError("--partition, --time, --throttle and --submit need --slurm")
+        }
+        if slurm {
+            if shard != nil { throw ValidationError("--slurm makes the shards itself; drop --shard") }
+            if out == nil { throw ValidationError("--slurm needs --out DIR (a folder every node sees)") }
+            if let shards, shards < 1 { throw ValidationError("--shards must be ≥ 1, got \(shards)") }
+            if let throttle, throttle < 1 { throw ValidationError("--throttle must be ≥ 1, got \(throttle)") }
+        }
         if let threads, threads < 1 { throw ValidationError("--threads must be ≥ 1, got \(threads)") }
-        switch (shard, shards) {
+        switch (shard, slurm ? nil : shards) {
         case (nil, nil): break
         case (.some, nil): throw ValidationError("--shard needs --shards N")
         case (nil, .some): throw ValidationError("--shards needs --shard I")
@@ -72,6 +99,7 @@ struct SweepCommand: ParsableCommand {
             StandardError.write(error.description.hasSuffix("\n") ? error.description : error.description + "\n")
             throw ExitCode.failure
         }
+        if slurm { return try writeSlurm(sweep) }
         let n = shards ?? 1, i = shard ?? 0
         if list {
             print(sweep.listing(indices: n > 1 ? sweep.pointIndices(shard: i, of: n) : nil), terminator: "")
@@ -94,5 +122,40 @@ struct SweepCommand: ParsableCommand {
               + "replications (\(runs) runs) in \(String(format: "%.1f", report.totals.wallSeconds)) s"
               + (n > 1 ? ", shard \(i) of \(n)" : ""))
         print("results: \(report.outputPath)")
+    }
+
+    /// `--slurm`: writes the job scripts (and with `--submit` runs submit.sh).
+    func writeSlurm(_ sweep: Sweep) throws {
+        let n = shards ?? min(sweep.pointCount, 100)
+        guard n <= sweep.pointCount else {
+            StandardError.write("suanli: error: --shards \(n) is more than the sweep's \(sweep.pointCount) points\n")
+            throw ExitCode.failure
+        }
+        let exe = Bundle.main.executableURL?.resolvingSymlinksInPath().path
+            ?? SlurmScript.absolute(CommandLine.arguments[0])
+        let script = SlurmScript(binary: exe, sweepFile: SlurmScript.absolute(file), out: SlurmScript.absolute(out!),
+                                 shards: n, partition: partition, time: time, throttle: throttle)
+        do { try script.write() } catch {
+            StandardError.write("suanli: error: \(error)\n")
+            throw ExitCode.failure
+        }
+        print("slurm scripts for \(sweep.pointCount) points in \(n) shards: \(script.out)/sweep.sbatch, merge.sbatch, "
+              + "failed.sbatch, submit.sh")
+        guard submit else {
+            print("submit with: bash \(script.out)/submit.sh")
+            return
+        }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        guard path.split(separator: ":").contains(where: { FileManager.default.isExecutableFile(atPath: "\($0)/sbatch") }) else {
+            StandardError.write("suanli: error: --submit: sbatch is not on PATH (is this a Slurm login node?); the scripts "
+                                + "are written, submit later with: bash \(script.out)/submit.sh\n")
+            throw ExitCode.failure
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/bash")
+        p.arguments = [script.out + "/submit.sh"]
+        try p.run()
+        p.waitUntilExit()
+        if p.terminationStatus != 0 { throw ExitCode(p.terminationStatus) }
     }
 }

@@ -157,7 +157,8 @@ struct SweepRunTests {
         let folder = scratchFolder()
         let sweep = try Sweep.load(path: smokePath)
         let whole = try SweepRun.run(sweep, outputPath: folder + "/whole", threads: 2, version: "test")
-        #expect(whole.files == ["manifest.json", "points.csv", "outcomes.csv", "params.csv", "survival.csv", "summary.csv"])
+        #expect(whole.files == ["manifest.json", "points.csv", "outcomes.csv", "params.csv", "survival.csv", "summary.csv",
+                              "sensitivity.csv"])
         let names = try FileManager.default.contentsOfDirectory(atPath: folder + "/whole").sorted()
         #expect(names == whole.files.sorted())   // no monthly files without --monthly
         for i in 0..<3 {

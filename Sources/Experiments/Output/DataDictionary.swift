@@ -117,7 +117,7 @@ public enum DataDictionary {
     }
 
     /// The files only a sweep writes (`points.csv`), documented in the "Sweeps" section.
-    public static var sweepFiles: [FileDoc] { [OutputSchemas.points] }
+    public static var sweepFiles: [FileDoc] { [OutputSchemas.points, OutputSchemas.sensitivity] }
 
     static var sweeps: String {
         var s = """

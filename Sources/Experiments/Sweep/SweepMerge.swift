@@ -151,7 +151,8 @@ public enum SweepMerge {
             let jobs = sweep.pointCount * sweep.file.replications
             let totals = RunTotals(jobs: jobs, events: shards.reduce(0) { $0 + $1.events },
                                    wallSeconds: shards.reduce(0) { $0 + $1.wallSeconds }, replicationSeconds: [])
-            let files = ["manifest.json"] + names
+            try Sensitivity.write(folder: folder.temporaryPath)
+            let files = ["manifest.json"] + names + [Sensitivity.file]
             var json = SweepRun.sweepManifest(
                 Manifest(version: first.version, points: points, configuration: configuration, totals: totals).json,
                 sweep: sweep, files: files, shard: nil, indices: indices, monthly: first.monthly,

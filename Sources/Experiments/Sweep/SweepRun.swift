@@ -44,7 +44,8 @@ public enum SweepRun {
         let configuration = sweep.configuration(threads: threads)
         let indices = sweep.pointIndices(shard: shard, of: shards)
         let points = try sweep.experimentPoints(indices, configuration: configuration)
-        let names = ["manifest.json"] + fileNames(monthly: monthly)
+        // sensitivity.csv needs every point: an unsharded run writes it, a shard leaves it to the merge.
+        let names = ["manifest.json"] + fileNames(monthly: monthly) + (shards == 1 ? [Sensitivity.file] : [])
         let dataFiles = ResultFiles(directory: nil, monthly: monthly).writtenFileNames
 
         // Chunks of points run and recorded together. Points with different tier lists share the
@@ -100,6 +101,7 @@ public enum SweepRun {
                     try FileManager.default.moveItem(atPath: journal.folder + "/" + f, toPath: folder.temporaryPath + "/" + f)
                 }
             } catch { throw SweepError("\(error)") }
+            if shards == 1 { try Sensitivity.write(folder: folder.temporaryPath) }
             let manifest = Manifest(version: version, points: points, configuration: configuration, totals: totals)
             let json = sweepManifest(manifest.json, sweep: sweep, files: names, shard: shards > 1 ? (shard, shards) : nil,
                                      indices: indices, monthly: monthly)

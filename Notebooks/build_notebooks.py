@@ -1,0 +1,329 @@
+"""Writes the notebooks of this folder from the cell sources below (run: ../.venv/bin/python build_notebooks.py).
+
+The .ipynb files are committed without outputs; edit here and regenerate, or edit the notebooks and keep
+this file in step. Every notebook reads result folders only; none re-implements the model.
+"""
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+SETUP = '''import os
+os.environ.setdefault("MPLBACKEND", "Agg")
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import pandas as pd
+from pathlib import Path
+
+RESULTS = Path(results_dir)
+FIGURES = Path(figures_dir)
+FIGURES.mkdir(parents=True, exist_ok=True)
+
+def read(name):
+    """One CSV of the results folder; empty fields become NaN, months stay text (YYYY-MM)."""
+    return pd.read_csv(RESULTS / name, keep_default_na=False, na_values=[""],
+                       dtype={"month": str, "exit_month": str, "entry_month": str, "template": str})
+
+def flag(series):
+    """`true`/`false` columns as booleans."""
+    return series.astype(str).str.lower().eq("true")
+
+def month_ts(series):
+    return pd.PeriodIndex(series, freq="M").to_timestamp()
+
+def save(fig, name):
+    path = FIGURES / f"{name}.png"
+    fig.savefig(path, dpi=100, bbox_inches="tight")
+    plt.close(fig)
+    print("saved", path)
+'''
+
+
+def params(results):
+    return new_code_cell(
+        f'# Parameters (papermill: -p results_dir DIR -p figures_dir DIR). Paths are relative to Notebooks/.\n'
+        f'results_dir = "{results}"\nfigures_dir = "output/"',
+        metadata={"tags": ["parameters"]})
+
+
+def notebook(title, results, cells):
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    nb.cells = [new_markdown_cell(title), params(results), new_code_cell(SETUP)]
+    for kind, src in cells:
+        nb.cells.append(new_markdown_cell(src) if kind == "md" else new_code_cell(src))
+    return nb
+
+
+M, C = "md", "code"
+BASE = "../Results/examples/baseline"
+
+nb01 = notebook("""# 01 · Reading results
+
+A first look at what `suanli run` writes, for students. Every column is described in
+`../Results/README.md`; this notebook loads each CSV of one run folder (by default the committed
+example `../Results/examples/baseline`, 4 replications of `Scenarios/baseline.yaml`), says what one row
+is, and answers a few simple questions step by step with pandas.""", BASE, [
+    (M, "## The manifest\n`manifest.json` says what was run: scenario, seed, replications, horizon, tiers."),
+    (C, '''import json
+manifest = json.loads((RESULTS / "manifest.json").read_text())
+points = manifest.get("points", [])
+print("replications:", manifest.get("replications"), "| master seed:", manifest.get("master_seed"))
+for p in points:
+    print("point", p.get("point"), "scenario", p.get("scenario"), "start", p.get("start"), "horizon", p.get("horizon_months"), "months")'''),
+    (M, "## Each file and what one row is"),
+    (C, '''row_is = {
+    "outcomes.csv": "one firm in one replication: its fate (survived / exit month and reason) and money at the end",
+    "firms_monthly.csv": "one firm in one month of one replication: cash flow, balance sheet, fleet by tier",
+    "market_monthly.csv": "one hardware tier (or 'all') in one month of one replication: prices, demand, capacity",
+    "supply_monthly.csv": "one tier and region in one month of one replication: chip supply and lead time",
+    "survival.csv": "one firm (or entrant template) in one month, over all replications: survival curve",
+    "summary.csv": "one entity and metric (and month): estimate with 95% interval over replications",
+    "params.csv": "one parameter drawn for one replication (empty when nothing is drawn)",
+}
+tables = {}
+for name, what in row_is.items():
+    tables[name] = read(name)
+    t = tables[name]
+    print(f"{name:20s} {len(t):6d} rows × {t.shape[1]:3d} columns — a row is {what}")'''),
+    (C, "tables['outcomes.csv'].head()"),
+    (M, "## Question 1: how many firms survive to the horizon, per replication?\n"
+        "Step 1: take `outcomes.csv`. Step 2: turn `survived` into booleans. Step 3: count per replication."),
+    (C, '''out = tables["outcomes.csv"].copy()
+out["survived"] = flag(out["survived"])
+per_rep = out.groupby("replication")["survived"].agg(firms="size", survivors="sum")
+per_rep'''),
+    (M, "## Question 2: which firms exit, when and why?\nSelect the rows with `survived` false."),
+    (C, '''exits = out.loc[~out["survived"], ["replication", "firm", "exit_month", "exit_reason", "final_cash", "trailing_utilisation"]]
+exits if len(exits) else "no exits in these results"'''),
+    (M, "## Question 3: the share of replications in which each firm survives\n"
+        "The mean of a boolean column is a share. `summary.csv` holds the same number (`p_survive`) with its Wilson interval."),
+    (C, '''share = out.groupby("firm")["survived"].mean().sort_values()
+summary = tables["summary.csv"]
+p = summary[(summary["metric"] == "p_survive")].set_index("entity")[["estimate", "ci95_low", "ci95_high"]]
+share.to_frame("share_survived").join(p, how="left")'''),
+    (C, '''fig, ax = plt.subplots(figsize=(7, 4))
+share.plot.barh(ax=ax, color="tab:blue")
+ax.set_xlabel("share of replications survived"); ax.set_xlim(0, 1)
+ax.set_title("Survival to the horizon by firm")
+save(fig, "01-survival-share")'''),
+    (M, "## Question 4: how does the market price move?\n"
+        "`market_monthly.csv`, tier `all`: the average price per accelerator-hour, one line per replication."),
+    (C, '''mk = tables["market_monthly.csv"]
+allt = mk[mk["tier"] == "all"].copy()
+allt["date"] = month_ts(allt["month"])
+fig, ax = plt.subplots(figsize=(8, 4))
+for (pt, rep), g in allt.groupby(["point", "replication"]):
+    ax.plot(g["date"], g["price_index"], lw=1, label=f"point {pt} rep {rep}")
+ax.set_ylabel("price index (per accelerator-hour)"); ax.set_title("Price index, all tiers")
+ax.legend(fontsize=7)
+save(fig, "01-price-index")'''),
+    (M, "## Question 5: one firm's cash over time\nPick the first firm of `outcomes.csv` and plot `cash_end` in `firms_monthly.csv`."),
+    (C, '''fm = tables["firms_monthly.csv"]
+firm = out["firm"].iloc[0]
+one = fm[fm["firm"] == firm].copy()
+one["date"] = month_ts(one["month"])
+fig, ax = plt.subplots(figsize=(8, 4))
+for rep, g in one.groupby("replication"):
+    ax.plot(g["date"], g["cash_end"] / 1e6, label=f"replication {rep}")
+ax.set_ylabel("cash at month end (millions)"); ax.set_title(f"Cash of {firm}"); ax.legend(fontsize=7)
+save(fig, "01-cash-one-firm")'''),
+])
+
+nb02 = notebook("""# 02 · Who survives
+
+Survival curves per firm and per entrant template with their 95% Wilson bands (`survival.csv`), exit
+reasons and time to exit (`outcomes.csv`), and the cash paths of survivors against those of firms that
+exit (`firms_monthly.csv`).""", BASE, [
+    (C, '''surv = read("survival.csv")
+surv["date"] = month_ts(surv["month"])
+out = read("outcomes.csv")
+out["survived"] = flag(out["survived"])
+fm = read("firms_monthly.csv")
+start = pd.Period(surv["month"].min(), freq="M")
+print(len(surv), "survival rows;", surv["entity"].nunique(), "entities;", len(out), "firm-replications")'''),
+    (M, "## Survival curves with Wilson bands\nOne panel per kind: firms present at the start, and entrant templates (pooled over replications)."),
+    (C, '''kinds = [k for k in ["firm", "template"] if (surv["entity_kind"] == k).any()]
+fig, axes = plt.subplots(len(kinds), 1, figsize=(9, 4 * len(kinds)), squeeze=False)
+for ax, kind in zip(axes[:, 0], kinds):
+    for (pt, ent), g in surv[surv["entity_kind"] == kind].groupby(["point", "entity"]):
+        label = ent if surv["point"].nunique() == 1 else f"{ent} (point {pt})"
+        line, = ax.step(g["date"], g["survival"], where="post", label=label)
+        ax.fill_between(g["date"], g["survival_ci95_low"], g["survival_ci95_high"], step="post",
+                        alpha=0.12, color=line.get_color())
+    ax.set_ylim(-0.02, 1.02); ax.set_ylabel("S(t)"); ax.set_title(f"Survival by {kind} (95% Wilson band)")
+    ax.legend(fontsize=7, loc="lower left", ncol=2)
+save(fig, "02-survival-curves")'''),
+    (M, "## Exit reasons"),
+    (C, '''exits = out[~out["survived"]].copy()
+if len(exits):
+    # entrants are pooled by template, providers by name
+    exits["who"] = exits["template"].fillna(exits["firm"])
+    table = exits.groupby(["who", "exit_reason"]).size().unstack(fill_value=0)
+else:
+    table = pd.DataFrame()
+fig, ax = plt.subplots(figsize=(8, 4))
+if len(table):
+    table.plot.barh(stacked=True, ax=ax)
+    ax.set_xlabel("exits (over all replications)")
+else:
+    ax.text(0.5, 0.5, "no exits in these results", ha="center", va="center"); ax.set_axis_off()
+ax.set_title("Exit reasons")
+save(fig, "02-exit-reasons")
+table'''),
+    (M, "## Time to exit\nMonths from the start (providers) or from the entry month (entrants) to the exit month."),
+    (C, '''if len(exits):
+    origin = exits["entry_month"].fillna(str(start))
+    exits["months_to_exit"] = [(pd.Period(e, freq="M") - pd.Period(o, freq="M")).n
+                               for e, o in zip(exits["exit_month"], origin)]
+fig, ax = plt.subplots(figsize=(8, 4))
+if len(exits):
+    for who, g in exits.groupby("who"):
+        ax.scatter(g["months_to_exit"], [who] * len(g), alpha=0.7)
+    ax.set_xlabel("months to exit")
+else:
+    ax.text(0.5, 0.5, "no exits in these results", ha="center", va="center"); ax.set_axis_off()
+ax.set_title("Time to exit (one dot per exit)")
+save(fig, "02-time-to-exit")
+exits[["replication", "firm", "exit_month", "exit_reason"] + (["months_to_exit"] if len(exits) else [])]'''),
+    (M, "## Cash paths: survivors against exits\nEach line is one firm in one replication (`cash_end`), coloured by its fate in `outcomes.csv`."),
+    (C, '''fate = out[["point", "replication", "firm", "survived"]]
+paths = fm.merge(fate, on=["point", "replication", "firm"], how="left")
+paths["date"] = month_ts(paths["month"])
+fig, ax = plt.subplots(figsize=(9, 5))
+for (pt, rep, firm), g in paths.groupby(["point", "replication", "firm"]):
+    ok = bool(g["survived"].iloc[0])
+    ax.plot(g["date"], g["cash_end"] / 1e6, color="tab:blue" if ok else "tab:red", alpha=0.35 if ok else 0.8, lw=1)
+ax.set_yscale("symlog", linthresh=1)
+ax.plot([], [], color="tab:blue", label="survived"); ax.plot([], [], color="tab:red", label="exited")
+ax.legend(); ax.set_ylabel("cash at month end (millions, symlog)"); ax.set_title("Cash paths by fate")
+save(fig, "02-cash-paths")'''),
+])
+
+nb03 = notebook("""# 03 · Prices and capacity
+
+From `market_monthly.csv`: the price index by tier as a fan chart (5%, 50%, 95% over replications),
+chip price and lead time, installed capacity against demand, utilisation, lost demand, and the
+national indicators `eflops_fp16` and `national_target_share`.""", BASE, [
+    (C, '''mk = read("market_monthly.csv")
+mk["date"] = month_ts(mk["month"])
+tiers = [t for t in mk["tier"].unique() if t != "all"]
+multi = mk["point"].nunique() > 1
+def fan(ax, df, column, label=None):
+    """5/50/95% over replications, per month (per point when there are several)."""
+    for pt, g in df.groupby("point"):
+        q = g.groupby("date")[column].quantile([0.05, 0.5, 0.95]).unstack()
+        if q.dropna(how="all").empty:
+            continue
+        name = (label or column) + (f" (point {pt})" if multi else "")
+        line, = ax.plot(q.index, q[0.5], label=name)
+        ax.fill_between(q.index, q[0.05], q[0.95], alpha=0.2, color=line.get_color())
+print(len(mk), "rows; tiers:", tiers)'''),
+    (M, "## Price index by tier (fan chart: median, 5–95% band over replications)"),
+    (C, '''fig, axes = plt.subplots(len(tiers) + 1, 1, figsize=(9, 2.6 * (len(tiers) + 1)), sharex=True)
+for ax, tier in zip(axes, ["all"] + tiers):
+    fan(ax, mk[mk["tier"] == tier], "price_index", tier)
+    ax.set_ylabel("price / h"); ax.set_title(f"price index — {tier}"); ax.legend(fontsize=7)
+save(fig, "03-price-fan")'''),
+    (M, "## Chip price and lead time"),
+    (C, '''fig, (a1, a2) = plt.subplots(2, 1, figsize=(9, 6), sharex=True)
+per_tier = mk[mk["tier"] != "all"]
+for tier, g in per_tier.groupby("tier"):
+    fan(a1, g, "chip_price", tier)
+    fan(a2, g, "lead_time_days", tier)
+a1.set_ylabel("chip price"); a1.set_title("Chip price by tier (median, 5–95%)"); a1.legend(fontsize=7)
+a2.set_ylabel("days"); a2.set_title("Lead time by tier (median, 5–95%)")
+if a2.lines: a2.legend(fontsize=7)
+save(fig, "03-chip-price-lead-time")'''),
+    (M, "## Capacity against demand, and utilisation\nInstalled units against leased units plus units still waiting at month end (all tiers). "
+        "Utilisation here is leased ÷ installed, read off the file's own columns."),
+    (C, '''allt = mk[mk["tier"] == "all"].copy()
+allt["demand"] = allt["units_leased"] + allt["units_waiting_end"]
+fig, ax = plt.subplots(figsize=(9, 4))
+fan(ax, allt, "units_installed", "installed")
+fan(ax, allt, "demand", "leased + waiting")
+fan(ax, allt, "units_leased", "leased")
+ax.set_ylabel("accelerators"); ax.set_title("Capacity against demand (all tiers)"); ax.legend(fontsize=7)
+save(fig, "03-capacity-demand")
+mk["utilisation"] = mk["units_leased"] / mk["units_installed"].where(mk["units_installed"] > 0)
+fig, ax = plt.subplots(figsize=(9, 4))
+for tier, g in mk.groupby("tier"):
+    fan(ax, g, "utilisation", tier)
+ax.set_ylim(0, 1.05); ax.set_ylabel("leased / installed"); ax.set_title("Utilisation by tier"); ax.legend(fontsize=7)
+save(fig, "03-utilisation")'''),
+    (M, "## Lost demand\nUnits requested by tenants who left unserved, as a share of units requested."),
+    (C, '''allt["lost_share"] = allt["units_lost"] / allt["units_requested"].where(allt["units_requested"] > 0)
+fig, (a1, a2) = plt.subplots(2, 1, figsize=(9, 6), sharex=True)
+fan(a1, allt, "units_lost", "units lost"); a1.set_ylabel("units / month"); a1.legend(fontsize=7)
+fan(a2, allt, "lost_share", "lost / requested"); a2.set_ylabel("share"); a2.set_ylim(0, 1.05)
+a1.set_title("Lost demand (all tiers)")
+save(fig, "03-lost-demand")
+allt.groupby("point")[["units_lost", "units_requested", "tenants_lost", "tenants_arrived"]].sum()'''),
+    (M, "## National indicators: `eflops_fp16` and `national_target_share`"),
+    (C, '''fig, (a1, a2) = plt.subplots(2, 1, figsize=(9, 6), sharex=True)
+fan(a1, allt, "eflops_fp16"); a1.set_ylabel("EFLOPS (FP16)"); a1.legend(fontsize=7)
+fan(a2, allt, "national_target_share"); a2.set_ylabel("share of target"); a2.legend(fontsize=7)
+a1.set_title("Installed compute and the national target")
+save(fig, "03-national")'''),
+])
+
+nb04 = notebook("""# 04 · What if?
+
+Reads `compare.csv` of a `suanli compare BASE VARIANT` folder: for each entity and metric, the mean of the
+paired differences variant − base over replications (common random numbers: replication r of both
+points sees the same tenants and noise) with its 95% interval. Metrics have different units, so effects
+are ranked and drawn relative to the base value; the largest come first.""",
+    "../Results/examples/compare-export-ban-h20", [
+    (C, '''cmp = pd.read_csv(RESULTS / "compare.csv", keep_default_na=False, na_values=[""])
+cmp["sign_settled"] = flag(cmp["sign_settled"])
+import json
+manifest = json.loads((RESULTS / "manifest.json").read_text())
+names = [p.get("scenario") for p in manifest.get("points", [])]
+print("base → variant:", " → ".join(map(str, names)), "|", len(cmp), "rows")'''),
+    (M, "## Largest effects first"),
+    (C, '''base = cmp["base"].abs().where(cmp["base"].abs() > 0)
+cmp["rel_diff"] = cmp["diff"] / base
+cmp["rel_low"] = cmp["diff_ci95_low"] / base
+cmp["rel_high"] = cmp["diff_ci95_high"] / base
+cmp["label"] = cmp["entity_kind"] + " " + cmp["entity"] + " · " + cmp["metric"]
+ranked = cmp[cmp["rel_diff"].notna() & (cmp["diff"] != 0)].reindex(
+    cmp["rel_diff"].abs().sort_values(ascending=False).index).dropna(subset=["rel_diff"])
+ranked = ranked[ranked["diff"] != 0]
+ranked[["label", "base", "variant", "diff", "diff_ci95_low", "diff_ci95_high", "rel_diff", "sign_settled"]].head(25)'''),
+    (C, '''top = ranked.head(25).iloc[::-1]
+fig, ax = plt.subplots(figsize=(9, max(3, 0.35 * len(top) + 1)))
+if len(top):
+    lo = (top["rel_diff"] - top["rel_low"]).fillna(0).clip(lower=0)
+    hi = (top["rel_high"] - top["rel_diff"]).fillna(0).clip(lower=0)
+    colours = ["tab:red" if s else "tab:gray" for s in top["sign_settled"]]
+    for i, (x, l, h, c) in enumerate(zip(top["rel_diff"] * 100, lo * 100, hi * 100, colours)):
+        ax.errorbar([x], [i], xerr=[[l], [h]], fmt="none", ecolor=c, capsize=3)
+    ax.scatter(top["rel_diff"] * 100, range(len(top)), c=colours, zorder=3)
+    ax.set_yticks(range(len(top))); ax.set_yticklabels(top["label"], fontsize=7)
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_xlabel("variant − base, % of |base| (95% interval; red: sign settled)")
+else:
+    ax.text(0.5, 0.5, "no non-zero differences", ha="center", va="center"); ax.set_axis_off()
+ax.set_title("Largest effects of the variant")
+save(fig, "04-effects")'''),
+    (M, "## Probabilities in percentage points\nFor `p_` metrics the absolute difference is the natural scale."),
+    (C, '''probs = cmp[cmp["metric"].str.startswith("p_")].copy()
+probs = probs.reindex(probs["diff"].abs().sort_values(ascending=False).index).iloc[::-1]
+fig, ax = plt.subplots(figsize=(9, max(3, 0.3 * len(probs) + 1)))
+if len(probs):
+    lo = (probs["diff"] - probs["diff_ci95_low"]).fillna(0).clip(lower=0)
+    hi = (probs["diff_ci95_high"] - probs["diff"]).fillna(0).clip(lower=0)
+    ax.errorbar(probs["diff"] * 100, range(len(probs)), xerr=[lo * 100, hi * 100], fmt="o", capsize=3)
+    ax.set_yticks(range(len(probs))); ax.set_yticklabels(probs["label"], fontsize=7)
+    ax.axvline(0, color="black", lw=0.8); ax.set_xlabel("difference (percentage points, 95% interval)")
+else:
+    ax.text(0.5, 0.5, "no probability metrics", ha="center", va="center"); ax.set_axis_off()
+ax.set_title("Changes in probabilities")
+save(fig, "04-probabilities")'''),
+])
+
+for name, nb in [("01-reading-results", nb01), ("02-who-survives", nb02),
+                 ("03-prices-and-capacity", nb03), ("04-what-if", nb04)]:
+    nbformat.validate(nb)
+    nbformat.write(nb, f"{name}.ipynb")
+    print("wrote", name + ".ipynb")
