@@ -119,9 +119,15 @@ public enum ScenarioLoader {
     /// Loads and validates the file at `path`, then applies `overrides` (`KEY.PATH=VALUE`).
     /// - Throws: ``ScenarioDiagnostics`` listing every problem, sorted by line.
     public static func load(path: String, overrides: [String] = []) throws(ScenarioDiagnostics) -> ScenarioDocument {
+        try load(yaml: readText(path, kind: "a scenario"), path: path, overrides: overrides)
+    }
+
+    /// The text of a YAML file, or diagnostics naming it when it cannot be read or is not UTF-8.
+    /// - Parameter kind: what the file should be, for the message ("a scenario", "a sweep").
+    static func readText(_ path: String, kind: String) throws(ScenarioDiagnostics) -> String {
         switch readFile(path) {
         case .text(let text):
-            return try load(yaml: text, path: path, overrides: overrides)
+            return text
         case .failure(let why):
             var sources = SourceSet()
             let src = sources.add(name: path, text: "")
@@ -132,7 +138,7 @@ public enum ScenarioLoader {
             var sources = SourceSet()
             _ = sources.add(name: path, text: decoded)
             var sink = DiagnosticSink(sources: sources)
-            sink.error(SourceLocation(source: 0, line: line, column: column), "", "not UTF-8 text (a scenario is a YAML text file)")
+            sink.error(SourceLocation(source: 0, line: line, column: column), "", "not UTF-8 text (\(kind) is a YAML text file)")
             throw ScenarioDiagnostics(sink, file: path)
         }
     }

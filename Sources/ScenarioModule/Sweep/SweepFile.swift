@@ -71,22 +71,7 @@ public struct SweepFile: Sendable {
     /// Reads and checks the sweep file at `path`.
     /// - Throws: ``ScenarioDiagnostics`` listing every problem.
     public static func load(path: String) throws(ScenarioDiagnostics) -> SweepFile {
-        switch ScenarioLoader.readFile(path) {
-        case .text(let text):
-            return try load(yaml: text, path: path)
-        case .failure(let why):
-            var sources = SourceSet()
-            let src = sources.add(name: path, text: "")
-            var sink = DiagnosticSink(sources: sources)
-            sink.error(SourceLocation(source: src, line: 1, column: 1), "", why)
-            throw ScenarioDiagnostics(sink, file: path)
-        case .notUTF8(let decoded, let line, let column):
-            var sources = SourceSet()
-            _ = sources.add(name: path, text: decoded)
-            var sink = DiagnosticSink(sources: sources)
-            sink.error(SourceLocation(source: 0, line: line, column: column), "", "not UTF-8 text (a sweep is a YAML text file)")
-            throw ScenarioDiagnostics(sink, file: path)
-        }
+        try load(yaml: ScenarioLoader.readText(path, kind: "a sweep"), path: path)
     }
 
     /// Reads and checks sweep YAML; `path` names it in diagnostics and anchors `base`.
