@@ -63,17 +63,11 @@ public struct FirmTracker: Sendable {
 
     /// Share of exits with `reason` among all exits (nil estimate without exits).
     public func exitShare(_ reason: ExitReason) -> ProportionEstimate {
-        ProportionEstimate(successes: reasons[ExitReason.allCases.firstIndex(of: reason)!], trials: exits)
+        ExitReasonCounts.share(reason, of: reasons, exits: exits)
     }
 
     /// The most frequent exit reason (ties go to the earlier of insolvent, starved, losing); nil without exits.
-    public var mainExitReason: ExitReason? {
-        var best: (ExitReason, Int)?
-        for (i, r) in ExitReason.allCases.enumerated() where reasons[i] > 0 && reasons[i] > (best?.1 ?? 0) {
-            best = (r, reasons[i])
-        }
-        return best?.0
-    }
+    public var mainExitReason: ExitReason? { ExitReasonCounts.main(reasons) }
 
     /// One survival point: month `t` (0-based).
     public struct SurvivalPoint: Sendable, Equatable {
@@ -120,4 +114,22 @@ public struct FirmTracker: Sendable {
     public var cumulativeProfitEstimate: SampleEstimate { SampleEstimate(cumulativeProfit) }
     /// Over replications where the IRR exists.
     public var irrEstimate: SampleEstimate { SampleEstimate(irr) }
+}
+
+/// Exit counts by reason, in `ExitReason.allCases` order: the shares and the main reason that
+/// firm and template statistics both report.
+enum ExitReasonCounts {
+    /// Share of exits with `reason` among `exits` (nil estimate without exits).
+    static func share(_ reason: ExitReason, of counts: [Int], exits: Int) -> ProportionEstimate {
+        ProportionEstimate(successes: counts[ExitReason.allCases.firstIndex(of: reason)!], trials: exits)
+    }
+
+    /// The most frequent reason (ties go to the earlier of insolvent, starved, losing); nil without exits.
+    static func main(_ counts: [Int]) -> ExitReason? {
+        var best: (ExitReason, Int)?
+        for (i, r) in ExitReason.allCases.enumerated() where counts[i] > 0 && counts[i] > (best?.1 ?? 0) {
+            best = (r, counts[i])
+        }
+        return best?.0
+    }
 }

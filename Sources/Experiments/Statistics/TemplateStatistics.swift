@@ -99,17 +99,11 @@ public struct TemplateTracker: Sendable {
 
     /// Share of entrants' exits with `reason` (nil estimate without exits).
     public func exitShare(_ reason: ExitReason) -> ProportionEstimate {
-        ProportionEstimate(successes: reasons[ExitReason.allCases.firstIndex(of: reason)!], trials: exits)
+        ExitReasonCounts.share(reason, of: reasons, exits: exits)
     }
 
     /// The most frequent exit reason (ties go to the earlier of insolvent, starved, losing); nil without exits.
-    public var mainExitReason: ExitReason? {
-        var best: (ExitReason, Int)?
-        for (i, r) in ExitReason.allCases.enumerated() where reasons[i] > 0 && reasons[i] > (best?.1 ?? 0) {
-            best = (r, reasons[i])
-        }
-        return best?.0
-    }
+    public var mainExitReason: ExitReason? { ExitReasonCounts.main(reasons) }
 
     /// The calendar-time survival curve (see the type's definitions), one point per month of the horizon.
     /// - Complexity: O(horizon).
