@@ -58,7 +58,6 @@ extension Market {
         var state = ProviderState(spec: spec, index: j, scenario: scenario)
         state.cash = 0
         state.equityAtEntry = spec.cash
-        state.entryMonth = m
         for b in 0..<tierCount { state.lastChange[b] = t }
         providers.append(state)
         firms.append(FirmInfo(name: spec.name, model: spec.model, template: tpl.name, entryMonth: m))

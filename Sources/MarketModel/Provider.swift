@@ -67,8 +67,6 @@ struct ProviderState {
     var quarterRefused: [Int]
     var lastQuarterDemand: [Double]    // D̂ of the previous review, by tier
     var rentByTierHistory: [[Double]] = []
-    var entryMonth = 0
-    var template: String? = nil
     // Month flows of the supply side.
     var capex = 0.0
     var refunds = 0.0
@@ -109,7 +107,6 @@ struct ProviderState {
         lastQuarterDemand = Array(repeating: 0, count: n)
         ownedMW = spec.supply.ownedMW
         colocationKW = spec.supply.colocationKW
-        template = spec.template
         listPrice = scenario.tiers.indices.map { spec.initialPrices[$0] ?? scenario.tiers[$0].referencePrice }
         for c in spec.fleet where c.units > 0 {
             let tier = scenario.tiers[c.tier]
