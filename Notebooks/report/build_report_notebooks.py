@@ -1,0 +1,461 @@
+"""Writes the report notebooks of this folder (run: ../../.venv/bin/python build_report_notebooks.py).
+
+`suanli report DIR` executes one of them on a results folder and exports it as one HTML page with the code
+hidden (render_report.py): report-run.ipynb for `suanli run`, report-compare.ipynb for `suanli compare`,
+report-sweep.ipynb for `suanli sweep`. Each reads the folder's CSVs and manifest.json only (columns:
+../../Results/README.md) and never re-implements the model: every estimate, interval and percentile shown is
+one the folder already holds. Figures are shown as PNG outputs (so the page embeds them as data: URIs).
+
+The .ipynb files are committed without outputs; edit the cells here and regenerate.
+"""
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+SETUP = '''import io, json, os
+os.environ.setdefault("MPLBACKEND", "Agg")
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import pandas as pd
+from pathlib import Path
+from IPython.display import HTML, Image, Markdown, display
+
+RESULTS = Path(results_dir)
+MANIFEST = json.loads((RESULTS / "manifest.json").read_text())
+POINTS = MANIFEST.get("points", [])
+REPLICATIONS = MANIFEST.get("replications")
+SEED = (MANIFEST.get("seed_plan") or {}).get("master_seed")
+pd.set_option("display.max_colwidth", 80)
+
+def read(name):
+    """One CSV of the results folder; empty fields become NaN, months stay text (YYYY-MM)."""
+    return pd.read_csv(RESULTS / name, keep_default_na=False, na_values=[""],
+                       dtype={"month": str, "exit_month": str, "entry_month": str, "template": str,
+                              "entity": str, "scenario": str})
+
+def month_ts(series):
+    return pd.PeriodIndex(series, freq="M").to_timestamp()
+
+def num(x, digits=2):
+    """A number for a table: '–' when undefined, thousands as k/M/B for large magnitudes."""
+    if x is None or pd.isna(x):
+        return "–"
+    x = float(x)
+    for unit, size, from_ in (("B", 1e9, 1e9), ("M", 1e6, 1e6), ("k", 1e3, 1e4)):
+        if abs(x) >= from_:
+            return f"{x / size:,.{max(digits - 1, 0)}f}{unit}"
+    text = f"{x:,.{digits}f}"
+    return text[1:] if text.startswith("-") and float(text.replace(",", "")) == 0 else text  # no "-0.00"
+
+def interval(est, lo, hi, digits=2):
+    """'0.88 [0.80, 0.93]'; without an interval only the estimate."""
+    if est is None or pd.isna(est):
+        return "–"
+    if pd.isna(lo) or pd.isna(hi):
+        return num(est, digits)
+    return f"{num(est, digits)} [{num(lo, digits)}, {num(hi, digits)}]"
+
+def table(df, caption=None):
+    """A table of the page (index dropped, '–' for missing values)."""
+    html = df.to_html(index=False, na_rep="–", escape=True, border=0, classes="suanli-table")
+    if caption:
+        display(Markdown(caption))
+    display(HTML(html))
+
+def figure(fig):
+    """Shows a figure as a PNG output (embedded in the exported page as a data: URI) and closes it."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
+    plt.close(fig)
+    display(Image(data=buf.getvalue(), format="png"))
+
+def empty_figure(ax, text):
+    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes)
+    ax.set_axis_off()
+
+def panels(n, ncols=3, width=4.2, height=2.8, sharey=True):
+    """A grid of n small panels; the spare ones hidden."""
+    ncols = max(1, min(ncols, n))
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows), squeeze=False,
+                             sharex=True, sharey=sharey)
+    flat = list(axes.flat)
+    for ax in flat[n:]:
+        ax.set_axis_off()
+    return fig, flat[:n]
+
+def summary_rows(summary, kind, metric, point=None):
+    """Rows of summary.csv for one kind and metric (one point if given), keyed by entity."""
+    s = summary[(summary["kind"] == kind) & (summary["metric"] == metric)]
+    if point is not None:
+        s = s[s["point"] == point]
+    return s
+
+def price_fan(summary, point):
+    """The price index fan of summary.csv (market rows): per entity and month, p05/p50/p95 over replications."""
+    s = summary[(summary["kind"] == "market") & (summary["metric"] == "price_index") & (summary["point"] == point)].copy()
+    s = s.dropna(subset=["month"])
+    s["date"] = month_ts(s["month"])
+    return s
+
+def describe_point(p):
+    path = p.get("path") or "?"
+    over = p.get("overrides") or []
+    return f"`{path}`" + (f" with `{'`, `'.join(over)}`" if over else "")
+'''
+
+STYLE_NOTE = ("<small>Intervals are 95%: Wilson for shares, Student t for means; percentiles over replications. "
+              "Columns and their units: `Results/README.md`.</small>")
+
+
+def params(results):
+    return new_code_cell(
+        '# Parameters (papermill: -p results_dir DIR). A relative path is relative to Notebooks/report/.\n'
+        f'results_dir = "{results}"',
+        metadata={"tags": ["parameters"]})
+
+
+def notebook(title, results, cells):
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    intro = new_markdown_cell(title, metadata={"tags": ["remove-from-report"]})  # about the notebook, not the results
+    nb.cells = [intro, params(results), new_code_cell(SETUP)]
+    for kind, src, *tags in cells:
+        cell = new_markdown_cell(src) if kind == "md" else new_code_cell(src)
+        if tags:
+            cell.metadata["tags"] = list(tags)
+        nb.cells.append(cell)
+    return nb
+
+
+M, C = "md", "code"
+
+# --- a run -------------------------------------------------------------------------------------------------
+
+RUN_TITLE = '''point = POINTS[0] if POINTS else {}
+TITLE = f"Suanli report · {point.get('scenario', RESULTS.name)}"
+display(Markdown(f"# {TITLE}"))
+display(Markdown(
+    f"A run of {describe_point(point)}: {REPLICATIONS} replications, master seed {SEED}, "
+    f"{point.get('start', '?')} + {point.get('horizon_months', '?')} months; "
+    f"intervals: {point.get('interval_kind', 'Monte Carlo')}. "
+    f"Results folder `{RESULTS.name}` (suanli {MANIFEST.get('version', '?')}, "
+    f"revision {str((MANIFEST.get('runtime') or {}).get('git_revision', '?'))[:10]})."))'''
+
+RUN_HEADLINE = '''summary = read("summary.csv")
+outcomes = read("outcomes.csv")
+models = outcomes.drop_duplicates("firm").set_index("firm")["business_model"]
+
+def by_entity(kind, metric):
+    return summary_rows(summary, kind, metric, point=0).set_index("entity")
+
+surv, prof = by_entity("firm", "p_survive"), by_entity("firm", "p_profitable_final_year")
+median = by_entity("firm", "median_exit_month")
+reasons = [m for m in summary["metric"].unique() if m.startswith("exit_share_")]
+
+def main_reason(kind, entity):
+    shares = {m[len("exit_share_"):]: by_entity(kind, m)["estimate"].get(entity) for m in reasons}
+    shares = {k: v for k, v in shares.items() if v is not None and not pd.isna(v) and v > 0}
+    return max(shares, key=shares.get) if shares else "–"
+
+rows = []
+for firm in surv.index:
+    r = surv.loc[firm]
+    m = median.loc[firm] if firm in median.index else None
+    rows.append({
+        "firm": firm,
+        "model": models.get(firm, "–"),
+        "P(survive) [95% CI]": interval(r["estimate"], r["ci95_low"], r["ci95_high"]),
+        "P(profit final yr)": num(prof["estimate"].get(firm)),
+        "main exit": main_reason("firm", firm),
+        "median exit": m["month"] if m is not None and isinstance(m["month"], str) else "> horizon",
+    })
+table(pd.DataFrame(rows), "## Who survives\\nFirms present at the start, in scenario order.")
+
+tsurv = by_entity("template", "p_survive")
+if len(tsurv):
+    entries = by_entity("template", "entries")
+    trows = [{
+        "entrant template": t,
+        "entrants per replication": num(entries["estimate"].get(t)),
+        "P(survive | entered) [95% CI]": interval(tsurv.loc[t, "estimate"], tsurv.loc[t, "ci95_low"], tsurv.loc[t, "ci95_high"]),
+        "main exit": main_reason("template", t),
+    } for t in tsurv.index]
+    table(pd.DataFrame(trows), "Entrants, pooled by template over all replications.")'''
+
+RUN_SURVIVAL = '''survival = read("survival.csv")
+survival = survival[survival["point"] == 0].copy()
+survival["date"] = month_ts(survival["month"])
+entities = list(dict.fromkeys(zip(survival["entity_kind"], survival["entity"])))
+display(Markdown("## Survival\\nS(t), the share of replications in which the firm is still active at the end of "
+                 "month t (entrant templates: of the entrants that entered by then), with its 95% Wilson band "
+                 "(`survival.csv`)."))
+fig, axes = panels(max(1, len(entities)), ncols=3)
+for ax, (kind, entity) in zip(axes, entities):
+    g = survival[(survival["entity_kind"] == kind) & (survival["entity"] == entity)]
+    colour = "tab:orange" if kind == "template" else "tab:blue"
+    ax.fill_between(g["date"], g["survival_ci95_low"], g["survival_ci95_high"], step="post", alpha=0.2, color=colour)
+    ax.step(g["date"], g["survival"], where="post", color=colour)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_title(entity + (" (entrant template)" if kind == "template" else ""), fontsize=9)
+    ax.tick_params(labelsize=7)
+if not entities:
+    empty_figure(axes[0], "no survival curves in these results")
+figure(fig)'''
+
+RUN_FAN = '''fan = price_fan(summary, 0)
+entities = list(dict.fromkeys(fan["entity"]))
+display(Markdown("## Prices\\nThe price index per accelerator-hour by tier: median and 5–95% band over "
+                 "replications (`summary.csv`, market rows)."))
+fig, axes = panels(max(1, len(entities)), ncols=2, width=5.5, height=3.0, sharey=False)
+for ax, entity in zip(axes, entities):
+    g = fan[fan["entity"] == entity]
+    ax.fill_between(g["date"], g["p05"], g["p95"], alpha=0.25, color="tab:blue", label="5–95%")
+    ax.plot(g["date"], g["p50"], color="tab:blue", label="median")
+    ax.set_title(f"price index — {entity}", fontsize=10); ax.tick_params(labelsize=8)
+    ax.legend(fontsize=7)
+if not entities:
+    empty_figure(axes[0], "no price index in these results")
+figure(fig)'''
+
+RUN_NOTE = '''display(Markdown(STYLE_NOTE))'''
+
+nb_run = notebook("""# Report · a run
+
+The page `suanli report` makes of a `suanli run` folder: who survives (P(survive) with its 95% interval),
+survival curves and the price fan chart. It reads `summary.csv`, `survival.csv`, `outcomes.csv` and
+`manifest.json` only.""", "../../Results/examples/baseline", [
+    (C, RUN_TITLE, "report-title"),
+    (C, RUN_HEADLINE),
+    (C, RUN_SURVIVAL),
+    (C, RUN_FAN),
+    (C, RUN_NOTE),
+])
+
+# --- a comparison ------------------------------------------------------------------------------------------
+
+CMP_TITLE = '''base = POINTS[0] if POINTS else {}
+variant = POINTS[1] if len(POINTS) > 1 else {}
+TITLE = f"Suanli report · {variant.get('scenario', '?')} against {base.get('scenario', '?')}"
+display(Markdown(f"# {TITLE}"))
+display(Markdown(
+    f"A comparison with common random numbers: base {describe_point(base)} (point 0), variant "
+    f"{describe_point(variant)} (point 1); {REPLICATIONS} replications each, master seed {SEED}, "
+    f"{base.get('start', '?')} + {base.get('horizon_months', '?')} months. A difference is the mean of the "
+    f"paired differences variant − base over replications, with its 95% t-interval. "
+    f"Results folder `{RESULTS.name}` (suanli {MANIFEST.get('version', '?')})."))'''
+
+CMP_HEADLINE = '''cmp = read("compare.csv")
+cmp["settled"] = cmp["sign_settled"].astype(str).str.lower().eq("true")
+def diff_text(r):
+    return interval(r["diff"], r["diff_ci95_low"], r["diff_ci95_high"])
+
+ps = cmp[(cmp["entity_kind"] == "firm") & (cmp["metric"] == "p_survive")]
+table(pd.DataFrame({
+    "firm": ps["entity"],
+    "P(survive) base": ps["base"].map(num),
+    "P(survive) variant": ps["variant"].map(num),
+    "difference [95% CI]": [diff_text(r) for _, r in ps.iterrows()],
+    "sign settled": ps["settled"].map({True: "yes", False: "no"}),
+}), "## Who survives\\nP(survive) of each firm present at the start in both scenarios, and the paired difference.")
+
+# Largest paired differences: settled signs first, then by size relative to the base value.
+scale = cmp["base"].abs().where(cmp["base"].abs() > 0)
+cmp["relative"] = (cmp["diff"] / scale).abs()
+moved = cmp[cmp["diff"].notna() & (cmp["diff"] != 0)].copy()
+moved["order"] = moved["relative"].fillna(moved["diff"].abs())
+moved = moved.sort_values(["settled", "order"], ascending=[False, False]).head(top)
+table(pd.DataFrame({
+    "kind": moved["entity_kind"], "entity": moved["entity"], "metric": moved["metric"],
+    "base": moved["base"].map(num), "variant": moved["variant"].map(num),
+    "difference [95% CI]": [diff_text(r) for _, r in moved.iterrows()],
+    "relative": moved["relative"].map(lambda x: "–" if pd.isna(x) else f"{x:.0%}"),
+    "sign settled": moved["settled"].map({True: "yes", False: "no"}),
+}) if len(moved) else pd.DataFrame({"": ["no metric differs between the two scenarios"]}),
+      f"## Largest paired differences\\nThe {top} largest changes in `compare.csv`: those whose interval excludes 0 "
+      "first, each group by |difference| relative to the base value.")'''
+
+CMP_SURVIVAL = '''survival = read("survival.csv")
+survival["date"] = month_ts(survival["month"])
+names = {p.get("point"): p.get("scenario") for p in POINTS}
+entities = list(dict.fromkeys(zip(survival["entity_kind"], survival["entity"])))
+display(Markdown("## Survival\\nS(t) of each firm and entrant template in the base (solid) and the variant (dashed), "
+                 "with 95% Wilson bands (`survival.csv`)."))
+fig, axes = panels(max(1, len(entities)), ncols=3)
+for ax, (kind, entity) in zip(axes, entities):
+    for pt, style, colour in ((0, "-", "tab:blue"), (1, "--", "tab:red")):
+        g = survival[(survival["entity_kind"] == kind) & (survival["entity"] == entity) & (survival["point"] == pt)]
+        if len(g):
+            ax.step(g["date"], g["survival"], where="post", ls=style, color=colour, label=names.get(pt, f"point {pt}"))
+            ax.fill_between(g["date"], g["survival_ci95_low"], g["survival_ci95_high"], step="post", alpha=0.1, color=colour)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_title(entity + (" (template)" if kind == "template" else ""), fontsize=9)
+    ax.tick_params(labelsize=7)
+if entities:
+    axes[0].legend(fontsize=7, loc="lower left")
+else:
+    empty_figure(axes[0], "no survival curves in these results")
+figure(fig)'''
+
+CMP_FAN = '''summary = read("summary.csv")
+fans = {pt: price_fan(summary, pt) for pt in (0, 1)}
+entities = list(dict.fromkeys(list(fans[0]["entity"]) + list(fans[1]["entity"])))
+display(Markdown("## Prices\\nThe price index per accelerator-hour by tier in both scenarios: median and 5–95% band "
+                 "over replications (`summary.csv`, market rows)."))
+fig, axes = panels(max(1, len(entities)), ncols=2, width=5.5, height=3.0, sharey=False)
+for ax, entity in zip(axes, entities):
+    for pt, colour in ((0, "tab:blue"), (1, "tab:red")):
+        g = fans[pt][fans[pt]["entity"] == entity]
+        if len(g):
+            ax.fill_between(g["date"], g["p05"], g["p95"], alpha=0.2, color=colour)
+            ax.plot(g["date"], g["p50"], color=colour, label=f"{names.get(pt, pt)} (median, 5–95%)")
+    ax.set_title(f"price index — {entity}", fontsize=10); ax.tick_params(labelsize=8)
+    ax.legend(fontsize=7)
+if not entities:
+    empty_figure(axes[0], "no price index in these results")
+figure(fig)'''
+
+nb_compare = notebook("""# Report · a comparison
+
+The page `suanli report` makes of a `suanli compare` folder: P(survive) in both scenarios with the paired
+difference, the largest paired differences of `compare.csv`, survival curves and price fans of both.""",
+    "../../Results/examples/compare-export-ban-h20", [
+    (C, CMP_TITLE, "report-title"),
+    (C, "top = 15  # rows of the largest-differences table"),
+    (C, CMP_HEADLINE),
+    (C, CMP_SURVIVAL),
+    (C, CMP_FAN),
+    (C, RUN_NOTE),
+])
+
+# --- a sweep -----------------------------------------------------------------------------------------------
+
+SWEEP_TITLE = '''sweep = MANIFEST.get("sweep") or {}
+TITLE = f"Suanli report · sweep {sweep.get('name', RESULTS.name)}"
+display(Markdown(f"# {TITLE}"))
+parameters = sweep.get("parameters") or []
+shard = f" (shard {sweep['shard']} of {sweep['shards']})" if "shard" in sweep else ""
+display(Markdown(
+    f"A {sweep.get('design', '?')} sweep{shard} of `{sweep.get('base', '?')}` over {len(parameters)} parameter(s) "
+    f"({', '.join(f'`{p}`' for p in parameters)}): {len(POINTS)} point(s) in this folder, {REPLICATIONS} replications "
+    f"each, master seed {SEED}. Results folder `{RESULTS.name}` (suanli {MANIFEST.get('version', '?')})."))'''
+
+SWEEP_HEADLINE = '''# parameter values exactly as passed to --set (text, not re-formatted floats)
+points = pd.read_csv(RESULTS / "points.csv", dtype=str, keep_default_na=False)
+points["point"] = points["point"].astype(int)
+summary = read("summary.csv")
+display(Markdown("## Sensitivity\\nFor each outcome, the standardised regression coefficient (SRC) of every "
+                 "parameter, largest |SRC| first, with its 95% interval (`sensitivity.csv`)."))
+if (RESULTS / "sensitivity.csv").exists():
+    sens = read("sensitivity.csv")
+    ranked = sens.dropna(subset=["src"]).copy()
+    ranked["size"] = ranked["src"].abs()
+    ranked = ranked.sort_values(["size", "rank"], ascending=[False, True]).head(top)
+    if len(ranked):
+        table(pd.DataFrame({
+            "outcome": ranked["entity"] + " · " + ranked["metric"],
+            "parameter": ranked["parameter"],
+            "SRC [95% CI]": [interval(r["src"], r["src_ci95_low"], r["src_ci95_high"]) for _, r in ranked.iterrows()],
+            "rank in outcome": ranked["rank"].map(lambda x: "–" if pd.isna(x) else str(int(x))),
+            "runs": ranked["runs"],
+        }))
+    else:
+        display(Markdown("No outcome varies across the runs of this sweep, so no coefficient is defined "
+                         f"({len(sens)} rows in `sensitivity.csv`, all empty)."))
+else:
+    display(Markdown("This folder has no `sensitivity.csv` (a shard: merge the shards with `suanli merge` for it)."))
+
+ps = summary_rows(summary, "firm", "p_survive")
+firms = list(dict.fromkeys(ps["entity"]))
+wide = points.copy()
+for firm in firms:
+    col = ps[ps["entity"] == firm].set_index("point")
+    wide[firm] = [num(col["estimate"].get(p)) for p in wide["point"]]
+shown = wide.head(top_points)
+table(shown, f"## Points\\nThe value of each parameter at each point (`points.csv`) and P(survive) of each firm "
+             f"there, one column per firm (`summary.csv`, which also holds its Wilson interval)"
+             + (f"; the first {top_points} of {len(wide)} points." if len(wide) > top_points else "."))'''
+
+SWEEP_SURVIVAL = '''survival = read("survival.csv")
+survival = survival[survival["entity_kind"] == "firm"].copy()
+survival["date"] = month_ts(survival["month"])
+all_points = sorted(survival["point"].unique())
+display(Markdown("## Survival\\nS(t) of each firm present at the start, one line per point, coloured by point "
+                 "(`survival.csv`); beside them, P(survive) to the horizon per point and firm."))
+firms_shown = firms[:max_firms] if firms else list(dict.fromkeys(survival["entity"]))[:max_firms]
+cmap = plt.get_cmap("viridis")
+fig, axes = panels(max(1, len(firms_shown)), ncols=3)
+for ax, firm in zip(axes, firms_shown):
+    for i, pt in enumerate(all_points):
+        g = survival[(survival["entity"] == firm) & (survival["point"] == pt)]
+        ax.step(g["date"], g["survival"], where="post", lw=1,
+                color=cmap(i / max(1, len(all_points) - 1)), label=f"point {pt}")
+    ax.set_ylim(-0.02, 1.02); ax.set_title(firm, fontsize=9); ax.tick_params(labelsize=7)
+if firms_shown and len(all_points) <= 12:
+    axes[0].legend(fontsize=6, loc="lower left", ncol=2)
+if not firms_shown:
+    empty_figure(axes[0], "no survival curves in these results")
+figure(fig)
+
+grid = ps.pivot_table(index="entity", columns="point", values="estimate", sort=False)
+fig, ax = plt.subplots(figsize=(max(5, 0.45 * grid.shape[1] + 3), max(2.5, 0.4 * grid.shape[0] + 1.5)))
+if grid.size:
+    im = ax.imshow(grid.values, vmin=0, vmax=1, cmap="RdYlGn", aspect="auto")
+    ax.set_yticks(range(grid.shape[0])); ax.set_yticklabels(grid.index, fontsize=8)
+    ax.set_xticks(range(grid.shape[1])); ax.set_xticklabels(grid.columns, fontsize=7)
+    ax.set_xlabel("point"); fig.colorbar(im, ax=ax, label="P(survive)")
+else:
+    empty_figure(ax, "no P(survive) in these results")
+ax.set_title("P(survive) to the horizon by point")
+figure(fig)'''
+
+SWEEP_FAN = '''display(Markdown("## Prices\\nThe price index per accelerator-hour, all tiers: median and 5–95% band over "
+                 "replications at each point (`summary.csv`, market rows)"
+                 + (f"; {max_fan_points} points spread over the {len(all_points)}." if len(all_points) > max_fan_points else ".")))
+chosen = all_points if len(all_points) <= max_fan_points else \\
+    [all_points[round(i * (len(all_points) - 1) / (max_fan_points - 1))] for i in range(max_fan_points)]
+fig, ax = plt.subplots(figsize=(10, 4.5))
+drawn = 0
+for i, pt in enumerate(chosen):
+    g = price_fan(summary, pt)
+    g = g[g["entity"] == "all"]
+    if len(g):
+        colour = cmap(i / max(1, len(chosen) - 1))
+        ax.fill_between(g["date"], g["p05"], g["p95"], alpha=0.12, color=colour)
+        ax.plot(g["date"], g["p50"], color=colour, lw=1.2, label=f"point {pt}")
+        drawn += 1
+if drawn:
+    ax.set_ylabel("price / accelerator-hour"); ax.set_title("Price index, all tiers (median, 5–95%)")
+    ax.legend(fontsize=7, ncol=2)
+else:
+    empty_figure(ax, "no price index in these results")
+figure(fig)'''
+
+nb_sweep = notebook("""# Report · a sweep
+
+The page `suanli report` makes of a `suanli sweep` folder: the sensitivity ranking (`sensitivity.csv`), the
+points with P(survive) of each firm, survival curves by point and the price fan by point.""",
+    "../../Results/examples/sweep-smoke", [
+    (C, SWEEP_TITLE, "report-title"),
+    (C, "top = 20            # rows of the sensitivity table\ntop_points = 40     # rows of the points table\n"
+        "max_firms = 12      # survival panels\nmax_fan_points = 8  # points in the price fan"),
+    (C, SWEEP_HEADLINE),
+    (C, SWEEP_SURVIVAL),
+    (C, SWEEP_FAN),
+    (C, RUN_NOTE),
+])
+
+SETUP_WITH_NOTE = SETUP + f"\nSTYLE_NOTE = {STYLE_NOTE!r}\n"
+for nb in (nb_run, nb_compare, nb_sweep):
+    nb.cells[2] = new_code_cell(SETUP_WITH_NOTE)
+
+if __name__ == "__main__":
+    from pathlib import Path
+    here = Path(__file__).resolve().parent
+    for name, nb in [("report-run", nb_run), ("report-compare", nb_compare), ("report-sweep", nb_sweep)]:
+        for i, cell in enumerate(nb.cells):  # stable ids, so regenerating changes nothing that did not change
+            cell["id"] = f"{name}-{i:02d}"
+        nbformat.validate(nb)
+        nbformat.write(nb, here / f"{name}.ipynb")
+        print("wrote", name + ".ipynb")
