@@ -20,6 +20,11 @@ find_browser() {
     return 1
 }
 
+if [ -n "${SUANLI_CHROMIUM:-}" ] && [ ! -x "$SUANLI_CHROMIUM" ]; then
+    say "SUANLI_CHROMIUM is '$SUANLI_CHROMIUM', which is not an executable file: fix it, or unset it to use chromium from PATH"
+    exit 1
+fi
+
 if browser="$(find_browser)"; then
     say "browser ready: $browser ($("$browser" --version 2>/dev/null || echo 'version unknown'))"
     exit 0
