@@ -21,11 +21,19 @@ struct ExamplesTests {
 
     static let examples: [Example] = [
         Example(folder: "baseline",
-                arguments: ["run", "Scenarios/baseline.yaml", "--replications", "4", "--seed", "1"]),
+                arguments: ["run", "Scenarios/baseline.yaml", "--replications", "2", "--seed", "1",
+                            "--set", "horizon_months=27"]),
         Example(folder: "compare-export-ban-h20",
                 arguments: ["compare", "Scenarios/baseline.yaml", "Scenarios/export-ban-h20.yaml",
-                            "--replications", "4", "--seed", "1"]),
+                            "--replications", "2", "--seed", "1", "--set", "horizon_months=27"]),
+        Example(folder: "sweep-smoke", arguments: ["sweep", "Scenarios/sweeps/smoke.yaml"]),
     ]
+
+    /// What all committed examples may weigh together, in bytes: they are illustrations, committed so that
+    /// the data dictionary and the notebooks can be read without building anything, not results. Today
+    /// 3.65 MB (0.46 MB compressed): baseline 0.45, the comparison 0.92 and the smoke sweep 2.28 MB, whose
+    /// summary.csv holds 8 points × 120 months of market rows; lower this as the examples shrink.
+    static let sizeBudget = 3_800_000
 
     @Test("Results/examples/README.md gives each example's exact command")
     func readmeCommands() throws {
@@ -38,6 +46,36 @@ struct ExamplesTests {
         #expect(folders == Self.examples.map(\.folder).sorted(), "every committed example has a test, and only those")
     }
 
+    @Test("scripts/regenerate-examples.sh reruns each example's exact command")
+    func regenerationScript() throws {
+        let script = try packageText("scripts/regenerate-examples.sh")
+        for example in Self.examples {
+            #expect(script.contains("run " + example.command), "scripts/regenerate-examples.sh lacks `run \(example.command)`")
+        }
+        let runs = script.split(separator: "\n").filter { $0.hasPrefix("run suanli ") }.count
+        #expect(runs == Self.examples.count, "scripts/regenerate-examples.sh runs \(runs) commands for \(Self.examples.count) examples")
+        #expect(FileManager.default.isExecutableFile(atPath: packageFile("scripts/regenerate-examples.sh").path))
+    }
+
+    @Test("the committed examples stay small")
+    func size() throws {
+        let fm = FileManager.default
+        var total = 0
+        var sizes: [String] = []
+        for example in Self.examples {
+            let folder = packageFile("Results/examples/\(example.folder)")
+            var bytes = 0
+            for name in try fm.contentsOfDirectory(atPath: folder.path) {
+                let attributes = try fm.attributesOfItem(atPath: folder.appendingPathComponent(name).path)
+                bytes += (attributes[.size] as? Int) ?? 0
+            }
+            total += bytes
+            sizes.append("\(example.folder) \(bytes / 1024) KB")
+        }
+        #expect(total <= Self.sizeBudget,
+                "the committed examples weigh \(total / 1024) KB (\(sizes.joined(separator: ", "))), more than \(Self.sizeBudget / 1024) KB")
+    }
+
     @Test("regenerating an example gives the committed files", arguments: examples)
     func regenerate(_ example: Example) throws {
         let committed = packageFile("Results/examples/\(example.folder)")
@@ -48,7 +86,7 @@ struct ExamplesTests {
             let fm = FileManager.default
             let written = try fm.contentsOfDirectory(atPath: out.path).sorted()
             let kept = try fm.contentsOfDirectory(atPath: committed.path).sorted()
-            let hint = "regenerate with `\(example.command)` from the package root if the change is intended"
+            let hint = "regenerate with `\(example.command)` from the package root (or scripts/regenerate-examples.sh) if the change is intended"
             #expect(written == kept, "files of \(example.folder): committed \(kept), written \(written); \(hint)")
             for name in Set(written).intersection(kept).sorted() {
                 let new = try Data(contentsOf: out.appendingPathComponent(name))

@@ -155,9 +155,10 @@ public enum DataDictionary {
         ## Worked example: one firm's fate
 
         `examples/baseline/` is committed and reproducible (`examples/README.md` gives the command; a test
-        regenerates it and compares the bytes): `suanli run Scenarios/baseline.yaml --replications 4 --seed 1`.
-        Three files answer "does `small-gpu-cloud` survive; if not, when and why does it exit; and how sure are
-        we", at three levels of aggregation:
+        regenerates it and compares the bytes): `suanli run Scenarios/baseline.yaml --replications 2 --seed 1
+        --set horizon_months=27`, two replications over 2024-01 to 2026-03 (the shortest horizon that holds
+        every dated event of the baseline) to keep the folder small. Three files answer "does `small-gpu-cloud`
+        survive; if not, when and why does it exit; and how sure are we", at three levels of aggregation:
 
         - `outcomes.csv`: one row per replication and firm, keyed by (`scenario`, `point`, `replication`,
           `firm`). The raw fate: `survived`; for an exit `exit_day`, `exit_month` and `exit_reason`; money
@@ -172,12 +173,14 @@ public enum DataDictionary {
         In every file select the firm with `entity` (or `firm` in `outcomes.csv`) = `small-gpu-cloud`, and in
         a comparison or sweep folder also the `point`.
 
-        **Does it survive?** In `outcomes.csv` `survived` is `true` in all 4 replications, so `exit_day`,
-        `exit_month` and `exit_reason` are empty (replication 0 shown):
+        **Does it survive?** In `outcomes.csv` `survived` is `true` in both replications, so `exit_day`,
+        `exit_month` and `exit_reason` are empty; `cumulative_profit` is a loss in replication 0 and a profit
+        in replication 1:
 
         ```csv
         scenario,point,replication,firm,business_model,template,entry_month,survived,exit_day,exit_month,exit_reason,final_cash,cumulative_profit,profitable_final_year,irr,npv,moic,trailing_utilisation,leverage,take_or_pay_share,top_customer_share,contracted_backlog,banned_tier_revenue_share,months_of_cash
-        baseline,0,0,small-gpu-cloud,owner,,,true,,,,48914365.51448034,4658365.51448031,true,0.04919752624669356,-9318242.790472388,1.2714119523571126,0.5968208914775627,0,0.09979653621196213,0.3848260307511103,21715592.323784206,0,
+        baseline,0,0,small-gpu-cloud,owner,,,true,,,,33944959.92201544,-4083040.0779845463,false,-0.04082578205967864,-11739186.189131118,0.9104778136396507,0.863685645035318,0.6092627808938087,0.2352148332564286,0.2781751060049818,29927141.99204802,0,
+        baseline,0,1,small-gpu-cloud,owner,,,true,,,,44237023.57236467,6209023.572364651,true,0.06121720873529332,-3433626.1539307907,1.1430352894700293,0.8140853083421455,0.6092627808938087,0.24998576075510073,0.6274765150098905,22523864.91173029,0,
         ```
 
         `survival.csv` gives S(t) = 1 in every month to the horizon, and `summary.csv` the estimate with its
@@ -185,65 +188,65 @@ public enum DataDictionary {
 
         ```csv
         scenario,point,entity_kind,entity,month,at_risk,exits,survival,survival_ci95_low,survival_ci95_high,hazard
-        baseline,0,firm,small-gpu-cloud,2028-12,4,0,1,0.5101091635454027,1,0
+        baseline,0,firm,small-gpu-cloud,2026-03,2,0,1,0.3423802275066532,1,0
         ```
 
         ```csv
         scenario,point,kind,entity,metric,month,estimate,ci95_low,ci95_high,p05,p50,p95
-        baseline,0,firm,small-gpu-cloud,p_survive,,1,0.5101091635454027,1,,,
+        baseline,0,firm,small-gpu-cloud,p_survive,,1,0.3423802275066532,1,,,
         baseline,0,firm,small-gpu-cloud,time_to_exit_months,,,,,,,
-        baseline,0,firm,small-gpu-cloud,median_exit_month,,,,,,,
-        baseline,0,firm,small-gpu-cloud,cumulative_profit,,15099494.90438794,-12563104.16867596,42762093.97745184,-2604861.8062332603,16511950.645895049,30826413.576899186
+        baseline,0,firm,small-gpu-cloud,cumulative_profit,,1062991.7471900517,-64323542.20234914,66449525.69672924,-3568436.895467086,1062991.7471900522,5694420.38984719
         ```
 
-        So: it survived 4 replications out of 4, P(survive) = 1 with 95% Wilson interval [0.51, 1] (4 of 4
-        cannot rule out a chance of survival as low as one half), median exit "> horizon" (the terminal table's
-        wording for an empty `median_exit_month`). Its cumulative profit is ¥15.1M on average but the t-interval
-        [−12.6M, 42.8M] spans zero: it survives, not certainly at a profit.
+        So: it survived 2 replications out of 2, P(survive) = 1 with 95% Wilson interval [0.34, 1] (2 of 2
+        cannot rule out a chance of survival as low as a third), median exit "> horizon" (the terminal table's
+        wording for an empty `median_exit_month` estimate). Its cumulative profit is ¥1.1M on average, the mean
+        of −4.1M and +6.2M, and the t-interval [−64.3M, 66.4M] spans zero: it survives, not certainly at a
+        profit.
 
-        **When and why does a firm exit?** `server-maker-cloud`, in the same folder, exits in 2 of the 4
-        replications. Its `outcomes.csv` rows with `survived` = `false`:
+        **When and why does a firm exit?** `server-maker-cloud`, in the same folder, exits in 1 of the 2
+        replications. Its `outcomes.csv` row with `survived` = `false`:
 
         ```csv
         scenario,point,replication,firm,business_model,template,entry_month,survived,exit_day,exit_month,exit_reason,final_cash,cumulative_profit,profitable_final_year,irr,npv,moic,trailing_utilisation,leverage,take_or_pay_share,top_customer_share,contracted_backlog,banned_tier_revenue_share,months_of_cash
         baseline,0,1,server-maker-cloud,hybrid,,,false,425,2025-02,losing,316118798.87593114,-26460169.525895398,false,-0.06653629969484927,-59708258.434571505,0.9228129345981175,0.27893490116715225,0,0.6232824065014506,,0,0,4886.703412601752
-        baseline,0,3,server-maker-cloud,hybrid,,,false,790,2026-02,losing,310899724.4457075,-31672258.150144607,false,-0.04377145981648253,-89667362.44390121,0.9075774300727099,0.244108316889193,0,0.14655703694604144,,0,0,1458.286281457693
         ```
 
-        When: day 425 (2025-02) and day 790 (2026-02). Why: `losing` both times, with cash left (`final_cash`
-        ≈ ¥316M and ¥311M) and low `trailing_utilisation` (0.28, 0.24): it gave up a losing business, it was not
-        made insolvent. The curve steps down in those months:
+        When: day 425 (2025-02). Why: `losing`, with cash left (`final_cash` ≈ ¥316M) and low
+        `trailing_utilisation` (0.28): it gave up a losing business, it was not made insolvent. The curve steps
+        down in that month:
 
         ```csv
         scenario,point,entity_kind,entity,month,at_risk,exits,survival,survival_ci95_low,survival_ci95_high,hazard
-        baseline,0,firm,server-maker-cloud,2025-02,4,1,0.75,0.300641842582402,0.9544127391902995,0.25
-        baseline,0,firm,server-maker-cloud,2026-02,3,1,0.5,0.15003898915214958,0.8499610108478504,0.3333333333333333
+        baseline,0,firm,server-maker-cloud,2025-01,2,0,1,0.3423802275066532,1,0
+        baseline,0,firm,server-maker-cloud,2025-02,2,1,0.5,0.09453120573423074,0.9054687942657693,0.5
+        baseline,0,firm,server-maker-cloud,2026-03,1,0,0.5,0.09453120573423074,0.9054687942657693,0
         ```
 
         and `summary.csv` condenses it:
 
         ```csv
         scenario,point,kind,entity,metric,month,estimate,ci95_low,ci95_high,p05,p50,p95
-        baseline,0,firm,server-maker-cloud,p_survive,,0.5,0.15003898915214958,0.8499610108478504,,,
-        baseline,0,firm,server-maker-cloud,time_to_exit_months,,19.958932238193018,-56.22611463989756,96.14397911628359,14.562628336755646,19.958932238193018,25.35523613963039
-        baseline,0,firm,server-maker-cloud,median_exit_month,2026-02,26,14,,,,
-        baseline,0,firm,server-maker-cloud,exit_share_losing,,1,0.3423802275066532,1,,,
+        baseline,0,firm,server-maker-cloud,p_survive,,0.5,0.09453120573423074,0.9054687942657693,,,
+        baseline,0,firm,server-maker-cloud,time_to_exit_months,,13.963039014373717,,,13.963039014373717,13.963039014373717,13.963039014373717
+        baseline,0,firm,server-maker-cloud,median_exit_month,2025-02,14,1,,,,
+        baseline,0,firm,server-maker-cloud,exit_share_losing,,1,0.20654931437723745,1,,,
         ```
 
         Recomputing these from `outcomes.csv` (z = 1.959964, the 97.5% normal quantile):
 
-        - `p_survive`: survivors over replications, 2/4 = 0.5. The Wilson interval for k of n is
-          (p + z²/2n ± z·√(p(1−p)/n + z²/4n²)) / (1 + z²/n): [0.150, 0.850] for 2 of 4; for 4 of 4 it reduces
-          to [n/(n + z²), 1] = [0.510, 1], `small-gpu-cloud`'s interval.
-        - `time_to_exit_months`: `exit_day` / (365.25/12) over the replications with an exit: 425 → 13.963 and
-          790 → 25.955, mean 19.959. The t-interval with n = 2 uses t(0.975, 1) = 12.706 and the standard error
-          |25.955 − 13.963| / 2 = 5.996: 19.959 ± 76.19 = [−56.2, 96.1], wide because two exits say little. The
-          percentiles interpolate between the two: p05 = 13.963 + 0.05 × 11.992 = 14.563.
-        - `median_exit_month`: the first month with `survival` ≤ 0.5 in `survival.csv`, 2026-02; `estimate` is
-          the months elapsed at its end, 26 (2024-01 is month 1). `ci95_low` is 14, the end of 2025-02, the
-          first month where `survival_ci95_low` ≤ 0.5; `ci95_high` is empty because `survival_ci95_high` never
-          falls to 0.5 (0.85 at the horizon): the median could lie beyond the horizon.
-        - `exit_share_losing`: exits with reason `losing` over all exits, 2/2 = 1, Wilson [0.342, 1].
+        - `p_survive`: survivors over replications, 1/2 = 0.5. The Wilson interval for k of n is
+          (p + z²/2n ± z·√(p(1−p)/n + z²/4n²)) / (1 + z²/n): [0.095, 0.905] for 1 of 2; for 2 of 2 it reduces
+          to [n/(n + z²), 1] = [0.342, 1], `small-gpu-cloud`'s interval.
+        - `time_to_exit_months`: `exit_day` / (365.25/12) over the replications with an exit: 425 → 13.963.
+          With a single exit there is no spread to estimate, so the t-interval is empty and the percentiles
+          are that one value; with two or more exits the interval is mean ± t(0.975, n−1)·s/√n.
+        - `median_exit_month`: the first month with `survival` ≤ 0.5 in `survival.csv`, 2025-02; `estimate` is
+          the months elapsed at its end, 14 (2024-01 is month 1). `ci95_low` is 1, the end of 2024-01, the
+          first month where `survival_ci95_low` ≤ 0.5 (0.34 from the start: two replications cannot rule out a
+          median exit in the first month); `ci95_high` is empty because `survival_ci95_high` never falls to
+          0.5 (0.91 at the horizon): the median could lie beyond the horizon.
+        - `exit_share_losing`: exits with reason `losing` over all exits, 1/1 = 1, Wilson [0.207, 1].
         - `survival`, `at_risk`, `exits`: count the `outcomes.csv` rows by `exit_month`; S(t) is the share of
           replications without an exit in or before month t, `hazard` = `exits` / `at_risk`.
 
@@ -253,8 +256,8 @@ public enum DataDictionary {
         awk -F, '$4 == "server-maker-cloud" && $8 == "false" { print $3, $9 / (365.25 / 12), $11 }' outcomes.csv
         ```
 
-        Four replications keep the committed example small; for real answers run more (`--replications 200`
-        narrows the Wilson interval of a share near one half to about ±0.07).
+        Two replications keep the committed example small; for real answers run more, over the full horizon
+        (`--replications 200` narrows the Wilson interval of a share near one half to about ±0.07).
 
 
         """
