@@ -62,8 +62,8 @@ nb01 = notebook("""# 01 · Reading results
 
 A first look at what `suanli run` writes, for students. Every column is described in
 `../Results/README.md`; this notebook loads each CSV of one run folder (by default the committed
-example `../Results/examples/baseline`, 4 replications of `Scenarios/baseline.yaml`), says what one row
-is, and answers a few simple questions step by step with pandas.""", BASE, [
+example `../Results/examples/baseline`, 2 replications of `Scenarios/baseline.yaml` over its first 27
+months), says what one row is, and answers a few simple questions step by step with pandas.""", BASE, [
     (M, "## The manifest\n`manifest.json` says what was run: scenario, seed, replications, horizon, tiers."),
     (C, '''import json
 manifest = json.loads((RESULTS / "manifest.json").read_text())
@@ -280,6 +280,28 @@ import json
 manifest = json.loads((RESULTS / "manifest.json").read_text())
 names = [p.get("scenario") for p in manifest.get("points", [])]
 print("base → variant:", " → ".join(map(str, names)), "|", len(cmp), "rows")'''),
+    (M, "## The change itself: chip supply by point\n"
+        "Before its effects, look at what the variant changes. A supply shock (an export ban, say) shows in "
+        "`supply_monthly.csv` as the chip capacity a tier offers a jurisdiction each month; `ordered_units` says "
+        "whether any firm wanted those chips. Tiers whose capacity differs between the points are drawn (all "
+        "tiers when none does). A shock nobody runs into changes nothing else: then every difference below is 0."),
+    (C, '''sup = read("supply_monthly.csv")
+sup["date"] = month_ts(sup["month"])
+mean = sup.groupby(["point", "tier", "region", "date"])[["capacity_units", "ordered_units"]].mean().reset_index()
+wide = mean.pivot_table(index=["tier", "region", "date"], columns="point", values="capacity_units")
+changed = [k for k, g in wide.groupby(level=["tier", "region"]) if g.nunique(axis=1).gt(1).any()]
+shown = changed or sorted(wide.index.droplevel("date").unique())
+fig, axes = plt.subplots(len(shown), 1, figsize=(9, 2.8 * len(shown)), sharex=True, squeeze=False)
+for ax, (tier, region) in zip(axes[:, 0], shown):
+    g = mean[(mean["tier"] == tier) & (mean["region"] == region)]
+    for pt, h in g.groupby("point"):
+        name = names[pt] if pt < len(names) else f"point {pt}"
+        line, = ax.step(h["date"], h["capacity_units"], where="post", label=f"{name}: capacity")
+        ax.step(h["date"], h["ordered_units"], where="post", ls="--", color=line.get_color(), label=f"{name}: ordered")
+    ax.set_ylabel("units / month"); ax.set_title(f"{tier} chips for {region}" + ("" if changed else " (no tier differs)"))
+    ax.legend(fontsize=7)
+save(fig, "04-supply-change")
+print("tiers whose supply differs between the points:", changed or "none")'''),
     (M, "## Largest effects first"),
     (C, '''base = cmp["base"].abs().where(cmp["base"].abs() > 0)
 cmp["rel_diff"] = cmp["diff"] / base
@@ -322,8 +344,204 @@ ax.set_title("Changes in probabilities")
 save(fig, "04-probabilities")'''),
 ])
 
+nb05 = notebook("""# 05 · Sweep map
+
+**What a sweep is.** A single run answers "what happens in *this* scenario?". A sweep asks "what happens
+as these numbers change?": `suanli sweep FILE` takes a base scenario and a list of its keys to vary (the
+*parameters*), builds a set of *points* — each point is the base scenario with one value for every
+parameter — and runs every point with the same number of replications. A *grid* design tries every
+combination of listed values; a *random* or *Latin hypercube* design scatters points over ranges, which
+covers several parameters with fewer runs but gives no tidy table. With common random numbers (the
+default) replication r of every point sees the same tenants and noise, so neighbouring points differ by
+the parameters, not by luck.
+
+This notebook reads a sweep folder (by default the committed `../Results/examples/sweep-smoke`, the smoke
+sweep over the Erlang loss check: 2 fleet sizes × 4 arrival rates) and draws:
+
+1. **Survival maps**: for each firm, P(survive to the horizon) at every point, over two swept parameters.
+   Read a map like a contour map of risk: green where the firm survives in every replication, red where it
+   exits in all. Each number is a share of a few replications, so neighbouring cells that differ by one
+   replication are not a real difference (the intervals are in `summary.csv`).
+2. **Market maps**: the same picture for market figures (utilisation, units lost), which change with the
+   parameters even where no firm ever exits, as in the smoke sweep, whose one firm cannot fail.
+3. **Sensitivity ranking** (`sensitivity.csv`): which parameter moves each outcome most, as standardised
+   regression coefficients with 95% intervals. An interval that excludes 0 means the parameter matters for
+   that outcome over the swept ranges; a blank row means no coefficient could be fitted (the outcome did
+   not vary, as survival in the smoke sweep).
+
+Everything is read from the folder's CSVs; nothing here re-runs or re-implements the model.""",
+    "../Results/examples/sweep-smoke", [
+    (M, "## The points\n`points.csv` has one row per point and one column per parameter, named by its key "
+        "path. `manifest.json` says which sweep file, design and number of replications produced them."),
+    (C, """import json
+import math
+import numpy as np
+manifest = json.loads((RESULTS / "manifest.json").read_text())
+sweep = manifest.get("sweep", {})
+points = pd.read_csv(RESULTS / "points.csv", keep_default_na=False, na_values=[""], dtype=str)
+points["point"] = points["point"].astype(int)
+parameters = [c for c in points.columns if c != "point"]
+print("sweep", sweep.get("name"), "| design", sweep.get("design"), "|", len(points), "points ×",
+      manifest.get("replications"), "replications | parameters:", parameters)
+points"""),
+    (M, "## Which two parameters to map\nBy default the first two parameters (in the sweep file's order) that "
+        "take more than one value. Change `X` and `Y` below to map others. Text values (e.g. a pricing rule) "
+        "are placed in the order they first appear. If the design is a full grid over the two, each point is a "
+        "cell of a table; otherwise (random or Latin hypercube designs) each point is a dot. When more than "
+        "two parameters vary, a grid cell averages over the others, and a dot is one point whatever the others are."),
+    (C, """varying = [c for c in parameters if points[c].nunique() > 1]
+X = varying[0] if varying else parameters[0]
+Y = varying[1] if len(varying) > 1 else None
+
+def axis(column):
+    \"\"\"Numeric positions and tick labels of a parameter column (text values by first appearance).\"\"\"
+    if column is None:
+        return pd.Series(0.0, index=points.index), {0.0: ""}
+    numbers = pd.to_numeric(points[column], errors="coerce")
+    if numbers.notna().all():
+        return numbers, {v: f"{v:.4g}" for v in numbers.unique()}
+    codes = {v: float(i) for i, v in enumerate(dict.fromkeys(points[column]))}
+    return points[column].map(codes), {c: v for v, c in codes.items()}
+
+x, xlabels = axis(X)
+y, ylabels = axis(Y)
+coords = pd.DataFrame({"point": points["point"], "x": x, "y": y})
+pairs = coords[["x", "y"]].drop_duplicates()
+GRID = (coords["x"].nunique() * coords["y"].nunique() == len(pairs)
+        and coords["x"].nunique() <= 15 and coords["y"].nunique() <= 15)
+others = [c for c in varying if c not in (X, Y)]
+print("map:", X, "×", Y or "(nothing else varies)", "|", "grid" if GRID else "scattered points",
+      "| also varying:", others or "nothing")
+
+def panel(ax, values, title, vmin=None, vmax=None, cmap="RdYlGn", fmt="{:.2f}"):
+    \"\"\"Draws one map of `values` (a Series indexed by point) over X and Y; returns the colour mapping.\"\"\"
+    d = coords.assign(v=coords["point"].map(values))
+    if GRID:
+        t = d.groupby(["y", "x"])["v"].mean().unstack("x").sort_index().sort_index(axis=1)
+        im = ax.imshow(np.ma.masked_invalid(t.values.astype(float)), origin="lower", aspect="auto",
+                       cmap=cmap, vmin=vmin, vmax=vmax)
+        ax.set_xticks(range(t.shape[1])); ax.set_xticklabels([xlabels[v] for v in t.columns], fontsize=7)
+        ax.set_yticks(range(t.shape[0])); ax.set_yticklabels([ylabels[v] for v in t.index], fontsize=7)
+        for i in range(t.shape[0]):
+            for j in range(t.shape[1]):
+                if pd.notna(t.values[i, j]):
+                    ax.text(j, i, fmt.format(t.values[i, j]), ha="center", va="center", fontsize=7)
+    else:
+        im = ax.scatter(d["x"], d["y"], c=d["v"], cmap=cmap, vmin=vmin, vmax=vmax, s=70, edgecolor="black")
+        if len(d) <= 30:
+            for _, r in d.iterrows():
+                if pd.notna(r["v"]):
+                    ax.annotate(fmt.format(r["v"]), (r["x"], r["y"]), fontsize=6, xytext=(4, 4),
+                                textcoords="offset points")
+        if not pd.to_numeric(points[X], errors="coerce").notna().all():
+            ax.set_xticks(list(xlabels)); ax.set_xticklabels(list(xlabels.values()), fontsize=7)
+        if Y is not None and not pd.to_numeric(points[Y], errors="coerce").notna().all():
+            ax.set_yticks(list(ylabels)); ax.set_yticklabels(list(ylabels.values()), fontsize=7)
+    ax.set_xlabel(X, fontsize=7); ax.set_ylabel(Y or "", fontsize=7)
+    ax.set_title(title, fontsize=9)
+    return im
+
+def small_multiples(n):
+    cols = min(4, max(n, 1))
+    rows = math.ceil(max(n, 1) / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols + 1, 3.6 * rows), squeeze=False)
+    fig.subplots_adjust(hspace=0.5, wspace=0.45)
+    for ax in axes.ravel()[n:]:
+        ax.set_axis_off()
+    return fig, axes.ravel()"""),
+    (M, "## Survival maps, one per firm\n`summary.csv` has, for every point and every firm present at the "
+        "start, `p_survive`: the share of the point's replications in which the firm is still there at the "
+        "horizon, with its 95% Wilson interval. The colour scale is the same in every panel (0 red, 1 green)."),
+    (C, """summary = read("summary.csv")
+ps = summary[(summary["kind"] == "firm") & (summary["metric"] == "p_survive")]
+firms = list(dict.fromkeys(ps["entity"]))
+fig, axes = small_multiples(len(firms))
+im = None
+for ax, firm in zip(axes, firms):
+    values = ps[ps["entity"] == firm].set_index("point")["estimate"]
+    im = panel(ax, values, firm, vmin=0, vmax=1)
+if im is not None:
+    fig.colorbar(im, ax=list(axes), shrink=0.8, label="P(survive to the horizon)")
+else:
+    axes[0].text(0.5, 0.5, "no firm rows in summary.csv", ha="center", va="center"); axes[0].set_axis_off()
+fig.suptitle(f"P(survive) over {X}" + (f" × {Y}" if Y else ""), fontsize=10)
+save(fig, "05-survival-maps")"""),
+    (M, "How far apart are the points, given the noise? For each firm: its lowest and highest P(survive) over "
+        "the points, and the Wilson intervals at those two points. When the intervals overlap, the sweep "
+        "has not shown that the parameters matter for that firm; more replications would tell."),
+    (C, """rows = []
+for firm in firms:
+    f = ps[ps["entity"] == firm].set_index("point")
+    lo, hi = f["estimate"].idxmin(), f["estimate"].idxmax()
+    rows.append({"firm": firm, "lowest P": f.loc[lo, "estimate"], "at point": lo,
+                 "its interval": f"[{f.loc[lo, 'ci95_low']:.2f}, {f.loc[lo, 'ci95_high']:.2f}]",
+                 "highest P": f.loc[hi, "estimate"], "at point ": hi,
+                 "its interval ": f"[{f.loc[hi, 'ci95_low']:.2f}, {f.loc[hi, 'ci95_high']:.2f}]"})
+pd.DataFrame(rows)"""),
+    (M, "## Market maps\n`summary.csv` also has, for every point, market figures by month (`kind` = `market`, "
+        "`entity` = `all` for the whole market): the mean over replications. Averaged over the months of the "
+        "horizon, they give one number per point. Each panel has its own colour scale."),
+    (C, """market = summary[(summary["kind"] == "market") & (summary["entity"] == "all")]
+wanted = [m for m in ["utilisation", "units_lost", "price_index", "active_firms"] if m in set(market["metric"])]
+fig, axes = small_multiples(len(wanted))
+for ax, metric in zip(axes, wanted):
+    values = market[market["metric"] == metric].groupby("point")["estimate"].mean()
+    im = panel(ax, values, f"{metric} (mean over months)", cmap="viridis", fmt="{:.3g}")
+    fig.colorbar(im, ax=ax, shrink=0.8)
+if not wanted:
+    axes[0].text(0.5, 0.5, "no market rows in summary.csv", ha="center", va="center"); axes[0].set_axis_off()
+save(fig, "05-market-maps")"""),
+    (M, "## Sensitivity ranking\n`sensitivity.csv` (written for a whole sweep, not for one shard) fits, over all "
+        "runs (point × replication), each outcome on all parameters at once, with every variable in standard "
+        "deviations: a standardised regression coefficient (SRC) of 0.5 says that one standard deviation more of "
+        "the parameter goes with half a standard deviation more of the outcome, the other parameters held fixed. "
+        "`rank` 1 is the parameter with the largest |SRC| for that outcome. For `survived` (1 or 0) it is a "
+        "linear probability model: a rough guide to direction and order, not a forecast. Intervals crossing 0 "
+        "(grey) are not distinguishable from no effect with these runs."),
+    (C, """sens_path = RESULTS / "sensitivity.csv"
+sens = pd.read_csv(sens_path, keep_default_na=False, na_values=[""]) if sens_path.exists() else pd.DataFrame(
+    columns=["entity_kind", "entity", "metric", "parameter", "src", "src_ci95_low", "src_ci95_high", "rank", "runs"])
+sens["outcome"] = sens["metric"] + " · " + sens["entity_kind"] + " " + sens["entity"]
+fitted = sens[sens["src"].notna()].copy()
+blank = sorted(set(sens["outcome"]) - set(fitted["outcome"]))
+print(len(sens), "rows;", fitted["outcome"].nunique(), "outcomes with coefficients;",
+      len(blank), "without (constant outcome or too few runs):", blank[:8], "…" if len(blank) > 8 else "")
+# the outcomes whose strongest parameter moves them most, at most 12
+strength = fitted.groupby("outcome")["src"].apply(lambda s: s.abs().max()).sort_values(ascending=False)
+top = list(strength.index[:12])
+shown = fitted[fitted["outcome"].isin(top)].copy()
+shown["order"] = shown["outcome"].map({o: i for i, o in enumerate(top)})
+shown = shown.sort_values(["order", "rank"], ascending=[False, False])
+fig, ax = plt.subplots(figsize=(9, max(3, 0.32 * len(shown) + 1.5)))
+if len(shown):
+    colours = {p: f"C{i}" for i, p in enumerate(parameters)}
+    for i, r in enumerate(shown.itertuples()):
+        settled = r.src_ci95_low > 0 or r.src_ci95_high < 0
+        colour = colours.get(r.parameter, "black") if settled else "tab:gray"
+        ax.errorbar([r.src], [i], xerr=[[r.src - r.src_ci95_low], [r.src_ci95_high - r.src]],
+                    fmt="o", color=colour, ecolor=colour, capsize=3)
+    ax.set_yticks(range(len(shown)))
+    ax.set_yticklabels([f"{r.outcome} ← {r.parameter}" for r in shown.itertuples()], fontsize=7)
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_xlabel("standardised regression coefficient (95% interval; grey: crosses 0)")
+else:
+    ax.text(0.5, 0.5, "no coefficients: no outcome varied across the runs" if len(sens)
+            else "no sensitivity.csv (a shard?)", ha="center", va="center")
+    ax.set_axis_off()
+ax.set_title("Which parameter moves which outcome")
+save(fig, "05-sensitivity")
+fitted.sort_values(["outcome", "rank"])[["outcome", "parameter", "src", "src_ci95_low", "src_ci95_high", "rank", "runs"]].head(30)"""),
+    (M, "## Reading further\nA map with a few replications per point shows where to look, not the answer: "
+        "rerun the interesting corner as a single scenario with more replications (`suanli run BASE --set "
+        "KEY=VALUE --replications 200`), or compare two of its points with `suanli compare` to get paired "
+        "differences with intervals (notebook 04). For a map where firms do exit, try "
+        "`suanli sweep Scenarios/sweeps/chip-shortage-demand.yaml` and point `results_dir` at its folder."),
+])
+
 for name, nb in [("01-reading-results", nb01), ("02-who-survives", nb02),
-                 ("03-prices-and-capacity", nb03), ("04-what-if", nb04)]:
+                 ("03-prices-and-capacity", nb03), ("04-what-if", nb04), ("05-sweep-map", nb05)]:
+    for i, cell in enumerate(nb.cells):  # stable ids, so that regenerating changes nothing that did not change
+        cell["id"] = f"{name[:2]}-{i:02d}"
     nbformat.validate(nb)
     nbformat.write(nb, f"{name}.ipynb")
     print("wrote", name + ".ipynb")

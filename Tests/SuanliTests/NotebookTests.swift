@@ -140,7 +140,7 @@ struct NotebookTests {
 
     @Test("every notebook is there") func notebooksPresent() {
         for expected in ["01-reading-results.ipynb", "02-who-survives.ipynb", "03-prices-and-capacity.ipynb",
-                         "04-what-if.ipynb"] {
+                         "04-what-if.ipynb", "05-sweep-map.ipynb"] {
             #expect(NotebookEnvironment.notebooks.contains(expected), "Notebooks/\(expected) is missing")
         }
     }
@@ -156,25 +156,121 @@ struct NotebookTests {
     }
 
     @Test("runs headless on fresh results of the built suanli",
-          .enabled(if: NotebookEnvironment.python != nil, NotebookEnvironment.missingMessage))
-    func freshResults() throws {
+          .enabled(if: NotebookEnvironment.python != nil, NotebookEnvironment.missingMessage),
+          arguments: NotebookEnvironment.notebooks)
+    func freshResults(notebook: String) throws {
         let python = try #require(NotebookEnvironment.python)
         let work = try TemporaryDirectory(prefix: "suanli-nb-fresh")
         defer { work.remove() }
-        let run = work.file("run")
-        let compare = work.file("compare")
-        try runScenario(packageFile("Scenarios/baseline.yaml").path, out: run, replications: 2, seed: 11, threads: 2)
-        let cmp = try suanli(["compare", packageFile("Scenarios/baseline.yaml").path,
-                              packageFile("Scenarios/export-ban-h20.yaml").path, "--replications", "2", "--seed", "11",
-                              "--threads", "2", "--out", compare.path, "--quiet"], timeout: 300)
-        try #require(cmp.status == 0, "\(cmp)")
-        for notebook in NotebookEnvironment.notebooks {
-            // A notebook whose default is a comparison folder reads the fresh comparison.
-            let text = try String(contentsOf: packageFile("Notebooks/\(notebook)"), encoding: .utf8)
-            let results = text.contains("Results/examples/compare-") ? compare : run
-            let dir = work.file("nb-" + notebook)
+        let folders = try FreshResults.make(for: notebook, in: work)
+        try #require(!folders.isEmpty)
+        for (i, results) in folders.enumerated() {
+            let dir = work.file("nb-\(i)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: false)
             try executeNotebook(notebook, python: python, work: dir, resultsDir: results)
+        }
+    }
+
+    @Test("the committed notebooks are what build_notebooks.py writes",
+          .enabled(if: NotebookEnvironment.python != nil, NotebookEnvironment.missingMessage))
+    func generated() throws {
+        let python = try #require(NotebookEnvironment.python)
+        let work = try TemporaryDirectory(prefix: "suanli-nb-build")
+        defer { work.remove() }
+        let run = try runProgram(python, [packageFile("Notebooks/build_notebooks.py").path], in: work.url, timeout: 120)
+        try #require(run.status == 0, "\(run)")
+        let written = work.contents().filter { $0.hasSuffix(".ipynb") }
+        #expect(written == NotebookEnvironment.notebooks, "build_notebooks.py writes \(written)")
+        for name in written {
+            let new = try Data(contentsOf: work.file(name))
+            let old = try Data(contentsOf: packageFile("Notebooks/\(name)"))
+            #expect(new == old, "Notebooks/\(name) differs from what build_notebooks.py writes: edit the script and run `../.venv/bin/python build_notebooks.py` in Notebooks/")
+        }
+    }
+
+    @Test("each notebook's default results folder is a committed example of the kind it reads")
+    func defaultsAreExamples() throws {
+        for notebook in NotebookEnvironment.notebooks {
+            let found = try FreshResults.defaultResultsDir(of: notebook)
+            let dir = try #require(found, "\(notebook) has no results_dir parameter")
+            let folder = packageFile("Notebooks").appendingPathComponent(dir).standardizedFileURL
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("manifest.json").path),
+                    "\(notebook): results_dir \(dir) is not a results folder")
+            let marker = ["compare": "compare.csv", "sweep": "points.csv", "run": "firms_monthly.csv"][
+                FreshResults.kind(of: notebook).rawValue]!
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(marker).path),
+                    "\(notebook): \(dir) lacks \(marker)")
+        }
+    }
+}
+
+/// Fresh results for a notebook, of the kind its default `results_dir` is (a run, a comparison or a sweep),
+/// written by the built `suanli` with another seed than the committed examples.
+enum FreshResults {
+    enum Kind: String { case run, compare, sweep }
+
+    /// The default `results_dir` of `notebook`, from its cell tagged `parameters`.
+    static func defaultResultsDir(of notebook: String) throws -> String? {
+        let json = try jsonObject(Data(contentsOf: packageFile("Notebooks/\(notebook)")))
+        for cell in (json["cells"] as? [[String: Any]]) ?? [] {
+            let tags = ((cell["metadata"] as? [String: Any])?["tags"] as? [String]) ?? []
+            guard tags.contains("parameters") else { continue }
+            let source = (cell["source"] as? [String])?.joined() ?? (cell["source"] as? String) ?? ""
+            for line in source.split(separator: "\n") where line.hasPrefix("results_dir") {
+                return line.split(separator: "\"").dropFirst().first.map(String.init)
+            }
+        }
+        return nil
+    }
+
+    static func kind(of notebook: String) -> Kind {
+        let dir = (try? defaultResultsDir(of: notebook)) ?? nil
+        let name = dir.map { URL(fileURLWithPath: $0).lastPathComponent } ?? ""
+        return name.hasPrefix("compare-") ? .compare : name.hasPrefix("sweep-") ? .sweep : .run
+    }
+
+    /// The folders to run `notebook` on: one run (2 replications of the baseline, full horizon), one
+    /// comparison (the baseline against export-ban-h20), or two sweeps (the smoke grid, and a Latin
+    /// hypercube over the baseline with firms that exit, three parameters and --monthly so that the
+    /// sensitivity ranking has intervals).
+    static func make(for notebook: String, in work: TemporaryDirectory) throws -> [URL] {
+        switch kind(of: notebook) {
+        case .run:
+            let run = work.file("run")
+            try runScenario(packageFile("Scenarios/baseline.yaml").path, out: run, replications: 2, seed: 11, threads: 2)
+            return [run]
+        case .compare:
+            let compare = work.file("compare")
+            let cmp = try suanli(["compare", packageFile("Scenarios/baseline.yaml").path,
+                                  packageFile("Scenarios/export-ban-h20.yaml").path, "--replications", "2", "--seed", "11",
+                                  "--threads", "2", "--out", compare.path, "--quiet"], timeout: 300)
+            try #require(cmp.status == 0, "\(cmp)")
+            return [compare]
+        case .sweep:
+            let smoke = work.file("sweep-smoke")
+            let a = try suanli(["sweep", packageFile("Scenarios/sweeps/smoke.yaml").path, "--threads", "2",
+                                "--out", smoke.path, "--quiet"], timeout: 300)
+            try #require(a.status == 0, "\(a)")
+            let file = try work.write("lhs.yaml", """
+                base: \(packageFile("Scenarios/baseline.yaml").path)
+                design: latin-hypercube
+                points: 6
+                replications: 2
+                seed: 5
+                parameters:
+                  - path: shocks[2].capacity_factor
+                    range: [0, 1]
+                  - path: demand.segments[llm-training].growth.rate
+                    range: [0, 0.3]
+                  - path: providers[server-maker-cloud].cash
+                    range: [5e7, 4e8]
+
+                """)
+            let lhs = work.file("sweep-lhs")
+            let b = try suanli(["sweep", file.path, "--threads", "2", "--monthly", "--out", lhs.path, "--quiet"],
+                               timeout: 300)
+            try #require(b.status == 0, "\(b)")
+            return [smoke, lhs]
         }
     }
 }
