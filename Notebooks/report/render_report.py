@@ -59,7 +59,6 @@ def main(argv=None):
         return 1
     note(f"executed in {time.monotonic() - start:.1f} s; exporting HTML")
 
-    mistune_compatibility()
     title = page_title(nb) or f"Suanli report · {results.name}"
     nb.metadata["title"] = title
     from traitlets.config import Config
@@ -80,22 +79,6 @@ def main(argv=None):
         return 1
     note(f"page written ({len(body) // 1024} KiB), {time.monotonic() - start:.1f} s in all")
     return 0
-
-
-def mistune_compatibility():
-    """nbconvert 7.16.4 (pinned in ../requirements.txt) with mistune ≥ 3.1 fails on every Markdown cell:
-    its MathBlockParser names a rule `axt_heading`, which mistune 3.1 renamed `atx_heading`
-    (jupyter/nbconvert#2198, fixed in nbconvert 7.16.5). Where that mismatch is present, point the old name at
-    mistune's method; with a fixed nbconvert, or an older mistune, this does nothing."""
-    try:
-        from nbconvert.filters import markdown_mistune
-    except ImportError:
-        return
-    parser = getattr(markdown_mistune, "MathBlockParser", None)
-    if parser is None or "axt_heading" not in getattr(parser, "SPECIFICATION", {}):
-        return
-    if not hasattr(parser, "parse_axt_heading") and hasattr(parser, "parse_atx_heading"):
-        parser.parse_axt_heading = parser.parse_atx_heading
 
 
 def page_title(nb):
