@@ -74,7 +74,7 @@ import Stochastics
         (["pricing..k_u=1"],
          ["<command line>:--set #1: error: (top level): malformed key path 'pricing..k_u'; expected a.b.c, a.b[2].c or a.b[name].c"]),
         (["providers[0].cash={dist: uniform, min: 1"],
-         ["<command line>:--set #1: error: (top level): not valid YAML: did not find expected ',' or '}' (while parsing a flow mapping at line 1, column 19)"]),
+         ["<command line>:--set #1: error: providers[0].cash: not valid YAML: did not find expected ',' or '}' (while parsing a flow mapping at line 1, column 19)"]),
         (["demand.segments[0].units={dist: pareto, shape: -1.5, scale: 8}"],
          ["<command line>:--set #1: error: demand.segments[training].units.shape: pareto: shape must be > 0, got -1.5"]),
         (["demand.segments[0].tier=h900"],
