@@ -108,11 +108,28 @@ fail() {
     exit 1
 }
 
-munged --force --key-file="$BASE/munge/munge.key" --socket="$BASE/munge/munge.socket.2" \
+# Runs a daemon without what this script inherited from its caller and a daemon would keep:
+# - descriptors beyond 0-2: a caller that learns of this script's exit through a pipe or socket it
+#   handed down (Foundation's Process does) would otherwise wait for the daemons to exit as well;
+# - blocked signals: a multithreaded caller (a test runner) may block SIGTERM and pass the mask on,
+#   and slurmd and munged would then ignore stop.sh. `env --default-signal` unblocks every signal
+#   and restores its default handling (coreutils ≥ 8.31).
+UNBLOCK=()
+env --default-signal true 2>/dev/null && UNBLOCK=(env --default-signal)
+daemon() {
+    (
+        for fd in $(ls "/proc/$BASHPID/fd"); do
+            [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null
+        done
+        exec "${UNBLOCK[@]}" "$@"
+    )
+}
+
+daemon munged --force --key-file="$BASE/munge/munge.key" --socket="$BASE/munge/munge.socket.2" \
     --pid-file="$BASE/run/munged.pid" --log-file="$BASE/log/munged.log" --seed-file="$BASE/munge/munged.seed" \
     || fail "munged did not start"
-slurmctld -f "$SLURM_CONF" || fail "slurmctld did not start"
-slurmd -f "$SLURM_CONF" -N "$NODE" || fail "slurmd did not start"
+daemon slurmctld -f "$SLURM_CONF" || fail "slurmctld did not start"
+daemon slurmd -f "$SLURM_CONF" -N "$NODE" || fail "slurmd did not start"
 
 TIMEOUT="${SLURM_START_TIMEOUT:-60}"
 start=$SECONDS
