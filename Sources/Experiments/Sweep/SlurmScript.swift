@@ -1,8 +1,9 @@
 import Foundation
 
 /// The Slurm job scripts of a sharded sweep (`suanli sweep FILE --slurm --out OUT`): an array job
-/// running one shard per task, a merge job after all succeed, a job that records failed shards,
-/// and `submit.sh` that submits the three chained.
+/// running one shard per task into `OUT/shards/I`, a merge job after all succeed that puts the merged
+/// sweep into `OUT`, a job that records failed shards in `OUT/FAILED`, and `submit.sh` that submits
+/// the three chained. Tested against a real one-node Slurm (Tests/SuanliTests/SlurmClusterTests.swift).
 public struct SlurmScript: Sendable {
     /// Absolute path of the `suanli` binary.
     public var binary: String
@@ -31,7 +32,10 @@ public struct SlurmScript: Sendable {
     /// A word quoted for bash (single quotes).
     public static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
+    /// The `#SBATCH` lines of every script; `output` in double quotes if it holds white space (sbatch
+    /// splits `#SBATCH` lines at white space outside quotes).
     func header(name: String, output: String) -> String {
+        let output = output.contains(where: \.isWhitespace) ? "\"\(output)\"" : output
         var s = "#!/bin/bash\n#SBATCH --job-name=\(name)\n#SBATCH --output=\(output)\n"
         if let partition { s += "#SBATCH --partition=\(partition)\n" }
         if let time { s += "#SBATCH --time=\(time)\n" }
@@ -55,7 +59,11 @@ public struct SlurmScript: Sendable {
         return s
     }
 
-    /// `merge.sbatch`: merges `OUT/shards/*` into `OUT/merged` (submitted with `afterok` on the array).
+    /// `merge.sbatch`: merges `OUT/shards/*` into `OUT` itself (submitted with `afterok` on the array).
+    ///
+    /// `suanli merge` builds the merged folder atomically in `OUT/.merge-<job id>` (it will not write into a
+    /// folder holding scripts and shards); its files then move into `OUT`, `manifest.json` last, so `OUT`
+    /// holds a complete merged sweep once its `manifest.json` is there.
     public var mergeScript: String {
         header(name: "suanli-merge", output: out + "/logs/merge_%j.out") + """
             set -euo pipefail
@@ -65,26 +73,66 @@ public struct SlurmScript: Sendable {
             cd "$(dirname "$SWEEP")"
             shards=()
             for i in $(seq 0 \(shards - 1)); do shards+=("$OUT/shards/$i"); done
-            exec "$SUANLI" merge "${shards[@]}" --out "$OUT/merged"
+            tmp="$OUT/.merge-${SLURM_JOB_ID:-$$}"
+            rm -rf "$tmp"
+            "$SUANLI" merge "${shards[@]}" --out "$tmp"
+            rm -f "$OUT/manifest.json" "$OUT/FAILED"
+            for f in "$tmp"/*; do
+                [ "$(basename "$f")" = manifest.json ] || mv -f "$f" "$OUT/"
+            done
+            mv -f "$tmp/manifest.json" "$OUT/manifest.json"
+            rmdir "$tmp"
+            echo "merged sweep in $OUT"
 
             """
     }
 
-    /// `failed.sbatch`: after a failed array, writes `OUT/FAILED` naming the shards without a manifest.
+    /// `failed.sbatch ARRAY MERGE`: runs when the array or the merge job fails (`afternotok` on either) and
+    /// writes `OUT/FAILED`: its first line `failed shards: I J …` (or `none` when only the merge failed), then
+    /// each failed shard's Slurm state and log, and the commands to resubmit them and merge.
+    ///
+    /// A shard has failed when Slurm reports its task in any state but COMPLETED (`scontrol show job ARRAY`
+    /// knows finished tasks for `MinJobAge`, 300 s by default); for a task Slurm no longer knows, when its
+    /// folder has no `manifest.json`.
     public var failedScript: String {
         header(name: "suanli-failed", output: out + "/logs/failed_%j.out") + """
             set -uo pipefail
             OUT=\(Self.quote(out))
+            array="${1:-}"
+            merge="${2:-}"
+            declare -A state=() code=()
+            if [ -n "$array" ]; then
+                while read -r line; do
+                    [[ $line =~ ArrayTaskId=([0-9]+)[[:space:]] ]] || continue
+                    i=${BASH_REMATCH[1]}
+                    [[ $line =~ JobState=([A-Z_]+) ]] && state[$i]=${BASH_REMATCH[1]}
+                    [[ $line =~ ExitCode=([0-9:]+) ]] && code[$i]=${BASH_REMATCH[1]}
+                done < <(scontrol -o show job "$array" 2>/dev/null)
+            fi
             failed=()
+            details=()
             for i in $(seq 0 \(shards - 1)); do
-                [ -f "$OUT/shards/$i/manifest.json" ] || failed+=("$i")
+                if [ -n "${state[$i]:-}" ]; then
+                    [ "${state[$i]}" = COMPLETED ] && continue
+                    details+=("shard $i: ${state[$i]}, exit code ${code[$i]:-?}; log: $OUT/logs/${array}_$i.out")
+                elif [ -f "$OUT/shards/$i/manifest.json" ]; then
+                    continue
+                else
+                    details+=("shard $i: no $OUT/shards/$i/manifest.json (failed or not run)")
+                fi
+                failed+=("$i")
             done
             {
-                echo "shards without manifest.json (failed or not run): ${failed[*]:-none}"
+                echo "failed shards: ${failed[*]:-none}"
+                for d in "${details[@]}"; do echo "$d"; done
                 if [ ${#failed[@]} -gt 0 ]; then
                     ids=$(IFS=,; echo "${failed[*]}")
-                    echo "resubmit: sbatch --array=$ids $OUT/sweep.sbatch"
-                    echo "then:     sbatch $OUT/merge.sbatch"
+                    echo "resubmit them, then merge:"
+                    echo "  cd $(printf %q "$OUT") && jid=\\$(sbatch --parsable --array=$ids sweep.sbatch) &&" \\
+                        "sbatch --dependency=afterok:\\$jid --kill-on-invalid-dep=yes merge.sbatch"
+                else
+                    echo "every shard completed, but the merge job${merge:+ $merge} failed: see $OUT/logs/merge_${merge:-*}.out;"
+                    echo "merge again with: sbatch $OUT/merge.sbatch"
                 fi
             } > "$OUT/FAILED"
             cat "$OUT/FAILED"
@@ -92,7 +140,7 @@ public struct SlurmScript: Sendable {
             """
     }
 
-    /// `submit.sh`: submits the three scripts, chained, and prints the job ids.
+    /// `submit.sh`: submits the three scripts, chained, and prints the job ids and how to watch them.
     public var submitScript: String {
         """
         #!/bin/bash
@@ -104,11 +152,12 @@ public struct SlurmScript: Sendable {
         array=${array%%;*}
         merge=$(sbatch --parsable --dependency=afterok:$array --kill-on-invalid-dep=yes "$OUT/merge.sbatch")
         merge=${merge%%;*}
-        failed=$(sbatch --parsable --dependency=afternotok:$array --kill-on-invalid-dep=yes "$OUT/failed.sbatch")
+        failed=$(sbatch --parsable --dependency="afternotok:$array?afternotok:$merge" --kill-on-invalid-dep=yes \\
+            "$OUT/failed.sbatch" "$array" "$merge")
         failed=${failed%%;*}
-        echo "array job:  $array (\(shards) shards)"
-        echo "merge job:  $merge (after all shards succeed; results in $OUT/merged)"
-        echo "failed job: $failed (if any shard fails; writes $OUT/FAILED)"
+        echo "array job:  $array (\(shards) shards, logs in $OUT/logs/${array}_I.out)"
+        echo "merge job:  $merge (after all shards succeed; merged results in $OUT)"
+        echo "failed job: $failed (if a shard or the merge fails; writes $OUT/FAILED)"
         echo "watch:      squeue -j $array,$merge,$failed"
 
         """
