@@ -151,6 +151,7 @@ struct SweepCommand: ParsableCommand {
                                 + "are written, submit later with: bash \(script.out)/submit.sh\n")
             throw ExitCode.failure
         }
+        fflush(nil)  // our lines before those of submit.sh, which writes to the same output
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/bash")
         p.arguments = [script.out + "/submit.sh"]
