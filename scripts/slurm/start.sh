@@ -99,12 +99,14 @@ logs() {
         tail -n 40 "$BASE/log/$f.log" 2>/dev/null || echo "(none)"
     done
 }
+# Stops what did start (first, so that nothing is left running even if printing fails), then
+# prints the reason and the logs.
 fail() {
+    "$HERE/stop.sh" "$BASE" >/dev/null 2>&1 || true
     {
         echo "slurm/start: $*"
         logs
     } >&2
-    "$HERE/stop.sh" "$BASE" >/dev/null 2>&1 || true
     exit 1
 }
 
