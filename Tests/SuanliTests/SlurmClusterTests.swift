@@ -89,6 +89,16 @@ struct LocalSlurmCluster {
         }.joined(separator: "\n")
     }
 
+    /// The state Slurm gives a finished job (`scontrol -o show job ID`: COMPLETED, FAILED, CANCELLED …),
+    /// nil if it does not know the job.
+    func jobState(_ id: String) throws -> String? {
+        let run = try client("scontrol", ["-o", "show", "job", id])
+        guard run.status == 0, let range = run.output.range(of: #"JobState=[A-Z_]+"#, options: .regularExpression) else {
+            return nil
+        }
+        return String(run.output[range].dropFirst("JobState=".count))
+    }
+
     /// Polls `squeue -h -j IDS` until none of the jobs is queued or running.
     /// - Returns: whether they all left the queue within `timeout` seconds.
     func waitForJobs(_ ids: [String], timeout: Double) throws -> Bool {
@@ -203,6 +213,9 @@ struct SlurmClusterTests {
                     #expect(merged == whole, "OUT/\(name) differs from the unsharded sweep's")
                 }
             }
+            // The merge job ran; the failed job was cancelled, its afternotok dependency never satisfied.
+            #expect(try cluster.jobState(ids[1]) == "COMPLETED", "merge job \(ids[1])\n\(logs())")
+            #expect(try cluster.jobState(ids[2]) == "CANCELLED", "failed job \(ids[2])\n\(logs())")
             // One log per task, named by the array id and the task.
             let taskLogs = entries(out.appendingPathComponent("logs")).filter { $0.hasPrefix(ids[0] + "_") }
             #expect(taskLogs == (0..<Self.shards).map { "\(ids[0])_\($0).out" }, "\(taskLogs)")
@@ -240,7 +253,9 @@ struct SlurmClusterTests {
             let log2 = (try? String(contentsOf: out.appendingPathComponent("logs/\(ids[0])_2.out"), encoding: .utf8)) ?? ""
             #expect(log2.contains("shards/2' exists and is not a folder"), "shard 2's log:\n\(log2)")
             // The merge job never ran: Slurm cancelled it when its afterok dependency failed.
+            #expect(try cluster.jobState(ids[1]) == "CANCELLED", "merge job \(ids[1])\n\(logs())")
             #expect(!fm.fileExists(atPath: out.appendingPathComponent("logs/merge_\(ids[1]).out").path))
+            #expect(try cluster.jobState(ids[2]) == "COMPLETED", "failed job \(ids[2])\n\(logs())")
         }
     }
 }
