@@ -103,11 +103,60 @@ public enum Sensitivity {
         return (SweepMerge.fields(bytes[h]), records.dropFirst().map { SweepMerge.fields(bytes[$0]) })
     }
 
+    /// The runs of a sweep by (point, replication), numbered in order of first appearance.
+    /// The files list their runs in the same canonical order, so a run is usually the last one
+    /// seen or the next one of the list; the dictionary is only built for files that break this.
+    struct RunIndex {
+        struct Run: Hashable { var point: Int; var replication: Int }
+        private(set) var runs: [Run] = []
+        private var cursor = -1
+        private var lookup: [Run: Int]?
+
+        mutating func restart() { cursor = -1 }
+
+        mutating func index(point: Int, replication: Int) -> Int {
+            let run = Run(point: point, replication: replication)
+            if cursor >= 0, cursor < runs.count, runs[cursor] == run { return cursor }
+            if cursor + 1 < runs.count, runs[cursor + 1] == run { cursor += 1; return cursor }
+            // Past every run so far (the canonical order): new.
+            if lookup == nil, runs.last.map({ ($0.point, $0.replication) < (point, replication) }) ?? true {
+                runs.append(run)
+                cursor = runs.count - 1
+                return cursor
+            }
+            if lookup == nil {
+                var d: [Run: Int] = [:]
+                for (i, r) in runs.enumerated() where d[r] == nil { d[r] = i }
+                lookup = d
+            }
+            if let i = lookup![run] { cursor = i; return i }
+            runs.append(run)
+            lookup![run] = runs.count - 1
+            cursor = runs.count - 1
+            return cursor
+        }
+    }
+
+    /// A per-run value array that grows as runs appear (`nil` for runs without a value).
+    struct RunValues {
+        var values: [Double?] = []
+        subscript(i: Int) -> Double? {
+            get { i < values.count ? values[i] : nil }
+            set {
+                if i >= values.count { values.append(contentsOf: repeatElement(nil, count: i + 1 - values.count)) }
+                values[i] = newValue
+            }
+        }
+        func padded(to n: Int) -> [Double?] { values.count >= n ? values : values + repeatElement(nil, count: n - values.count) }
+    }
+
     /// The bytes of `sensitivity.csv` for the complete sweep folder `folder`.
+    ///
+    /// Reads `outcomes.csv` and `market_monthly.csv` a record at a time, keeping only one value
+    /// per run and series, so memory grows with the number of runs, not with the files' size.
     /// - Throws: ``SweepError`` when a needed file is missing or malformed.
     public static func csv(folder: String) throws(SweepError) -> String {
-        guard let points = table(folder + "/" + OutputSchemas.pointsFile),
-              let outcomes = table(folder + "/" + OutputSchemas.outcomes.file) else {
+        guard let points = table(folder + "/" + OutputSchemas.pointsFile) else {
             throw SweepError("\(folder): points.csv or outcomes.csv missing; cannot compute \(file)")
         }
         let parameters = Array(points.header.dropFirst())
@@ -120,66 +169,91 @@ public enum Sensitivity {
             guard let i = h.firstIndex(of: name) else { throw SweepError("\(folder): no \(name) column") }
             return i
         }
-        // The runs, in (point, replication) order as outcomes.csv lists them.
-        let oP = try column(outcomes.header, "point"), oR = try column(outcomes.header, "replication")
-        let oF = try column(outcomes.header, "firm"), oT = try column(outcomes.header, "template")
-        let oS = try column(outcomes.header, "survived")
-        struct Run: Hashable { var point: Int; var replication: Int }
-        var runs: [Run] = []
-        var runIndex: [Run: Int] = [:]
-        func index(_ r: [String], _ pc: Int, _ rc: Int) -> Int? {
-            guard pc < r.count, rc < r.count, let p = Int(r[pc]), let q = Int(r[rc]) else { return nil }
-            let run = Run(point: p, replication: q)
-            if let i = runIndex[run] { return i }
-            runIndex[run] = runs.count
-            runs.append(run)
-            return runs.count - 1
+        /// Streams the rows of `name` (after its header) as fields; false when the file is missing.
+        func scan(_ name: String, header: (_ columns: [String]) throws(SweepError) -> Void,
+                  row: (_ fields: [String]) -> Void) throws(SweepError) -> Bool {
+            var columns: [String]?
+            var failure: SweepError?
+            let found = CSVRecordReader.forEachRecord(path: folder + "/" + name) { record in
+                guard failure == nil else { return }
+                if columns == nil {
+                    columns = SweepMerge.fields(record)
+                    do throws(SweepError) { try header(columns!) } catch { failure = error }
+                } else {
+                    row(SweepMerge.fields(record))
+                }
+            }
+            if let failure { throw failure }
+            if found && columns == nil { return false }
+            return found
         }
+        // The runs, in (point, replication) order as outcomes.csv lists them.
+        var runs = RunIndex()
+        var oP = 0, oR = 0, oF = 0, oT = 0, oS = 0
         var firmOrder: [String] = []
-        var survival: [String: [Int: Double]] = [:]
-        var entries: [Int: Double] = [:]
-        for r in outcomes.rows {
-            guard let i = index(r, oP, oR), oS < r.count else { continue }
+        var firmSlot: [String: Int] = [:]
+        var survival: [RunValues] = []
+        var entries = RunValues()
+        let haveOutcomes = try scan(OutputSchemas.outcomes.file, header: { h throws(SweepError) in
+            oP = try column(h, "point"); oR = try column(h, "replication")
+            oF = try column(h, "firm"); oT = try column(h, "template"); oS = try column(h, "survived")
+        }, row: { r in
+            guard oP < r.count, oR < r.count, let p = Int(r[oP]), let q = Int(r[oR]) else { return }
+            let i = runs.index(point: p, replication: q)
+            guard oS < r.count else { return }
             if entries[i] == nil { entries[i] = 0 }
             if r[oT].isEmpty {
-                if survival[r[oF]] == nil { firmOrder.append(r[oF]); survival[r[oF]] = [:] }
-                survival[r[oF]]![i] = r[oS] == "true" ? 1 : 0
+                let f: Int
+                if let s = firmSlot[r[oF]] { f = s } else {
+                    f = firmOrder.count; firmSlot[r[oF]] = f; firmOrder.append(r[oF]); survival.append(RunValues())
+                }
+                survival[f][i] = r[oS] == "true" ? 1 : 0
             } else {
                 entries[i]! += 1
             }
+        })
+        guard haveOutcomes else {
+            throw SweepError("\(folder): points.csv or outcomes.csv missing; cannot compute \(file)")
         }
-        var series: [Series] = firmOrder.map { f in
-            Series(kind: "firm", entity: f, metric: "survived", values: runs.indices.map { survival[f]![$0] })
+        var mP = 0, mR = 0, mT = 0, mI = 0, mL = 0
+        var tiers: [String] = []
+        var tierSlot: [String: Int] = [:]
+        var lastPrice: [RunValues] = []
+        var lost = RunValues()
+        runs.restart()
+        let haveMarket = try scan(OutputSchemas.marketMonthly.file, header: { h throws(SweepError) in
+            mP = try column(h, "point"); mR = try column(h, "replication")
+            mT = try column(h, "tier"); mI = try column(h, "price_index"); mL = try column(h, "units_lost")
+        }, row: { r in
+            guard mP < r.count, mR < r.count, let p = Int(r[mP]), let q = Int(r[mR]) else { return }
+            let i = runs.index(point: p, replication: q)
+            guard mL < r.count, mI < r.count else { return }
+            let tier = r[mT]
+            let t: Int
+            if let s = tierSlot[tier] { t = s } else { t = tiers.count; tierSlot[tier] = t; tiers.append(tier); lastPrice.append(RunValues()) }
+            lastPrice[t][i] = Double(r[mI])   // rows are in month order: the last one stays
+            if tier == "all" { lost[i] = (lost[i] ?? 0) + (Double(r[mL]) ?? 0) }
+        })
+        let n = runs.runs.count
+        var series: [Series] = firmOrder.indices.map { f in
+            Series(kind: "firm", entity: firmOrder[f], metric: "survived", values: survival[f].padded(to: n))
         }
-        series.append(Series(kind: "market", entity: "all", metric: "entries", values: runs.indices.map { entries[$0] }))
-        if let market = table(folder + "/" + OutputSchemas.marketMonthly.file) {
-            let mP = try column(market.header, "point"), mR = try column(market.header, "replication")
-            let mT = try column(market.header, "tier"), mI = try column(market.header, "price_index")
-            let mL = try column(market.header, "units_lost")
-            var tiers: [String] = []
-            var lastPrice: [String: [Int: Double?]] = [:]
-            var lost: [Int: Double] = [:]
-            for r in market.rows {
-                guard let i = index(r, mP, mR), mL < r.count, mI < r.count else { continue }
-                let tier = r[mT]
-                if lastPrice[tier] == nil { tiers.append(tier); lastPrice[tier] = [:] }
-                lastPrice[tier]![i] = Double(r[mI])   // rows are in month order: the last one stays
-                if tier == "all" { lost[i, default: 0] += Double(r[mL]) ?? 0 }
+        series.append(Series(kind: "market", entity: "all", metric: "entries", values: entries.padded(to: n)))
+        if haveMarket {
+            series.append(Series(kind: "market", entity: "all", metric: "units_lost_total", values: lost.padded(to: n)))
+            for t in tiers.indices {
+                series.append(Series(kind: "market", entity: tiers[t], metric: "final_price_index",
+                                     values: lastPrice[t].padded(to: n)))
             }
-            series.append(Series(kind: "market", entity: "all", metric: "units_lost_total",
-                                 values: runs.indices.map { lost[$0] }))
-            for tier in tiers {
-                series.append(Series(kind: "market", entity: tier, metric: "final_price_index",
-                                     values: runs.indices.map { lastPrice[tier]![$0] ?? nil }))
-            }
         }
+        let runList = runs.runs
         var text = "entity_kind,entity,metric,parameter,src,src_ci95_low,src_ci95_high,rank,runs\n"
         for s in series {
             var ys: [Double] = []
             var xs = [[Double]](repeating: [], count: parameters.count)
             var numeric = [Bool](repeating: true, count: parameters.count)
-            for (i, run) in runs.enumerated() {
-                guard let y = s.values[i] ?? nil, let pv = pointValues[run.point] else { continue }
+            for (i, run) in runList.enumerated() {
+                guard let y = s.values[i], let pv = pointValues[run.point] else { continue }
                 ys.append(y)
                 for j in parameters.indices {
                     if j < pv.count, let v = pv[j] { xs[j].append(v) } else { numeric[j] = false }

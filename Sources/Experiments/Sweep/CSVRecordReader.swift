@@ -1,0 +1,36 @@
+import Foundation
+
+/// Reads a CSV file record by record in blocks, so a file larger than memory can be scanned.
+/// A record's bytes include its line end; a line end inside quotes belongs to its field
+/// (the same records as ``SweepMerge/records(_:)`` finds in the whole file).
+struct CSVRecordReader {
+    static let blockSize = 1 << 20
+
+    /// Calls `body` with each record of the file at `path`, in order.
+    /// - Returns: false when the file cannot be opened.
+    static func forEachRecord(path: String, _ body: (ArraySlice<UInt8>) throws -> Void) rethrows -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        var carry: [UInt8] = []
+        var scanned = 0, quoted = false
+        while true {
+            let block = (try? handle.read(upToCount: blockSize)) ?? nil
+            guard let block, !block.isEmpty else { break }
+            carry.append(contentsOf: block)
+            var start = 0
+            var i = scanned
+            while i < carry.count {
+                let b = carry[i]
+                if b == UInt8(ascii: "\"") { quoted.toggle() } else if b == 10 && !quoted {
+                    try body(carry[start...i])
+                    start = i + 1
+                }
+                i += 1
+            }
+            carry.removeFirst(start)
+            scanned = carry.count
+        }
+        if !carry.isEmpty { try body(carry[...]) }
+        return true
+    }
+}
