@@ -32,6 +32,9 @@ public struct ExperimentPoint: Sendable {
     public var source: Source?
     /// Runs one replication with the point's seed plan.
     public var replicate: @Sendable (_ replication: Int, _ plan: SeedPlan) throws -> ReplicationResult
+    /// Called by the pipeline after the point's last replication went to the sinks: drops what
+    /// the point holds for its replications (a sweep's loaded scenario). nil: nothing to drop.
+    public var release: (@Sendable () -> Void)?
 
     /// The scenario file behind a point.
     public struct Source: Sendable {

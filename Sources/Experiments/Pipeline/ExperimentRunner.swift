@@ -42,10 +42,15 @@ public enum ExperimentRunner {
     /// fixed before any worker starts (``RunConfiguration/seedPlan(point:)``). Results reach
     /// the sinks in job order whatever the thread count, so sinks write the same bytes for
     /// any `threads`. Progress is reported after each result is consumed.
+    /// - Parameters:
+    ///   - recordSeconds: false leaves ``RunTotals/replicationSeconds`` empty (a long sweep keeps
+    ///     no per-run list; it reads the seconds through `onTimed`).
+    ///   - onTimed: called on the writer thread with each job's index and seconds, before the sinks.
     /// - Throws: ``ExperimentError/replicationFailed(scenario:point:replication:underlying:)`` for the
     ///   first failing replication in canonical order; ``ExperimentError/output(_:)`` when a sink throws.
     public static func run(points: [ExperimentPoint], configuration: RunConfiguration, sinks: [any ResultSink],
-                           progress: (any ProgressReporter)? = nil) throws(ExperimentError) -> RunTotals {
+                           progress: (any ProgressReporter)? = nil, recordSeconds: Bool = true,
+                           onTimed: ((_ job: Int, _ seconds: Double) -> Void)? = nil) throws(ExperimentError) -> RunTotals {
         guard !points.isEmpty else { throw .invalid("nothing to run: no points") }
         guard configuration.replications >= 1 else {
             throw .invalid("replications must be ≥ 1, got \(configuration.replications)")
@@ -58,7 +63,8 @@ public enum ExperimentRunner {
         let total = points.count * r
         let pipeline = OrderedPipeline(threads: configuration.threads, window: configuration.window)
         var totals = RunTotals(jobs: total, events: 0, wallSeconds: 0, replicationSeconds: [])
-        totals.replicationSeconds.reserveCapacity(total)
+        if recordSeconds { totals.replicationSeconds.reserveCapacity(total) }
+        var consumed = 0
 
         do {
             for sink in sinks { try sink.begin(points: points, configuration: configuration) }
@@ -77,12 +83,17 @@ public enum ExperimentRunner {
                 return Timed(result: result, seconds: seconds, prepared: prepared)
             }, consume: { k, timed in
                 let p = k / r, rep = k % r
+                onTimed?(k, timed.seconds)
                 for (i, sink) in sinks.enumerated() {
                     try sink.consume(timed.result, point: points[p], replication: rep, prepared: timed.prepared[i])
                 }
                 totals.events += timed.result.events
-                totals.replicationSeconds.append(timed.seconds)
-                if rep == r - 1 { for sink in sinks { try sink.endPoint(points[p]) } }
+                if recordSeconds { totals.replicationSeconds.append(timed.seconds) }
+                consumed = k + 1
+                if rep == r - 1 {
+                    for sink in sinks { try sink.endPoint(points[p]) }
+                    points[p].release?()
+                }
                 progress?.update(done: k + 1, total: total)
             })
             for sink in sinks { try sink.finish() }
@@ -92,7 +103,7 @@ public enum ExperimentRunner {
             throw .replicationFailed(scenario: points[p].scenario, point: points[p].index,
                                      replication: failure.index % r, underlying: failure.error)
         } catch {
-            progress?.finish(done: totals.replicationSeconds.count, total: total)
+            progress?.finish(done: consumed, total: total)
             throw .output(error)
         }
         progress?.finish(done: total, total: total)

@@ -7,13 +7,21 @@ import Darwin
 /// Receives progress from the pipeline's writer thread (never concurrently).
 public protocol ProgressReporter: AnyObject {
     func start(total: Int)
+    /// Starts a run of which `done` results were written before (a resumed sweep): rates count
+    /// only what this process writes.
+    func start(total: Int, done: Int)
     /// `done` results of `total` have been written.
     func update(done: Int, total: Int)
     /// The run ended (completed, failed or stopped) with `done` results written.
     func finish(done: Int, total: Int)
 }
 
-/// Progress on standard error: `replications 120/1000 (12%), 35.2/s, 25 s left`.
+extension ProgressReporter {
+    public func start(total: Int, done: Int) { start(total: total) }
+}
+
+/// Progress on standard error: `replications 120/1000 (12%), 35.2/s, 25 s left`, or for a
+/// sweep (``init(runsPerPoint:isTerminal:logInterval:)``) `points 12/64 (18%), 35.2 runs/s, 25 s left`.
 ///
 /// On a terminal one line is redrawn in place (at most 10 times a second); otherwise (a log
 /// file, CI) a new line is printed at most every ``logInterval`` seconds, plus a final one.
@@ -22,6 +30,9 @@ public final class StandardErrorProgress: ProgressReporter {
     public let logInterval: Double
     private let isTerminal: Bool
     private let label: String
+    /// Set for a sweep: results are counted in runs and shown in points.
+    private let runsPerPoint: Int?
+    private var startDone = 0
     private let clock = ContinuousClock()
     private var started: ContinuousClock.Instant
     private var lastDraw: ContinuousClock.Instant?
@@ -32,14 +43,39 @@ public final class StandardErrorProgress: ProgressReporter {
     ///   - isTerminal: whether to redraw in place; by default whether fd 2 is a terminal.
     public init(label: String = "replications", isTerminal: Bool? = nil, logInterval: Double = 2) {
         self.label = label
+        self.runsPerPoint = nil
         self.isTerminal = isTerminal ?? (isatty(2) != 0)
         self.logInterval = logInterval
         started = clock.now
     }
 
-    public func start(total: Int) {
+    /// Progress of a sweep of `runsPerPoint` replications per point: points done, runs per
+    /// second and time left.
+    public init(runsPerPoint: Int, isTerminal: Bool? = nil, logInterval: Double = 2) {
+        self.label = "points"
+        self.runsPerPoint = max(1, runsPerPoint)
+        self.isTerminal = isTerminal ?? (isatty(2) != 0)
+        self.logInterval = logInterval
         started = clock.now
+    }
+
+    public func start(total: Int) { start(total: total, done: 0) }
+
+    public func start(total: Int, done: Int) {
+        started = clock.now
+        startDone = done
         lastDraw = nil
+        if done > 0 {
+            let (d, t, unit) = runsPerPoint.map { (done / $0, total / $0, "points") } ?? (done, total, label)
+            emit("resuming: \(d) of \(t) \(unit) were done before\n")
+        }
+    }
+
+    private func text(done: Int, total: Int, elapsed: Double) -> String {
+        if let runsPerPoint {
+            return Self.sweepLine(done: done, total: total, runsPerPoint: runsPerPoint, startDone: startDone, elapsed: elapsed)
+        }
+        return Self.line(label: label, done: done, total: total, elapsed: elapsed)
     }
 
     public func update(done: Int, total: Int) {
@@ -48,14 +84,14 @@ public final class StandardErrorProgress: ProgressReporter {
         if let lastDraw, (now - lastDraw).seconds < gap, done < total { return }
         if lastDraw == nil, !isTerminal, done < total, (now - started).seconds < gap { return }
         lastDraw = now
-        draw(Self.line(label: label, done: done, total: total, elapsed: (now - started).seconds))
+        draw(text(done: done, total: total, elapsed: (now - started).seconds))
     }
 
     public func finish(done: Int, total: Int) {
         if isTerminal {
             if drewLine { emit("\r\u{1B}[K") }
         } else if drewLine, done < total {
-            emit(Self.line(label: label, done: done, total: total, elapsed: (clock.now - started).seconds) + " (stopped)\n")
+            emit(text(done: done, total: total, elapsed: (clock.now - started).seconds) + " (stopped)\n")
         }
         drewLine = false
     }
@@ -74,6 +110,20 @@ public final class StandardErrorProgress: ProgressReporter {
         guard done > 0, elapsed > 0 else { return s }
         let rate = Double(done) / elapsed
         s += ", " + formatRate(rate) + "/s"
+        if done < total { s += ", " + formatDuration(Double(total - done) / rate) + " left" }
+        return s
+    }
+
+    /// A sweep's progress text, e.g. `points 12/64 (18%), 35.2 runs/s, 25 s left`: `done` and
+    /// `total` count runs (a point is done when all its runs are), `startDone` runs were done
+    /// before this process started (they count as done, not in the rate).
+    public static func sweepLine(done: Int, total: Int, runsPerPoint: Int, startDone: Int = 0, elapsed: Double) -> String {
+        let pct = total > 0 ? 100 * done / total : 100
+        var s = "points \(done / runsPerPoint)/\(total / runsPerPoint) (\(pct)%)"
+        let ran = done - startDone
+        guard ran > 0, elapsed > 0 else { return s }
+        let rate = Double(ran) / elapsed
+        s += ", " + formatRate(rate) + " runs/s"
         if done < total { s += ", " + formatDuration(Double(total - done) / rate) + " left" }
         return s
     }
