@@ -112,7 +112,8 @@ struct SweepCommand: ParsableCommand {
             report = try SweepRun.run(sweep, outputPath: out ?? defaultOut,
                                       threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
                                       shard: i, shards: n, monthly: monthly, version: SuanliVersion.string,
-                                      progress: quiet ? nil : StandardErrorProgress())
+                                      progress: quiet ? nil : StandardErrorProgress(runsPerPoint: sweep.file.replications),
+                                      resumeCommand: Self.shellCommand(CommandLine.arguments))
         } catch {
             StandardError.write("suanli: error: \(error)\n")
             throw ExitCode.failure
@@ -122,6 +123,16 @@ struct SweepCommand: ParsableCommand {
               + "replications (\(runs) runs) in \(String(format: "%.1f", report.totals.wallSeconds)) s"
               + (n > 1 ? ", shard \(i) of \(n)" : ""))
         print("results: \(report.outputPath)")
+    }
+
+    /// `arguments` as one shell command line (single-quoted where needed), to copy and run again.
+    static func shellCommand(_ arguments: [String]) -> String {
+        arguments.map { a in
+            let plain = !a.isEmpty && a.unicodeScalars.allSatisfy {
+                CharacterSet.alphanumerics.contains($0) && $0.isASCII || "-_./=:,+@%".unicodeScalars.contains($0)
+            }
+            return plain ? a : "'" + a.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }.joined(separator: " ")
     }
 
     /// `--slurm`: writes the job scripts (and with `--submit` runs submit.sh).

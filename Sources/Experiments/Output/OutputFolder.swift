@@ -57,6 +57,7 @@ public final class OutputFolder: Sendable {
             missing.append(p)
             p = URL(fileURLWithPath: p).deletingLastPathComponent().path
         }
+        removeStaleLeftovers(parent: parent, name: name, finalExists: fm.fileExists(atPath: trimmed))
         let pid = getpid()
         let folder = OutputFolder(path: trimmed, temporaryPath: parent + "/." + name + ".tmp-\(pid)",
                                   asidePath: parent + "/." + name + ".old-\(pid)", createdParents: missing)
@@ -113,6 +114,21 @@ public final class OutputFolder: Sendable {
     }
 
     private static func errnoText() -> String { String(cString: strerror(errno)) }
+
+    /// Removes `.<name>.tmp-<pid>` folders beside the output whose process is dead (a run killed
+    /// with SIGKILL leaves one), and `.<name>.old-<pid>` ones too when the output itself exists.
+    static func removeStaleLeftovers(parent: String, name: String, finalExists: Bool) {
+        let fm = FileManager.default
+        guard let siblings = try? fm.contentsOfDirectory(atPath: parent) else { return }
+        for s in siblings {
+            let kinds = finalExists ? [".tmp-", ".old-"] : [".tmp-"]
+            for kind in kinds where s.hasPrefix("." + name + kind) {
+                guard let pid = Int32(s.dropFirst(name.count + 1 + kind.count)), pid > 0, pid != getpid(),
+                      kill(pid, 0) != 0, errno == ESRCH else { continue }
+                try? fm.removeItem(atPath: parent + "/" + s)
+            }
+        }
+    }
 }
 
 /// Removes open output folders when the process is interrupted (SIGINT, SIGTERM), then exits
@@ -120,6 +136,11 @@ public final class OutputFolder: Sendable {
 public enum InterruptCleanup {
     private static let open = Mutex<[ObjectIdentifier: OutputFolder]>([:])
     private static let sources = Mutex<[any DispatchSourceSignal]>([])
+    private static let note = Mutex<(@Sendable () -> String)?>(nil)
+
+    /// Sets what an interrupt prints instead of the default line (nil: the default), e.g. how
+    /// to resume a sweep; called from the signal handler, so it must not block for long.
+    public static func setNote(_ text: (@Sendable () -> String)?) { note.withLock { $0 = text } }
 
     static func register(_ folder: OutputFolder) { open.withLock { $0[ObjectIdentifier(folder)] = folder } }
     static func unregister(_ folder: OutputFolder) { open.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(folder)) } }
@@ -141,7 +162,8 @@ public enum InterruptCleanup {
                         for f in folders.values { f.removeLeftovers() }
                         folders.removeAll()
                     }
-                    StandardError.write("\nsuanli: interrupted; the unfinished output was removed\n")
+                    let text = note.withLock { $0 }?() ?? "suanli: interrupted; the unfinished output was removed\n"
+                    StandardError.write("\n" + text)
                     exit(128 + sig)
                 }
                 source.resume()

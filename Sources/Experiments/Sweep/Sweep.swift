@@ -1,3 +1,4 @@
+import Foundation
 import ScenarioModule
 import Stochastics
 
@@ -61,6 +62,42 @@ public struct Sweep: Sendable {
                              + "of \(file.path) are not valid scenarios; nothing was run.")
         }
         return docs
+    }
+
+    /// Loads and validates the points of `indices` on `threads` workers, as ``documents(_:)`` does,
+    /// and hands each document to `body` in point order on the calling thread; none is kept, so
+    /// memory does not grow with the number of points. Once a point fails, `body` is called no
+    /// more, but every point is still checked, so that all failing points are reported.
+    /// - Throws: ``SweepError`` with every failing point's diagnostics (after `body` saw the valid
+    ///   points before the first failing one: the caller discards what it made of them), or what
+    ///   `body` threw.
+    public func forEachDocument(_ indices: [Int], threads: Int,
+                                _ body: (_ point: Int, _ document: ScenarioDocument) throws(SweepError) -> Void) throws(SweepError) {
+        enum Loaded: Sendable { case document(ScenarioDocument), problem(String) }
+        let path = file.basePath
+        let sets = indices.map { self.overrides(point: $0) }
+        @Sendable func load(_ k: Int) -> Loaded {
+            do throws(ScenarioDiagnostics) { return .document(try ScenarioLoader.load(path: path, overrides: sets[k])) } catch {
+                return .problem("point \(indices[k]) (" + sets[k].joined(separator: " ") + "):\n" + error.description)
+            }
+        }
+        var problems: [String] = []
+        var failure: SweepError?
+        do {
+            try OrderedPipeline(threads: threads).run(count: indices.count, work: { k in load(k) }, consume: { k, loaded in
+                switch loaded {
+                case .problem(let text): problems.append(text)
+                case .document(let doc):
+                    guard problems.isEmpty, failure == nil else { return }
+                    do throws(SweepError) { try body(indices[k], doc) } catch { failure = error }
+                }
+            })
+        } catch { throw SweepError("\(error)") }
+        guard problems.isEmpty else {
+            throw SweepError(problems.joined(separator: "\n") + "\nsuanli: \(problems.count) of \(indices.count) points "
+                             + "of \(file.path) are not valid scenarios; nothing was run.")
+        }
+        if let failure { throw failure }
     }
 
     /// The experiment points of `indices` (their real point indices), seeded by `configuration`.

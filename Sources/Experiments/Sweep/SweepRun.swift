@@ -1,5 +1,7 @@
 import Foundation
 import ScenarioModule
+import Stochastics
+import Synchronization
 
 /// What a finished sweep (or shard) hands back to the command line.
 public struct SweepReport: Sendable {
@@ -22,18 +24,28 @@ public enum SweepRun {
     /// `points.csv`, the run files (monthly ones only with `monthly`) and `manifest.json` into
     /// `outputPath`, atomically (see ``OutputFolder``).
     ///
-    /// Resumable: the points run in chunks, each appended to the files of a partial folder beside
-    /// the output (`.<name>.sweep-partial`) and then recorded in its `journal.txt`. A sweep that
-    /// was stopped (killed, interrupted, or `stopAfterChunks`) and is started again with the same
-    /// sweep file, shard, `monthly` and version continues after the last recorded chunk (cutting off
-    /// anything written after it) and ends with the same bytes as an uninterrupted run. The
-    /// partial folder is removed when the output is committed.
-    /// - Parameter stopAfterChunks: stop (throwing) after this many new chunks, leaving the partial
-    ///   folder to resume from; for tests and for running a sweep in slices.
-    /// - Throws: ``SweepError`` for unusable requests, invalid points and failed replications or output.
+    /// Resumable: the points run in chunks (about 16 runs each), appended as they finish to the
+    /// files of a partial folder beside the output (`.<name>.sweep-partial`) and recorded in its
+    /// `journal.txt` (see ``SweepJournal``). A sweep that was stopped (killed at any moment,
+    /// interrupted, or `stopAfterChunks`) and is started again with the same sweep file, shard,
+    /// `monthly` and version continues after the last recorded chunk and ends with the same bytes
+    /// as an uninterrupted run. The partial folder is locked while a sweep runs (``SweepLock``),
+    /// and removed when the output is committed.
+    ///
+    /// Memory does not grow with the sweep: points are validated up front but their scenarios are
+    /// loaded again when they run and dropped when they finish, rows go to the files chunk by
+    /// chunk, the manifest's point entries are spooled to a file, and `sensitivity.csv` is
+    /// computed from the files a record at a time.
+    /// - Parameters:
+    ///   - stopAfterChunks: stop (throwing) after this many new chunks, leaving the partial
+    ///     folder to resume from; for tests and for running a sweep in slices.
+    ///   - resumeCommand: the command line that resumes this sweep, for the note printed on an
+    ///     interrupt (see ``InterruptCleanup/setNote(_:)``); nil: no note.
+    /// - Throws: ``SweepError`` for unusable requests, invalid points, a partial folder locked by
+    ///   another process, and failed replications or output.
     public static func run(_ sweep: Sweep, outputPath: String, threads: Int, shard: Int = 0, shards: Int = 1,
                            monthly: Bool = false, version: String, progress: (any ProgressReporter)? = nil,
-                           stopAfterChunks: Int? = nil) throws(SweepError) -> SweepReport {
+                           stopAfterChunks: Int? = nil, resumeCommand: String? = nil) throws(SweepError) -> SweepReport {
         guard shards >= 1, shard >= 0, shard < shards else {
             throw SweepError("--shard must be in 0 ..< --shards (\(shards)), got \(shard)")
         }
@@ -43,10 +55,41 @@ public enum SweepRun {
         guard threads >= 1 else { throw SweepError("threads must be ≥ 1, got \(threads)") }
         let configuration = sweep.configuration(threads: threads)
         let indices = sweep.pointIndices(shard: shard, of: shards)
-        let points = try sweep.experimentPoints(indices, configuration: configuration)
         // sensitivity.csv needs every point: an unsharded run writes it, a shard leaves it to the merge.
         let names = ["manifest.json"] + fileNames(monthly: monthly) + (shards == 1 ? [Sensitivity.file] : [])
         let dataFiles = ResultFiles(directory: nil, monthly: monthly).writtenFileNames
+
+        let partialFolder = SweepJournal.folder(outputPath: outputPath)
+        let lock = try SweepLock.acquire(folder: partialFolder, output: outputPath)
+        defer { lock.release() }
+        let folderWasNew = (try? FileManager.default.contentsOfDirectory(atPath: partialFolder)) == [SweepLock.fileName]
+
+        // Validate every point (in parallel); keep each point's manifest entry in a spool file
+        // and only its metadata in memory.
+        let spoolPath = partialFolder + "/" + manifestPointsSpool
+        let points: [ExperimentPoint]
+        var pointsHash = FNV1a()
+        do throws(SweepError) {
+            guard FileManager.default.createFile(atPath: spoolPath, contents: nil),
+                  let spool = FileHandle(forWritingAtPath: spoolPath) else { throw SweepError("cannot write \(spoolPath)") }
+            defer { try? spool.close() }
+            var made: [ExperimentPoint] = []
+            made.reserveCapacity(indices.count)
+            try sweep.forEachDocument(indices, threads: threads) { (p, doc) throws(SweepError) in
+                let full = ExperimentPoint(index: p, document: doc, plan: configuration.seedPlan(point: p),
+                                           overrides: sweep.overrides(point: p))
+                let text = Manifest.pointJSON(full).text().dropLast().replacingOccurrences(of: "\n", with: "\n    ")
+                do { try spool.write(contentsOf: Data(((made.isEmpty ? "" : ",\n") + "    " + text).utf8)) } catch {
+                    throw SweepError("cannot write \(spoolPath): \(error.localizedDescription)")
+                }
+                pointsHash.add(doc.contentHash)
+                made.append(lazyPoint(full, basePath: sweep.file.basePath, contentHash: doc.contentHash))
+            }
+            points = made
+        } catch {
+            if folderWasNew { try? FileManager.default.removeItem(atPath: partialFolder) }
+            throw error
+        }
 
         // Chunks of points run and recorded together. Points with different tier lists share the
         // monthly header's columns, so they run as one chunk (not resumable part-way).
@@ -55,67 +98,137 @@ public enum SweepRun {
         let perChunk = uniformTiers ? max(1, (16 + sweep.file.replications - 1) / sweep.file.replications) : points.count
         let chunks = stride(from: 0, to: points.count, by: perChunk).map { $0..<min($0 + perChunk, points.count) }
 
-        let journal = SweepJournal(outputPath: outputPath, header: "suanli-sweep-journal 1 version=\(version) "
-            + "sweep=\(sweep.file.contentHash) shard=\(shard)/\(shards) monthly=\(monthly)")
+        let journal = SweepJournal(outputPath: outputPath, header: "suanli-sweep-journal 2 version=\(version) "
+            + "sweep=\(sweep.file.contentHash) points=\(pointsHash.hex) shard=\(shard)/\(shards) monthly=\(monthly)")
         var done: [SweepJournal.Chunk]
-        do { done = try journal.open(files: dataFiles) } catch { throw SweepError("\(error)") }
+        do { done = try journal.open(files: dataFiles, keep: [SweepLock.fileName, manifestPointsSpool]) } catch {
+            throw SweepError("\(error)")
+        }
         guard done.count <= chunks.count, zip(done, chunks).allSatisfy({ $0.first == $1.lowerBound && $0.count == $1.count }) else {
             throw SweepError("the partial sweep in \(journal.folder) does not match this sweep's chunks; remove it")
         }
-        let total = points.count * sweep.file.replications
-        progress?.start(total: total)
-        let offsetProgress = progress.map { OffsetProgress($0, total: total) }
-        var ran = 0
-        for c in done.count..<chunks.count {
-            if let stopAfterChunks, ran >= stopAfterChunks {
-                progress?.finish(done: chunks[c].lowerBound * sweep.file.replications, total: total)
-                throw SweepError("stopped after \(ran) chunk\(ran == 1 ? "" : "s"); run again to resume from \(journal.folder)")
+        let r = sweep.file.replications
+        let total = points.count * r
+        let saved = Mutex(done.count == chunks.count ? points.count : (chunks[done.count].lowerBound))
+        if let resumeCommand {
+            let out = outputPath, count = points.count, folder = journal.folder
+            InterruptCleanup.setNote {
+                let n = saved.withLock { $0 }
+                return "suanli: interrupted; \(n) of \(count) point\(count == 1 ? "" : "s") are saved in \(folder) "
+                    + "(the results go to \(out) when all are done)\n"
+                    + "suanli: to resume, run the same command again:\n  \(resumeCommand)\n"
             }
-            let files = ResultFiles(directory: nil, monthly: monthly)
-            offsetProgress?.offset = chunks[c].lowerBound * sweep.file.replications
-            let totals: RunTotals
+        }
+        defer { if resumeCommand != nil { InterruptCleanup.setNote(nil) } }
+
+        progress?.start(total: total, done: (done.count < chunks.count ? chunks[done.count].lowerBound : points.count) * r)
+        if done.count < chunks.count {
+            let first = chunks[done.count].lowerBound
+            let committer = ChunkCommitter(points: points, chunks: chunks, from: done.count, journal: journal,
+                                           monthly: monthly, uniformTiers: uniformTiers, stopAfter: stopAfterChunks)
+            committer.onSaved = { n in saved.withLock { $0 = n } }
             do {
-                totals = try ExperimentRunner.run(points: Array(points[chunks[c]]), configuration: configuration,
-                                                  sinks: [files], progress: offsetProgress)
-            } catch { throw SweepError("\(error)") }
-            let chunk = SweepJournal.Chunk(first: chunks[c].lowerBound, count: chunks[c].count, events: totals.events,
-                                           wallSeconds: totals.wallSeconds, seconds: totals.replicationSeconds)
-            do {
-                try journal.append(chunk, bytes: dataFiles.map { files.bytes(of: $0) }, files: dataFiles,
-                                   withHeader: c == 0)
-            } catch { throw SweepError("\(error)") }
-            done.append(chunk)
-            ran += 1
+                _ = try ExperimentRunner.run(points: Array(points[first...]), configuration: configuration, sinks: [committer],
+                                             progress: progress.map { OffsetProgress($0, total: total, offset: first * r) },
+                                             recordSeconds: false, onTimed: { _, s in committer.seconds.add(s) })
+            } catch {
+                // Record what finished, so that a rerun starts after it.
+                try? committer.syncAll()
+                journal.closeFiles()
+                if case .output(let e) = error, e is ChunkCommitter.Stop {
+                    progress?.finish(done: (first + committer.committedPoints) * r, total: total)
+                    throw SweepError("stopped after \(committer.ran) chunk\(committer.ran == 1 ? "" : "s"); "
+                                     + "run again to resume from \(journal.folder)")
+                }
+                throw SweepError("\(error)")
+            }
+            do { try journal.sync(force: true) } catch { throw SweepError("\(error)") }
+            done += committer.finished
         }
         progress?.finish(done: total, total: total)
+        journal.closeFiles()
 
-        let secs = done.flatMap(\.seconds)
+        var seconds = RunSeconds()
+        for c in done { seconds.add(c.seconds) }
         let totals = RunTotals(jobs: total, events: done.reduce(0) { $0 + $1.events },
-                               wallSeconds: done.reduce(0) { $0 + $1.wallSeconds }, replicationSeconds: secs)
+                               wallSeconds: done.reduce(0) { $0 + $1.wallSeconds }, replicationSeconds: [])
         let folder: OutputFolder
         do { folder = try OutputFolder.create(at: outputPath) } catch { throw SweepError("\(error)") }
         do throws(SweepError) {
             do {
                 try writePoints(sweep, indices: indices, to: .file(folder.temporaryPath + "/" + OutputSchemas.pointsFile))
-                for f in dataFiles {
-                    try FileManager.default.moveItem(atPath: journal.folder + "/" + f, toPath: folder.temporaryPath + "/" + f)
-                }
+                // Linked, not moved: the partial folder stays whole until the output is in place,
+                // so a kill during this final step loses no finished chunk.
+                for f in dataFiles { try place(journal.folder + "/" + f, at: folder.temporaryPath + "/" + f) }
             } catch { throw SweepError("\(error)") }
             if shards == 1 { try Sensitivity.write(folder: folder.temporaryPath) }
-            let manifest = Manifest(version: version, points: points, configuration: configuration, totals: totals)
-            let json = sweepManifest(manifest.json, sweep: sweep, files: names, shard: shards > 1 ? (shard, shards) : nil,
+            let manifest = Manifest(version: version, points: [], configuration: configuration, totals: totals)
+            var json = sweepManifest(manifest.json, sweep: sweep, files: names, shard: shards > 1 ? (shard, shards) : nil,
                                      indices: indices, monthly: monthly)
+            json = withReplicationSeconds(json, seconds, jobs: total)
             do {
-                try write(json.text(), to: folder.temporaryPath + "/manifest.json")
+                try writeManifest(json, pointsSpool: spoolPath, to: folder.temporaryPath + "/manifest.json")
                 try folder.commit()
             } catch { throw SweepError("\(error)") }
+            lock.release()
             journal.remove()
             return SweepReport(outputPath: folder.path, points: indices, totals: totals, files: names)
         } catch {
             folder.discard()
-            journal.remove()
             throw error
         }
+    }
+
+    /// The file in the partial folder that holds the manifest's point entries.
+    static let manifestPointsSpool = "manifest-points.json"
+
+    /// A point that loads its scenario when its first replication runs and drops it when released.
+    static func lazyPoint(_ full: ExperimentPoint, basePath: String, contentHash: String) -> ExperimentPoint {
+        let loader = LazyPoint(index: full.index, basePath: basePath, overrides: full.source?.overrides ?? [],
+                               contentHash: contentHash)
+        var p = full
+        p.source = nil
+        p.replicate = { replication, plan in try loader.point(plan: plan).replicate(replication, plan) }
+        p.release = { loader.release() }
+        return p
+    }
+
+    /// `path` linked at `destination` (copied where links are not possible).
+    static func place(_ path: String, at destination: String) throws {
+        if link(path, destination) == 0 { return }
+        try FileManager.default.copyItem(atPath: path, toPath: destination)
+    }
+
+    /// The manifest with `runtime.replication_seconds` set from summed seconds.
+    static func withReplicationSeconds(_ json: JSONValue, _ s: RunSeconds, jobs: Int) -> JSONValue {
+        guard case .object(var members) = json, let r = members.firstIndex(where: { $0.0 == "runtime" }),
+              case .object(var runtime) = members[r].1 else { return json }
+        for (i, (k, _)) in runtime.enumerated() where k == "replication_seconds" {
+            runtime[i].1 = .object([
+                ("mean", .double(jobs > 0 ? s.total / Double(jobs) : 0)),
+                ("min", .double(s.min.isFinite ? s.min : 0)),
+                ("max", .double(s.max)),
+                ("total", .double(s.total)),
+            ])
+        }
+        members[r].1 = .object(runtime)
+        return .object(members)
+    }
+
+    /// Writes the manifest `json` (whose `points` is empty) with the point entries of the spool
+    /// file streamed into its `points` array: the bytes `JSONValue.text()` gives for the whole.
+    static func writeManifest(_ json: JSONValue, pointsSpool: String, to path: String) throws {
+        let text = json.text()
+        let marker = "\n  \"points\": []"
+        guard let range = text.range(of: marker) else { throw OutputError(message: "manifest without points") }
+        guard FileManager.default.createFile(atPath: path, contents: nil), let out = FileHandle(forWritingAtPath: path),
+              let spool = FileHandle(forReadingAtPath: pointsSpool) else {
+            throw OutputError(message: "cannot write \(path)")
+        }
+        defer { try? out.close(); try? spool.close() }
+        try out.write(contentsOf: Data((text[..<range.lowerBound] + "\n  \"points\": [\n").utf8))
+        while let block = try spool.read(upToCount: 1 << 20), !block.isEmpty { try out.write(contentsOf: block) }
+        try out.write(contentsOf: Data(("\n  ]" + text[range.upperBound...]).utf8))
     }
 
     /// Writes `points.csv`: `point`, then one column per parameter path, one row per point of `indices`.
