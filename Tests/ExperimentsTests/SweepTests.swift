@@ -1,5 +1,10 @@
 import Experiments
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ScenarioModule
 import Stochastics
 import Testing
@@ -278,6 +283,70 @@ struct SweepRunTests {
         #expect(again.files.count == whole.files.count)
     }
 
+    @Test func aLockedPartialFolderIsRefusedAndAnUnheldLockIsTakenOver() throws {
+        let folder = scratchFolder()
+        let sweep = try Sweep.load(path: smokePath)
+        let partial = folder + "/.out.sweep-partial"
+        try FileManager.default.createDirectory(atPath: partial, withIntermediateDirectories: true)
+        // Another holder of the lock (an open file description of its own, as another process has).
+        let fd = open(partial + "/lock", O_RDWR | O_CREAT, 0o644)
+        try #require(fd >= 0)
+        try #require(flock(fd, LOCK_EX | LOCK_NB) == 0)
+        _ = "4242\n".withCString { write(fd, $0, strlen($0)) }
+        do {
+            _ = try SweepRun.run(sweep, outputPath: folder + "/out", threads: 1, version: "test")
+            Issue.record("a locked partial folder was not refused")
+        } catch {
+            #expect(error.message.contains("already running in process 4242"), "\(error)")
+            #expect(error.message.contains(partial + "/lock"), "\(error)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder + "/out"))
+        close(fd)
+        // The file stays, with a pid nobody holds the lock for: ignored, and the sweep runs.
+        let report = try SweepRun.run(sweep, outputPath: folder + "/out", threads: 1, version: "test")
+        #expect(report.points.count == 8)
+        #expect(!FileManager.default.fileExists(atPath: partial))
+    }
+
+    @Test func aResumedSweepRunsOnlyThePointsNotJournalled() throws {
+        let folder = scratchFolder()
+        let sweep = try Sweep.load(path: smokePath)
+        let whole = try SweepRun.run(sweep, outputPath: folder + "/whole", threads: 2, version: "test")
+        #expect(throws: SweepError.self) {
+            try SweepRun.run(sweep, outputPath: folder + "/out", threads: 2, version: "test", stopAfterChunks: 1)
+        }
+        let partial = folder + "/.out.sweep-partial"
+        let journal = String(decoding: bytes(partial + "/journal.txt"), as: UTF8.self)
+        // A stale temporary output of a dead process beside it is cleaned up too.
+        let dead = Process()
+        dead.executableURL = URL(fileURLWithPath: "/bin/sh")
+        dead.arguments = ["-c", "exit 0"]
+        try dead.run()
+        dead.waitUntilExit()
+        let stale = folder + "/.out.tmp-\(dead.processIdentifier)"
+        try FileManager.default.createDirectory(atPath: stale, withIntermediateDirectories: false)
+        let progress = RecordingProgress()
+        let resumed = try SweepRun.run(sweep, outputPath: folder + "/out", threads: 1, version: "test", progress: progress)
+        #expect(progress.startedDone == 16, "resumed after the 4 points (16 runs) of the journalled chunk")
+        #expect(progress.updates.allSatisfy { $0 > 16 }, "no run of a journalled point ran again")
+        for f in whole.files where f != "manifest.json" {
+            #expect(bytes(folder + "/whole/" + f) == bytes(folder + "/out/" + f), "\(f) differs")
+        }
+        #expect(resumed.totals.events == whole.totals.events)
+        #expect(journal.split(separator: "\n").count == 2)
+        #expect(!FileManager.default.fileExists(atPath: stale))
+        #expect(!FileManager.default.fileExists(atPath: partial))
+    }
+
+    @Test func sweepProgressCountsPointsAndRunsPerSecond() {
+        #expect(StandardErrorProgress.sweepLine(done: 120, total: 640, runsPerPoint: 10, startDone: 40, elapsed: 2)
+                == "points 12/64 (18%), 40.0 runs/s, 13 s left")
+        #expect(StandardErrorProgress.sweepLine(done: 640, total: 640, runsPerPoint: 10, elapsed: 4)
+                == "points 64/64 (100%), 160 runs/s")
+        #expect(StandardErrorProgress.sweepLine(done: 40, total: 640, runsPerPoint: 10, startDone: 40, elapsed: 1)
+                == "points 4/64 (6%)")
+    }
+
     @Test func dataDictionaryCoversPointsFile() throws {
         #expect(DataDictionary.documentedColumns(of: "points.csv") == ["point", "<parameter path>"])
         #expect(DataDictionary.markdown.contains("## Sweeps"))
@@ -290,4 +359,14 @@ struct SweepRunTests {
             #expect(DataDictionary.files.contains { $0.file == f })
         }
     }
+}
+
+/// Progress calls as they came.
+private final class RecordingProgress: ProgressReporter {
+    var startedDone: Int?
+    var updates: [Int] = []
+    func start(total: Int) { startedDone = 0 }
+    func start(total: Int, done: Int) { startedDone = done }
+    func update(done: Int, total: Int) { updates.append(done) }
+    func finish(done: Int, total: Int) {}
 }
