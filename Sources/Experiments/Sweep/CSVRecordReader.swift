@@ -34,3 +34,48 @@ struct CSVRecordReader {
         return true
     }
 }
+
+/// The records of a CSV file pulled one at a time (line ends included, a line end inside quotes
+/// belonging to its field), read in blocks.
+final class CSVRecordStream {
+    private let handle: FileHandle
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var scan = 0
+    private var quoted = false
+    private var atEnd = false
+
+    init?(path: String) {
+        guard let h = FileHandle(forReadingAtPath: path) else { return nil }
+        handle = h
+    }
+
+    deinit { try? handle.close() }
+
+    /// The next record, or nil at the end of the file.
+    func next() -> [UInt8]? {
+        while true {
+            while scan < buffer.count {
+                let b = buffer[scan]
+                scan += 1
+                if b == UInt8(ascii: "\"") { quoted.toggle() } else if b == 10 && !quoted {
+                    defer { start = scan }
+                    return Array(buffer[start..<scan])
+                }
+            }
+            if atEnd {
+                guard start < buffer.count else { return nil }
+                defer { start = buffer.count }
+                return Array(buffer[start...])
+            }
+            buffer.removeFirst(start)
+            scan -= start
+            start = 0
+            if let block = (try? handle.read(upToCount: CSVRecordReader.blockSize)) ?? nil, !block.isEmpty {
+                buffer.append(contentsOf: block)
+            } else {
+                atEnd = true
+            }
+        }
+    }
+}

@@ -121,32 +121,36 @@ public enum SweepMerge {
         }
         let configuration = sweep.configuration(threads: shards.map(\.threads).max() ?? 1)
         let indices = Array(0..<sweep.pointCount)
-        let points = try sweep.experimentPoints(indices, configuration: configuration)
-        for p in points {
-            let recorded = shards[p.index % shards.count].pointHashes[p.index]
-            guard recorded == p.source?.contentHash else {
-                throw SweepError("point \(p.index) now resolves to another scenario than in shard '"
-                                 + "\(shards[p.index % shards.count].folder)' (the base scenario \(sweep.file.basePath) "
-                                 + "changed since the shards were run?); run the shards again")
-            }
-        }
 
         let folder: OutputFolder
         do { folder = try OutputFolder.create(at: outputPath) } catch { throw SweepError("\(error)") }
         do throws(SweepError) {
+            // Every point is loaded again (on all cores) and checked against its shard's record; its
+            // manifest entry is spooled beside the files and streamed into manifest.json, so memory
+            // does not grow with the number of points.
+            let spoolPath = folder.temporaryPath + "/." + SweepRun.manifestPointsSpool
+            guard FileManager.default.createFile(atPath: spoolPath, contents: nil),
+                  let spool = FileHandle(forWritingAtPath: spoolPath) else { throw SweepError("cannot write \(spoolPath)") }
+            defer { try? spool.close() }
+            var count = 0
+            try sweep.forEachDocument(indices, threads: ProcessInfo.processInfo.activeProcessorCount) { (p, doc) throws(SweepError) in
+                let recorded = shards[p % shards.count].pointHashes[p]
+                guard recorded == doc.contentHash else {
+                    throw SweepError("point \(p) now resolves to another scenario than in shard '"
+                                     + "\(shards[p % shards.count].folder)' (the base scenario \(sweep.file.basePath) "
+                                     + "changed since the shards were run?); run the shards again")
+                }
+                let point = ExperimentPoint(index: p, document: doc, plan: configuration.seedPlan(point: p),
+                                            overrides: sweep.overrides(point: p))
+                let text = Manifest.pointJSON(point).text().dropLast().replacingOccurrences(of: "\n", with: "\n    ")
+                do { try spool.write(contentsOf: Data(((count == 0 ? "" : ",\n") + "    " + text).utf8)) } catch {
+                    throw SweepError("cannot write \(spoolPath): \(error.localizedDescription)")
+                }
+                count += 1
+            }
             for name in names {
-                var inputs: [[UInt8]] = []
-                for s in shards {
-                    guard let data = FileManager.default.contents(atPath: s.folder + "/" + name) else {
-                        throw SweepError("cannot read \(s.folder)/\(name)")
-                    }
-                    inputs.append([UInt8](data))
-                }
-                let merged = try interleave(inputs, points: sweep.pointCount, file: name,
-                                            folders: shards.map(\.folder))
-                guard FileManager.default.createFile(atPath: folder.temporaryPath + "/" + name, contents: Data(merged)) else {
-                    throw SweepError("cannot write \(folder.temporaryPath)/\(name)")
-                }
+                try interleave(files: shards.map { $0.folder + "/" + name }, points: sweep.pointCount, file: name,
+                               folders: shards.map(\.folder), to: folder.temporaryPath + "/" + name)
             }
             let jobs = sweep.pointCount * sweep.file.replications
             let totals = RunTotals(jobs: jobs, events: shards.reduce(0) { $0 + $1.events },
@@ -154,7 +158,7 @@ public enum SweepMerge {
             try Sensitivity.write(folder: folder.temporaryPath)
             let files = ["manifest.json"] + names + [Sensitivity.file]
             var json = SweepRun.sweepManifest(
-                Manifest(version: first.version, points: points, configuration: configuration, totals: totals).json,
+                Manifest(version: first.version, points: [], configuration: configuration, totals: totals).json,
                 sweep: sweep, files: files, shard: nil, indices: indices, monthly: first.monthly,
                 mergedFrom: shards.map(\.folder))
             if case .object(var members) = json, let r = members.firstIndex(where: { $0.0 == "runtime" }),
@@ -172,7 +176,8 @@ public enum SweepMerge {
                 json = .object(members)
             }
             do {
-                try SweepRun.write(json.text(), to: folder.temporaryPath + "/manifest.json")
+                try SweepRun.writeManifest(json, pointsSpool: spoolPath, to: folder.temporaryPath + "/manifest.json")
+                try FileManager.default.removeItem(atPath: spoolPath)
                 try folder.commit()
             } catch { throw SweepError("\(error)") }
             return SweepReport(outputPath: folder.path, points: indices, totals: totals, files: files)
@@ -229,6 +234,68 @@ public enum SweepMerge {
             }
         }
         return out
+    }
+
+    /// ``interleave(_:points:file:folders:)`` on files, a record at a time: the shards' files are
+    /// read and the merged file written in blocks, so a merge's memory does not grow with its output.
+    /// Same bytes, same errors.
+    static func interleave(files: [String], points: Int, file: String, folders: [String], to output: String) throws(SweepError) {
+        let n = files.count
+        var streams: [CSVRecordStream] = []
+        for (s, path) in files.enumerated() {
+            guard let stream = CSVRecordStream(path: path) else { throw SweepError("cannot read \(folders[s])/\(file)") }
+            streams.append(stream)
+        }
+        guard FileManager.default.createFile(atPath: output, contents: nil),
+              let out = FileHandle(forWritingAtPath: output) else { throw SweepError("cannot write \(output)") }
+        defer { try? out.close() }
+        var buffer: [UInt8] = []
+        func flush() throws(SweepError) {
+            do { try out.write(contentsOf: Data(buffer)) } catch { throw SweepError("cannot write \(output): \(error)") }
+            buffer.removeAll(keepingCapacity: true)
+        }
+        var header: [UInt8] = []
+        var pointColumn = -1
+        for s in 0..<n {
+            guard let h = streams[s].next() else { throw SweepError("\(folders[s])/\(file) is empty") }
+            if s == 0 {
+                header = h
+                pointColumn = fields(h[...]).firstIndex(of: "point") ?? -1
+                guard pointColumn >= 0 else { throw SweepError("\(folders[s])/\(file) has no point column") }
+            } else if h != header {
+                throw SweepError("\(file) has different columns in '\(folders[0])' and '\(folders[s])' "
+                                 + "(the points have different tier lists?); cannot merge")
+            }
+        }
+        buffer.append(contentsOf: header)
+        /// The next record of shard `s` with its point, checked to belong to the shard.
+        var peeked: [(record: [UInt8], point: Int)?] = Array(repeating: nil, count: n)
+        var lastPoint = Array(repeating: -1, count: n)
+        func peek(_ s: Int) throws(SweepError) -> (record: [UInt8], point: Int)? {
+            if let p = peeked[s] { return p }
+            guard let r = streams[s].next() else { return nil }
+            let fs = fields(r[...])
+            guard pointColumn < fs.count, let p = Int(fs[pointColumn]), p >= 0, p < points, p % n == s else {
+                throw SweepError("\(folders[s])/\(file): a row of a point that is not in shard \(s) of \(n)")
+            }
+            if p < lastPoint[s] { throw SweepError("\(folders[s])/\(file): rows are not in point order") }
+            lastPoint[s] = p
+            peeked[s] = (r, p)
+            return peeked[s]
+        }
+        for p in 0..<points {
+            let s = p % n
+            while let next = try peek(s), next.point == p {
+                buffer.append(contentsOf: next.record)
+                peeked[s] = nil
+                if buffer.count >= 1 << 20 { try flush() }
+            }
+        }
+        // Every row was taken in order (a row left over would be out of order).
+        for s in 0..<n where try peek(s) != nil {
+            throw SweepError("\(folders[s])/\(file): rows are not in point order")
+        }
+        try flush()
     }
 
     /// The byte ranges of the records of a CSV text, line ends included (a line end inside
