@@ -16,7 +16,10 @@ struct SweepCommand: ParsableCommand {
             Results/sweep-<name>/), atomically. With --shard I --shards N only the points p with p mod N = I run \
             (keeping their point indices); 'suanli merge' joins the shard folders into the unsharded output, \
             byte for byte. An unsharded run and a merge also write sensitivity.csv (standardised regression \
-            coefficients of the parameters on survival and market figures). With --slurm --out DIR nothing runs: \
+            coefficients of the parameters on survival and market figures). Resumable: finished points are kept \
+            in .<out>.sweep-partial beside the output, so after a kill or Ctrl-C the same command carries on where \
+            it stopped and ends with the same bytes; a second sweep into the same output is refused while the \
+            first runs. Progress on standard error shows points done, runs per second and time left. With --slurm --out DIR nothing runs: \
             DIR gets sweep.sbatch (a job array, one shard per task), merge.sbatch, failed.sbatch and submit.sh \
             (see docs/cluster.md).
             """

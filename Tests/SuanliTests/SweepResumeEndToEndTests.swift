@@ -174,6 +174,7 @@ struct SweepResumeEndToEndTests {
 
         let reference = try Running(command("reference") + ["--quiet"], in: dir, tag: "ref")
         #expect(reference.wait() == 0, "\(reference.stderr)")
+        #expect(reference.stderr.isEmpty, "--quiet prints nothing on standard error: \(reference.stderr)")
         let referenceSeconds = seconds(since: reference.started)
         let ref = dir.file("reference").path
         let files = try FileManager.default.contentsOfDirectory(atPath: ref).sorted()
@@ -312,6 +313,13 @@ struct SweepResumeEndToEndTests {
         #expect(taken.status == 0, "\(taken)")
         #expect(exists(dir.file("out/summary.csv").path))
         #expect(!exists(partial), "the partial folder and its lock are removed at the end")
+
+        // Without --quiet: progress in points and runs per second (not a terminal: whole lines).
+        let chatty = try suanli(["sweep", sweep, "--out", dir.file("chatty").path])
+        #expect(chatty.status == 0, "\(chatty)")
+        let last = chatty.stderr.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(last.hasPrefix("points 8/8 (100%), ") && last.hasSuffix(" runs/s"), "\(chatty)")
+        #expect(!chatty.stderr.contains("\r"), "\(chatty)")
     }
 
     @Test("peak memory does not grow with the number of points or replications")
