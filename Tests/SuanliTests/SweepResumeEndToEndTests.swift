@@ -192,11 +192,12 @@ struct SweepResumeEndToEndTests {
         }
         /// Whether process `pid` has made its temporary output folder (the final step began).
         func temporaryOutputExists(_ pid: Int32) -> Bool { exists(dir.file(".out.tmp-\(pid)").path) }
+        /// Where process `pid` was stopped, read from the partial folder first (a run after a finished
+        /// one starts a new partial folder while the old output stays).
         func phase(_ pid: Int32) -> Phase {
             if temporaryOutputExists(pid) { return .final }
-            if exists(out) { return exists(partial) ? .committed : .finished }
-            let lines = journalLines(partial)
-            if journalPoints(lines) == 32 { return .final }
+            guard exists(partial) else { return exists(out) ? .finished : .starting }
+            if journalPoints(journalLines(partial)) == 32 { return exists(out) ? .committed : .final }
             let written = ((try? FileManager.default.contentsOfDirectory(atPath: partial)) ?? []).filter { $0.hasSuffix(".csv") }
                 .compactMap { (try? FileManager.default.attributesOfItem(atPath: partial + "/" + $0))?[.size] as? Int }
             return written.reduce(0, +) > 0 ? .chunks : .starting
