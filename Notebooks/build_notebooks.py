@@ -356,18 +356,19 @@ default) replication r of every point sees the same tenants and noise, so neighb
 the parameters, not by luck.
 
 This notebook reads a sweep folder (by default the committed `../Results/examples/sweep-smoke`, the smoke
-sweep over the Erlang loss check: 2 fleet sizes × 4 arrival rates) and draws:
+sweep over one small owner: 4 fixed prices × 2 monthly overheads) and draws:
 
 1. **Survival maps**: for each firm, P(survive to the horizon) at every point, over two swept parameters.
    Read a map like a contour map of risk: green where the firm survives in every replication, red where it
    exits in all. Each number is a share of a few replications, so neighbouring cells that differ by one
    replication are not a real difference (the intervals are in `summary.csv`).
 2. **Market maps**: the same picture for market figures (utilisation, units lost), which change with the
-   parameters even where no firm ever exits, as in the smoke sweep, whose one firm cannot fail.
+   parameters even where no firm ever exits.
 3. **Sensitivity ranking** (`sensitivity.csv`): which parameter moves each outcome most, as standardised
    regression coefficients with 95% intervals. An interval that excludes 0 means the parameter matters for
    that outcome over the swept ranges; a blank row means no coefficient could be fitted (the outcome did
-   not vary, as survival in the smoke sweep).
+   not vary). A coefficient measures a straight-line effect: an outcome that rises and then falls across
+   a range (an optimum in between) can show a coefficient near 0 although the map shows it matters.
 
 Everything is read from the folder's CSVs; nothing here re-runs or re-implements the model.""",
     "../Results/examples/sweep-smoke", [

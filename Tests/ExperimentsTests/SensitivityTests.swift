@@ -59,10 +59,17 @@ struct SensitivityTests {
         let text = String(decoding: a, as: UTF8.self)
         let lines = text.split(separator: "\n")
         #expect(lines.first == "entity_kind,entity,metric,parameter,src,src_ci95_low,src_ci95_high,rank,runs")
-        // The smoke sweep raises the arrival rate: more units lost, ranked first.
-        let lost = lines.filter { $0.hasPrefix("market,all,units_lost_total,demand.segments[tenants].rate,") }
-        #expect(lost.count == 1)
-        let fields = lost.first.map { $0.split(separator: ",", omittingEmptySubsequences: false) } ?? []
-        #expect(fields.count == 9 && (Double(fields[4]) ?? 0) > 0 && fields[7] == "1" && fields[8] == "32")
+        // In the smoke sweep the owner's overhead decides survival first (more overhead, fewer
+        // survivors), its price second (a higher price, more survivors).
+        func row(_ parameter: String) -> [Substring] {
+            let found = lines.filter { $0.hasPrefix("firm,owner,survived,\(parameter),") }
+            #expect(found.count == 1, "one row for \(parameter)")
+            return found.first.map { $0.split(separator: ",", omittingEmptySubsequences: false) } ?? []
+        }
+        let opex = row("providers[owner].fixed_opex_monthly"), price = row("providers[owner].prices.h800")
+        #expect(opex.count == 9 && (Double(opex[6]) ?? 0) < 0 && opex[7] == "1" && opex[8] == "32",
+                "overhead: negative with its whole interval, ranked first: \(opex)")
+        #expect(price.count == 9 && (Double(price[5]) ?? 0) > 0 && price[7] == "2" && price[8] == "32",
+                "price: positive with its whole interval, ranked second: \(price)")
     }
 }

@@ -97,9 +97,9 @@ struct SweepFileTests {
         #expect(lines.count == 2 + 8)
         #expect(lines[0].hasPrefix("sweep smoke: grid, 8 points × 4 replications"))
         #expect(lines[1].split(separator: " ", omittingEmptySubsequences: true)
-                == ["point", "providers[lessor].fleet[0].units", "demand.segments[tenants].rate"])
-        #expect(lines[2].split(separator: " ", omittingEmptySubsequences: true) == ["0", "8", "48"])
-        #expect(lines[9].split(separator: " ", omittingEmptySubsequences: true) == ["7", "10", "120"])
+                == ["point", "providers[owner].prices.h800", "providers[owner].fixed_opex_monthly"])
+        #expect(lines[2].split(separator: " ", omittingEmptySubsequences: true) == ["0", "4", "2.5e5"])
+        #expect(lines[9].split(separator: " ", omittingEmptySubsequences: true) == ["7", "10", "1e6"])
         // A shard's listing shows only its points, with their real indices.
         let shard = sweep.listing(indices: sweep.pointIndices(shard: 1, of: 3)).split(separator: "\n").dropFirst(2)
         #expect(shard.map { $0.split(separator: " ").first! } == ["1", "4", "7"])
@@ -192,11 +192,11 @@ struct SweepRunTests {
         let folder = scratchFolder()
         let sweep = try Sweep.load(path: smokePath)
         let w = try SweepRun.writePoints(sweep, indices: [0, 5], to: .memory)
-        #expect(w.text == "point,providers[lessor].fleet[0].units,demand.segments[tenants].rate\n0,8,48\n5,10,72\n")
+        #expect(w.text == "point,providers[owner].prices.h800,providers[owner].fixed_opex_monthly\n0,4,2.5e5\n5,8,1e6\n")
         // A shard's points.csv holds its points with their real indices.
         _ = try SweepRun.run(sweep, outputPath: folder + "/s1", threads: 1, shard: 1, shards: 3, version: "test")
         #expect(String(decoding: bytes(folder + "/s1/points.csv"), as: UTF8.self)
-                == "point,providers[lessor].fleet[0].units,demand.segments[tenants].rate\n1,8,72\n4,10,48\n7,10,120\n")
+                == "point,providers[owner].prices.h800,providers[owner].fixed_opex_monthly\n1,4,1e6\n4,8,2.5e5\n7,10,1e6\n")
         let outcomes = String(decoding: bytes(folder + "/s1/outcomes.csv"), as: UTF8.self).split(separator: "\n").dropFirst()
         #expect(Set(outcomes.map { $0.split(separator: ",")[1] }) == ["1", "4", "7"])
     }
@@ -235,7 +235,7 @@ struct SweepRunTests {
 
         // Another sweep file.
         let copy = writeSweep(String(decoding: bytes(smokePath), as: UTF8.self).replacingOccurrences(of: "seed: 1", with: "seed: 2")
-                                .replacingOccurrences(of: "base: ../validation", with: "base: " + sweepsFolder + "/../validation"),
+                                .replacingOccurrences(of: "base: ../", with: "base: " + sweepsFolder + "/../"),
                               in: folder, name: "other.yaml")
         _ = try SweepRun.run(try Sweep.load(path: copy), outputPath: folder + "/o1", threads: 1, shard: 1, shards: 3,
                              version: "test")

@@ -255,7 +255,7 @@ struct ReportTests {
         case .sweep:
             made = try suanli(["sweep", packageFile("Scenarios/sweeps/smoke.yaml").path, "--threads", "2",
                                "--out", results.path, "--quiet"], timeout: 300)
-            expected = ["Suanli report · sweep smoke", "Sensitivity", "Points", "demand.segments[tenants].rate",
+            expected = ["Suanli report · sweep smoke", "Sensitivity", "Points", "providers[owner].prices.h800",
                         "Survival", "Prices"]
         }
         try #require(made.status == 0, "\(made)")
