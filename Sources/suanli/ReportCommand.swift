@@ -120,7 +120,9 @@ struct ReportCommand: ParsableCommand {
         var logURL: URL?
         if quiet {
             let url = FileManager.default.temporaryDirectory.appendingPathComponent("suanli-report-\(getpid()).log")
-            FileManager.default.createFile(atPath: url.path, contents: nil)
+            guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+                throw ReportError("cannot create the log file \(url.path)")
+            }
             let handle = try FileHandle(forWritingTo: url)
             process.standardOutput = handle
             process.standardError = handle

@@ -14,7 +14,7 @@ struct SlurmScriptTests {
         p.arguments = arguments
         p.environment = ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
         let log = NSTemporaryDirectory() + "slurm-log-\(UUID().uuidString)"
-        FileManager.default.createFile(atPath: log, contents: nil)
+        try #require(FileManager.default.createFile(atPath: log, contents: nil), "cannot create \(log)")
         defer { try? FileManager.default.removeItem(atPath: log) }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         p.standardOutput = handle
@@ -34,8 +34,9 @@ struct SlurmScriptTests {
     }
 
     func write(_ text: String, to path: String, executable: Bool = false) {
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8),
-                                       attributes: [.posixPermissions: executable ? 0o755 : 0o644])
+        let made = FileManager.default.createFile(atPath: path, contents: Data(text.utf8),
+                                                  attributes: [.posixPermissions: executable ? 0o755 : 0o644])
+        #expect(made, "cannot write \(path)")
     }
 
     func text(_ path: String) -> String? { try? String(contentsOfFile: path, encoding: .utf8) }

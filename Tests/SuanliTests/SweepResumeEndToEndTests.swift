@@ -104,7 +104,9 @@ private final class Running {
 /// `posix_spawn` starts the child in this process's memory (vfork), and Linux carries that
 /// memory's high-water mark over into the child's at exec, so a child smaller than this test
 /// process would read as large as it.
-private func runMeasured(_ arguments: [String], in directory: URL) throws -> (status: Int32, maxRSSKiB: Int) {
+/// Paths in `arguments` must be absolute: the child runs in this process's directory (changing it
+/// would race with the tests running beside this one).
+private func runMeasured(_ arguments: [String]) throws -> (status: Int32, maxRSSKiB: Int) {
     let binary = try SuanliBinary.require().path
     let argv = ([binary] + arguments).map { strdup($0) } + [nil]
     defer { for a in argv { free(a) } }
@@ -113,11 +115,8 @@ private func runMeasured(_ arguments: [String], in directory: URL) throws -> (st
     defer { posix_spawn_file_actions_destroy(&actions) }
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-    let cwd = FileManager.default.currentDirectoryPath
-    FileManager.default.changeCurrentDirectoryPath(directory.path)
     var pid: pid_t = 0
     let rc = posix_spawn(&pid, binary, &actions, nil, argv, environ)
-    FileManager.default.changeCurrentDirectoryPath(cwd)
     try #require(rc == 0, "posix_spawn failed: \(rc)")
     var status: Int32 = 0
     var usage = rusage()
@@ -338,8 +337,8 @@ struct SweepResumeEndToEndTests {
                                          replications: 10)
         let large = try writeErlangSweep(dir, name: "large.yaml", base: base, units: units, rates: Array(40..<140),
                                          replications: 10)
-        let s = try runMeasured(["sweep", small, "--out", "small", "--threads", "2", "--quiet"], in: dir.url)
-        let l = try runMeasured(["sweep", large, "--out", "large", "--threads", "2", "--quiet"], in: dir.url)
+        let s = try runMeasured(["sweep", small, "--out", dir.file("small").path, "--threads", "2", "--quiet"])
+        let l = try runMeasured(["sweep", large, "--out", dir.file("large").path, "--threads", "2", "--quiet"])
         #expect(s.status == 0 && l.status == 0)
         #expect(s.maxRSSKiB > 0)
         let points = try CSVTable(url: dir.file("large/points.csv"))
