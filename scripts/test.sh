@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Every test: set up (GSL; Python for the notebooks), then the whole suite in release
-# (statistical tests run at model speed).
+# Every test: set up (GSL; Python for the notebooks; Chromium for the report's browser test;
+# Slurm and munge for the cluster test), then the whole suite in release (statistical tests
+# run at model speed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/setup-python.sh
+scripts/setup-browser.sh
+scripts/setup-slurm.sh
 swift build -c release --product suanli
 swift test -c release "$@"
