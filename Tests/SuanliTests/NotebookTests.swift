@@ -55,37 +55,16 @@ struct ProgramRun: CustomStringConvertible {
     }
 }
 
-/// Runs `executable arguments…` in `directory`, standard output and error to one file (no pipe to fill),
-/// killed after `timeout` seconds.
+/// Runs `executable arguments…` in `directory` (``runProcess``); `output` holds its standard output, then
+/// its standard error.
 func runProgram(_ executable: URL, _ arguments: [String], in directory: URL, timeout: Double,
                 environment extra: [String: String] = [:]) throws -> ProgramRun {
-    let scratch = try TemporaryDirectory(prefix: "suanli-nb-io")
-    defer { scratch.remove() }
-    let logURL = scratch.file("log")
-    try Data().write(to: logURL)
-    let log = try FileHandle(forWritingTo: logURL)
-    defer { try? log.close() }
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    process.environment = ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
-    process.standardInput = FileHandle.nullDevice
-    process.standardOutput = log
-    process.standardError = log
-    let start = ContinuousClock.now
-    try process.run()
-    var timedOut = false
-    while process.isRunning {
-        if seconds(since: start) > timeout { timedOut = true; process.terminate(); break }
-        usleep(10_000)
-    }
-    process.waitUntilExit()
-    let output = String(decoding: (try? Data(contentsOf: logURL)) ?? Data(), as: UTF8.self)
-    let command = [executable.path] + arguments
-    if timedOut { throw ProcessTimeout(arguments: command, seconds: timeout) }
-    return ProgramRun(command: command, status: process.terminationStatus, output: output,
-                      seconds: seconds(since: start))
+    let run = try runProcess(executable, arguments, in: directory,
+                             environment: ProcessInfo.processInfo.environment.merging(extra) { _, new in new },
+                             timeout: timeout)
+    return ProgramRun(command: [executable.path] + arguments, status: run.status,
+                      output: run.stdout + (run.stderr.isEmpty ? "" : "\n--- stderr ---\n" + run.stderr),
+                      seconds: run.seconds)
 }
 
 /// Executes `notebook` with papermill into `work` (figures to `work/figures`, `results_dir` overridden

@@ -49,40 +49,11 @@ enum ReportEnvironment {
 /// `adding`); output to files, killed after `timeout` seconds.
 func suanliWithEnvironment(_ arguments: [String], in directory: URL, adding: [String: String] = [:],
                            removing: [String] = [], timeout: Double = 600) throws -> RunResult {
-    let binary = try SuanliBinary.require()
-    let scratch = try TemporaryDirectory(prefix: "suanli-report-io")
-    defer { scratch.remove() }
-    let outURL = scratch.file("stdout"), errURL = scratch.file("stderr")
-    try Data().write(to: outURL)
-    try Data().write(to: errURL)
-    let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-    defer { try? out.close(); try? err.close() }
     var environment = ProcessInfo.processInfo.environment
     for key in removing { environment.removeValue(forKey: key) }
     environment.merge(adding) { _, new in new }
-    let process = Process()
-    process.executableURL = binary
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    process.environment = environment
-    process.standardInput = FileHandle.nullDevice
-    process.standardOutput = out
-    process.standardError = err
-    let start = ContinuousClock.now
-    try process.run()
-    while process.isRunning {
-        if seconds(since: start) > timeout {
-            process.terminate()
-            process.waitUntilExit()
-            throw ProcessTimeout(arguments: arguments, seconds: timeout)
-        }
-        usleep(10_000)
-    }
-    process.waitUntilExit()
-    return RunResult(arguments: arguments, status: process.terminationStatus,
-                     stdout: String(decoding: (try? Data(contentsOf: outURL)) ?? Data(), as: UTF8.self),
-                     stderr: String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self),
-                     seconds: seconds(since: start))
+    return try runProcess(try SuanliBinary.require(), arguments, in: directory, environment: environment,
+                          timeout: timeout)
 }
 
 /// A folder that passes `suanli report`'s detection as a run (its CSVs are empty: only for tests that never
@@ -155,31 +126,13 @@ func openInChromium(_ page: URL, chromium: URL, work: URL) throws -> BrowserView
                        screenshot: try? Data(contentsOf: shot), log: log)
 }
 
-/// Runs Chromium and returns its standard output; fails the test on a non-zero exit.
+/// Runs Chromium and returns its standard output (its standard error is copied to `stderr`); fails the
+/// test on a non-zero exit.
 private func runChromium(_ chromium: URL, _ arguments: [String], stderr: URL, in work: URL) throws -> String {
-    try Data().write(to: stderr)
-    let stdoutURL = stderr.deletingPathExtension().appendingPathExtension("stdout")
-    try Data().write(to: stdoutURL)
-    let out = try FileHandle(forWritingTo: stdoutURL), err = try FileHandle(forWritingTo: stderr)
-    defer { try? out.close(); try? err.close() }
-    let process = Process()
-    process.executableURL = chromium
-    process.arguments = arguments
-    process.currentDirectoryURL = work
-    process.standardInput = FileHandle.nullDevice
-    process.standardOutput = out
-    process.standardError = err
-    let start = ContinuousClock.now
-    try process.run()
-    while process.isRunning {
-        if seconds(since: start) > 120 { process.terminate(); break }
-        usleep(10_000)
-    }
-    process.waitUntilExit()
-    let log = (try? String(contentsOf: stderr, encoding: .utf8)) ?? ""
-    try #require(process.terminationStatus == 0,
-                 "chromium \(arguments.joined(separator: " ")) exited \(process.terminationStatus):\n\(log.suffix(3000))")
-    return (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? ""
+    let run = try runProcess(chromium, arguments, in: work, timeout: 120)
+    try Data(run.stderr.utf8).write(to: stderr)
+    try #require(run.status == 0, "chromium \(arguments.joined(separator: " ")) exited \(run.status):\n\(run.stderr.suffix(3000))")
+    return run.stdout
 }
 
 /// http(s) URLs requested on behalf of a file:// page in Chromium's net log: those whose network isolation

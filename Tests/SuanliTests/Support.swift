@@ -75,6 +75,7 @@ enum SuanliBinary {
 
 /// What one run of the binary did.
 struct RunResult: CustomStringConvertible {
+    var program = "suanli"
     let arguments: [String]
     let status: Int32
     let stdout: String
@@ -82,21 +83,29 @@ struct RunResult: CustomStringConvertible {
     let seconds: Double
 
     var description: String {
-        "suanli \(arguments.joined(separator: " ")) → exit \(status) in \(String(format: "%.2f", seconds)) s\n"
+        "\(program) \(arguments.joined(separator: " ")) → exit \(status) in \(String(format: "%.2f", seconds)) s\n"
             + "--- stdout ---\n\(stdout.prefix(4000))\n--- stderr ---\n\(stderr.prefix(4000))"
     }
 }
 
 struct ProcessTimeout: Error, CustomStringConvertible {
+    var program = "suanli"
     let arguments: [String]
     let seconds: Double
-    var description: String { "suanli \(arguments.joined(separator: " ")) did not finish in \(seconds) s; killed" }
+    var description: String { "\(program) \(arguments.joined(separator: " ")) did not finish in \(seconds) s; killed" }
 }
 
 /// Runs `suanli arguments…` in `directory` and waits for it (killed after `timeout` seconds).
 /// Standard output and error go to files, not pipes, so a chatty run cannot block on a full pipe.
 func suanli(_ arguments: [String], in directory: URL? = nil, timeout: Double = 120) throws -> RunResult {
-    let binary = try SuanliBinary.require()
+    try runProcess(try SuanliBinary.require(), arguments, in: directory, timeout: timeout)
+}
+
+/// Runs `executable arguments…` in `directory` (default: a scratch folder) with `environment` (default:
+/// this process's) and waits for it; killed after `timeout` seconds (then `ProcessTimeout`). Standard
+/// output and error go to files, not pipes, so a chatty program cannot block on a full pipe.
+func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = nil,
+                environment: [String: String]? = nil, timeout: Double = 120) throws -> RunResult {
     let scratch = try TemporaryDirectory(prefix: "suanli-io")
     defer { scratch.remove() }
     let outURL = scratch.url.appendingPathComponent("stdout")
@@ -108,9 +117,10 @@ func suanli(_ arguments: [String], in directory: URL? = nil, timeout: Double = 1
     defer { try? out.close(); try? err.close() }
 
     let process = Process()
-    process.executableURL = binary
+    process.executableURL = executable
     process.arguments = arguments
     process.currentDirectoryURL = directory ?? scratch.url
+    if let environment { process.environment = environment }
     process.standardInput = FileHandle.nullDevice
     process.standardOutput = out
     process.standardError = err
@@ -120,7 +130,7 @@ func suanli(_ arguments: [String], in directory: URL? = nil, timeout: Double = 1
         if seconds(since: start) > timeout {
             process.terminate()
             process.waitUntilExit()
-            throw ProcessTimeout(arguments: arguments, seconds: timeout)
+            throw ProcessTimeout(program: executable.lastPathComponent, arguments: arguments, seconds: timeout)
         }
         usleep(2_000)
     }
@@ -128,8 +138,8 @@ func suanli(_ arguments: [String], in directory: URL? = nil, timeout: Double = 1
     let elapsed = seconds(since: start)
     let stdout = String(decoding: (try? Data(contentsOf: outURL)) ?? Data(), as: UTF8.self)
     let stderr = String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self)
-    return RunResult(arguments: arguments, status: process.terminationStatus, stdout: stdout, stderr: stderr,
-                     seconds: elapsed)
+    return RunResult(program: executable.lastPathComponent, arguments: arguments, status: process.terminationStatus,
+                     stdout: stdout, stderr: stderr, seconds: elapsed)
 }
 
 func seconds(since start: ContinuousClock.Instant) -> Double {
