@@ -135,11 +135,11 @@ enum NumberText {
 }
 
 /// Edit distances and "did you mean" suggestions.
-enum Suggest {
+public enum Suggest {
     /// Optimal-string-alignment distance: insertions, deletions, substitutions and
     /// transpositions of neighbours each cost 1.
     /// - Complexity: O(|a|·|b|).
-    static func distance(_ a: String, _ b: String) -> Int {
+    public static func distance(_ a: String, _ b: String) -> Int {
         let x = Array(a.lowercased().unicodeScalars), y = Array(b.lowercased().unicodeScalars)
         if x.isEmpty { return y.count }
         if y.isEmpty { return x.count }
@@ -163,7 +163,7 @@ enum Suggest {
     }
 
     /// The closest candidate, if close enough to be a likely typo.
-    static func closest(_ word: String, in candidates: [String]) -> String? {
+    public static func closest(_ word: String, in candidates: [String]) -> String? {
         var best: (String, Int)?
         for c in candidates {
             let d = distance(word, c)

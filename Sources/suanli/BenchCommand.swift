@@ -1,5 +1,6 @@
 import ArgumentParser
 import ReferenceModels
+import ScenarioModule
 import SimKernel
 import Stochastics
 
@@ -183,35 +184,10 @@ extension BenchCommand {
         if let generator = Generator(name: name) { return generator }
         let choices = generatorNames.joined(separator: ", ")
         var message = "--generator: unknown generator '\(name)' (expected one of \(choices))"
-        if let suggestion = closest(to: name, among: generatorNames) {
+        if let suggestion = Suggest.closest(name, in: generatorNames) {
             message += "; did you mean '\(suggestion)'?"
         }
         throw ValidationError(message)
-    }
-
-    /// The candidate with the smallest edit distance to `word`, if it is close enough to be
-    /// a likely typo (at most a third of the candidate's length).
-    static func closest(to word: String, among candidates: [String]) -> String? {
-        let scored = candidates.map { ($0, editDistance(word.lowercased(), $0.lowercased())) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(1, best.0.count / 3) else { return nil }
-        return best.0
-    }
-
-    /// Levenshtein distance over characters.
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        guard !a.isEmpty else { return b.count }
-        guard !b.isEmpty else { return a.count }
-        var previous = Array(0...b.count)
-        for i in 1...a.count {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...b.count {
-                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
-            }
-            previous = current
-        }
-        return previous[b.count]
     }
 
     /// A `Duration` in seconds.

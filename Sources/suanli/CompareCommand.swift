@@ -59,27 +59,13 @@ struct CompareCommand: ParsableCommand {
 
     func validate() throws {
         guard replications >= 1 else { throw ValidationError("--replications must be ≥ 1, got \(replications)") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be ≥ 1, got \(threads)") }
+        try CommandChecks.threads(threads)
         guard top >= 0 else { throw ValidationError("--top must be ≥ 0, got \(top)") }
         for (flag, values) in [("--set", overrides), ("--set-base", baseOverrides), ("--set-variant", variantOverrides)] {
-            for o in values {
-                guard let eq = o.firstIndex(of: "="), eq != o.startIndex else {
-                    throw ValidationError("\(flag) expects KEY.PATH=VALUE (e.g. \(flag) finance.base_rate=0.05), got '\(o)'")
-                }
-            }
+            try CommandChecks.overrides(values, flag: flag)
         }
-        if let out, out.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw ValidationError("--out must name a folder, got an empty value")
-        }
-        for file in [base, variant] {
-            var isDir: ObjCBool = false
-            if !FileManager.default.fileExists(atPath: file, isDirectory: &isDir) {
-                var message = "Scenario file '\(file)' not found"
-                if let guess = RunCommand.nearestFile(to: file) { message += " (did you mean '\(guess)'?)" }
-                throw ValidationError(message + ".")
-            }
-            if isDir.boolValue { throw ValidationError("'\(file)' is a folder; give a scenario file (YAML).") }
-        }
+        try CommandChecks.outputFolder(out)
+        for file in [base, variant] { try CommandChecks.inputFile(file, kind: "scenario") }
     }
 
     func run() throws {

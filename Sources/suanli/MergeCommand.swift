@@ -23,9 +23,7 @@ struct MergeCommand: ParsableCommand {
 
     func validate() throws {
         guard !shardFolders.isEmpty else { throw ValidationError("give the shard folders to merge") }
-        if out.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw ValidationError("--out must name a folder, got an empty value")
-        }
+        try CommandChecks.outputFolder(out)
     }
 
     func run() throws {

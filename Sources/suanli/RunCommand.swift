@@ -47,22 +47,10 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("Missing the scenario file, e.g. 'suanli run Scenarios/baseline.yaml'.")
         }
         guard replications >= 1 else { throw ValidationError("--replications must be ≥ 1, got \(replications)") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be ≥ 1, got \(threads)") }
-        for o in overrides {
-            guard let eq = o.firstIndex(of: "="), eq != o.startIndex else {
-                throw ValidationError("--set expects KEY.PATH=VALUE (e.g. --set finance.base_rate=0.05), got '\(o)'")
-            }
-        }
-        if let out, out.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw ValidationError("--out must name a folder, got an empty value")
-        }
-        var isDir: ObjCBool = false
-        if !FileManager.default.fileExists(atPath: scenario, isDirectory: &isDir) {
-            var message = "Scenario file '\(scenario)' not found"
-            if let guess = Self.nearestFile(to: scenario) { message += " (did you mean '\(guess)'?)" }
-            throw ValidationError(message + ".")
-        }
-        if isDir.boolValue { throw ValidationError("'\(scenario)' is a folder; give a scenario file (YAML).") }
+        try CommandChecks.threads(threads)
+        try CommandChecks.overrides(overrides)
+        try CommandChecks.outputFolder(out)
+        try CommandChecks.inputFile(scenario, kind: "scenario")
     }
 
     func run() throws {
@@ -96,34 +84,5 @@ struct RunCommand: ParsableCommand {
         }
         if let summary = report.summaries.first { print(RunTable.text(summary), terminator: "") }
         print("results: \(report.outputPath)")
-    }
-
-    /// The file in the same folder whose name is closest to `path`'s (edit distance ≤ 3).
-    static func nearestFile(to path: String) -> String? {
-        let url = URL(fileURLWithPath: path)
-        let dir = url.deletingLastPathComponent().path
-        let name = url.lastPathComponent
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return nil }
-        let best = names.filter { !$0.hasPrefix(".") }
-            .map { ($0, editDistance($0, name)) }
-            .min { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
-        guard let best, best.1 <= 3 else { return nil }
-        let prefix = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) + "/" : ""
-        return prefix + best.0
-    }
-
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        var row = Array(0...b.count)
-        for i in 1...max(a.count, 1) where !a.isEmpty {
-            var prev = row[0]
-            row[0] = i
-            for j in stride(from: 1, through: b.count, by: 1) {
-                let cur = row[j]
-                row[j] = min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1))
-                prev = cur
-            }
-        }
-        return a.isEmpty ? b.count : row[b.count]
     }
 }

@@ -75,7 +75,7 @@ struct SweepCommand: ParsableCommand {
             if let shards, shards < 1 { throw ValidationError("--shards must be ≥ 1, got \(shards)") }
             if let throttle, throttle < 1 { throw ValidationError("--throttle must be ≥ 1, got \(throttle)") }
         }
-        if let threads, threads < 1 { throw ValidationError("--threads must be ≥ 1, got \(threads)") }
+        try CommandChecks.threads(threads)
         switch (shard, slurm ? nil : shards) {
         case (nil, nil): break
         case (.some, nil): throw ValidationError("--shard needs --shards N")
@@ -84,16 +84,8 @@ struct SweepCommand: ParsableCommand {
             guard n >= 1 else { throw ValidationError("--shards must be ≥ 1, got \(n)") }
             guard i >= 0 && i < n else { throw ValidationError("--shard must be in 0 ..< \(n) (0-based), got \(i)") }
         }
-        if let out, out.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw ValidationError("--out must name a folder, got an empty value")
-        }
-        var isDir: ObjCBool = false
-        if !FileManager.default.fileExists(atPath: file, isDirectory: &isDir) {
-            var message = "Sweep file '\(file)' not found"
-            if let guess = RunCommand.nearestFile(to: file) { message += " (did you mean '\(guess)'?)" }
-            throw ValidationError(message + ".")
-        }
-        if isDir.boolValue { throw ValidationError("'\(file)' is a folder; give a sweep file (YAML).") }
+        try CommandChecks.outputFolder(out)
+        try CommandChecks.inputFile(file, kind: "sweep")
     }
 
     func run() throws {
