@@ -35,9 +35,17 @@ public enum Experiment {
             } catch { throw ExperimentError.output(error) }
             let totals = try ExperimentRunner.run(points: points, configuration: configuration,
                                                   sinks: [files] + extraSinks, progress: progress)
+            // A single run whose scenario draws parameters per replication ranks them like a sweep's.
+            var extraFiles = folderSinks.flatMap(\.fileNames)
+            if points.count == 1 && !points[0].perReplicationKeys.isEmpty {
+                do throws(SweepError) { try Sensitivity.write(folder: folder.temporaryPath) } catch {
+                    throw ExperimentError.output(error)
+                }
+                extraFiles.append(Sensitivity.file)
+            }
             do {
                 try Manifest(version: version, points: points, configuration: configuration, totals: totals,
-                             extraFiles: folderSinks.flatMap(\.fileNames))
+                             extraFiles: extraFiles)
                     .write(to: folder.temporaryPath + "/manifest.json")
                 try folder.commit()
             } catch { throw ExperimentError.output(error) }

@@ -47,17 +47,17 @@ struct DataDictionaryEndToEndTests {
         }
     }
 
-    /// The column names (first cell, in backticks) of the table under each `## name.csv` heading.
+    /// The column names (first cell, in backticks) of the table under each `## name.csv` (or `### name.csv`) heading.
     static func documentedColumns(_ markdown: String) -> [String: [String]] {
         var out: [String: [String]] = [:]
         var section: String? = nil
         for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix("## ") {
-                let title = line.dropFirst(3).trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("## ") || line.hasPrefix("### ") {
+                // `## file.csv`, or `### file.csv` under "Sweeps"; other headings (summary.csv's metric
+                // lists) end a section.
+                let title = line.drop { $0 == "#" }.trimmingCharacters(in: .whitespaces)
                 section = title.hasSuffix(".csv") ? title : nil
                 if let section { out[section] = [] }
-            } else if line.hasPrefix("### ") {
-                section = nil // e.g. summary.csv's metric lists: not columns
             } else if let section, line.hasPrefix("| `") {
                 let cell = line.dropFirst(3).prefix { $0 != "`" }
                 out[section, default: []].append(String(cell))

@@ -475,23 +475,26 @@ public enum OutputSchemas {
         ],
         hasTierPatterns: false)
 
-    /// `sensitivity.csv` (sweeps): computed from the folder's other files, documented here as data.
+    /// `sensitivity.csv` (sweeps, and runs that draw parameters per replication): computed from the
+    /// folder's other files, documented here as data.
     public static let sensitivity = FileDoc(
         file: "sensitivity.csv",
-        summary: "Written by an unsharded `suanli sweep` and by `suanli merge` (never by a single shard): for each "
-            + "outcome, the standardised regression coefficient (SRC) of every sweep parameter. The outcome, one "
-            + "number per (point, replication) run, is regressed by OLS on all parameters jointly, each "
-            + "standardised over the runs; SRC = b·sd(x)/sd(y). Outcomes: per firm present at the start, `survived` "
+        summary: "Written by an unsharded `suanli sweep` and by `suanli merge` (never by a single shard), and by "
+            + "`suanli run` when the scenario draws parameters per replication (`per: replication`; then the "
+            + "parameters are those draws): for each outcome, the standardised regression coefficient (SRC) of "
+            + "every parameter — the sweep's (`points.csv`), then the draws per replication (`params.csv`, keys in "
+            + "order of first appearance). The outcome, one number per (point, replication) run, is regressed by "
+            + "OLS on all parameters jointly, each standardised over the runs; SRC = b·sd(x)/sd(y). Outcomes: per firm present at the start, `survived` "
             + "(1 if active at the horizon, else 0); for the market, `entries` (entrants in the run); and, when the "
             + "folder has `market_monthly.csv` (`--monthly`), `units_lost_total` (`all` row, summed over months) "
             + "and `final_price_index` per tier (`all` and each tier, last month).",
         rowOrder: "outcome (firms in order of first appearance in `outcomes.csv`, then `entries`, `units_lost_total`, "
-            + "`final_price_index` by tier), then parameter (sweep file order).",
+            + "`final_price_index` by tier), then parameter (sweep file order, then the drawn keys).",
         columns: [
             ColumnDoc(name: "entity_kind", unit: "", doc: "`firm` or `market`."),
             ColumnDoc(name: "entity", unit: "", doc: "Firm name; for market rows a tier name or `all`."),
             ColumnDoc(name: "metric", unit: "", doc: "`survived`, `entries`, `units_lost_total` or `final_price_index`."),
-            ColumnDoc(name: "parameter", unit: "", doc: "Parameter path, as in `points.csv`."),
+            ColumnDoc(name: "parameter", unit: "", doc: "Parameter path, as in `points.csv`, or a drawn key, as in `params.csv`."),
             ColumnDoc(name: "src", unit: "ratio",
                       doc: "Standardised regression coefficient; empty when the outcome or the parameter does not "
                         + "vary, the parameter is not numeric, or the fit is singular or has no residual degrees of freedom."),

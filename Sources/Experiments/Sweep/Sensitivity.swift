@@ -1,12 +1,15 @@
 import Foundation
 import Stochastics
 
-/// `sensitivity.csv`: which sweep parameters move each outcome most, by standardised regression
-/// coefficients (SRC) over all (point, replication) runs of a sweep.
+/// `sensitivity.csv`: which parameters move each outcome most, by standardised regression
+/// coefficients (SRC) over all (point, replication) runs of a sweep, or over the replications of a
+/// single run whose scenario draws parameters per replication (`per: replication`).
 ///
-/// Computed from the files of a complete sweep folder (`points.csv`, `outcomes.csv` and, when
-/// present, `market_monthly.csv`), so an unsharded run and a merge of its shards, whose files
-/// have the same bytes, give the same bytes here too. Never written for a single shard.
+/// The parameters are the sweep's (`points.csv`, one value per point) followed by the draws per
+/// replication (`params.csv`, one value per run, keys in order of first appearance). Computed
+/// from the files of a complete folder (those two, `outcomes.csv` and, when present,
+/// `market_monthly.csv`), so an unsharded sweep and a merge of its shards, whose files have the
+/// same bytes, give the same bytes here too. Never written for a single shard.
 public enum Sensitivity {
     public static let file = "sensitivity.csv"
 
@@ -156,14 +159,54 @@ public enum Sensitivity {
     /// per run and series, so memory grows with the number of runs, not with the files' size.
     /// - Throws: ``SweepError`` when a needed file is missing or malformed.
     public static func csv(folder: String) throws(SweepError) -> String {
-        guard let points = table(folder + "/" + OutputSchemas.pointsFile) else {
-            throw SweepError("\(folder): points.csv or outcomes.csv missing; cannot compute \(file)")
-        }
-        let parameters = Array(points.header.dropFirst())
+        // The sweep's parameters, by point (none for a single run).
+        var parameters: [String] = []
         var pointValues: [Int: [Double?]] = [:]
-        for r in points.rows {
-            guard let p = r.first.flatMap({ Int($0) }) else { continue }
-            pointValues[p] = r.dropFirst().map { Double($0) }
+        if let points = table(folder + "/" + OutputSchemas.pointsFile) {
+            parameters = Array(points.header.dropFirst())
+            for r in points.rows {
+                guard let p = r.first.flatMap({ Int($0) }) else { continue }
+                pointValues[p] = r.dropFirst().map { Double($0) }
+            }
+        }
+        let sweepParameters = parameters.count
+        // Draws per replication, by run.
+        var drawValues: [RunIndex.Run: [Int: Double]] = [:]
+        // params.csv: point, replication, key, value (streamed; header only when nothing is drawn).
+        var drawColumns: (point: Int, replication: Int, key: Int, value: Int)?
+        var drawKeySlot: [String: Int] = [:]
+        var badParams = false
+        _ = CSVRecordReader.forEachRecord(path: folder + "/" + OutputSchemas.params.file) { record in
+            let r = SweepMerge.fields(record)
+            guard let c = drawColumns else {
+                if let cP = r.firstIndex(of: "point"), let cR = r.firstIndex(of: "replication"),
+                   let cK = r.firstIndex(of: "key"), let cV = r.firstIndex(of: "value") {
+                    drawColumns = (cP, cR, cK, cV)
+                } else {
+                    badParams = true
+                }
+                return
+            }
+            guard !badParams, max(c.point, c.replication, c.key, c.value) < r.count,
+                  let p = Int(r[c.point]), let q = Int(r[c.replication]) else { return }
+            let k: Int
+            if let slot = drawKeySlot[r[c.key]] { k = slot } else {
+                k = parameters.count; drawKeySlot[r[c.key]] = k; parameters.append(r[c.key])
+            }
+            drawValues[RunIndex.Run(point: p, replication: q), default: [:]][k] = Double(r[c.value])
+        }
+        if badParams { throw SweepError("\(folder)/params.csv: expected the columns point, replication, key and value") }
+        guard !parameters.isEmpty else {
+            throw SweepError("\(folder): no parameters (neither points.csv nor draws in params.csv); cannot compute \(file)")
+        }
+        /// The parameters' values in run `run`: nil where it has none.
+        func values(of run: RunIndex.Run) -> [Double?]? {
+            let pv = pointValues[run.point]
+            if sweepParameters > 0 && pv == nil { return nil }
+            let draws = drawValues[run]
+            return parameters.indices.map { j in
+                j < sweepParameters ? (j < pv!.count ? pv![j] : nil) : draws?[j]
+            }
         }
         func column(_ h: [String], _ name: String) throws(SweepError) -> Int {
             guard let i = h.firstIndex(of: name) else { throw SweepError("\(folder): no \(name) column") }
@@ -213,7 +256,7 @@ public enum Sensitivity {
             }
         })
         guard haveOutcomes else {
-            throw SweepError("\(folder): points.csv or outcomes.csv missing; cannot compute \(file)")
+            throw SweepError("\(folder): outcomes.csv missing; cannot compute \(file)")
         }
         var mP = 0, mR = 0, mT = 0, mI = 0, mL = 0
         var tiers: [String] = []
@@ -253,7 +296,7 @@ public enum Sensitivity {
             var xs = [[Double]](repeating: [], count: parameters.count)
             var numeric = [Bool](repeating: true, count: parameters.count)
             for (i, run) in runList.enumerated() {
-                guard let y = s.values[i], let pv = pointValues[run.point] else { continue }
+                guard let y = s.values[i], let pv = values(of: run) else { continue }
                 ys.append(y)
                 for j in parameters.indices {
                     if j < pv.count, let v = pv[j] { xs[j].append(v) } else { numeric[j] = false }
