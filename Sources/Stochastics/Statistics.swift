@@ -51,6 +51,40 @@ public enum Stats {
         return (max(0, centre - half), min(1, centre + half))
     }
 
+    /// An ordinary least-squares fit y ≈ X·b without intercept, by GSL's truncated SVD
+    /// (`gsl_multifit_linear_tsvd`), which stays accurate on nearly collinear columns.
+    /// - Parameters:
+    ///   - columns: the k columns of X, each as long as `y`.
+    ///   - rankTolerance: singular values below this share of the largest count as zero.
+    /// - Returns: the coefficients b, the diagonal of (XᵀX)⁻¹ (all 0 when the fit is exact, which is
+    ///   all a standard error needs) and the residual sum of squares;
+    ///   nil when there are no columns, fewer rows than columns, columns of other lengths, or X
+    ///   is rank-deficient (some combination of the columns is, to `rankTolerance`, constant 0).
+    public static func leastSquares(columns: [[Double]], y: [Double], rankTolerance: Double = 1e-10)
+        -> (coefficients: [Double], inverseGramDiagonal: [Double], residualSumOfSquares: Double)? {
+        let n = y.count, k = columns.count
+        guard k >= 1, n > k, columns.allSatisfy({ $0.count == n }) else { return nil }
+        disableGSLAbort()
+        guard let x = gsl_matrix_alloc(n, k), let yv = gsl_vector_alloc(n), let c = gsl_vector_alloc(k),
+              let cov = gsl_matrix_alloc(k, k), let work = gsl_multifit_linear_alloc(n, k) else { return nil }
+        defer {
+            gsl_matrix_free(x); gsl_vector_free(yv); gsl_vector_free(c); gsl_matrix_free(cov)
+            gsl_multifit_linear_free(work)
+        }
+        for i in 0..<n {
+            gsl_vector_set(yv, i, y[i])
+            for j in 0..<k { gsl_matrix_set(x, i, j, columns[j][i]) }
+        }
+        var chisq = 0.0
+        var rank = 0
+        guard gsl_multifit_linear_tsvd(x, yv, rankTolerance, c, cov, &chisq, &rank, work) == GSL_SUCCESS,
+              rank == k else { return nil }
+        // GSL scales the covariance by chisq/(n − k); undo it for (XᵀX)⁻¹ (when chisq is 0 it is
+        // 0 too, and so is every standard error built on it).
+        let scale = chisq > 0 ? Double(n - k) / chisq : 0
+        return ((0..<k).map { gsl_vector_get(c, $0) }, (0..<k).map { gsl_matrix_get(cov, $0, $0) * scale }, chisq)
+    }
+
     /// Quantile of already sorted data by GSL's definition (linear interpolation between
     /// order statistics, `gsl_stats_quantile_from_sorted_data`).
     public static func quantile(sorted: [Double], _ f: Double) -> Double? {

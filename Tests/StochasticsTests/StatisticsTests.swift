@@ -129,4 +129,29 @@ struct StatisticsTests {
         // The lower deviation counts too: {0.9} gives D = 0.9.
         #expect(abs(Stats.kolmogorovSmirnov([0.9]) { $0 } - 0.9) < 1e-12)
     }
+
+    // MARK: Least squares
+
+    @Test("least squares by hand: y = 2·x1 − x2 + noise, (XᵀX)⁻¹ and the residual sum of squares")
+    func leastSquaresByHand() throws {
+        // Orthogonal columns: XᵀX = diag(4, 4), so b_j = x_jᵀy / 4 and (XᵀX)⁻¹ = diag(1/4, 1/4).
+        let x1: [Double] = [1, 1, -1, -1], x2: [Double] = [1, -1, 1, -1]
+        let noise: [Double] = [0.5, -0.5, -0.5, 0.5]   // orthogonal to both columns
+        let y = (0..<4).map { 2 * x1[$0] - x2[$0] + noise[$0] }
+        let fit = try #require(Stats.leastSquares(columns: [x1, x2], y: y))
+        #expect(abs(fit.coefficients[0] - 2) < 1e-12 && abs(fit.coefficients[1] + 1) < 1e-12)
+        #expect(fit.inverseGramDiagonal.allSatisfy { abs($0 - 0.25) < 1e-12 })
+        #expect(abs(fit.residualSumOfSquares - 1) < 1e-12)   // Σ noise² = 4 × 0.25
+    }
+
+    @Test("least squares refuses rank-deficient, short and ragged designs")
+    func leastSquaresRefuses() {
+        let a: [Double] = [1, 2, 3, 4, 5], y: [Double] = [1, 0, 2, 1, 3]
+        #expect(Stats.leastSquares(columns: [a, a.map { 2 * $0 }], y: y) == nil)   // collinear
+        #expect(Stats.leastSquares(columns: [], y: y) == nil)
+        #expect(Stats.leastSquares(columns: [[1, 2]], y: [1, 2]) != nil)           // one column, two rows: fits
+        #expect(Stats.leastSquares(columns: [[1]], y: [1]) == nil)                 // no more rows than columns
+        #expect(Stats.leastSquares(columns: [[1, 2, 3]], y: y) == nil)            // ragged
+        #expect(Stats.leastSquares(columns: [a], y: y) != nil)
+    }
 }

@@ -47,44 +47,15 @@ public enum Sensitivity {
         let k = used.count
         guard k >= 1, n - k - 1 >= 1 else { return out }
         let zy = y.map { ($0 - my) / sy }
-        // Normal equations on centred data (the intercept is 0): A = ZᵀZ, rhs = Zᵀy; invert A.
-        var a = [[Double]](repeating: [Double](repeating: 0, count: 2 * k), count: k)
-        for r in 0..<k {
-            for c in 0..<k {
-                var s = 0.0
-                for i in 0..<n { s += z[r][i] * z[c][i] }
-                a[r][c] = s
-            }
-            a[r][k + r] = 1
-        }
-        for c in 0..<k {   // Gauss–Jordan with partial pivoting
-            var p = c
-            for r in c..<k where abs(a[r][c]) > abs(a[p][c]) { p = r }
-            guard abs(a[p][c]) > 1e-9 * Double(n) else { return out }
-            a.swapAt(c, p)
-            let d = a[c][c]
-            for j in 0..<(2 * k) { a[c][j] /= d }
-            for r in 0..<k where r != c {
-                let f = a[r][c]
-                if f != 0 { for j in 0..<(2 * k) { a[r][j] -= f * a[c][j] } }
-            }
-        }
-        var zty = [Double](repeating: 0, count: k)
-        for r in 0..<k { for i in 0..<n { zty[r] += z[r][i] * zy[i] } }
-        var b = [Double](repeating: 0, count: k)
-        for r in 0..<k { for c in 0..<k { b[r] += a[r][k + c] * zty[c] } }
-        var rss = 0.0
-        for i in 0..<n {
-            var fit = 0.0
-            for r in 0..<k { fit += b[r] * z[r][i] }
-            rss += (zy[i] - fit) * (zy[i] - fit)
-        }
-        let dof = n - k - 1
-        let sigma2 = rss / Double(dof)
+        // On centred data the intercept is 0: least squares of zy on the z columns (GSL, by SVD).
+        guard let fit = Stats.leastSquares(columns: z, y: zy) else { return out }
+        let dof = n - k - 1   // the centring spent one more degree of freedom
+        let sigma2 = fit.residualSumOfSquares / Double(dof)
         let t = Stats.tTwoSided(0.95, dof: dof)
         for r in 0..<k {
-            let se = (max(0, sigma2 * a[r][k + r])).squareRoot()
-            out[used[r]] = Coefficient(src: b[r], low: b[r] - t * se, high: b[r] + t * se)
+            let b = fit.coefficients[r]
+            let se = (max(0, sigma2 * fit.inverseGramDiagonal[r])).squareRoot()
+            out[used[r]] = Coefficient(src: b, low: b - t * se, high: b + t * se)
         }
         return out
     }
