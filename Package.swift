@@ -23,6 +23,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // MARK: C libraries
@@ -46,7 +47,8 @@ let package = Package(
         .target(name: "MarketModel", dependencies: ["SimKernel", "Stochastics"], swiftSettings: swiftSettings),
         .target(
             name: "ScenarioModule",
-            dependencies: ["MarketModel", "Stochastics", .product(name: "Yams", package: "Yams")],
+            dependencies: ["MarketModel", "Stochastics", .product(name: "Yams", package: "Yams"),
+                           .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .target(
