@@ -9,6 +9,10 @@ struct OutputFolderTests {
         ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted()
     }
 
+    /// What a complete run folder of the synthetic point holds: it draws `demand.growth` per
+    /// replication, so the run ranks that draw in sensitivity.csv too.
+    static let completeFolder = (["manifest.json", Sensitivity.file] + ResultFiles.fileNames).sorted()
+
     static func run(_ point: ExperimentPoint, to path: String) throws -> ExperimentReport {
         try Experiment.run(points: [point], configuration: RunConfiguration(replications: 6, masterSeed: 1, threads: 2),
                            outputPath: path, version: "test")
@@ -21,7 +25,7 @@ struct OutputFolderTests {
         let report = try Self.run(syntheticPoint(), to: root + "/Results/synthetic")
         #expect(report.outputPath == root + "/Results/synthetic")
         #expect(Self.entries(root + "/Results") == ["synthetic"])
-        #expect(Self.entries(report.outputPath) == (["manifest.json"] + ResultFiles.fileNames).sorted())
+        #expect(Self.entries(report.outputPath) == Self.completeFolder)
         #expect(report.summaries.count == 1 && report.summaries[0].firms.count == 2)
     }
 
@@ -53,7 +57,7 @@ struct OutputFolderTests {
         #expect(Self.entries(out) == ["manifest.json", "old-marker"])
         _ = try Self.run(syntheticPoint(), to: out + "/")
         #expect(Self.entries(root) == ["synthetic"])
-        #expect(Self.entries(out) == (["manifest.json"] + ResultFiles.fileNames).sorted())
+        #expect(Self.entries(out) == Self.completeFolder)
     }
 
     @Test("a folder that is not a results folder is never replaced")
