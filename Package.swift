@@ -68,12 +68,12 @@ let package = Package(
         ),
 
         // MARK: Tests
-        .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"], swiftSettings: swiftSettings),
+        .testTarget(name: "SimKernelTests", dependencies: ["SimKernel", "Stochastics"], swiftSettings: swiftSettings),
         .testTarget(name: "StochasticsTests", dependencies: ["Stochastics", "CGSL"], swiftSettings: swiftSettings),
         .testTarget(name: "ReferenceModelsTests", dependencies: ["ReferenceModels"], swiftSettings: swiftSettings),
         .testTarget(name: "MarketModelTests", dependencies: ["MarketModel", "ScenarioModule", "Experiments"], swiftSettings: swiftSettings),
-        .testTarget(name: "ScenarioModuleTests", dependencies: ["ScenarioModule"], swiftSettings: swiftSettings),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "ScenarioModule"], swiftSettings: swiftSettings),
-        .testTarget(name: "SuanliTests", dependencies: ["suanli"], swiftSettings: swiftSettings),
+        .testTarget(name: "ScenarioModuleTests", dependencies: ["ScenarioModule", "Stochastics"], swiftSettings: swiftSettings),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "ScenarioModule", "Stochastics"], swiftSettings: swiftSettings),
+        .testTarget(name: "SuanliTests", dependencies: ["suanli", "Stochastics"], swiftSettings: swiftSettings),
     ]
 )

@@ -131,7 +131,7 @@ extension BenchCommand {
             var random = SplitMix64(seed: seed)
             var calendar = EventCalendar<UInt32>(minimumCapacity: pending)
             for index in 0..<pending {
-                calendar.schedule(UInt32(truncatingIfNeeded: index), at: random.nextUniform() * 2)
+                calendar.schedule(UInt32(truncatingIfNeeded: index), at: random.nextUnit() * 2)
             }
 
             let start = ContinuousClock.now
@@ -139,7 +139,7 @@ extension BenchCommand {
             for _ in 0..<operations {
                 let (time, event) = calendar.pop()!
                 checksum &+= UInt64(event)
-                calendar.schedule(event, at: time + random.nextUniform() * 2)
+                calendar.schedule(event, at: time + random.nextUnit() * 2)
             }
             let seconds = BenchCommand.seconds(ContinuousClock.now - start)
 
@@ -151,23 +151,6 @@ extension BenchCommand {
             json.add("operations_per_second", Double(operations) / seconds)
             json.add("checksum", checksum)
             print(json.text)
-        }
-    }
-
-    /// SplitMix64, inlined here so the hold benchmark times the calendar, not a library call.
-    private struct SplitMix64 {
-        var state: UInt64
-
-        init(seed: UInt64) { state = seed }
-
-        /// A uniform draw on [0, 1) from the top 53 bits.
-        mutating func nextUniform() -> Double {
-            state &+= 0x9e37_79b9_7f4a_7c15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-            z ^= z >> 31
-            return Double(z >> 11) * 0x1.0p-53
         }
     }
 }

@@ -1,4 +1,5 @@
 import Experiments
+import Stochastics
 import Testing
 
 @Suite("CSV writing")
@@ -22,7 +23,7 @@ struct CSVTests {
 
     @Test("doubles read back to the same value")
     func roundTrip() {
-        var g = SplitMix(state: 11)
+        var g = SplitMix64(seed: 11)
         for _ in 0..<10_000 {
             let x = Double(bitPattern: g.next())
             guard x.isFinite else { continue }

@@ -1,6 +1,7 @@
 import Experiments
 import Foundation
 import Synchronization
+import Stochastics
 import Testing
 
 @Suite("OrderedPipeline: the reorder buffer")
@@ -10,7 +11,7 @@ struct OrderedPipelineTests {
     /// Per-job delays drawn from a fixed seed: which worker finishes first varies; the order
     /// the consumer sees must not.
     static func delays(seed: UInt64, count: Int, maxMicroseconds: UInt64) -> [UInt32] {
-        var g = SplitMix(state: seed)
+        var g = SplitMix64(seed: seed)
         return (0..<count).map { _ in UInt32(g.next() % maxMicroseconds) }
     }
 

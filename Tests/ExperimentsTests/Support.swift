@@ -160,15 +160,3 @@ func runInMemory(_ points: [ExperimentPoint], replications: Int, threads: Int, s
                                  sinks: [files])
     return Dictionary(uniqueKeysWithValues: ResultFiles.fileNames.map { ($0, files.bytes(of: $0)) })
 }
-
-/// A tiny deterministic generator for test-side randomness (delays, shuffles).
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}

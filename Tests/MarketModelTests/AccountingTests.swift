@@ -3,18 +3,6 @@ import Testing
 @testable import MarketModel
 import Stochastics
 
-/// A tiny seeded generator for building random scenarios in tests.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
-
 func cashIdentityError(_ r: FirmMonthRecord) -> Double {
     let expected = r.cashStart + r.revenue + r.assetSales + r.debtDrawn + r.equityRaised - r.powerCost
         - r.colocationCost - r.rentInCost - r.fixedOpex - r.interest - r.capex - r.debtRepaid
@@ -23,7 +11,7 @@ func cashIdentityError(_ r: FirmMonthRecord) -> Double {
 
 /// A random but valid market: 1–2 tiers, 1–3 segments, 2–5 firms with random finances.
 func randomScenario(seed: UInt64) -> Scenario {
-    var g = SplitMix(state: seed)
+    var g = SplitMix64(seed: seed)
     let tiers = [Fixtures.h100, Fixtures.domestic]
     let nt = Int.random(in: 1...2, using: &g)
     var segments: [Segment] = []
@@ -69,7 +57,7 @@ func randomScenario(seed: UInt64) -> Scenario {
 /// and the market, a broker, a hybrid with buyers, and entrants.
 func randomFullScenario(seed: UInt64) -> Scenario {
     var s = randomScenario(seed: seed)
-    var g = SplitMix(state: seed ^ 0xABCDEF)
+    var g = SplitMix64(seed: seed ^ 0xABCDEF)
     let policies = AllocationPolicy.allCases
     for b in s.tiers.indices {
         s.chipSupply.append(ChipSupply(tier: b, jurisdiction: "cn", monthlyCapacity: Double.random(in: 5...200, using: &g),

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import Stochastics
+import Testing
 @testable import ScenarioModule
 
 /// Mutation fuzzing of the shipped scenarios at fixed seeds: no mutant may crash or hang the

@@ -1,4 +1,5 @@
 import SimKernel
+import Stochastics
 import Testing
 
 /// Random schedule / cancel / pop sequences, checked step by step against a sorted-array

@@ -1,24 +1,13 @@
 import Foundation
+import Stochastics
 import Testing
 
 /// A fixed sample of mutated shipped scenarios through the release binary: every outcome is a
 /// finished run or a located error, never a crash or a hang. (The in-process fuzz test in
 /// ScenarioModuleTests mutates thousands; this one checks the whole tool end to end.)
 @Suite(.serialized) struct MutantRunTests {
-    struct Mix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9e37_79b9_7f4a_7c15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
-
     /// One mutation of a scenario's text.
-    static func mutate(_ text: String, _ g: inout Mix) -> String {
+    static func mutate(_ text: String, _ g: inout SplitMix64) -> String {
         var lines = text.components(separatedBy: "\n")
         let content = lines.indices.filter {
             let l = lines[$0].trimmingCharacters(in: .whitespaces)
@@ -49,7 +38,7 @@ import Testing
     @Test func fiftyMutantsRunOrFailWithALocatedError() throws {
         let scenarios = shippedScenarios()
         #expect(!scenarios.isEmpty)
-        var g = Mix(state: 20_261_127)
+        var g = SplitMix64(seed: 20_261_127)
         var ran = 0, rejected = 0
         try withTemporaryDirectory { tmp in
             // Copy the library so `extends` paths resolve next to the mutant.
@@ -80,4 +69,9 @@ import Testing
         }
         #expect(ran > 0 && rejected > 0, "ran \(ran), rejected \(rejected)")
     }
+}
+
+private extension SplitMix64 {
+    /// A draw from 0 ..< n (modulo; the bias is irrelevant for picking mutations).
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }

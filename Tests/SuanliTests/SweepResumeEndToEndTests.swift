@@ -3,6 +3,7 @@
 // first runs; Ctrl-C stops it and says how to resume; memory does not grow with the sweep.
 
 import Foundation
+import Stochastics
 import Testing
 
 #if canImport(Glibc)
@@ -142,17 +143,6 @@ private func runMeasured(_ arguments: [String]) throws -> (status: Int32, maxRSS
     return (exited, peak)
 }
 
-/// A fixed-seed SplitMix64 for the kill moments.
-private struct KillClock {
-    var state: UInt64
-    mutating func unit() -> Double {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
-    }
-}
 
 // MARK: - Tests
 
@@ -206,11 +196,11 @@ struct SweepResumeEndToEndTests {
         // files: right after a journal line lands, while chunk bytes are written but not yet
         // journalled, and while the output is being assembled (its temporary folder exists).
         enum Trigger { case after(Double), journalGrew, unjournalledBytes, finalStep, interrupt(Double) }
-        var clock = KillClock(state: 2024)
-        var triggers: [Trigger] = (0..<6).map { _ in .after(0.05 + clock.unit() * referenceSeconds * 1.1) }
+        var clock = SplitMix64(seed: 2024)
+        var triggers: [Trigger] = (0..<6).map { _ in .after(0.05 + clock.nextUnit() * referenceSeconds * 1.1) }
         triggers.insert(.journalGrew, at: 2)
         triggers.insert(.unjournalledBytes, at: 4)
-        triggers.insert(.interrupt(0.3 + clock.unit() * referenceSeconds * 0.5), at: 5)
+        triggers.insert(.interrupt(0.3 + clock.nextUnit() * referenceSeconds * 0.5), at: 5)
         triggers += [.finalStep, .finalStep, .finalStep]
 
         var landed: [Phase] = []
