@@ -1,4 +1,5 @@
 import ArgumentParser
+import Experiments
 import ReferenceModels
 import ScenarioModule
 import SimKernel
@@ -74,21 +75,22 @@ extension BenchCommand {
             let seconds = BenchCommand.seconds(ContinuousClock.now - start)
 
             let estimate = model.estimate(calendar: calendar)
-            var json = JSONLine()
-            json.add("servers", servers)
-            json.add("load", load)
-            json.add("arrivals", arrivals)
-            json.add("seed", seed)
-            json.add("generator", generator.rawValue)
-            json.add("events", estimate.events)
-            json.add("seconds", seconds)
-            json.add("events_per_second", Double(estimate.events) / seconds)
-            json.add("blocking", estimate.blocking)
-            json.add("ci95", estimate.blockingHalfWidth(level: 0.95))
-            json.add("erlang_b", estimate.erlangB)
-            json.add("mean_busy", estimate.meanBusy)
-            json.add("mean_busy_ci95", estimate.meanBusyHalfWidth(level: 0.95))
-            print(json.text)
+            let json = JSONValue.object([
+                ("servers", .int(servers)),
+                ("load", .double(load)),
+                ("arrivals", .int(arrivals)),
+                ("seed", .uint(seed)),
+                ("generator", .string(generator.rawValue)),
+                ("events", .int(estimate.events)),
+                ("seconds", .double(seconds)),
+                ("events_per_second", .double(Double(estimate.events) / seconds)),
+                ("blocking", .double(estimate.blocking)),
+                ("ci95", .double(estimate.blockingHalfWidth(level: 0.95))),
+                ("erlang_b", .double(estimate.erlangB)),
+                ("mean_busy", .double(estimate.meanBusy)),
+                ("mean_busy_ci95", .double(estimate.meanBusyHalfWidth(level: 0.95))),
+            ])
+            print(json.compactText())
         }
     }
 }
@@ -143,14 +145,15 @@ extension BenchCommand {
             }
             let seconds = BenchCommand.seconds(ContinuousClock.now - start)
 
-            var json = JSONLine()
-            json.add("pending", pending)
-            json.add("operations", operations)
-            json.add("seed", seed)
-            json.add("seconds", seconds)
-            json.add("operations_per_second", Double(operations) / seconds)
-            json.add("checksum", checksum)
-            print(json.text)
+            let json = JSONValue.object([
+                ("pending", .int(pending)),
+                ("operations", .int(operations)),
+                ("seed", .uint(seed)),
+                ("seconds", .double(seconds)),
+                ("operations_per_second", .double(Double(operations) / seconds)),
+                ("checksum", .uint(checksum)),
+            ])
+            print(json.compactText())
         }
     }
 }
@@ -177,40 +180,5 @@ extension BenchCommand {
     static func seconds(_ duration: Duration) -> Double {
         let (seconds, attoseconds) = duration.components
         return Double(seconds) + Double(attoseconds) * 1e-18
-    }
-
-    /// One JSON object on one line, keys in the order added.
-    ///
-    /// Doubles are written in Swift's shortest round-trip form (`description`); a
-    /// non-finite double, which JSON cannot represent, is written as `null`.
-    struct JSONLine {
-        private var fields: [String] = []
-
-        mutating func add(_ key: String, _ value: Int) { fields.append("\"\(key)\":\(value)") }
-        mutating func add(_ key: String, _ value: UInt64) { fields.append("\"\(key)\":\(value)") }
-        mutating func add(_ key: String, _ value: Double) {
-            fields.append("\"\(key)\":\(value.isFinite ? value.description : "null")")
-        }
-        mutating func add(_ key: String, _ value: String) { fields.append("\"\(key)\":\(Self.quoted(value))") }
-
-        var text: String { "{" + fields.joined(separator: ",") + "}" }
-
-        static func quoted(_ string: String) -> String {
-            var out = "\""
-            for scalar in string.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                case _ where scalar.value < 0x20:
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-            return out + "\""
-        }
     }
 }

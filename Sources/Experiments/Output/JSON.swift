@@ -21,27 +21,38 @@ public indirect enum JSONValue: Sendable, Equatable {
         return out
     }
 
-    private func write(to out: inout String, indent: Int) {
-        let pad = String(repeating: "  ", count: indent + 1), end = String(repeating: "  ", count: indent)
+    /// The value on one line, without spaces or a trailing newline (a JSON Lines record).
+    public func compactText() -> String {
+        var out = ""
+        write(to: &out, indent: nil)
+        return out
+    }
+
+    /// Writes the value; `indent` nil writes it on one line.
+    private func write(to out: inout String, indent: Int?) {
+        let pad = indent.map { String(repeating: "  ", count: $0 + 1) } ?? ""
+        let end = indent.map { String(repeating: "  ", count: $0) } ?? ""
+        let open = indent == nil ? "" : "\n", separator = indent == nil ? "," : ",\n", colon = indent == nil ? ":" : ": "
+        let inner = indent.map { $0 + 1 }
         switch self {
         case .object(let members):
             if members.isEmpty { out.append("{}"); return }
-            out.append("{\n")
+            out.append("{" + open)
             for (i, (k, v)) in members.enumerated() {
                 out.append(pad)
                 Self.quote(k, into: &out)
-                out.append(": ")
-                v.write(to: &out, indent: indent + 1)
-                out.append(i < members.count - 1 ? ",\n" : "\n")
+                out.append(colon)
+                v.write(to: &out, indent: inner)
+                out.append(i < members.count - 1 ? separator : open)
             }
             out.append(end + "}")
         case .array(let items):
             if items.isEmpty { out.append("[]"); return }
-            out.append("[\n")
+            out.append("[" + open)
             for (i, v) in items.enumerated() {
                 out.append(pad)
-                v.write(to: &out, indent: indent + 1)
-                out.append(i < items.count - 1 ? ",\n" : "\n")
+                v.write(to: &out, indent: inner)
+                out.append(i < items.count - 1 ? separator : open)
             }
             out.append(end + "]")
         case .string(let s): Self.quote(s, into: &out)
