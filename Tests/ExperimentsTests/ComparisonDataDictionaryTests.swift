@@ -4,19 +4,6 @@ import Testing
 
 @Suite("Data dictionary: compare.csv")
 struct ComparisonDataDictionaryTests {
-    /// The metric names (first cell, in backticks) of the tables under `### compare.csv metrics`.
-    static func readmeMetrics(_ text: String) -> [String] {
-        guard let start = text.range(of: "\n### compare.csv metrics\n") else { return [] }
-        var names: [String] = []
-        for line in text[start.upperBound...].split(separator: "\n") {
-            if line.hasPrefix("## ") || line.hasPrefix("### ") { break }
-            guard line.hasPrefix("| `") else { continue }
-            let rest = line.dropFirst(3)
-            names.append(String(rest[..<rest.firstIndex(of: "`")!]))
-        }
-        return names
-    }
-
     @Test("every column compare.csv writes is documented, every documented column is written, in order")
     func columns() throws {
         let points = [syntheticPoint(index: 0, firms: ["alpha", "beta, \"b\""], entrants: true),
@@ -49,7 +36,7 @@ struct ComparisonDataDictionaryTests {
         #expect(written["firm"] == ComparisonMetrics.firm.map(\.name))
         #expect(written["template"] == ComparisonMetrics.template.map(\.name))
         #expect(written["market"] == ComparisonMetrics.market.map(\.name))
-        #expect(Self.readmeMetrics(readme) == ComparisonMetrics.firm.map(\.name) + ComparisonMetrics.template.map(\.name)
+        #expect(DataDictionaryTests.readmeTableNames(readme, heading: "### compare.csv metrics") == ComparisonMetrics.firm.map(\.name) + ComparisonMetrics.template.map(\.name)
             + ComparisonMetrics.market.map(\.name))
     }
 

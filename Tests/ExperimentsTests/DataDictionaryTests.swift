@@ -15,7 +15,13 @@ struct DataDictionaryTests {
 
     /// Column names in the README table of `file`'s section.
     static func readmeColumns(_ text: String, file: String) -> [String] {
-        guard let start = text.range(of: "\n## \(file)\n") else { return [] }
+        readmeTableNames(text, heading: "## \(file)")
+    }
+
+    /// The names (first cell, in backticks) of the table rows under the line `heading`, up to the
+    /// next heading.
+    static func readmeTableNames(_ text: String, heading: String) -> [String] {
+        guard let start = text.range(of: "\n\(heading)\n") else { return [] }
         var names: [String] = []
         for line in text[start.upperBound...].split(separator: "\n") {
             if line.hasPrefix("## ") || line.hasPrefix("### ") { break }
