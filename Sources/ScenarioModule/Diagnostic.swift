@@ -158,16 +158,6 @@ struct DiagnosticSink {
                                 message: message, sourceLine: src.line(loc.line)))
     }
 
-    /// Gives the diagnostics from index `start` on that name no key (`(top level)`) the key
-    /// path `keyPath`: a `--set` value that is not valid YAML is about the key it sets.
-    mutating func attribute(since start: Int, to keyPath: String) {
-        for i in start..<items.count where items[i].keyPath == Diagnostic.topLevel {
-            let d = items[i]
-            items[i] = Diagnostic(file: d.file, line: d.line, column: d.column, keyPath: keyPath,
-                                  message: d.message, sourceLine: d.sourceLine)
-        }
-    }
-
     var isEmpty: Bool { items.isEmpty }
     var count: Int { items.count }
 }

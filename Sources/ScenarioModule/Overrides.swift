@@ -28,11 +28,8 @@ enum Overrides {
         }
         let offset = argument[..<eq].unicodeScalars.count + 1
         let value: YNode
-        let before = sink.count
-        switch YAMLReader.read(valueText, source: src, columnOffset: offset, sink: &sink) {
-        case .failed:
-            sink.attribute(since: before, to: keyText)
-            return
+        switch YAMLReader.read(valueText, source: src, columnOffset: offset, keyPath: keyText, sink: &sink) {
+        case .failed: return
         case .empty: value = YNode(value: .scalar("", plain: true), loc: SourceLocation(source: src, line: 1, column: offset + 1))
         case .node(let n): value = n
         }

@@ -28,12 +28,19 @@ enum YAMLReader {
     /// Reads `text` (source `source` in `sink.sources`).
     /// - Parameters:
     ///   - columnOffset: added to columns on line 1 (a `--set` value inside its argument).
-    static func read(_ text: String, source: Int, columnOffset: Int = 0, sink: inout DiagnosticSink) -> Outcome {
+    ///   - keyPath: where the text sits in a scenario (a `--set` value: the key it sets); problems
+    ///     are reported at this path joined with the nearest key inside the text.
+    static func read(_ text: String, source: Int, columnOffset: Int = 0, keyPath: String = "",
+                     sink: inout DiagnosticSink) -> Outcome {
         func loc(_ line: Int, _ col: Int) -> SourceLocation {
             SourceLocation(source: source, line: max(1, line), column: max(1, col + (line == 1 ? columnOffset : 0)))
         }
+        func key(_ nearest: String?) -> String {
+            guard let nearest, !nearest.isEmpty else { return keyPath }
+            return keyPath.isEmpty ? nearest : keyPath + "." + nearest
+        }
         if text.utf8.count > maxBytes {
-            sink.error(loc(1, 1), "", "the file is larger than \(maxBytes / 1024) KiB; expected a scenario of a few hundred lines")
+            sink.error(loc(1, 1), key(nil), "the file is larger than \(maxBytes / 1024) KiB; expected a scenario of a few hundred lines")
             return .failed
         }
         let scan = prescan(text)
@@ -46,7 +53,7 @@ enum YAMLReader {
             }
             let blanked = lines.map { String(String.UnicodeScalarView($0)) }.joined(separator: "\n")
             for p in scan.problems.prefix(20) {
-                sink.error(loc(p.line, p.column), nearestKeyPath(blanked, beforeLine: p.line, column: p.column) ?? "", p.message)
+                sink.error(loc(p.line, p.column), key(nearestKeyPath(blanked, beforeLine: p.line, column: p.column)), p.message)
             }
             return .failed
         }
@@ -68,10 +75,10 @@ enum YAMLReader {
                     continue attempts
                 }
                 let (line, col, message) = describe(error, text: work, columnOffset: columnOffset)
-                sink.error(loc(line, col), nearestKeyPath(text, beforeLine: line, column: col) ?? "", message)
+                sink.error(loc(line, col), key(nearestKeyPath(text, beforeLine: line, column: col)), message)
                 return .failed
             } catch {
-                sink.error(loc(1, 1), "", "not valid YAML: \(error)")
+                sink.error(loc(1, 1), key(nil), "not valid YAML: \(error)")
                 return .failed
             }
         }
@@ -80,7 +87,7 @@ enum YAMLReader {
         var converter = Converter(source: source, columnOffset: columnOffset, placeholders: placeholders)
         let node = converter.convert(root, depth: 0)
         if let (l, message) = converter.problem {
-            sink.error(l, nearestKeyPath(text, beforeLine: l.line) ?? "", message)
+            sink.error(l, key(nearestKeyPath(text, beforeLine: l.line)), message)
             return .failed
         }
         return .node(node)
