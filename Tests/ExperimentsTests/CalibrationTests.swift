@@ -1,46 +1,38 @@
 // The calibration of Scenarios/global-neocloud-2023.yaml against the public H100 rent series:
 // a 2023 spike and the fall through 2024. The targets are those named in the scenario's header.
 
-import Dispatch
 import Experiments
 import Foundation
 import MarketModel
 import ScenarioModule
-import Stochastics
 import Testing
 
 private let scenarioPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("Scenarios/global-neocloud-2023.yaml").path
 
-/// The h100 `price_index` of every replication, month by month, as `suanli run --seed S` computes it.
-private func priceIndexPaths(seed: UInt64, replications: Int) throws -> (months: [String], paths: [[Double]]) {
-    let document = try ScenarioLoader.load(path: scenarioPath)
-    let configuration = RunConfiguration(replications: replications, masterSeed: seed, threads: 1)
-    let point = ExperimentPoint(index: 0, document: document, plan: configuration.seedPlan(point: 0))
-    let tier = try #require(point.tierNames.firstIndex(of: "h100"), "the scenario has a tier h100")
-    let plan = configuration.seedPlan(point: 0)
-    let paths = Mutex<[[Double]?]>(Array(repeating: nil, count: replications))
-    let failure = Mutex<String?>(nil)
-    DispatchQueue.concurrentPerform(iterations: replications) { r in
-        do {
-            let result = try point.replicate(r, plan)
-            var path = Array(repeating: Double.nan, count: point.horizonMonths)
-            for row in result.marketMonths where row.tier == tier { path[row.month] = row.priceIndex ?? .nan }
-            paths.withLock { $0[r] = path }
-        } catch {
-            failure.withLock { $0 = "replication \(r): \(error)" }
-        }
+/// Collects one tier's `price_index` per replication, month by month, from the run pipeline.
+private final class PriceIndexSink: ResultSink {
+    let tier: Int
+    private(set) var paths: [[Double]] = []
+    init(tier: Int) { self.tier = tier }
+
+    func consume(_ result: ReplicationResult, point: ExperimentPoint, replication: Int) throws {
+        var path = Array(repeating: Double.nan, count: point.horizonMonths)
+        for row in result.marketMonths where row.tier == tier { path[row.month] = row.priceIndex ?? .nan }
+        paths.append(path)
     }
-    if let message = failure.withLock({ $0 }) { Issue.record(Comment(rawValue: message)) }
-    return (point.monthLabels, paths.withLock { $0.compactMap { $0 } })
 }
 
-/// A small lock, so the concurrent replications can hand their paths back.
-private final class Mutex<Value>: @unchecked Sendable {
-    private var value: Value
-    private let lock = NSLock()
-    init(_ value: Value) { self.value = value }
-    func withLock<R>(_ body: (inout Value) -> R) -> R { lock.lock(); defer { lock.unlock() }; return body(&value) }
+/// The h100 `price_index` of every replication, month by month, as `suanli run --seed S` computes it
+/// (the same pipeline and seed plan, without writing files).
+private func priceIndexPaths(seed: UInt64, replications: Int) throws -> (months: [String], paths: [[Double]]) {
+    let document = try ScenarioLoader.load(path: scenarioPath)
+    let configuration = RunConfiguration(replications: replications, masterSeed: seed,
+                                         threads: ProcessInfo.processInfo.activeProcessorCount)
+    let point = ExperimentPoint(index: 0, document: document, plan: configuration.seedPlan(point: 0))
+    let sink = PriceIndexSink(tier: try #require(point.tierNames.firstIndex(of: "h100"), "the scenario has a tier h100"))
+    _ = try ExperimentRunner.run(points: [point], configuration: configuration, sinks: [sink])
+    return (point.monthLabels, sink.paths)
 }
 
 private func median(_ xs: [Double]) -> Double {
