@@ -269,36 +269,37 @@ public enum DataDictionary {
         var s = "\n### compare.csv metrics\n\n"
         s += "Each metric is one number per replication in each scenario; the table says what it is. Rows with "
         s += "`entity_kind` = `firm`, one per firm present at the start and metric:\n\n"
-        s += "| metric | unit | value in one replication |\n|---|---|---|\n"
-        for m in ComparisonMetrics.firm { s += "| `\(m.name)` | \(cell(m.unit)) | \(cell(m.doc)) |\n" }
+        s += metricTable("value in one replication", ComparisonMetrics.firm.map { ($0.name, $0.unit, $0.doc) })
         s += "\nRows with `entity_kind` = `template`, one per entrant template and metric: totals over the "
         s += "template's entrants in the replication (0 in a replication without any), so that every replication "
         s += "gives a number in both scenarios (a share of entrants would not be defined without entrants):\n\n"
-        s += "| metric | unit | value in one replication |\n|---|---|---|\n"
-        for m in ComparisonMetrics.template { s += "| `\(m.name)` | \(cell(m.unit)) | \(cell(m.doc)) |\n" }
+        s += metricTable("value in one replication", ComparisonMetrics.template.map { ($0.name, $0.unit, $0.doc) })
         s += "\nRows with `entity_kind` = `market`, one per entity (`all`, then tiers) and metric, from the "
         s += "replication's `market_monthly.csv` rows of that entity over the horizon:\n\n"
-        s += "| metric | unit | value in one replication |\n|---|---|---|\n"
-        for m in ComparisonMetrics.market { s += "| `\(m.name)` | \(cell(m.unit)) | \(cell(m.doc)) |\n" }
+        s += metricTable("value in one replication", ComparisonMetrics.market.map { ($0.name, $0.unit, $0.doc) })
+        return s
+    }
+
+    /// A table of metrics: name, unit and `third` (what the value is).
+    static func metricTable(_ third: String, _ metrics: [(name: String, unit: String, doc: String)]) -> String {
+        var s = "| metric | unit | \(third) |\n|---|---|---|\n"
+        for m in metrics { s += "| `\(m.name)` | \(cell(m.unit)) | \(cell(m.doc)) |\n" }
         return s
     }
 
     static var summaryMetrics: String {
         var s = "\n### summary.csv metrics\n\n"
         s += "Rows with `kind` = `firm`, one per firm present at the start and metric, over the replications:\n\n"
-        s += "| metric | unit | estimate and interval |\n|---|---|---|\n"
-        for m in PointStatistics.firmMetrics { s += "| `\(m.name)` | \(cell(m.unit)) | \(cell(m.doc)) |\n" }
+        s += metricTable("estimate and interval", PointStatistics.firmMetrics.map { ($0.name, $0.unit, $0.doc) })
         s += "\nRows with `kind` = `template`, one per entrant template of the scenario (and any other template "
         s += "met in the results) and metric, over the template's entrants in all replications pooled unless "
         s += "said otherwise (`month` is empty):\n\n"
-        s += "| metric | unit | estimate and interval |\n|---|---|---|\n"
-        for m in PointStatistics.templateMetrics { s += "| `\(m.name)` | \(cell(m.unit)) | \(cell(m.doc)) |\n" }
+        s += metricTable("estimate and interval", PointStatistics.templateMetrics.map { ($0.name, $0.unit, $0.doc) })
         s += "\nRows with `kind` = `market`, one per entity (`all` or a tier), metric and month: the mean over "
         s += "replications with its t-interval and the 5/50/95 percentiles of the `market_monthly.csv` figure "
         s += "(replications where it is empty are left out). A figure defined only on `all` rows, or only on tier "
         s += "rows, has rows only for those entities:\n\n"
-        s += "| metric | unit | figure |\n|---|---|---|\n"
-        for m in MarketMetric.all { s += "| `\(m.name)` | \(cell(m.unit)) | \(cell(m.doc)) |\n" }
+        s += metricTable("figure", MarketMetric.all.map { ($0.name, $0.unit, $0.doc) })
         return s
     }
 
