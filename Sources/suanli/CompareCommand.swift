@@ -27,16 +27,16 @@ struct CompareCommand: ParsableCommand {
     @Argument(help: "The variant scenario file (YAML); may be the base file with --set-variant overrides.")
     var variant: String
 
-    @Option(help: "Replications of each scenario (≥ 2 for intervals).")
+    @Option(parsing: .unconditional, help: "Replications of each scenario (≥ 2 for intervals).")
     var replications: Int = 100
 
-    @Option(help: "Master seed of every random stream, shared by both scenarios (0 … 2^64 − 1).")
+    @Option(parsing: .unconditional, help: "Master seed of every random stream, shared by both scenarios (0 … 2^64 − 1).")
     var seed: UInt64 = 1
 
     @Option(help: ArgumentHelp("Output folder (default: Results/compare-<base name>-<variant name>).", valueName: "dir"))
     var out: String?
 
-    @Option(help: "Worker threads (≥ 1; default: all cores).")
+    @Option(parsing: .unconditional, help: "Worker threads (≥ 1; default: all cores).")
     var threads: Int?
 
     @Option(name: .customLong("set"),
@@ -51,7 +51,7 @@ struct CompareCommand: ParsableCommand {
             help: ArgumentHelp("Override a value in the variant scenario; repeatable.", valueName: "key.path=value"))
     var variantOverrides: [String] = []
 
-    @Option(help: "Changes to print (≥ 0); every change is in compare.csv.")
+    @Option(parsing: .unconditional, help: "Changes to print (≥ 0); every change is in compare.csv.")
     var top: Int = 20
 
     @Flag(help: "Print no progress on standard error.")

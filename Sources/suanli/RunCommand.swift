@@ -20,16 +20,16 @@ struct RunCommand: ParsableCommand {
     @Argument(help: "The scenario file (YAML).")
     var scenario: String?
 
-    @Option(help: "Replications to run (≥ 1).")
+    @Option(parsing: .unconditional, help: "Replications to run (≥ 1).")
     var replications: Int = 100
 
-    @Option(help: "Master seed of every random stream (0 … 2^64 − 1).")
+    @Option(parsing: .unconditional, help: "Master seed of every random stream (0 … 2^64 − 1).")
     var seed: UInt64 = 1
 
     @Option(help: ArgumentHelp("Output folder (default: Results/<scenario name>).", valueName: "dir"))
     var out: String?
 
-    @Option(help: "Worker threads (≥ 1; default: all cores).")
+    @Option(parsing: .unconditional, help: "Worker threads (≥ 1; default: all cores).")
     var threads: Int?
 
     @Option(name: .customLong("set"),

@@ -25,6 +25,10 @@ struct ShowCommand: ParsableCommand {
         valueName: "KEY.PATH=VALUE"))
     var overrides: [String] = []
 
+    func validate() throws {
+        try CommandChecks.overrides(overrides)
+    }
+
     func run() throws {
         do {
             let doc = try ScenarioLoader.load(path: scenario, overrides: overrides)

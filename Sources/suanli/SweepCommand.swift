@@ -32,13 +32,13 @@ struct SweepCommand: ParsableCommand {
                                valueName: "dir"))
     var out: String?
 
-    @Option(help: "Worker threads (≥ 1; default: all cores).")
+    @Option(parsing: .unconditional, help: "Worker threads (≥ 1; default: all cores).")
     var threads: Int?
 
-    @Option(help: "The shard to run, from 0 (with --shards).")
+    @Option(parsing: .unconditional, help: "The shard to run, from 0 (with --shards).")
     var shard: Int?
 
-    @Option(help: "Number of shards (≥ 1); point p belongs to shard p mod N.")
+    @Option(parsing: .unconditional, help: "Number of shards (≥ 1); point p belongs to shard p mod N.")
     var shards: Int?
 
     @Flag(help: "Also write firms_monthly.csv, market_monthly.csv and supply_monthly.csv.")
@@ -59,7 +59,7 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "With --slurm: the time limit of each task (sbatch --time, e.g. 02:00:00).")
     var time: String?
 
-    @Option(help: "With --slurm: run at most K array tasks at once (--array=0-(N-1)%K).")
+    @Option(parsing: .unconditional, help: "With --slurm: run at most K array tasks at once (--array=0-(N-1)%K).")
     var throttle: Int?
 
     @Flag(help: "With --slurm: also run submit.sh (needs sbatch on PATH).")

@@ -27,6 +27,7 @@ struct ValidateCommand: ParsableCommand {
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("Name at least one scenario file.") }
+        try CommandChecks.overrides(overrides)
     }
 
     func run() throws {

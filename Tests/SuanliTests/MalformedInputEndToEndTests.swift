@@ -123,6 +123,9 @@ struct MalformedInputEndToEndTests {
     @Test("bad flags are usage errors (exit 64) with their message", arguments: [
         (["--replications", "0"], "--replications must be ≥ 1, got 0"),
         (["--replications=-1"], "--replications must be ≥ 1, got -1"),
+        (["--replications", "-1"], "--replications must be ≥ 1, got -1"),
+        (["--threads", "-2"], "--threads must be ≥ 1, got -2"),
+        (["--seed", "-1"], "The value '-1' is invalid for '--seed"),
         (["--threads", "0"], "--threads must be ≥ 1, got 0"),
         (["--bogus"], "Unknown option '--bogus'"),
         (["--seed", "x"], "The value 'x' is invalid for '--seed"),
@@ -138,6 +141,36 @@ struct MalformedInputEndToEndTests {
             #expect(result.stderr.contains("Usage: suanli run"), "\(result)")
             #expect(result.stdout.isEmpty)
             #expect(tmp.contents() == ["scenario.yaml"], "no output folder left behind")
+        }
+    }
+
+    @Test("a negative number after a space is the flag's value, checked like any other", arguments: [
+        (["compare", "Scenarios/baseline.yaml", "Scenarios/export-ban-h20.yaml", "--top", "-1"], "--top must be ≥ 0, got -1"),
+        (["compare", "Scenarios/baseline.yaml", "Scenarios/export-ban-h20.yaml", "--replications", "-3"],
+         "--replications must be ≥ 1, got -3"),
+        (["sweep", "Scenarios/sweeps/smoke.yaml", "--shard", "-1", "--shards", "2"], "--shard must be in 0 ..< 2 (0-based), got -1"),
+        (["sweep", "Scenarios/sweeps/smoke.yaml", "--threads", "-1"], "--threads must be ≥ 1, got -1"),
+    ])
+    func negativeValues(arguments: [String], message: String) throws {
+        try withTemporaryDirectory { tmp in
+            let absolute = arguments.map { $0.hasSuffix(".yaml") ? packageFile($0).path : $0 }
+            let result = try suanli(absolute + ["--out", "out"], in: tmp.url)
+            #expect(result.status == usageErrorStatus, "\(result)")
+            #expect(result.stderr.contains(message), "\(result)")
+            #expect(!result.stderr.contains("Missing value"), "\(result)")
+            #expect(tmp.contents().isEmpty, "no output folder left behind")
+        }
+    }
+
+    @Test("validate and show refuse a --set without '=' as a usage error, like run", arguments: ["validate", "show"])
+    func badOverrideShape(command: String) throws {
+        try withTemporaryDirectory { tmp in
+            _ = try tmp.write("scenario.yaml", packageText("Scenarios/validation/erlang-loss.yaml"))
+            let result = try suanli([command, "scenario.yaml", "--set", "horizon_months"], in: tmp.url)
+            #expect(result.status == usageErrorStatus, "\(result)")
+            #expect(result.stderr.contains("--set expects KEY.PATH=VALUE"), "\(result)")
+            #expect(result.stderr.contains("got 'horizon_months'"), "\(result)")
+            #expect(result.stdout.isEmpty)
         }
     }
 

@@ -55,10 +55,6 @@ struct ValidateExplainTests {
         #expect(result.stderr.hasPrefix(
             "<command line>:--set #1: error: demand.segments[tenants].rate: expected a number in [0, 1e7], got '-1'"),
             "\(result)")
-        let noEquals = try suanli(["validate", file, "--set", "horizon_months"], in: packageRoot)
-        #expect(noEquals.status == 1, "\(noEquals)")
-        #expect(noEquals.stderr.hasPrefix("<command line>:--set #1: error: "), "\(noEquals)")
-        #expect(noEquals.stderr.contains("expected KEY.PATH=VALUE, got 'horizon_months'"), "\(noEquals)")
     }
 
     @Test("validate --resolved prints a scenario that validates to the same hash")
