@@ -57,18 +57,20 @@ public enum Stats {
     ///   - columns: the k columns of X, each as long as `y`.
     ///   - rankTolerance: singular values below this share of the largest count as zero.
     /// - Returns: the coefficients b, the diagonal of (XᵀX)⁻¹ (all 0 when the fit is exact, which is
-    ///   all a standard error needs) and the residual sum of squares;
+    ///   all a standard error needs), the residual sum of squares and the residuals y − X·b
+    ///   (`gsl_multifit_linear_residuals`);
     ///   nil when there are no columns, fewer rows than columns, columns of other lengths, or X
     ///   is rank-deficient (some combination of the columns is, to `rankTolerance`, constant 0).
     public static func leastSquares(columns: [[Double]], y: [Double], rankTolerance: Double = 1e-10)
-        -> (coefficients: [Double], inverseGramDiagonal: [Double], residualSumOfSquares: Double)? {
+        -> (coefficients: [Double], inverseGramDiagonal: [Double], residualSumOfSquares: Double, residuals: [Double])? {
         let n = y.count, k = columns.count
         guard k >= 1, n > k, columns.allSatisfy({ $0.count == n }) else { return nil }
         disableGSLAbort()
         guard let x = gsl_matrix_alloc(n, k), let yv = gsl_vector_alloc(n), let c = gsl_vector_alloc(k),
-              let cov = gsl_matrix_alloc(k, k), let work = gsl_multifit_linear_alloc(n, k) else { return nil }
+              let cov = gsl_matrix_alloc(k, k), let r = gsl_vector_alloc(n),
+              let work = gsl_multifit_linear_alloc(n, k) else { return nil }
         defer {
-            gsl_matrix_free(x); gsl_vector_free(yv); gsl_vector_free(c); gsl_matrix_free(cov)
+            gsl_matrix_free(x); gsl_vector_free(yv); gsl_vector_free(c); gsl_matrix_free(cov); gsl_vector_free(r)
             gsl_multifit_linear_free(work)
         }
         for i in 0..<n {
@@ -78,11 +80,58 @@ public enum Stats {
         var chisq = 0.0
         var rank = 0
         guard gsl_multifit_linear_tsvd(x, yv, rankTolerance, c, cov, &chisq, &rank, work) == GSL_SUCCESS,
-              rank == k else { return nil }
+              rank == k, gsl_multifit_linear_residuals(x, yv, c, r) == GSL_SUCCESS else { return nil }
         // GSL scales the covariance by chisq/(n − k); undo it for (XᵀX)⁻¹ (when chisq is 0 it is
         // 0 too, and so is every standard error built on it).
         let scale = chisq > 0 ? Double(n - k) / chisq : 0
-        return ((0..<k).map { gsl_vector_get(c, $0) }, (0..<k).map { gsl_matrix_get(cov, $0, $0) * scale }, chisq)
+        return ((0..<k).map { gsl_vector_get(c, $0) }, (0..<k).map { gsl_matrix_get(cov, $0, $0) * scale }, chisq,
+                (0..<n).map { gsl_vector_get(r, $0) })
+    }
+
+    /// The ranks of `values`, 1 for the smallest, ties sharing the average of the ranks they span
+    /// (`[5, 1, 5, 3]` → `[3.5, 1, 3.5, 2]`), so the ranks always sum to n(n + 1)/2. The order comes
+    /// from GSL's `gsl_sort_index`; values tie when they are equal.
+    public static func averageRanks(_ values: [Double]) -> [Double] {
+        let n = values.count
+        guard n > 0 else { return [] }
+        var order = [Int](repeating: 0, count: n)
+        order.withUnsafeMutableBufferPointer { p in
+            values.withUnsafeBufferPointer { v in gsl_sort_index(p.baseAddress!, v.baseAddress!, 1, n) }
+        }
+        var ranks = [Double](repeating: 0, count: n)
+        var start = 0
+        while start < n {
+            var end = start + 1
+            while end < n, values[order[end]] == values[order[start]] { end += 1 }
+            let rank = Double(start + 1 + end) / 2   // the mean of ranks start + 1 … end
+            for i in start..<end { ranks[order[i]] = rank }
+            start = end
+        }
+        return ranks
+    }
+
+    /// Pearson's correlation of `a` and `b` (`gsl_stats_correlation`).
+    /// - Returns: nil when the lengths differ, there are fewer than two values, or either varies by
+    ///   nothing (GSL would return NaN); otherwise clamped to [−1, 1] against rounding.
+    public static func correlation(_ a: [Double], _ b: [Double]) -> Double? {
+        guard a.count == b.count, a.count >= 2 else { return nil }
+        let r = a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in gsl_stats_correlation(pa.baseAddress!, 1, pb.baseAddress!, 1, a.count) }
+        }
+        guard r.isFinite else { return nil }
+        return min(1, max(-1, r))
+    }
+
+    /// The Fisher z interval of a (partial) correlation `r` estimated from `n` observations with
+    /// `controlled` other variables held fixed: tanh(atanh(r) ± z·se), se = 1/√(n − 3 − controlled),
+    /// z the normal quantile of `level` (1.959964 at 95%).
+    /// - Returns: nil when n − 3 − controlled < 1 or `r` is not in [−1, 1]; (1, 1) or (−1, −1) when |r| = 1.
+    public static func fisherInterval(r: Double, n: Int, controlled: Int = 0, level: Double = 0.95)
+        -> (low: Double, high: Double)? {
+        let dof = n - 3 - controlled
+        guard dof >= 1, r >= -1, r <= 1 else { return nil }
+        let z = atanh(r), half = zTwoSided(level) / Double(dof).squareRoot()
+        return (tanh(z - half), tanh(z + half))
     }
 
     /// Quantile of already sorted data by GSL's definition (linear interpolation between

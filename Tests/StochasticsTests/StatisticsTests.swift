@@ -142,6 +142,7 @@ struct StatisticsTests {
         #expect(abs(fit.coefficients[0] - 2) < 1e-12 && abs(fit.coefficients[1] + 1) < 1e-12)
         #expect(fit.inverseGramDiagonal.allSatisfy { abs($0 - 0.25) < 1e-12 })
         #expect(abs(fit.residualSumOfSquares - 1) < 1e-12)   // Σ noise² = 4 × 0.25
+        #expect(zip(fit.residuals, noise).allSatisfy { abs($0 - $1) < 1e-12 }, "the residuals are the noise: \(fit.residuals)")
     }
 
     @Test("least squares refuses rank-deficient, short and ragged designs")
@@ -153,5 +154,48 @@ struct StatisticsTests {
         #expect(Stats.leastSquares(columns: [[1]], y: [1]) == nil)                 // no more rows than columns
         #expect(Stats.leastSquares(columns: [[1, 2, 3]], y: y) == nil)            // ragged
         #expect(Stats.leastSquares(columns: [a], y: y) != nil)
+    }
+
+    // MARK: Ranks and correlation
+
+    @Test("average ranks: 1 for the smallest, ties share the mean of the ranks they span")
+    func averageRanks() {
+        #expect(Stats.averageRanks([]) == [])
+        #expect(Stats.averageRanks([7]) == [1])
+        #expect(Stats.averageRanks([5, 1, 5, 3]) == [3.5, 1, 3.5, 2])
+        // 1 and 1 share ranks 1 and 2; the rest are distinct.
+        #expect(Stats.averageRanks([3, 1, 4, 1, 5, 9, 2, 6]) == [4, 1.5, 5, 1.5, 6, 8, 3, 7])
+        // A 0/1 outcome: four 0s share ranks 1…4 (2.5), four 1s ranks 5…8 (6.5).
+        #expect(Stats.averageRanks([0, 1, 1, 0, 0, 1, 0, 1]) == [2.5, 6.5, 6.5, 2.5, 2.5, 6.5, 2.5, 6.5])
+        #expect(Stats.averageRanks([2, 2, 2]) == [2, 2, 2])
+        let many = (0..<1000).map { Double(($0 * 7919) % 1000) }   // a permutation of 0…999
+        #expect(Stats.averageRanks(many) == many.map { $0 + 1 })
+    }
+
+    @Test("Pearson correlation by hand, and nil where it is undefined")
+    func correlation() throws {
+        // dx = (−1.5, −0.5, 0.5, 1.5), dy = (−1, 1, −1, 1): Σdxdy = 2, Σdx² = 5, Σdy² = 4.
+        let r = try #require(Stats.correlation([1, 2, 3, 4], [0, 2, 0, 2]))
+        #expect(abs(r - 2 / (5.0 * 4).squareRoot()) < 1e-15)
+        #expect(abs(try #require(Stats.correlation([1, 2, 3], [2, 4, 6])) - 1) < 1e-15)
+        #expect(abs(try #require(Stats.correlation([1, 2, 3], [3, 2, 1])) + 1) < 1e-15)
+        #expect(Stats.correlation([1, 2, 3], [5, 5, 5]) == nil)   // no variance
+        #expect(Stats.correlation([1], [1]) == nil)
+        #expect(Stats.correlation([1, 2], [1, 2, 3]) == nil)
+    }
+
+    @Test("Fisher z interval by hand: r = 0.5 from 30 observations, 2 others held fixed")
+    func fisherInterval() throws {
+        // se = 1/√(30 − 3 − 2) = 0.2; tanh(atanh(0.5) ∓ 1.959964 × 0.2).
+        let ci = try #require(Stats.fisherInterval(r: 0.5, n: 30, controlled: 2))
+        #expect(abs(ci.low - 0.156_028_36) < 1e-6 && abs(ci.high - 0.735_818_48) < 1e-6, "\(ci)")
+        let plain = try #require(Stats.fisherInterval(r: -0.3, n: 50))
+        let z = atanh(-0.3), se = 1 / 47.0.squareRoot()
+        #expect(abs(plain.low - tanh(z - 1.959_964 * se)) < 1e-6 && abs(plain.high - tanh(z + 1.959_964 * se)) < 1e-6)
+        #expect(Stats.fisherInterval(r: 1, n: 10)! == (1, 1))
+        #expect(Stats.fisherInterval(r: -1, n: 10)! == (-1, -1))
+        #expect(Stats.fisherInterval(r: 0.5, n: 4) != nil)                 // n − 3 = 1
+        #expect(Stats.fisherInterval(r: 0.5, n: 5, controlled: 2) == nil)  // n − 3 − p = 0
+        #expect(Stats.fisherInterval(r: 1.5, n: 50) == nil)
     }
 }
