@@ -5,7 +5,7 @@ import Testing
 private let smokePath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("Scenarios/sweeps/smoke.yaml").path
 
-@Suite("Sensitivity (standardised regression coefficients)")
+@Suite("Sensitivity (standardised regression and partial rank correlation coefficients)")
 struct SensitivityTests {
     @Test func srcRecoversAKnownLinearRelation() {
         // y = 3·x1 − 1·x2 + 0·x3 + small deterministic noise, x's on a 5×4×3 grid (uncorrelated).
@@ -38,6 +38,69 @@ struct SensitivityTests {
         #expect(fit[0] != nil && fit[1] == nil)
     }
 
+    /// x1 on −3…3 crossed with x2 on 0…2 (21 runs, uncorrelated).
+    private static let grid: (x1: [Double], x2: [Double]) = {
+        var x1: [Double] = [], x2: [Double] = []
+        for a in -3...3 { for b in 0...2 { x1.append(Double(a)); x2.append(Double(b)) } }
+        return (x1, x2)
+    }()
+
+    @Test func prccIsOneForAMonotoneCurveWhereSRCIsNot() throws {
+        let (x1, x2) = Self.grid
+        let y = x1.map { $0 * $0 * $0 }
+        let p = Sensitivity.prcc(x: [x1, x2], y: y)
+        let s = Sensitivity.src(x: [x1, x2], y: y)
+        let c = try #require(p[0])
+        #expect(abs(c.prcc - 1) < 1e-12 && abs(c.low - 1) < 1e-6 && abs(c.high - 1) < 1e-12, "\(c)")
+        let linear = try #require(s[0]).src
+        #expect(linear < 0.95, "SRC sees only the straight-line part of x³: \(linear)")
+        // rank(y) is rank(x1): once x1's ranks are removed nothing is left of y's, so x2 has no PRCC.
+        #expect(p[1] == nil)
+        // A decreasing curve: −1, alone (Spearman) and beside x2.
+        let down = x1.map { -exp($0) }
+        #expect(try #require(Sensitivity.prcc(x: [x1], y: down)[0]).prcc == -1)
+        #expect(abs(try #require(Sensitivity.prcc(x: [x1, x2], y: down)[0]).prcc + 1) < 1e-12)
+    }
+
+    @Test func prccWithOneParameterIsSpearmansRhoWithAverageRanksForTies() throws {
+        let x: [Double] = [3, 1, 4, 1, 5, 9, 2, 6]
+        let y: [Double] = [0, 1, 1, 0, 0, 1, 0, 1]
+        // By hand: rank(x) = (4, 1.5, 5, 1.5, 6, 8, 3, 7) (the two 1s share ranks 1 and 2),
+        // rank(y) = (2.5, 6.5, 6.5, 2.5, 2.5, 6.5, 2.5, 6.5) (four 0s share 1…4, four 1s 5…8); both
+        // have mean 4.5, so dx = (−0.5, −3, 0.5, −3, 1.5, 3.5, −1.5, 2.5), dy = ±2:
+        // Σdx·dy = 14, Σdx² = 41.5, Σdy² = 32.
+        let rho = 14 / (41.5 * 32).squareRoot()
+        let c = try #require(Sensitivity.prcc(x: [x], y: y)[0])
+        #expect(abs(c.prcc - rho) < 1e-14, "\(c.prcc) vs \(rho)")
+        // Its interval: Fisher's z with se = 1/√(8 − 3), nothing held fixed.
+        let z = atanh(rho), se = 1 / 5.0.squareRoot()
+        #expect(abs(c.low - tanh(z - 1.959_964 * se)) < 1e-6 && abs(c.high - tanh(z + 1.959_964 * se)) < 1e-6)
+    }
+
+    @Test func prccIsNearZeroForAnEffectThatFallsAndRises() throws {
+        let (x1, x2) = Self.grid   // x1 symmetric about its mean 0
+        let y = x1.map { $0 * $0 }
+        let p = Sensitivity.prcc(x: [x1, x2], y: y)
+        let c = try #require(p[0])
+        #expect(abs(c.prcc) < 1e-12 && c.low < 0 && 0 < c.high, "\(c)")
+        // The interval holds one other parameter fixed: se = 1/√(21 − 3 − 1).
+        let half = 1.959_964 / 17.0.squareRoot()
+        #expect(abs(c.low - tanh(-half)) < 1e-6 && abs(c.high - tanh(half)) < 1e-6, "\(c)")
+        let other = try #require(p[1])
+        #expect(abs(other.prcc) < 1e-12 && other.low < 0 && 0 < other.high, "x2 does nothing: \(other)")
+    }
+
+    @Test func prccIsNilForAConstantParameterOutcomeOrTooFewRuns() {
+        let x: [Double] = [1, 2, 3, 4, 5, 6], y: [Double] = [1, 3, 2, 5, 4, 6]
+        let p = Sensitivity.prcc(x: [x, [7, 7, 7, 7, 7, 7]], y: y)
+        #expect(p[0] != nil && p[1] == nil)
+        #expect(Sensitivity.prcc(x: [x], y: [2, 2, 2, 2, 2, 2]) == [nil])
+        #expect(Sensitivity.prcc(x: [x, []], y: y)[1] == nil)                      // not numeric
+        // n − 3 − p < 1: four runs with one other parameter held fixed.
+        #expect(Sensitivity.prcc(x: [[1, 2, 3, 4], [1, 0, 0, 1]], y: [1, 2, 4, 3]) == [nil, nil])
+        #expect(Sensitivity.prcc(x: [[1, 2, 3, 4]], y: [1, 2, 4, 3])[0] != nil)  // n − 3 = 1
+    }
+
     @Test func unshardedAndMergedSensitivityAreByteIdentical() throws {
         let folder = NSTemporaryDirectory() + "sens-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -58,18 +121,22 @@ struct SensitivityTests {
         #expect(a == b)
         let text = String(decoding: a, as: UTF8.self)
         let lines = text.split(separator: "\n")
-        #expect(lines.first == "entity_kind,entity,metric,parameter,src,src_ci95_low,src_ci95_high,rank,runs")
+        #expect(lines.first == "entity_kind,entity,metric,parameter,src,src_ci95_low,src_ci95_high,prcc,prcc_ci95_low,prcc_ci95_high,rank,runs")
         // In the smoke sweep the owner's overhead decides survival first (more overhead, fewer
-        // survivors), its price second (a higher price, more survivors).
+        // survivors), its price second (a higher price, more survivors); PRCC agrees in sign.
         func row(_ parameter: String) -> [Substring] {
             let found = lines.filter { $0.hasPrefix("firm,owner,survived,\(parameter),") }
             #expect(found.count == 1, "one row for \(parameter)")
             return found.first.map { $0.split(separator: ",", omittingEmptySubsequences: false) } ?? []
         }
         let opex = row("providers[owner].fixed_opex_monthly"), price = row("providers[owner].prices.h800")
-        #expect(opex.count == 9 && (Double(opex[6]) ?? 0) < 0 && opex[7] == "1" && opex[8] == "32",
+        #expect(opex.count == 12 && (Double(opex[6]) ?? 0) < 0 && opex[10] == "1" && opex[11] == "32",
                 "overhead: negative with its whole interval, ranked first: \(opex)")
-        #expect(price.count == 9 && (Double(price[5]) ?? 0) > 0 && price[7] == "2" && price[8] == "32",
+        #expect(price.count == 12 && (Double(price[5]) ?? 0) > 0 && price[10] == "2" && price[11] == "32",
                 "price: positive with its whole interval, ranked second: \(price)")
+        let opexPRCC = opex.count == 12 ? (Double(opex[7]) ?? 0, Double(opex[9]) ?? 0) : (0, 0)
+        let pricePRCC = price.count == 12 ? (Double(price[7]) ?? 0, Double(price[8]) ?? 0) : (0, 0)
+        #expect(opexPRCC.0 >= -1 && opexPRCC.1 < 0, "overhead: PRCC negative with its whole interval: \(opex)")
+        #expect(pricePRCC.0 <= 1 && pricePRCC.1 > 0, "price: PRCC positive with its whole interval: \(price)")
     }
 }

@@ -28,7 +28,7 @@ struct RunSensitivityTests {
             #expect(row[3] == "providers[owner].prices.h800")
             let src = try #require(Double(row[4])), low = try #require(Double(row[5])), high = try #require(Double(row[6]))
             #expect(src > 0 && low > 0 && low <= src && src <= high, "SRC \(src) [\(low), \(high)]")
-            #expect(row[7] == "1" && row[8] == "40", "rank 1 of 1 over 40 runs: \(row)")
+            #expect(row[10] == "1" && row[11] == "40", "rank 1 of 1 over 40 runs: \(row)")
 
             // The same bytes on another thread count (the file is computed from the other files).
             let again = tmp.file("again")

@@ -484,7 +484,12 @@ public enum OutputSchemas {
             + "parameters are those draws): for each outcome, the standardised regression coefficient (SRC) of "
             + "every parameter — the sweep's (`points.csv`), then the draws per replication (`params.csv`, keys in "
             + "order of first appearance). The outcome, one number per (point, replication) run, is regressed by "
-            + "OLS on all parameters jointly, each standardised over the runs; SRC = b·sd(x)/sd(y). Outcomes: per firm present at the start, `survived` "
+            + "OLS on all parameters jointly, each standardised over the runs; SRC = b·sd(x)/sd(y). Beside it, over the "
+            + "same runs, the partial rank correlation coefficient (PRCC; Marino et al. 2008) of every parameter: the "
+            + "correlation of outcome and parameter after ranking both and removing the other parameters' ranks. SRC "
+            + "measures straight-line effects; PRCC measures any monotone effect (an outcome that rises ever more "
+            + "steeply, or levels off, with a parameter); neither catches one that rises and then falls. "
+            + "Outcomes: per firm present at the start, `survived` "
             + "(1 if active at the horizon, else 0); for the market, `entries` (entrants in the run); and, when the "
             + "folder has `market_monthly.csv` (`--monthly`), `units_lost_total` (`all` row, summed over months) "
             + "and `final_price_index` per tier (`all` and each tier, last month).",
@@ -501,6 +506,18 @@ public enum OutputSchemas {
             ColumnDoc(name: "src_ci95_low", unit: "ratio",
                       doc: "Lower end of the 95% Student t interval (OLS standard error, n − k − 1 degrees of freedom)."),
             ColumnDoc(name: "src_ci95_high", unit: "ratio", doc: "Upper end of the 95% interval."),
+            ColumnDoc(name: "prcc", unit: "ratio",
+                      doc: "Partial rank correlation coefficient, in [−1, 1]: the parameter and the outcome are "
+                        + "replaced by their ranks over the runs (ties, such as the 0s and 1s of `survived`, share "
+                        + "their average rank), each rank is regressed with an intercept on the ranks of the other "
+                        + "used parameters, and this is the Pearson correlation of the two residuals (with one "
+                        + "parameter, Spearman's rho). Empty when the outcome or the parameter does not vary, the "
+                        + "parameter is not numeric, a residual does not vary (the other parameters fix its rank), "
+                        + "or n − 3 − p < 1 (n runs, p other parameters)."),
+            ColumnDoc(name: "prcc_ci95_low", unit: "ratio",
+                      doc: "Lower end of the 95% Fisher z interval: tanh(atanh(prcc) − 1.959964/√(n − 3 − p))."),
+            ColumnDoc(name: "prcc_ci95_high", unit: "ratio",
+                      doc: "Upper end of the 95% Fisher z interval: tanh(atanh(prcc) + 1.959964/√(n − 3 − p))."),
             ColumnDoc(name: "rank", unit: "", doc: "Rank of the parameter by |src| within the outcome, 1 the largest "
                         + "(ties by parameter order); empty when `src` is."),
             ColumnDoc(name: "runs", unit: "count", doc: "Runs (point, replication) in the fit: those where the outcome exists."),
