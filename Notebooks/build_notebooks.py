@@ -365,10 +365,12 @@ sweep over one small owner: 4 fixed prices × 2 monthly overheads) and draws:
 2. **Market maps**: the same picture for market figures (utilisation, units lost), which change with the
    parameters even where no firm ever exits.
 3. **Sensitivity ranking** (`sensitivity.csv`): which parameter moves each outcome most, as standardised
-   regression coefficients with 95% intervals. An interval that excludes 0 means the parameter matters for
-   that outcome over the swept ranges; a blank row means no coefficient could be fitted (the outcome did
-   not vary). A coefficient measures a straight-line effect: an outcome that rises and then falls across
-   a range (an optimum in between) can show a coefficient near 0 although the map shows it matters.
+   regression coefficients (SRC) and partial rank correlation coefficients (PRCC), with 95% intervals. An
+   interval that excludes 0 means the parameter matters for that outcome over the swept ranges; a blank
+   row means no coefficient could be fitted (the outcome did not vary). SRC measures a straight-line
+   effect; PRCC, computed on ranks, measures any effect that only goes one way (an outcome that rises ever
+   more steeply, or levels off). Neither sees an outcome that rises and then falls across a range (an
+   optimum in between): both can be near 0 although the map shows the parameter matters.
 
 Everything is read from the folder's CSVs; nothing here re-runs or re-implements the model.""",
     "../Results/examples/sweep-smoke", [
@@ -497,11 +499,17 @@ save(fig, "05-market-maps")"""),
         "deviations: a standardised regression coefficient (SRC) of 0.5 says that one standard deviation more of "
         "the parameter goes with half a standard deviation more of the outcome, the other parameters held fixed. "
         "`rank` 1 is the parameter with the largest |SRC| for that outcome. For `survived` (1 or 0) it is a "
-        "linear probability model: a rough guide to direction and order, not a forecast. Intervals crossing 0 "
-        "(grey) are not distinguishable from no effect with these runs."),
+        "linear probability model: a rough guide to direction and order, not a forecast. Beside each SRC (dot) "
+        "is the partial rank correlation coefficient (PRCC, diamond): the same question asked of ranks, so it "
+        "sees a monotone effect in full even when it is curved (an outcome that only moves at the top of a "
+        "range), where SRC sees only its straight-line part. Where the two disagree, the effect is not a "
+        "straight line; where both are near 0 but the map shows a pattern, the outcome rises and then falls, "
+        "which neither measures. Intervals crossing 0 (grey) are not distinguishable from no effect with "
+        "these runs; PRCC is blank where the other parameters leave its ranks nothing to vary."),
     (C, """sens_path = RESULTS / "sensitivity.csv"
 sens = pd.read_csv(sens_path, keep_default_na=False, na_values=[""]) if sens_path.exists() else pd.DataFrame(
-    columns=["entity_kind", "entity", "metric", "parameter", "src", "src_ci95_low", "src_ci95_high", "rank", "runs"])
+    columns=["entity_kind", "entity", "metric", "parameter", "src", "src_ci95_low", "src_ci95_high",
+             "prcc", "prcc_ci95_low", "prcc_ci95_high", "rank", "runs"])
 sens["outcome"] = sens["metric"] + " · " + sens["entity_kind"] + " " + sens["entity"]
 fitted = sens[sens["src"].notna()].copy()
 blank = sorted(set(sens["outcome"]) - set(fitted["outcome"]))
@@ -517,21 +525,30 @@ fig, ax = plt.subplots(figsize=(9, max(3, 0.32 * len(shown) + 1.5)))
 if len(shown):
     colours = {p: f"C{i}" for i, p in enumerate(parameters)}
     for i, r in enumerate(shown.itertuples()):
-        settled = r.src_ci95_low > 0 or r.src_ci95_high < 0
-        colour = colours.get(r.parameter, "black") if settled else "tab:gray"
-        ax.errorbar([r.src], [i], xerr=[[r.src - r.src_ci95_low], [r.src_ci95_high - r.src]],
-                    fmt="o", color=colour, ecolor=colour, capsize=3)
+        # SRC a dot just above the row's line, PRCC a diamond just below; grey when the interval crosses 0
+        for value, low, high, marker, dy in [(r.src, r.src_ci95_low, r.src_ci95_high, "o", 0.15),
+                                             (r.prcc, r.prcc_ci95_low, r.prcc_ci95_high, "D", -0.15)]:
+            if pd.isna(value):
+                continue
+            settled = low > 0 or high < 0
+            colour = colours.get(r.parameter, "black") if settled else "tab:gray"
+            ax.errorbar([value], [i + dy], xerr=[[value - low], [high - value]], fmt=marker, markersize=5,
+                        color=colour, ecolor=colour, capsize=3, mfc=colour if marker == "o" else "white")
     ax.set_yticks(range(len(shown)))
     ax.set_yticklabels([f"{r.outcome} ← {r.parameter}" for r in shown.itertuples()], fontsize=7)
     ax.axvline(0, color="black", lw=0.8)
-    ax.set_xlabel("standardised regression coefficient (95% interval; grey: crosses 0)")
+    ax.legend(handles=[plt.Line2D([], [], marker="o", ls="", color="black", label="SRC"),
+                       plt.Line2D([], [], marker="D", ls="", color="black", mfc="white", label="PRCC")],
+              loc="best", fontsize=8)
+    ax.set_xlabel("SRC (dot) and PRCC (diamond), 95% intervals; grey: crosses 0")
 else:
     ax.text(0.5, 0.5, "no coefficients: no outcome varied across the runs" if len(sens)
             else "no sensitivity.csv (a shard?)", ha="center", va="center")
     ax.set_axis_off()
 ax.set_title("Which parameter moves which outcome")
 save(fig, "05-sensitivity")
-fitted.sort_values(["outcome", "rank"])[["outcome", "parameter", "src", "src_ci95_low", "src_ci95_high", "rank", "runs"]].head(30)"""),
+fitted.sort_values(["outcome", "rank"])[["outcome", "parameter", "src", "src_ci95_low", "src_ci95_high",
+                                          "prcc", "prcc_ci95_low", "prcc_ci95_high", "rank", "runs"]].head(30)"""),
     (M, "## Reading further\nA map with a few replications per point shows where to look, not the answer: "
         "rerun the interesting corner as a single scenario with more replications (`suanli run BASE --set "
         "KEY=VALUE --replications 200`), or compare two of its points with `suanli compare` to get paired "

@@ -346,7 +346,9 @@ points = pd.read_csv(RESULTS / "points.csv", dtype=str, keep_default_na=False)
 points["point"] = points["point"].astype(int)
 summary = read("summary.csv")
 display(Markdown("## Sensitivity\\nFor each outcome, the standardised regression coefficient (SRC) of every "
-                 "parameter, largest |SRC| first, with its 95% interval (`sensitivity.csv`)."))
+                 "parameter, largest |SRC| first, with its 95% interval (`sensitivity.csv`), and beside it the "
+                 "partial rank correlation coefficient (PRCC): SRC measures straight-line effects, PRCC any "
+                 "effect that only goes one way, curved or not; neither sees one that rises and then falls."))
 if (RESULTS / "sensitivity.csv").exists():
     sens = read("sensitivity.csv")
     ranked = sens.dropna(subset=["src"]).copy()
@@ -357,6 +359,8 @@ if (RESULTS / "sensitivity.csv").exists():
             "outcome": ranked["entity"] + " · " + ranked["metric"],
             "parameter": ranked["parameter"],
             "SRC [95% CI]": [interval(r["src"], r["src_ci95_low"], r["src_ci95_high"]) for _, r in ranked.iterrows()],
+            "PRCC [95% CI]": [interval(r["prcc"], r["prcc_ci95_low"], r["prcc_ci95_high"])
+                              for _, r in ranked.iterrows()],
             "rank in outcome": ranked["rank"].map(lambda x: "–" if pd.isna(x) else str(int(x))),
             "runs": ranked["runs"],
         }))
