@@ -38,13 +38,19 @@ extension Market {
                 initialBook += Double(c.units) * tier.purchaseCost * Swift.max(0, 1 - Double(c.ageMonths) / 12 / tier.lifeYears)
             }
             let stake = p.spec.cash + initialBook - p.spec.debt
+            // An entrant's capital arrives as `equity_raised` in its first month; it is the stake at
+            // entry, so it is not counted a second time among the later injections.
+            let entryCapital = firms[j].template != nil ? p.spec.cash : 0
             var fleetValue = 0.0
             for c in p.cohorts { fleetValue += Double(c.units) * usedValue(c, at: t) }
             let terminal = Swift.max(0, p.cash + fleetValue - p.debt)
             var flows = [-stake]
-            for (k, r) in activeRecords.enumerated() { flows.append(-r.equityRaised + (k == activeRecords.count - 1 ? terminal : 0)) }
+            for (k, r) in activeRecords.enumerated() {
+                let injected = r.equityRaised - (k == 0 ? entryCapital : 0)
+                flows.append(-injected + (k == activeRecords.count - 1 ? terminal : 0))
+            }
             if activeRecords.isEmpty { flows.append(terminal) }
-            let invested = stake + activeRecords.reduce(0) { $0 + $1.equityRaised }
+            let invested = stake + activeRecords.reduce(0) { $0 + $1.equityRaised } - (activeRecords.isEmpty ? 0 : entryCapital)
             o.moic = invested > 0 ? terminal / invested : nil
             o.npv = presentValue(flows, rate: p.spec.costOfCapital)
             o.irr = stake > 0 ? internalRateOfReturn(flows) : nil

@@ -338,7 +338,7 @@ public enum OutputSchemas {
             CSVColumn("irr", "per year", "Annual internal rate of return of the equity flows (see `npv`); empty when it does not exist.") {
                 .number($0.outcome.irr)
             },
-            CSVColumn("npv", "currency", "Present value, at the firm's cost of capital, of the equity flows: the initial stake, later injections and the final net asset value (never below 0).") {
+            CSVColumn("npv", "currency", "Present value, at the firm's cost of capital, of the equity flows from the firm's first month: the initial stake (an entrant's: the capital it raised at entry), later injections and the final net asset value (never below 0).") {
                 .double($0.outcome.npv)
             },
             CSVColumn("moic", "ratio", "Final net asset value over all equity put in; empty when nothing was put in.") {
