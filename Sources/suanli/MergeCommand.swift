@@ -21,6 +21,9 @@ struct MergeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Output folder.", valueName: "dir"))
     var out: String
 
+    @Flag(help: "Print no progress on standard error.")
+    var quiet = false
+
     func validate() throws {
         guard !shardFolders.isEmpty else { throw ValidationError("give the shard folders to merge") }
         try CommandChecks.outputFolder(out)
@@ -29,7 +32,8 @@ struct MergeCommand: ParsableCommand {
     func run() throws {
         InterruptCleanup.install()
         do {
-            let report = try SweepMerge.merge(shardFolders: shardFolders, outputPath: out)
+            let report = try SweepMerge.merge(shardFolders: shardFolders, outputPath: out,
+                                              progress: quiet ? nil : { StandardErrorProgress(label: $0) })
             print("merged \(shardFolders.count) shard\(shardFolders.count == 1 ? "" : "s"), \(report.points.count) points")
             print("results: \(report.outputPath)")
         } catch {

@@ -337,4 +337,50 @@ struct SweepResumeEndToEndTests {
         #expect(Double(l.maxRSSKiB) <= 1.3 * Double(s.maxRSSKiB),
                 "peak RSS \(s.maxRSSKiB) KiB for 100 × 10, \(l.maxRSSKiB) KiB for 1,000 × 10")
     }
+
+    @Test("merge's peak memory does not grow with the number of points")
+    func flatMergeMemory() throws {
+        let dir = try TemporaryDirectory(prefix: "suanli-merge-memory")
+        defer { dir.remove() }
+        let base = try dir.write("tiny.yaml", """
+            extends: \(packageFile("Scenarios/validation/erlang-loss.yaml").path)
+            name: tiny
+            horizon_months: 12
+            """).path
+        let units = Array(8..<18)
+        let small = try writeErlangSweep(dir, name: "small.yaml", base: base, units: units, rates: Array(40..<50),
+                                         replications: 10)
+        let large = try writeErlangSweep(dir, name: "large.yaml", base: base, units: units, rates: Array(40..<140),
+                                         replications: 10)
+        /// Runs `file` as three shards, then merges them measured; the merged summary's rows, for a check.
+        func shardAndMerge(_ file: String, _ name: String) throws -> (rss: Int, status: Int32, points: Int) {
+            var shards: [String] = []
+            for i in 0..<3 {
+                let out = dir.file("\(name)-\(i)").path
+                let r = try suanli(["sweep", file, "--shard", "\(i)", "--shards", "3", "--out", out, "--threads", "2",
+                                    "--quiet"])
+                try #require(r.status == 0, "\(r)")
+                shards.append(out)
+            }
+            let merged = try runMeasured(["merge"] + shards + ["--out", dir.file("\(name)-merged").path, "--quiet"])
+            let points = try CSVTable(url: dir.file("\(name)-merged/points.csv")).rows.count
+            return (merged.maxRSSKiB, merged.status, points)
+        }
+        let s = try shardAndMerge(small, "small")
+        let l = try shardAndMerge(large, "large")
+        #expect(s.status == 0 && l.status == 0)
+        #expect(s.points == 100 && l.points == 1000)
+        #expect(s.rss > 0)
+        // 10× the points and runs to read and write: within 1.3× the memory.
+        #expect(Double(l.rss) <= 1.3 * Double(s.rss),
+                "merge peak RSS \(s.rss) KiB for 100 points × 10, \(l.rss) KiB for 1,000 × 10")
+
+        // Without --quiet, each phase's progress on standard error (not a terminal: whole lines).
+        let shards = (0..<3).map { dir.file("small-\($0)").path }
+        let chatty = try suanli(["merge"] + shards + ["--out", dir.file("chatty").path])
+        #expect(chatty.status == 0, "\(chatty)")
+        let lines = chatty.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("points checked 100/100 (100%)") }, "\(chatty)")
+        #expect(lines.last?.hasPrefix("files merged 5/5 (100%)") == true, "\(chatty)")
+    }
 }

@@ -97,8 +97,11 @@ public enum SweepMerge {
     }
 
     /// Merges the shard folders into `outputPath` (atomically).
+    /// - Parameter progress: makes a reporter for each phase, given what it counts (`points checked`,
+    ///   then `files merged`); nil for none.
     /// - Throws: ``SweepError``.
-    public static func merge(shardFolders: [String], outputPath: String) throws(SweepError) -> SweepReport {
+    public static func merge(shardFolders: [String], outputPath: String,
+                             progress: ((_ label: String) -> any ProgressReporter)? = nil) throws(SweepError) -> SweepReport {
         var read: [Shard] = []
         for f in shardFolders { read.append(try readShard(f)) }
         let shards = try check(read)
@@ -133,6 +136,8 @@ public enum SweepMerge {
                   let spool = FileHandle(forWritingAtPath: spoolPath) else { throw SweepError("cannot write \(spoolPath)") }
             defer { try? spool.close() }
             var count = 0
+            let checking = progress?("points checked")
+            checking?.start(total: sweep.pointCount)
             try sweep.forEachDocument(indices, threads: ProcessInfo.processInfo.activeProcessorCount) { (p, doc) throws(SweepError) in
                 let recorded = shards[p % shards.count].pointHashes[p]
                 guard recorded == doc.contentHash else {
@@ -147,11 +152,17 @@ public enum SweepMerge {
                     throw SweepError("cannot write \(spoolPath): \(error.localizedDescription)")
                 }
                 count += 1
+                checking?.update(done: count, total: sweep.pointCount)
             }
-            for name in names {
+            checking?.finish(done: count, total: sweep.pointCount)
+            let merging = progress?("files merged")
+            merging?.start(total: names.count)
+            for (i, name) in names.enumerated() {
                 try interleave(files: shards.map { $0.folder + "/" + name }, points: sweep.pointCount, file: name,
                                folders: shards.map(\.folder), to: folder.temporaryPath + "/" + name)
+                merging?.update(done: i + 1, total: names.count)
             }
+            merging?.finish(done: names.count, total: names.count)
             let jobs = sweep.pointCount * sweep.file.replications
             let totals = RunTotals(jobs: jobs, events: shards.reduce(0) { $0 + $1.events },
                                    wallSeconds: shards.reduce(0) { $0 + $1.wallSeconds }, replicationSeconds: [])
