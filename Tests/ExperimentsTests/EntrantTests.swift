@@ -27,9 +27,9 @@ struct EntrantTests {
     }
 
     static let entrants: [[Entrant]] = [
-        [Entrant(entry: 1, exit: (2, 76.09375, .insolvent)), Entrant(entry: 3, exit: nil)],
+        [Entrant(entry: 1, exit: (2, 76.5, .insolvent)), Entrant(entry: 3, exit: nil)],
         [],
-        [Entrant(entry: 0, exit: (4, 136.96875, .losing)), Entrant(entry: 2, exit: (2, nil, .insolvent)),
+        [Entrant(entry: 0, exit: (4, 135.5, .losing)), Entrant(entry: 2, exit: (2, nil, .insolvent)),
          Entrant(entry: 5, exit: nil)],
         [Entrant(entry: 2, exit: nil, profitable: true)],
     ]

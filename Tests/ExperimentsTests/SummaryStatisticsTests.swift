@@ -19,7 +19,7 @@ struct SummaryStatisticsTests {
         let cash: [Double] = [3, -1, 4, 1, 5, 9, 2, 6, 5, 3]
         // f: exits in month 1 (rep 0, insolvent; rep 1, losing) and month 3 (rep 2, insolvent)
         let fExits: [Int: (month: Int, day: Double?, reason: ExitReason)] = [
-            0: (1, 45.65625, .insolvent), 1: (1, nil, .losing), 2: (3, 121.75, .insolvent)]
+            0: (1, 45.5, .insolvent), 1: (1, nil, .losing), 2: (3, 120, .insolvent)]
         // g: five exits by month 2, so S(2) = 0.5 exactly
         let gExits: [Int: (month: Int, reason: ExitReason)] = [
             0: (0, .starved), 1: (0, .insolvent), 2: (1, .starved), 3: (2, .starved), 4: (2, .insolvent)]
@@ -100,7 +100,8 @@ struct SummaryStatisticsTests {
         // sorted: -1 1 2 3 3 4 5 5 6 9; GSL: x[⌊f(n−1)⌋] interpolated
         #expect(Self.close(cash.p05, -0.1) && Self.close(cash.p50, 3.5) && Self.close(cash.p95, 7.65))
         let exit = try Self.row(rows, "f", "time_to_exit_months")
-        // 45.65625 d = 1.5 months; no day → end of month index 1 = 2; 121.75 d = 4
+        // months of 30, 31, 31, 28 days from 2025-11: day 45.5 is half-way through December, 1.5 months;
+        // no day → the end of month index 1, 2; day 120 is the close of February (index 3), 4
         #expect(Self.close(exit.estimate, 2.5))
         #expect(Self.close(exit.low, -0.7862053038642158) && Self.close(exit.high, 5.786205303864216))
         #expect(Self.close(exit.p05, 1.55) && Self.close(exit.p50, 2) && Self.close(exit.p95, 3.8))

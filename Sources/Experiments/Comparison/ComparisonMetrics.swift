@@ -36,9 +36,11 @@ public struct ComparisonMetric<Input>: Sendable {
 /// One firm in one replication, as the firm metrics see it.
 public struct FirmReplication: Sendable {
     public var outcome: FirmOutcome
-    public var horizonMonths: Int
-    public init(outcome: FirmOutcome, horizonMonths: Int) {
-        self.outcome = outcome; self.horizonMonths = horizonMonths
+    /// The point's calendar: its months, to turn the exit day into months.
+    public var calendar: MonthCalendar
+    public var horizonMonths: Int { calendar.starts.count - 1 }
+    public init(outcome: FirmOutcome, calendar: MonthCalendar) {
+        self.outcome = outcome; self.calendar = calendar
     }
 }
 
@@ -81,8 +83,8 @@ public enum ComparisonMetrics {
             $0.outcome.survived && $0.outcome.profitableFinalYear ? 1 : 0
         },
         ComparisonMetric("months_active", label: "months active", unit: "months",
-                         doc: "Months from the start to the exit (`exit_day` / (365.25/12); the end of the exit month "
-                            + "when the day is missing), or the horizon for a survivor. Its mean is the restricted mean "
+                         doc: "Months from the start to the exit (the months before `exit_month` plus the share of it "
+                            + "elapsed at `exit_day`: 14 for an exit at the close of the 14th month), or the horizon for a survivor. Its mean is the restricted mean "
                             + "lifetime, defined in every replication: a later exit (or none) raises it.") {
             $0.monthsActive
         },
@@ -161,7 +163,7 @@ extension FirmReplication {
     var monthsActive: Double {
         let h = Double(horizonMonths)
         guard !outcome.survived else { return h }
-        let t = outcome.exitDay.map { $0 / FirmTracker.daysPerMonth } ?? outcome.exitMonth.map { Double($0 + 1) } ?? h
+        let t = outcome.exitMonth.map { calendar.months(atDay: outcome.exitDay, inMonth: $0) } ?? h
         return min(max(t, 0), h)
     }
 }

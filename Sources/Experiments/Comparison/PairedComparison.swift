@@ -6,6 +6,7 @@ import MarketModel
 /// Fed one ``ReplicationResult`` per replication, in replication order.
 public struct ComparisonTracker: Sendable {
     public let point: ExperimentPoint
+    let calendar: MonthCalendar
     public private(set) var replications = 0
     /// Firms present at the start, in scenario order.
     public let firmNames: [String]
@@ -21,6 +22,7 @@ public struct ComparisonTracker: Sendable {
 
     public init(point: ExperimentPoint) {
         self.point = point
+        calendar = MonthCalendar(start: point.start, months: point.horizonMonths)
         firmNames = point.firmNames
         templateNames = point.templateNames
         firmValues = Array(repeating: Array(repeating: [], count: ComparisonMetrics.firm.count), count: firmNames.count)
@@ -53,7 +55,7 @@ public struct ComparisonTracker: Sendable {
             }
         }
         for f in firmNames.indices {
-            let rep = starting[f].map { FirmReplication(outcome: $0, horizonMonths: h) }
+            let rep = starting[f].map { FirmReplication(outcome: $0, calendar: calendar) }
             for (k, m) in ComparisonMetrics.firm.enumerated() { firmValues[f][k].append(rep.flatMap(m.value)) }
         }
         for (t, name) in templateNames.enumerated() {

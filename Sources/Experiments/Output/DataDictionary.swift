@@ -228,7 +228,7 @@ public enum DataDictionary {
         ```csv
         scenario,point,kind,entity,metric,month,estimate,ci95_low,ci95_high,p05,p50,p95
         baseline,0,firm,server-maker-cloud,p_survive,,0.5,0.09453120573423074,0.9054687942657693,,,
-        baseline,0,firm,server-maker-cloud,time_to_exit_months,,13.963039014373717,,,13.963039014373717,13.963039014373717,13.963039014373717
+        baseline,0,firm,server-maker-cloud,time_to_exit_months,,14,,,14,14,14
         baseline,0,firm,server-maker-cloud,median_exit_month,2025-02,14,1,,,,
         baseline,0,firm,server-maker-cloud,exit_share_losing,,1,0.20654931437723745,1,,,
         ```
@@ -238,7 +238,9 @@ public enum DataDictionary {
         - `p_survive`: survivors over replications, 1/2 = 0.5. The Wilson interval for k of n is
           (p + z²/2n ± z·√(p(1−p)/n + z²/4n²)) / (1 + z²/n): [0.095, 0.905] for 1 of 2; for 2 of 2 it reduces
           to [n/(n + z²), 1] = [0.342, 1], `small-gpu-cloud`'s interval.
-        - `time_to_exit_months`: `exit_day` / (365.25/12) over the replications with an exit: 425 → 13.963.
+        - `time_to_exit_months`: months from the start to the exit over the replications with an exit. Day
+          425 is the close of 2025-02, the 14th month (`exit_month`), so 14: 13 whole months before it plus
+          all of it.
           With a single exit there is no spread to estimate, so the t-interval is empty and the percentiles
           are that one value; with two or more exits the interval is mean ± t(0.975, n−1)·s/√n.
         - `median_exit_month`: the first month with `survival` ≤ 0.5 in `survival.csv`, 2025-02; `estimate` is
@@ -250,10 +252,10 @@ public enum DataDictionary {
         - `survival`, `at_risk`, `exits`: count the `outcomes.csv` rows by `exit_month`; S(t) is the share of
           replications without an exit in or before month t, `hazard` = `exits` / `at_risk`.
 
-        In a shell, from `examples/baseline/`, this lists the exits (replication, months, reason):
+        In a shell, from `examples/baseline/`, this lists the exits (replication, exit day, exit month, reason):
 
         ```sh
-        awk -F, '$4 == "server-maker-cloud" && $8 == "false" { print $3, $9 / (365.25 / 12), $11 }' outcomes.csv
+        awk -F, '$4 == "server-maker-cloud" && $8 == "false" { print $3, $9, $10, $11 }' outcomes.csv
         ```
 
         Two replications keep the committed example small; for real answers run more, over the full horizon

@@ -12,6 +12,8 @@ public struct FirmTracker: Sendable {
     /// `firm`, or `template` for entrants pooled by template.
     public let entityKind: String
     public let horizonMonths: Int
+    /// Turns exit days into months.
+    public let calendar: MonthCalendar
     private(set) var replications = 0
     private(set) var exitsByMonth: [Int]
     private(set) var profitable = 0
@@ -21,15 +23,13 @@ public struct FirmTracker: Sendable {
     private(set) var cumulativeProfit: [Double] = []
     private(set) var irr: [Double] = []
 
-    public init(name: String, businessModel: String, entityKind: String = "firm", horizonMonths: Int) {
+    public init(name: String, businessModel: String, entityKind: String = "firm", start: YearMonth, horizonMonths: Int) {
         self.name = name; self.businessModel = businessModel; self.entityKind = entityKind
         self.horizonMonths = horizonMonths
+        calendar = MonthCalendar(start: start, months: horizonMonths)
         exitsByMonth = Array(repeating: 0, count: max(horizonMonths, 0))
         reasons = Array(repeating: 0, count: ExitReason.allCases.count)
     }
-
-    /// Mean days per month used to turn `exit_day` into months: 365.25 / 12.
-    public static let daysPerMonth = 365.25 / 12
 
     /// Adds one replication's outcome.
     /// - Throws: ``OutputError`` when an exited firm has no exit month.
@@ -44,7 +44,7 @@ public struct FirmTracker: Sendable {
             let month = min(max(m, 0), horizonMonths - 1)
             if month >= 0 { exitsByMonth[month] += 1 }
             if let r = o.exitReason, let i = ExitReason.allCases.firstIndex(of: r) { reasons[i] += 1 }
-            exitTimesMonths.append(o.exitDay.map { $0 / Self.daysPerMonth } ?? Double(m + 1))
+            exitTimesMonths.append(calendar.months(atDay: o.exitDay, inMonth: month))
         }
         finalCash.append(o.finalCash)
         cumulativeProfit.append(o.cumulativeProfit)
@@ -107,8 +107,8 @@ public struct FirmTracker: Sendable {
         return (first { $0.survival.estimate }, first { $0.survival.low }, first { $0.survival.high })
     }
 
-    /// Time to exit in months among exiters (`exit_day` / (365.25/12); the end of the exit
-    /// month when the day is missing).
+    /// Time to exit in months among exiters: the months before the exit month plus the share of it
+    /// elapsed at `exit_day` (see ``MonthCalendar``).
     public var timeToExit: SampleEstimate { SampleEstimate(exitTimesMonths) }
     public var finalCashEstimate: SampleEstimate { SampleEstimate(finalCash) }
     public var cumulativeProfitEstimate: SampleEstimate { SampleEstimate(cumulativeProfit) }

@@ -76,12 +76,12 @@ public struct PointStatistics: Sendable {
         firms = point.firmNames.indices.map {
             FirmTracker(name: point.firmNames[$0],
                         businessModel: $0 < point.firmModels.count ? point.firmModels[$0] : "",
-                        horizonMonths: point.horizonMonths)
+                        start: point.start, horizonMonths: point.horizonMonths)
         }
         templates = point.templateNames.indices.map {
             TemplateTracker(name: point.templateNames[$0],
                             businessModel: $0 < point.templateModels.count ? point.templateModels[$0] : "",
-                            horizonMonths: point.horizonMonths)
+                            start: point.start, horizonMonths: point.horizonMonths)
         }
         market = MarketTracker(tierNames: point.tierNames, horizonMonths: point.horizonMonths)
     }
@@ -114,7 +114,7 @@ public struct PointStatistics: Sendable {
                 guard seen.contains(f) else { throw OutputError(message: "entrant '\(firm.name)' has no outcome") }
                 if !templates.contains(where: { $0.name == template }) {
                     var tracker = TemplateTracker(name: template, businessModel: firm.businessModel,
-                                                  horizonMonths: point.horizonMonths)
+                                                  start: point.start, horizonMonths: point.horizonMonths)
                     for _ in 1..<replications { try tracker.add([]) }   // earlier replications had none
                     templates.append(tracker)
                 }
@@ -156,8 +156,9 @@ public struct PointStatistics: Sendable {
          "Share of all replications in which the firm survived and its net income over the final 12 months was "
             + "positive (exits count as not profitable); Wilson interval."),
         ("time_to_exit_months", "months",
-         "Among replications with an exit: months from the start to the exit (`exit_day` / (365.25/12)); mean with "
-            + "t-interval, percentiles. Empty without exits."),
+         "Among replications with an exit: months from the start to the exit, on the calendar: the months before "
+            + "`exit_month` plus the share of it elapsed at `exit_day` (14 for an exit at the close of the 14th month, "
+            + "whatever the months' lengths); mean with t-interval, percentiles. Empty without exits."),
         ("median_exit_month", "months",
          "First month with `survival` ≤ 0.5: `month` holds it and `estimate` the months elapsed at its end; the "
             + "interval takes the first months where the Wilson band's lower (ci95_low) and upper (ci95_high) ends "
@@ -182,8 +183,8 @@ public struct PointStatistics: Sendable {
          "Share of the template's entrants that survived and whose net income over their final 12 months (fewer if "
             + "they entered later) was positive; Wilson interval; empty without entrants."),
         ("time_to_exit_months", "months",
-         "Among entrants that exited: months from the start of the entry month to the exit (`exit_day` / "
-            + "(365.25/12) − the entry month's index); mean with t-interval, percentiles. Empty without exits."),
+         "Among entrants that exited: months from the start of the entry month to the exit (months from the start, "
+            + "counted as for firms, less the entry month's index); mean with t-interval, percentiles. Empty without exits."),
         ("median_time_to_exit_months", "months",
          "Median months from entry to exit, counting entrants still active at the horizon as censored: the first "
             + "month since entry in which the Kaplan–Meier survival by age falls to ≤ 0.5, as the months elapsed "

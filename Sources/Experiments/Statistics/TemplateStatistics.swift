@@ -20,6 +20,8 @@ public struct TemplateTracker: Sendable {
     public let name: String
     public let businessModel: String
     public let horizonMonths: Int
+    /// Turns exit days into months.
+    public let calendar: MonthCalendar
     private(set) var replications = 0
     /// Entrants of the template in each replication, in replication order.
     private(set) var entriesPerReplication: [Double] = []
@@ -36,9 +38,10 @@ public struct TemplateTracker: Sendable {
     private(set) var cumulativeProfit: [Double] = []
     private(set) var irr: [Double] = []
 
-    public init(name: String, businessModel: String, horizonMonths: Int) {
+    public init(name: String, businessModel: String, start: YearMonth, horizonMonths: Int) {
         self.name = name; self.businessModel = businessModel
         self.horizonMonths = max(horizonMonths, 0)
+        calendar = MonthCalendar(start: start, months: self.horizonMonths)
         entriesByMonth = Array(repeating: 0, count: self.horizonMonths)
         exitsByMonth = Array(repeating: 0, count: self.horizonMonths)
         exitsByAge = Array(repeating: 0, count: self.horizonMonths)
@@ -75,7 +78,7 @@ public struct TemplateTracker: Sendable {
                 exitsByAge[x - e] += 1
                 lastAgeCounts[x - e] += 1
                 if let r = o.exitReason, let i = ExitReason.allCases.firstIndex(of: r) { reasons[i] += 1 }
-                exitTimesMonths.append(o.exitDay.map { $0 / FirmTracker.daysPerMonth - Double(e) } ?? Double(m - e + 1))
+                exitTimesMonths.append(calendar.months(atDay: o.exitDay, inMonth: x) - Double(e))
             }
             finalCash.append(o.finalCash)
             cumulativeProfit.append(o.cumulativeProfit)
@@ -143,7 +146,7 @@ public struct TemplateTracker: Sendable {
     }
 
     /// Months from the start of the entry month to the exit, among entrants that exited
-    /// (`exit_day` / (365.25/12) − entry month index; the end of the exit month when the day is missing).
+    /// (months from the start, as ``MonthCalendar`` counts them, less the entry month's index).
     public var timeToExit: SampleEstimate { SampleEstimate(exitTimesMonths) }
     public var finalCashEstimate: SampleEstimate { SampleEstimate(finalCash) }
     public var cumulativeProfitEstimate: SampleEstimate { SampleEstimate(cumulativeProfit) }
