@@ -38,6 +38,19 @@ struct SensitivityTests {
         #expect(fit[0] != nil && fit[1] == nil)
     }
 
+    /// An outcome that one parameter fixes exactly (a fixed price is the final price index): the fit is
+    /// exact, so every standard error is 0 and rounding noise in the other coefficient would otherwise
+    /// come out as an effect of 10⁻¹⁶ whose zero-width interval excludes 0.
+    @Test func anExactFitGivesTheUnusedParameterAZeroCoefficientWhoseIntervalHoldsZero() throws {
+        var price: [Double] = [], opex: [Double] = [], y: [Double] = []
+        for p in [4.0, 6, 8, 10] { for o in [2.5e5, 1e6] { for _ in 0..<4 { price.append(p); opex.append(o); y.append(p) } } }
+        let fit = Sensitivity.src(x: [price, opex], y: y)
+        let onPrice = try #require(fit[0]), onOpex = try #require(fit[1])
+        #expect(abs(onPrice.src - 1) < 1e-12)
+        #expect(onOpex.src == 0, "rounding noise reported as an effect: \(onOpex.src)")
+        #expect(onOpex.low <= 0 && 0 <= onOpex.high, "[\(onOpex.low), \(onOpex.high)]")
+    }
+
     /// x1 on −3…3 crossed with x2 on 0…2 (21 runs, uncorrelated).
     private static let grid: (x1: [Double], x2: [Double]) = {
         var x1: [Double] = [], x2: [Double] = []

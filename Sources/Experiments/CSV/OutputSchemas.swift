@@ -501,8 +501,9 @@ public enum OutputSchemas {
             ColumnDoc(name: "metric", unit: "", doc: "`survived`, `entries`, `units_lost_total` or `final_price_index`."),
             ColumnDoc(name: "parameter", unit: "", doc: "Parameter path, as in `points.csv`, or a drawn key, as in `params.csv`."),
             ColumnDoc(name: "src", unit: "ratio",
-                      doc: "Standardised regression coefficient; empty when the outcome or the parameter does not "
-                        + "vary, the parameter is not numeric, or the fit is singular or has no residual degrees of freedom."),
+                      doc: "Standardised regression coefficient (below 10⁻¹⁰ in size: 0, the fit's rounding); empty when "
+                        + "the outcome or the parameter does not vary, the parameter is not numeric, or the fit is singular "
+                        + "or has no residual degrees of freedom."),
             ColumnDoc(name: "src_ci95_low", unit: "ratio",
                       doc: "Lower end of the 95% Student t interval (OLS standard error, n − k − 1 degrees of freedom)."),
             ColumnDoc(name: "src_ci95_high", unit: "ratio", doc: "Upper end of the 95% interval."),

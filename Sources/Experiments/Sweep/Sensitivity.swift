@@ -71,7 +71,9 @@ public enum Sensitivity {
         let sigma2 = fit.residualSumOfSquares / Double(dof)
         let t = Stats.tTwoSided(0.95, dof: dof)
         for r in 0..<k {
-            let b = fit.coefficients[r]
+            // On z-scores a coefficient below 10⁻¹⁰ is the rounding of the SVD, not an effect; in an exact
+            // fit its standard error is 0 too, and its zero-width interval would seem to exclude 0.
+            let b = abs(fit.coefficients[r]) < 1e-10 ? 0 : fit.coefficients[r]
             let se = (max(0, sigma2 * fit.inverseGramDiagonal[r])).squareRoot()
             out[used[r]] = Coefficient(src: b, low: b - t * se, high: b + t * se)
         }
