@@ -312,21 +312,26 @@ struct SweepResumeEndToEndTests {
         #expect(!chatty.stderr.contains("\r"), "\(chatty)")
     }
 
-    @Test("peak memory does not grow with the number of points or replications")
-    func flatMemory() throws {
-        let dir = try TemporaryDirectory(prefix: "suanli-memory")
-        defer { dir.remove() }
-        // A one-year Erlang loss system: a replication is cheap, so the sweep's own bookkeeping shows.
+    /// Two sweeps over a one-year Erlang loss system, where a replication is cheap so the sweep's own
+    /// bookkeeping shows: 100 points × 10 replications and 1,000 × 10.
+    private func writeSmallAndLargeSweeps(_ dir: TemporaryDirectory) throws -> (small: String, large: String) {
         let base = try dir.write("tiny.yaml", """
             extends: \(packageFile("Scenarios/validation/erlang-loss.yaml").path)
             name: tiny
             horizon_months: 12
             """).path
         let units = Array(8..<18)
-        let small = try writeErlangSweep(dir, name: "small.yaml", base: base, units: units, rates: Array(40..<50),
-                                         replications: 10)
-        let large = try writeErlangSweep(dir, name: "large.yaml", base: base, units: units, rates: Array(40..<140),
-                                         replications: 10)
+        return (try writeErlangSweep(dir, name: "small.yaml", base: base, units: units, rates: Array(40..<50),
+                                     replications: 10),
+                try writeErlangSweep(dir, name: "large.yaml", base: base, units: units, rates: Array(40..<140),
+                                     replications: 10))
+    }
+
+    @Test("peak memory does not grow with the number of points or replications")
+    func flatMemory() throws {
+        let dir = try TemporaryDirectory(prefix: "suanli-memory")
+        defer { dir.remove() }
+        let (small, large) = try writeSmallAndLargeSweeps(dir)
         let s = try runMeasured(["sweep", small, "--out", dir.file("small").path, "--threads", "2", "--quiet"])
         let l = try runMeasured(["sweep", large, "--out", dir.file("large").path, "--threads", "2", "--quiet"])
         #expect(s.status == 0 && l.status == 0)
@@ -342,16 +347,7 @@ struct SweepResumeEndToEndTests {
     func flatMergeMemory() throws {
         let dir = try TemporaryDirectory(prefix: "suanli-merge-memory")
         defer { dir.remove() }
-        let base = try dir.write("tiny.yaml", """
-            extends: \(packageFile("Scenarios/validation/erlang-loss.yaml").path)
-            name: tiny
-            horizon_months: 12
-            """).path
-        let units = Array(8..<18)
-        let small = try writeErlangSweep(dir, name: "small.yaml", base: base, units: units, rates: Array(40..<50),
-                                         replications: 10)
-        let large = try writeErlangSweep(dir, name: "large.yaml", base: base, units: units, rates: Array(40..<140),
-                                         replications: 10)
+        let (small, large) = try writeSmallAndLargeSweeps(dir)
         /// Runs `file` as three shards, then merges them measured; the merged summary's rows, for a check.
         func shardAndMerge(_ file: String, _ name: String) throws -> (rss: Int, status: Int32, points: Int) {
             var shards: [String] = []
