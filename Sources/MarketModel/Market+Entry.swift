@@ -28,7 +28,8 @@ extension Market {
 
     /// Entry at the close of month `m`: Poisson many entrants at λ_E = λ_max·H(t)·max(0, (m̄ − m*)/(1 − m*))
     /// a year; each is drawn from a template by weight, named `<template>-<k>`, raises its capital
-    /// as equity in its first month and orders its first fleet at once at the current lead time.
+    /// as equity in its first month and takes its first_order at once: ordered at the current lead
+    /// time, or for a sublessor rented in from the market at the wholesale price.
     mutating func enter(month m: Int, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
         let e = scenario.entry
         guard e.maxRate > 0, !scenario.entrants.isEmpty, let margin = sectorMargin() else { return }
@@ -67,6 +68,15 @@ extension Market {
         visibility.append(Swift.min(1, spec.visibility))
         firmRecords.append([])
         entriesThisMonth += 1
+        if spec.model == .sublessor {
+            // A sublessor starts with capacity rented in from the market: with none it is asked for
+            // nothing, and its expansion rule, driven by what it is asked for, would never start.
+            for order in tpl.firstOrder where wholesalePrice(tier: order.tier) > 0 {
+                rentIn(firm: j, tier: order.tier, units: order.units, price: wholesalePrice(tier: order.tier), lessorLease: -1,
+                       end: t + scenario.sublease.rentInTermMonths * daysPerMonth, at: t)
+            }
+            return
+        }
         var kw = 0.0
         for order in tpl.firstOrder {
             guard let s = supplyIndex(tier: order.tier, jurisdiction: spec.jurisdiction) else { continue }

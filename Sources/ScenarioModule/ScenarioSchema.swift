@@ -122,16 +122,16 @@ public enum ScenarioSchema {
     /// Templates of firms that enter during the run.
     private static let entrantEntries: [SchemaEntry] = [
         SchemaEntry("entrants", .namedList, default: .value("[]"), count: 0...64,
-                    doc: "Templates of firms that may enter during the run (at the rate set under `entry`). An entrant is a copy of its template named <template>-<k> (k = 1, 2, … per template) that orders its first_order at entry at the current chip price and lead time. A template has the keys of a provider except name (it has its own), fleet (it starts with none) and rent_in (sublessor entrants rent in by the expansion rule)."),
+                    doc: "Templates of firms that may enter during the run (at the rate set under `entry`). An entrant is a copy of its template named <template>-<k> (k = 1, 2, … per template) that takes its first_order at entry: an owner or hybrid orders it from the vendors at the current chip price and lead time; a sublessor rents it in from the market at the wholesale price for sublease.rent_in_term_months, and rents more by the expansion rule. A template has the keys of a provider except name (it has its own), fleet (it starts with none) and rent_in (see first_order)."),
         SchemaEntry("entrants[].name", .name, default: .required,
                     doc: "Template name: entrants are named <name>-1, <name>-2, …; recorded as the entrant's template."),
         SchemaEntry("entrants[].weight", .number, default: .value("1"), range: ValueRange(0, 1e6, lowerOpen: true),
                     doc: "Relative weight: the share of entries drawn from this template is its weight over the sum of weights."),
         SchemaEntry("entrants[].first_order", .list, default: .value("[]"), count: 0...64,
-                    doc: "The fleet an entrant orders at entry, by tier: each tier needs a supply entry for the entrant's jurisdiction. Brokers order nothing."),
-        SchemaEntry("entrants[].first_order[].tier", .reference("tiers"), default: .required, doc: "The tier ordered."),
+                    doc: "The units an entrant takes at entry, by tier. An owner or hybrid orders them from the vendors (each tier needs a supply entry for the entrant's jurisdiction); a sublessor rents them in from the market at the wholesale price, and must have a first_order (with no capacity it is asked for nothing, so its expansion rule would never start). Brokers take nothing."),
+        SchemaEntry("entrants[].first_order[].tier", .reference("tiers"), default: .required, doc: "The tier ordered or rented in."),
         SchemaEntry("entrants[].first_order[].units", .integer, unit: "accelerators", default: .required,
-                    range: ValueRange(1, 1e7), doc: "Units ordered."),
+                    range: ValueRange(1, 1e7), doc: "Units ordered or rented in."),
     ] + firmEntries("entrants[]", entrant: true)
 
     /// The keys every firm has, under `p` (`providers[]` or `entrants[]`). An entrant's keys are

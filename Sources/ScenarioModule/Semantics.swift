@@ -218,12 +218,20 @@ struct SemanticChecker {
         }
         let supplyKnown = !root["supply"].isNull
 
-        // Entrant templates: brokers order nothing; every tier ordered can be bought where the entrant is.
+        // Entrant templates: brokers order nothing; a sublessor rents its first_order in from the market
+        // (and needs one: without capacity it sees no demand, so its expansion rule would never start);
+        // every tier an owner or hybrid orders can be bought where the entrant is.
         for e in entrants {
             let firstOrder = e["first_order"]
             for o in firstOrder.items { reference(o["tier"], in: tierNames, kind: "tier") }
             if e["model"].text == "broker", !firstOrder.items.isEmpty {
                 sink.error(firstOrder.loc, firstOrder.path, "a broker orders no units: its first_order must be empty (it resells its affiliates' units)")
+                continue
+            }
+            if e["model"].text == "sublessor" {
+                if firstOrder.items.isEmpty {
+                    sink.error(firstOrder.loc, firstOrder.path, "a sublessor entrant needs a first_order, the units it rents in from the market at entry: with no capacity it is asked for nothing, so it would never rent any in")
+                }
                 continue
             }
             let region = root["regions"].items.first { $0["name"].text != nil && $0["name"].text == e["region"].text }

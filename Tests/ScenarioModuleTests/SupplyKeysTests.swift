@@ -235,6 +235,14 @@ national: {target_eflops: 120, leasing_coverage_share: 0.05}
          ["t.yaml:46:26: error: entrants[neocloud].first_order[0].tier: no supply of h800 to intl, so an entrant could never receive it; add {tier: h800, jurisdiction: intl, …} under supply",
           "t.yaml:46:63: error: entrants[neocloud].first_order[1].units: expected an integer in [1, 1e7], got '0'",
           "t.yaml:48:91: error: entrants[hub].first_order: a broker orders no units: its first_order must be empty (it resells its affiliates' units)"]),
+        ("a sublessor entrant without a first_order",
+         supplied.replacingLine(48, "  - {name: hub, model: sublessor, region: east, cash: 1e6}"),
+         ["t.yaml:48:5: error: entrants[hub].first_order: a sublessor entrant needs a first_order, the units it rents in from the market at entry: with no capacity it is asked for nothing, so it would never rent any in"]),
+        // A sublessor rents its first_order from the market, so it needs no vendor supply (h800 has none to intl).
+        ("a sublessor entrant's first_order needs no supply",
+         supplied.replacingLine(48, "  - {name: hub, model: sublessor, region: abroad, cash: 1e6, first_order: [{tier: h800, units: 8}]}")
+            .replacingLine(61, "entry: {max_rate: 4, hype: [{from: 2024-07, multiplier: 2}, {from: 2024-07, multiplier: 0.5}]}"),
+         ["t.yaml:61:68: error: entry.hype[1].from: expected a month after 2024-07 (line 61): hype dates increase down the list, got '2024-07'"]),
         ("entrant keys", supplied.replacingLine(47, "    prices: {h2O: 8}")
             .replacingLine(48, "  - {name: hub, model: broker, region: west, cash: 1e6, affiliates: [hub], fleet: [], rent_in: []}"),
          ["t.yaml:47:14: error: entrants[neocloud].prices.h2O: unknown tier 'h2O' (did you mean 'h20'?); the tiers are h800, h20",
