@@ -79,8 +79,10 @@ func executeNotebook(_ notebook: String, python: URL, work: URL, resultsDir: URL
                 notebooksDir.appendingPathComponent(notebook).path, executed.path,
                 "-p", "figures_dir", figures.path]
     if let resultsDir { args += ["-p", "results_dir", resultsDir.path] }
-    let run = try runProgram(python, args, in: notebooksDir, timeout: 600,
-                             environment: ["MPLBACKEND": "Agg", "MPLCONFIGDIR": work.appendingPathComponent("mpl").path])
+    let run = try oneKernelAtATime {
+        try runProgram(python, args, in: notebooksDir, timeout: 600,
+                       environment: ["MPLBACKEND": "Agg", "MPLCONFIGDIR": work.appendingPathComponent("mpl").path])
+    }
     try #require(run.status == 0, "\(notebook) failed:\n\(run)", sourceLocation: sourceLocation)
 
     // No cell may have produced an error output (papermill's exit status says so too; belt and braces).

@@ -217,7 +217,9 @@ struct ReportTests {
         // From the package root with the defaults (./Notebooks, DIR/report.html); the sweep with --quiet.
         var args = ["report", results.path]
         if kind == .sweep { args.append("--quiet") }
-        let report = try suanliWithEnvironment(args, in: packageRoot, adding: ["SUANLI_PYTHON": python.path])
+        let report = try oneKernelAtATime {
+            try suanliWithEnvironment(args, in: packageRoot, adding: ["SUANLI_PYTHON": python.path])
+        }
         try #require(report.status == 0, "\(report)")
         let page = results.appendingPathComponent("report.html")
         #expect(report.stdout == "report: \(page.path)\n", "\(report)")

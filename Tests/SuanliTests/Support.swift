@@ -387,3 +387,15 @@ func regularizedIncompleteBeta(_ x: Double, a: Double, b: Double) -> Double {
     }
     return exp(lnFront) * f / a
 }
+
+/// Jupyter chooses a kernel's TCP ports by binding free ones and letting them go, so two kernels started at
+/// the same moment by different processes can choose the same port and one fails with "Address already in
+/// use". Tests that start a kernel (a notebook run, a real report) hold this lock for the whole run.
+private let jupyterKernelLock = NSLock()
+
+/// Runs `body` while no other test of this process runs a Jupyter kernel.
+func oneKernelAtATime<T>(_ body: () throws -> T) rethrows -> T {
+    jupyterKernelLock.lock()
+    defer { jupyterKernelLock.unlock() }
+    return try body()
+}
