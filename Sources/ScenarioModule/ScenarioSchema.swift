@@ -148,7 +148,9 @@ public enum ScenarioSchema {
                         doc: "Export-control jurisdiction, when it differs from the site's."),
             SchemaEntry(p + "cash", .number, unit: "currency", default: .required, range: money, doc: "Cash \(at)."),
             SchemaEntry(p + "debt", .number, unit: "currency", default: .value("0"), range: money,
-                        doc: "Debt \(at), amortising over finance.debt_term_months."),
+                        doc: entrant
+                            ? "Debt at entry: must be 0. An entrant raises its cash as equity and borrows by the finance rules, up to ltv_cap of the value of the units it holds."
+                            : "Debt at the start, amortising over finance.debt_term_months."),
         ]
         if !entrant {
             out += [

@@ -222,6 +222,10 @@ struct SemanticChecker {
         // (and needs one: without capacity it sees no demand, so its expansion rule would never start);
         // every tier an owner or hybrid orders can be bought where the entrant is.
         for e in entrants {
+            let debt = e["debt"]
+            if !debt.isNull, (debt.constant ?? 1) != 0 {
+                sink.error(debt.loc, debt.path, "an entrant starts without debt, expected 0: it raises its cash as equity at entry and borrows by the finance rules (up to ltv_cap of its units' value) once it holds units; a loan at entry would have no collateral and be swept back at once")
+            }
             let firstOrder = e["first_order"]
             for o in firstOrder.items { reference(o["tier"], in: tierNames, kind: "tier") }
             if e["model"].text == "broker", !firstOrder.items.isEmpty {
