@@ -154,6 +154,36 @@ struct SweepFileTests {
             #expect(!error.message.contains("point 0"))
         }
     }
+
+    /// A fault of the base scenario fails every point alike: it is reported once, with the points it
+    /// affects, and a point with a problem of its own is reported apart.
+    @Test func aFaultSharedByPointsIsReportedOnceWithThePoints() throws {
+        let folder = scratchFolder()
+        let base = writeSweep("extends: \(relativeBase(from: folder))\nhorizon_months: 0\n", in: folder, name: "base.yaml")
+        let path = writeSweep("""
+            base: \(base)
+            replications: 1
+            parameters:
+              - path: demand.segments[tenants].rate
+                values: [10, 11, -5, 12, 13, 14]
+            """, in: folder)
+        let sweep = try Sweep.load(path: path)
+        func check(_ m: String) {
+            let horizon = "horizon_months: expected an integer in [1, 600], got '0'"
+            #expect(m.components(separatedBy: horizon).count - 1 == 2, "once per group:\n\(m)")
+            #expect(m.contains("points 0–1, 3–5 (5 points; the first: point 0 (demand.segments[tenants].rate=10)):\n"), "\(m)")
+            #expect(m.contains("point 2 (demand.segments[tenants].rate=-5):\n"), "\(m)")
+            #expect(m.hasSuffix("suanli: 6 of 6 points of \(path) are not valid scenarios; nothing was run."), "\(m)")
+        }
+        do {
+            _ = try sweep.documents(Array(0..<6))
+            Issue.record("documents: six invalid points were accepted")
+        } catch { check(error.message) }
+        do {
+            try sweep.forEachDocument(Array(0..<6), threads: 2) { _, _ in }
+            Issue.record("forEachDocument: six invalid points were accepted")
+        } catch { check(error.message) }
+    }
 }
 
 @Suite("Sweep runs, shards and merges")

@@ -51,16 +51,13 @@ public struct Sweep: Sendable {
     /// - Throws: ``SweepError`` with every failing point's diagnostics.
     public func documents(_ indices: [Int]) throws(SweepError) -> [ScenarioDocument] {
         var docs: [ScenarioDocument] = []
-        var problems: [String] = []
+        var problems = PointProblems()
         for p in indices {
             do { docs.append(try ScenarioLoader.load(path: file.basePath, overrides: overrides(point: p))) } catch {
-                problems.append("point \(p) (" + overrides(point: p).joined(separator: " ") + "):\n" + error.description)
+                problems.add(point: p, overrides: overrides(point: p), diagnostics: error.description)
             }
         }
-        guard problems.isEmpty else {
-            throw SweepError(problems.joined(separator: "\n") + "\nsuanli: \(problems.count) of \(indices.count) points "
-                             + "of \(file.path) are not valid scenarios; nothing was run.")
-        }
+        guard problems.isEmpty else { throw SweepError(problems.report(of: indices.count, in: file.path)) }
         return docs
     }
 
@@ -78,25 +75,22 @@ public struct Sweep: Sendable {
         let sets = indices.map { self.overrides(point: $0) }
         @Sendable func load(_ k: Int) -> Loaded {
             do throws(ScenarioDiagnostics) { return .document(try ScenarioLoader.load(path: path, overrides: sets[k])) } catch {
-                return .problem("point \(indices[k]) (" + sets[k].joined(separator: " ") + "):\n" + error.description)
+                return .problem(error.description)
             }
         }
-        var problems: [String] = []
+        var problems = PointProblems()
         var failure: SweepError?
         do {
             try OrderedPipeline(threads: threads).run(count: indices.count, work: { k in load(k) }, consume: { k, loaded in
                 switch loaded {
-                case .problem(let text): problems.append(text)
+                case .problem(let text): problems.add(point: indices[k], overrides: sets[k], diagnostics: text)
                 case .document(let doc):
                     guard problems.isEmpty, failure == nil else { return }
                     do throws(SweepError) { try body(indices[k], doc) } catch { failure = error }
                 }
             })
         } catch { throw SweepError("\(error)") }
-        guard problems.isEmpty else {
-            throw SweepError(problems.joined(separator: "\n") + "\nsuanli: \(problems.count) of \(indices.count) points "
-                             + "of \(file.path) are not valid scenarios; nothing was run.")
-        }
+        guard problems.isEmpty else { throw SweepError(problems.report(of: indices.count, in: file.path)) }
         if let failure { throw failure }
     }
 
@@ -125,5 +119,54 @@ public struct Sweep: Sendable {
         s += line(header) + "\n"
         for r in rows { s += line(r) + "\n" }
         return s
+    }
+}
+
+/// The points of a sweep that are not valid scenarios, grouped by their diagnostics: a fault of the base
+/// scenario (or a value shared by many points) is reported once with the points it affects, not once a point.
+struct PointProblems {
+    private var groups: [(diagnostics: String, points: [Int], example: [String])] = []
+    private var index: [String: Int] = [:]
+    private(set) var count = 0
+
+    var isEmpty: Bool { count == 0 }
+
+    mutating func add(point: Int, overrides: [String], diagnostics: String) {
+        count += 1
+        if let g = index[diagnostics] {
+            groups[g].points.append(point)
+        } else {
+            index[diagnostics] = groups.count
+            groups.append((diagnostics, [point], overrides))
+        }
+    }
+
+    /// Each group (in order of first appearance): `point P (its values):` or `points 0–9, 12 (10 points; the
+    /// first: point 0 (its values)):`, then the diagnostics; then a closing count.
+    func report(of total: Int, in file: String) -> String {
+        var text = ""
+        for g in groups {
+            let first = "point \(g.points[0]) (" + g.example.joined(separator: " ") + ")"
+            if g.points.count == 1 {
+                text += first + ":\n"
+            } else {
+                text += "points \(Self.ranges(g.points)) (\(g.points.count) points; the first: \(first)):\n"
+            }
+            text += g.diagnostics + (g.diagnostics.hasSuffix("\n") ? "" : "\n")
+        }
+        return text + "suanli: \(count) of \(total) points of \(file) are not valid scenarios; nothing was run."
+    }
+
+    /// Ascending point indices as runs: `0–999`, or `3, 7–9, 12` (at most 20 runs, then `…`).
+    static func ranges(_ points: [Int]) -> String {
+        var runs: [String] = []
+        var i = 0
+        while i < points.count {
+            var j = i
+            while j + 1 < points.count, points[j + 1] == points[j] + 1 { j += 1 }
+            runs.append(j > i ? "\(points[i])–\(points[j])" : "\(points[i])")
+            i = j + 1
+        }
+        return runs.count > 20 ? runs.prefix(20).joined(separator: ", ") + ", …" : runs.joined(separator: ", ")
     }
 }
