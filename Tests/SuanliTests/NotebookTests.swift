@@ -43,28 +43,12 @@ func pngSize(_ data: Data) -> (width: Int, height: Int)? {
     return (be32(16), be32(20))
 }
 
-/// What one run of a program did.
-struct ProgramRun: CustomStringConvertible {
-    let command: [String]
-    let status: Int32
-    let output: String
-    let seconds: Double
-    var description: String {
-        "\(command.joined(separator: " ")) → exit \(status) in \(String(format: "%.1f", seconds)) s\n"
-            + "--- output (last 6000 characters) ---\n\(output.suffix(6000))"
-    }
-}
-
-/// Runs `executable arguments…` in `directory` (``runProcess``); `output` holds its standard output, then
-/// its standard error.
+/// Runs `executable arguments…` in `directory` (``runProcess``) with this process's environment plus `extra`.
 func runProgram(_ executable: URL, _ arguments: [String], in directory: URL, timeout: Double,
-                environment extra: [String: String] = [:]) throws -> ProgramRun {
-    let run = try runProcess(executable, arguments, in: directory,
-                             environment: ProcessInfo.processInfo.environment.merging(extra) { _, new in new },
-                             timeout: timeout)
-    return ProgramRun(command: [executable.path] + arguments, status: run.status,
-                      output: run.stdout + (run.stderr.isEmpty ? "" : "\n--- stderr ---\n" + run.stderr),
-                      seconds: run.seconds)
+                environment extra: [String: String] = [:]) throws -> RunResult {
+    try runProcess(executable, arguments, in: directory,
+                   environment: ProcessInfo.processInfo.environment.merging(extra) { _, new in new },
+                   timeout: timeout)
 }
 
 /// Executes `notebook` with papermill into `work` (figures to `work/figures`, `results_dir` overridden

@@ -50,7 +50,7 @@ struct LocalSlurmCluster {
     /// Starts it; fails (with the daemons' logs, which start.sh prints) if the node does not become idle.
     static func start(in base: URL, sourceLocation: SourceLocation = #_sourceLocation) throws -> LocalSlurmCluster {
         let cluster = LocalSlurmCluster(base: base)
-        let run: ProgramRun
+        let run: RunResult
         do {
             run = try runProgram(URL(fileURLWithPath: "/bin/bash"), [packageFile("scripts/slurm/start.sh").path, base.path],
                                  in: packageRoot, timeout: 120)
@@ -70,7 +70,7 @@ struct LocalSlurmCluster {
     }
 
     /// Runs a Slurm client program against this cluster.
-    func client(_ program: String, _ arguments: [String]) throws -> ProgramRun {
+    func client(_ program: String, _ arguments: [String]) throws -> RunResult {
         let url = try #require(SlurmEnvironment.find(program), "\(program) not found")
         return try runProgram(url, arguments, in: base, timeout: 60, environment: environment)
     }

@@ -82,9 +82,14 @@ struct RunResult: CustomStringConvertible {
     let stderr: String
     let seconds: Double
 
+    /// Standard output, then standard error (for programs that log on either).
+    var output: String { stdout + (stderr.isEmpty ? "" : "\n--- stderr ---\n" + stderr) }
+
+    /// The command, its status and the last 4,000 characters of each stream (where a failure's
+    /// traceback or summary is).
     var description: String {
         "\(program) \(arguments.joined(separator: " ")) → exit \(status) in \(String(format: "%.2f", seconds)) s\n"
-            + "--- stdout ---\n\(stdout.prefix(4000))\n--- stderr ---\n\(stderr.prefix(4000))"
+            + "--- stdout ---\n\(stdout.suffix(4000))\n--- stderr ---\n\(stderr.suffix(4000))"
     }
 }
 
