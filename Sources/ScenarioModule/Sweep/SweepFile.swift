@@ -109,17 +109,19 @@ public struct SweepFile: Sendable {
         /// The integer at `key` in `min … max`; nil (reported) when missing without a default, or
         /// not such an integer. `what` names the limit's reason when the value is above `max`.
         func integer(_ key: String, min: Int, max: Int, what: String, default d: Int?) -> Int? {
-            let expected = "expected an integer from \(min) to \(max)"
             guard let p = seen[key] else {
-                if d == nil { sink.error(top, key, "missing; \(expected)") }
+                if d == nil { sink.error(top, key, "missing; expected an integer ≥ \(min)") }
                 return d
             }
-            guard let s = scalar(p.value), let v = Int(s), v >= min else {
-                sink.error(p.value.loc, key, "\(expected), got \(p.value.got)")
+            let s = scalar(p.value)
+            // Digits too many for an Int are above the limit too.
+            let tooLarge = s.map { !$0.isEmpty && $0.unicodeScalars.allSatisfy { ("0"..."9").contains($0) } } == true
+            guard let s, let v = Int(s) ?? (tooLarge ? Int.max : nil), v >= min else {
+                sink.error(p.value.loc, key, "expected an integer ≥ \(min), got \(p.value.got)")
                 return nil
             }
             guard v <= max else {
-                sink.error(p.value.loc, key, "\(expected) (\(what)), got \(p.value.got)")
+                sink.error(p.value.loc, key, "expected an integer from \(min) to \(max) (\(what)), got \(p.value.got)")
                 return nil
             }
             return v
