@@ -37,6 +37,8 @@ let package = Package(
             dependencies: ["CGSL"],
             cSettings: [.unsafeFlags(["-O3"])]
         ),
+        // Atomic exchange of two paths (renameat2 RENAME_EXCHANGE / renamex_np RENAME_SWAP) for output folders.
+        .target(name: "CRename"),
 
         // MARK: Kernel and randomness (no market words)
         .target(name: "SimKernel", swiftSettings: swiftSettings),
@@ -53,7 +55,7 @@ let package = Package(
         ),
         .target(
             name: "Experiments",
-            dependencies: ["MarketModel", "ScenarioModule", "Stochastics"],
+            dependencies: ["MarketModel", "ScenarioModule", "Stochastics", "CRename"],
             swiftSettings: swiftSettings
         ),
 

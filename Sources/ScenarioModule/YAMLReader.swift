@@ -53,7 +53,8 @@ enum YAMLReader {
             }
             let blanked = lines.map { String(String.UnicodeScalarView($0)) }.joined(separator: "\n")
             for p in scan.problems.prefix(20) {
-                sink.error(loc(p.line, p.column), key(nearestKeyPath(blanked, beforeLine: p.line, column: p.column)), p.message)
+                sink.error(loc(p.line, p.column), key(holderKeyPath(blanked, line: p.line, column: p.column, closingFlows: false)),
+                           p.message)
             }
             return .failed
         }
@@ -75,7 +76,10 @@ enum YAMLReader {
                     continue attempts
                 }
                 let (line, col, message) = describe(error, text: work, columnOffset: columnOffset)
-                sink.error(loc(line, col), key(nearestKeyPath(text, beforeLine: line, column: col)), message)
+                // The problem belongs to the construct being read when it was found (a flow list, a
+                // quoted scalar, …), which starts at the context's mark when Yams gives one.
+                let start = constructStart(error) ?? (line, col)
+                sink.error(loc(line, col), key(holderKeyPath(text, line: start.line, column: start.column)), message)
                 return .failed
             } catch {
                 sink.error(loc(1, 1), key(nil), "not valid YAML: \(error)")
@@ -87,7 +91,7 @@ enum YAMLReader {
         var converter = Converter(source: source, columnOffset: columnOffset, placeholders: placeholders)
         let node = converter.convert(root, depth: 0)
         if let (l, message) = converter.problem {
-            sink.error(l, key(nearestKeyPath(text, beforeLine: l.line)), message)
+            sink.error(l, key(converter.problemPath), message)
             return .failed
         }
         return .node(node)
@@ -119,6 +123,19 @@ enum YAMLReader {
                     "duplicate key '\(dups.first ?? "")' in one map (write each key once)")
         case .memory: return (1, 1, "not valid YAML: out of memory")
         default: return (1, 1, "not valid YAML: \(error)")
+        }
+    }
+
+    /// Where the construct that holds a Yams syntax error starts (the mark of its context, e.g.
+    /// "while parsing a flow sequence"), when that is before the problem itself.
+    static func constructStart(_ error: YamlError) -> (line: Int, column: Int)? {
+        switch error {
+        case .scanner(let context?, _, let mark, _), .parser(let context?, _, let mark, _),
+             .composer(let context?, _, let mark, _):
+            let c = context.mark
+            guard !context.text.isEmpty, c.line >= 1, c.column >= 1, (c.line, c.column) < (mark.line, mark.column) else { return nil }
+            return (c.line, c.column)
+        default: return nil
         }
     }
 
@@ -165,12 +182,23 @@ enum YAMLReader {
 
     // MARK: Conversion
 
+    /// Turns Yams' node tree into ``YNode``s, checking the bounds and the tags on the way.
+    ///
+    /// Tags: an untagged node is read by its style (a plain scalar by its text, a quoted or block
+    /// scalar as a string). Of the explicit tags, `!!str` (and the non-specific `!`) makes a
+    /// string; `!!null` a null (its text must be empty, `~` or `null`); `!!int`, `!!float` and
+    /// `!!bool` keep the node a plain scalar after checking that its text is an integer, a number,
+    /// or `true`/`false`; `!!map` and `!!seq` check the node is a map or a list. Any other tag
+    /// (`!!timestamp`, `!!binary`, `!custom`, …) is refused: a scenario means nothing by it.
     struct Converter {
         let source: Int
         let columnOffset: Int
         let placeholders: [String: String]
         var nodes = 0
+        /// The first problem met, where it is.
         var problem: (SourceLocation, String)?
+        /// The key path (inside the text) of the node that has ``problem``; empty at the top level.
+        var problemPath = ""
         private var containers = Set<SourceLocation>()
 
         init(source: Int, columnOffset: Int, placeholders: [String: String]) {
@@ -184,43 +212,62 @@ enum YAMLReader {
             return SourceLocation(source: source, line: max(1, line), column: max(1, col + (line == 1 ? columnOffset : 0)))
         }
 
-        mutating func fail(_ l: SourceLocation, _ message: String) {
-            if problem == nil { problem = (l, message) }
+        mutating func fail(_ l: SourceLocation, _ message: String, path: String = "") {
+            if problem == nil { problem = (l, message); problemPath = path }
         }
 
-        mutating func convert(_ node: Node, depth: Int) -> YNode {
+        /// Converts `node`, which sits at key path `path` inside the text (for diagnostics).
+        mutating func convert(_ node: Node, depth: Int, path: String = "") -> YNode {
             let l = loc(node.mark)
+            let none = YNode(value: .scalar("", plain: true), loc: l)
             nodes += 1
-            if problem != nil { return YNode(value: .scalar("", plain: true), loc: l) }
+            if problem != nil { return none }
             if nodes > YAMLReader.maxNodes {
-                fail(l, "more than \(YAMLReader.maxNodes) YAML nodes; a scenario needs far fewer")
-                return YNode(value: .scalar("", plain: true), loc: l)
+                fail(l, "more than \(YAMLReader.maxNodes) YAML nodes; a scenario needs far fewer", path: path)
+                return none
             }
             if depth > YAMLReader.maxDepth {
-                fail(l, "nested deeper than \(YAMLReader.maxDepth) levels")
-                return YNode(value: .scalar("", plain: true), loc: l)
+                fail(l, "nested deeper than \(YAMLReader.maxDepth) levels", path: path)
+                return none
             }
             switch node {
             case .scalar(let s):
-                return YNode(value: .scalar(s.string, plain: s.style == .plain), loc: l)
+                switch Self.readScalar(s.string, tag: s.tag.rawValue, plain: s.style == .plain) {
+                case .success(let value): return YNode(value: value, loc: l)
+                case .failure(let problem):
+                    fail(l, problem.description, path: path)
+                    return none
+                }
             case .alias:
-                fail(l, "anchors and aliases are not supported in scenario files; write the value out")
-                return YNode(value: .scalar("", plain: true), loc: l)
+                fail(l, "anchors and aliases are not supported in scenario files; write the value out", path: path)
+                return none
             case .mapping(let m):
                 // A container met twice is an alias expansion: stop before it multiplies.
                 let key = SourceLocation(source: 2 * source + 1, line: l.line, column: l.column)
                 if !containers.insert(key).inserted {
-                    fail(l, "anchors and aliases are not supported in scenario files; write the value out")
-                    return YNode(value: .scalar("", plain: true), loc: l)
+                    fail(l, "anchors and aliases are not supported in scenario files; write the value out", path: path)
+                    return none
+                }
+                if let message = Self.checkCollectionTag(m.tag.rawValue, kind: .map) {
+                    fail(l, message, path: path)
+                    return none
                 }
                 var pairs: [YPair] = []
                 for (k, v) in m {
                     let kl = loc(k.mark)
-                    let value = convert(v, depth: depth + 1)
                     if case .scalar(let ks) = k {
                         let name = placeholders[ks.string] ?? ks.string
+                        let sub = path.isEmpty ? name : path + "." + name
+                        // A key is a name: only the tags that keep it text apply.
+                        if ![Tag.Name.implicit.rawValue, Tag.Name.nonSpecific.rawValue, Tag.Name.str.rawValue]
+                            .contains(ks.tag.rawValue) {
+                            fail(kl, "the tag \(Self.shown(ks.tag.rawValue)) cannot mark a key; a key is a name "
+                                 + "(write it without a tag)", path: sub)
+                        }
+                        let value = convert(v, depth: depth + 1, path: sub)
                         pairs.append(YPair(key: name, keyLoc: kl, keyIsScalar: true, value: value))
                     } else {
+                        let value = convert(v, depth: depth + 1, path: path)
                         nodes += 1
                         pairs.append(YPair(key: "", keyLoc: kl, keyIsScalar: false, value: value))
                     }
@@ -229,13 +276,95 @@ enum YAMLReader {
             case .sequence(let s):
                 let key = SourceLocation(source: 2 * source, line: l.line, column: l.column)
                 if !containers.insert(key).inserted {
-                    fail(l, "anchors and aliases are not supported in scenario files; write the value out")
-                    return YNode(value: .scalar("", plain: true), loc: l)
+                    fail(l, "anchors and aliases are not supported in scenario files; write the value out", path: path)
+                    return none
+                }
+                if let message = Self.checkCollectionTag(s.tag.rawValue, kind: .list) {
+                    fail(l, message, path: path)
+                    return none
                 }
                 var items: [YNode] = []
-                for v in s { items.append(convert(v, depth: depth + 1)) }
+                for (i, v) in s.enumerated() {
+                    items.append(convert(v, depth: depth + 1, path: path + "[" + Self.label(of: v, index: i) + "]"))
+                }
                 return YNode(value: .list(items), loc: l)
             }
+        }
+
+        /// How a list item is addressed in a key path: by its `name` if it is a map with one, else its index.
+        static func label(of item: Node, index: Int) -> String {
+            if case .mapping(let m) = item,
+               let name = m.first(where: { if case .scalar(let k) = $0.key { k.string == "name" } else { false } }),
+               case .scalar(let s) = name.value, KeyPath.isName(s.string) {
+                return s.string
+            }
+            return String(index)
+        }
+
+        enum Kind { case map, list }
+
+        /// The tag as written: `!!str` for the YAML core tags, the tag itself otherwise.
+        static func shown(_ tag: String) -> String {
+            let core = "tag:yaml.org,2002:"
+            return "'" + (tag.hasPrefix(core) ? "!!" + tag.dropFirst(core.count) : tag) + "'"
+        }
+
+        static let supportedTags = "!!str, !!int, !!float, !!bool, !!null, !!map or !!seq"
+
+        /// The problem with `tag` on a map or a list, if any.
+        static func checkCollectionTag(_ tag: String, kind: Kind) -> String? {
+            switch tag {
+            case Tag.Name.implicit.rawValue, Tag.Name.nonSpecific.rawValue: return nil
+            case Tag.Name.map.rawValue: return kind == .map ? nil : "the tag '!!map' marks a map, but this is a list"
+            case Tag.Name.seq.rawValue: return kind == .list ? nil : "the tag '!!seq' marks a list, but this is a map"
+            case Tag.Name.str.rawValue, Tag.Name.int.rawValue, Tag.Name.float.rawValue, Tag.Name.bool.rawValue,
+                 Tag.Name.null.rawValue:
+                return "the tag \(shown(tag)) marks a single value, but this is \(kind == .map ? "a map" : "a list")"
+            default:
+                return "unsupported YAML tag \(shown(tag)); expected no tag, or one of \(supportedTags)"
+            }
+        }
+
+        /// A scalar's value under its tag (see ``Converter``), or why the tag does not fit it.
+        static func readScalar(_ text: String, tag: String, plain: Bool) -> Result<YNode.Value, TagProblem> {
+            func got() -> String { "'" + YNode.clip(text) + "'" }
+            switch tag {
+            case Tag.Name.implicit.rawValue:
+                return .success(.scalar(text, plain: plain))
+            case Tag.Name.str.rawValue, Tag.Name.nonSpecific.rawValue:
+                return .success(.scalar(text, plain: false))
+            case Tag.Name.null.rawValue:
+                guard ["", "~", "null", "Null", "NULL"].contains(text) else {
+                    return .failure(TagProblem("the tag '!!null' expects an empty value, ~ or null, got \(got())"))
+                }
+                return .success(.scalar(text, plain: true))
+            case Tag.Name.int.rawValue:
+                let digitsOnly = text.unicodeScalars.allSatisfy { ("0"..."9").contains($0) || $0 == "_" || $0 == "-" || $0 == "+" }
+                guard digitsOnly, case .finite = NumberText.parse(text) else {
+                    return .failure(TagProblem("the tag '!!int' expects an integer, got \(got())"))
+                }
+                return .success(.scalar(text, plain: true))
+            case Tag.Name.float.rawValue:
+                guard NumberText.parse(text) != .notANumber else {
+                    return .failure(TagProblem("the tag '!!float' expects a number, got \(got())"))
+                }
+                return .success(.scalar(text, plain: true))
+            case Tag.Name.bool.rawValue:
+                guard text == "true" || text == "false" else {
+                    return .failure(TagProblem("the tag '!!bool' expects true or false, got \(got())"))
+                }
+                return .success(.scalar(text, plain: true))
+            case Tag.Name.map.rawValue, Tag.Name.seq.rawValue:
+                return .failure(TagProblem("the tag \(shown(tag)) marks \(tag == Tag.Name.map.rawValue ? "a map" : "a list"), "
+                                           + "but this is a single value, \(got())"))
+            default:
+                return .failure(TagProblem("unsupported YAML tag \(shown(tag)); expected no tag, or one of \(supportedTags)"))
+            }
+        }
+
+        struct TagProblem: Error, CustomStringConvertible {
+            let description: String
+            init(_ description: String) { self.description = description }
         }
     }
 
@@ -351,53 +480,107 @@ enum YAMLReader {
 
     // MARK: Where a syntax error is
 
-    /// The key path of the last key before `line`, found by parsing the text above it;
-    /// nil when that does not parse either. Lists of maps with a `name` are addressed by name.
-    static func nearestKeyPath(_ text: String, beforeLine line: Int, column: Int = 1) -> String? {
-        guard text.utf8.count <= maxBytes else { return nil }
+    /// The key path of the key whose value holds position (`line`, `column`) of `text`: the text
+    /// before that position is parsed (with the flow collections open there closed, when
+    /// `closingFlows`), and of the last key read, and the keys holding it, the innermost one that
+    /// can hold the position is named: the key itself when the position is on its line, else the
+    /// innermost one indented less than the position. Nil (the top level, or unknown) when the
+    /// position is not inside any key's value or the text before it does not parse either.
+    static func holderKeyPath(_ text: String, line: Int, column: Int, closingFlows: Bool = true) -> String? {
+        guard text.utf8.count <= maxBytes, line >= 1 else { return nil }
         let all = text.split(separator: "\n", omittingEmptySubsequences: false)
-        // First the text up to the problem itself (the key on its own line, if any).
-        if column > 1, line >= 1, line <= all.count {
-            let partial = String(String.UnicodeScalarView(all[line - 1].unicodeScalars.prefix(column - 1)))
-            if let path = lastKeyPath((all.prefix(line - 1) + [Substring(partial)]).joined(separator: "\n")) { return path }
+        guard line <= all.count else { return nil }
+        let partial = String(String.UnicodeScalarView(all[line - 1].unicodeScalars.prefix(max(0, column - 1))))
+        var head = (all.prefix(line - 1) + [Substring(partial)]).joined(separator: "\n")
+        if closingFlows {
+            guard let closers = openFlows(head) else { return nil }
+            head += closers
         }
-        guard line > 1 else { return nil }
-        // The lines just above may be part of the problem: step back a few times.
-        for cut in stride(from: line - 1, through: max(1, line - 8), by: -1) {
-            let head = all.prefix(cut).joined(separator: "\n")
-            if let path = lastKeyPath(head) { return path }
-        }
-        return nil
+        guard let chain = lastKeyChain(head), let last = chain.last else { return nil }
+        if last.loc.line == line { return last.path }
+        // On a later line, block indentation decides: a key's value holds what is indented more
+        // than the key, a list item what is indented at least as much as its content.
+        return chain.last(where: { $0.isItem ? $0.loc.column <= column : $0.loc.column < column })?.path
     }
 
-    private static func lastKeyPath(_ head: String) -> String? {
+    /// The brackets that close the flow collections still open at the end of `head`, innermost
+    /// first; nil when `head` ends inside a quoted scalar.
+    static func openFlows(_ head: String) -> String? {
+        var stack: [Unicode.Scalar] = []
+        var inDouble = false, inSingle = false, inComment = false
+        var prev: Unicode.Scalar = "\n"
+        var it = Array(head.unicodeScalars)[...]
+        while let ch = it.popFirst() {
+            defer { prev = ch }
+            if ch == "\n" { inComment = false; continue }
+            if inComment { continue }
+            if inDouble {
+                if ch == "\\" { _ = it.popFirst() } else if ch == "\"" { inDouble = false }
+                continue
+            }
+            if inSingle {
+                if ch == "'" { if it.first == "'" { _ = it.popFirst() } else { inSingle = false } }
+                continue
+            }
+            switch ch {
+            case "#" where prev == " " || prev == "\t" || prev == "\n": inComment = true
+            case "\"": inDouble = true
+            case "'" where !stack.isEmpty || " \t\n:-[{,".unicodeScalars.contains(prev): inSingle = true
+            case "[": stack.append("]")
+            case "{": stack.append("}")
+            case "]", "}": if !stack.isEmpty { stack.removeLast() }
+            default: break
+            }
+        }
+        guard !inDouble, !inSingle else { return nil }
+        return String(String.UnicodeScalarView(stack.reversed()))
+    }
+
+    /// The last key of `head` (by position) and the keys that hold it, outermost first, with
+    /// where each key is; nil when `head` does not parse. Lists of maps with a `name` are
+    /// addressed by name.
+    private static func lastKeyChain(_ head: String) -> [Holder]? {
         if !prescan(head).problems.isEmpty { return nil }
         guard let root = try? Yams.compose(yaml: head, .basic) else { return nil }
         var converter = Converter(source: 0, columnOffset: 0, placeholders: [:])
         let node = converter.convert(root, depth: 0)
         if converter.problem != nil { return nil }
-        var best: (SourceLocation, String)?
-        func visit(_ n: YNode, _ path: String) {
+        var best: [Holder]?
+        func visit(_ n: YNode, _ path: String, _ chain: [Holder]) {
             switch n.value {
             case .scalar: return
             case .map(let pairs):
                 for p in pairs where p.keyIsScalar {
                     let sub = path.isEmpty ? p.key : path + "." + p.key
-                    if best == nil || (p.keyLoc.line, p.keyLoc.column) >= (best!.0.line, best!.0.column) { best = (p.keyLoc, sub) }
-                    visit(p.value, sub)
+                    let here = chain + [Holder(loc: p.keyLoc, path: sub, isItem: false)]
+                    if best == nil || (p.keyLoc.line, p.keyLoc.column) >= (best!.last!.loc.line, best!.last!.loc.column) {
+                        best = here
+                    }
+                    visit(p.value, sub, here)
                 }
             case .list(let items):
                 for (i, item) in items.enumerated() {
-                    var label = String(i)
-                    if case .map(let pairs) = item.value, let nm = pairs.first(where: { $0.key == "name" }),
-                       case .scalar(let s, _) = nm.value.value, KeyPath.isName(s) {
-                        label = s
-                    }
-                    visit(item, path + "[" + label + "]")
+                    let sub = path + "[" + listLabel(item, index: i) + "]"
+                    visit(item, sub, chain + [Holder(loc: item.loc, path: sub, isItem: true)])
                 }
             }
         }
-        visit(node, "")
-        return best?.1
+        visit(node, "", [])
+        return best
+    }
+
+    /// A key, or a list item, that holds the last key of a text.
+    struct Holder {
+        let loc: SourceLocation
+        let path: String
+        let isItem: Bool
+    }
+
+    private static func listLabel(_ item: YNode, index: Int) -> String {
+        if case .map(let pairs) = item.value, let nm = pairs.first(where: { $0.key == "name" }),
+           case .scalar(let s, _) = nm.value.value, KeyPath.isName(s) {
+            return s
+        }
+        return String(index)
     }
 }

@@ -51,10 +51,11 @@ struct OutputFolderTests {
         let out = root + "/synthetic"
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         _ = FileManager.default.createFile(atPath: out + "/manifest.json", contents: Data("{}".utf8))
-        _ = FileManager.default.createFile(atPath: out + "/old-marker", contents: Data())
+        // An earlier run's file (a user's own file would stop the replacement: OutputFolderReplaceTests).
+        _ = FileManager.default.createFile(atPath: out + "/outcomes.csv", contents: Data())
         #expect(throws: ExperimentError.self) { try Self.run(syntheticPoint(failAt: 0), to: out) }
         #expect(Self.entries(root) == ["synthetic"])
-        #expect(Self.entries(out) == ["manifest.json", "old-marker"])
+        #expect(Self.entries(out) == ["manifest.json", "outcomes.csv"])
         _ = try Self.run(syntheticPoint(), to: out + "/")
         #expect(Self.entries(root) == ["synthetic"])
         #expect(Self.entries(out) == Self.completeFolder)

@@ -174,7 +174,7 @@ shocks:
             "list.yaml": "- a\n",
             "child3.yaml": "extends: list.yaml\n",
         ])
-        #expect(errors(dir, "child.yaml") == ["broken.yaml:2:1: error: (top level): not valid YAML: did not find expected ',' or ']' (while parsing a flow sequence at line 1, column 7)"])
+        #expect(errors(dir, "child.yaml") == ["broken.yaml:2:1: error: name: not valid YAML: did not find expected ',' or ']' (while parsing a flow sequence at line 1, column 7)"])
         #expect(errors(dir, "child2.yaml") == ["empty.yaml:1:1: error: (top level): expected a map of scenario keys to extend, got an empty file"])
         #expect(errors(dir, "child3.yaml") == ["list.yaml:1:1: error: (top level): expected a map of scenario keys to extend, got a list"])
     }

@@ -7,9 +7,25 @@ import Stochastics
 /// `SeedPlan(masterSeed: seed).stream(replication: 0, kind: "design")` (never mixed with a
 /// point), so the same sweep file gives the same points on every machine.
 public enum SweepDesign {
+    /// The number of points of `file`'s design, computed without laying it out; nil when it
+    /// does not fit an `Int` (a grid whose value counts multiply past `Int.max`).
+    public static func pointCount(of file: SweepFile) -> Int? {
+        switch file.design {
+        case .grid: SweepFile.product(file.parameters.map { $0.values?.count ?? 0 })
+        case .random, .latinHypercube: file.points ?? 1
+        }
+    }
+
     /// Each point's override values, one per parameter in file order, as written into the
     /// `--set` override and `points.csv`.
+    ///
+    /// - Precondition: the design has at most ``RunLimits/maxPoints`` points, which
+    ///   ``SweepFile/load(path:)`` guarantees (it refuses larger designs with a located error
+    ///   before any of them is laid out); a hand-made ``SweepFile`` must respect it too.
     public static func values(of file: SweepFile) -> [[String]] {
+        let count = pointCount(of: file)
+        precondition(count.map { $0 <= RunLimits.maxPoints } == true,
+                     "sweep design of \(count.map(String.init) ?? "more than Int.max") points; at most \(RunLimits.maxPoints)")
         switch file.design {
         case .grid:
             return grid(file.parameters.map { $0.values ?? [] })
@@ -25,7 +41,10 @@ public enum SweepDesign {
     }
 
     /// Every combination of `lists`, the first list varying slowest.
+    /// - Precondition: the product of the list sizes fits an `Int` (the caller bounds it; see
+    ///   ``values(of:)``).
     public static func grid(_ lists: [[String]]) -> [[String]] {
+        precondition(SweepFile.product(lists.map(\.count)) != nil, "a grid of more than Int.max points")
         var out: [[String]] = [[]]
         for list in lists {
             var next: [[String]] = []

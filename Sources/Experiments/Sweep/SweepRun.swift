@@ -53,6 +53,8 @@ public enum SweepRun {
             throw SweepError("--shards \(shards) is more than the sweep's \(sweep.pointCount) points")
         }
         guard threads >= 1 else { throw SweepError("threads must be ≥ 1, got \(threads)") }
+        // The output folder is made at the end: refuse an unusable one before anything runs.
+        do { try OutputFolder.checkReplaceable(outputPath) } catch { throw SweepError("\(error)") }
         let configuration = sweep.configuration(threads: threads)
         let indices = sweep.pointIndices(shard: shard, of: shards)
         // sensitivity.csv needs every point: an unsharded run writes it, a shard leaves it to the merge.

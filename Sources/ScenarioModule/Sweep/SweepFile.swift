@@ -106,13 +106,22 @@ public struct SweepFile: Sendable {
         }
 
         func scalar(_ n: YNode) -> String? { if case .scalar(let s, _) = n.value, !n.isNull { return s } else { return nil } }
-        func integer(_ key: String, min: Int, default d: Int?) -> Int? {
+        /// The integer at `key` in `min … max`; nil (reported) when missing without a default, or
+        /// not such an integer. `what` names the limit's reason when the value is above `max`.
+        func integer(_ key: String, min: Int, max: Int, what: String, default d: Int?) -> Int? {
             guard let p = seen[key] else {
                 if d == nil { sink.error(top, key, "missing; expected an integer ≥ \(min)") }
                 return d
             }
-            guard let s = scalar(p.value), let v = Int(s), v >= min else {
+            let s = scalar(p.value)
+            // Digits too many for an Int are above the limit too.
+            let tooLarge = s.map { !$0.isEmpty && $0.unicodeScalars.allSatisfy { ("0"..."9").contains($0) } } == true
+            guard let s, let v = Int(s) ?? (tooLarge ? Int.max : nil), v >= min else {
                 sink.error(p.value.loc, key, "expected an integer ≥ \(min), got \(p.value.got)")
+                return nil
+            }
+            guard v <= max else {
+                sink.error(p.value.loc, key, "expected an integer from \(min) to \(max) (\(what)), got \(p.value.got)")
                 return nil
             }
             return v
@@ -152,9 +161,11 @@ public struct SweepFile: Sendable {
                 sink.error(p.keyLoc, "points", "a grid has one point per combination of values; points is for random and latin-hypercube designs")
             }
         } else {
-            points = integer("points", min: 1, default: nil)
+            points = integer("points", min: 1, max: RunLimits.maxPoints, what: "the most points a design may have",
+                             default: nil)
         }
-        let replications = integer("replications", min: 1, default: nil) ?? 1
+        let replications = integer("replications", min: 1, max: RunLimits.maxReplications,
+                                   what: "the most replications a point may have", default: nil) ?? 1
         var seed: UInt64 = 1
         if let p = seen["seed"] {
             if let s = scalar(p.value), let v = UInt64(s) { seed = v } else {
@@ -186,6 +197,32 @@ public struct SweepFile: Sendable {
             }
         } else {
             sink.error(top, "parameters", "missing; expected a list of {path, values: [...]} or {path, range: [lo, hi]}")
+        }
+        // The design's size, checked before anything the size of the design is made.
+        let counts = parameters.map { $0.values?.count ?? 0 }
+        if sink.isEmpty, design == .grid, case .list(let items)? = seen["parameters"]?.value.value {
+            if let over = Self.firstOverLimit(counts) {
+                let product = Self.product(counts).map(String.init) ?? "more than \(Int.max)"
+                var at = items[over].loc
+                if case .map(let pairs) = items[over].value, let v = pairs.first(where: { $0.key == "values" }) {
+                    at = v.value.loc
+                }
+                let factors = counts.prefix(12).map(String.init).joined(separator: " × ") + (counts.count > 12 ? " × …" : "")
+                sink.error(at, "parameters[\(over)].values",
+                           "the grid has " + factors + " = \(product) points "
+                           + "(the product of the parameters' value counts; over the limit from this parameter on); "
+                           + "expected at most \(RunLimits.maxPoints) points: use fewer values, or a random or "
+                           + "latin-hypercube design")
+            }
+        }
+        if sink.isEmpty, let n = design == .grid ? Self.product(counts) : points {
+            let (runs, overflow) = n.multipliedReportingOverflow(by: replications)
+            if overflow || runs > RunLimits.maxRuns {
+                let at = seen["replications"].map { ($0.value.loc, "replications") } ?? (top, "replications")
+                sink.error(at.0, at.1, "\(n) point\(n == 1 ? "" : "s") × \(replications) replications = "
+                           + (overflow ? "more than \(Int.max)" : "\(runs)") + " runs; expected at most "
+                           + "\(RunLimits.maxRuns) runs in one sweep: use fewer replications or fewer points")
+            }
         }
         guard sink.isEmpty else { throw ScenarioDiagnostics(sink, file: path) }
         return SweepFile(path: path, name: name, basePath: basePath, design: design, points: points,
@@ -271,6 +308,29 @@ public struct SweepFile: Sendable {
             isInteger = true
         }
         return Parameter(path: path, values: values, range: range, integer: isInteger)
+    }
+
+    /// The number of points of a grid with these value counts (their product); nil when it
+    /// exceeds `Int.max`. Computed without overflow and without laying the grid out.
+    public static func product(_ counts: [Int]) -> Int? {
+        var n = 1
+        for c in counts {
+            let (next, overflow) = n.multipliedReportingOverflow(by: c)
+            if overflow { return nil }
+            n = next
+        }
+        return n
+    }
+
+    /// The index of the first count that takes the running product above ``RunLimits/maxPoints``.
+    static func firstOverLimit(_ counts: [Int]) -> Int? {
+        var n = 1
+        for (i, c) in counts.enumerated() {
+            let (next, overflow) = n.multipliedReportingOverflow(by: c)
+            if overflow || next > RunLimits.maxPoints { return i }
+            n = next
+        }
+        return nil
     }
 
     static func isName(_ s: String) -> Bool {

@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+import ScenarioModule
+
+/// Sweep files that ask for more than a machine can hold are refused at the line that asks, before
+/// any of the design is laid out (RunLimits).
+@Suite("Sweep size limits")
+struct SweepLimitTests {
+    static let base = packageRoot.appendingPathComponent("Scenarios/validation/erlang-loss.yaml").path
+
+    /// The header lines of loading `yaml` as sweep file `s.yaml`; empty when it loads.
+    static func headers(_ yaml: String) -> [String] {
+        do {
+            _ = try SweepFile.load(yaml: yaml, path: "s.yaml")
+            return []
+        } catch {
+            return error.diagnostics.map(\.header)
+        }
+    }
+
+    /// A sweep file: `design`, then `extra` lines, then `parameters` lines.
+    static func sweep(design: String, _ extra: [String], parameters: [String]) -> String {
+        (["base: \(base)", "design: \(design)"] + extra + ["parameters:"] + parameters).joined(separator: "\n") + "\n"
+    }
+
+    /// `count` distinct parameters (one demand segment each) with `values` values each.
+    static func gridParameters(_ count: Int, values: Int) -> [String] {
+        let list = "[" + (1...values).map(String.init).joined(separator: ", ") + "]"
+        return (0..<count).map { "  - {path: \"demand.segments[s\($0)].rate\", values: \(list)}" }
+    }
+
+    @Test("replications above the limit are refused at their line")
+    func replications() {
+        let params = ["  - {path: \"demand.segments[s].rate\", values: [1, 2]}"]
+        #expect(Self.headers(Self.sweep(design: "grid", ["replications: 1000000000000"], parameters: params))
+                == ["s.yaml:3:15: error: replications: expected an integer from 1 to \(RunLimits.maxReplications) "
+                    + "(the most replications a point may have), got '1000000000000'"])
+        #expect(Self.headers(Self.sweep(design: "grid", ["replications: \(RunLimits.maxReplications + 1)"], parameters: params))
+                .first?.hasPrefix("s.yaml:3:15: error: replications: expected an integer from 1 to") == true)
+        // Too large for any integer: the same message, not a crash.
+        #expect(Self.headers(Self.sweep(design: "grid", ["replications: 99999999999999999999999"], parameters: params))
+                .first?.contains("expected an integer from 1 to \(RunLimits.maxReplications)") == true)
+        #expect(Self.headers(Self.sweep(design: "grid", ["replications: \(RunLimits.maxReplications)"], parameters: params)) == [])
+    }
+
+    @Test("a random or latin-hypercube design above the limit is refused at its points line")
+    func points() {
+        for design in ["random", "latin-hypercube"] {
+            let params = ["  - {path: \"demand.segments[s].rate\", range: [1, 2]}"]
+            #expect(Self.headers(Self.sweep(design: design, ["points: 1000000000000", "replications: 1"], parameters: params))
+                    == ["s.yaml:3:9: error: points: expected an integer from 1 to \(RunLimits.maxPoints) "
+                        + "(the most points a design may have), got '1000000000000'"])
+            #expect(Self.headers(Self.sweep(design: design, ["points: \(RunLimits.maxPoints)", "replications: 1"],
+                                            parameters: params)) == [])
+        }
+    }
+
+    @Test("a grid whose value counts multiply past the limit is refused at the parameter that pushes it over")
+    func grid() {
+        // 10 parameters × 10 values = 10^10 points: over 10^6 from the seventh parameter on (line 11).
+        let tenByTen = Self.sweep(design: "grid", ["replications: 1"], parameters: Self.gridParameters(10, values: 10))
+        #expect(Self.headers(tenByTen) == [
+            "s.yaml:11:48: error: parameters[6].values: the grid has " + Array(repeating: "10", count: 10).joined(separator: " × ")
+                + " = 10000000000 points (the product of the parameters' value counts; over the limit from this parameter "
+                + "on); expected at most \(RunLimits.maxPoints) points: use fewer values, or a random or latin-hypercube design",
+        ])
+        // A product past Int.max is computed without overflow.
+        let huge = Self.headers(Self.sweep(design: "grid", ["replications: 1"], parameters: Self.gridParameters(30, values: 10)))
+        #expect(huge.count == 1)
+        #expect(huge.first?.contains("= more than \(Int.max) points") == true, "\(huge)")
+        #expect(huge.first?.contains("10 × 10 × 10 × 10 × 10 × 10 × 10 × 10 × 10 × 10 × 10 × 10 × … =") == true, "\(huge)")
+        // Exactly the limit is accepted: 10^6.
+        #expect(Self.headers(Self.sweep(design: "grid", ["replications: 1"], parameters: Self.gridParameters(6, values: 10))) == [])
+    }
+
+    @Test("points × replications above the run limit are refused at the replications line")
+    func runs() {
+        let params = ["  - {path: \"demand.segments[s].rate\", range: [1, 2]}"]
+        let atLimit = RunLimits.maxRuns / RunLimits.maxReplications
+        #expect(Self.headers(Self.sweep(design: "random", ["points: \(atLimit)", "replications: \(RunLimits.maxReplications)"],
+                                        parameters: params)) == [])
+        #expect(Self.headers(Self.sweep(design: "random", ["points: \(atLimit + 1)", "replications: \(RunLimits.maxReplications)"],
+                                        parameters: params))
+                == ["s.yaml:4:15: error: replications: \(atLimit + 1) points × \(RunLimits.maxReplications) replications = "
+                    + "\((atLimit + 1) * RunLimits.maxReplications) runs; expected at most \(RunLimits.maxRuns) runs in one "
+                    + "sweep: use fewer replications or fewer points"])
+        // A grid's point count takes part too: 10^6 points × 1001 replications.
+        let grid = Self.headers(Self.sweep(design: "grid", ["replications: 1001"], parameters: Self.gridParameters(6, values: 10)))
+        #expect(grid == ["s.yaml:3:15: error: replications: 1000000 points × 1001 replications = 1001000000 runs; expected at "
+                         + "most \(RunLimits.maxRuns) runs in one sweep: use fewer replications or fewer points"])
+    }
+}
