@@ -163,12 +163,12 @@ import Testing
             ["t.yaml:\(at("policy.vouchers")):20: error: policy.vouchers: expected a list of maps, each with a unique name (name, region, segments, share, from, to, …), got '1'"]
         },
         ("two documents", minimal + "---\nname: b\n",
-         ["t.yaml:\(minimal.lineCount + 1):1: error: providers[cloud].fleet[0].units: not valid YAML: but found another document (expected a single document in the stream at line 1, column 1)"]),
-        // The flow list left open is reported on the line after it.
+         ["t.yaml:\(minimal.lineCount + 1):1: error: (top level): not valid YAML: but found another document (expected a single document in the stream at line 1, column 1)"]),
+        // The flow list left open is reported on the line after it, under the key that holds it.
         ("syntax error names the nearest key", minimal.replacingValue(at: "tiers[a800].power_kw", with: "[0.8"),
-         ["t.yaml:\(minimal.line(of: "tiers[a800].purchase_cost")):18: error: tiers[a800].tflops: not valid YAML: did not find expected ',' or ']' (while parsing a flow sequence at line \(minimal.line(of: "tiers[a800].power_kw")), column 15)"]),
+         ["t.yaml:\(minimal.line(of: "tiers[a800].purchase_cost")):18: error: tiers[a800].power_kw: not valid YAML: did not find expected ',' or ']' (while parsing a flow sequence at line \(minimal.line(of: "tiers[a800].power_kw")), column 15)"]),
         ("a tab for indentation", minimal + "\tfoo: 1\n",
-         ["t.yaml:\(minimal.lineCount + 1):1: error: providers[cloud].fleet[0].units: not valid YAML: found character that cannot start any token (while scanning for the next token)"]),
+         ["t.yaml:\(minimal.lineCount + 1):1: error: (top level): not valid YAML: found character that cannot start any token (while scanning for the next token)"]),
         malformedCase("anchor and alias", minimal + "x: &a [1, 2]\ny: *a\n") { at in
             ["t.yaml:\(at("x")):4: error: x: anchors and aliases ('&…') are not supported in scenario files; write the value out",
              "t.yaml:\(at("y")):4: error: y: anchors and aliases ('*…') are not supported in scenario files; write the value out"]
