@@ -1,0 +1,164 @@
+import Foundation
+import MarketModel
+import Stochastics
+import Testing
+@testable import ScenarioModule
+
+/// The schema table's bindings: every key writes into the typed scenario through its own binding,
+/// no two keys write the same field, and every field of the scenario is written by some key.
+///
+/// The check writes another value through each bound node's binding into a copy of the decoded
+/// draft, finishes it, and compares every leaf field of the resulting `Scenario` (found by
+/// reflection, so a field added later is covered without naming it here) with the unchanged one.
+@Suite("Schema bindings")
+struct BindingTests {
+    /// Shipped scenarios that between them use every key (checked by `everyKeyIsExercised`).
+    static let fixtures = ["baseline.yaml", "compute-vouchers.yaml", "power-price-spike.yaml", "ai-demand-bust.yaml",
+                           "global-neocloud-2023.yaml", "validation/export-ban.yaml", "validation/exit-starved.yaml"]
+
+    @Test("sections and keyed maps have no binding; every other key has one")
+    func everyKeyHasABinding() {
+        for e in ScenarioSchema.entries {
+            switch e.type {
+            case .section, .keyedBy: #expect(e.binding == nil, "\(e.keyPath) is a container and writes nothing itself")
+            default: #expect(e.binding != nil, "\(e.keyPath) has no binding")
+            }
+        }
+    }
+
+    /// Every leaf of a value, by its reflected path (`providers[2].supply.rentIn[0].price`), as text.
+    static func leaves(_ value: Any, _ path: String = "", into out: inout [String: String]) {
+        let m = Mirror(reflecting: value)
+        var children = Array(m.children)
+        if m.displayStyle == .dictionary {
+            children.sort { String(describing: $0.value) < String(describing: $1.value) }
+        }
+        if m.displayStyle == .optional && children.isEmpty { out[path] = "nil"; return }
+        if children.isEmpty { out[path] = String(describing: value); return }
+        for (i, c) in children.enumerated() {
+            let label: String
+            switch m.displayStyle {
+            case .collection, .dictionary, .set: label = "[\(i)]"
+            case .optional: label = ""
+            default: label = "." + (c.label ?? String(i))
+            }
+            leaves(c.value, path + label, into: &out)
+        }
+    }
+
+    /// Another value of the same kind as `v`, for the key `e` (nil: nothing else to write).
+    static func other(_ v: RNode.Value, _ e: SchemaEntry, names: NameTables) -> RNode.Value? {
+        func otherName(_ list: String, than current: String?) -> String? {
+            let table: [String: Int]
+            switch list {
+            case "tiers": table = names.tiers
+            case "regions": table = names.regions
+            case "demand.segments": table = names.segments
+            case "providers": table = names.providers
+            default: return nil
+            }
+            return table.keys.sorted().first { $0 != current }
+        }
+        switch (e.type, v) {
+        case (.list, .list(let items)), (.namedList, .list(let items)):
+            guard let last = items.last else { return nil }
+            return .list(items + [last])
+        case (.number, _): return .number(Double(bound: v) + 1.375)
+        case (.integer, _): return .integer(Int(bound: v) + 1)
+        case (.bool, _): return .bool(!Bool(bound: v))
+        case (.text, .text(let s)), (.name, .text(let s)): return .text(s + "x")
+        case (.month, .month(let m)): return .month(m.adding(months: 1))
+        case (.month, .null): return .month(YearMonth(year: 2030, month: 1))
+        case (.choice(let options), _): return options.first { $0 != String(bound: v) }.map(RNode.Value.text)
+        case (.distribution, _): return .distribution(.constant(value: 1234.5))
+        case (.reference(let list), _):
+            let current: String? = if case .text(let s) = v { s } else { nil }
+            return otherName(list, than: current).map(RNode.Value.text)
+        case (.references(let list), _):
+            let current = v.names
+            guard let name = otherName(list, than: current.first) else { return nil }
+            return .list([RNode(value: .text(name), loc: SourceLocation(source: 0, line: 1, column: 1), path: "", entry: -1)])
+        default: return nil
+        }
+    }
+
+    /// For each bound node of `file` that can take another value: its concrete path, its entry, and
+    /// the leaf fields of the finished scenario that change when it does.
+    static func effects(of file: String) throws -> (all: Set<String>, changes: [(path: String, entry: SchemaEntry, leaves: Set<String>)]) {
+        let url = packageFile("Scenarios/" + file)
+        let yaml = try String(contentsOf: url, encoding: .utf8)
+        let (tree, _) = try ScenarioLoader.checkedTree(yaml: yaml, path: url.path)
+        let binder = Binder(tree, recording: true)
+        var base: [String: String] = [:]
+        leaves(binder.draft.finished(), into: &base)
+        var changes: [(path: String, entry: SchemaEntry, leaves: Set<String>)] = []
+        for (node, context) in binder.written {
+            guard let e = node.schema, let b = e.binding, let v = other(node.value, e, names: binder.names) else { continue }
+            var draft = binder.draft
+            b.write(&draft, v, context)
+            var after: [String: String] = [:]
+            leaves(draft.finished(), into: &after)
+            let changed = Set(after.keys.filter { after[$0] != base[$0] }).union(base.keys.filter { after[$0] == nil })
+            changes.append((node.path, e, changed))
+        }
+        return (Set(base.keys), changes)
+    }
+
+    @Test("every key writes a field, no two keys write the same field, and every field is written by a key",
+          arguments: fixtures)
+    func bindingsCoverTheScenario(_ file: String) throws {
+        let (all, changes) = try Self.effects(of: file)
+        var writers: [String: [String]] = [:]
+        var reached = Set<String>()
+        for c in changes {
+            #expect(!c.leaves.isEmpty, "\(file): \(c.path) writes nothing into the scenario")
+            reached.formUnion(c.leaves)
+            // A list's own key resizes it, and a shock's kind moves it to another list: both move many fields.
+            if c.entry.type == .list || c.entry.type == .namedList || c.entry.key == "kind" { continue }
+            for leaf in c.leaves { writers[leaf, default: []].append(c.path) }
+        }
+        for (leaf, keys) in writers.sorted(by: { $0.key < $1.key }) where keys.count > 1 {
+            // The one field derived from two keys: physical life is max(physical_life_years, life_years).
+            let derived = leaf.hasSuffix(".physicalLifeYears") && keys.count == 2
+                && keys.allSatisfy { $0.hasSuffix(".life_years") || $0.hasSuffix(".physical_life_years") }
+            #expect(derived, "\(file): field \(leaf) is written by \(keys.count) keys: \(keys)")
+        }
+        // Fields no key of this file can write: a provider's template (set for entrants only), and a
+        // supply's grey-import terms where its optional `grey_import` section is absent.
+        let unreached = all.subtracting(reached).filter { leaf in
+            !(leaf.hasPrefix(".providers[") && leaf.hasSuffix(".template"))
+                && !leaf.hasSuffix(".greyPremium") && !leaf.hasSuffix(".greyShare")
+        }.sorted()
+        #expect(unreached.isEmpty, "\(file): fields no key writes: \(unreached.prefix(20))")
+    }
+
+    @Test("the fixtures exercise every key that has a binding")
+    func everyKeyIsExercised() throws {
+        var seen = Set<String>()
+        for file in Self.fixtures {
+            for c in try Self.effects(of: file).changes { seen.insert(c.entry.keyPath) }
+        }
+        let missing = ScenarioSchema.entries.filter { $0.binding != nil && !seen.contains($0.keyPath) }.map(\.keyPath)
+        #expect(missing.isEmpty, "keys no fixture exercises: \(missing)")
+    }
+
+    @Test("a drawn key is written through its binding: the same scenario as the value written in the file")
+    func drawnKeysPatchLikeWrittenOnes() throws {
+        let base = packageFile("Scenarios/baseline.yaml").path
+        let drawn = try ScenarioLoader.load(path: base, overrides: [
+            "providers[small-gpu-cloud].cash={dist: uniform, min: 1e7, max: 2e7, per: replication}",
+            "tiers[h800].life_years={dist: uniform, min: 4, max: 6, per: replication}",
+            "providers[small-gpu-cloud].prices.h800={dist: uniform, min: 20, max: 30, per: replication}",
+        ])
+        let plan = SeedPlan(masterSeed: 3)
+        let (scenario, parameters) = drawn.instantiate(replication: 2, plan: plan)
+        #expect(parameters.map(\.key) == drawn.perReplicationKeys)
+        let written = try ScenarioLoader.load(path: base, overrides: parameters.map { "\($0.key)=\(NumberText.format($0.value))" })
+        let (same, none) = written.instantiate(replication: 2, plan: plan)
+        #expect(none.isEmpty)
+        var a: [String: String] = [:], b: [String: String] = [:]
+        Self.leaves(scenario, into: &a)
+        Self.leaves(same, into: &b)
+        #expect(a == b, "fields that differ: \(a.keys.filter { a[$0] != b[$0] }.sorted().prefix(10))")
+    }
+}
