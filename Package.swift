@@ -74,6 +74,7 @@ let package = Package(
         .testTarget(name: "MarketModelTests", dependencies: ["MarketModel", "ScenarioModule", "Experiments"], swiftSettings: swiftSettings),
         .testTarget(name: "ScenarioModuleTests", dependencies: ["ScenarioModule", "Stochastics"], swiftSettings: swiftSettings),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "ScenarioModule", "Stochastics"], swiftSettings: swiftSettings),
-        .testTarget(name: "SuanliTests", dependencies: ["suanli", "Stochastics"], swiftSettings: swiftSettings),
+        .testTarget(name: "SuanliTests", dependencies: ["suanli", "Stochastics", .product(name: "Crypto", package: "swift-crypto")],
+                    exclude: ["Golden"], swiftSettings: swiftSettings),
     ]
 )

@@ -136,8 +136,8 @@ import Testing
         let bom = try ScenarioLoader.load(yaml: "\u{FEFF}" + minimal, path: "t.yaml")
         let plain = try ScenarioLoader.load(yaml: minimal, path: "t.yaml")
         #expect(crlf.contentHash == plain.contentHash && bom.contentHash == plain.contentHash)
-        #expect(headers(minimal.replacingLine(29, "    cash: -1").replacingOccurrences(of: "\n", with: "\r\n"))
-                == ["t.yaml:29:11: error: providers[cloud].cash: expected a number in [0, 1e15], got '-1'"])
+        #expect(headers(minimal.replacingValue(at: "providers[cloud].cash", with: "-1").replacingOccurrences(of: "\n", with: "\r\n"))
+                == ["t.yaml:\(minimal.line(of: "providers[cloud].cash")):11: error: providers[cloud].cash: expected a number in [0, 1e15], got '-1'"])
     }
 
     /// Hostile whole inputs, each loaded once.

@@ -16,16 +16,18 @@ func scratchFolder(_ files: [String: String], _ tag: String = #function) throws 
     return dir.path
 }
 
-/// The parent of most tests: `minimal` with a second segment, a logistic growth, a shock and a drawn price
-/// (line numbers matter: the cash is line 35, the shock line 40).
-let parentYAML = minimal.insertingLine(after: 25, """
-          units: {dist: pareto, shape: 1.6, scale: 16}
-          growth: {kind: logistic, rate: 0.5, ceiling: 40}
-        - name: research
-          rate: 100
-          tier: a800
-          reservation_price: 10
-    """) + """
+/// The parent of most tests: `minimal` with a second segment, a logistic growth, a shock and a drawn price.
+let parentYAML = minimal
+    .inserting("""
+    units: {dist: pareto, shape: 1.6, scale: 16}
+    growth: {kind: logistic, rate: 0.5, ceiling: 40}
+    """, after: "demand.segments[training].reservation_price")
+    .inserting("""
+    - name: research
+      rate: 100
+      tier: a800
+      reservation_price: 10
+    """, after: "demand.segments[training]") + """
 pricing: {k_x: 0.2, term_discounts: [{months: 12, discount: 0.1}]}
 shocks:
   - {kind: demand, segment: research, from: 2025-06, multiplier: 2}
@@ -92,7 +94,7 @@ shocks:
     @Test func sameAsTheFlatFile() throws {
         let child = "extends: base.yaml\nname: tiny\nproviders:\n  - {name: cloud, cash: 2e8}\n"
         let dir = try scratchFolder(["base.yaml": parentYAML, "child.yaml": child,
-                                     "flat.yaml": parentYAML.replacingLine(35, "    cash: 2e8")])
+                                     "flat.yaml": parentYAML.replacingValue(at: "providers[cloud].cash", with: "2e8")])
         let a = try load(dir, "child.yaml"), b = try load(dir, "flat.yaml")
         #expect(a.resolvedYAML == b.resolvedYAML && a.contentHash == b.contentHash)
         // Overrides apply to the merged tree, inherited keys included.
@@ -125,7 +127,7 @@ shocks:
         let dir = try scratchFolder(["base.yaml": parentYAML, "child.yaml": child])
         #expect(errors(dir, "child.yaml") == [
             "child.yaml:4:26: error: tiers[h800].tflops: expected a number in (0, 1000000], got '-1'",
-            "base.yaml:40:45: error: shocks[0].from: expected a month from 2024-01 to 2024-12 (inside the horizon), got '2025-06'",
+            "base.yaml:\(parentYAML.line(of: "shocks[0]")):45: error: shocks[0].from: expected a month from 2024-01 to 2024-12 (inside the horizon), got '2025-06'",
         ])
         let d = try #require(diagnostics(child, path: dir + "/child.yaml"))
         #expect(d.diagnostics[1].sourceLine == "  - {kind: demand, segment: research, from: 2025-06, multiplier: 2}")
@@ -178,6 +180,7 @@ shocks:
     }
 
     @Test func removals() throws {
+        let flat = minimal + "entrants:\n  - {name: x, remove: true}\n"
         let dir = try scratchFolder([
             "base.yaml": parentYAML,
             "child.yaml": """
@@ -190,7 +193,7 @@ shocks:
               - {name: west, remove: true}
 
             """,
-            "flat.yaml": minimal + "entrants:\n  - {name: x, remove: true}\n",
+            "flat.yaml": flat,
         ])
         #expect(errors(dir, "child.yaml") == [
             "child.yaml:3:12: error: tiers[a80].name: cannot remove tier 'a80': no inherited tier has that name (did you mean 'a800'?); the inherited tiers are h800, a800",
@@ -199,7 +202,7 @@ shocks:
             "child.yaml:7:12: error: regions[west].name: cannot remove region 'west': no inherited region has that name (did you mean 'east'?); the inherited regions are east",
         ])
         #expect(errors(dir, "flat.yaml") == [
-            "flat.yaml:33:12: error: entrants[x].name: cannot remove entrant 'x': nothing is inherited here (remove: true deletes an entry of the file named by extends)",
+            "flat.yaml:\(flat.line(of: "entrants[x]")):12: error: entrants[x].name: cannot remove entrant 'x': nothing is inherited here (remove: true deletes an entry of the file named by extends)",
         ])
     }
 

@@ -90,7 +90,7 @@ import Stochastics
     }
 
     @Test func fileErrorsComeFirstThenOverridesInOrder() throws {
-        let d = try #require(diagnostics(minimal.replacingLine(29, "    cash: -1"), overrides: ["pricing.k_x=-1", "pricing.k_u=-1"]))
+        let d = try #require(diagnostics(minimal.replacingValue(at: "providers[cloud].cash", with: "-1"), overrides: ["pricing.k_x=-1", "pricing.k_u=-1"]))
         #expect(d.diagnostics.map(\.file) == ["t.yaml", "<command line>:--set #1", "<command line>:--set #2"])
         #expect(d.summary == "suanli: 3 errors in t.yaml; nothing was run.")
         // The caret points into the override's text.
@@ -102,7 +102,7 @@ import Stochastics
     }
 
     @Test func overridingAValueFixesTheFile() throws {
-        let doc = try ScenarioLoader.load(yaml: minimal.replacingLine(29, "    cash: -1"), path: "t.yaml",
+        let doc = try ScenarioLoader.load(yaml: minimal.replacingValue(at: "providers[cloud].cash", with: "-1"), path: "t.yaml",
                                           overrides: ["providers[cloud].cash=7"])
         #expect(doc.instantiate(replication: 0, plan: SeedPlan(masterSeed: 1)).scenario.providers[0].cash == 7)
     }

@@ -6,10 +6,10 @@ import Stochastics
 /// Keys written `{dist: …, per: replication}`: drawn once per replication, keyed by path, clamped, recorded.
 @Suite struct PerReplicationTests {
     static let drawn = minimal
-        .replacingLine(23, "      rate: {dist: uniform, min: 10, max: 14, per: replication}")
-        .replacingLine(29, "    cash: {dist: normal, mean: 1e6, sd: 2e6, per: replication}")
-        .replacingLine(31, "      - {tier: h800, units: {dist: uniform, min: 10, max: 20, per: replication}}")
-        .replacingLine(25, "      reservation_price: {dist: lognormal, mu: 3.4, sigma: 0.3, per: replication}")
+        .replacingValue(at: "demand.segments[training].rate", with: "{dist: uniform, min: 10, max: 14, per: replication}")
+        .replacingValue(at: "providers[cloud].cash", with: "{dist: normal, mean: 1e6, sd: 2e6, per: replication}")
+        .replacingEntry(at: "providers[cloud].fleet[0]", with: "- {tier: h800, units: {dist: uniform, min: 10, max: 20, per: replication}}")
+        .replacingValue(at: "demand.segments[training].reservation_price", with: "{dist: lognormal, mu: 3.4, sigma: 0.3, per: replication}")
 
     @Test func recordedInResolvedOrder() throws {
         let doc = try ScenarioLoader.load(yaml: Self.drawn, path: "t.yaml")
@@ -45,7 +45,8 @@ import Stochastics
         let doc = try ScenarioLoader.load(yaml: Self.drawn, path: "t.yaml")
         let all = Dictionary(uniqueKeysWithValues: doc.instantiate(replication: 2, plan: plan).parameters.map { ($0.key, $0.value) })
         // Dropping two of the draws changes neither of the others.
-        let fewer = try ScenarioLoader.load(yaml: Self.drawn.replacingLine(23, "      rate: 12").replacingLine(29, "    cash: 1e8"), path: "t.yaml")
+        let fewer = try ScenarioLoader.load(yaml: Self.drawn.replacingValue(at: "demand.segments[training].rate", with: "12")
+            .replacingValue(at: "providers[cloud].cash", with: "1e8"), path: "t.yaml")
         for (k, v) in fewer.instantiate(replication: 2, plan: plan).parameters {
             #expect(all[k] == v, "\(k)")
         }
@@ -86,7 +87,7 @@ import Stochastics
     }
 
     @Test func derivedDefaultsFollowADrawnLife() throws {
-        let doc = try ScenarioLoader.load(yaml: minimal.insertingLine(after: 10, "    life_years: {dist: uniform, min: 4, max: 6, per: replication}"), path: "t.yaml")
+        let doc = try ScenarioLoader.load(yaml: minimal.inserting("life_years: {dist: uniform, min: 4, max: 6, per: replication}", after: "tiers[h800].reference_price"), path: "t.yaml")
         #expect(doc.resolvedYAML.contains("physical_life_years: null"))
         let (s, p) = doc.instantiate(replication: 0, plan: SeedPlan(masterSeed: 2))
         #expect(s.tiers[0].lifeYears == p[0].value)

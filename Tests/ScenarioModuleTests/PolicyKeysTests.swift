@@ -4,14 +4,14 @@ import Stochastics
 @testable import ScenarioModule
 
 /// `supplied` with every policy key and every kind of site shock and mass default set
-/// (line numbers matter in tests: the shocks are lines 54–61, the policy lines 68–74).
+/// (the site shocks and mass defaults are `shocks[4]` to `shocks[7]`).
 let policied = supplied
-    .insertingLine(after: 57, """
-      - {kind: electricity, region: east, from: 2024-07, multiplier: 1.5}
-      - {kind: pue, region: abroad, from: 2025-01, multiplier: 1.2}
-      - {kind: mass_default, segment: training, from: 2025-09, share: 0.3}
-      - {kind: mass_default, from: 2025-10, share: 0.1}
-    """) + """
+    .inserting("""
+    - {kind: electricity, region: east, from: 2024-07, multiplier: 1.5}
+    - {kind: pue, region: abroad, from: 2025-01, multiplier: 1.2}
+    - {kind: mass_default, segment: training, from: 2025-09, share: 0.3}
+    - {kind: mass_default, from: 2025-10, share: 0.1}
+    """, after: "shocks[3]") + """
 policy:
   vouchers:
     - {name: shanghai, region: east, segments: [training], share: 0.8, from: 2024-03, to: 2025-03, budget: 6e8, lag_months: 3}
@@ -67,52 +67,69 @@ policy:
         #expect(s.shocks.count == 1 && s.supplyShocks.count == 3)
     }
 
-    static let cases: [(label: String, yaml: String, expected: [String])] = [
-        ("voucher references", policied.replacingLine(70, "    - {name: shanghai, region: west, segments: [trainning, training, training], share: 0.8, from: 2024-03, budget: 6e8}"),
-         ["t.yaml:70:32: error: policy.vouchers[shanghai].region: unknown region 'west' (did you mean 'east'?); the regions are east, abroad",
-          "t.yaml:70:49: error: policy.vouchers[shanghai].segments[0]: unknown segment 'trainning' (did you mean 'training'?); the segments are training",
-          "t.yaml:70:70: error: policy.vouchers[shanghai].segments[2]: segment 'training' is listed twice"]),
-        ("voucher ranges", policied.replacingLine(70, "    - {name: shanghai, region: east, share: 1.5, from: 2024-03, budget: -1, lag_months: 25}")
-            .replacingLine(71, "    - {name: anywhere, region: abroad, share: 0.25, from: 2024-06, lag_months: 2.5}"),
-         ["t.yaml:70:45: error: policy.vouchers[shanghai].share: expected a number in [0, 1], got '1.5'",
-          "t.yaml:70:73: error: policy.vouchers[shanghai].budget: expected a number in [0, 1e15], got '-1'",
-          "t.yaml:70:89: error: policy.vouchers[shanghai].lag_months: expected an integer in [0, 24], got '25'",
-          "t.yaml:71:7: error: policy.vouchers[anywhere]: missing required key 'budget'; expected a number in [0, 1e15]",
-          "t.yaml:71:80: error: policy.vouchers[anywhere].lag_months: expected an integer in [0, 24], got '2.5' (not a whole number)"]),
-        ("voucher dates and names", policied.replacingLine(70, "    - {name: anywhere, region: east, share: 0.8, from: 2023-07, to: 2026-02, budget: 6e8}")
-            .replacingLine(71, "    - {name: anywhere, region: abroad, share: 0.25, from: 2024-06, to: 2024-06, budget: 1e6}"),
-         ["t.yaml:70:56: error: policy.vouchers[0].from: expected a month from 2024-01 to 2025-12 (inside the horizon), got '2023-07'",
-          "t.yaml:70:69: error: policy.vouchers[0].to: expected a month no later than 2026-01 (the end of the horizon), got '2026-02'",
-          "t.yaml:71:14: error: policy.vouchers[1].name: duplicate voucher name 'anywhere' at lines 70 and 71",
-          "t.yaml:71:72: error: policy.vouchers[1].to: expected a month after from (2024-06), got '2024-06'"]),
-        ("price caps", policied.replacingLine(73, "    - {tier: h8OO, from: 2024-06, to: 2026-03, cap: 0}")
-            .replacingLine(74, "    - {from: 2026-01, cap: 40, segment: training}"),
-         ["t.yaml:73:14: error: policy.price_caps[0].tier: unknown tier 'h8OO' (did you mean 'h800'?); the tiers are h800, h20",
-          "t.yaml:73:39: error: policy.price_caps[0].to: expected a month no later than 2026-01 (the end of the horizon), got '2026-03'",
-          "t.yaml:73:53: error: policy.price_caps[0].cap: expected a number in (0, 1000000], got '0'",
-          "t.yaml:74:14: error: policy.price_caps[1].from: expected a month from 2024-01 to 2025-12 (inside the horizon), got '2026-01'",
-          "t.yaml:74:32: error: policy.price_caps[1]: unknown key 'segment'"]),
-        ("site shocks", policied.replacingLine(58, "  - {kind: electricity, region: east, from: 2023-12, multiplier: 1.5, segment: training, to: 2025-01}")
-            .replacingLine(59, "  - {kind: pue, region: abroad, from: 2025-01, multiplier: 0.5}")
-            .replacingLine(60, "  - {kind: electricity, regoin: east, from: 2025-01, multiplier: 2}"),
-         ["t.yaml:58:45: error: shocks[4].from: expected a month from 2024-01 to 2025-12 (inside the horizon), got '2023-12'",
-          "t.yaml:58:71: error: shocks[4]: 'segment' applies only when kind is demand, default or mass_default, not 'electricity'",
-          "t.yaml:58:90: error: shocks[4]: 'to' applies only when kind is demand or default, not 'electricity'",
-          "t.yaml:59:60: error: shocks[5].multiplier: the PUE of abroad would be 1.5 × 0.5 = 0.75, below 1 (a site cannot draw less power than its IT load)",
-          "t.yaml:60:25: error: shocks[6]: unknown key 'regoin' (did you mean 'region'?)"]),
-        ("site shock regions", policied.replacingLine(58, "  - {kind: electricity, region: est, from: 2024-07, multiplier: 1001}"),
-         ["t.yaml:58:33: error: shocks[4].region: unknown region 'est' (did you mean 'east'?); the regions are east, abroad",
-          "t.yaml:58:65: error: shocks[4].multiplier: expected a number in [0, 1000], got '1001'"]),
-        ("mass defaults", policied.replacingLine(60, "  - {kind: mass_default, segment: inference, from: 2025-09, share: 1.5, multiplier: 2}")
-            .replacingLine(61, "  - {kind: mass_default, from: 2026-01}"),
-         ["t.yaml:60:35: error: shocks[6].segment: unknown segment 'inference'; the segments are training",
-          "t.yaml:60:68: error: shocks[6].share: expected a number in [0, 1], got '1.5'",
-          "t.yaml:60:73: error: shocks[6]: 'multiplier' applies only when kind is demand, default, electricity or pue, not 'mass_default'",
-          "t.yaml:61:5: error: shocks[7]: missing required key 'share'; expected a number in [0, 1]",
-          "t.yaml:61:32: error: shocks[7].from: expected a month from 2024-01 to 2025-12 (inside the horizon), got '2026-01'"]),
-        ("an unknown kind", policied.replacingLine(58, "  - {kind: electricty, region: east, from: 2024-07, multiplier: 1.5}"),
-         ["t.yaml:58:12: error: shocks[4].kind: expected one of demand, default, base_rate, supply, export_ban, electricity, pue, mass_default, got 'electricty' (did you mean 'electricity'?)"]),
-    ]
+    static let cases = makeCases(from: policied)
+
+    /// The malformed cases, as edits of `base` (`policied`, or `policied` with lines added).
+    static func makeCases(from base: String) -> [(label: String, yaml: String, expected: [String])] { [
+        malformedCase("voucher references", base.replacingEntry(at: "policy.vouchers[shanghai]", with: "- {name: shanghai, region: west, segments: [trainning, training, training], share: 0.8, from: 2024-03, budget: 6e8}")) { at in
+            let v = at("policy.vouchers[shanghai]")
+            return ["t.yaml:\(v):32: error: policy.vouchers[shanghai].region: unknown region 'west' (did you mean 'east'?); the regions are east, abroad",
+                    "t.yaml:\(v):49: error: policy.vouchers[shanghai].segments[0]: unknown segment 'trainning' (did you mean 'training'?); the segments are training",
+                    "t.yaml:\(v):70: error: policy.vouchers[shanghai].segments[2]: segment 'training' is listed twice"]
+        },
+        malformedCase("voucher ranges", base.replacingEntry(at: "policy.vouchers[shanghai]", with: "- {name: shanghai, region: east, share: 1.5, from: 2024-03, budget: -1, lag_months: 25}")
+            .replacingEntry(at: "policy.vouchers[anywhere]", with: "- {name: anywhere, region: abroad, share: 0.25, from: 2024-06, lag_months: 2.5}")) { at in
+            let v0 = at("policy.vouchers[shanghai]"), v1 = at("policy.vouchers[anywhere]")
+            return ["t.yaml:\(v0):45: error: policy.vouchers[shanghai].share: expected a number in [0, 1], got '1.5'",
+                    "t.yaml:\(v0):73: error: policy.vouchers[shanghai].budget: expected a number in [0, 1e15], got '-1'",
+                    "t.yaml:\(v0):89: error: policy.vouchers[shanghai].lag_months: expected an integer in [0, 24], got '25'",
+                    "t.yaml:\(v1):7: error: policy.vouchers[anywhere]: missing required key 'budget'; expected a number in [0, 1e15]",
+                    "t.yaml:\(v1):80: error: policy.vouchers[anywhere].lag_months: expected an integer in [0, 24], got '2.5' (not a whole number)"]
+        },
+        malformedCase("voucher dates and names", base.replacingEntry(at: "policy.vouchers[0]", with: "- {name: anywhere, region: east, share: 0.8, from: 2023-07, to: 2026-02, budget: 6e8}")
+            .replacingEntry(at: "policy.vouchers[1]", with: "- {name: anywhere, region: abroad, share: 0.25, from: 2024-06, to: 2024-06, budget: 1e6}")) { at in
+            let v0 = at("policy.vouchers[0]"), v1 = at("policy.vouchers[1]")
+            return ["t.yaml:\(v0):56: error: policy.vouchers[0].from: expected a month from 2024-01 to 2025-12 (inside the horizon), got '2023-07'",
+                    "t.yaml:\(v0):69: error: policy.vouchers[0].to: expected a month no later than 2026-01 (the end of the horizon), got '2026-02'",
+                    "t.yaml:\(v1):14: error: policy.vouchers[1].name: duplicate voucher name 'anywhere' at lines \(v0) and \(v1)",
+                    "t.yaml:\(v1):72: error: policy.vouchers[1].to: expected a month after from (2024-06), got '2024-06'"]
+        },
+        malformedCase("price caps", base.replacingEntry(at: "policy.price_caps[0]", with: "- {tier: h8OO, from: 2024-06, to: 2026-03, cap: 0}")
+            .replacingEntry(at: "policy.price_caps[1]", with: "- {from: 2026-01, cap: 40, segment: training}")) { at in
+            let c0 = at("policy.price_caps[0]"), c1 = at("policy.price_caps[1]")
+            return ["t.yaml:\(c0):14: error: policy.price_caps[0].tier: unknown tier 'h8OO' (did you mean 'h800'?); the tiers are h800, h20",
+                    "t.yaml:\(c0):39: error: policy.price_caps[0].to: expected a month no later than 2026-01 (the end of the horizon), got '2026-03'",
+                    "t.yaml:\(c0):53: error: policy.price_caps[0].cap: expected a number in (0, 1000000], got '0'",
+                    "t.yaml:\(c1):14: error: policy.price_caps[1].from: expected a month from 2024-01 to 2025-12 (inside the horizon), got '2026-01'",
+                    "t.yaml:\(c1):32: error: policy.price_caps[1]: unknown key 'segment'"]
+        },
+        malformedCase("site shocks", base.replacingEntry(at: "shocks[4]", with: "- {kind: electricity, region: east, from: 2023-12, multiplier: 1.5, segment: training, to: 2025-01}")
+            .replacingEntry(at: "shocks[5]", with: "- {kind: pue, region: abroad, from: 2025-01, multiplier: 0.5}")
+            .replacingEntry(at: "shocks[6]", with: "- {kind: electricity, regoin: east, from: 2025-01, multiplier: 2}")) { at in
+            let s4 = at("shocks[4]"), s5 = at("shocks[5]"), s6 = at("shocks[6]")
+            return ["t.yaml:\(s4):45: error: shocks[4].from: expected a month from 2024-01 to 2025-12 (inside the horizon), got '2023-12'",
+                    "t.yaml:\(s4):71: error: shocks[4]: 'segment' applies only when kind is demand, default or mass_default, not 'electricity'",
+                    "t.yaml:\(s4):90: error: shocks[4]: 'to' applies only when kind is demand or default, not 'electricity'",
+                    "t.yaml:\(s5):60: error: shocks[5].multiplier: the PUE of abroad would be 1.5 × 0.5 = 0.75, below 1 (a site cannot draw less power than its IT load)",
+                    "t.yaml:\(s6):25: error: shocks[6]: unknown key 'regoin' (did you mean 'region'?)"]
+        },
+        malformedCase("site shock regions", base.replacingEntry(at: "shocks[4]", with: "- {kind: electricity, region: est, from: 2024-07, multiplier: 1001}")) { at in
+            ["t.yaml:\(at("shocks[4]")):33: error: shocks[4].region: unknown region 'est' (did you mean 'east'?); the regions are east, abroad",
+             "t.yaml:\(at("shocks[4]")):65: error: shocks[4].multiplier: expected a number in [0, 1000], got '1001'"]
+        },
+        malformedCase("mass defaults", base.replacingEntry(at: "shocks[6]", with: "- {kind: mass_default, segment: inference, from: 2025-09, share: 1.5, multiplier: 2}")
+            .replacingEntry(at: "shocks[7]", with: "- {kind: mass_default, from: 2026-01}")) { at in
+            let s6 = at("shocks[6]"), s7 = at("shocks[7]")
+            return ["t.yaml:\(s6):35: error: shocks[6].segment: unknown segment 'inference'; the segments are training",
+                    "t.yaml:\(s6):68: error: shocks[6].share: expected a number in [0, 1], got '1.5'",
+                    "t.yaml:\(s6):73: error: shocks[6]: 'multiplier' applies only when kind is demand, default, electricity or pue, not 'mass_default'",
+                    "t.yaml:\(s7):5: error: shocks[7]: missing required key 'share'; expected a number in [0, 1]",
+                    "t.yaml:\(s7):32: error: shocks[7].from: expected a month from 2024-01 to 2025-12 (inside the horizon), got '2026-01'"]
+        },
+        malformedCase("an unknown kind", base.replacingEntry(at: "shocks[4]", with: "- {kind: electricty, region: east, from: 2024-07, multiplier: 1.5}")) { at in
+            ["t.yaml:\(at("shocks[4]")):12: error: shocks[4].kind: expected one of demand, default, base_rate, supply, export_ban, electricity, pue, mass_default, got 'electricty' (did you mean 'electricity'?)"]
+        },
+    ] }
 
     @Test(arguments: cases.indices)
     func malformed(_ i: Int) {

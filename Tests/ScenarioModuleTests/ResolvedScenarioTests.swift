@@ -58,8 +58,8 @@ import Stochastics
 
     @Test func hashIgnoresLayoutButNotValues() throws {
         let base = try ScenarioLoader.load(yaml: minimal, path: "a.yaml").contentHash
-        let relaid = minimal.replacingLine(31, "      - tier: h800\n        units: 64   # the same cohort, block style")
-            .replacingLine(9, "    purchase_cost: 2.8e5") + "pricing: {k_u: 0.15}\n# a comment\n"
+        let relaid = minimal.replacingEntry(at: "providers[cloud].fleet[0]", with: "- tier: h800\n  units: 64   # the same cohort, block style")
+            .replacingValue(at: "tiers[h800].purchase_cost", with: "2.8e5") + "pricing: {k_u: 0.15}\n# a comment\n"
         #expect(try ScenarioLoader.load(yaml: relaid, path: "b.yaml").contentHash == base)
         #expect(try ScenarioLoader.load(yaml: minimal, path: "a.yaml", overrides: ["pricing.k_u=0.16"]).contentHash != base)
         #expect(base.count == 64 && base.allSatisfy(\.isHexDigit))
@@ -74,7 +74,7 @@ import Stochastics
     }
 
     @Test func stringsThatNeedQuotes() throws {
-        let yaml = minimal.insertingLine(after: 1, "description: \"yes: a \\\"quoted\\\" line\\nand a tab\\t, # not a comment\"")
+        let yaml = minimal.inserting("description: \"yes: a \\\"quoted\\\" line\\nand a tab\\t, # not a comment\"", after: "name")
         let doc = try ScenarioLoader.load(yaml: yaml, path: "t.yaml")
         #expect(doc.resolvedYAML.contains("description: \"yes: a \\\"quoted\\\" line\\nand a tab\\t, # not a comment\""))
         let again = try ScenarioLoader.load(yaml: doc.resolvedYAML, path: "r.yaml")

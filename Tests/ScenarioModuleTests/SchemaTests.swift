@@ -34,7 +34,7 @@ import Stochastics
     /// a field added to Scenario.swift or Scenario+Supply.swift without a key fails here.
     @Test func everyScenarioFieldHasAKey() throws {
         // `supplied` sets every list, so every nested type has an instance to reflect.
-        let s = try ScenarioLoader.load(yaml: supplied.insertingLine(after: 17, "    prices: {h800: 20}"), path: "t.yaml")
+        let s = try ScenarioLoader.load(yaml: supplied.inserting("prices: {h800: 20}", after: "providers[cloud].cash"), path: "t.yaml")
             .instantiate(replication: 0, plan: SeedPlan(masterSeed: 1)).scenario
         func snake(_ s: String) -> String {
             var out = ""

@@ -4,7 +4,7 @@ import Stochastics
 @testable import ScenarioModule
 
 /// A small valid scenario that sets every key of the supply side and of the business models
-/// beyond `owner` to a value other than its default (line numbers matter in tests).
+/// beyond `owner` to a value other than its default. Tests edit it by key path; no line number matters.
 let supplied = """
 name: supplied
 start: 2024-01
@@ -172,96 +172,126 @@ national: {target_eflops: 120, leasing_coverage_share: 0.05}
     }
 
     static let cases: [(label: String, yaml: String, expected: [String])] = [
-        ("supply: unknown tier", supplied.replacingLine(52, "  - {tier: h900, jurisdiction: cn, monthly_capacity: 200}"),
-         ["t.yaml:52:12: error: supply[2].tier: unknown tier 'h900' (did you mean 'h800'?); the tiers are h800, h20"]),
-        ("supply: unknown jurisdiction", supplied.replacingLine(52, "  - {tier: h800, jurisdiction: cm, monthly_capacity: 200}"),
-         ["t.yaml:52:32: error: supply[2].jurisdiction: unknown jurisdiction 'cm' (did you mean 'cn'?); the jurisdictions of the regions and firms are cn, intl"]),
-        ("supply: a pair twice", supplied.insertingLine(after: 52, "  - {tier: h800, jurisdiction: cn, monthly_capacity: 100}"),
-         ["t.yaml:53:5: error: supply[3]: the supply of h800 to cn is listed twice (lines 52 and 53)"]),
-        ("supply: ranges and choices", supplied.replacingLine(52, "  - {tier: h800, jurisdiction: cn, monthly_capacity: -1, allocation: fifo}"),
-         ["t.yaml:52:54: error: supply[2].monthly_capacity: expected a number in [0, 1e8], got '-1'",
-          "t.yaml:52:70: error: supply[2].allocation: expected one of in-order, pro-rata, largest-first, got 'fifo'"]),
-        ("supply: grey imports", supplied.replacingLine(51, "  - {tier: h20, jurisdiction: cn, monthly_capacity: 1000, grey_import: {premium: 0.5}}"),
-         ["t.yaml:51:72: error: supply[1].grey_import: missing required key 'share'; expected a number in [0, 1]",
-          "t.yaml:51:82: error: supply[1].grey_import.premium: expected a number in [1, 100], got '0.5'"]),
-        ("supply shocks", supplied
-            .replacingLine(54, "  - {kind: export_ban, tier: h800, jurisdiction: cn, from: 2026-01, capacity_factor: 0}")
-            .replacingLine(55, "  - {kind: supply, tier: h2O, jurisdiction: us, from: 2025-04}")
-            .replacingLine(56, "  - {kind: supply, segment: training, tier: h20, jurisdiction: intl, from: 2024-06, capacity_factor: 11}"),
-         ["t.yaml:54:60: error: shocks[0].from: expected a month no later than 2025-12 (the last of the horizon; a supply shock may predate the start), got '2026-01'",
-          "t.yaml:54:69: error: shocks[0]: 'capacity_factor' applies only when kind is supply, not 'export_ban'",
-          "t.yaml:55:5: error: shocks[1]: missing required key 'capacity_factor'; expected a number in [0, 10]",
-          "t.yaml:55:26: error: shocks[1].tier: unknown tier 'h2O' (did you mean 'h20'?); the tiers are h800, h20",
-          "t.yaml:55:45: error: shocks[1].jurisdiction: unknown jurisdiction 'us'; the jurisdictions of the regions and firms are cn, intl",
-          "t.yaml:56:20: error: shocks[2]: 'segment' applies only when kind is demand, default or mass_default, not 'supply'",
-          "t.yaml:56:102: error: shocks[2].capacity_factor: expected a number in [0, 10], got '11'"]),
-        ("a demand shock may not predate the start", supplied.replacingLine(57, "  - {kind: demand, from: 2023-03, multiplier: 2}"),
-         ["t.yaml:57:26: error: shocks[3].from: expected a month from 2024-01 to 2025-12 (inside the horizon), got '2023-03'"]),
-        ("rent_in on an owner", supplied.insertingLine(after: 18, "    rent_in: [{tier: h800, units: 1}]"),
-         ["t.yaml:19:14: error: providers[cloud].rent_in: only a sublessor rents capacity in; this firm's model is owner"]),
-        ("rent_in lessors", supplied
-            .insertingLine(after: 35, "      - {tier: h800, units: 1, lessor: clod}")
-            .insertingLine(after: 36, "      - {tier: h800, units: 1, lessor: platform}")
-            .insertingLine(after: 37, "      - {tier: h800, units: 1, lessor: seller}"),
-         ["t.yaml:36:40: error: providers[reseller].rent_in[2].lessor: unknown lessor 'clod' (did you mean 'cloud'?); expected market or a provider (cloud, seller, reseller, platform)",
-          "t.yaml:37:40: error: providers[reseller].rent_in[3].lessor: 'platform' is a broker; a lessor is an owner or hybrid (or market)",
-          "t.yaml:38:40: error: providers[reseller].rent_in[4].lessor: 'seller' holds no h800 units at the start, so it cannot lease them out"]),
-        ("rent_in beyond the lessor's free units, elapsed against the default term",
-         supplied.insertingLine(after: 35, "      - {tier: h800, units: 17, lessor: cloud, elapsed_months: 12}"),
-         ["t.yaml:36:29: error: providers[reseller].rent_in[2].units: 'cloud' has 32 h800 units not leased at the start, but rent_in from it adds up to 33",
-          "t.yaml:36:64: error: providers[reseller].rent_in[2].elapsed_months: expected less than term_months (12), got '12'"]),
-        ("rent_in term and price", supplied.insertingLine(after: 35, "      - {tier: h20, units: 1, lessor: market, term_months: 6, elapsed_months: 6, price: 0}"),
-         ["t.yaml:36:79: error: providers[reseller].rent_in[2].elapsed_months: expected less than term_months (6), got '6'",
-          "t.yaml:36:89: error: providers[reseller].rent_in[2].price: expected a number in (0, 1000000], got '0'"]),
-        ("a broker with a fleet and no affiliates", supplied.replacingLine(40, "    fleet: [{tier: h800, units: 8}]"),
-         ["t.yaml:36:5: error: providers[platform].affiliates: a broker needs at least one affiliate: an owner or hybrid whose free units it resells",
-          "t.yaml:40:12: error: providers[platform].fleet: a broker holds no units: its fleet must be empty (it resells its affiliates' units)"]),
-        ("affiliates", supplied.replacingLine(40, "    affiliates: [cloud, reseller, cloud, cluod]").replacingLine(26, "    affiliates: [cloud]"),
-         ["t.yaml:26:17: error: providers[seller].affiliates: only a broker has affiliates; this firm's model is hybrid",
-          "t.yaml:40:25: error: providers[platform].affiliates[1]: 'reseller' is a sublessor; a broker's affiliates are owners or hybrids",
-          "t.yaml:40:35: error: providers[platform].affiliates[2]: provider 'cloud' is listed twice",
-          "t.yaml:40:42: error: providers[platform].affiliates[3]: unknown provider 'cluod' (did you mean 'cloud'?); the providers are cloud, seller, reseller, platform"]),
-        ("names left to the market and to entrants", supplied.replacingLine(36, "  - name: market").replacingLine(29, "  - name: neocloud-2"),
-         ["t.yaml:29:11: error: providers[neocloud-2].name: the name 'neocloud-2' is left to entrants of template 'neocloud' (named neocloud-1, neocloud-2, …); choose another",
-          "t.yaml:36:11: error: providers[market].name: the name 'market' is reserved (a rent_in lessor of market means the market); choose another"]),
-        ("entry without a template", supplied.replacingLine(41, "entrants: []").replacingLine(42, "#").replacingLine(43, "#")
-            .replacingLine(44, "#").replacingLine(45, "#").replacingLine(46, "#").replacingLine(47, "#").replacingLine(48, "#"),
-         ["t.yaml:61:19: error: entry.max_rate: entry needs at least one template under entrants when max_rate is above 0; add one, or set max_rate to 0"]),
-        ("hype dates", supplied.replacingLine(61, "entry: {max_rate: 4, hype: [{from: 2024-07, multiplier: 2}, {from: 2024-07, multiplier: 0.5}, {from: 2026-01, multiplier: 1}]}"),
-         ["t.yaml:61:68: error: entry.hype[1].from: expected a month after 2024-07 (line 61): hype dates increase down the list, got '2024-07'",
-          "t.yaml:61:102: error: entry.hype[2].from: expected a month no later than 2025-12 (the last of the horizon), got '2026-01'"]),
-        ("entrant orders", supplied.replacingLine(46, "    first_order: [{tier: h800, units: 64}, {tier: h20, units: 0}]")
-            .replacingLine(48, "  - {name: hub, model: broker, region: east, cash: 1e6, affiliates: [cloud], first_order: [{tier: h20, units: 1}]}"),
-         ["t.yaml:46:26: error: entrants[neocloud].first_order[0].tier: no supply of h800 to intl, so an entrant could never receive it; add {tier: h800, jurisdiction: intl, …} under supply",
-          "t.yaml:46:63: error: entrants[neocloud].first_order[1].units: expected an integer in [1, 1e7], got '0'",
-          "t.yaml:48:91: error: entrants[hub].first_order: a broker orders no units: its first_order must be empty (it resells its affiliates' units)"]),
-        ("an entrant with debt",
-         supplied.replacingLine(48, "  - {name: hub, model: broker, region: east, cash: 1e6, affiliates: [cloud], debt: 5e5}"),
-         ["t.yaml:48:84: error: entrants[hub].debt: an entrant starts without debt, expected 0: it raises its cash as equity at entry and borrows by the finance rules (up to ltv_cap of its units' value) once it holds units; a loan at entry would have no collateral and be swept back at once"]),
-        ("a sublessor entrant without a first_order",
-         supplied.replacingLine(48, "  - {name: hub, model: sublessor, region: east, cash: 1e6}"),
-         ["t.yaml:48:5: error: entrants[hub].first_order: a sublessor entrant needs a first_order, the units it rents in from the market at entry: with no capacity it is asked for nothing, so it would never rent any in"]),
+        malformedCase("supply: unknown tier", supplied.replacingEntry(at: "supply[2]", with: "- {tier: h900, jurisdiction: cn, monthly_capacity: 200}")) { at in
+            ["t.yaml:\(at("supply[2]")):12: error: supply[2].tier: unknown tier 'h900' (did you mean 'h800'?); the tiers are h800, h20"]
+        },
+        malformedCase("supply: unknown jurisdiction", supplied.replacingEntry(at: "supply[2]", with: "- {tier: h800, jurisdiction: cm, monthly_capacity: 200}")) { at in
+            ["t.yaml:\(at("supply[2]")):32: error: supply[2].jurisdiction: unknown jurisdiction 'cm' (did you mean 'cn'?); the jurisdictions of the regions and firms are cn, intl"]
+        },
+        malformedCase("supply: a pair twice", supplied.inserting("- {tier: h800, jurisdiction: cn, monthly_capacity: 100}", after: "supply[2]")) { at in
+            ["t.yaml:\(at("supply[3]")):5: error: supply[3]: the supply of h800 to cn is listed twice (lines \(at("supply[2]")) and \(at("supply[3]")))"]
+        },
+        malformedCase("supply: ranges and choices", supplied.replacingEntry(at: "supply[2]", with: "- {tier: h800, jurisdiction: cn, monthly_capacity: -1, allocation: fifo}")) { at in
+            ["t.yaml:\(at("supply[2]")):54: error: supply[2].monthly_capacity: expected a number in [0, 1e8], got '-1'",
+             "t.yaml:\(at("supply[2]")):70: error: supply[2].allocation: expected one of in-order, pro-rata, largest-first, got 'fifo'"]
+        },
+        malformedCase("supply: grey imports", supplied.replacingEntry(at: "supply[1]", with: "- {tier: h20, jurisdiction: cn, monthly_capacity: 1000, grey_import: {premium: 0.5}}")) { at in
+            ["t.yaml:\(at("supply[1]")):72: error: supply[1].grey_import: missing required key 'share'; expected a number in [0, 1]",
+             "t.yaml:\(at("supply[1]")):82: error: supply[1].grey_import.premium: expected a number in [1, 100], got '0.5'"]
+        },
+        malformedCase("supply shocks", supplied
+            .replacingEntry(at: "shocks[0]", with: "- {kind: export_ban, tier: h800, jurisdiction: cn, from: 2026-01, capacity_factor: 0}")
+            .replacingEntry(at: "shocks[1]", with: "- {kind: supply, tier: h2O, jurisdiction: us, from: 2025-04}")
+            .replacingEntry(at: "shocks[2]", with: "- {kind: supply, segment: training, tier: h20, jurisdiction: intl, from: 2024-06, capacity_factor: 11}")) { at in
+            let s0 = at("shocks[0]"), s1 = at("shocks[1]"), s2 = at("shocks[2]")
+            return ["t.yaml:\(s0):60: error: shocks[0].from: expected a month no later than 2025-12 (the last of the horizon; a supply shock may predate the start), got '2026-01'",
+                    "t.yaml:\(s0):69: error: shocks[0]: 'capacity_factor' applies only when kind is supply, not 'export_ban'",
+                    "t.yaml:\(s1):5: error: shocks[1]: missing required key 'capacity_factor'; expected a number in [0, 10]",
+                    "t.yaml:\(s1):26: error: shocks[1].tier: unknown tier 'h2O' (did you mean 'h20'?); the tiers are h800, h20",
+                    "t.yaml:\(s1):45: error: shocks[1].jurisdiction: unknown jurisdiction 'us'; the jurisdictions of the regions and firms are cn, intl",
+                    "t.yaml:\(s2):20: error: shocks[2]: 'segment' applies only when kind is demand, default or mass_default, not 'supply'",
+                    "t.yaml:\(s2):102: error: shocks[2].capacity_factor: expected a number in [0, 10], got '11'"]
+        },
+        malformedCase("a demand shock may not predate the start", supplied.replacingEntry(at: "shocks[3]", with: "- {kind: demand, from: 2023-03, multiplier: 2}")) { at in
+            ["t.yaml:\(at("shocks[3]")):26: error: shocks[3].from: expected a month from 2024-01 to 2025-12 (inside the horizon), got '2023-03'"]
+        },
+        malformedCase("rent_in on an owner", supplied.inserting("rent_in: [{tier: h800, units: 1}]", after: "providers[cloud].owned_mw")) { at in
+            ["t.yaml:\(at("providers[cloud].rent_in")):14: error: providers[cloud].rent_in: only a sublessor rents capacity in; this firm's model is owner"]
+        },
+        malformedCase("rent_in lessors", supplied.inserting("""
+            - {tier: h800, units: 1, lessor: clod}
+            - {tier: h800, units: 1, lessor: platform}
+            - {tier: h800, units: 1, lessor: seller}
+            """, after: "providers[reseller].rent_in[1]")) { at in
+            ["t.yaml:\(at("providers[reseller].rent_in[2]")):40: error: providers[reseller].rent_in[2].lessor: unknown lessor 'clod' (did you mean 'cloud'?); expected market or a provider (cloud, seller, reseller, platform)",
+             "t.yaml:\(at("providers[reseller].rent_in[3]")):40: error: providers[reseller].rent_in[3].lessor: 'platform' is a broker; a lessor is an owner or hybrid (or market)",
+             "t.yaml:\(at("providers[reseller].rent_in[4]")):40: error: providers[reseller].rent_in[4].lessor: 'seller' holds no h800 units at the start, so it cannot lease them out"]
+        },
+        malformedCase("rent_in beyond the lessor's free units, elapsed against the default term",
+                      supplied.inserting("- {tier: h800, units: 17, lessor: cloud, elapsed_months: 12}", after: "providers[reseller].rent_in[1]")) { at in
+            ["t.yaml:\(at("providers[reseller].rent_in[2]")):29: error: providers[reseller].rent_in[2].units: 'cloud' has 32 h800 units not leased at the start, but rent_in from it adds up to 33",
+             "t.yaml:\(at("providers[reseller].rent_in[2]")):64: error: providers[reseller].rent_in[2].elapsed_months: expected less than term_months (12), got '12'"]
+        },
+        malformedCase("rent_in term and price", supplied.inserting("- {tier: h20, units: 1, lessor: market, term_months: 6, elapsed_months: 6, price: 0}", after: "providers[reseller].rent_in[1]")) { at in
+            ["t.yaml:\(at("providers[reseller].rent_in[2]")):79: error: providers[reseller].rent_in[2].elapsed_months: expected less than term_months (6), got '6'",
+             "t.yaml:\(at("providers[reseller].rent_in[2]")):89: error: providers[reseller].rent_in[2].price: expected a number in (0, 1000000], got '0'"]
+        },
+        malformedCase("a broker with a fleet and no affiliates", supplied.replacingEntry(at: "providers[platform].affiliates", with: "fleet: [{tier: h800, units: 8}]")) { at in
+            ["t.yaml:\(at("providers[platform]")):5: error: providers[platform].affiliates: a broker needs at least one affiliate: an owner or hybrid whose free units it resells",
+             "t.yaml:\(at("providers[platform].fleet")):12: error: providers[platform].fleet: a broker holds no units: its fleet must be empty (it resells its affiliates' units)"]
+        },
+        malformedCase("affiliates", supplied.replacingValue(at: "providers[platform].affiliates", with: "[cloud, reseller, cloud, cluod]")
+            .replacingEntry(at: "providers[seller].expands", with: "affiliates: [cloud]")) { at in
+            let seller = at("providers[seller].affiliates"), platform = at("providers[platform].affiliates")
+            return ["t.yaml:\(seller):17: error: providers[seller].affiliates: only a broker has affiliates; this firm's model is hybrid",
+                    "t.yaml:\(platform):25: error: providers[platform].affiliates[1]: 'reseller' is a sublessor; a broker's affiliates are owners or hybrids",
+                    "t.yaml:\(platform):35: error: providers[platform].affiliates[2]: provider 'cloud' is listed twice",
+                    "t.yaml:\(platform):42: error: providers[platform].affiliates[3]: unknown provider 'cluod' (did you mean 'cloud'?); the providers are cloud, seller, reseller, platform"]
+        },
+        malformedCase("names left to the market and to entrants", supplied.replacingValue(at: "providers[platform].name", with: "market")
+            .replacingValue(at: "providers[reseller].name", with: "neocloud-2")) { at in
+            ["t.yaml:\(at("providers[neocloud-2].name")):11: error: providers[neocloud-2].name: the name 'neocloud-2' is left to entrants of template 'neocloud' (named neocloud-1, neocloud-2, …); choose another",
+             "t.yaml:\(at("providers[market].name")):11: error: providers[market].name: the name 'market' is reserved (a rent_in lessor of market means the market); choose another"]
+        },
+        malformedCase("entry without a template", supplied.replacingValue(at: "entrants", with: "[]")) { at in
+            ["t.yaml:\(at("entry.max_rate")):19: error: entry.max_rate: entry needs at least one template under entrants when max_rate is above 0; add one, or set max_rate to 0"]
+        },
+        malformedCase("hype dates", supplied.replacingValue(at: "entry", with: "{max_rate: 4, hype: [{from: 2024-07, multiplier: 2}, {from: 2024-07, multiplier: 0.5}, {from: 2026-01, multiplier: 1}]}")) { at in
+            ["t.yaml:\(at("entry.hype[1]")):68: error: entry.hype[1].from: expected a month after 2024-07 (line \(at("entry.hype[0]"))): hype dates increase down the list, got '2024-07'",
+             "t.yaml:\(at("entry.hype[2]")):102: error: entry.hype[2].from: expected a month no later than 2025-12 (the last of the horizon), got '2026-01'"]
+        },
+        malformedCase("entrant orders", supplied.replacingValue(at: "entrants[neocloud].first_order", with: "[{tier: h800, units: 64}, {tier: h20, units: 0}]")
+            .replacingEntry(at: "entrants[hub]", with: "- {name: hub, model: broker, region: east, cash: 1e6, affiliates: [cloud], first_order: [{tier: h20, units: 1}]}")) { at in
+            let order = at("entrants[neocloud].first_order"), hub = at("entrants[hub]")
+            return ["t.yaml:\(order):26: error: entrants[neocloud].first_order[0].tier: no supply of h800 to intl, so an entrant could never receive it; add {tier: h800, jurisdiction: intl, …} under supply",
+                    "t.yaml:\(order):63: error: entrants[neocloud].first_order[1].units: expected an integer in [1, 1e7], got '0'",
+                    "t.yaml:\(hub):91: error: entrants[hub].first_order: a broker orders no units: its first_order must be empty (it resells its affiliates' units)"]
+        },
+        malformedCase("an entrant with debt",
+                      supplied.replacingEntry(at: "entrants[hub]", with: "- {name: hub, model: broker, region: east, cash: 1e6, affiliates: [cloud], debt: 5e5}")) { at in
+            ["t.yaml:\(at("entrants[hub]")):84: error: entrants[hub].debt: an entrant starts without debt, expected 0: it raises its cash as equity at entry and borrows by the finance rules (up to ltv_cap of its units' value) once it holds units; a loan at entry would have no collateral and be swept back at once"]
+        },
+        malformedCase("a sublessor entrant without a first_order",
+                      supplied.replacingEntry(at: "entrants[hub]", with: "- {name: hub, model: sublessor, region: east, cash: 1e6}")) { at in
+            ["t.yaml:\(at("entrants[hub]")):5: error: entrants[hub].first_order: a sublessor entrant needs a first_order, the units it rents in from the market at entry: with no capacity it is asked for nothing, so it would never rent any in"]
+        },
         // A sublessor rents its first_order from the market, so it needs no vendor supply (h800 has none to intl).
-        ("a sublessor entrant's first_order needs no supply",
-         supplied.replacingLine(48, "  - {name: hub, model: sublessor, region: abroad, cash: 1e6, first_order: [{tier: h800, units: 8}]}")
-            .replacingLine(61, "entry: {max_rate: 4, hype: [{from: 2024-07, multiplier: 2}, {from: 2024-07, multiplier: 0.5}]}"),
-         ["t.yaml:61:68: error: entry.hype[1].from: expected a month after 2024-07 (line 61): hype dates increase down the list, got '2024-07'"]),
-        ("entrant keys", supplied.replacingLine(47, "    prices: {h2O: 8}")
-            .replacingLine(48, "  - {name: hub, model: broker, region: west, cash: 1e6, affiliates: [hub], fleet: [], rent_in: []}"),
-         ["t.yaml:47:14: error: entrants[neocloud].prices.h2O: unknown tier 'h2O' (did you mean 'h20'?); the tiers are h800, h20",
-          "t.yaml:48:40: error: entrants[hub].region: unknown region 'west' (did you mean 'east'?); the regions are east, abroad",
-          "t.yaml:48:70: error: entrants[hub].affiliates[0]: unknown provider 'hub'; the providers are cloud, seller, reseller, platform",
-          "t.yaml:48:76: error: entrants[hub]: unknown key 'fleet'",
-          "t.yaml:48:87: error: entrants[hub]: unknown key 'rent_in'"]),
-        ("market-wide ranges", supplied.replacingLine(59, "expansion: {hurdle: 0.9, supply_line_weight: 1.5, order_fraction: 0}")
-            .replacingLine(62, "starvation: {dependence_share: 2, min_scale_pflops: -1}"),
-         ["t.yaml:59:21: error: expansion.hurdle: expected a number in [1, 100], got '0.9'",
-          "t.yaml:59:46: error: expansion.supply_line_weight: expected a number in [0, 1], got '1.5'",
-          "t.yaml:59:67: error: expansion.order_fraction: expected a number in (0, 1], got '0'",
-          "t.yaml:62:32: error: starvation.dependence_share: expected a number in [0, 1], got '2'",
-          "t.yaml:62:53: error: starvation.min_scale_pflops: expected a number in [0, 1e9], got '-1'"]),
-        ("policy is a map", supplied + "policy: [vouchers]\n",
-         ["t.yaml:64:9: error: policy: expected a map of vouchers, price_caps, got a list"]),
+        malformedCase("a sublessor entrant's first_order needs no supply",
+                      supplied.replacingEntry(at: "entrants[hub]", with: "- {name: hub, model: sublessor, region: abroad, cash: 1e6, first_order: [{tier: h800, units: 8}]}")
+                          .replacingValue(at: "entry", with: "{max_rate: 4, hype: [{from: 2024-07, multiplier: 2}, {from: 2024-07, multiplier: 0.5}]}")) { at in
+            ["t.yaml:\(at("entry.hype[1]")):68: error: entry.hype[1].from: expected a month after 2024-07 (line \(at("entry.hype[0]"))): hype dates increase down the list, got '2024-07'"]
+        },
+        malformedCase("entrant keys", supplied.replacingValue(at: "entrants[neocloud].prices", with: "{h2O: 8}")
+            .replacingEntry(at: "entrants[hub]", with: "- {name: hub, model: broker, region: west, cash: 1e6, affiliates: [hub], fleet: [], rent_in: []}")) { at in
+            let hub = at("entrants[hub]")
+            return ["t.yaml:\(at("entrants[neocloud].prices")):14: error: entrants[neocloud].prices.h2O: unknown tier 'h2O' (did you mean 'h20'?); the tiers are h800, h20",
+                    "t.yaml:\(hub):40: error: entrants[hub].region: unknown region 'west' (did you mean 'east'?); the regions are east, abroad",
+                    "t.yaml:\(hub):70: error: entrants[hub].affiliates[0]: unknown provider 'hub'; the providers are cloud, seller, reseller, platform",
+                    "t.yaml:\(hub):76: error: entrants[hub]: unknown key 'fleet'",
+                    "t.yaml:\(hub):87: error: entrants[hub]: unknown key 'rent_in'"]
+        },
+        malformedCase("market-wide ranges", supplied.replacingValue(at: "expansion", with: "{hurdle: 0.9, supply_line_weight: 1.5, order_fraction: 0}")
+            .replacingValue(at: "starvation", with: "{dependence_share: 2, min_scale_pflops: -1}")) { at in
+            let expansion = at("expansion"), starvation = at("starvation")
+            return ["t.yaml:\(expansion):21: error: expansion.hurdle: expected a number in [1, 100], got '0.9'",
+                    "t.yaml:\(expansion):46: error: expansion.supply_line_weight: expected a number in [0, 1], got '1.5'",
+                    "t.yaml:\(expansion):67: error: expansion.order_fraction: expected a number in (0, 1], got '0'",
+                    "t.yaml:\(starvation):32: error: starvation.dependence_share: expected a number in [0, 1], got '2'",
+                    "t.yaml:\(starvation):53: error: starvation.min_scale_pflops: expected a number in [0, 1e9], got '-1'"]
+        },
+        malformedCase("policy is a map", supplied + "policy: [vouchers]\n") { at in
+            ["t.yaml:\(at("policy")):9: error: policy: expected a map of vouchers, price_caps, got a list"]
+        },
     ]
 
     @Test(arguments: cases.indices)
@@ -283,8 +313,8 @@ national: {target_eflops: 120, leasing_coverage_share: 0.05}
     }
 
     @Test func drawnPerReplication() throws {
-        let yaml = supplied.replacingLine(60, "sublease: {rent_in_term_months: {dist: uniform, min: 6, max: 18, per: replication}}")
-            .replacingLine(59, "expansion: {supply_line_weight: {dist: uniform, min: 0, max: 1, per: replication}}")
+        let yaml = supplied.replacingValue(at: "sublease", with: "{rent_in_term_months: {dist: uniform, min: 6, max: 18, per: replication}}")
+            .replacingValue(at: "expansion", with: "{supply_line_weight: {dist: uniform, min: 0, max: 1, per: replication}}")
         let doc = try ScenarioLoader.load(yaml: yaml, path: "t.yaml")
         #expect(doc.perReplicationKeys == ["expansion.supply_line_weight", "sublease.rent_in_term_months"])
         for r in 0..<3 {
