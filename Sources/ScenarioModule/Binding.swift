@@ -90,7 +90,7 @@ struct NameTables: Sendable {
 
 /// A value type a key can be bound to, made from a decoded value. A key drawn per replication
 /// (`.drawn`) reads as 0 until its draw is written over it.
-protocol BindableValue {
+protocol BindableValue: SendableMetatype {
     init(bound v: RNode.Value)
 }
 
