@@ -161,4 +161,34 @@ struct BindingTests {
         Self.leaves(same, into: &b)
         #expect(a == b, "fields that differ: \(a.keys.filter { a[$0] != b[$0] }.sorted().prefix(10))")
     }
+
+    /// `MarketModel` cannot see the schema and its tests build scenarios in code, so its types keep
+    /// Swift defaults: each must equal the schema's (compared field by field by reflection, so a
+    /// field added with a default is covered without naming it here).
+    @Test("every Swift initialiser default equals the schema's default")
+    func swiftDefaultsAreTheSchemas() throws {
+        let s = try ScenarioLoader.load(yaml: minimal, path: "t.yaml").instantiate(replication: 0, plan: SeedPlan(masterSeed: 1)).scenario
+        func same(_ decoded: Any, _ swift: Any, _ what: String) {
+            var a: [String: String] = [:], b: [String: String] = [:]
+            Self.leaves(decoded, into: &a)
+            Self.leaves(swift, into: &b)
+            #expect(a == b, "\(what): the schema's defaults and the Swift initialiser's differ at \(a.keys.filter { a[$0] != b[$0] }.sorted())")
+        }
+        same(s.pricing, PricingParameters(), "pricing")
+        same(s.contracts, ContractParameters(), "contracts")
+        same(s.finance, FinanceParameters(), "finance")
+        same(s.exit, ExitParameters(), "exit")
+        same(s.limits, Limits(), "limits")
+        same(s.dataCentres, DataCentreParameters(), "datacentres")
+        same(s.expansion, ExpansionParameters(), "expansion")
+        same(s.sublease, SubleaseParameters(), "sublease")
+        same(s.entry, EntryParameters(), "entry")
+        same(s.starvation, StarvationParameters(), "starvation")
+        same(s.policy, PolicyParameters(), "policy")
+        same(s.providers[0].supply, ProviderSupplySpec(), "a provider's supply keys")
+        let plain = Scenario(name: "", start: s.start, horizonMonths: 1, currency: "", tiers: [], regions: [], segments: [], providers: [])
+        same([s.nationalTargetEFLOPS, s.leasingCoverageShare], [plain.nationalTargetEFLOPS, plain.leasingCoverageShare], "national")
+        same([s.chipSupply.count, s.supplyShocks.count, s.entrants.count, s.shocks.count],
+             [plain.chipSupply.count, plain.supplyShocks.count, plain.entrants.count, plain.shocks.count], "lists")
+    }
 }
