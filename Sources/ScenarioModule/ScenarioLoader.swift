@@ -11,8 +11,12 @@ public struct ScenarioDocument: Sendable {
     /// The file as given.
     public let path: String
 
-    let root: RNode
+    /// The scenario as decoded, keys drawn per replication not yet drawn.
+    let draft: ScenarioDraft
+    /// The keys drawn once per replication, as typed patches of ``draft``, in document order.
     let drawnKeys: [DrawnKey]
+    /// The scenario every replication runs when nothing is drawn (finished once).
+    private let fixed: Scenario?
     /// The fully resolved scenario as YAML: every key, defaults included, in the schema's order.
     /// Loading it gives the same scenario (and the same text).
     public let resolvedYAML: String
@@ -24,15 +28,12 @@ public struct ScenarioDocument: Sendable {
 
     init(path: String, root: RNode, files: [String] = []) {
         self.path = path
-        self.root = root
         self.files = files.isEmpty ? [path] : files
-        self.name = root["name"].text ?? ""
-        var drawn: [DrawnKey] = []
-        root.walk { n in
-            guard case .drawn(let d) = n.value, let e = n.schema, let r = e.range else { return }
-            drawn.append(DrawnKey(path: n.path, distribution: d, range: r, integer: e.type == .integer))
-        }
-        drawnKeys = drawn
+        let binder = Binder(root)
+        draft = binder.draft
+        drawnKeys = binder.drawn
+        fixed = drawnKeys.isEmpty ? draft.finished() : nil
+        name = draft.scenario.name
         resolvedYAML = ResolvedYAML.emit(root)
         contentHash = SHA256.hex(resolvedYAML.utf8)
     }
@@ -62,24 +63,23 @@ public struct ScenarioDocument: Sendable {
     /// Concrete key paths drawn once per replication, in the order of the resolved scenario
     /// (the schema's key order; list entries in file order).
     public var perReplicationKeys: [String] { drawnKeys.map(\.path) }
-    public var tierNames: [String] { root["tiers"].items.map { $0["name"].text ?? "" } }
-    public var regionNames: [String] { root["regions"].items.map { $0["name"].text ?? "" } }
-    public var providerNames: [String] { root["providers"].items.map { $0["name"].text ?? "" } }
+    public var tierNames: [String] { draft.scenario.tiers.map(\.name) }
+    public var regionNames: [String] { draft.scenario.regions.map(\.name) }
+    public var providerNames: [String] { draft.scenario.providers.map(\.name) }
     /// Each provider's business model (`owner`, `sublessor`, `broker`, `hybrid`), in provider order.
-    public var providerModels: [String] { root["providers"].items.map { $0["model"].text ?? "" } }
-    public var segmentNames: [String] { root["demand"]["segments"].items.map { $0["name"].text ?? "" } }
-    public var start: YearMonth { root["start"].month ?? YearMonth(year: 2024, month: 1) }
-    public var horizonMonths: Int {
-        if case .integer(let h) = root["horizon_months"].value { return h }
-        return 0
-    }
+    public var providerModels: [String] { draft.scenario.providers.map(\.model.rawValue) }
+    public var segmentNames: [String] { draft.scenario.segments.map(\.name) }
+    /// Each entrant template's name and business model, in file order.
+    public var templateNames: [String] { draft.scenario.entrants.map(\.name) }
+    public var templateModels: [String] { draft.scenario.entrants.map(\.provider.model.rawValue) }
+    public var start: YearMonth { draft.scenario.start }
+    public var horizonMonths: Int { draft.scenario.horizonMonths }
 
     /// One line for `suanli validate`: sizes, draws and the hash.
     public var summary: String {
-        let shocks = root["shocks"].items.count
-        let units = root["providers"].items.reduce(0) { acc, p in
-            acc + p["fleet"].items.reduce(0) { a, c in if case .integer(let u) = c["units"].value { return a + u } else { return a } }
-        }
+        let shocks = draft.shocks.count
+        // Units drawn per replication are not known yet: the draft holds 0 for them until drawn.
+        let units = draft.scenario.providers.reduce(0) { acc, p in acc + p.fleet.reduce(0) { $0 + $1.units } }
         func n(_ k: Int, _ what: String) -> String { "\(k) \(what)\(k == 1 ? "" : "s")" }
         return "\(name): \(start) + \(n(horizonMonths, "month")), \(n(tierNames.count, "tier")), \(n(regionNames.count, "region")), "
             + "\(n(segmentNames.count, "segment")), \(n(providerNames.count, "provider")), \(n(units, "unit")) at start, "
@@ -96,7 +96,8 @@ public struct ScenarioDocument: Sendable {
     /// - Returns: the scenario and the (key path, value) of every draw, in ``perReplicationKeys`` order.
     /// - Complexity: O(size of the scenario).
     public func instantiate(replication: Int, plan: SeedPlan) -> (scenario: Scenario, parameters: [(key: String, value: Double)]) {
-        var draws: [String: Double] = [:]
+        if let fixed { return (fixed, []) }
+        var copy = draft
         var parameters: [(key: String, value: Double)] = []
         for k in drawnKeys {
             let stream = plan.stream(replication: replication, kind: "parameters", entity: k.path)
@@ -105,10 +106,48 @@ public struct ScenarioDocument: Sendable {
                 v = v.rounded()
                 if !k.range.contains(v) { v = k.range.lowerOpen ? (k.range.lower + 1).rounded(.down) : k.range.lower }
             }
-            draws[k.path] = v
+            k.apply(v, to: &copy)
             parameters.append((key: k.path, value: v))
         }
-        return (ScenarioBuilder(root: root, draws: draws).build(), parameters)
+        return (copy.finished(), parameters)
+    }
+}
+
+/// A scenario file read once and kept as its merged tree (YAML parsed, `extends` resolved), from
+/// which documents are made with different overrides: a sweep's base, whose points differ only by
+/// their `--set` values, is neither re-read nor re-parsed for each point. A file that cannot be
+/// read or parsed gives its diagnostics for every document asked of it.
+public struct ScenarioBase: Sendable {
+    /// The file as given.
+    public let path: String
+    private let parsed: Result<ParsedTree, ScenarioDiagnostics>
+
+    struct ParsedTree: Sendable {
+        let root: YNode
+        let sink: DiagnosticSink
+    }
+
+    /// Reads and parses the file at `path`.
+    public init(path: String) {
+        self.path = path
+        do throws(ScenarioDiagnostics) {
+            let text = try ScenarioLoader.readText(path, kind: "a scenario")
+            let (root, sink) = try ScenarioLoader.parse(yaml: text, path: path)
+            parsed = .success(ParsedTree(root: root, sink: sink))
+        } catch {
+            parsed = .failure(error)
+        }
+    }
+
+    /// The scenario with `overrides` (`KEY.PATH=VALUE`) applied, decoded and checked exactly as
+    /// ``ScenarioLoader/load(path:overrides:)`` would: the same document, or the same diagnostics.
+    public func document(overrides: [String]) throws(ScenarioDiagnostics) -> ScenarioDocument {
+        switch parsed {
+        case .failure(let diagnostics): throw diagnostics
+        case .success(let p):
+            let (tree, files) = try ScenarioLoader.checkedTree(parsed: (p.root, p.sink), path: path, overrides: overrides)
+            return ScenarioDocument(path: path, root: tree, files: files)
+        }
     }
 }
 
@@ -185,6 +224,18 @@ public enum ScenarioLoader {
     /// `extends` in it is read relative to `path`'s folder.
     /// - Throws: ``ScenarioDiagnostics`` listing every problem, sorted by line.
     public static func load(yaml: String, path: String, overrides: [String] = []) throws(ScenarioDiagnostics) -> ScenarioDocument {
+        let (tree, files) = try checkedTree(yaml: yaml, path: path, overrides: overrides)
+        return ScenarioDocument(path: path, root: tree, files: files)
+    }
+
+    /// The decoded and checked tree of YAML text, and the files it was read from.
+    static func checkedTree(yaml: String, path: String, overrides: [String] = []) throws(ScenarioDiagnostics) -> (RNode, [String]) {
+        try checkedTree(parsed: parse(yaml: yaml, path: path), path: path, overrides: overrides)
+    }
+
+    /// YAML text read into a located tree with its `extends` chain merged: everything of loading
+    /// that does not depend on overrides, so a sweep does it once for all its points.
+    static func parse(yaml: String, path: String) throws(ScenarioDiagnostics) -> (root: YNode, sink: DiagnosticSink) {
         // A byte-order mark is not part of the text (and editors do not count it as a column).
         let yaml = yaml.unicodeScalars.first == "\u{FEFF}" ? String(yaml.unicodeScalars.dropFirst()) : yaml
         var sources = SourceSet()
@@ -205,8 +256,13 @@ public enum ScenarioLoader {
         guard let merged = Inheritance.resolve(root, path: path, sink: &sink) else {
             throw ScenarioDiagnostics(sink, file: path)
         }
-        root = merged
+        return (merged, sink)
+    }
 
+    /// A parsed tree with `overrides` applied, decoded and cross-checked.
+    static func checkedTree(parsed: (root: YNode, sink: DiagnosticSink), path: String,
+                            overrides: [String]) throws(ScenarioDiagnostics) -> (RNode, [String]) {
+        var (root, sink) = parsed
         for (i, o) in overrides.enumerated() {
             Overrides.apply(o, number: i + 1, to: &root, sink: &sink)
         }
@@ -221,7 +277,7 @@ public enum ScenarioLoader {
             throw ScenarioDiagnostics(checker.sink, file: path)
         }
         let files = checker.sink.sources.texts.map(\.name).filter { !$0.hasPrefix(Diagnostic.commandLinePrefix) }
-        return ScenarioDocument(path: path, root: tree, files: files)
+        return (tree, files)
     }
 
     /// Line and column of the first byte that is not valid UTF-8.

@@ -94,10 +94,13 @@ public struct SchemaEntry: Sendable {
     public let drawable: Bool
     /// For keys of a map with a `kind`: the kinds the key belongs to (empty: all).
     public let kinds: [String]
+    /// Where the value goes in the typed scenario (nil for sections and keyed maps, whose keys
+    /// write their own values).
+    public let binding: Binding?
 
     public init(_ keyPath: String, _ type: ValueType, unit: String = "", default defaultValue: SchemaDefault,
                 range: ValueRange? = nil, count: ClosedRange<Int>? = nil, drawable: Bool? = nil,
-                kinds: [String] = [], doc: String) {
+                kinds: [String] = [], bind binding: Binding? = nil, doc: String) {
         self.keyPath = keyPath
         self.type = type
         self.unit = unit
@@ -107,6 +110,7 @@ public struct SchemaEntry: Sendable {
         self.doc = doc
         self.drawable = drawable ?? (type == .number || type == .integer || type == .distribution)
         self.kinds = kinds
+        self.binding = binding
     }
 
     /// The last component (`rate` for `demand.segments[].rate`).

@@ -119,13 +119,13 @@ final class ChunkCommitter: ResultSink {
 /// ends, so a sweep holds only the scenarios of the points in flight.
 final class LazyPoint: Sendable {
     let index: Int
-    let basePath: String
+    let base: ScenarioBase
     let overrides: [String]
     let contentHash: String
     private let loaded = Mutex<ExperimentPoint?>(nil)
 
-    init(index: Int, basePath: String, overrides: [String], contentHash: String) {
-        self.index = index; self.basePath = basePath; self.overrides = overrides; self.contentHash = contentHash
+    init(index: Int, base: ScenarioBase, overrides: [String], contentHash: String) {
+        self.index = index; self.base = base; self.overrides = overrides; self.contentHash = contentHash
     }
 
     /// The point with its scenario (loading it on first use).
@@ -134,9 +134,9 @@ final class LazyPoint: Sendable {
     func point(plan: SeedPlan) throws -> ExperimentPoint {
         try loaded.withLock { (p: inout ExperimentPoint?) throws -> ExperimentPoint in
             if let p { return p }
-            let doc = try ScenarioLoader.load(path: basePath, overrides: overrides)
+            let doc = try base.document(overrides: overrides)
             guard doc.contentHash == contentHash else {
-                throw SweepError("point \(index): \(basePath) changed while the sweep ran (scenario hash "
+                throw SweepError("point \(index): \(base.path) changed while the sweep ran (scenario hash "
                                  + "\(doc.contentHash.prefix(12)), validated \(contentHash.prefix(12)))")
             }
             let made = ExperimentPoint(index: index, document: doc, plan: plan, overrides: overrides)

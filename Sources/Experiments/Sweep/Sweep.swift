@@ -15,10 +15,13 @@ public struct Sweep: Sendable {
     public let file: SweepFile
     /// Each point's values, one per parameter (``SweepFile/parameters`` order).
     public let values: [[String]]
+    /// The base scenario, read and parsed once: each point is its tree with the point's overrides.
+    public let base: ScenarioBase
 
     public init(file: SweepFile) {
         self.file = file
         self.values = SweepDesign.values(of: file)
+        self.base = ScenarioBase(path: file.basePath)
     }
 
     /// Reads the sweep file at `path` and lays out its design.
@@ -53,7 +56,7 @@ public struct Sweep: Sendable {
         var docs: [ScenarioDocument] = []
         var problems = PointProblems()
         for p in indices {
-            do { docs.append(try ScenarioLoader.load(path: file.basePath, overrides: overrides(point: p))) } catch {
+            do { docs.append(try base.document(overrides: overrides(point: p))) } catch {
                 problems.add(point: p, overrides: overrides(point: p), diagnostics: error.description)
             }
         }
@@ -71,10 +74,10 @@ public struct Sweep: Sendable {
     public func forEachDocument(_ indices: [Int], threads: Int,
                                 _ body: (_ point: Int, _ document: ScenarioDocument) throws(SweepError) -> Void) throws(SweepError) {
         enum Loaded: Sendable { case document(ScenarioDocument), problem(String) }
-        let path = file.basePath
+        let base = self.base
         let sets = indices.map { self.overrides(point: $0) }
         @Sendable func load(_ k: Int) -> Loaded {
-            do throws(ScenarioDiagnostics) { return .document(try ScenarioLoader.load(path: path, overrides: sets[k])) } catch {
+            do throws(ScenarioDiagnostics) { return .document(try base.document(overrides: sets[k])) } catch {
                 return .problem(error.description)
             }
         }

@@ -85,7 +85,7 @@ public enum SweepRun {
                     throw SweepError("cannot write \(spoolPath): \(error.localizedDescription)")
                 }
                 pointsHash.add(doc.contentHash)
-                made.append(lazyPoint(full, basePath: sweep.file.basePath, contentHash: doc.contentHash))
+                made.append(lazyPoint(full, base: sweep.base, contentHash: doc.contentHash))
             }
             points = made
         } catch {
@@ -185,8 +185,8 @@ public enum SweepRun {
     static let manifestPointsSpool = "manifest-points.json"
 
     /// A point that loads its scenario when its first replication runs and drops it when released.
-    static func lazyPoint(_ full: ExperimentPoint, basePath: String, contentHash: String) -> ExperimentPoint {
-        let loader = LazyPoint(index: full.index, basePath: basePath, overrides: full.source?.overrides ?? [],
+    static func lazyPoint(_ full: ExperimentPoint, base: ScenarioBase, contentHash: String) -> ExperimentPoint {
+        let loader = LazyPoint(index: full.index, base: base, overrides: full.source?.overrides ?? [],
                                contentHash: contentHash)
         var p = full
         p.source = nil

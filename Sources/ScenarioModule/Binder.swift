@@ -1,0 +1,85 @@
+import MarketModel
+import Stochastics
+
+/// Writes a checked tree into a ``ScenarioDraft`` through each node's schema binding, and records
+/// the keys drawn once per replication as typed patches for ``ScenarioDocument/instantiate(replication:plan:)``.
+///
+/// Two passes in document order: the first writes every value that names nothing (sizing the
+/// lists, writing names and numbers), the second the references (`tier: h800`, `lessor: …`),
+/// resolved against the names the first pass wrote — a provider may name one listed after it.
+struct Binder {
+    private(set) var draft = ScenarioDraft()
+    private(set) var drawn: [DrawnKey] = []
+    private(set) var names = NameTables()
+    /// Nodes visited so far in this pass (both passes visit the same nodes in the same order).
+    private var visited = 0
+    private var drawnAt: [Int] = []
+
+    /// With `recording`, every node written and where (for tests that write other values through
+    /// the same bindings).
+    private(set) var written: [(node: RNode, context: BindContext)] = []
+    private let recording: Bool
+
+    /// Binds `root`, a tree the decoder and the semantic checker have passed.
+    init(_ root: RNode, recording: Bool = false) {
+        self.recording = recording
+        walk(root, BindContext(), references: false)
+        names = NameTables(draft.scenario)
+        var context = BindContext()
+        context.names = names
+        visited = 0
+        walk(root, context, references: true)
+        // Document order, whichever pass wrote them (a drawn price needs its tier's name).
+        drawn = zip(drawnAt, drawn).sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    private mutating func walk(_ n: RNode, _ context: BindContext, references: Bool) {
+        visited += 1
+        if let e = n.schema, let b = e.binding, b.usesNames == references {
+            b.write(&draft, n.value, context)
+            if recording { written.append((n, context)) }
+            if case .drawn(let d) = n.value, let r = e.range {
+                drawn.append(DrawnKey(path: n.path, distribution: d, range: r, integer: e.type == .integer,
+                                      binding: b, context: context))
+                drawnAt.append(visited)
+            }
+        }
+        switch n.value {
+        case .map(let fields):
+            let keyed: Bool
+            if let e = n.schema, case .keyedBy = e.type { keyed = true } else { keyed = false }
+            for f in fields {
+                var c = context
+                if keyed { c.key = f.key }
+                walk(f.node, c, references: references)
+            }
+        case .list(let items):
+            // Entries have no schema entry of their own: their keys do (a list of references is
+            // written whole by its own binding, and its names write nothing more).
+            for (i, item) in items.enumerated() {
+                var c = context
+                c.at.append(i)
+                walk(item, c, references: references)
+            }
+        default:
+            break
+        }
+    }
+}
+
+/// One key drawn once per replication (`{dist: …, per: replication}`): a typed patch — where it
+/// writes, from which distribution, into which range.
+struct DrawnKey: Sendable {
+    /// Its concrete key path: the stream key of its draws and the `parameters` column.
+    let path: String
+    let distribution: Distribution
+    let range: ValueRange
+    let integer: Bool
+    let binding: Binding
+    let context: BindContext
+
+    /// Writes `value` into `draft` as the key's binding writes a decoded value.
+    func apply(_ value: Double, to draft: inout ScenarioDraft) {
+        binding.write(&draft, integer ? .integer(Int(value)) : .number(value), context)
+    }
+}
