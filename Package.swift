@@ -63,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "suanli",
             dependencies: [
-                "Experiments", "ScenarioModule", "ReferenceModels", "Stochastics",
+                "Experiments", "ScenarioModule", "ReferenceModels", "SimKernel", "Stochastics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
