@@ -136,8 +136,7 @@ final class LazyPoint: Sendable {
             if let p { return p }
             let doc = try ScenarioLoader.load(path: basePath, overrides: overrides)
             guard doc.contentHash == contentHash else {
-                throw SweepError("point \(index): \(basePath) changed while the sweep ran (scenario hash "
-                                 + "\(doc.contentHash.prefix(12)), validated \(contentHash.prefix(12)))")
+                throw SweepError(.baseChanged(point: index, hash: doc.contentHash, validated: contentHash), file: basePath)
             }
             let made = ExperimentPoint(index: index, document: doc, plan: plan, overrides: overrides)
             p = made
