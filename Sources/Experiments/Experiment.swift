@@ -1,4 +1,5 @@
 import MarketModel
+import ScenarioModule
 
 /// What a completed experiment hands back to the command line.
 public struct ExperimentReport: Sendable {
@@ -25,6 +26,14 @@ public enum Experiment {
                            version: String, progress: (any ProgressReporter)? = nil,
                            extraSinks: [any ResultSink] = []) throws(ExperimentError) -> ExperimentReport {
         guard !points.isEmpty else { throw .invalid("nothing to run: no points") }
+        // Refused before anything is made: counts past the limits, and an unusable output place.
+        guard (1...RunLimits.maxReplications).contains(configuration.replications) else {
+            throw .invalid("replications must be in 1 … \(RunLimits.maxReplications), got \(configuration.replications)")
+        }
+        guard (1...RunLimits.maxThreads).contains(configuration.threads) else {
+            throw .invalid("threads must be in 1 … \(RunLimits.maxThreads), got \(configuration.threads)")
+        }
+        do { try OutputFolder.checkPlace(outputPath) } catch { throw .output(error) }
         let folder: OutputFolder
         do { folder = try OutputFolder.create(at: outputPath) } catch { throw .output(error) }
         do throws(ExperimentError) {

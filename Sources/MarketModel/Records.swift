@@ -204,7 +204,8 @@ public struct FirmOutcome: Sendable, Equatable {
 /// Everything one replication produced.
 public struct ReplicationResult: Sendable {
     public var replication: Int
-    /// Per-replication parameter draws: (key path, value), in declaration order.
+    /// Per-replication parameter draws: (key path, value), in declaration order. The model does not
+    /// draw them and leaves this empty; the runner that instantiated the scenario attaches them.
     public var parameters: [(key: String, value: Double)]
     /// firm-major, then month.
     public var firmMonths: [FirmMonthRecord]
@@ -212,7 +213,6 @@ public struct ReplicationResult: Sendable {
     public var marketMonths: [MarketMonthRecord]
     public var outcomes: [FirmOutcome]
     public var events: Int
-    public var seconds: Double
     /// Every firm of this replication, in index order: the scenario's providers, then entrants
     /// in order of entry. `firm` indices in the records point here.
     public var firms: [FirmInfo] = []
@@ -220,9 +220,9 @@ public struct ReplicationResult: Sendable {
     public var supplyMonths: [SupplyMonthRecord] = []
 
     public init(replication: Int, parameters: [(key: String, value: Double)], firmMonths: [FirmMonthRecord],
-                marketMonths: [MarketMonthRecord], outcomes: [FirmOutcome], events: Int, seconds: Double) {
+                marketMonths: [MarketMonthRecord], outcomes: [FirmOutcome], events: Int) {
         self.replication = replication; self.parameters = parameters; self.firmMonths = firmMonths
-        self.marketMonths = marketMonths; self.outcomes = outcomes; self.events = events; self.seconds = seconds
+        self.marketMonths = marketMonths; self.outcomes = outcomes; self.events = events
     }
 }
 

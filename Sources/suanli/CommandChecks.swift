@@ -1,12 +1,29 @@
 import ArgumentParser
+import Experiments
 import Foundation
 import ScenarioModule
 
 /// The checks of flags and input files that run, compare, sweep and merge share, with one wording.
 enum CommandChecks {
-    /// `--threads` when given: at least 1.
+    /// `--threads` when given: at least 1, at most ``RunLimits/maxThreads``.
     static func threads(_ threads: Int?) throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be ≥ 1, got \(threads)") }
+        if let threads, threads > RunLimits.maxThreads {
+            throw ValidationError("--threads must be at most \(RunLimits.maxThreads), got \(threads)")
+        }
+    }
+
+    /// `--replications`: at least 1, at most ``RunLimits/maxReplications``.
+    static func replications(_ replications: Int) throws {
+        guard replications >= 1 else { throw ValidationError("--replications must be ≥ 1, got \(replications)") }
+        guard replications <= RunLimits.maxReplications else {
+            throw ValidationError("--replications must be at most \(RunLimits.maxReplications), got \(replications)")
+        }
+    }
+
+    /// The output place, checked before anything is loaded or run (a usage error, like a bad flag value).
+    static func outputPlace(_ path: String) throws {
+        do { try OutputFolder.checkPlace(path) } catch { throw ValidationError(error.message) }
     }
 
     /// `--out` when given: not blank.

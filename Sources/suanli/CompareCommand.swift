@@ -36,8 +36,7 @@ struct CompareCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Output folder (default: Results/compare-<base name>-<variant name>).", valueName: "dir"))
     var out: String?
 
-    @Option(parsing: .unconditional, help: "Worker threads (≥ 1; default: all cores).")
-    var threads: Int?
+    @OptionGroup var workers: WorkerOptions
 
     @Option(name: .customLong("set"),
             help: ArgumentHelp("Override a value in both scenarios (applied first); repeatable.", valueName: "key.path=value"))
@@ -54,18 +53,14 @@ struct CompareCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Changes to print (≥ 0); every change is in compare.csv.")
     var top: Int = 20
 
-    @Flag(help: "Print no progress on standard error.")
-    var quiet = false
-
     func validate() throws {
-        guard replications >= 1 else { throw ValidationError("--replications must be ≥ 1, got \(replications)") }
-        try CommandChecks.threads(threads)
+        try CommandChecks.replications(replications)
         guard top >= 0 else { throw ValidationError("--top must be ≥ 0, got \(top)") }
         for (flag, values) in [("--set", overrides), ("--set-base", baseOverrides), ("--set-variant", variantOverrides)] {
             try CommandChecks.overrides(values, flag: flag)
         }
         try CommandChecks.outputFolder(out)
-        for file in [base, variant] { try CommandChecks.inputFile(file, kind: "scenario") }
+        if let out { try CommandChecks.outputPlace(out) }
     }
 
     func run() throws {
@@ -73,7 +68,7 @@ struct CompareCommand: ParsableCommand {
         var failed = false
         func load(_ path: String, _ extra: [String]) -> ScenarioDocument? {
             do { return try ScenarioLoader.load(path: path, overrides: overrides + extra) } catch {
-                StandardError.write(error.description.hasSuffix("\n") ? error.description : error.description + "\n")
+                _ = Failure.diagnostics(error, path: path)
                 failed = true
                 return nil
             }
@@ -84,23 +79,26 @@ struct CompareCommand: ParsableCommand {
 
         let configuration = RunConfiguration(
             replications: replications, masterSeed: seed,
-            threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+            threads: workers.threads ?? ProcessInfo.processInfo.activeProcessorCount)
         // Common random numbers: one seed plan for both points (the point is not mixed in).
         let plan = configuration.seedPlan(point: 0)
         let basePoint = ExperimentPoint(index: 0, document: baseDocument, plan: plan,
                                         overrides: overrides + baseOverrides)
         let variantPoint = ExperimentPoint(index: 1, document: variantDocument, plan: plan,
                                            overrides: overrides + variantOverrides)
-        InterruptCleanup.install()
+        let outputPath = out ?? "Results/compare-\(baseDocument.name)-\(variantDocument.name)"
+        do { try OutputFolder.checkPlace(outputPath) } catch {
+            Failure.write("suanli: error: \(error)")
+            throw ExitCode.failure
+        }
+        Interrupt.install()
         let report: ComparisonReport
         do {
             report = try Comparison.run(
-                base: basePoint, variant: variantPoint, configuration: configuration,
-                outputPath: out ?? "Results/compare-\(baseDocument.name)-\(variantDocument.name)",
-                version: SuanliVersion.string, progress: quiet ? nil : StandardErrorProgress())
+                base: basePoint, variant: variantPoint, configuration: configuration, outputPath: outputPath,
+                version: SuanliVersion.string, progress: workers.quiet ? nil : StandardErrorProgress())
         } catch {
-            StandardError.write("suanli: error: \(error)\n")
-            throw ExitCode.failure
+            throw Failure.experiment(error)
         }
         print("base:    \(Self.describe(baseDocument, overrides + baseOverrides))")
         print("variant: \(Self.describe(variantDocument, overrides + variantOverrides))")

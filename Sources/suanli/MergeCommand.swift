@@ -30,15 +30,14 @@ struct MergeCommand: ParsableCommand {
     }
 
     func run() throws {
-        InterruptCleanup.install()
+        Interrupt.install()
         do {
             let report = try SweepMerge.merge(shardFolders: shardFolders, outputPath: out,
                                               progress: quiet ? nil : { StandardErrorProgress(label: $0) })
             print("merged \(shardFolders.count) shard\(shardFolders.count == 1 ? "" : "s"), \(report.points.count) points")
             print("results: \(report.outputPath)")
         } catch {
-            StandardError.write("suanli: error: \(error)\n")
-            throw ExitCode.failure
+            throw Failure.sweep(error)
         }
     }
 }

@@ -29,29 +29,24 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Output folder (default: Results/<scenario name>).", valueName: "dir"))
     var out: String?
 
-    @Option(parsing: .unconditional, help: "Worker threads (≥ 1; default: all cores).")
-    var threads: Int?
+    @OptionGroup var workers: WorkerOptions
 
     @Option(name: .customLong("set"),
             help: ArgumentHelp("Override a scenario value; repeatable.", valueName: "key.path=value"))
     var overrides: [String] = []
-
-    @Flag(help: "Print no progress on standard error.")
-    var quiet = false
 
     @Flag(help: "Print the data dictionary of the output files (Results/README.md) and exit.")
     var printDataDictionary = false
 
     func validate() throws {
         if printDataDictionary { return }
-        guard let scenario else {
+        guard scenario != nil else {
             throw ValidationError("Missing the scenario file, e.g. 'suanli run Scenarios/baseline.yaml'.")
         }
-        guard replications >= 1 else { throw ValidationError("--replications must be ≥ 1, got \(replications)") }
-        try CommandChecks.threads(threads)
+        try CommandChecks.replications(replications)
         try CommandChecks.overrides(overrides)
         try CommandChecks.outputFolder(out)
-        try CommandChecks.inputFile(scenario, kind: "scenario")
+        if let out { try CommandChecks.outputPlace(out) }
     }
 
     func run() throws {
@@ -64,24 +59,27 @@ struct RunCommand: ParsableCommand {
         do {
             document = try ScenarioLoader.load(path: scenario, overrides: overrides)
         } catch {
-            StandardError.write(error.description.hasSuffix("\n") ? error.description : error.description + "\n")
+            throw Failure.diagnostics(error, path: scenario)
+        }
+        let outputPath = out ?? "Results/" + document.name
+        do { try OutputFolder.checkPlace(outputPath) } catch {
+            Failure.write("suanli: error: \(error)")
             throw ExitCode.failure
         }
         let configuration = RunConfiguration(
             replications: replications, masterSeed: seed,
-            threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+            threads: workers.threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let point = ExperimentPoint(index: 0, document: document, plan: configuration.seedPlan(point: 0),
                                     overrides: overrides)
-        InterruptCleanup.install()
+        Interrupt.install()
         let report: ExperimentReport
         do {
             report = try Experiment.run(points: [point], configuration: configuration,
-                                        outputPath: out ?? "Results/" + document.name,
+                                        outputPath: outputPath,
                                         version: SuanliVersion.string,
-                                        progress: quiet ? nil : StandardErrorProgress())
+                                        progress: workers.quiet ? nil : StandardErrorProgress())
         } catch {
-            StandardError.write("suanli: error: \(error)\n")
-            throw ExitCode.failure
+            throw Failure.experiment(error)
         }
         if let summary = report.summaries.first { print(RunTable.text(summary), terminator: "") }
         print("results: \(report.outputPath)")

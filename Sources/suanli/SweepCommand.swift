@@ -2,6 +2,7 @@ import ArgumentParser
 import Experiments
 import Foundation
 import ScenarioModule
+import Synchronization
 
 /// `suanli sweep FILE`: run every point of a sweep file (a base scenario and the keys to vary).
 struct SweepCommand: ParsableCommand {
@@ -32,8 +33,7 @@ struct SweepCommand: ParsableCommand {
                                valueName: "dir"))
     var out: String?
 
-    @Option(parsing: .unconditional, help: "Worker threads (≥ 1; default: all cores).")
-    var threads: Int?
+    @OptionGroup var workers: WorkerOptions
 
     @Option(parsing: .unconditional, help: "The shard to run, from 0 (with --shards).")
     var shard: Int?
@@ -46,9 +46,6 @@ struct SweepCommand: ParsableCommand {
 
     @Flag(help: "Print the points and their values and exit.")
     var list = false
-
-    @Flag(help: "Print no progress on standard error.")
-    var quiet = false
 
     @Flag(help: "Write Slurm scripts into --out (sweep.sbatch, merge.sbatch, failed.sbatch, submit.sh) instead of running.")
     var slurm = false
@@ -75,7 +72,6 @@ struct SweepCommand: ParsableCommand {
             if let shards, shards < 1 { throw ValidationError("--shards must be ≥ 1, got \(shards)") }
             if let throttle, throttle < 1 { throw ValidationError("--throttle must be ≥ 1, got \(throttle)") }
         }
-        try CommandChecks.threads(threads)
         switch (shard, slurm ? nil : shards) {
         case (nil, nil): break
         case (.some, nil): throw ValidationError("--shard needs --shards N")
@@ -85,14 +81,13 @@ struct SweepCommand: ParsableCommand {
             guard i >= 0 && i < n else { throw ValidationError("--shard must be in 0 ..< \(n) (0-based), got \(i)") }
         }
         try CommandChecks.outputFolder(out)
-        try CommandChecks.inputFile(file, kind: "sweep")
+        if let out, !slurm { try CommandChecks.outputPlace(out) }
     }
 
     func run() throws {
         let sweep: Sweep
         do { sweep = try Sweep.load(path: file) } catch {
-            StandardError.write(error.description.hasSuffix("\n") ? error.description : error.description + "\n")
-            throw ExitCode.failure
+            throw Failure.diagnostics(error, path: file)
         }
         if slurm { return try writeSlurm(sweep) }
         let n = shards ?? 1, i = shard ?? 0
@@ -100,24 +95,50 @@ struct SweepCommand: ParsableCommand {
             print(sweep.listing(indices: n > 1 ? sweep.pointIndices(shard: i, of: n) : nil), terminator: "")
             return
         }
-        InterruptCleanup.install()
-        let defaultOut = "Results/sweep-\(sweep.file.name)" + (n > 1 ? "-shard-\(i)-of-\(n)" : "")
+        Interrupt.install()
+        let outputPath = out ?? "Results/sweep-\(sweep.file.name)" + (n > 1 ? "-shard-\(i)-of-\(n)" : "")
         let report: SweepReport
         do {
-            report = try SweepRun.run(sweep, outputPath: out ?? defaultOut,
-                                      threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
+            report = try SweepRun.run(sweep, outputPath: outputPath,
+                                      threads: workers.threads ?? ProcessInfo.processInfo.activeProcessorCount,
                                       shard: i, shards: n, monthly: monthly, version: SuanliVersion.string,
-                                      progress: quiet ? nil : StandardErrorProgress(runsPerPoint: sweep.file.replications),
-                                      resumeCommand: Self.shellCommand(CommandLine.arguments))
+                                      progress: workers.quiet ? nil : StandardErrorProgress(runsPerPoint: sweep.file.replications),
+                                      onEvent: Self.events(outputPath: outputPath,
+                                                           resumeCommand: Self.shellCommand(CommandLine.arguments)))
         } catch {
-            StandardError.write("suanli: error: \(error)\n")
-            throw ExitCode.failure
+            throw Failure.sweep(error)
         }
         let runs = report.totals.jobs
         print("sweep \(sweep.file.name): \(report.points.count) of \(sweep.pointCount) points × \(sweep.file.replications) "
               + "replications (\(runs) runs) in \(String(format: "%.1f", report.totals.wallSeconds)) s"
               + (n > 1 ? ", shard \(i) of \(n)" : ""))
         print("results: \(report.outputPath)")
+    }
+
+    /// What the sweep's steps do here: once it has started, an interrupt says how many points are saved
+    /// and how to resume; and the test hook `SUANLI_TEST_STOP_AT` may stop the process at a step.
+    static func events(outputPath: String, resumeCommand: String) -> @Sendable (SweepEvent) -> Void {
+        final class Saved: Sendable { let points = Mutex(0) }
+        let saved = Saved()
+        return { event in
+            switch event {
+            case .started(let folder, let count, let done):
+                saved.points.withLock { $0 = done }
+                Interrupt.setNote {
+                    let n = saved.points.withLock { $0 }
+                    return "suanli: interrupted; \(n) of \(count) point\(count == 1 ? "" : "s") are saved in \(folder) "
+                        + "(the results go to \(outputPath) when all are done)\n"
+                        + "suanli: to resume, run the same command again:\n  \(resumeCommand)\n"
+                }
+            case .saved(let points):
+                saved.points.withLock { $0 = points }
+            case .assembling:
+                break
+            case .committed:
+                Interrupt.setNote(nil)
+            }
+            TestStop.check(event)
+        }
     }
 
     /// `arguments` as one shell command line (single-quoted where needed), to copy and run again.
@@ -137,13 +158,17 @@ struct SweepCommand: ParsableCommand {
             StandardError.write("suanli: error: --shards \(n) is more than the sweep's \(sweep.pointCount) points\n")
             throw ExitCode.failure
         }
-        let exe = Bundle.main.executableURL?.resolvingSymlinksInPath().path
-            ?? SlurmScript.absolute(CommandLine.arguments[0])
-        let script = SlurmScript(binary: exe, sweepFile: SlurmScript.absolute(file), out: SlurmScript.absolute(out!),
+        let exe = SlurmScript.quote(Bundle.main.executableURL?.resolvingSymlinksInPath().path
+            ?? SlurmScript.absolute(CommandLine.arguments[0]))
+        // The commands each task runs; SlurmScript defines the variables they use.
+        let shardCommand = "exec \(exe) sweep \"$SWEEP\" --shard \"$SHARD\" --shards \"$SHARDS\" \\\n"
+            + "    --out \"$SHARD_OUT\" --threads \"$THREADS\" --quiet"
+        let mergeCommand = "\(exe) merge \"${SHARD_FOLDERS[@]}\" --out \"$MERGED\""
+        let script = SlurmScript(shardCommand: shardCommand, mergeCommand: mergeCommand,
+                                 sweepFile: SlurmScript.absolute(file), out: SlurmScript.absolute(out!),
                                  shards: n, partition: partition, time: time, throttle: throttle)
         do { try script.write() } catch {
-            StandardError.write("suanli: error: \(error)\n")
-            throw ExitCode.failure
+            throw Failure.sweep(error)
         }
         print("slurm scripts for \(sweep.pointCount) points in \(n) shards: \(script.out)/sweep.sbatch, merge.sbatch, "
               + "failed.sbatch, submit.sh")

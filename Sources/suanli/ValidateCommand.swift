@@ -1,4 +1,5 @@
 import ArgumentParser
+import Experiments
 import Foundation
 import ScenarioModule
 
@@ -10,11 +11,13 @@ struct ValidateCommand: ParsableCommand {
         discussion: """
         Prints 'FILE: ok (…)' for each valid file, or every problem found in it, each as
         FILE:LINE:COLUMN: error: KEY.PATH: expected …, got … with the source line and a caret.
+        A sweep file (one with top-level 'base:' and 'parameters:' keys) is checked as a sweep:
+        the file itself, then every point as the scenario it runs.
         Exits with a non-zero status if any file has a problem.
         """
     )
 
-    @Argument(help: "Scenario files (YAML).")
+    @Argument(help: "Scenario or sweep files (YAML).")
     var files: [String]
 
     @Option(name: .customLong("set"), help: ArgumentHelp(
@@ -33,20 +36,47 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         var failed = 0
         for file in files {
+            if Self.isSweepFile(file) {
+                if !validateSweep(file) { failed += 1 }
+                continue
+            }
             do {
                 let doc = try ScenarioLoader.load(path: file, overrides: overrides)
                 print("\(file): ok (\(doc.summary))")
                 if resolved { print(doc.resolvedYAML, terminator: "") }
             } catch {
                 failed += 1
-                printError(error.description)
+                _ = Failure.diagnostics(error, path: file)
             }
         }
         if failed > 0 { throw ExitCode(1) }
     }
-}
 
-/// Writes a line to standard error.
-private func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    /// Whether `path` reads as a sweep file: top-level `base:` and `parameters:` keys (a scenario has neither).
+    static func isSweepFile(_ path: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: path), data.count < 1 << 20 else { return false }
+        let lines = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
+        func has(_ key: String) -> Bool { lines.contains { $0.hasPrefix(key + ":") } }
+        return has("base") && has("parameters")
+    }
+
+    /// Checks a sweep file and every point of it; prints its ok line or its problems.
+    /// - Returns: whether it is valid.
+    func validateSweep(_ file: String) -> Bool {
+        let sweep: Sweep
+        do { sweep = try Sweep.load(path: file) } catch {
+            _ = Failure.diagnostics(error, path: file)
+            return false
+        }
+        do {
+            try sweep.forEachDocument(sweep.pointIndices(), threads: ProcessInfo.processInfo.activeProcessorCount) { _, _ in }
+        } catch {
+            _ = Failure.sweep(error)
+            return false
+        }
+        let n = sweep.pointCount, r = sweep.file.replications
+        print("\(file): ok (sweep '\(sweep.file.name)': \(n) point\(n == 1 ? "" : "s") × \(r) replication\(r == 1 ? "" : "s"), "
+              + "base \(sweep.file.basePath); every point is a valid scenario)")
+        return true
+    }
 }

@@ -37,7 +37,7 @@ private func replication(_ r: Int, firms: [String], outcomes: [FirmOutcome], ent
         return [a, MarketMonthRecord(month: m, tier: 0)]
     }
     var result = ReplicationResult(replication: r, parameters: [], firmMonths: [], marketMonths: market,
-                                   outcomes: all, events: 1, seconds: 0)
+                                   outcomes: all, events: 1)
     result.firms = roster
     return result
 }

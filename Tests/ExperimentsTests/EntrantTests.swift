@@ -77,7 +77,7 @@ struct EntrantTests {
             }
         }
         var result = ReplicationResult(replication: rep, parameters: [], firmMonths: months, marketMonths: market,
-                                       outcomes: outcomes.reversed(), events: 1, seconds: 0)
+                                       outcomes: outcomes.reversed(), events: 1)
         result.firms = firms
         return result
     }
@@ -297,7 +297,7 @@ struct EntrantTests {
                                     horizonMonths: 3, tierNames: ["h20", "ascend-910b"], firmNames: [],
                                     firmModels: []) { rep, _ in
             var result = ReplicationResult(replication: rep, parameters: [], firmMonths: [], marketMonths: [],
-                                           outcomes: [], events: 0, seconds: 0)
+                                           outcomes: [], events: 0)
             if rep == 0 { result.supplyMonths = supply }
             return result
         }
@@ -317,7 +317,7 @@ struct EntrantTests {
         let plain = ExperimentPoint(index: 0, scenario: "none", start: YearMonth(year: 2026, month: 1), horizonMonths: 1,
                                     tierNames: [], firmNames: [], firmModels: []) { rep, _ in
             ReplicationResult(replication: rep, parameters: [], firmMonths: [], marketMonths: [], outcomes: [],
-                              events: 0, seconds: 0)
+                              events: 0)
         }
         let none = try runInMemory([plain], replications: 1, threads: 1)
         #expect(String(decoding: none["supply_monthly.csv"]!, as: UTF8.self)

@@ -112,3 +112,19 @@ extension Atomic where Value == Int {
         }
     }
 }
+
+@Suite struct OrderedPipelineLimitTests {
+    @Test("a huge thread count and window start no more workers or permits than there are jobs")
+    func hugeThreadCount() throws {
+        // 4 × threads overflows Int: the window saturates instead of trapping.
+        let wide = OrderedPipeline(threads: Int.max / 2)
+        #expect(wide.window == Int.max)
+        // Raising Int.max permits (or starting Int.max/2 workers) would never end; three jobs need three.
+        var seen: [Int] = []
+        try wide.run(count: 3, work: { $0 * 10 }, consume: { i, v in
+            #expect(v == i * 10)
+            seen.append(i)
+        })
+        #expect(seen == [0, 1, 2])
+    }
+}

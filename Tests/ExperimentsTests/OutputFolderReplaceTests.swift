@@ -57,7 +57,7 @@ struct OutputFolderReplaceTests {
         } catch {
             let text = String(describing: error)
             #expect(text.contains("output folder '\(out)' holds results of an earlier run and an entry Suanli did not write: "
-                                  + "'thesis.tex'; replacing the folder would delete it: choose another --out, or move it "
+                                  + "'thesis.tex'; replacing the folder would delete it: choose another output folder, or move it "
                                   + "out of the folder"), "\(text)")
             #expect(!text.contains("replication"), "refused before anything ran: \(text)")
         }

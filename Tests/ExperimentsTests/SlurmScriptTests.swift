@@ -41,10 +41,21 @@ struct SlurmScriptTests {
 
     func text(_ path: String) -> String? { try? String(contentsOfFile: path, encoding: .utf8) }
 
+    /// The scripts with the command lines the tool hands them (as `suanli sweep --slurm` does) for `binary`.
+    func script(binary: String, sweepFile: String, out: String, shards: Int, partition: String? = nil,
+                time: String? = nil, throttle: Int? = nil) -> SlurmScript {
+        let exe = SlurmScript.quote(binary)
+        return SlurmScript(shardCommand: "exec \(exe) sweep \"$SWEEP\" --shard \"$SHARD\" --shards \"$SHARDS\" "
+                               + "--out \"$SHARD_OUT\" --threads \"$THREADS\" --quiet",
+                           mergeCommand: "\(exe) merge \"${SHARD_FOLDERS[@]}\" --out \"$MERGED\"",
+                           sweepFile: sweepFile, out: out, shards: shards, partition: partition, time: time,
+                           throttle: throttle)
+    }
+
     @Test func scriptsHaveAbsolutePathsArrayThrottleAndValidSyntax() throws {
         let out = NSTemporaryDirectory() + "slurm-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: out) }
-        let s = SlurmScript(binary: "/opt/suanli/bin/suanli", sweepFile: "/data/sweeps/big sweep.yaml", out: out,
+        let s = script(binary: "/opt/suanli/bin/suanli", sweepFile: "/data/sweeps/big sweep.yaml", out: out,
                             shards: 8, time: "01:00:00", throttle: 2)
         let paths = try s.write()
         #expect(paths.map { ($0 as NSString).lastPathComponent } == ["sweep.sbatch", "merge.sbatch", "failed.sbatch", "submit.sh"])
@@ -54,16 +65,17 @@ struct SlurmScriptTests {
         #expect(sweep.contains("#SBATCH --output=\(out)/logs/%A_%a.out\n"))
         #expect(sweep.contains("#SBATCH --time=01:00:00\n"))
         #expect(!sweep.contains("--partition"))
-        #expect(sweep.contains("SUANLI='/opt/suanli/bin/suanli'"))
+        // The command given runs with the task's shard, shard folder and CPUs.
+        #expect(sweep.contains("exec '/opt/suanli/bin/suanli' sweep \"$SWEEP\" --shard \"$SHARD\" --shards \"$SHARDS\""))
         #expect(sweep.contains("SWEEP='/data/sweeps/big sweep.yaml'"))
-        #expect(sweep.contains("--shard \"$SLURM_ARRAY_TASK_ID\" --shards 8"))
-        #expect(sweep.contains("--out \"$OUT/shards/$SLURM_ARRAY_TASK_ID\""))
-        #expect(sweep.contains("${SLURM_CPUS_PER_TASK:-1}"))
+        #expect(sweep.contains("SHARD=\"$SLURM_ARRAY_TASK_ID\"\nSHARDS=8\n"))
+        #expect(sweep.contains("SHARD_OUT=\"$OUT/shards/$SHARD\""))
+        #expect(sweep.contains("THREADS=\"${SLURM_CPUS_PER_TASK:-1}\""))
         #expect(sweep.contains("--quiet"))
         // The merge builds its folder aside, then moves the files into OUT, manifest.json last.
         let merge = s.mergeScript
-        #expect(merge.contains("merge \"${shards[@]}\" --out \"$tmp\""))
-        let lastMove = try #require(merge.range(of: "mv -f \"$tmp/manifest.json\" \"$OUT/manifest.json\""))
+        #expect(merge.contains("'/opt/suanli/bin/suanli' merge \"${SHARD_FOLDERS[@]}\" --out \"$MERGED\""))
+        let lastMove = try #require(merge.range(of: "mv -f \"$MERGED/manifest.json\" \"$OUT/manifest.json\""))
         let otherMoves = try #require(merge.range(of: "mv -f \"$f\" \"$OUT/\""))
         #expect(otherMoves.lowerBound < lastMove.lowerBound)
         #expect(s.failedScript.contains("> \"$OUT/FAILED\""))
@@ -78,14 +90,14 @@ struct SlurmScriptTests {
     }
 
     @Test func partitionOnlyWhenGivenAndNoThrottleSuffix() {
-        let plain = SlurmScript(binary: "/b", sweepFile: "/s.yaml", out: "/o", shards: 3)
+        let plain = script(binary: "/b", sweepFile: "/s.yaml", out: "/o", shards: 3)
         #expect(plain.sweepScript.contains("#SBATCH --array=0-2\n"))
         #expect(!plain.sweepScript.contains("--partition") && !plain.sweepScript.contains("--time"))
-        let withPartition = SlurmScript(binary: "/b", sweepFile: "/s.yaml", out: "/o", shards: 3, partition: "gpu")
+        let withPartition = script(binary: "/b", sweepFile: "/s.yaml", out: "/o", shards: 3, partition: "gpu")
         #expect(withPartition.sweepScript.contains("#SBATCH --partition=gpu\n"))
         #expect(withPartition.mergeScript.contains("#SBATCH --partition=gpu\n"))
         #expect(withPartition.failedScript.contains("#SBATCH --partition=gpu\n"))
-        let spaced = SlurmScript(binary: "/b", sweepFile: "/s.yaml", out: "/my results/o", shards: 3)
+        let spaced = script(binary: "/b", sweepFile: "/s.yaml", out: "/my results/o", shards: 3)
         #expect(spaced.sweepScript.contains("#SBATCH --output=\"/my results/o/logs/%A_%a.out\"\n"))
         #expect(spaced.mergeScript.contains("#SBATCH --output=\"/my results/o/logs/merge_%j.out\"\n"))
     }
@@ -103,7 +115,7 @@ struct SlurmScriptTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let out = dir + "/out", bin = dir + "/bin"
         try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
-        let s = SlurmScript(binary: "/b", sweepFile: "/s.yaml", out: out, shards: 4)
+        let s = script(binary: "/b", sweepFile: "/s.yaml", out: out, shards: 4)
         try s.write()
         // Shard 1 left a complete folder from an earlier submission: Slurm's word counts, not the folder.
         try FileManager.default.createDirectory(atPath: out + "/shards/1", withIntermediateDirectories: true)
@@ -137,7 +149,7 @@ struct SlurmScriptTests {
         write("#!/bin/bash\necho 'slurm_load_jobs error: Invalid job id specified' >&2\nexit 1\n", to: bin + "/scontrol",
               executable: true)
         let env = ["PATH": bin + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "")]
-        let s = SlurmScript(binary: "/b", sweepFile: "/s.yaml", out: out, shards: 3)
+        let s = script(binary: "/b", sweepFile: "/s.yaml", out: out, shards: 3)
         try s.write()
         for i in [0, 2] {
             try FileManager.default.createDirectory(atPath: out + "/shards/\(i)", withIntermediateDirectories: true)
@@ -172,7 +184,7 @@ struct SlurmScriptTests {
             mkdir "$2" && echo "point,x" > "$2/outcomes.csv" && echo '{"merged":true}' > "$2/manifest.json"
 
             """, to: fake, executable: true)
-        let s = SlurmScript(binary: fake, sweepFile: dir + "/s.yaml", out: out, shards: 2)
+        let s = script(binary: fake, sweepFile: dir + "/s.yaml", out: out, shards: 2)
         try s.write()
         write("stale", to: out + "/outcomes.csv")
         write("failed shards: 1\n", to: out + "/FAILED")

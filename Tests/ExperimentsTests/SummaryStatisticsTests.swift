@@ -51,7 +51,7 @@ struct SummaryStatisticsTests {
                 }
             }
             try stats.add(ReplicationResult(replication: rep, parameters: [], firmMonths: [], marketMonths: market,
-                                            outcomes: [f, g], events: 0, seconds: 0))
+                                            outcomes: [f, g], events: 0))
         }
         return stats
     }
@@ -179,7 +179,7 @@ struct SummaryStatisticsTests {
         o.survived = false
         #expect(throws: OutputError.self) {
             try stats.add(ReplicationResult(replication: 4, parameters: [], firmMonths: [], marketMonths: [],
-                                            outcomes: [o], events: 0, seconds: 0))
+                                            outcomes: [o], events: 0))
         }
     }
 }

@@ -113,7 +113,7 @@ func syntheticPoint(index: Int = 0, scenario: String = "synthetic", firms: [Stri
         }
         var result = ReplicationResult(replication: replication, parameters: [("demand.growth", s.uniform()), ("x.y", 1e-7)],
                                        firmMonths: firmMonths, marketMonths: market, outcomes: outcomes,
-                                       events: 1000 + replication, seconds: 0)
+                                       events: 1000 + replication)
         result.supplyMonths = supply
         if entrants { result.firms = roster }
         return result

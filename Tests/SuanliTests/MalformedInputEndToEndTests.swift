@@ -174,14 +174,29 @@ struct MalformedInputEndToEndTests {
         }
     }
 
-    @Test("a missing scenario file: usage error with the nearest file name")
-    func missingFile() throws {
+    @Test("a missing scenario file: reported as validate does (file:1:1, status 1), with the nearest file name",
+          arguments: [["run", "scenari.yaml"], ["compare", "scenario.yaml", "scenari.yaml"], ["sweep", "scenari.yaml"],
+                      ["validate", "scenari.yaml"]])
+    func missingFile(_ command: [String]) throws {
         try withTemporaryDirectory { tmp in
             _ = try tmp.write("scenario.yaml", packageText("Scenarios/validation/erlang-loss.yaml"))
-            let result = try suanli(["run", "scenari.yaml", "--out", "out"], in: tmp.url)
-            #expect(result.status == usageErrorStatus, "\(result)")
+            let result = try suanli(command + (command[0] == "validate" ? [] : ["--out", "out"]), in: tmp.url)
+            #expect(result.status == 1, "\(result)")
+            #expect(result.stderr.contains("scenari.yaml:1:1: error: "), "\(result)")
             #expect(result.stderr.contains("'scenari.yaml' not found (did you mean 'scenario.yaml'?)"), "\(result)")
             #expect(tmp.contents() == ["scenario.yaml"])
+        }
+    }
+
+    @Test("a folder given as the scenario: reported as validate does (file:1:1, status 1)",
+          arguments: ["run", "sweep", "validate"])
+    func folderAsScenario(_ command: String) throws {
+        try withTemporaryDirectory { tmp in
+            try FileManager.default.createDirectory(at: tmp.file("dir"), withIntermediateDirectories: false)
+            let result = try suanli([command, "dir"] + (command == "validate" ? [] : ["--out", "out"]), in: tmp.url)
+            #expect(result.status == 1, "\(result)")
+            #expect(result.stderr.contains("dir:1:1: error: "), "\(result)")
+            #expect(tmp.contents() == ["dir"])
         }
     }
 
@@ -222,7 +237,8 @@ struct MalformedInputEndToEndTests {
             try Data("precious\n".utf8).write(to: foreign.appendingPathComponent("notes.txt"))
             let result = try suanli(["run", packageFile("Scenarios/validation/erlang-loss.yaml").path, "--out", "mine",
                                      "--replications", "2", "--quiet"], in: tmp.url)
-            #expect(result.status == 1, "\(result)")
+            // Checked with the flags, before the scenario is loaded or run: a bad --out value.
+            #expect(result.status == usageErrorStatus, "\(result)")
             #expect(result.stderr.contains("not a Suanli results folder"), "\(result)")
             #expect(tmp.contents() == ["mine"])
             #expect(try snapshot(foreign) == ["notes.txt": Data("precious\n".utf8)])

@@ -13,7 +13,7 @@ struct OutputEdgesEndToEndTests {
             let before = try FileManager.default.contentsOfDirectory(atPath: tmp.file("mine").path).sorted()
             let result = try suanli(["run", scenario, "--out", "mine", "--replications", "2", "--quiet"], in: tmp.url)
             #expect(result.status == 1, "\(result)")
-            #expect(result.stderr.contains("'thesis.tex'") && result.stderr.contains("choose another --out"), "\(result)")
+            #expect(result.stderr.contains("'thesis.tex'") && result.stderr.contains("choose another output folder"), "\(result)")
             #expect(tmp.contents() == ["mine"])
             #expect(try FileManager.default.contentsOfDirectory(atPath: tmp.file("mine").path).sorted() == before)
             #expect(try String(contentsOf: tmp.file("mine").appendingPathComponent("thesis.tex"), encoding: .utf8) == "my thesis\n")

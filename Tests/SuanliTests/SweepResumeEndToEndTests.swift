@@ -70,8 +70,15 @@ private final class Running {
     let errURL: URL
     let started = ContinuousClock.now
 
-    init(_ arguments: [String], in dir: TemporaryDirectory, tag: String) throws {
+    /// - Parameter stopAt: the `SUANLI_TEST_STOP_AT` hook: the process kills itself (SIGKILL) when the
+    ///   sweep reaches that step (`started`, `saved:N`, `assembling`, `committed`).
+    init(_ arguments: [String], in dir: TemporaryDirectory, tag: String, stopAt: String? = nil) throws {
         errURL = dir.file("stderr-\(tag)")
+        if let stopAt {
+            var environment = ProcessInfo.processInfo.environment
+            environment["SUANLI_TEST_STOP_AT"] = stopAt
+            process.environment = environment
+        }
         try Data().write(to: errURL)
         process.executableURL = try SuanliBinary.require()
         process.arguments = arguments
@@ -86,9 +93,10 @@ private final class Running {
 
     func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
 
-    /// Waits for the process (killed after `timeout` seconds) and returns its status.
+    /// Waits for the process (killed after `timeout` seconds, a guard against a hang on a loaded machine,
+    /// not a bound the test asserts) and returns its status.
     @discardableResult
-    func wait(timeout: Double = 120) -> Int32 {
+    func wait(timeout: Double = 900) -> Int32 {
         while process.isRunning {
             if seconds(since: started) > timeout { process.terminate() }
             usleep(1_000)
@@ -148,15 +156,12 @@ private func runMeasured(_ arguments: [String]) throws -> (status: Int32, maxRSS
 
 @Suite("Sweeps: kill and resume, lock, Ctrl-C, memory", .serialized)
 struct SweepResumeEndToEndTests {
-    /// Where a kill landed, read from the files it left.
-    enum Phase: String { case starting, chunks, final, committed, finished }
-
-    @Test("killed at any moment and restarted, a sweep ends with the bytes of an uninterrupted run")
+    @Test("killed at every step and restarted, a sweep ends with the bytes of an uninterrupted run")
     func killAndResume() throws {
         let dir = try TemporaryDirectory(prefix: "suanli-resume")
         defer { dir.remove() }
-        // 32 points × 8 replications: chunks of 2 points, 16 chunks, about 2 s on two threads; --monthly
-        // makes the final step (sensitivity.csv reads market_monthly.csv) long enough to be hit.
+        // 32 points × 8 replications: chunks of 2 points, 16 chunks; --monthly makes the final step
+        // (sensitivity.csv reads market_monthly.csv) write more.
         let sweep = try writeErlangSweep(dir, units: [80, 100, 120, 140], rates: [480, 600, 720, 840, 960, 1080, 1200, 1320],
                                          replications: 8)
         func command(_ out: String) -> [String] { ["sweep", sweep, "--out", out, "--threads", "2", "--monthly"] }
@@ -164,7 +169,6 @@ struct SweepResumeEndToEndTests {
         let reference = try Running(command("reference") + ["--quiet"], in: dir, tag: "ref")
         #expect(reference.wait() == 0, "\(reference.stderr)")
         #expect(reference.stderr.isEmpty, "--quiet prints nothing on standard error: \(reference.stderr)")
-        let referenceSeconds = seconds(since: reference.started)
         let ref = dir.file("reference").path
         let files = try FileManager.default.contentsOfDirectory(atPath: ref).sorted()
         #expect(files.contains("market_monthly.csv") && files.contains("sensitivity.csv"))
@@ -179,88 +183,69 @@ struct SweepResumeEndToEndTests {
             }
             #expect(exists(out + "/manifest.json"), "output without manifest \(when)")
         }
-        /// Whether process `pid` has made its temporary output folder (the final step began).
-        func temporaryOutputExists(_ pid: Int32) -> Bool { exists(dir.file(".out.tmp-\(pid)").path) }
-        /// Where process `pid` was stopped, read from the partial folder first (a run after a finished
-        /// one starts a new partial folder while the old output stays).
-        func phase(_ pid: Int32) -> Phase {
-            if temporaryOutputExists(pid) { return .final }
-            guard exists(partial) else { return exists(out) ? .finished : .starting }
-            if journalPoints(journalLines(partial)) == 32 { return exists(out) ? .committed : .final }
-            let written = ((try? FileManager.default.contentsOfDirectory(atPath: partial)) ?? []).filter { $0.hasSuffix(".csv") }
-                .compactMap { (try? FileManager.default.attributesOfItem(atPath: partial + "/" + $0))?[.size] as? Int }
-            return written.reduce(0, +) > 0 ? .chunks : .starting
-        }
 
-        // Kill triggers: seeded moments spread over the measured run time, and moments read off the
-        // files: right after a journal line lands, while chunk bytes are written but not yet
-        // journalled, and while the output is being assembled (its temporary folder exists).
-        enum Trigger { case after(Double), journalGrew, unjournalledBytes, finalStep, interrupt(Double) }
-        var clock = SplitMix64(seed: 2024)
-        var triggers: [Trigger] = (0..<6).map { _ in .after(0.05 + clock.nextUnit() * referenceSeconds * 1.1) }
-        triggers.insert(.journalGrew, at: 2)
-        triggers.insert(.unjournalledBytes, at: 4)
-        triggers.insert(.interrupt(0.3 + clock.nextUnit() * referenceSeconds * 0.5), at: 5)
-        triggers += [.finalStep, .finalStep, .finalStep]
-
-        var landed: [Phase] = []
+        // Kill points, each a step the sweep reports (SUANLI_TEST_STOP_AT): as it starts, after chunks
+        // are journalled (early, in the middle, at the last chunk), while the output is assembled and
+        // after it is committed but before the partial folder goes; and in between, a run to the end.
+        // (A run that finds every point saved reports no `saved` step, so `saved:32` comes before `assembling`.)
+        let steps = ["started", "saved:4", "saved:10", "saved:10", "saved:32", "assembling", "assembling",
+                     "committed", nil, "saved:6", "assembling", nil]
         var before = journalLines(partial)
-        for (attempt, trigger) in triggers.enumerated() {
-            let run = try Running(command("out"), in: dir, tag: "\(attempt)")
-            var sig = SIGKILL
-            poll: while run.process.isRunning {
-                switch trigger {
-                case .after(let t):
-                    if seconds(since: run.started) >= t { break poll }
-                case .interrupt(let t):
-                    sig = SIGINT
-                    if seconds(since: run.started) >= t { break poll }
-                case .journalGrew:
-                    let now = journalLines(partial)
-                    if now.count > max(before.count, 1), now.starts(with: before) || before.isEmpty { break poll }
-                case .unjournalledBytes:
-                    let lines = journalLines(partial)
-                    if lines.count > 1, unjournalledBytes(partial, lastLine: lines.last!) > 0 { break poll }
-                case .finalStep:
-                    if temporaryOutputExists(run.process.processIdentifier) { break poll }
-                }
-                usleep(500)
-            }
-            let stoppedAt = seconds(since: run.started)
-            run.signal(sig)
+        for (attempt, step) in steps.enumerated() {
+            let run = try Running(command("out"), in: dir, tag: "\(attempt)", stopAt: step)
             let status = run.wait()
-            let interruptedAfter = seconds(since: run.started) - stoppedAt
-            let p = status == 0 ? Phase.finished : phase(run.process.processIdentifier)
-            landed.append(p)
-            checkVisibleOutput("after attempt \(attempt) (\(p))")
-
+            let pid = run.process.processIdentifier
+            guard let step else {
+                #expect(status == 0, "attempt \(attempt): \(run.stderr)")
+                #expect(exists(out) && !exists(partial))
+                checkVisibleOutput("after attempt \(attempt)")
+                before = []
+                continue
+            }
+            // The hook fired: the step was reached, and the process died there.
+            #expect(run.process.terminationReason == .uncaughtSignal && status == SIGKILL,
+                    "attempt \(attempt): \(step) was not reached (status \(status)): \(run.stderr)")
+            checkVisibleOutput("after attempt \(attempt) (\(step))")
+            let after = journalLines(partial)
+            switch step {
+            case "started":
+                #expect(exists(partial + "/lock"), "attempt \(attempt): no partial folder at start")
+            case "assembling":
+                #expect(exists(dir.file(".out.tmp-\(pid)").path), "attempt \(attempt): no temporary output")
+                #expect(journalPoints(after) == 32)
+            case "committed":
+                #expect(exists(out) && exists(partial), "attempt \(attempt): committed, partial folder not yet removed")
+            default:
+                let wanted = Int(step.split(separator: ":")[1])!
+                #expect(journalPoints(after) >= wanted, "attempt \(attempt): \(journalPoints(after)) points journalled")
+            }
             // A finished chunk is never run again: the journal a restart found is kept line for
             // line (its timings would differ if a chunk ran again), and the restart said so.
-            let after = journalLines(partial)
             if !before.isEmpty, exists(partial), after.count > 1 {
                 #expect(after.starts(with: before), "attempt \(attempt): the journal lost or rewrote recorded chunks")
             }
-            // (Its first line on standard error, if it lived long enough to print one.)
             if journalPoints(before) > 0, let first = run.stderr.split(separator: "\n").first {
                 #expect(first == "resuming: \(journalPoints(before)) of 32 points were done before",
                         "attempt \(attempt): \(run.stderr)")
             }
-            if case .interrupt = trigger, status != 0 {
-                #expect(status == 128 + SIGINT, "Ctrl-C exit status \(status)")
-                #expect(interruptedAfter < 5, "Ctrl-C took \(interruptedAfter) s")
-                let err = run.stderr
-                #expect(err.contains("interrupted; "), "\(err)")
-                #expect(err.contains("are saved in \(partial)"), "\(err)")
-                #expect(err.contains("run the same command again"), "\(err)")
-                #expect(err.contains("sweep \(sweep) --out out --threads 2 --monthly"), "\(err)")
-            }
-            before = status == 0 ? [] : after
+            before = after
+        }
+        // Ctrl-C once chunks are journalled: the process ends, removes nothing finished and says how to resume.
+        let interrupted = try Running(command("out"), in: dir, tag: "interrupt")
+        while interrupted.process.isRunning && journalPoints(journalLines(partial)) < 2 { usleep(500) }
+        interrupted.signal(SIGINT)
+        let status = interrupted.wait()
+        if status != 0 {
+            #expect(status == 128 + SIGINT, "Ctrl-C exit status \(status)")
+            let err = interrupted.stderr
+            #expect(err.contains("interrupted; "), "\(err)")
+            #expect(err.contains("are saved in \(partial)"), "\(err)")
+            #expect(err.contains("run the same command again"), "\(err)")
+            #expect(err.contains("sweep \(sweep) --out out --threads 2 --monthly"), "\(err)")
         }
         // Whatever is left: run to the end.
         let last = try Running(command("out"), in: dir, tag: "last")
         #expect(last.wait() == 0, "\(last.stderr)")
-        #expect(landed.contains(.final), "no kill landed in the final step: \(landed)")
-        #expect(landed.contains(.chunks), "no kill landed while chunks ran: \(landed)")
 
         for f in files where f != "manifest.json" {
             #expect(bytes(out + "/" + f) == bytes(ref + "/" + f), "\(f) differs from the uninterrupted run")
@@ -269,6 +254,45 @@ struct SweepResumeEndToEndTests {
         // No partial folder, lock, temporary or set-aside folder is left behind.
         let left = try FileManager.default.contentsOfDirectory(atPath: dir.url.path).filter { $0.hasPrefix(".") }
         #expect(left.isEmpty, "left behind: \(left)")
+    }
+
+    @Test("a write the disk refuses names the file and keeps the partial folder; the same command then resumes")
+    func writeFailure() throws {
+        let dir = try TemporaryDirectory(prefix: "suanli-full")
+        defer { dir.remove() }
+        let sweep = try writeErlangSweep(dir, units: [80, 100, 120], rates: [480, 720, 960, 1200], replications: 8)
+        func command(_ out: String) -> [String] { ["sweep", sweep, "--out", out, "--threads", "2", "--monthly", "--quiet"] }
+        let reference = try Running(command("reference"), in: dir, tag: "ref")
+        #expect(reference.wait() == 0, "\(reference.stderr)")
+
+        // A partial folder with some chunks journalled.
+        let partial = dir.file(".out.sweep-partial").path
+        let first = try Running(command("out"), in: dir, tag: "first", stopAt: "saved:2")
+        #expect(first.wait() == SIGKILL, "\(first.stderr)")
+        let recorded = journalPoints(journalLines(partial))
+        try #require(recorded >= 2 && recorded < 12, "\(recorded) points journalled")
+
+        // Then a file-size limit just above the largest file there, so the next chunk's bytes do not fit:
+        // the kernel refuses the write (EFBIG, SIGXFSZ ignored) as a full disk would (ENOSPC).
+        let names = try FileManager.default.contentsOfDirectory(atPath: partial)
+        let largest = names.compactMap { (try? FileManager.default.attributesOfItem(atPath: partial + "/" + $0))?[.size] as? Int }.max() ?? 0
+        let blocks = largest / 512 + 2
+        let binary = try SuanliBinary.require().path
+        let script = "ulimit -f \(blocks) && trap '' XFSZ && exec " + ([binary] + command("out")).map { "'\($0)'" }.joined(separator: " ")
+        let full = try runProcess(URL(fileURLWithPath: "/bin/sh"), ["-c", script], in: dir.url)
+        #expect(full.status == 1, "\(full)")
+        #expect(full.stderr.contains("suanli: error: cannot write \(partial)/"), "names the file: \(full)")
+        #expect(full.stderr.contains("File too large"), "\(full)")
+        #expect(!full.stderr.contains("NSCocoaErrorDomain"), "\(full)")
+        #expect(full.stderr.contains("kept in \(partial)"), "\(full)")
+        #expect(exists(partial) && !exists(dir.file("out").path))
+        #expect(journalPoints(journalLines(partial)) >= recorded, "no journalled point was lost")
+
+        let rest = try Running(command("out"), in: dir, tag: "rest")
+        #expect(rest.wait() == 0, "\(rest.stderr)")
+        for f in try FileManager.default.contentsOfDirectory(atPath: dir.file("reference").path) where f != "manifest.json" {
+            #expect(bytes(dir.file("out/" + f).path) == bytes(dir.file("reference/" + f).path), "\(f) differs")
+        }
     }
 
     @Test("a live sweep's lock refuses a second sweep into the same output; a dead one's is taken over")

@@ -83,7 +83,7 @@ public final class OutputFolder: Sendable {
         let contents = (try? fm.contentsOfDirectory(atPath: path)) ?? []
         guard contents.isEmpty || contents.contains("manifest.json") else {
             throw OutputError(message: "output folder '\(path)' exists and is not a Suanli results folder "
-                + "(no manifest.json); choose another --out or remove it")
+                + "(no manifest.json); give another folder or remove it")
         }
         let foreign = foreignEntries(of: path)
         guard foreign.isEmpty else {
@@ -92,7 +92,7 @@ public final class OutputFolder: Sendable {
             if foreign.count > shown.count { names += " and \(foreign.count - shown.count) more" }
             throw OutputError(message: "output folder '\(path)' holds results of an earlier run and "
                 + (foreign.count == 1 ? "an entry" : "\(foreign.count) entries") + " Suanli did not write: \(names); "
-                + "replacing the folder would delete \(foreign.count == 1 ? "it" : "them"): choose another --out, "
+                + "replacing the folder would delete \(foreign.count == 1 ? "it" : "them"): choose another output folder, "
                 + "or move \(foreign.count == 1 ? "it" : "them") out of the folder")
         }
     }
@@ -232,48 +232,6 @@ public final class OutputFolder: Sendable {
                 guard let pid = Int32(s.dropFirst(name.count + 1 + kind.count)), pid > 0, pid != getpid(),
                       kill(pid, 0) != 0, errno == ESRCH else { continue }
                 try? fm.removeItem(atPath: parent + "/" + s)
-            }
-        }
-    }
-}
-
-/// Removes open output folders when the process is interrupted (SIGINT, SIGTERM), then exits
-/// with 128 + the signal number.
-public enum InterruptCleanup {
-    private static let open = Mutex<[ObjectIdentifier: OutputFolder]>([:])
-    private static let sources = Mutex<[any DispatchSourceSignal]>([])
-    private static let note = Mutex<(@Sendable () -> String)?>(nil)
-
-    /// Sets what an interrupt prints instead of the default line (nil: the default), e.g. how
-    /// to resume a sweep; called from the signal handler, so it must not block for long.
-    public static func setNote(_ text: (@Sendable () -> String)?) { note.withLock { $0 = text } }
-
-    static func register(_ folder: OutputFolder) { open.withLock { $0[ObjectIdentifier(folder)] = folder } }
-    static func unregister(_ folder: OutputFolder) { open.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(folder)) } }
-
-    /// Runs `body` while no interrupt can clean up (commit's renames are atomic with respect to it).
-    static func withLock<T>(_ body: () -> T) -> T {
-        open.withLock { _ in body() }
-    }
-
-    /// Installs the handlers (idempotent). Call it from the command-line tool, not from libraries or tests.
-    public static func install() {
-        sources.withLock { sources in
-            guard sources.isEmpty else { return }
-            for sig in [SIGINT, SIGTERM] {
-                signal(sig, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-                source.setEventHandler {
-                    open.withLock { folders in
-                        for f in folders.values { f.removeLeftovers() }
-                        folders.removeAll()
-                    }
-                    let text = note.withLock { $0 }?() ?? "suanli: interrupted; the unfinished output was removed\n"
-                    StandardError.write("\n" + text)
-                    exit(128 + sig)
-                }
-                source.resume()
-                sources.append(source)
             }
         }
     }

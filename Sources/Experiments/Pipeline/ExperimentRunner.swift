@@ -1,5 +1,6 @@
 import Dispatch
 import MarketModel
+import ScenarioModule
 import Stochastics
 
 /// Why an experiment stopped.
@@ -55,7 +56,12 @@ public enum ExperimentRunner {
         guard configuration.replications >= 1 else {
             throw .invalid("replications must be ≥ 1, got \(configuration.replications)")
         }
-        guard configuration.threads >= 1 else { throw .invalid("threads must be ≥ 1, got \(configuration.threads)") }
+        guard configuration.threads >= 1, configuration.threads <= RunLimits.maxThreads else {
+            throw .invalid("threads must be in 1 … \(RunLimits.maxThreads), got \(configuration.threads)")
+        }
+        guard configuration.replications <= RunLimits.maxReplications else {
+            throw .invalid("replications must be at most \(RunLimits.maxReplications), got \(configuration.replications)")
+        }
         let clock = ContinuousClock()
         let t0 = clock.now
         let r = configuration.replications

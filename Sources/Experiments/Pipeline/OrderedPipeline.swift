@@ -26,11 +26,12 @@ public struct OrderedPipeline: Sendable {
 
     /// - Parameters:
     ///   - threads: worker count, at least 1.
-    ///   - window: reorder-buffer capacity; default `4 × threads`.
+    ///   - window: reorder-buffer capacity; default `4 × threads` (at most `Int.max`).
     public init(threads: Int, window: Int? = nil) {
         precondition(threads >= 1, "threads must be ≥ 1")
         self.threads = threads
-        self.window = max(1, window ?? 4 * threads)
+        let (fourTimes, overflow) = threads.multipliedReportingOverflow(by: 4)
+        self.window = max(1, window ?? (overflow ? Int.max : fourTimes))
     }
 
     /// A job that threw, with its index.
@@ -63,7 +64,8 @@ public struct OrderedPipeline: Sendable {
         let shared = Shared<Output>()
         // Semaphores start at 0 and are raised by signals: libdispatch traps if one is
         // destroyed below its initial value, which an aborted run could otherwise leave.
-        for _ in 0..<window { shared.permits.signal() }
+        // Never more workers, nor permits, than there are jobs.
+        for _ in 0..<min(window, count) { shared.permits.signal() }
         let workers = min(threads, count)
         let done = DispatchSemaphore(value: 0)
         // The fan-out starts from a thread of its own: from a Dispatch pool thread (or a Swift

@@ -136,8 +136,7 @@ final class LazyPoint: Sendable {
             if let p { return p }
             let doc = try base.document(overrides: overrides)
             guard doc.contentHash == contentHash else {
-                throw SweepError("point \(index): \(base.path) changed while the sweep ran (scenario hash "
-                                 + "\(doc.contentHash.prefix(12)), validated \(contentHash.prefix(12)))")
+                throw SweepError(.baseChanged(point: index, hash: doc.contentHash, validated: contentHash), file: base.path)
             }
             let made = ExperimentPoint(index: index, document: doc, plan: plan, overrides: overrides)
             p = made

@@ -228,9 +228,9 @@ public enum Sensitivity {
             }
             drawValues[RunIndex.Run(point: p, replication: q), default: [:]][k] = Double(r[c.value])
         }
-        if badParams { throw SweepError("\(folder)/params.csv: expected the columns point, replication, key and value") }
+        if badParams { throw SweepError(.sensitivityInput(reason: "expected the columns point, replication, key and value"), file: folder + "/params.csv") }
         guard !parameters.isEmpty else {
-            throw SweepError("\(folder): no parameters (neither points.csv nor draws in params.csv); cannot compute \(file)")
+            throw SweepError(.sensitivityInput(reason: "no parameters (neither points.csv nor draws in params.csv); cannot compute \(file)"), file: folder)
         }
         /// The parameters' values in run `run`: nil where it has none.
         func values(of run: RunIndex.Run) -> [Double?]? {
@@ -242,7 +242,7 @@ public enum Sensitivity {
             }
         }
         func column(_ h: [String], _ name: String) throws(SweepError) -> Int {
-            guard let i = h.firstIndex(of: name) else { throw SweepError("\(folder): no \(name) column") }
+            guard let i = h.firstIndex(of: name) else { throw SweepError(.sensitivityInput(reason: "no \(name) column"), file: folder) }
             return i
         }
         /// Streams the rows of `name` (after its header) as fields; false when the file is missing.
@@ -289,7 +289,7 @@ public enum Sensitivity {
             }
         })
         guard haveOutcomes else {
-            throw SweepError("\(folder): outcomes.csv missing; cannot compute \(file)")
+            throw SweepError(.sensitivityInput(reason: "outcomes.csv missing; cannot compute \(file)"), file: folder)
         }
         var mP = 0, mR = 0, mT = 0, mI = 0, mL = 0
         var tiers: [String] = []
@@ -364,7 +364,7 @@ public enum Sensitivity {
     public static func write(folder: String) throws(SweepError) {
         let text = try csv(folder: folder)
         guard FileManager.default.createFile(atPath: folder + "/" + file, contents: Data(text.utf8)) else {
-            throw SweepError("cannot write \(folder)/\(file)")
+            throw SweepError.io("write", folder + "/" + file)
         }
     }
 }

@@ -4,9 +4,21 @@ import Foundation
 /// running one shard per task into `OUT/shards/I`, a merge job after all succeed that puts the merged
 /// sweep into `OUT`, a job that records failed shards in `OUT/FAILED`, and `submit.sh` that submits
 /// the three chained. Tested against a real one-node Slurm (Tests/SuanliTests/SlurmClusterTests.swift).
+///
+/// The scripts do not know the tool that runs a shard or merges them: the caller gives both
+/// command lines (bash), which may use these variables:
+/// - in ``shardCommand``: `SWEEP` (the sweep file), `OUT`, `SHARD` (the task's shard index),
+///   `SHARDS` (the shard count), `SHARD_OUT` (the shard's folder, `$OUT/shards/$SHARD`) and
+///   `THREADS` (the task's CPUs);
+/// - in ``mergeCommand``: `SWEEP`, `OUT`, `SHARD_FOLDERS` (a bash array of every shard's folder,
+///   in shard order) and `MERGED` (the folder to merge into, which must not exist; it is then
+///   moved into `OUT`).
+/// Both run in the sweep file's folder.
 public struct SlurmScript: Sendable {
-    /// Absolute path of the `suanli` binary.
-    public var binary: String
+    /// The command that runs shard `$SHARD` into `$SHARD_OUT` (bash; see above).
+    public var shardCommand: String
+    /// The command that merges `${SHARD_FOLDERS[@]}` into `$MERGED` (bash; see above).
+    public var mergeCommand: String
     /// Absolute path of the sweep file.
     public var sweepFile: String
     /// Absolute path of the output folder.
@@ -16,9 +28,9 @@ public struct SlurmScript: Sendable {
     public var time: String?
     public var throttle: Int?
 
-    public init(binary: String, sweepFile: String, out: String, shards: Int, partition: String? = nil,
-                time: String? = nil, throttle: Int? = nil) {
-        self.binary = binary; self.sweepFile = sweepFile; self.out = out; self.shards = shards
+    public init(shardCommand: String, mergeCommand: String, sweepFile: String, out: String, shards: Int,
+                partition: String? = nil, time: String? = nil, throttle: Int? = nil) {
+        self.shardCommand = shardCommand; self.mergeCommand = mergeCommand; self.sweepFile = sweepFile; self.out = out; self.shards = shards
         self.partition = partition; self.time = time; self.throttle = throttle
     }
 
@@ -48,12 +60,14 @@ public struct SlurmScript: Sendable {
         s += "#SBATCH --array=0-\(shards - 1)" + (throttle.map { "%\($0)" } ?? "") + "\n"
         s += """
             set -euo pipefail
-            SUANLI=\(Self.quote(binary))
             SWEEP=\(Self.quote(sweepFile))
             OUT=\(Self.quote(out))
+            SHARD="$SLURM_ARRAY_TASK_ID"
+            SHARDS=\(shards)
+            SHARD_OUT="$OUT/shards/$SHARD"
+            THREADS="${SLURM_CPUS_PER_TASK:-1}"
             cd "$(dirname "$SWEEP")"
-            exec "$SUANLI" sweep "$SWEEP" --shard "$SLURM_ARRAY_TASK_ID" --shards \(shards) \\
-                --out "$OUT/shards/$SLURM_ARRAY_TASK_ID" --threads "${SLURM_CPUS_PER_TASK:-1}" --quiet
+            \(shardCommand)
 
             """
         return s
@@ -61,27 +75,26 @@ public struct SlurmScript: Sendable {
 
     /// `merge.sbatch`: merges `OUT/shards/*` into `OUT` itself (submitted with `afterok` on the array).
     ///
-    /// `suanli merge` builds the merged folder atomically in `OUT/.merge-<job id>` (it will not write into a
-    /// folder holding scripts and shards); its files then move into `OUT`, `manifest.json` last, so `OUT`
-    /// holds a complete merged sweep once its `manifest.json` is there.
+    /// The merge command builds the merged folder in `OUT/.merge-<job id>` (`$MERGED`; a merge does not
+    /// write into a folder holding scripts and shards); its files then move into `OUT`, `manifest.json`
+    /// last, so `OUT` holds a complete merged sweep once its `manifest.json` is there.
     public var mergeScript: String {
         header(name: "suanli-merge", output: out + "/logs/merge_%j.out") + """
             set -euo pipefail
-            SUANLI=\(Self.quote(binary))
             SWEEP=\(Self.quote(sweepFile))
             OUT=\(Self.quote(out))
             cd "$(dirname "$SWEEP")"
-            shards=()
-            for i in $(seq 0 \(shards - 1)); do shards+=("$OUT/shards/$i"); done
-            tmp="$OUT/.merge-${SLURM_JOB_ID:-$$}"
-            rm -rf "$tmp"
-            "$SUANLI" merge "${shards[@]}" --out "$tmp"
+            SHARD_FOLDERS=()
+            for i in $(seq 0 \(shards - 1)); do SHARD_FOLDERS+=("$OUT/shards/$i"); done
+            MERGED="$OUT/.merge-${SLURM_JOB_ID:-$$}"
+            rm -rf "$MERGED"
+            \(mergeCommand)
             rm -f "$OUT/manifest.json" "$OUT/FAILED"
-            for f in "$tmp"/*; do
+            for f in "$MERGED"/*; do
                 [ "$(basename "$f")" = manifest.json ] || mv -f "$f" "$OUT/"
             done
-            mv -f "$tmp/manifest.json" "$OUT/manifest.json"
-            rmdir "$tmp"
+            mv -f "$MERGED/manifest.json" "$OUT/manifest.json"
+            rmdir "$MERGED"
             echo "merged sweep in $OUT"
 
             """
@@ -169,14 +182,14 @@ public struct SlurmScript: Sendable {
     public func write() throws(SweepError) -> [String] {
         let fm = FileManager.default
         do { try fm.createDirectory(atPath: out + "/logs", withIntermediateDirectories: true) } catch {
-            throw SweepError("cannot create \(out)/logs: \(error)")
+            throw SweepError.io("create", out + "/logs", error)
         }
         var paths: [String] = []
         for (name, text) in [("sweep.sbatch", sweepScript), ("merge.sbatch", mergeScript),
                              ("failed.sbatch", failedScript), ("submit.sh", submitScript)] {
             let path = out + "/" + name
             guard fm.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o755]) else {
-                throw SweepError("cannot write \(path)")
+                throw SweepError.io("write", path)
             }
             paths.append(path)
         }

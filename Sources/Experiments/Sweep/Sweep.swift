@@ -2,13 +2,6 @@ import Foundation
 import ScenarioModule
 import Stochastics
 
-/// Why a sweep or a merge stopped before running.
-public struct SweepError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}
-
 /// A sweep file with its design laid out: point `p` is the base scenario with the overrides
 /// `path_j=values[p][j]`.
 public struct Sweep: Sendable {
@@ -60,7 +53,7 @@ public struct Sweep: Sendable {
                 problems.add(point: p, overrides: overrides(point: p), diagnostics: error.description)
             }
         }
-        guard problems.isEmpty else { throw SweepError(problems.report(of: indices.count, in: file.path)) }
+        guard problems.isEmpty else { throw problems.error(of: indices.count, in: file.path) }
         return docs
     }
 
@@ -92,8 +85,8 @@ public struct Sweep: Sendable {
                     do throws(SweepError) { try body(indices[k], doc) } catch { failure = error }
                 }
             })
-        } catch { throw SweepError("\(error)") }
-        guard problems.isEmpty else { throw SweepError(problems.report(of: indices.count, in: file.path)) }
+        } catch { throw SweepError.io("load the points of", file.path, error) }
+        guard problems.isEmpty else { throw problems.error(of: indices.count, in: file.path) }
         if let failure { throw failure }
     }
 
@@ -144,9 +137,14 @@ struct PointProblems {
         }
     }
 
+    /// The error of these problems: ``SweepError/Cause/invalidPoints(failing:total:details:)`` with ``report()``.
+    func error(of total: Int, in file: String) -> SweepError {
+        SweepError(.invalidPoints(failing: count, total: total, details: report()), file: file)
+    }
+
     /// Each group (in order of first appearance): `point P (its values):` or `points 0–9, 12 (10 points; the
-    /// first: point 0 (its values)):`, then the diagnostics; then a closing count.
-    func report(of total: Int, in file: String) -> String {
+    /// first: point 0 (its values)):`, then the diagnostics.
+    func report() -> String {
         var text = ""
         for g in groups {
             let first = "point \(g.points[0]) (" + g.example.joined(separator: " ") + ")"
@@ -157,7 +155,7 @@ struct PointProblems {
             }
             text += g.diagnostics + (g.diagnostics.hasSuffix("\n") ? "" : "\n")
         }
-        return text + "suanli: \(count) of \(total) points of \(file) are not valid scenarios; nothing was run."
+        return text
     }
 
     /// Ascending point indices as runs: `0–999`, or `3, 7–9, 12` (at most 20 runs, then `…`).

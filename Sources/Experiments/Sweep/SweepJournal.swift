@@ -72,7 +72,14 @@ final class SweepJournal {
 
     /// Opens (or starts) the partial folder and returns the chunks already finished. Starting
     /// afresh removes everything in the folder except the files named in `keep`.
-    func open(files: [String], keep: Set<String>) throws -> [Chunk] {
+    /// - Throws: ``SweepError`` naming the file that could not be made, cut back or written.
+    func open(files: [String], keep: Set<String>) throws(SweepError) -> [Chunk] {
+        do { return try openFiles(files: files, keep: keep) } catch let e as SweepError { throw e } catch {
+            throw SweepError.io("open the partial sweep in", folder, error)
+        }
+    }
+
+    private func openFiles(files: [String], keep: Set<String>) throws -> [Chunk] {
         self.files = files
         let fm = FileManager.default
         var chunks: [Chunk] = []
@@ -91,23 +98,25 @@ final class SweepJournal {
             for name in try fm.contentsOfDirectory(atPath: folder) where !keep.contains(name) {
                 try fm.removeItem(atPath: folder + "/" + name)
             }
-            for f in files { guard fm.createFile(atPath: folder + "/" + f, contents: nil) else { throw OutputError(message: "cannot create \(folder)/\(f)") } }
+            for f in files { guard fm.createFile(atPath: folder + "/" + f, contents: nil) else { throw SweepError.io("create", folder + "/" + f) } }
             sizes = files.map { _ in 0 }
         } else {
             sizes = chunks.last!.sizes
         }
         closeFiles()
         for (f, size) in zip(files, sizes) {
-            guard let h = FileHandle(forWritingAtPath: folder + "/" + f) else { throw OutputError(message: "cannot open \(folder)/\(f)") }
+            guard let h = FileHandle(forWritingAtPath: folder + "/" + f) else { throw SweepError.io("open", folder + "/" + f) }
             // Bytes past the last recorded chunk belong to a chunk that did not finish.
-            try h.truncate(atOffset: UInt64(size))
-            try h.seek(toOffset: UInt64(size))
+            do {
+                try h.truncate(atOffset: UInt64(size))
+                try h.seek(toOffset: UInt64(size))
+            } catch { throw SweepError.io("cut back", folder + "/" + f, error) }
             handles.append(h)
         }
         let text = ([header] + chunks.map(\.line)).joined(separator: "\n") + "\n"
         let temporary = journalPath + ".new"
-        guard fm.createFile(atPath: temporary, contents: Data(text.utf8)) else { throw OutputError(message: "cannot write \(journalPath)") }
-        guard rename(temporary, journalPath) == 0 else { throw OutputError(message: "cannot write \(journalPath)") }
+        guard fm.createFile(atPath: temporary, contents: Data(text.utf8)) else { throw SweepError.io("write", temporary) }
+        guard rename(temporary, journalPath) == 0 else { throw SweepError.io("write", journalPath) }
         journal = FileHandle(forWritingAtPath: journalPath)
         try journal?.seekToEnd()
         lastSync = ContinuousClock.now
@@ -116,12 +125,13 @@ final class SweepJournal {
 
     /// Appends a chunk's bytes (each file's header dropped unless `withHeader`); its journal
     /// line follows with the next ``sync(force:)`` that syncs.
-    func append(_ chunk: Chunk, bytes: [[UInt8]], withHeader: Bool) throws {
+    /// - Throws: ``SweepError`` naming the data file that refused the bytes (a full disk, say).
+    func append(_ chunk: Chunk, bytes: [[UInt8]], withHeader: Bool) throws(SweepError) {
         var chunk = chunk
         for (i, h) in handles.enumerated() {
             var data = bytes[i][...]
             if !withHeader, let nl = data.firstIndex(of: 10) { data = data[(nl + 1)...] }
-            try h.write(contentsOf: Data(data))
+            do { try h.write(contentsOf: Data(data)) } catch { throw SweepError.io("write", folder + "/" + files[i], error) }
             sizes[i] += data.count
         }
         chunk.sizes = sizes
@@ -131,13 +141,18 @@ final class SweepJournal {
     /// Records the appended chunks in the journal, after syncing the data files, if `force` or
     /// ``syncInterval`` has passed since the last time.
     /// - Returns: how many chunks were recorded.
+    /// - Throws: ``SweepError`` naming the file that could not be synced or written.
     @discardableResult
-    func sync(force: Bool) throws -> Int {
+    func sync(force: Bool) throws(SweepError) -> Int {
         guard !pending.isEmpty, force || ContinuousClock.now - lastSync >= syncInterval else { return 0 }
-        for h in handles { try h.synchronize() }
-        guard let journal else { throw OutputError(message: "cannot write \(journalPath)") }
-        try journal.write(contentsOf: Data(pending.joined().utf8))
-        try journal.synchronize()
+        for (i, h) in handles.enumerated() {
+            do { try h.synchronize() } catch { throw SweepError.io("write", folder + "/" + files[i], error) }
+        }
+        guard let journal else { throw SweepError.io("write", journalPath) }
+        do {
+            try journal.write(contentsOf: Data(pending.joined().utf8))
+            try journal.synchronize()
+        } catch { throw SweepError.io("write", journalPath, error) }
         let n = pending.count
         pending.removeAll()
         lastSync = ContinuousClock.now

@@ -25,21 +25,20 @@ final class SweepLock {
     ///   file cannot be made.
     static func acquire(folder: String, output: String) throws(SweepError) -> SweepLock {
         do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
-            throw SweepError("cannot create the partial sweep folder \(folder): \(error.localizedDescription)")
+            throw SweepError.io("create the partial sweep folder", folder, error)
         }
         let path = folder + "/" + fileName
         for _ in 0..<100 {
             let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { throw SweepError("cannot open the sweep lock \(path): \(errnoText())") }
+            guard fd >= 0 else { throw SweepError(.lockFailed(reason: errnoText()), file: path) }
             if flock(fd, LOCK_EX | LOCK_NB) != 0 {
                 let why = errno
                 let owner = readOwner(fd)
                 close(fd)
                 if why == EWOULDBLOCK || why == EAGAIN {
-                    throw SweepError("the sweep into '\(output)' is already running in process \(owner.map(String.init) ?? "?") "
-                                     + "(it holds \(path)); wait for it to finish or stop it, then run this again")
+                    throw SweepError(.locked(owner: owner, output: output), file: path)
                 }
-                throw SweepError("cannot lock \(path): \(String(cString: strerror(why)))")
+                throw SweepError(.lockFailed(reason: String(cString: strerror(why))), file: path)
             }
             // The file may have been removed (its sweep finished) between our open and flock:
             // then the lock is on a dead inode, and another process could make a new file. Retry.
@@ -53,7 +52,7 @@ final class SweepLock {
             _ = text.withCString { pwrite(fd, $0, strlen($0), 0) }
             return SweepLock(path: path, fd: fd)
         }
-        throw SweepError("cannot lock \(path): it keeps being removed")
+        throw SweepError(.lockFailed(reason: "it keeps being removed"), file: path)
     }
 
     /// The process id written in the lock file, if any.

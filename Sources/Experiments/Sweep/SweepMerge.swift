@@ -33,13 +33,12 @@ public enum SweepMerge {
         let path = folder + "/manifest.json"
         guard let data = FileManager.default.contents(atPath: path),
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw SweepError("'\(folder)' is not a sweep shard folder: no readable manifest.json")
+            throw SweepError(.notAResultsFolder, file: folder)
         }
         guard let sweep = object["sweep"] as? [String: Any], let shard = sweep["shard"] as? Int,
               let shards = sweep["shards"] as? Int, let file = sweep["file"] as? String,
               let hash = sweep["sweep_hash"] as? String else {
-            throw SweepError("'\(folder)' is not a shard of a sweep (its manifest has no sweep shard; "
-                             + "make shards with 'suanli sweep FILE --shard I --shards N --out DIR')")
+            throw SweepError(.notAShard, file: folder)
         }
         let runtime = object["runtime"] as? [String: Any] ?? [:]
         let secs = runtime["replication_seconds"] as? [String: Any] ?? [:]
@@ -60,38 +59,37 @@ public enum SweepMerge {
     /// - Returns: the shards ordered by shard index.
     /// - Throws: ``SweepError`` naming the mismatch, duplicated shards or the missing ones.
     public static func check(_ shards: [Shard]) throws(SweepError) -> [Shard] {
-        guard let first = shards.first else { throw SweepError("no shard folders given") }
+        guard let first = shards.first else { throw SweepError(.noShards) }
         for s in shards.dropFirst() {
             if s.sweepHash != first.sweepHash || s.sweepFile != first.sweepFile {
-                throw SweepError("shards come from different sweep files: '\(first.folder)' from \(first.sweepFile) "
-                                 + "(sweep hash \(first.sweepHash.prefix(12))), '\(s.folder)' from \(s.sweepFile) "
-                                 + "(sweep hash \(s.sweepHash.prefix(12)))")
+                throw SweepError(.shardsDisagree(what: .sweepFile,
+                                                 first: "'\(first.folder)' from \(first.sweepFile) (sweep hash \(first.sweepHash.prefix(12)))",
+                                                 other: "'\(s.folder)' from \(s.sweepFile) (sweep hash \(s.sweepHash.prefix(12)))"))
             }
             if s.version != first.version {
-                throw SweepError("shards come from different tool versions: '\(first.folder)' from suanli "
-                                 + "\(first.version), '\(s.folder)' from suanli \(s.version)")
+                throw SweepError(.shardsDisagree(what: .version, first: "'\(first.folder)' from version \(first.version)",
+                                                 other: "'\(s.folder)' from version \(s.version)"))
             }
             if s.shards != first.shards {
-                throw SweepError("shards were cut differently: '\(first.folder)' is shard \(first.shard) of "
-                                 + "\(first.shards), '\(s.folder)' shard \(s.shard) of \(s.shards)")
+                throw SweepError(.shardsDisagree(what: .cut, first: "'\(first.folder)' is shard \(first.shard) of \(first.shards)",
+                                                 other: "'\(s.folder)' shard \(s.shard) of \(s.shards)"))
             }
             if s.monthly != first.monthly {
-                throw SweepError("shards differ in --monthly: '\(first.folder)' \(first.monthly ? "has" : "lacks") the "
-                                 + "monthly files, '\(s.folder)' \(s.monthly ? "has" : "lacks") them")
+                throw SweepError(.shardsDisagree(what: .monthly,
+                                                 first: "'\(first.folder)' \(first.monthly ? "has" : "lacks") the monthly files",
+                                                 other: "'\(s.folder)' \(s.monthly ? "has" : "lacks") them"))
             }
         }
         var byIndex: [Int: Shard] = [:]
         for s in shards {
             if let other = byIndex[s.shard] {
-                throw SweepError("shard \(s.shard) of \(s.shards) given twice: '\(other.folder)' and '\(s.folder)'")
+                throw SweepError(.duplicateShard(shard: s.shard, of: s.shards, first: other.folder, second: s.folder))
             }
             byIndex[s.shard] = s
         }
         let missing = (0..<first.shards).filter { byIndex[$0] == nil }
         guard missing.isEmpty else {
-            throw SweepError("missing shard\(missing.count == 1 ? "" : "s") " + missing.map(String.init).joined(separator: ", ")
-                             + " of \(first.shards) (0-based) of \(first.sweepFile); nothing was merged. Run them with "
-                             + "'suanli sweep \(first.sweepFile) --shard I --shards \(first.shards) --out DIR'")
+            throw SweepError(.missingShards(missing, of: first.shards), file: first.sweepFile)
         }
         return (0..<first.shards).map { byIndex[$0]! }
     }
@@ -108,32 +106,32 @@ public enum SweepMerge {
         let first = shards[0]
         let sweep: Sweep
         do { sweep = try Sweep.load(path: first.sweepFile) } catch {
-            throw SweepError("cannot read the sweep file \(first.sweepFile) the shards were made from (run merge from "
-                             + "the folder the sweep ran in):\n\(error)")
+            throw SweepError(.sweepFileUnreadable(diagnostics: error.description), file: first.sweepFile)
         }
         guard sweep.file.contentHash == first.sweepHash else {
-            throw SweepError("the sweep file \(first.sweepFile) has changed since the shards were run "
-                             + "(sweep hash \(sweep.file.contentHash.prefix(12)), shards \(first.sweepHash.prefix(12)))")
+            throw SweepError(.sweepFileChanged(hash: sweep.file.contentHash, recorded: first.sweepHash), file: first.sweepFile)
         }
         let names = SweepRun.fileNames(monthly: first.monthly)
         for s in shards {
             let missing = names.filter { !s.files.contains($0) || !FileManager.default.fileExists(atPath: s.folder + "/" + $0) }
             if !missing.isEmpty {
-                throw SweepError("shard folder '\(s.folder)' lacks " + missing.joined(separator: ", "))
+                throw SweepError(.shardIncomplete(missing: missing), file: s.folder)
             }
         }
         let configuration = sweep.configuration(threads: shards.map(\.threads).max() ?? 1)
         let indices = Array(0..<sweep.pointCount)
 
         let folder: OutputFolder
-        do { folder = try OutputFolder.create(at: outputPath) } catch { throw SweepError("\(error)") }
+        do { folder = try OutputFolder.create(at: outputPath) } catch {
+            throw SweepError(.output(reason: error.message), file: outputPath)
+        }
         do throws(SweepError) {
             // Every point is loaded again (on all cores) and checked against its shard's record; its
             // manifest entry is spooled beside the files and streamed into manifest.json, so memory
             // does not grow with the number of points.
             let spoolPath = folder.temporaryPath + "/." + SweepRun.manifestPointsSpool
             guard FileManager.default.createFile(atPath: spoolPath, contents: nil),
-                  let spool = FileHandle(forWritingAtPath: spoolPath) else { throw SweepError("cannot write \(spoolPath)") }
+                  let spool = FileHandle(forWritingAtPath: spoolPath) else { throw SweepError.io("write", spoolPath) }
             defer { try? spool.close() }
             var count = 0
             let checking = progress?("points checked")
@@ -141,15 +139,13 @@ public enum SweepMerge {
             try sweep.forEachDocument(indices, threads: ProcessInfo.processInfo.activeProcessorCount) { (p, doc) throws(SweepError) in
                 let recorded = shards[p % shards.count].pointHashes[p]
                 guard recorded == doc.contentHash else {
-                    throw SweepError("point \(p) now resolves to another scenario than in shard '"
-                                     + "\(shards[p % shards.count].folder)' (the base scenario \(sweep.file.basePath) "
-                                     + "changed since the shards were run?); run the shards again")
+                    throw SweepError(.pointChanged(point: p, shard: shards[p % shards.count].folder), file: sweep.file.basePath)
                 }
                 let point = ExperimentPoint(index: p, document: doc, plan: configuration.seedPlan(point: p),
                                             overrides: sweep.overrides(point: p))
                 let text = Manifest.pointJSON(point).text().dropLast().replacingOccurrences(of: "\n", with: "\n    ")
                 do { try spool.write(contentsOf: Data(((count == 0 ? "" : ",\n") + "    " + text).utf8)) } catch {
-                    throw SweepError("cannot write \(spoolPath): \(error.localizedDescription)")
+                    throw SweepError.io("write", spoolPath, error)
                 }
                 count += 1
                 checking?.update(done: count, total: sweep.pointCount)
@@ -190,7 +186,7 @@ public enum SweepMerge {
                 try SweepRun.writeManifest(json, pointsSpool: spoolPath, to: folder.temporaryPath + "/manifest.json")
                 try FileManager.default.removeItem(atPath: spoolPath)
                 try folder.commit()
-            } catch { throw SweepError("\(error)") }
+            } catch { throw SweepError.io("write", folder.temporaryPath + "/manifest.json", error) }
             return SweepReport(outputPath: folder.path, points: indices, totals: totals, files: files)
         } catch {
             folder.discard()
@@ -209,26 +205,26 @@ public enum SweepMerge {
         var pointColumn = -1
         for (s, bytes) in inputs.enumerated() {
             let records = records(bytes)
-            guard let header = records.first else { throw SweepError("\(folders[s])/\(file) is empty") }
+            guard let header = records.first else { throw SweepError(.malformedShardFile(reason: "it is empty"), file: folders[s] + "/" + file) }
             headers.append(bytes[header])
             if s == 0 {
                 pointColumn = fields(bytes[header]).firstIndex(of: "point") ?? -1
-                guard pointColumn >= 0 else { throw SweepError("\(folders[s])/\(file) has no point column") }
+                guard pointColumn >= 0 else { throw SweepError(.malformedShardFile(reason: "it has no point column"), file: folders[s] + "/" + file) }
             } else if bytes[header] != headers[0] {
-                throw SweepError("\(file) has different columns in '\(folders[0])' and '\(folders[s])' "
-                                 + "(the points have different tier lists?); cannot merge")
+                throw SweepError(.malformedShardFile(reason: "different columns than in '\(folders[0])' (the points have "
+                                                     + "different tier lists?); cannot merge"), file: folders[s] + "/" + file)
             }
             var gs: [Group] = []
             for r in records.dropFirst() {
                 let fs = fields(bytes[r])
                 guard pointColumn < fs.count, let p = Int(fs[pointColumn]), p >= 0, p < points, p % n == s else {
-                    throw SweepError("\(folders[s])/\(file): a row of a point that is not in shard \(s) of \(n)")
+                    throw SweepError(.malformedShardFile(reason: "a row of a point that is not in shard \(s) of \(n)"), file: folders[s] + "/" + file)
                 }
                 if let last = gs.last, last.point == p {
                     gs[gs.count - 1].range = last.range.lowerBound..<r.upperBound
                 } else {
                     if let last = gs.last, last.point > p {
-                        throw SweepError("\(folders[s])/\(file): rows are not in point order")
+                        throw SweepError(.malformedShardFile(reason: "rows are not in point order"), file: folders[s] + "/" + file)
                     }
                     gs.append(Group(point: p, range: r))
                 }
@@ -254,28 +250,28 @@ public enum SweepMerge {
         let n = files.count
         var streams: [CSVRecordStream] = []
         for (s, path) in files.enumerated() {
-            guard let stream = CSVRecordStream(path: path) else { throw SweepError("cannot read \(folders[s])/\(file)") }
+            guard let stream = CSVRecordStream(path: path) else { throw SweepError.io("read", folders[s] + "/" + file) }
             streams.append(stream)
         }
         guard FileManager.default.createFile(atPath: output, contents: nil),
-              let out = FileHandle(forWritingAtPath: output) else { throw SweepError("cannot write \(output)") }
+              let out = FileHandle(forWritingAtPath: output) else { throw SweepError.io("write", output) }
         defer { try? out.close() }
         var buffer: [UInt8] = []
         func flush() throws(SweepError) {
-            do { try out.write(contentsOf: Data(buffer)) } catch { throw SweepError("cannot write \(output): \(error)") }
+            do { try out.write(contentsOf: Data(buffer)) } catch { throw SweepError.io("write", output, error) }
             buffer.removeAll(keepingCapacity: true)
         }
         var header: [UInt8] = []
         var pointColumn = -1
         for s in 0..<n {
-            guard let h = streams[s].next() else { throw SweepError("\(folders[s])/\(file) is empty") }
+            guard let h = streams[s].next() else { throw SweepError(.malformedShardFile(reason: "it is empty"), file: folders[s] + "/" + file) }
             if s == 0 {
                 header = h
                 pointColumn = fields(h[...]).firstIndex(of: "point") ?? -1
-                guard pointColumn >= 0 else { throw SweepError("\(folders[s])/\(file) has no point column") }
+                guard pointColumn >= 0 else { throw SweepError(.malformedShardFile(reason: "it has no point column"), file: folders[s] + "/" + file) }
             } else if h != header {
-                throw SweepError("\(file) has different columns in '\(folders[0])' and '\(folders[s])' "
-                                 + "(the points have different tier lists?); cannot merge")
+                throw SweepError(.malformedShardFile(reason: "different columns than in '\(folders[0])' (the points have "
+                                                     + "different tier lists?); cannot merge"), file: folders[s] + "/" + file)
             }
         }
         buffer.append(contentsOf: header)
@@ -287,9 +283,9 @@ public enum SweepMerge {
             guard let r = streams[s].next() else { return nil }
             let fs = fields(r[...])
             guard pointColumn < fs.count, let p = Int(fs[pointColumn]), p >= 0, p < points, p % n == s else {
-                throw SweepError("\(folders[s])/\(file): a row of a point that is not in shard \(s) of \(n)")
+                throw SweepError(.malformedShardFile(reason: "a row of a point that is not in shard \(s) of \(n)"), file: folders[s] + "/" + file)
             }
-            if p < lastPoint[s] { throw SweepError("\(folders[s])/\(file): rows are not in point order") }
+            if p < lastPoint[s] { throw SweepError(.malformedShardFile(reason: "rows are not in point order"), file: folders[s] + "/" + file) }
             lastPoint[s] = p
             peeked[s] = (r, p)
             return peeked[s]
@@ -304,7 +300,7 @@ public enum SweepMerge {
         }
         // Every row was taken in order (a row left over would be out of order).
         for s in 0..<n where try peek(s) != nil {
-            throw SweepError("\(folders[s])/\(file): rows are not in point order")
+            throw SweepError(.malformedShardFile(reason: "rows are not in point order"), file: folders[s] + "/" + file)
         }
         try flush()
     }

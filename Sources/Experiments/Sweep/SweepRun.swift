@@ -3,6 +3,31 @@ import ScenarioModule
 import Stochastics
 import Synchronization
 
+/// What a sweep reports while it runs (see ``SweepRun/run(_:outputPath:threads:shard:shards:monthly:version:progress:stopAfterChunks:onEvent:)``),
+/// in this order: `started`, `saved` as chunks are recorded, `assembling`, `committed`. A caller may
+/// use them to say how to resume after an interrupt, or (tests) to stop at a known step.
+public enum SweepEvent: Sendable, Equatable {
+    /// Every point is valid and the partial folder is open: `done` of `points` points were saved
+    /// by an earlier run (0 for a fresh sweep).
+    case started(partialFolder: String, points: Int, done: Int)
+    /// The journal now records `points` points (counting from the first) as finished.
+    case saved(points: Int)
+    /// Every point is finished; the output is being assembled in `temporaryFolder`.
+    case assembling(temporaryFolder: String)
+    /// The output is in place at `outputPath`; the partial folder is about to be removed.
+    case committed(outputPath: String)
+
+    /// The event's name: `started`, `saved`, `assembling`, `committed`.
+    public var name: String {
+        switch self {
+        case .started: "started"
+        case .saved: "saved"
+        case .assembling: "assembling"
+        case .committed: "committed"
+        }
+    }
+}
+
 /// What a finished sweep (or shard) hands back to the command line.
 public struct SweepReport: Sendable {
     public var outputPath: String
@@ -39,22 +64,23 @@ public enum SweepRun {
     /// - Parameters:
     ///   - stopAfterChunks: stop (throwing) after this many new chunks, leaving the partial
     ///     folder to resume from; for tests and for running a sweep in slices.
-    ///   - resumeCommand: the command line that resumes this sweep, for the note printed on an
-    ///     interrupt (see ``InterruptCleanup/setNote(_:)``); nil: no note.
+    ///   - onEvent: told of each step (``SweepEvent``), on the calling or the writer thread.
     /// - Throws: ``SweepError`` for unusable requests, invalid points, a partial folder locked by
-    ///   another process, and failed replications or output.
+    ///   another process, and failed replications or output; once the sweep has started to run, its
+    ///   ``SweepError/partialFolder`` names the folder that keeps the finished points.
     public static func run(_ sweep: Sweep, outputPath: String, threads: Int, shard: Int = 0, shards: Int = 1,
                            monthly: Bool = false, version: String, progress: (any ProgressReporter)? = nil,
-                           stopAfterChunks: Int? = nil, resumeCommand: String? = nil) throws(SweepError) -> SweepReport {
+                           stopAfterChunks: Int? = nil,
+                           onEvent: (@Sendable (SweepEvent) -> Void)? = nil) throws(SweepError) -> SweepReport {
         guard shards >= 1, shard >= 0, shard < shards else {
-            throw SweepError("--shard must be in 0 ..< --shards (\(shards)), got \(shard)")
+            throw SweepError(.shardOutOfRange(shard: shard, shards: shards))
         }
         guard shards <= sweep.pointCount else {
-            throw SweepError("--shards \(shards) is more than the sweep's \(sweep.pointCount) points")
+            throw SweepError(.moreShardsThanPoints(shards: shards, points: sweep.pointCount))
         }
-        guard threads >= 1 else { throw SweepError("threads must be ≥ 1, got \(threads)") }
-        // The output folder is made at the end: refuse an unusable one before anything runs.
-        do { try OutputFolder.checkReplaceable(outputPath) } catch { throw SweepError("\(error)") }
+        guard threads >= 1, threads <= RunLimits.maxThreads else { throw SweepError(.threadsOutOfRange(threads)) }
+        // The output place is checked before anything runs, so an unusable --out fails at once.
+        do { try OutputFolder.checkPlace(outputPath) } catch { throw SweepError(.output(reason: error.message), file: outputPath) }
         let configuration = sweep.configuration(threads: threads)
         let indices = sweep.pointIndices(shard: shard, of: shards)
         // sensitivity.csv needs every point: an unsharded run writes it, a shard leaves it to the merge.
@@ -73,7 +99,7 @@ public enum SweepRun {
         var pointsHash = FNV1a()
         do throws(SweepError) {
             guard FileManager.default.createFile(atPath: spoolPath, contents: nil),
-                  let spool = FileHandle(forWritingAtPath: spoolPath) else { throw SweepError("cannot write \(spoolPath)") }
+                  let spool = FileHandle(forWritingAtPath: spoolPath) else { throw SweepError.io("write", spoolPath) }
             defer { try? spool.close() }
             var made: [ExperimentPoint] = []
             made.reserveCapacity(indices.count)
@@ -82,7 +108,7 @@ public enum SweepRun {
                                            overrides: sweep.overrides(point: p))
                 let text = Manifest.pointJSON(full).text().dropLast().replacingOccurrences(of: "\n", with: "\n    ")
                 do { try spool.write(contentsOf: Data(((made.isEmpty ? "" : ",\n") + "    " + text).utf8)) } catch {
-                    throw SweepError("cannot write \(spoolPath): \(error.localizedDescription)")
+                    throw SweepError.io("write", spoolPath, error)
                 }
                 pointsHash.add(doc.contentHash)
                 made.append(lazyPoint(full, base: sweep.base, contentHash: doc.contentHash))
@@ -103,32 +129,21 @@ public enum SweepRun {
         let journal = SweepJournal(outputPath: outputPath, header: "suanli-sweep-journal 2 version=\(version) "
             + "sweep=\(sweep.file.contentHash) points=\(pointsHash.hex) shard=\(shard)/\(shards) monthly=\(monthly)")
         var done: [SweepJournal.Chunk]
-        do { done = try journal.open(files: dataFiles, keep: [SweepLock.fileName, manifestPointsSpool]) } catch {
-            throw SweepError("\(error)")
-        }
+        done = try journal.open(files: dataFiles, keep: [SweepLock.fileName, manifestPointsSpool])
         guard done.count <= chunks.count, zip(done, chunks).allSatisfy({ $0.first == $1.lowerBound && $0.count == $1.count }) else {
-            throw SweepError("the partial sweep in \(journal.folder) does not match this sweep's chunks; remove it")
+            throw SweepError(.partialMismatch, file: journal.folder)
         }
         let r = sweep.file.replications
         let total = points.count * r
-        let saved = Mutex(done.count == chunks.count ? points.count : (chunks[done.count].lowerBound))
-        if let resumeCommand {
-            let out = outputPath, count = points.count, folder = journal.folder
-            InterruptCleanup.setNote {
-                let n = saved.withLock { $0 }
-                return "suanli: interrupted; \(n) of \(count) point\(count == 1 ? "" : "s") are saved in \(folder) "
-                    + "(the results go to \(out) when all are done)\n"
-                    + "suanli: to resume, run the same command again:\n  \(resumeCommand)\n"
-            }
-        }
-        defer { if resumeCommand != nil { InterruptCleanup.setNote(nil) } }
+        onEvent?(.started(partialFolder: journal.folder, points: points.count,
+                          done: done.count == chunks.count ? points.count : chunks[done.count].lowerBound))
 
         progress?.start(total: total, done: (done.count < chunks.count ? chunks[done.count].lowerBound : points.count) * r)
         if done.count < chunks.count {
             let first = chunks[done.count].lowerBound
             let committer = ChunkCommitter(points: points, chunks: chunks, from: done.count, journal: journal,
                                            monthly: monthly, uniformTiers: uniformTiers, stopAfter: stopAfterChunks)
-            committer.onSaved = { n in saved.withLock { $0 = n } }
+            committer.onSaved = { n in onEvent?(.saved(points: n)) }
             do {
                 _ = try ExperimentRunner.run(points: Array(points[first...]), configuration: configuration, sinks: [committer],
                                              progress: progress.map { OffsetProgress($0, total: total, offset: first * r) },
@@ -139,12 +154,18 @@ public enum SweepRun {
                 journal.closeFiles()
                 if case .output(let e) = error, e is ChunkCommitter.Stop {
                     progress?.finish(done: (first + committer.committedPoints) * r, total: total)
-                    throw SweepError("stopped after \(committer.ran) chunk\(committer.ran == 1 ? "" : "s"); "
-                                     + "run again to resume from \(journal.folder)")
+                    throw SweepError(.stopped(chunks: committer.ran), partialFolder: journal.folder)
                 }
-                throw SweepError("\(error)")
+                // A chunk the files refused names its file; anything else is the run's failure.
+                if case .output(let e) = error, var e = e as? SweepError {
+                    e.partialFolder = journal.folder
+                    throw e
+                }
+                throw SweepError(.runFailed(error), partialFolder: journal.folder)
             }
-            do { try journal.sync(force: true) } catch { throw SweepError("\(error)") }
+            do {
+                if try journal.sync(force: true) > 0 { onEvent?(.saved(points: points.count)) }
+            } catch { throw error.keeping(journal.folder) }
             done += committer.finished
         }
         progress?.finish(done: total, total: total)
@@ -155,29 +176,38 @@ public enum SweepRun {
         let totals = RunTotals(jobs: total, events: done.reduce(0) { $0 + $1.events },
                                wallSeconds: done.reduce(0) { $0 + $1.wallSeconds }, replicationSeconds: [])
         let folder: OutputFolder
-        do { folder = try OutputFolder.create(at: outputPath) } catch { throw SweepError("\(error)") }
+        do { folder = try OutputFolder.create(at: outputPath) } catch {
+            throw SweepError(.output(reason: error.message), file: outputPath, partialFolder: journal.folder)
+        }
+        onEvent?(.assembling(temporaryFolder: folder.temporaryPath))
         do throws(SweepError) {
-            do {
-                try writePoints(sweep, indices: indices, to: .file(folder.temporaryPath + "/" + OutputSchemas.pointsFile))
-                // Linked, not moved: the partial folder stays whole until the output is in place,
-                // so a kill during this final step loses no finished chunk.
-                for f in dataFiles { try place(journal.folder + "/" + f, at: folder.temporaryPath + "/" + f) }
-            } catch { throw SweepError("\(error)") }
+            let pointsPath = folder.temporaryPath + "/" + OutputSchemas.pointsFile
+            do { try writePoints(sweep, indices: indices, to: .file(pointsPath)) } catch {
+                throw SweepError.io("write", pointsPath, error)
+            }
+            // Linked, not moved: the partial folder stays whole until the output is in place,
+            // so a kill during this final step loses no finished chunk.
+            for f in dataFiles {
+                do { try place(journal.folder + "/" + f, at: folder.temporaryPath + "/" + f) } catch {
+                    throw SweepError.io("write", folder.temporaryPath + "/" + f, error)
+                }
+            }
             if shards == 1 { try Sensitivity.write(folder: folder.temporaryPath) }
             let manifest = Manifest(version: version, points: [], configuration: configuration, totals: totals)
             var json = sweepManifest(manifest.json, sweep: sweep, files: names, shard: shards > 1 ? (shard, shards) : nil,
                                      indices: indices, monthly: monthly)
             json = withReplicationSeconds(json, seconds, jobs: total)
-            do {
-                try writeManifest(json, pointsSpool: spoolPath, to: folder.temporaryPath + "/manifest.json")
-                try folder.commit()
-            } catch { throw SweepError("\(error)") }
+            do { try writeManifest(json, pointsSpool: spoolPath, to: folder.temporaryPath + "/manifest.json") } catch {
+                throw SweepError.io("write", folder.temporaryPath + "/manifest.json", error)
+            }
+            do { try folder.commit() } catch { throw SweepError(.output(reason: error.message), file: outputPath) }
+            onEvent?(.committed(outputPath: folder.path))
             lock.release()
             journal.remove()
             return SweepReport(outputPath: folder.path, points: indices, totals: totals, files: names)
         } catch {
             folder.discard()
-            throw error
+            throw error.keeping(journal.folder)
         }
     }
 
