@@ -549,3 +549,21 @@ func malformedCase(_ label: String, _ yaml: String, _ expected: (_ at: (String) 
     -> (label: String, yaml: String, expected: [String]) {
     (label, yaml, expected { yaml.line(of: $0) })
 }
+
+extension String {
+    /// This YAML text with the one line where the key or entry at `path` sits (found by key path,
+    /// never by number) replaced by `text` as written: for edits that must keep the rest of the
+    /// line's block, such as a tag on a map's key or a syntax error on one line.
+    func replacingLine(of path: String, with text: String) -> String {
+        var lines = components(separatedBy: "\n")
+        lines[line(of: path) - 1] = text
+        return lines.joined(separator: "\n")
+    }
+
+    /// This YAML text with `text` as written as a new line after the line of the key at `path`.
+    func insertingLine(after path: String, _ text: String) -> String {
+        var lines = components(separatedBy: "\n")
+        lines.insert(text, at: line(of: path))
+        return lines.joined(separator: "\n")
+    }
+}

@@ -18,25 +18,25 @@ struct YAMLSyntaxKeyTests {
     @Test("an unclosed flow list is reported under its key, not the key before it")
     func unclosedFlowList() {
         // The issue's case: reported as `start` before.
-        #expect(Self.key(minimal.replacingLine(3, "horizon_months: [1, 2")) == "horizon_months")
-        #expect(Self.key(minimal.replacingLine(13, "    power_kw: [0.8")) == "tiers[a800].power_kw")
+        #expect(Self.key(minimal.replacingLine(of: "horizon_months", with: "horizon_months: [1, 2")) == "horizon_months")
+        #expect(Self.key(minimal.replacingLine(of: "tiers[a800].power_kw", with: "    power_kw: [0.8")) == "tiers[a800].power_kw")
         // Inside a flow map: the closed-off text before the list says which key it is.
-        #expect(Self.key(minimal.replacingLine(31, "      - {tier: h800, units: [64}")) == "providers[cloud].fleet[0].units")
-        let header = diagnostics(minimal.replacingLine(3, "horizon_months: [1, 2"))?.diagnostics.first?.header ?? ""
+        #expect(Self.key(minimal.replacingLine(of: "providers[cloud].fleet[0]", with: "      - {tier: h800, units: [64}")) == "providers[cloud].fleet[0].units")
+        let header = diagnostics(minimal.replacingLine(of: "horizon_months", with: "horizon_months: [1, 2"))?.diagnostics.first?.header ?? ""
         #expect(header.contains(": error: horizon_months: not valid YAML: "), "\(header)")
         #expect(header.contains("(while parsing a flow sequence at line 3, column 17)"), "\(header)")
     }
 
     @Test("an unclosed quote is reported under its key")
     func unclosedQuote() {
-        #expect(Self.key(minimal.replacingLine(29, "    cash: \"1e8")) == "providers[cloud].cash")
-        #expect(Self.key(minimal.replacingLine(18, "    jurisdiction: 'cn")) == "regions[east].jurisdiction")
+        #expect(Self.key(minimal.replacingLine(of: "providers[cloud].cash", with: "    cash: \"1e8")) == "providers[cloud].cash")
+        #expect(Self.key(minimal.replacingLine(of: "regions[east].jurisdiction", with: "    jurisdiction: 'cn")) == "regions[east].jurisdiction")
     }
 
     @Test("a broken line inside a list item names the item, not the key above it")
     func brokenLineInItem() {
         // `purchase_cost 140000` has no colon: the a800 tier holds it, not its power_kw line above.
-        #expect(Self.key(minimal.replacingLine(14, "    purchase_cost 140000")) == "tiers[a800]")
+        #expect(Self.key(minimal.replacingLine(of: "tiers[a800].purchase_cost", with: "    purchase_cost 140000")) == "tiers[a800]")
     }
 
     @Test("a problem no key holds is reported at the top level")

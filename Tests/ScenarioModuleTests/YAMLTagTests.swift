@@ -5,8 +5,8 @@ import ScenarioModule
 /// YAML tags: the standard ones mean what YAML says they mean, every other tag is refused where it stands.
 @Suite("YAML tags")
 struct YAMLTagTests {
-    /// `minimal` with its `cash: 1e8` line (29) holding `value` instead.
-    static func cash(_ value: String) -> String { minimal.replacingLine(29, "    cash: " + value) }
+    /// `minimal` with its `cash: 1e8` line holding `value` instead.
+    static func cash(_ value: String) -> String { minimal.replacingLine(of: "providers[cloud].cash", with: "    cash: " + value) }
 
     @Test("!!str makes a string: a tagged number is refused like a quoted one")
     func str() {
@@ -16,10 +16,10 @@ struct YAMLTagTests {
         #expect(headers(Self.cash("!<tag:yaml.org,2002:str> 1e10")) == quoted)
         // The non-specific tag `!` makes a scalar a string too.
         #expect(headers(Self.cash("! 1e10")) == quoted)
-        #expect(headers(minimal.replacingLine(31, "      - {tier: h800, units: !!str 64}"))
+        #expect(headers(minimal.replacingLine(of: "providers[cloud].fleet[0]", with: "      - {tier: h800, units: !!str 64}"))
                 == ["t.yaml:31:29: error: providers[cloud].fleet[0].units: expected an integer in [0, 1e7], got the string \"64\""])
         // A string where a string is expected is fine.
-        #expect(headers(minimal.replacingLine(1, "name: !!str tiny")) == [])
+        #expect(headers(minimal.replacingLine(of: "name", with: "name: !!str tiny")) == [])
     }
 
     @Test("!!null makes a null, and only from a null's text")
@@ -44,21 +44,21 @@ struct YAMLTagTests {
                 == ["t.yaml:29:11: error: providers[cloud].cash: the tag '!!float' expects a number, got 'lots'"])
         // A tagged number still has to be in range.
         #expect(headers(Self.cash("!!float -1")) == headers(Self.cash("-1")))
-        #expect(headers(minimal.insertingLine(after: 29, "    soft_budget: !!bool true")) == [])
-        #expect(headers(minimal.insertingLine(after: 29, "    soft_budget: !!bool yes"))
+        #expect(headers(minimal.insertingLine(after: "providers[cloud].cash", "    soft_budget: !!bool true")) == [])
+        #expect(headers(minimal.insertingLine(after: "providers[cloud].cash", "    soft_budget: !!bool yes"))
                 == ["t.yaml:30:18: error: providers[cloud].soft_budget: the tag '!!bool' expects true or false, got 'yes'"])
     }
 
     @Test("!!map and !!seq check the kind of node")
     func collections() {
-        #expect(headers(minimal.replacingLine(20, "demand: !!map")) == [])
-        #expect(headers(minimal.replacingLine(5, "tiers: !!seq")) == [])
-        let wrong = headers(minimal.replacingLine(5, "tiers: !!map"))
+        #expect(headers(minimal.replacingLine(of: "demand", with: "demand: !!map")) == [])
+        #expect(headers(minimal.replacingLine(of: "tiers", with: "tiers: !!seq")) == [])
+        let wrong = headers(minimal.replacingLine(of: "tiers", with: "tiers: !!map"))
         #expect(wrong.count == 1 && wrong[0].hasPrefix("t.yaml:5:") == true, "\(wrong)")
         #expect(wrong.first?.hasSuffix("error: tiers: the tag '!!map' marks a map, but this is a list") == true, "\(wrong)")
         #expect(headers(Self.cash("!!seq 5"))
                 == ["t.yaml:29:11: error: providers[cloud].cash: the tag '!!seq' marks a list, but this is a single value, '5'"])
-        #expect(headers(minimal.replacingLine(31, "      - !!str {tier: h800, units: 64}"))
+        #expect(headers(minimal.replacingLine(of: "providers[cloud].fleet[0]", with: "      - !!str {tier: h800, units: 64}"))
                 == ["t.yaml:31:9: error: providers[cloud].fleet[0]: the tag '!!str' marks a single value, but this is a map"])
     }
 
@@ -67,13 +67,13 @@ struct YAMLTagTests {
         let expected = "expected no tag, or one of !!str, !!int, !!float, !!bool, !!null, !!map or !!seq"
         #expect(headers(Self.cash("!custom 5"))
                 == ["t.yaml:29:11: error: providers[cloud].cash: unsupported YAML tag '!custom'; " + expected])
-        #expect(headers(minimal.replacingLine(2, "start: !!timestamp 2024-01"))
+        #expect(headers(minimal.replacingLine(of: "start", with: "start: !!timestamp 2024-01"))
                 == ["t.yaml:2:8: error: start: unsupported YAML tag '!!timestamp'; " + expected])
-        let item = headers(minimal.replacingLine(17, "  - !thing"))
+        let item = headers(minimal.replacingLine(of: "regions[east]", with: "  - !thing"))
         #expect(item.count == 1 && item[0].hasPrefix("t.yaml:17:5: error: regions[0]: unsupported YAML tag '!thing'; "), "\(item)")
         // A key is a name: a tag that makes it something else is refused, one that keeps it text is fine.
-        #expect(headers(minimal.replacingLine(1, "!!str name: tiny")) == [])
-        #expect(headers(minimal.replacingLine(1, "!!int 5: tiny"))
+        #expect(headers(minimal.replacingLine(of: "name", with: "!!str name: tiny")) == [])
+        #expect(headers(minimal.replacingLine(of: "name", with: "!!int 5: tiny"))
                 == ["t.yaml:1:1: error: 5: the tag '!!int' cannot mark a key; a key is a name (write it without a tag)"])
         // In a --set value too, named by the key it sets.
         let set = diagnostics(minimal, overrides: ["providers[0].cash=!custom 5"])?.diagnostics.map(\.header) ?? []
