@@ -12,7 +12,8 @@ struct OutputEdgesEndToEndTests {
             try Data("my thesis\n".utf8).write(to: tmp.file("mine").appendingPathComponent("thesis.tex"))
             let before = try FileManager.default.contentsOfDirectory(atPath: tmp.file("mine").path).sorted()
             let result = try suanli(["run", scenario, "--out", "mine", "--replications", "2", "--quiet"], in: tmp.url)
-            #expect(result.status == 1, "\(result)")
+            // An unusable --out is a bad flag value, refused before anything runs: a usage error.
+            #expect(result.status == 64, "\(result)")
             #expect(result.stderr.contains("'thesis.tex'") && result.stderr.contains("choose another output folder"), "\(result)")
             #expect(tmp.contents() == ["mine"])
             #expect(try FileManager.default.contentsOfDirectory(atPath: tmp.file("mine").path).sorted() == before)
