@@ -221,3 +221,79 @@ extension DemandGrowth {
         }
     }
 }
+
+// MARK: References and the lists the draft keeps beside the scenario
+
+extension Binding {
+    /// A key naming an entry of another list (`tier: h800`), written as that entry's index.
+    /// An unknown name has already been refused by the semantic checker; it would read as 0.
+    static func reference<E>(_ list: any WritableKeyPath<ScenarioDraft, [E]> & Sendable,
+                             _ kp: any WritableKeyPath<E, Int> & Sendable,
+                             in table: any Swift.KeyPath<NameTables, [String: Int]> & Sendable) -> Binding {
+        .custom(names: true) { d, v, c in d[keyPath: list][c.at[0]][keyPath: kp] = c.names[keyPath: table][String(bound: v)] ?? 0 }
+    }
+
+    /// A key that may name an entry of another list (absent: nil, "every segment" or "every tier").
+    static func optionalReference<E>(_ list: any WritableKeyPath<ScenarioDraft, [E]> & Sendable,
+                                     _ kp: any WritableKeyPath<E, Int?> & Sendable,
+                                     in table: any Swift.KeyPath<NameTables, [String: Int]> & Sendable) -> Binding {
+        .custom(names: true) { d, v, c in
+            d[keyPath: list][c.at[0]][keyPath: kp] = String?(bound: v).flatMap { c.names[keyPath: table][$0] }
+        }
+    }
+
+    /// A key listing entries of another list by name, written as their indices.
+    static func references<E>(_ list: any WritableKeyPath<ScenarioDraft, [E]> & Sendable,
+                              _ kp: any WritableKeyPath<E, [Int]> & Sendable,
+                              in table: any Swift.KeyPath<NameTables, [String: Int]> & Sendable) -> Binding {
+        .custom(names: true) { d, v, c in d[keyPath: list][c.at[0]][keyPath: kp] = v.names.compactMap { c.names[keyPath: table][$0] } }
+    }
+
+    /// `tiers`: sizes the tiers and their physical lives as written.
+    static let tiers = Binding { d, v, _ in
+        d.scenario.tiers = Array(repeating: Blank.tier, count: v.count)
+        d.physicalLife = Array(repeating: nil, count: v.count)
+    }
+
+    /// `providers`: sizes the providers, their jurisdictions and rent-in terms as written.
+    static let providers = Binding { d, v, _ in
+        d.scenario.providers = Array(repeating: Blank.provider, count: v.count)
+        d.providerJurisdiction = Array(repeating: nil, count: v.count)
+        d.rentInTerm = Array(repeating: [], count: v.count)
+    }
+
+    /// `entrants`: sizes the templates and their jurisdictions as written.
+    static let entrants = Binding { d, v, _ in
+        d.scenario.entrants = Array(repeating: Blank.entrant, count: v.count)
+        d.entrantJurisdiction = Array(repeating: nil, count: v.count)
+    }
+
+    /// `providers[].rent_in`: sizes a provider's rent-in contracts and their terms as written.
+    static let rentIn = Binding { d, v, c in
+        d.scenario.providers[c.at[0]].supply.rentIn = Array(repeating: Blank.rentIn, count: v.count)
+        d.rentInTerm[c.at[0]] = Array(repeating: nil, count: v.count)
+    }
+}
+
+extension FirmBindings {
+    /// A key of an entry of one of the firm's lists naming a tier (`fleet[].tier`, `rent_in[].tier`).
+    func tier<E>(_ list: any WritableKeyPath<ProviderSpec, [E]> & Sendable, _ kp: any WritableKeyPath<E, Int> & Sendable) -> Binding {
+        custom(names: true) { p, v, c in p[keyPath: list][c.at[1]][keyPath: kp] = c.names.tiers[String(bound: v)] ?? 0 }
+    }
+
+    /// A key of the firm naming an entry of another list (`region: east`), written as its index.
+    func reference(_ kp: any WritableKeyPath<ProviderSpec, Int> & Sendable,
+                   in table: any Swift.KeyPath<NameTables, [String: Int]> & Sendable) -> Binding {
+        custom(names: true) { p, v, c in p[keyPath: kp] = c.names[keyPath: table][String(bound: v)] ?? 0 }
+    }
+
+    /// One of the firm's lists (`fleet`): sized to the entries written, each starting as `blank`.
+    func list<E: Sendable>(_ kp: any WritableKeyPath<ProviderSpec, [E]> & Sendable, blank: E) -> Binding {
+        custom { p, v, _ in p[keyPath: kp] = Array(repeating: blank, count: v.count) }
+    }
+
+    /// A key of an entry of one of the firm's lists (`fleet[].units`).
+    func item<E, V: BindableValue>(_ list: any WritableKeyPath<ProviderSpec, [E]> & Sendable, _ kp: any WritableKeyPath<E, V> & Sendable) -> Binding {
+        custom { p, v, c in p[keyPath: list][c.at[1]][keyPath: kp] = V(bound: v) }
+    }
+}
