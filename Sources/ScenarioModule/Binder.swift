@@ -11,37 +11,39 @@ struct Binder {
     private(set) var draft = ScenarioDraft()
     private(set) var drawn: [DrawnKey] = []
     private(set) var names = NameTables()
+    /// Where each bound value was written, for the semantic checks' messages.
+    private(set) var marks = SourceMarks()
     /// Nodes visited so far in this pass (both passes visit the same nodes in the same order).
     private var visited = 0
-    private var drawnAt: [Int] = []
 
     /// With `recording`, every node written and where (for tests that write other values through
     /// the same bindings).
     private(set) var written: [(node: RNode, context: BindContext)] = []
     private let recording: Bool
 
-    /// Binds `root`, a tree the decoder and the semantic checker have passed.
+    /// Binds `root`, a tree the decoder has passed (the semantic checks then run on the draft; a
+    /// tree with problems the decoder reported binds too, its refused values as blanks).
     init(_ root: RNode, recording: Bool = false) {
         self.recording = recording
-        walk(root, BindContext(), references: false)
+        walk(root, BindContext(), keyLoc: root.loc, references: false)
         names = NameTables(draft.scenario)
         var context = BindContext()
         context.names = names
         visited = 0
-        walk(root, context, references: true)
+        walk(root, context, keyLoc: root.loc, references: true)
         // Document order, whichever pass wrote them (a drawn price needs its tier's name).
-        drawn = zip(drawnAt, drawn).sorted { $0.0 < $1.0 }.map(\.1)
+        drawn.sort { $0.order < $1.order }
     }
 
-    private mutating func walk(_ n: RNode, _ context: BindContext, references: Bool) {
+    private mutating func walk(_ n: RNode, _ context: BindContext, keyLoc: SourceLocation, references: Bool) {
         visited += 1
+        if !references { marks.record(n, at: context.at, key: context.key, keyLoc: keyLoc, order: visited) }
         if let e = n.schema, let b = e.binding, b.usesNames == references {
             b.write(&draft, n.value, context)
             if recording { written.append((n, context)) }
             if case .drawn(let d) = n.value, let r = e.range {
                 drawn.append(DrawnKey(path: n.path, distribution: d, range: r, integer: e.type == .integer,
-                                      binding: b, context: context))
-                drawnAt.append(visited)
+                                      binding: b, context: context, order: visited))
             }
         }
         switch n.value {
@@ -51,7 +53,7 @@ struct Binder {
             for f in fields {
                 var c = context
                 if keyed { c.key = f.key }
-                walk(f.node, c, references: references)
+                walk(f.node, c, keyLoc: f.keyLoc, references: references)
             }
         case .list(let items):
             // Entries have no schema entry of their own: their keys do (a list of references is
@@ -59,7 +61,8 @@ struct Binder {
             for (i, item) in items.enumerated() {
                 var c = context
                 c.at.append(i)
-                walk(item, c, references: references)
+                if !references { marks.record(item: item, of: n, at: c.at) }
+                walk(item, c, keyLoc: item.loc, references: references)
             }
         default:
             break
@@ -77,6 +80,8 @@ struct DrawnKey: Sendable {
     let integer: Bool
     let binding: Binding
     let context: BindContext
+    /// Its place in document order (the binder's visit count), which orders the draws.
+    let order: Int
 
     /// Writes `value` into `draft` as the key's binding writes a decoded value.
     func apply(_ value: Double, to draft: inout ScenarioDraft) {

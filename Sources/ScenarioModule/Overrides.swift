@@ -14,27 +14,35 @@ enum Overrides {
 
     /// Applies override number `k` (from 1) to `root`.
     static func apply(_ argument: String, number k: Int, to root: inout YNode, sink: inout DiagnosticSink) {
+        guard let (kp, value, at1) = parse(argument, number: k, sink: &sink) else { return }
+        let ctx = Context(value: value, at: at1)
+        _ = ctx.assign(&root, kp.components[...], level: .fixed(""), concrete: "", sink: &sink)
+    }
+
+    /// Override number `k` read into its key path and its value's located node (the text added to
+    /// the sink's sources as `<command line>:--set #k`); nil (reported) when either is malformed.
+    static func parse(_ argument: String, number k: Int,
+                      sink: inout DiagnosticSink) -> (KeyPath, YNode, SourceLocation)? {
         let src = sink.sources.add(name: "\(Diagnostic.commandLinePrefix):--set #\(k)", text: argument)
         let at1 = SourceLocation(source: src, line: 1, column: 1)
         guard let eq = argument.firstIndex(of: "=") else {
             sink.error(at1, "", "expected KEY.PATH=VALUE, got '\(YNode.clip(argument))'")
-            return
+            return nil
         }
         let keyText = String(argument[..<eq]).trimmingSpaces
         let valueText = String(argument[argument.index(after: eq)...])
         guard let kp = KeyPath(keyText) else {
             sink.error(at1, "", "malformed key path '\(YNode.clip(keyText))'; expected a.b.c, a.b[2].c or a.b[name].c")
-            return
+            return nil
         }
         let offset = argument[..<eq].unicodeScalars.count + 1
         let value: YNode
         switch YAMLReader.read(valueText, source: src, columnOffset: offset, keyPath: keyText, sink: &sink) {
-        case .failed: return
+        case .failed: return nil
         case .empty: value = YNode(value: .scalar("", plain: true), loc: SourceLocation(source: src, line: 1, column: offset + 1))
         case .node(let n): value = n
         }
-        let ctx = Context(value: value, at: at1)
-        _ = ctx.assign(&root, kp.components[...], level: .fixed(""), concrete: "", sink: &sink)
+        return (kp, value, at1)
     }
 
     private struct Context {

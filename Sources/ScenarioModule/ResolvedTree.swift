@@ -102,6 +102,23 @@ struct RNode: Sendable {
     }
 
     enum Step { case key(String), index(Int) }
+
+    /// The tree with each key left to a computed default (null) holding `computed(entry, at)`
+    /// when that gives a value (`at`: the indices of the list entries on its path).
+    func filling(_ computed: (_ entry: Int, _ at: [Int]) -> Value?, at: [Int] = []) -> RNode {
+        var out = self
+        switch value {
+        case .null:
+            if let e = schema, case .computed = e.defaultValue, let v = computed(entry, at) { out.value = v }
+        case .map(let fs):
+            out.value = .map(fs.map { f in var f = f; f.node = f.node.filling(computed, at: at); return f })
+        case .list(let l):
+            out.value = .list(l.enumerated().map { i, n in n.filling(computed, at: at + [i]) })
+        default:
+            break
+        }
+        return out
+    }
 }
 
 struct RField: Sendable {

@@ -26,15 +26,14 @@ public struct ScenarioDocument: Sendable {
     /// The file and the files it extends (parent, grandparent, …), as diagnostics name them.
     public let files: [String]
 
-    init(path: String, root: RNode, files: [String] = []) {
+    init(path: String, checked: CheckedScenario) {
         self.path = path
-        self.files = files.isEmpty ? [path] : files
-        let binder = Binder(root)
-        draft = binder.draft
-        drawnKeys = binder.drawn
+        self.files = checked.files.isEmpty ? [path] : checked.files
+        draft = checked.draft
+        drawnKeys = checked.drawn
         fixed = drawnKeys.isEmpty ? draft.finished() : nil
         name = draft.scenario.name
-        resolvedYAML = ResolvedYAML.emit(root)
+        resolvedYAML = checked.resolvedYAML()
         contentHash = SHA256.hex(resolvedYAML.utf8)
     }
 
@@ -113,21 +112,44 @@ public struct ScenarioDocument: Sendable {
     }
 }
 
-/// A scenario file read once and kept as its merged tree (YAML parsed, `extends` resolved), from
-/// which documents are made with different overrides: a sweep's base, whose points differ only by
-/// their `--set` values, is neither re-read nor re-parsed for each point. A file that cannot be
+/// A scenario decoded, bound and checked: its tree (for the resolved text), its typed draft and
+/// the keys drawn per replication, and where each value was written.
+struct CheckedScenario: Sendable {
+    var tree: RNode
+    var draft: ScenarioDraft
+    var drawn: [DrawnKey]
+    var marks: SourceMarks
+    var files: [String]
+
+    /// The tree with each computed default left null in it as the draft settles it.
+    func resolvedTree() -> RNode {
+        tree.filling { entry, at in draft.computedDefault(entry: entry, at: at, marks: marks) }
+    }
+
+    /// The resolved text.
+    func resolvedYAML() -> String { ResolvedYAML.emit(resolvedTree()) }
+}
+
+/// A scenario file read once and kept as its merged tree (YAML parsed, `extends` resolved) and,
+/// when it is valid by itself, decoded and checked: documents are made from it with different
+/// overrides. A sweep's base, whose points differ only by their `--set` values, is neither
+/// re-read, re-parsed nor (for overrides of single values) re-decoded for each point: the
+/// overrides are typed patches of its decoded draft (``ScenarioPatch``). A file that cannot be
 /// read or parsed gives its diagnostics for every document asked of it.
 public struct ScenarioBase: Sendable {
     /// The file as given.
     public let path: String
     private let parsed: Result<ParsedTree, ScenarioDiagnostics>
+    /// The file decoded and checked without overrides; nil when it has problems of its own
+    /// (every document is then made the full way, which reports them or the overrides' cure).
+    private let checked: CheckedScenario?
 
     struct ParsedTree: Sendable {
         let root: YNode
         let sink: DiagnosticSink
     }
 
-    /// Reads and parses the file at `path`.
+    /// Reads and parses the file at `path`, and decodes and checks it.
     public init(path: String) {
         self.path = path
         do throws(ScenarioDiagnostics) {
@@ -137,17 +159,42 @@ public struct ScenarioBase: Sendable {
         } catch {
             parsed = .failure(error)
         }
+        if case .success(let p) = parsed {
+            checked = try? ScenarioLoader.checked(parsed: (p.root, p.sink), path: path, overrides: [])
+        } else {
+            checked = nil
+        }
     }
 
     /// The scenario with `overrides` (`KEY.PATH=VALUE`) applied, decoded and checked exactly as
     /// ``ScenarioLoader/load(path:overrides:)`` would: the same document, or the same diagnostics.
+    /// Overrides that ``ScenarioPatch`` can apply to the decoded base are patched; any other set
+    /// of overrides, and any with a problem, is applied to the tree and decoded again.
     public func document(overrides: [String]) throws(ScenarioDiagnostics) -> ScenarioDocument {
         switch parsed {
         case .failure(let diagnostics): throw diagnostics
         case .success(let p):
-            let (tree, files) = try ScenarioLoader.checkedTree(parsed: (p.root, p.sink), path: path, overrides: overrides)
-            return ScenarioDocument(path: path, root: tree, files: files)
+            if let checked, let patched = ScenarioPatch.apply(overrides, to: checked, sink: p.sink) {
+                return ScenarioDocument(path: path, checked: patched)
+            }
+            return try fullDocument(overrides: overrides)
         }
+    }
+
+    /// The scenario with `overrides` applied to the tree and decoded again, never patched (what
+    /// ``document(overrides:)`` falls back to; tests compare the two).
+    func fullDocument(overrides: [String]) throws(ScenarioDiagnostics) -> ScenarioDocument {
+        switch parsed {
+        case .failure(let diagnostics): throw diagnostics
+        case .success(let p):
+            return ScenarioDocument(path: path, checked: try ScenarioLoader.checked(parsed: (p.root, p.sink), path: path, overrides: overrides))
+        }
+    }
+
+    /// Whether `overrides` would be patched onto the decoded base (for tests).
+    func patches(_ overrides: [String]) -> Bool {
+        guard case .success(let p) = parsed, let checked else { return false }
+        return ScenarioPatch.apply(overrides, to: checked, sink: p.sink) != nil
     }
 }
 
@@ -224,13 +271,13 @@ public enum ScenarioLoader {
     /// `extends` in it is read relative to `path`'s folder.
     /// - Throws: ``ScenarioDiagnostics`` listing every problem, sorted by line.
     public static func load(yaml: String, path: String, overrides: [String] = []) throws(ScenarioDiagnostics) -> ScenarioDocument {
-        let (tree, files) = try checkedTree(yaml: yaml, path: path, overrides: overrides)
-        return ScenarioDocument(path: path, root: tree, files: files)
+        ScenarioDocument(path: path, checked: try checked(parsed: parse(yaml: yaml, path: path), path: path, overrides: overrides))
     }
 
-    /// The decoded and checked tree of YAML text, and the files it was read from.
+    /// The decoded and checked tree of YAML text (computed defaults filled in), and the files it was read from.
     static func checkedTree(yaml: String, path: String, overrides: [String] = []) throws(ScenarioDiagnostics) -> (RNode, [String]) {
-        try checkedTree(parsed: parse(yaml: yaml, path: path), path: path, overrides: overrides)
+        let c = try checked(parsed: parse(yaml: yaml, path: path), path: path, overrides: overrides)
+        return (c.resolvedTree(), c.files)
     }
 
     /// YAML text read into a located tree with its `extends` chain merged: everything of loading
@@ -259,25 +306,28 @@ public enum ScenarioLoader {
         return (merged, sink)
     }
 
-    /// A parsed tree with `overrides` applied, decoded and cross-checked.
-    static func checkedTree(parsed: (root: YNode, sink: DiagnosticSink), path: String,
-                            overrides: [String]) throws(ScenarioDiagnostics) -> (RNode, [String]) {
+    /// A parsed tree with `overrides` applied, decoded, bound into a draft and cross-checked on it.
+    static func checked(parsed: (root: YNode, sink: DiagnosticSink), path: String,
+                        overrides: [String]) throws(ScenarioDiagnostics) -> CheckedScenario {
         var (root, sink) = parsed
         for (i, o) in overrides.enumerated() {
             Overrides.apply(o, number: i + 1, to: &root, sink: &sink)
         }
 
         var decoder = Decoder(sink: sink)
-        var tree = decoder.decodeRoot(root)
-        var checker = SemanticChecker(sink: decoder.sink)
+        let tree = decoder.decodeRoot(root)
+        // A tree with problems binds too (refused values as blanks), so that the cross-key
+        // problems are reported with the decoder's.
+        let binder = Binder(tree)
+        var checker = SemanticChecker(sink: decoder.sink, draft: binder.draft, marks: binder.marks)
         if checker.sink.isEmpty || !tree.isNull {
-            checker.check(&tree)
+            checker.check()
         }
         guard checker.sink.isEmpty else {
             throw ScenarioDiagnostics(checker.sink, file: path)
         }
         let files = checker.sink.sources.texts.map(\.name).filter { !$0.hasPrefix(Diagnostic.commandLinePrefix) }
-        return (tree, files)
+        return CheckedScenario(tree: tree, draft: binder.draft, drawn: binder.drawn, marks: binder.marks, files: files)
     }
 
     /// Line and column of the first byte that is not valid UTF-8.

@@ -1,77 +1,95 @@
 import MarketModel
 
 /// Checks that need more than one key: names that refer to other entries, dates inside the
-/// horizon, orderings. Runs on the decoded tree and reports everything it finds; then fills
-/// the computed defaults.
+/// horizon, orderings. Runs on the typed draft the ``Binder`` wrote, after binding, and reports
+/// everything it finds at the places the binder recorded (``SourceMarks``).
+///
+/// A value is read from the draft only where its mark says it is the one written
+/// (``SourceMarks/Mark/isFixed``): a key the decoder refused holds a blank, and a key drawn per
+/// replication holds 0 until drawn, and neither is checked against other keys. A reference is
+/// checked by the name written (its mark's `name`): the draft holds an index, and an unknown
+/// name has none.
 struct SemanticChecker {
     var sink: DiagnosticSink
+    let draft: ScenarioDraft
+    let marks: SourceMarks
+
+    private var s: Scenario { draft.scenario }
+
+    private func mark(_ e: Int, _ at: Int...) -> SourceMarks.Mark? { marks[e, at] }
+    private func isNull(_ e: Int, _ at: Int...) -> Bool { marks[e, at]?.isNull ?? true }
+    private func isFixed(_ e: Int, _ at: Int...) -> Bool { marks[e, at]?.isFixed ?? false }
+    /// The written name of a reference.
+    private func name(_ e: Int, _ at: Int...) -> String? { marks[e, at]?.name }
 
     /// Names of the entries of a named list, or nil when the list itself failed to decode
     /// (so that its problem is not repeated at every reference).
-    private func names(_ list: RNode) -> [String]? {
-        if list.isNull { return nil }
-        return list.items.map { $0["name"].text ?? "" }
+    private func names(_ list: Int, _ names: [String]) -> [String]? {
+        isNull(list) ? nil : names
     }
 
-    private mutating func reference(_ n: RNode, in names: [String]?, kind: String) {
-        guard let names, let s = n.text else { return }
+    private mutating func reference(_ m: SourceMarks.Mark?, in names: [String]?, kind: String) {
+        guard let names, let m, let s = m.name else { return }
         if names.contains(s) { return }
         let shown = names.filter { !$0.isEmpty }
         let known = shown.count > 10 ? shown.prefix(10).joined(separator: ", ") + ", …" : shown.joined(separator: ", ")
         let hint = sink.wantsDetail ? Suggest.hint(s, in: shown) : ""
-        sink.error(n.loc, n.path, "unknown \(kind) '\(YNode.clip(s))'\(hint); the \(kind)s are \(known)")
+        sink.error(m.loc, m.path, "unknown \(kind) '\(YNode.clip(s))'\(hint); the \(kind)s are \(known)")
     }
 
     /// A jurisdiction named by a supply entry or shock: one some region or firm is in.
-    private mutating func jurisdiction(_ n: RNode, in known: [String]) {
-        guard let s = n.text, !known.contains(s) else { return }
-        let hint = sink.wantsDetail ? Suggest.hint(s, in: known) : ""
-        sink.error(n.loc, n.path, "unknown jurisdiction '\(YNode.clip(s))'\(hint); the jurisdictions of the regions and firms are \(known.prefix(10).joined(separator: ", "))")
+    private mutating func jurisdiction(_ m: SourceMarks.Mark?, _ value: String, in known: [String]) {
+        guard let m, !m.isNull, !known.contains(value) else { return }
+        let hint = sink.wantsDetail ? Suggest.hint(value, in: known) : ""
+        sink.error(m.loc, m.path, "unknown jurisdiction '\(YNode.clip(value))'\(hint); the jurisdictions of the regions and firms are \(known.prefix(10).joined(separator: ", "))")
     }
 
     /// A provider's name: not `market`, and not one an entrant will take (`<template>-<k>`).
-    private mutating func checkName(_ n: RNode, templates: [String]) {
-        guard let name = n.text else { return }
+    private mutating func checkName(_ i: Int, templates: [String]) {
+        guard let m = mark(K.providerName, i), !m.isNull else { return }
+        let name = s.providers[i].name
         if name == ScenarioSchema.marketLessor {
-            sink.error(n.loc, n.path, "the name '\(name)' is reserved (a rent_in lessor of market means the market); choose another")
+            sink.error(m.loc, m.path, "the name '\(name)' is reserved (a rent_in lessor of market means the market); choose another")
             return
         }
         for t in templates where name.hasPrefix(t + "-") {
             let k = name.dropFirst(t.count + 1)
             if let first = k.first, first != "0", k.allSatisfy({ $0.isASCII && $0.isNumber }) {
-                sink.error(n.loc, n.path, "the name '\(name)' is left to entrants of template '\(t)' (named \(t)-1, \(t)-2, …); choose another")
+                sink.error(m.loc, m.path, "the name '\(name)' is left to entrants of template '\(t)' (named \(t)-1, \(t)-2, …); choose another")
             }
         }
     }
 
     /// Initial prices name known tiers.
-    private mutating func checkPrices(_ p: RNode, tierNames: [String]?) {
-        guard let tierNames else { return }
-        for f in p["prices"].fields where !tierNames.contains(f.key) {
+    private mutating func checkPrices(_ f: Firm, _ i: Int, tierNames: [String]?) {
+        guard let tierNames, let prices = mark(f.keys.prices, i) else { return }
+        for key in prices.keys where !tierNames.contains(key) {
+            guard let value = marks[f.keys.price, [i], key] else { continue }
             let shown = tierNames.filter { !$0.isEmpty }
-            let hint = sink.wantsDetail ? Suggest.hint(f.key, in: shown) : ""
-            sink.error(f.keyLoc, f.node.path, "unknown tier '\(YNode.clip(f.key))'\(hint); the tiers are \(shown.prefix(10).joined(separator: ", "))")
+            let hint = sink.wantsDetail ? Suggest.hint(key, in: shown) : ""
+            sink.error(value.keyLoc, value.path, "unknown tier '\(YNode.clip(key))'\(hint); the tiers are \(shown.prefix(10).joined(separator: ", "))")
         }
     }
 
     /// A broker's affiliates: at least one, each an owner or hybrid present at the start, none
     /// twice; no other firm has any.
-    private mutating func checkAffiliates(_ p: RNode, providerNames: [String]?, modelOf: [String: String]) {
-        let a = p["affiliates"]
-        let model = p["model"].text ?? "owner"
+    private mutating func checkAffiliates(_ f: Firm, _ i: Int, providerNames: [String]?, modelOf: [String: String]) {
+        guard let a = mark(f.keys.affiliates, i) else { return }
+        let model = f.spec(s, i).model.rawValue
         guard model == "broker" else {
-            if !a.items.isEmpty {
+            if a.count > 0 {
                 sink.error(a.loc, a.path, "only a broker has affiliates; this firm's model is \(model)")
             }
             return
         }
-        if a.items.isEmpty, !a.isNull, providerNames != nil {
+        if a.count == 0, !a.isNull, providerNames != nil {
             sink.error(a.loc, a.path, "a broker needs at least one affiliate: an owner or hybrid whose free units it resells")
         }
         var seen: [String: SourceLocation] = [:]
-        for n in a.items {
+        for k in 0..<a.count {
+            let n = mark(f.keys.affiliates, i, k)
             reference(n, in: providerNames, kind: "provider")
-            guard let name = n.text else { continue }
+            guard let n, let name = n.name else { continue }
             if let f = seen[name] {
                 sink.error(n.loc, n.path, "provider '\(name)' is listed twice" + (f.line == n.loc.line ? "" : " (lines \(f.line) and \(n.loc.line))"))
             } else if let m = modelOf[name], m != "owner" && m != "hybrid" {
@@ -83,39 +101,39 @@ struct SemanticChecker {
 
     /// Rent-in contracts at the start: sublessors only; each from the market or from an owner or
     /// hybrid holding the tier, within the units it has not leased at the start; elapsed < term.
-    private mutating func checkRentIns(_ providers: [RNode], tierNames: [String]?, providerNames: [String]?,
+    private mutating func checkRentIns(tierNames: [String]?, providerNames: [String]?,
                                        modelOf: [String: String], rentInTerm: Double?) {
         // Units of each (lessor, tier) not under lease at the start: nil inside when some are drawn per replication.
         var free: [String: Int?] = [:]
-        for p in providers {
-            guard let name = p["name"].text else { continue }
-            for c in p["fleet"].items {
-                guard let t = c["tier"].text else { continue }
-                let key = name + "\u{0}" + t
-                if case .integer(let u) = c["units"].value, let share = c["leased_share"].constant, let known = free[key] ?? 0 {
-                    free[key] = known + u - Int((Double(u) * share).rounded())
+        for (i, p) in s.providers.enumerated() {
+            guard !isNull(K.providerName, i) else { continue }
+            for (k, c) in p.fleet.enumerated() {
+                guard let t = name(K.fleetTier, i, k) else { continue }
+                let key = p.name + "\u{0}" + t
+                if isFixed(K.fleetUnits, i, k), isFixed(K.leasedShare, i, k), let known = free[key] ?? 0 {
+                    free[key] = known + c.units - Int((Double(c.units) * c.leasedShare).rounded())
                 } else {
                     free[key] = .some(nil)
                 }
             }
         }
         var rented: [String: Int] = [:]
-        for p in providers {
-            let rentIn = p["rent_in"]
-            let model = p["model"].text ?? "owner"
-            if model != "sublessor", !rentIn.items.isEmpty {
+        for (i, p) in s.providers.enumerated() {
+            guard let rentIn = mark(K.rentIn, i) else { continue }
+            let model = p.model.rawValue
+            if model != "sublessor", rentIn.count > 0 {
                 sink.error(rentIn.loc, rentIn.path, "only a sublessor rents capacity in; this firm's model is \(model)")
                 continue
             }
-            for r in rentIn.items {
-                reference(r["tier"], in: tierNames, kind: "tier")
-                let term = r["term_months"].isNull ? rentInTerm : r["term_months"].constant
-                if let e = r["elapsed_months"].constant, let term, e >= term {
-                    sink.error(r["elapsed_months"].loc, r["elapsed_months"].path,
-                               "expected less than term_months (\(NumberText.format(term))), got '\(NumberText.format(e))'")
+            for (k, r) in p.supply.rentIn.enumerated() {
+                reference(mark(K.rentInTier, i, k), in: tierNames, kind: "tier")
+                let termMark = mark(K.rentInTerm, i, k)
+                let term = termMark?.isNull ?? true ? rentInTerm : (termMark!.isFixed ? draft.rentInTerm[i][k] : nil)
+                if isFixed(K.rentInElapsed, i, k), let term, r.elapsedMonths >= term, let e = mark(K.rentInElapsed, i, k) {
+                    sink.error(e.loc, e.path, "expected less than term_months (\(NumberText.format(term))), got '\(NumberText.format(r.elapsedMonths))'")
                 }
-                let lessor = r["lessor"]
-                guard let l = lessor.text, l != ScenarioSchema.marketLessor, let providerNames else { continue }
+                guard let lessor = mark(K.rentInLessor, i, k), let l = lessor.name, l != ScenarioSchema.marketLessor,
+                      let providerNames else { continue }
                 guard providerNames.contains(l) else {
                     let hint = sink.wantsDetail ? Suggest.hint(l, in: providerNames) : ""
                     let known = providerNames.prefix(10).joined(separator: ", ")
@@ -126,201 +144,215 @@ struct SemanticChecker {
                     sink.error(lessor.loc, lessor.path, "'\(l)' is a \(m); a lessor is an owner or hybrid (or market)")
                     continue
                 }
-                guard let t = r["tier"].text, tierNames?.contains(t) == true else { continue }
+                guard let t = name(K.rentInTier, i, k), tierNames?.contains(t) == true else { continue }
                 let key = l + "\u{0}" + t
                 guard let available = free[key] else {
                     sink.error(lessor.loc, lessor.path, "'\(l)' holds no \(t) units at the start, so it cannot lease them out")
                     continue
                 }
-                guard let available, case .integer(let u) = r["units"].value else { continue }
-                rented[key, default: 0] += u
+                guard let available, isFixed(K.rentInUnits, i, k), let units = mark(K.rentInUnits, i, k) else { continue }
+                rented[key, default: 0] += r.units
                 if rented[key]! > available {
-                    sink.error(r["units"].loc, r["units"].path,
+                    sink.error(units.loc, units.path,
                                "'\(l)' has \(available) \(t) units not leased at the start, but rent_in from it adds up to \(rented[key]!)")
                 }
             }
         }
     }
 
-    mutating func check(_ root: inout RNode) {
-        let tierNames = names(root["tiers"])
-        let regionNames = names(root["regions"])
-        let segmentNames = names(root["demand"]["segments"])
+    /// `from` inside the horizon (or, for supply shocks, no later than its last month); `to` after
+    /// `from`, at most its end. `from` and `to` are nil when not written (or refused).
+    private mutating func dates(from: YearMonth?, _ fromMark: SourceMarks.Mark?, to: YearMonth?, _ toMark: SourceMarks.Mark?,
+                                horizon: (start: YearMonth, months: Int)?, mayPredate: Bool = false) {
+        guard let (start, horizon) = horizon else { return }
+        let last = start.adding(months: horizon - 1), end = start.adding(months: horizon)
+        if let f = from, let m = fromMark, mayPredate, f > last {
+            sink.error(m.loc, m.path, "expected a month no later than \(last) (the last of the horizon; a supply shock may predate the start), got '\(f)'")
+        } else if let f = from, let m = fromMark, !mayPredate, f < start || f > last {
+            sink.error(m.loc, m.path, "expected a month from \(start) to \(last) (inside the horizon), got '\(f)'")
+        }
+        if let t = to, let m = toMark {
+            if let f = from, t <= f {
+                sink.error(m.loc, m.path, "expected a month after from (\(f)), got '\(t)'")
+            } else if t > end {
+                sink.error(m.loc, m.path, "expected a month no later than \(end) (the end of the horizon), got '\(t)'")
+            }
+        }
+    }
+
+    /// A month key's value when written (nil when absent or refused).
+    private func month(_ value: YearMonth?, _ e: Int, _ at: Int...) -> YearMonth? {
+        (marks[e, at]?.isNull ?? true) ? nil : value
+    }
+
+    mutating func check() {
+        let tierNames = names(K.tiers, s.tiers.map(\.name))
+        let regionNames = names(K.regions, s.regions.map(\.name))
+        let segmentNames = names(K.segments, s.segments.map(\.name))
 
         // Tiers: physical life at least the depreciation life.
-        for t in root["tiers"].items {
-            if let life = t["life_years"].constant, let phys = t["physical_life_years"].constant, phys < life {
-                sink.error(t["physical_life_years"].loc, t["physical_life_years"].path,
-                           "expected at least life_years (\(NumberText.format(life))), got '\(NumberText.format(phys))'")
+        for (i, t) in s.tiers.enumerated() {
+            if isFixed(K.lifeYears, i), isFixed(K.physicalLife, i), let phys = draft.physicalLife[i], phys < t.lifeYears,
+               let m = mark(K.physicalLife, i) {
+                sink.error(m.loc, m.path, "expected at least life_years (\(NumberText.format(t.lifeYears))), got '\(NumberText.format(phys))'")
             }
         }
 
         // Segments.
-        for s in root["demand"]["segments"].items {
-            let tier = s["tier"]
+        for (i, g) in s.segments.enumerated() {
+            let tier = mark(K.segmentTier, i)
             reference(tier, in: tierNames, kind: "tier")
             var seen: [String: SourceLocation] = [:]
-            for sub in s["substitutes"].items {
+            for k in 0..<(mark(K.substitutes, i)?.count ?? 0) {
+                let sub = mark(K.substitutes, i, k)
                 reference(sub, in: tierNames, kind: "tier")
-                guard let name = sub.text else { continue }
-                if name == tier.text {
+                guard let sub, let name = sub.name else { continue }
+                if name == tier?.name {
                     sink.error(sub.loc, sub.path, "a substitute must differ from the segment's own tier '\(name)'")
                 } else if let f = seen[name] {
                     sink.error(sub.loc, sub.path, "tier '\(name)' is listed twice" + (f.line == sub.loc.line ? "" : " (lines \(f.line) and \(sub.loc.line))"))
                 }
                 seen[name] = sub.loc
             }
-            let g = s["growth"]
-            if g["kind"].text == "logistic", let r = s["rate"].constant, r <= 0 {
-                sink.error(s["rate"].loc, s["rate"].path, "a logistic growth needs a starting rate > 0, got '\(NumberText.format(r))'")
+            if case .logistic = g.growth, isFixed(K.segmentRate, i), g.rate <= 0, let m = mark(K.segmentRate, i) {
+                sink.error(m.loc, m.path, "a logistic growth needs a starting rate > 0, got '\(NumberText.format(g.rate))'")
             }
         }
 
         // Firms: providers, then entrant templates (which share their keys).
-        let providers = root["providers"].items
-        let entrants = root["entrants"].items
-        let providerNames = names(root["providers"])
-        let templateNames = entrants.compactMap { $0["name"].text }
+        let providerNames = names(K.providers, s.providers.map(\.name))
+        let templateNames = s.entrants.indices.filter { !isNull(K.entrantName, $0) }.map { s.entrants[$0].name }
         var modelOf: [String: String] = [:]
-        for p in providers { if let n = p["name"].text, modelOf[n] == nil { modelOf[n] = p["model"].text ?? "owner" } }
-        var jurisdictions: [String] = []
-        for n in root["regions"].items.map({ $0["jurisdiction"] }) + (providers + entrants).map({ $0["jurisdiction"] }) {
-            if let j = n.text, !jurisdictions.contains(j) { jurisdictions.append(j) }
+        for (i, p) in s.providers.enumerated() where !isNull(K.providerName, i) && modelOf[p.name] == nil {
+            modelOf[p.name] = p.model.rawValue
         }
-        let jurisdictionsKnown = !root["regions"].isNull
-        for p in providers {
-            checkName(p["name"], templates: templateNames)
-            for c in p["fleet"].items { reference(c["tier"], in: tierNames, kind: "tier") }
-            if p["model"].text == "broker", !p["fleet"].items.isEmpty {
-                sink.error(p["fleet"].loc, p["fleet"].path, "a broker holds no units: its fleet must be empty (it resells its affiliates' units)")
+        var jurisdictions: [String] = []
+        let written = s.regions.indices.map { isNull(K.regionJurisdiction, $0) ? nil : s.regions[$0].jurisdiction }
+            + draft.providerJurisdiction + draft.entrantJurisdiction
+        for case let j? in written where !jurisdictions.contains(j) { jurisdictions.append(j) }
+        let jurisdictionsKnown = !isNull(K.regions)
+        for (i, p) in s.providers.enumerated() {
+            checkName(i, templates: templateNames)
+            for k in p.fleet.indices { reference(mark(K.fleetTier, i, k), in: tierNames, kind: "tier") }
+            if p.model == .broker, !p.fleet.isEmpty, let m = mark(K.fleet, i) {
+                sink.error(m.loc, m.path, "a broker holds no units: its fleet must be empty (it resells its affiliates' units)")
             }
         }
-        for f in providers + entrants {
-            reference(f["region"], in: regionNames, kind: "region")
-            checkPrices(f, tierNames: tierNames)
-            checkAffiliates(f, providerNames: providerNames, modelOf: modelOf)
+        for f in [Firm.provider, Firm.entrant] {
+            for i in 0..<f.count(s) {
+                reference(mark(f.keys.region, i), in: regionNames, kind: "region")
+                checkPrices(f, i, tierNames: tierNames)
+                checkAffiliates(f, i, providerNames: providerNames, modelOf: modelOf)
+            }
         }
-        checkRentIns(providers, tierNames: tierNames, providerNames: providerNames, modelOf: modelOf,
-                     rentInTerm: root["sublease"]["rent_in_term_months"].constant)
+        checkRentIns(tierNames: tierNames, providerNames: providerNames, modelOf: modelOf,
+                     rentInTerm: isFixed(K.subleaseTerm) ? s.sublease.rentInTermMonths : nil)
 
         // Chip supply: known tiers and jurisdictions, each pair once.
         var supplied: [String: SourceLocation] = [:]
-        for c in root["supply"].items {
-            reference(c["tier"], in: tierNames, kind: "tier")
-            if jurisdictionsKnown { jurisdiction(c["jurisdiction"], in: jurisdictions) }
-            guard let t = c["tier"].text, let j = c["jurisdiction"].text else { continue }
-            let key = t + "\u{0}" + j
+        for (i, c) in s.chipSupply.enumerated() {
+            reference(mark(K.supplyTier, i), in: tierNames, kind: "tier")
+            if jurisdictionsKnown { jurisdiction(mark(K.supplyJurisdiction, i), c.jurisdiction, in: jurisdictions) }
+            guard let t = name(K.supplyTier, i), !isNull(K.supplyJurisdiction, i), let item = mark(K.supply, i) else { continue }
+            let key = t + "\u{0}" + c.jurisdiction
             if let f = supplied[key] {
-                sink.error(c.loc, c.path, "the supply of \(t) to \(j) is listed twice" + (f.line == c.loc.line ? "" : " (lines \(f.line) and \(c.loc.line))"))
+                sink.error(item.loc, item.path, "the supply of \(t) to \(c.jurisdiction) is listed twice" + (f.line == item.loc.line ? "" : " (lines \(f.line) and \(item.loc.line))"))
             } else {
-                supplied[key] = c.loc
+                supplied[key] = item.loc
             }
         }
-        let supplyKnown = !root["supply"].isNull
+        let supplyKnown = !isNull(K.supply)
 
         // Entrant templates: brokers order nothing; a sublessor rents its first_order in from the market
         // (and needs one: without capacity it sees no demand, so its expansion rule would never start);
         // every tier an owner or hybrid orders can be bought where the entrant is.
-        for e in entrants {
-            let debt = e["debt"]
-            if !debt.isNull, (debt.constant ?? 1) != 0 {
+        for (i, e) in s.entrants.enumerated() {
+            if let debt = mark(K.entrantDebt, i), !debt.isNull, (debt.isFixed ? e.provider.debt : 1) != 0 {
                 sink.error(debt.loc, debt.path, "an entrant starts without debt, expected 0: it raises its cash as equity at entry and borrows by the finance rules (up to ltv_cap of its units' value) once it holds units; a loan at entry would have no collateral and be swept back at once")
             }
-            let firstOrder = e["first_order"]
-            for o in firstOrder.items { reference(o["tier"], in: tierNames, kind: "tier") }
-            if e["model"].text == "broker", !firstOrder.items.isEmpty {
-                sink.error(firstOrder.loc, firstOrder.path, "a broker orders no units: its first_order must be empty (it resells its affiliates' units)")
+            let firstOrder = mark(K.firstOrder, i)
+            for k in e.firstOrder.indices { reference(mark(K.firstOrderTier, i, k), in: tierNames, kind: "tier") }
+            if e.provider.model == .broker, !e.firstOrder.isEmpty, let m = firstOrder {
+                sink.error(m.loc, m.path, "a broker orders no units: its first_order must be empty (it resells its affiliates' units)")
                 continue
             }
-            if e["model"].text == "sublessor" {
-                if firstOrder.items.isEmpty {
-                    sink.error(firstOrder.loc, firstOrder.path, "a sublessor entrant needs a first_order, the units it rents in from the market at entry: with no capacity it is asked for nothing, so it would never rent any in")
+            if e.provider.model == .sublessor {
+                if e.firstOrder.isEmpty, let m = firstOrder {
+                    sink.error(m.loc, m.path, "a sublessor entrant needs a first_order, the units it rents in from the market at entry: with no capacity it is asked for nothing, so it would never rent any in")
                 }
                 continue
             }
-            let region = root["regions"].items.first { $0["name"].text != nil && $0["name"].text == e["region"].text }
-            guard supplyKnown, let j = e["jurisdiction"].text ?? region?["jurisdiction"].text else { continue }
-            for o in firstOrder.items {
-                guard let t = o["tier"].text, tierNames?.contains(t) == true, supplied[t + "\u{0}" + j] == nil else { continue }
-                sink.error(o["tier"].loc, o["tier"].path, "no supply of \(t) to \(j), so an entrant could never receive it; add {tier: \(t), jurisdiction: \(j), …} under supply")
+            let regionName = name(Firm.entrant.keys.region, i)
+            let region = s.regions.indices.first { !isNull(K.regionName, $0) && s.regions[$0].name == regionName }
+            let regionJurisdiction = region.flatMap { isNull(K.regionJurisdiction, $0) ? nil : s.regions[$0].jurisdiction }
+            guard supplyKnown, let j = draft.entrantJurisdiction[i] ?? regionJurisdiction else { continue }
+            for k in e.firstOrder.indices {
+                guard let t = name(K.firstOrderTier, i, k), tierNames?.contains(t) == true, supplied[t + "\u{0}" + j] == nil,
+                      let m = mark(K.firstOrderTier, i, k) else { continue }
+                sink.error(m.loc, m.path, "no supply of \(t) to \(j), so an entrant could never receive it; add {tier: \(t), jurisdiction: \(j), …} under supply")
             }
         }
 
         // Entry: a positive rate needs a template.
-        let maxRate = root["entry"]["max_rate"]
-        if entrants.isEmpty, !root["entrants"].isNull, !maxRate.isNull, maxRate.constant.map({ $0 > 0 }) ?? true {
+        if s.entrants.isEmpty, !isNull(K.entrants), let maxRate = mark(K.maxRate), !maxRate.isNull,
+           maxRate.isFixed ? s.entry.maxRate > 0 : true {
             sink.error(maxRate.loc, maxRate.path, "entry needs at least one template under entrants when max_rate is above 0; add one, or set max_rate to 0")
         }
 
         // Shocks: inside the horizon, `to` after `from`; supply shocks may predate the start.
-        let start = root["start"].month
-        var horizon: Int? = nil
-        if case .integer(let h) = root["horizon_months"].value { horizon = h }
-        /// `from` inside the horizon (or, for supply shocks, no later than its last month); `to` after `from`, at most its end.
-        func dates(_ n: RNode, mayPredate: Bool = false) {
-            guard let start, let horizon else { return }
-            let last = start.adding(months: horizon - 1), end = start.adding(months: horizon)
-            let from = n["from"]
-            if let f = from.month, mayPredate, f > last {
-                sink.error(from.loc, from.path, "expected a month no later than \(last) (the last of the horizon; a supply shock may predate the start), got '\(f)'")
-            } else if let f = from.month, !mayPredate, f < start || f > last {
-                sink.error(from.loc, from.path, "expected a month from \(start) to \(last) (inside the horizon), got '\(f)'")
-            }
-            let to = n["to"]
-            if let t = to.month {
-                if let f = from.month, t <= f {
-                    sink.error(to.loc, to.path, "expected a month after from (\(f)), got '\(t)'")
-                } else if t > end {
-                    sink.error(to.loc, to.path, "expected a month no later than \(end) (the end of the horizon), got '\(t)'")
-                }
-            }
-        }
-        let regionNodes = root["regions"].items
-        for s in root["shocks"].items {
-            reference(s["segment"], in: segmentNames, kind: "segment")
-            let kind = s["kind"].text
+        let start = isNull(K.start) ? nil : s.start
+        let horizon: (start: YearMonth, months: Int)? = start.flatMap { isFixed(K.horizon) ? ($0, s.horizonMonths) : nil }
+        for (i, e) in draft.shocks.enumerated() {
+            reference(mark(K.shockSegment, i), in: segmentNames, kind: "segment")
+            let kind = e.kind
             let isSupply = kind == "supply" || kind == "export_ban"
             if isSupply {
-                reference(s["tier"], in: tierNames, kind: "tier")
-                if jurisdictionsKnown { jurisdiction(s["jurisdiction"], in: jurisdictions) }
+                reference(mark(K.shockTier, i), in: tierNames, kind: "tier")
+                if jurisdictionsKnown { jurisdiction(mark(K.shockJurisdiction, i), e.jurisdiction, in: jurisdictions) }
             }
             if kind == "electricity" || kind == "pue" {
-                reference(s["region"], in: regionNames, kind: "region")
-                let m = s["multiplier"]
-                if kind == "pue", let k = m.constant, let name = s["region"].text,
-                   let pue = regionNodes.first(where: { $0["name"].text == name })?["pue"].constant, pue * k < 1 {
-                    let product = NumberText.format((pue * k * 10_000).rounded() / 10_000)
-                    sink.error(m.loc, m.path, "the PUE of \(name) would be \(NumberText.format(pue)) × \(NumberText.format(k)) = \(product), below 1 (a site cannot draw less power than its IT load)")
+                reference(mark(K.shockRegion, i), in: regionNames, kind: "region")
+                if kind == "pue", isFixed(K.shockMultiplier, i), let m = mark(K.shockMultiplier, i), let name = name(K.shockRegion, i),
+                   let r = s.regions.indices.first(where: { !isNull(K.regionName, $0) && s.regions[$0].name == name }),
+                   isFixed(K.regionPUE, r) {
+                    let pue = s.regions[r].pue, k = e.multiplier
+                    if pue * k < 1 {
+                        let product = NumberText.format((pue * k * 10_000).rounded() / 10_000)
+                        sink.error(m.loc, m.path, "the PUE of \(name) would be \(NumberText.format(pue)) × \(NumberText.format(k)) = \(product), below 1 (a site cannot draw less power than its IT load)")
+                    }
                 }
             }
-            dates(s, mayPredate: isSupply)
+            dates(from: month(e.from, K.shockFrom, i), mark(K.shockFrom, i), to: month(e.to, K.shockTo, i), mark(K.shockTo, i),
+                  horizon: horizon, mayPredate: isSupply)
         }
 
         // Policy: vouchers name a region and eligible segments; caps a tier; dates inside the horizon.
-        for v in root["policy"]["vouchers"].items {
-            reference(v["region"], in: regionNames, kind: "region")
+        for (i, v) in s.policy.vouchers.enumerated() {
+            reference(mark(K.voucherRegion, i), in: regionNames, kind: "region")
             var seen: [String: SourceLocation] = [:]
-            for g in v["segments"].items {
+            for k in 0..<(mark(K.voucherSegments, i)?.count ?? 0) {
+                let g = mark(K.voucherSegments, i, k)
                 reference(g, in: segmentNames, kind: "segment")
-                guard let name = g.text else { continue }
+                guard let g, let name = g.name else { continue }
                 if let f = seen[name] {
                     sink.error(g.loc, g.path, "segment '\(name)' is listed twice" + (f.line == g.loc.line ? "" : " (lines \(f.line) and \(g.loc.line))"))
                 }
                 seen[name] = g.loc
             }
-            dates(v)
+            dates(from: month(v.from, K.voucherFrom, i), mark(K.voucherFrom, i), to: month(v.to, K.voucherTo, i), mark(K.voucherTo, i),
+                  horizon: horizon)
         }
-        for c in root["policy"]["price_caps"].items {
-            reference(c["tier"], in: tierNames, kind: "tier")
-            dates(c)
+        for (i, c) in s.policy.priceCaps.enumerated() {
+            reference(mark(K.capTier, i), in: tierNames, kind: "tier")
+            dates(from: month(c.from, K.capFrom, i), mark(K.capFrom, i), to: month(c.to, K.capTo, i), mark(K.capTo, i),
+                  horizon: horizon)
         }
 
         // Hype: dates increase down the list and fall before the end (earlier than the start is fine).
         var previousHype: (YearMonth, SourceLocation)? = nil
-        for h in root["entry"]["hype"].items {
-            let from = h["from"]
-            guard let f = from.month else { continue }
-            if let start, let horizon, f > start.adding(months: horizon - 1) {
+        for (i, h) in s.entry.hype.enumerated() {
+            guard let f = month(h.from, K.hypeFrom, i), let from = mark(K.hypeFrom, i) else { continue }
+            if let (start, horizon) = horizon, f > start.adding(months: horizon - 1) {
                 sink.error(from.loc, from.path, "expected a month no later than \(start.adding(months: horizon - 1)) (the last of the horizon), got '\(f)'")
             } else if let (pm, pl) = previousHype, f <= pm {
                 sink.error(from.loc, from.path, "expected a month after \(pm) (line \(pl.line)): hype dates increase down the list, got '\(f)'")
@@ -330,38 +362,92 @@ struct SemanticChecker {
 
         // Term discounts: months increase down the list.
         var previous: (Double, SourceLocation)? = nil
-        for d in root["pricing"]["term_discounts"].items {
-            guard let m = d["months"].constant else { continue }
-            if let (pm, pl) = previous, m <= pm {
-                sink.error(d["months"].loc, d["months"].path,
-                           "expected months greater than \(NumberText.format(pm)) (line \(pl.line)): they increase down the list, got '\(NumberText.format(m))'")
+        for (i, d) in s.pricing.termDiscounts.enumerated() {
+            guard isFixed(K.discountMonths, i), let m = mark(K.discountMonths, i) else { continue }
+            if let (pm, pl) = previous, d.months <= pm {
+                sink.error(m.loc, m.path,
+                           "expected months greater than \(NumberText.format(pm)) (line \(pl.line)): they increase down the list, got '\(NumberText.format(d.months))'")
             }
-            previous = (m, d["months"].loc)
+            previous = (d.months, m.loc)
         }
-
-        fillComputed(&root)
     }
 
-    /// `providers[].jurisdiction` and `entrants[].jurisdiction` from the region; `tiers[].physical_life_years` = life + 2
-    /// when the life is fixed; `providers[].rent_in[].term_months` = sublease.rent_in_term_months when that is fixed.
-    private func fillComputed(_ root: inout RNode) {
-        let regions = root["regions"].items
-        for list in ["providers", "entrants"] {
-            for (i, p) in root[list].items.enumerated() where p["jurisdiction"].isNull {
-                guard let r = regions.first(where: { $0["name"].text == p["region"].text }), let j = r["jurisdiction"].text else { continue }
-                root.update([.key(list), .index(i), .key("jurisdiction")][...]) { $0.value = .text(j) }
-            }
+    // MARK: The keys the checks read
+
+    /// Schema entry indices of the keys the checks read (marks are found by entry).
+    private enum K {
+        static func i(_ keyPath: String) -> Int {
+            guard let i = ScenarioSchema.index[keyPath] else { preconditionFailure("no schema key \(keyPath)") }
+            return i
         }
-        if let term = root["sublease"]["rent_in_term_months"].constant {
-            for (i, p) in root["providers"].items.enumerated() {
-                for (k, r) in p["rent_in"].items.enumerated() where r["term_months"].isNull {
-                    root.update([.key("providers"), .index(i), .key("rent_in"), .index(k), .key("term_months")][...]) { $0.value = .number(term) }
-                }
-            }
-        }
-        for (i, t) in root["tiers"].items.enumerated() where t["physical_life_years"].isNull {
-            guard let life = t["life_years"].constant else { continue }
-            root.update([.key("tiers"), .index(i), .key("physical_life_years")][...]) { $0.value = .number(life + 2) }
+        static let start = i("start"), horizon = i("horizon_months")
+        static let tiers = i("tiers"), lifeYears = i("tiers[].life_years"), physicalLife = i("tiers[].physical_life_years")
+        static let regions = i("regions"), regionName = i("regions[].name"), regionJurisdiction = i("regions[].jurisdiction")
+        static let regionPUE = i("regions[].pue")
+        static let segments = i("demand.segments"), segmentTier = i("demand.segments[].tier")
+        static let substitutes = i("demand.segments[].substitutes"), segmentRate = i("demand.segments[].rate")
+        static let providers = i("providers"), providerName = i("providers[].name")
+        static let fleet = i("providers[].fleet"), fleetTier = i("providers[].fleet[].tier")
+        static let fleetUnits = i("providers[].fleet[].units"), leasedShare = i("providers[].fleet[].leased_share")
+        static let rentIn = i("providers[].rent_in"), rentInTier = i("providers[].rent_in[].tier")
+        static let rentInUnits = i("providers[].rent_in[].units"), rentInLessor = i("providers[].rent_in[].lessor")
+        static let rentInTerm = i("providers[].rent_in[].term_months"), rentInElapsed = i("providers[].rent_in[].elapsed_months")
+        static let entrants = i("entrants"), entrantName = i("entrants[].name"), entrantDebt = i("entrants[].debt")
+        static let firstOrder = i("entrants[].first_order"), firstOrderTier = i("entrants[].first_order[].tier")
+        static let subleaseTerm = i("sublease.rent_in_term_months"), maxRate = i("entry.max_rate")
+        static let supply = i("supply"), supplyTier = i("supply[].tier"), supplyJurisdiction = i("supply[].jurisdiction")
+        static let shockSegment = i("shocks[].segment"), shockTier = i("shocks[].tier"), shockRegion = i("shocks[].region")
+        static let shockJurisdiction = i("shocks[].jurisdiction"), shockMultiplier = i("shocks[].multiplier")
+        static let shockFrom = i("shocks[].from"), shockTo = i("shocks[].to")
+        static let voucherRegion = i("policy.vouchers[].region"), voucherSegments = i("policy.vouchers[].segments")
+        static let voucherFrom = i("policy.vouchers[].from"), voucherTo = i("policy.vouchers[].to")
+        static let capTier = i("policy.price_caps[].tier"), capFrom = i("policy.price_caps[].from"), capTo = i("policy.price_caps[].to")
+        static let hypeFrom = i("entry.hype[].from"), discountMonths = i("pricing.term_discounts[].months")
+    }
+
+    /// The keys providers and entrant templates share, under either list.
+    private struct FirmKeys {
+        let region, prices, price, affiliates: Int
+        init(_ list: String) {
+            region = K.i(list + "[].region"); prices = K.i(list + "[].prices"); price = K.i(list + "[].prices.*")
+            affiliates = K.i(list + "[].affiliates")
         }
     }
+
+    private enum Firm {
+        case provider, entrant
+        static let providerKeys = FirmKeys("providers"), entrantKeys = FirmKeys("entrants")
+        var keys: FirmKeys { self == .provider ? Firm.providerKeys : Firm.entrantKeys }
+        func count(_ s: Scenario) -> Int { self == .provider ? s.providers.count : s.entrants.count }
+        func spec(_ s: Scenario, _ i: Int) -> ProviderSpec { self == .provider ? s.providers[i] : s.entrants[i].provider }
+    }
+}
+
+extension ScenarioDraft {
+    /// The value a key left to a computed default shows in the resolved scenario, when it is
+    /// fixed before any draw: `tiers[].physical_life_years` = life + 2, a firm's jurisdiction its
+    /// region's, `providers[].rent_in[].term_months` = `sublease.rent_in_term_months` (nil when
+    /// what it is computed from is drawn per replication; ``finished()`` then settles it per
+    /// replication). Read for a valid document only, whose references all resolve.
+    func computedDefault(entry: Int, at: [Int], marks: SourceMarks) -> RNode.Value? {
+        switch ScenarioSchema.entries[entry].keyPath {
+        case "tiers[].physical_life_years":
+            guard marks[SemanticChecker.lifeYearsEntry, at]?.isFixed == true else { return nil }
+            return .number(scenario.tiers[at[0]].lifeYears + 2)
+        case "providers[].jurisdiction":
+            return .text(scenario.regions[scenario.providers[at[0]].region].jurisdiction)
+        case "entrants[].jurisdiction":
+            return .text(scenario.regions[scenario.entrants[at[0]].provider.region].jurisdiction)
+        case "providers[].rent_in[].term_months":
+            guard marks[SemanticChecker.subleaseTermEntry, []]?.isFixed == true else { return nil }
+            return .number(scenario.sublease.rentInTermMonths)
+        default:
+            return nil
+        }
+    }
+}
+
+extension SemanticChecker {
+    static var lifeYearsEntry: Int { K.lifeYears }
+    static var subleaseTermEntry: Int { K.subleaseTerm }
 }
