@@ -76,6 +76,14 @@ extension ScenarioSchema {
         the table are errors, with a suggestion when one is close; a key written twice in one map is
         an error that names both lines. Anchors and aliases (`&a`, `*a`) are not accepted.
 
+        **YAML tags.** A value needs no tag. The standard tags are honoured: `!!str` (and the bare
+        `!`) makes the value text, as quotes do (so `!!str 12` is not a number); `!!int`, `!!float`
+        and `!!bool` check that the text is an integer, a number, or `true`/`false`, and the value
+        is then read like the same text untagged; `!!null` needs an empty value, `~` or `null`;
+        `!!map` and `!!seq` check that the value is a map or a list. A key takes no tag but `!!str`
+        or `!`. Any other tag (`!!timestamp`, `!!binary`, `!custom`, …) is refused, with the file,
+        line and column where it is written.
+
         **Distributions.** Keys of type *distribution* are drawn per tenant: write a number for a
         constant, or `{dist: NAME, PARAMETER: VALUE, …}` with a distribution from the catalogue at
         the end of this page. Its mean must lie inside the key's valid range.
