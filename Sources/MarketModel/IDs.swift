@@ -48,7 +48,7 @@ typealias BuildID = ID<Build>
 extension Array {
     /// The entry an ID of this list's kind names (`scenario.tiers[b]` for `b: TierID`).
     @inlinable public subscript(id: ID<Element>) -> Element {
-        get { self[id.index] }
+        _read { yield self[id.index] }
         _modify { yield &self[id.index] }
     }
 
@@ -59,7 +59,7 @@ extension Array {
 extension ContiguousArray {
     /// The entry an ID of this list's kind names (`leases[l]` for `l: LeaseID`).
     subscript(id: ID<Element>) -> Element {
-        get { self[id.index] }
+        _read { yield self[id.index] }
         _modify { yield &self[id.index] }
     }
 
@@ -80,7 +80,7 @@ struct Table<Of, Element>: RandomAccessCollection, MutableCollection {
     var count: Int { values.count }
 
     subscript(id: ID<Of>) -> Element {
-        get { values[id.index] }
+        _read { yield values[id.index] }
         _modify { yield &values[id.index] }
     }
 
