@@ -6,7 +6,7 @@ extension Market {
     /// Prepares month `m`: counters reset, month index set.
     mutating func beginMonth(_ m: Int) {
         currentMonth = m
-        for b in monthTier.indices { monthTier[b] = TierMonth() }
+        for b in tierIDs { monthTier[b] = TierMonth() }
         entriesThisMonth = 0
         beginSupplyMonth(m)
         updateVisibility()
@@ -30,14 +30,14 @@ extension Market {
     }
 
     /// Marked-to-market collateral of a firm's fleet at day `t`.
-    func collateral(_ j: Int, at t: Double) -> Double {
+    func collateral(_ j: ProviderID, at t: Double) -> Double {
         var v = 0.0
-        for c in providers[j].cohorts { v += Double(c.units) * usedValue(c, at: t) }
+        for c in providers[j].fleet.cohorts { v += Double(c.units) * usedValue(c, at: t) }
         return v
     }
 
     /// The annual interest rate a firm pays in month `m`.
-    func interestRate(_ j: Int, month m: Int) -> Double {
+    func interestRate(_ j: ProviderID, month m: Int) -> Double {
         let spec = providers[j].spec
         return spec.floatingRate ? baseRateByMonth[m] + spec.interestRate : spec.interestRate
     }
@@ -47,7 +47,7 @@ extension Market {
     /// hold reviews, settle exits with their fire sales, record, and reprice for next month.
     mutating func closeMonth(_ m: Int, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
         let days = monthStart[m + 1] - monthStart[m]
-        var pending: [FirmMonthRecord?] = Array(repeating: nil, count: providers.count)
+        var pending = ProviderTable<FirmMonthRecord?>(repeating: nil, count: providers.count)
         for j in providers.indices where providers[j].active {
             contractEvents(firm: j, month: m, at: t, days: days, calendar: &calendar)
         }
@@ -63,7 +63,7 @@ extension Market {
             pending[j] = accounts(firm: j, month: m, at: t, days: days)
         }
         for j in providers.indices where providers[j].active && providers[j].exitPending == nil
-            && (m + j) % 3 == 2 {
+            && (m + j.index) % 3 == 2 {
             review(firm: j, month: m, at: t)
             guard providers[j].exitPending == nil, providers[j].spec.supply.expands else { continue }
             switch providers[j].spec.model {
@@ -72,30 +72,30 @@ extension Market {
             case .broker: break
             }
             // Orders placed at the review are paid this month.
-            if var r = pending[j], providers[j].capex > 0 {
-                let extra = providers[j].capex
-                providers[j].capex = 0
+            if var r = pending[j], providers[j].month.capex > 0 {
+                let extra = providers[j].month.capex
+                providers[j].month.capex = 0
                 r.capex += extra
-                var cash = providers[j].cash - extra
+                var cash = providers[j].ledger.cash - extra
                 // A permitted draw up to the LTV limit keeps the cash floor.
                 let spec = providers[j].spec
                 let limit = spec.ltvCap * collateral(j, at: t)
-                if cash < spec.minCash && providers[j].debt < limit {
-                    let draw = Swift.min(limit - providers[j].debt, spec.minCash - cash)
+                if cash < spec.minCash && providers[j].ledger.debt < limit {
+                    let draw = Swift.min(limit - providers[j].ledger.debt, spec.minCash - cash)
                     r.debtDrawn += draw
-                    providers[j].debt += draw
-                    providers[j].debtMonthsLeft = scenario.finance.debtTermMonths
+                    providers[j].ledger.debt += draw
+                    providers[j].ledger.debtMonthsLeft = scenario.finance.debtTermMonths
                     cash += draw
                 }
                 r.cashEnd = cash
-                r.debt = providers[j].debt
-                providers[j].cash = cash
+                r.debt = providers[j].ledger.debt
+                providers[j].ledger.cash = cash
                 pending[j] = r
             }
         }
         settleExits(month: m, at: t, records: &pending, calendar: &calendar)
         recordSupply(month: m)
-        recordMarket(month: m, at: t, records: pending)
+        recordMarket(month: m, at: t)
         for j in providers.indices {
             if let r = pending[j] {
                 firmRecords[j].append(r)
@@ -106,7 +106,7 @@ extension Market {
         reprice(month: m, at: t)
         for j in providers.indices { resetMonth(firm: j, at: t) }
         if m + 1 < scenario.horizonMonths {
-            for b in usedPriceFactor.indices { usedPriceFactor[b] = 1 }
+            for b in tierIDs { usedPriceFactor[b] = 1 }
             beginMonth(m + 1)
             enter(month: m, at: t, calendar: &calendar)
         }
@@ -118,44 +118,43 @@ extension Market {
     /// Cancellation (non-take-or-pay): h_c0 + h_c1·max(0, p/I − 1) per year, paying
     /// `cancel_fee_months` of rent. Default (take-or-pay): the segment's hazard times active
     /// default shocks; the remaining payments become a claim recovered at the recovery rate.
-    mutating func contractEvents(firm j: Int, month m: Int, at t: Double, days: Double,
+    mutating func contractEvents(firm j: ProviderID, month m: Int, at t: Double, days: Double,
                                  calendar: inout EventCalendar<MarketEvent>) {
         let contracts = scenario.contracts
-        var ended: [(lease: Int, defaulted: Bool)] = []
+        // Contracts that end at this close, with the recovery rate of a default (nil: a cancellation).
+        var ended: [(lease: LeaseID, defaultRecovery: Double?)] = []
         var largest = 0.0
-        for id in providers[j].book {
-            let l = Int(id)
+        for l in providers[j].leasing.book {
             bill(lease: l, until: t)
             largest = Swift.max(largest, leases[l].billedThisMonth)
             leases[l].billedThisMonth = 0
             let lease = leases[l]
-            guard lease.lessee < 0 else { continue }
+            guard case .tenant(let i) = lease.lessee else { continue }
             let exposed = Swift.min(days, t - lease.start) / daysPerYear
             if lease.takeOrPay {
-                let seg = Int(tenants[Int(lease.tenant)].segment)
+                let seg = tenants[i].segment
                 leases[l].defaultHazard += scenario.segments[seg].defaultHazard * defaultShock[seg][m] * exposed
-                if leases[l].defaultHazard >= lease.defaultThreshold { ended.append((l, true)) }
+                if leases[l].defaultHazard >= lease.defaultThreshold { ended.append((l, scenario.segments[seg].recoveryRate)) }
             } else {
-                let index = priceIndex[Int(lease.tier)]
+                let index = priceIndex[lease.tier]
                 let over = index > 0 ? Swift.max(0, lease.price / index - 1) : 0
                 leases[l].cancelHazard += (contracts.cancelHazard + contracts.cancelHazardSlope * over) * exposed
-                if leases[l].cancelHazard >= lease.cancelThreshold { ended.append((l, false)) }
+                if leases[l].cancelHazard >= lease.cancelThreshold { ended.append((l, nil)) }
             }
         }
-        providers[j].largestLeaseRent = largest
+        providers[j].month.largestLeaseRent = largest
         guard !ended.isEmpty else { return }
-        for (l, defaulted) in ended {
+        for (l, defaultRecovery) in ended {
             let lease = leases[l]
-            let seg = scenario.segments[Int(tenants[Int(lease.tenant)].segment)]
             let remainingHours = Swift.max(0, lease.end - t) * hoursPerDay
-            if defaulted {
+            if let recoveryRate = defaultRecovery {
                 let claim = Double(lease.units) * lease.price * remainingHours
-                providers[j].claimsBooked += claim
-                providers[j].claimsRecovered += claim * seg.recoveryRate
+                providers[j].month.claimsBooked += claim
+                providers[j].month.claimsRecovered += claim * recoveryRate
             } else {
                 let monthlyRent = Double(lease.units) * lease.price * daysPerMonth * hoursPerDay
                 let fee = Swift.min(contracts.cancelFeeMonths * monthlyRent, Double(lease.units) * lease.price * remainingHours)
-                providers[j].cancelFees += fee
+                providers[j].month.cancelFees += fee
             }
             endLease(l, at: t, calendar: &calendar)
         }
@@ -163,38 +162,38 @@ extension Market {
     }
 
     /// The firm's accounts for month `m` (before exits settle).
-    mutating func accounts(firm j: Int, month m: Int, at t: Double, days: Double) -> FirmMonthRecord {
+    mutating func accounts(firm j: ProviderID, month m: Int, at t: Double, days: Double) -> FirmMonthRecord {
         let site = sitePower(firm: j, month: m)
         let spec = providers[j].spec
-        for b in 0..<tierCount { providers[j].changeLeased(tier: b, by: 0, at: t) }
-        var r = FirmMonthRecord(firm: j, month: m)
-        r.cashStart = providers[j].cash
-        r.rentRevenue = providers[j].rentRevenue
-        r.cancelFees = providers[j].cancelFees
-        r.claimsBooked = providers[j].claimsBooked
-        r.claimsRecovered = providers[j].claimsRecovered
-        r.commissionRevenue = providers[j].commission
-        r.serverSales = providers[j].serverSales
+        for b in tierIDs { providers[j].changeLeased(tier: b, by: 0, at: t) }
+        var r = FirmMonthRecord(firm: j.index, month: m)
+        r.cashStart = providers[j].ledger.cash
+        r.rentRevenue = providers[j].month.rentRevenue
+        r.cancelFees = providers[j].month.cancelFees
+        r.claimsBooked = providers[j].month.claimsBooked
+        r.claimsRecovered = providers[j].month.claimsRecovered
+        r.commissionRevenue = providers[j].month.commission
+        r.serverSales = providers[j].month.serverSales
         r.voucherIncome = collectVouchers(firm: j, month: m)
-        r.revenue = providers[j].rentRevenue + providers[j].cancelFees + providers[j].claimsRecovered + providers[j].commission + providers[j].serverSales + r.voucherIncome
-        r.leasesSigned = providers[j].leasesSigned
-        r.colocationCost = providers[j].colocationCost
-        r.rentInCost = providers[j].rentInCost
-        r.refunds = providers[j].refunds
-        r.capex = providers[j].capex - providers[j].refunds
+        r.revenue = providers[j].month.rentRevenue + providers[j].month.cancelFees + providers[j].month.claimsRecovered + providers[j].month.commission + providers[j].month.serverSales + r.voucherIncome
+        r.leasesSigned = providers[j].month.leasesSigned
+        r.colocationCost = providers[j].month.colocationCost
+        r.rentInCost = providers[j].month.rentInCost
+        r.refunds = providers[j].month.refunds
+        r.capex = providers[j].month.capex - providers[j].month.refunds
         r.bookValueDisposed = 0
-        if providers[j].equityAtEntry > 0 {
-            r.equityRaised = providers[j].equityAtEntry
-            providers[j].equityAtEntry = 0
+        if providers[j].ledger.equityAtEntry > 0 {
+            r.equityRaised = providers[j].ledger.equityAtEntry
+            providers[j].ledger.equityAtEntry = 0
         }
 
         var power = 0.0, installedDays = 0.0, leasedDays = 0.0
         let idle = scenario.pricing.idlePowerShare
-        for b in 0..<tierCount {
-            let unitHours = (providers[j].leasedArea[b] + idle * (providers[j].installedArea[b] - providers[j].leasedArea[b])) * hoursPerDay
+        for b in tierIDs {
+            let unitHours = (providers[j].month.leasedArea[b] + idle * (providers[j].month.installedArea[b] - providers[j].month.leasedArea[b])) * hoursPerDay
             power += unitHours * scenario.tiers[b].powerKW * site.pue * site.price
-            installedDays += providers[j].installedArea[b]
-            leasedDays += providers[j].leasedArea[b]
+            installedDays += providers[j].month.installedArea[b]
+            leasedDays += providers[j].month.leasedArea[b]
         }
         r.powerCost = power
         r.fixedOpex = spec.fixedOpexMonthly + spec.opexPerUnitMonthly * installedDays / days
@@ -202,26 +201,26 @@ extension Market {
 
         let mid = t - days / 2
         var depreciation = 0.0
-        for c in providers[j].cohorts {
+        for c in providers[j].fleet.cohorts {
             let life = scenario.tiers[c.tier].lifeYears
             if ageYears(c, at: mid) < life { depreciation += Double(c.units) * c.unitCost / (life * 12) }
         }
-        depreciation += providers[j].facilityCost / (scenario.dataCentres.facilityLifeYears * 12)
+        depreciation += providers[j].power.facilityCost / (scenario.dataCentres.facilityLifeYears * 12)
         r.depreciation = depreciation
-        r.bookValueSold = providers[j].bookValueSold
+        r.bookValueSold = providers[j].month.bookValueSold
 
         // Debt service: interest, scheduled straight-line repayment.
-        var debt = providers[j].debt
+        var debt = providers[j].ledger.debt
         r.interest = debt * interestRate(j, month: m) / 12
-        var monthsLeft = providers[j].debtMonthsLeft
+        var monthsLeft = providers[j].ledger.debtMonthsLeft
         let scheduled = debt > 0 ? debt / Double(Swift.max(1, monthsLeft)) : 0
         monthsLeft = Swift.max(0, monthsLeft - 1)
         var repaid = scheduled
         debt -= scheduled
-        var cash = providers[j].cash + r.revenue + r.equityRaised - r.powerCost - r.colocationCost - r.rentInCost - r.fixedOpex
+        var cash = providers[j].ledger.cash + r.revenue + r.equityRaised - r.powerCost - r.colocationCost - r.rentInCost - r.fixedOpex
             - r.interest - r.capex - scheduled
-        providers[j].capex = 0
-        providers[j].refunds = 0
+        providers[j].month.capex = 0
+        providers[j].month.refunds = 0
 
         // Covenant: debt above LTV × marked collateral sweeps cash above the floor into repayment.
         let limit = spec.ltvCap * collateral(j, at: t)
@@ -240,39 +239,39 @@ extension Market {
             monthsLeft = scenario.finance.debtTermMonths
         }
         if cash < spec.minCash {
-            let available = spec.softBudget ? Double.infinity : providers[j].parentSupportLeft
+            let available = spec.softBudget ? Double.infinity : providers[j].ledger.parentSupportLeft
             let equity = Swift.min(available, spec.minCash - cash)
             if equity > 0 {
                 r.equityRaised += equity
                 cash += equity
-                if !spec.softBudget { providers[j].parentSupportLeft -= equity }
+                if !spec.softBudget { providers[j].ledger.parentSupportLeft -= equity }
             }
         }
         r.debtRepaid = repaid
         r.cashEnd = cash
         r.debt = debt
-        providers[j].cash = cash
-        providers[j].debt = debt
-        providers[j].debtMonthsLeft = monthsLeft
+        providers[j].ledger.cash = cash
+        providers[j].ledger.debt = debt
+        providers[j].ledger.debtMonthsLeft = monthsLeft
 
         var backlog = 0.0
-        for id in providers[j].book {
-            let lease = leases[Int(id)]
+        for l in providers[j].leasing.book {
+            let lease = leases[l]
             backlog += Double(lease.units) * lease.price * Swift.max(0, lease.end - t) * hoursPerDay
         }
-        providers[j].lastBacklog = backlog
+        providers[j].history.lastBacklog = backlog
         let marked = collateral(j, at: t)
-        providers[j].lastLeverage = marked > 0 ? debt / marked : nil
+        providers[j].history.lastLeverage = marked > 0 ? debt / marked : nil
 
         finishRecord(&r, firm: j)
         let ocf = r.revenue - r.powerCost - r.colocationCost - r.rentInCost - r.fixedOpex
-        providers[j].ocfHistory.append(ocf - r.interest)
+        providers[j].history.ocf.append(ocf - r.interest)
         if cash < 0 && !spec.softBudget { providers[j].exitPending = .insolvent }
         return r
     }
 
     /// Margins, net income and the unit columns of a record whose flows are final.
-    func finishRecord(_ r: inout FirmMonthRecord, firm j: Int) {
+    func finishRecord(_ r: inout FirmMonthRecord, firm j: ProviderID) {
         let costOfRevenue = r.powerCost + r.colocationCost + r.rentInCost + r.depreciation + r.bookValueSold
         if r.revenue > 0 {
             r.grossMargin = (r.revenue - costOfRevenue) / r.revenue
@@ -282,25 +281,25 @@ extension Market {
             r.ebitdaMargin = nil
         }
         r.netIncome = r.revenue - costOfRevenue - r.fixedOpex - r.interest - (r.bookValueDisposed - r.assetSales)
-        r.units = providers[j].installed
-        r.unitsLeased = providers[j].leased
-        r.unitsRentedIn = providers[j].rentedIn
-        r.unitsOnOrder = providers[j].onOrder
+        r.units = providers[j].fleet.installed.values
+        r.unitsLeased = providers[j].leasing.leased.values
+        r.unitsRentedIn = providers[j].fleet.rentedIn.values
+        r.unitsOnOrder = providers[j].fleet.onOrder.values
         r.unitsUnpowered = Array(repeating: 0, count: tierCount)
-        for c in providers[j].unpowered { r.unitsUnpowered[c.tier] += c.units }
-        r.ownedMW = providers[j].ownedMW
-        r.buildingMW = providers[j].builds.reduce(0) { $0 + $1.mw }
-        r.colocationKW = providers[j].colocationKW
-        r.listPrice = (0..<tierCount).map { providers[j].capacity($0) > 0 ? providers[j].listPrice[$0] : nil }
+        for c in providers[j].fleet.unpowered { r.unitsUnpowered[c.tier.index] += c.units }
+        r.ownedMW = providers[j].power.ownedMW
+        r.buildingMW = providers[j].power.builds.reduce(0) { $0 + $1.mw }
+        r.colocationKW = providers[j].power.colocationKW
+        r.listPrice = tierIDs.map { providers[j].capacity($0) > 0 ? providers[j].leasing.listPrice[$0] : nil }
         r.status = providers[j].active && providers[j].exitPending == nil ? .active : .exited
     }
 
     /// The row of a firm that exited in an earlier month: flows 0, cash frozen.
-    func exitedRecord(firm j: Int, month m: Int) -> FirmMonthRecord {
-        var r = FirmMonthRecord(firm: j, month: m)
-        r.cashStart = providers[j].cash
-        r.cashEnd = providers[j].cash
-        r.debt = providers[j].debt
+    func exitedRecord(firm j: ProviderID, month m: Int) -> FirmMonthRecord {
+        var r = FirmMonthRecord(firm: j.index, month: m)
+        r.cashStart = providers[j].ledger.cash
+        r.cashEnd = providers[j].ledger.cash
+        r.debt = providers[j].ledger.debt
         r.status = .exited
         r.units = Array(repeating: 0, count: tierCount)
         r.unitsLeased = r.units
@@ -311,30 +310,15 @@ extension Market {
         return r
     }
 
-    /// Clears a firm's month accumulators after the close.
-    mutating func resetMonth(firm j: Int, at t: Double) {
-        providers[j].takeOrPayTrailing.append(providers[j].takeOrPayRent)
-        providers[j].rentTrailing.append(providers[j].rentRevenue)
-        providers[j].lastTopShare = providers[j].rentRevenue > 0 ? providers[j].largestLeaseRent / providers[j].rentRevenue : nil
-        providers[j].rentByTierHistory.append(providers[j].rentByTier)
-        if providers[j].rentByTierHistory.count > 12 { providers[j].rentByTierHistory.removeFirst() }
-        providers[j].rentRevenue = 0
-        providers[j].takeOrPayRent = 0
-        providers[j].colocationCost = 0
-        providers[j].rentInCost = 0
-        providers[j].commission = 0
-        providers[j].serverSales = 0
-        providers[j].bookValueSold = 0
-        providers[j].cancelFees = 0
-        providers[j].claimsBooked = 0
-        providers[j].claimsRecovered = 0
-        providers[j].leasesSigned = 0
-        providers[j].largestLeaseRent = 0
-        for b in 0..<tierCount {
-            providers[j].rentByTier[b] = 0
-            providers[j].leasedArea[b] = 0
-            providers[j].installedArea[b] = 0
-            providers[j].lastChange[b] = t
-        }
+    /// Keeps the closed month's figures the reviews and outcomes need, and starts the firm's next
+    /// month from zero, its integrals from day `t`.
+    mutating func resetMonth(firm j: ProviderID, at t: Double) {
+        let flows = providers[j].month
+        providers[j].history.takeOrPayRent.append(flows.takeOrPayRent)
+        providers[j].history.rent.append(flows.rentRevenue)
+        providers[j].history.lastTopShare = flows.rentRevenue > 0 ? flows.largestLeaseRent / flows.rentRevenue : nil
+        providers[j].history.rentByTier.append(flows.rentByTier)
+        if providers[j].history.rentByTier.count > 12 { providers[j].history.rentByTier.removeFirst() }
+        providers[j].month = MonthFlows(tierCount: tierCount, from: t)
     }
 }

@@ -6,7 +6,7 @@ extension Market {
     /// Base arrival rate of segment `s` at day `t`, tenants per year, before shocks.
     ///
     /// Exponential: λ0·(1+g)^(t/365). Logistic: K / (1 + (K/λ0 − 1)·e^(−g·t/365)).
-    func baseRate(segment s: Int, at t: Double) -> Double {
+    func baseRate(segment s: SegmentID, at t: Double) -> Double {
         let rate = scenario.segments[s].rate
         switch scenario.segments[s].growth {
         case .exponential(let g):
@@ -18,7 +18,7 @@ extension Market {
     }
 
     /// The segment's demand-shock multiplier in month `m` (product of active shocks).
-    func shockMultiplier(segment s: Int, month m: Int, defaults: Bool) -> Double {
+    func shockMultiplier(segment s: SegmentID, month m: Int, defaults: Bool) -> Double {
         let ym = scenario.start.adding(months: m)
         var x = 1.0
         for shock in scenario.shocks {
@@ -35,21 +35,21 @@ extension Market {
 
     /// An upper bound of the segment's rate over month `m`, per day. Growth is monotone within
     /// a month and shocks change only at month starts, so the larger end value bounds it.
-    func rateBound(segment s: Int, month m: Int) -> Double { rateBounds[s][m] }
+    func rateBound(segment s: SegmentID, month m: Int) -> Double { rateBounds[s][m] }
 
     /// The bound of every segment and month, computed once per replication.
-    func computeRateBounds() -> [[Double]] {
-        scenario.segments.indices.map { s in
+    func computeRateBounds() -> Table<Segment, [Double]> {
+        Table(scenario.segments.ids.map { s in
             (0..<scenario.horizonMonths).map { m in
                 let a = baseRate(segment: s, at: monthStart[m]), b = baseRate(segment: s, at: monthStart[m + 1])
                 return Swift.max(a, b) * demandShock[s][m] / daysPerYear
             }
-        }
+        })
     }
 
     /// Schedules the segment's next candidate arrival after day `t` by thinning with a
     /// piecewise-constant bound: memorylessness lets the search restart at each month start.
-    mutating func scheduleNextCandidate(segment s: Int, from t0: Double, calendar: inout EventCalendar<MarketEvent>) {
+    mutating func scheduleNextCandidate(segment s: SegmentID, from t0: Double, calendar: inout EventCalendar<MarketEvent>) {
         var t = t0
         var m = month(of: t, from: currentMonth)
         let horizon = scenario.horizonMonths
@@ -60,7 +60,7 @@ extension Market {
             if bound > 0 {
                 let gap = stream.exponential(mean: 1 / bound)
                 if t + gap < end {
-                    calendar.schedule(.arrivalCandidate(segment: Int32(s)), at: t + gap, priority: Priority.arrival)
+                    calendar.schedule(.arrivalCandidate(segment: s), at: t + gap, priority: Priority.arrival)
                     return
                 }
             }
@@ -71,7 +71,7 @@ extension Market {
 
     /// A candidate arrival: accepted with probability λ(t)/bound (exact non-homogeneous
     /// Poisson arrivals by thinning), then the next candidate is scheduled.
-    mutating func arrivalCandidate(segment s: Int, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
+    mutating func arrivalCandidate(segment s: SegmentID, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
         let m = month(of: t, from: currentMonth)
         let bound = rateBound(segment: s, month: m)
         let rate = baseRate(segment: s, at: t) * demandShock[s][m] / daysPerYear
@@ -84,7 +84,7 @@ extension Market {
 
     /// Draws a new tenant's attributes from its own keyed substream (segment, serial), so
     /// the k-th tenant of a segment is the same whatever happens elsewhere in the market.
-    mutating func newTenant(segment s: Int, at t: Double) -> Int {
+    mutating func newTenant(segment s: SegmentID, at t: Double) -> TenantID {
         let serial = segmentSerial[s]
         segmentSerial[s] += 1
         var h = tenantBase[s]
@@ -93,7 +93,7 @@ extension Market {
     }
 
     /// Draws a tenant's attributes, in a fixed order, from the substream `key`.
-    mutating func drawTenant(segment s: Int, key: UInt64, at t: Double) -> Int {
+    mutating func drawTenant(segment s: SegmentID, key: UInt64, at t: Double) -> TenantID {
         let seg = scenario.segments[s]
         scratch.reseed(key)
         let units = Swift.max(1, Int(Swift.min(1e7, seg.units.sample(scratch)).rounded(.up)))
@@ -103,9 +103,10 @@ extension Market {
         let wait = Swift.max(0, seg.maxWaitDays.sample(scratch))
         let top = scratch.uniform() < seg.takeOrPayShare
         let buys = seg.buyShare > 0 && scratch.uniform() < seg.buyShare
-        tenants.append(Tenant(segment: Int32(s), key: key, arrivalDay: t, units: units, termMonths: term, nextTermMonths: term, reservation: r,
+        let id = tenants.nextID
+        tenants.append(Tenant(segment: s, key: key, arrivalDay: t, units: units, termMonths: term, nextTermMonths: term, reservation: r,
                               beta: beta, maxWaitDays: wait, takeOrPay: top, wantsToBuy: buys))
-        return tenants.count - 1
+        return id
     }
 }
 
@@ -118,15 +119,15 @@ extension Market {
     /// less its term discount.
     mutating func seedInitialBook(calendar: inout EventCalendar<MarketEvent>) {
         for j in providers.indices {
-            var target = Array(repeating: 0, count: tierCount)
+            var target = TierTable(repeating: 0, count: tierCount)
             for c in providers[j].spec.fleet {
                 target[c.tier] += Int((Double(c.units) * c.leasedShare).rounded())
             }
             var base = plan.hasher(replication: replication, kind: "initial/" + providers[j].spec.name)
             base.mix(0)
             var serial: UInt64 = 0
-            for b in 0..<tierCount where target[b] > 0 {
-                let segments = scenario.segments.indices.filter {
+            for b in tierIDs where target[b] > 0 {
+                let segments = scenario.segments.ids.filter {
                     scenario.segments[$0].tier == b || scenario.segments[$0].substitutes.contains(b)
                 }
                 guard !segments.isEmpty else { continue }
@@ -163,24 +164,23 @@ extension Market {
                         tenants[i].units = seg.tier == b ? n : tenants[i].units
                     }
                     let months = tenants[i].termMonths
-                    let price = providers[j].listPrice[b] * (1 - termDiscount(months: months))
+                    let price = providers[j].leasing.listPrice[b] * (1 - termDiscount(months: months))
                     let start = -elapsed * months * daysPerMonth
-                    sign(tenant: i, provider: j, tier: b, units: n, price: price, months: months, at: 0,
-                         calendar: &calendar)
-                    let l = leases.count - 1
+                    let l = sign(tenant: i, provider: j, tier: b, units: n, price: price, months: months, at: 0,
+                                 calendar: &calendar)
                     leases[l].start = start
                     leases[l].end = start + months * daysPerMonth
                     if let handle = leases[l].endHandle { calendar.cancel(handle) }
                     leases[l].endHandle = leases[l].end < monthStart[scenario.horizonMonths]
-                        ? calendar.schedule(.leaseExpired(lease: Int32(l)), at: Swift.max(0, leases[l].end), priority: Priority.lease)
+                        ? calendar.schedule(.leaseExpired(lease: l), at: Swift.max(0, leases[l].end), priority: Priority.lease)
                         : nil
                     left -= n
                 }
             }
         }
         seedRentIns(calendar: &calendar)
-        for b in monthTier.indices { monthTier[b] = TierMonth() }
-        for j in providers.indices { providers[j].leasesSigned = 0 }
+        for b in tierIDs { monthTier[b] = TierMonth() }
+        for j in providers.indices { providers[j].month.leasesSigned = 0 }
     }
 
     /// Sublessors' rent-in contracts at the start: from the market at their price (or the
@@ -194,24 +194,23 @@ extension Market {
                 let end = start + spec.termMonths * daysPerMonth
                 guard end > 0 else { continue }
                 guard let a = spec.lessor else {
-                    rentIn(firm: j, tier: b, units: spec.units, price: price, lessorLease: -1, end: end, at: 0)
+                    rentIn(firm: j, tier: b, units: spec.units, price: price, backing: .market, end: end, at: 0)
                     continue
                 }
                 let units = Swift.min(spec.units, providers[a].free(b))
                 guard units > 0 else { continue }
-                let id = leases.count
-                var lease = Lease(tenant: -1, provider: Int32(a), tier: Int32(b), units: units, price: price, start: start,
+                let id = leases.nextID
+                var lease = Lease(lessee: .sublessor(j), provider: a, tier: b, units: units, price: price, start: start,
                                   end: end, billedUntil: 0, takeOrPay: true, cancelThreshold: .infinity,
                                   defaultThreshold: .infinity)
-                lease.lessee = Int32(j)
-                lease.positionInBook = providers[a].book.count
+                lease.positionInBook = providers[a].leasing.book.count
                 if end < monthStart[scenario.horizonMonths] {
-                    lease.endHandle = calendar.schedule(.leaseExpired(lease: Int32(id)), at: end, priority: Priority.lease)
+                    lease.endHandle = calendar.schedule(.leaseExpired(lease: id), at: end, priority: Priority.lease)
                 }
                 leases.append(lease)
-                providers[a].book.append(Int32(id))
+                providers[a].leasing.book.append(id)
                 providers[a].changeLeased(tier: b, by: units, at: 0)
-                rentIn(firm: j, tier: b, units: units, price: price, lessorLease: Int32(id), end: end, at: 0)
+                rentIn(firm: j, tier: b, units: units, price: price, backing: .lease(id), end: end, at: 0)
             }
         }
     }

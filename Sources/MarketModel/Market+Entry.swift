@@ -55,11 +55,11 @@ extension Market {
         spec.name = "\(tpl.name)-\(templateCount[k])"
         spec.template = tpl.name
         spec.fleet = []
-        let j = providers.count
-        var state = ProviderState(spec: spec, index: j, scenario: scenario)
-        state.cash = 0
-        state.equityAtEntry = spec.cash
-        for b in 0..<tierCount { state.lastChange[b] = t }
+        let j = ProviderID(providers.count)
+        var state = ProviderState(spec: spec, scenario: scenario)
+        state.ledger.cash = 0
+        state.ledger.equityAtEntry = spec.cash
+        state.month = MonthFlows(tierCount: tierCount, from: t)
         providers.append(state)
         firms.append(FirmInfo(name: spec.name, model: spec.model, template: tpl.name, entryMonth: m))
         var h = KeyHasher(0)
@@ -72,7 +72,7 @@ extension Market {
             // A sublessor starts with capacity rented in from the market: with none it is asked for
             // nothing, and its expansion rule, driven by what it is asked for, would never start.
             for order in tpl.firstOrder where wholesalePrice(tier: order.tier) > 0 {
-                rentIn(firm: j, tier: order.tier, units: order.units, price: wholesalePrice(tier: order.tier), lessorLease: -1,
+                rentIn(firm: j, tier: order.tier, units: order.units, price: wholesalePrice(tier: order.tier), backing: .market,
                        end: t + scenario.sublease.rentInTermMonths * daysPerMonth, at: t)
             }
             return

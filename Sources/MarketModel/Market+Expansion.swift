@@ -17,11 +17,11 @@ extension Market {
 
     /// NPV of one unit bought now at `price`, earning from the lead time on: Σ_m (p_e·u_e − power)·h_m
     /// discounted at ρ, plus the discounted used value at the end of its life.
-    func unitNPV(firm j: Int, tier b: Int, price: Double, leadYears: Double, utilisation u: Double) -> Double {
+    func unitNPV(firm j: ProviderID, tier b: TierID, price: Double, leadYears: Double, utilisation u: Double) -> Double {
         let tier = scenario.tiers[b]
         let rho = providers[j].spec.costOfCapital
         let lr = longRunPrice(firm: j, tier: b, chip: price)
-        let p = providers[j].listPrice[b]
+        let p = providers[j].leasing.listPrice[b]
         let power = powerPerHour(firm: j, tier: b)
         let months = Int((tier.lifeYears * 12).rounded())
         let hours = daysPerMonth * hoursPerDay
@@ -37,43 +37,43 @@ extension Market {
     }
 
     /// Cash the firm can spend now: cash above its floor plus its undrawn borrowing.
-    func headroom(_ j: Int, at t: Double) -> Double {
+    func headroom(_ j: ProviderID, at t: Double) -> Double {
         let p = providers[j]
-        let borrow = Swift.max(0, p.spec.ltvCap * collateral(j, at: t) - p.debt)
-        return Swift.max(0, p.cash - p.capex + p.refunds - p.spec.minCash + borrow)
+        let borrow = Swift.max(0, p.spec.ltvCap * collateral(j, at: t) - p.ledger.debt)
+        return Swift.max(0, p.ledger.cash - p.month.capex + p.month.refunds - p.spec.minCash + borrow)
     }
 
     /// The quarterly expansion review of an owner or hybrid: per buyable tier, order
     /// q = clamp(D̂·(1+g_D)^L̂/u* − K_installed − θ_s·K_pipeline, 0, headroom/P_chip) if the NPV of
     /// a unit clears the hurdle; units from the used stock are bought first when cheaper;
     /// power is added (colocation or a build) for what will not fit.
-    mutating func expand(firm j: Int, month m: Int, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
+    mutating func expand(firm j: ProviderID, month m: Int, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
         let e = scenario.expansion
         let u = scenario.pricing.targetUtilisation
         let jurisdiction = providers[j].spec.jurisdiction
         var powerNeedKW = 0.0
-        for b in 0..<tierCount {
+        for b in tierIDs {
             // D̂: last quarter's units demanded of the firm (time-averaged leased + refused per month).
             let quarterDays = Swift.max(1, t - monthStart[Swift.max(0, m - 2)])
-            let demand = providers[j].quarterLeasedArea[b] / quarterDays + Double(providers[j].quarterRefused[b]) / 3
-            let previous = providers[j].lastQuarterDemand[b]
-            providers[j].lastQuarterDemand[b] = demand
-            providers[j].quarterLeasedArea[b] = 0
-            providers[j].quarterRefused[b] = 0
+            let demand = providers[j].quarter.leasedArea[b] / quarterDays + Double(providers[j].quarter.refused[b]) / 3
+            let previous = providers[j].quarter.lastDemand[b]
+            providers[j].quarter.lastDemand[b] = demand
+            providers[j].quarter.leasedArea[b] = 0
+            providers[j].quarter.refused[b] = 0
             guard let k = supplyIndex(tier: b, jurisdiction: jurisdiction), supplyCapacity(k, month: m) > 0,
                   demand > 0 else { continue }
             let growth = previous > 0 ? Swift.min(2, Swift.max(-0.5, pow(demand / previous, 4) - 1)) : 0
             let price = chipPrice(k, month: m)
             let leadYears = expectedLeadTimeDays(k, units: 0, month: m) / daysPerYear
-            let installed = Double(providers[j].installed[b])
-            let pipeline = Double(providers[j].onOrder[b] + providers[j].unpowered.filter { $0.tier == b }.reduce(0) { $0 + $1.units })
+            let installed = Double(providers[j].fleet.installed[b])
+            let pipeline = Double(providers[j].fleet.onOrder[b] + providers[j].fleet.unpowered.filter { $0.tier == b }.reduce(0) { $0 + $1.units })
             let target = demand * pow(1 + growth, leadYears) / u
             let money = headroom(j, at: t)
             var q = Int(((target - installed - e.supplyLineWeight * pipeline) * e.orderFraction).rounded(.down))
             q = Swift.min(q, Int((money / price).rounded(.down)))
             guard q > 0 else { continue }
-            let area = providers[j].installedArea[b]
-            let trailingU = area > 0 ? providers[j].leasedArea[b] / area : u
+            let area = providers[j].month.installedArea[b]
+            let trailingU = area > 0 ? providers[j].month.leasedArea[b] / area : u
             guard unitNPV(firm: j, tier: b, price: price, leadYears: leadYears, utilisation: Swift.max(trailingU, 0.05))
                     >= (e.hurdle - 1) * price else { continue }
             // Used stock first, when cheaper than new chips: no lead time.
@@ -81,8 +81,8 @@ extension Market {
             if usedStock[b] > 0 && used < price {
                 let n = Swift.min(q, usedStock[b])
                 usedStock[b] -= n
-                providers[j].capex += Double(n) * used
-                providers[j].unpowered.append(Cohort(tier: b, units: n, purchaseDay: t - daysPerYear, unitCost: used / (1 - scenario.tiers[b].usedDecline)))
+                providers[j].month.capex += Double(n) * used
+                providers[j].fleet.unpowered.append(Cohort(tier: b, units: n, purchaseDay: t - daysPerYear, unitCost: used / (1 - scenario.tiers[b].usedDecline)))
                 q -= n
             }
             let placed = placeOrder(provider: j, supply: k, units: q, at: t)
@@ -90,75 +90,75 @@ extension Market {
         }
         installUnpowered(j, at: t)
         var waitingKW = 0.0
-        for c in providers[j].unpowered { waitingKW += Double(c.units) * unitFacilityKW(j, tier: c.tier) }
-        let building = providers[j].builds.reduce(0.0) { $0 + $1.mw * 1000 }
+        for c in providers[j].fleet.unpowered { waitingKW += Double(c.units) * unitFacilityKW(j, tier: c.tier) }
+        let building = providers[j].power.builds.reduce(0.0) { $0 + $1.mw * 1000 }
         let short = powerUsedKW(j) + waitingKW + powerNeedKW - powerCapacityKW(j) - building
         if short > 0 { addPower(j, kw: short, at: t, calendar: &calendar) }
     }
 
     /// The used-market price of a one-year-old unit this month.
-    func usedUnitPrice(tier b: Int) -> Double {
+    func usedUnitPrice(tier b: TierID) -> Double {
         let tier = scenario.tiers[b]
         return tier.purchaseCost * (1 - tier.usedDecline) * usedPriceFactor[b]
     }
 
     /// The wholesale price w_t = (1 − m_w)·I_t a sublessor pays to rent in from the market.
-    func wholesalePrice(tier b: Int) -> Double { (1 - scenario.sublease.wholesaleDiscount) * priceIndex[b] }
+    func wholesalePrice(tier b: TierID) -> Double { (1 - scenario.sublease.wholesaleDiscount) * priceIndex[b] }
 
     /// The quarterly review of a sublessor: rent in from the market when expected sublet income
     /// beats the wholesale price (the expansion rule with the wholesale price as the cost).
-    mutating func expandSublessor(firm j: Int, month m: Int, at t: Double) {
+    mutating func expandSublessor(firm j: ProviderID, month m: Int, at t: Double) {
         let u = scenario.pricing.targetUtilisation
-        for b in 0..<tierCount {
+        for b in tierIDs {
             let quarterDays = Swift.max(1, t - monthStart[Swift.max(0, m - 2)])
-            let demand = providers[j].quarterLeasedArea[b] / quarterDays + Double(providers[j].quarterRefused[b]) / 3
-            providers[j].lastQuarterDemand[b] = demand
-            providers[j].quarterLeasedArea[b] = 0
-            providers[j].quarterRefused[b] = 0
+            let demand = providers[j].quarter.leasedArea[b] / quarterDays + Double(providers[j].quarter.refused[b]) / 3
+            providers[j].quarter.lastDemand[b] = demand
+            providers[j].quarter.leasedArea[b] = 0
+            providers[j].quarter.refused[b] = 0
             let w = wholesalePrice(tier: b)
             guard demand > 0, w > 0 else { continue }
-            let area = providers[j].installedArea[b]
-            let trailingU = area > 0 ? providers[j].leasedArea[b] / area : u
-            guard providers[j].listPrice[b] * Swift.max(trailingU, u) > w * scenario.expansion.hurdle else { continue }
-            let q = Int((demand / u - Double(providers[j].rentedIn[b])).rounded(.down))
+            let area = providers[j].month.installedArea[b]
+            let trailingU = area > 0 ? providers[j].month.leasedArea[b] / area : u
+            guard providers[j].leasing.listPrice[b] * Swift.max(trailingU, u) > w * scenario.expansion.hurdle else { continue }
+            let q = Int((demand / u - Double(providers[j].fleet.rentedIn[b])).rounded(.down))
             guard q > 0 else { continue }
             let months = scenario.sublease.rentInTermMonths
-            rentIn(firm: j, tier: b, units: q, price: w, lessorLease: -1, end: t + months * daysPerMonth, at: t)
+            rentIn(firm: j, tier: b, units: q, price: w, backing: .market, end: t + months * daysPerMonth, at: t)
         }
     }
 
     /// Adds rented-in capacity to a sublessor.
-    mutating func rentIn(firm j: Int, tier b: Int, units: Int, price: Double, lessorLease: Int32, end: Double, at t: Double) {
+    mutating func rentIn(firm j: ProviderID, tier b: TierID, units: Int, price: Double, backing: RentIn.Backing, end: Double, at t: Double) {
         providers[j].changeLeased(tier: b, by: 0, at: t)
-        providers[j].rentIns.append(RentIn(tier: b, units: units, price: price, end: end, lease: lessorLease, billedUntil: t))
-        providers[j].rentedIn[b] += units
+        providers[j].fleet.rentIns.append(RentIn(tier: b, units: units, price: price, end: end, backing: backing, billedUntil: t))
+        providers[j].fleet.rentedIn[b] += units
     }
 
     /// Bills a sublessor's rent-in from the market to day `t` (rent from an owner is billed in
     /// the owner's book) and ends expired contracts: units still sublet are renewed for a
     /// term at today's wholesale price (the maturity mismatch is the sublessor's risk); the rest go back.
-    mutating func settleRentIns(firm j: Int, at t: Double) {
+    mutating func settleRentIns(firm j: ProviderID, at t: Double) {
         var kept: [RentIn] = []
-        for var r in providers[j].rentIns {
-            if r.lease < 0 {
+        for var r in providers[j].fleet.rentIns {
+            if r.backing == .market {
                 let until = Swift.min(t, r.end)
-                providers[j].rentInCost += Double(r.units) * r.price * Swift.max(0, until - r.billedUntil) * hoursPerDay
+                providers[j].month.rentInCost += Double(r.units) * r.price * Swift.max(0, until - r.billedUntil) * hoursPerDay
                 r.billedUntil = until
             }
             if r.end <= t {
                 providers[j].changeLeased(tier: r.tier, by: 0, at: t)
-                providers[j].rentedIn[r.tier] -= r.units
-                let needed = Swift.max(0, providers[j].leased[r.tier] - providers[j].capacity(r.tier))
+                providers[j].fleet.rentedIn[r.tier] -= r.units
+                let needed = Swift.max(0, providers[j].leasing.leased[r.tier] - providers[j].capacity(r.tier))
                 if needed > 0 {
                     let n = Swift.min(needed, r.units)
-                    providers[j].rentedIn[r.tier] += n
+                    providers[j].fleet.rentedIn[r.tier] += n
                     kept.append(RentIn(tier: r.tier, units: n, price: wholesalePrice(tier: r.tier),
-                                       end: t + scenario.sublease.rentInTermMonths * daysPerMonth, lease: -1, billedUntil: t))
+                                       end: t + scenario.sublease.rentInTermMonths * daysPerMonth, backing: .market, billedUntil: t))
                 }
                 continue
             }
             kept.append(r)
         }
-        providers[j].rentIns = kept
+        providers[j].fleet.rentIns = kept
     }
 }

@@ -21,7 +21,7 @@ extension Market {
     }
 
     /// Units of tier `b` needed to match `n` units of tier `a` in effective performance.
-    func unitsNeeded(_ n: Int, wanted a: Int, offered b: Int) -> Int {
+    func unitsNeeded(_ n: Int, wanted a: TierID, offered b: TierID) -> Int {
         if a == b { return n }
         let ratio = scenario.tiers[a].effective / scenario.tiers[b].effective
         return Swift.max(1, Int((Double(n) * ratio - 1e-9).rounded(.up)))
@@ -29,17 +29,16 @@ extension Market {
 
     /// A tenant enters the market (first arrival, re-entry after a lease, or after its
     /// provider's exit): it tries to sign, else waits, else is lost.
-    mutating func tenantEnters(_ i: Int, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
-        let tier = scenario.segments[Int(tenants[i].segment)].tier
+    mutating func tenantEnters(_ i: TenantID, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
+        let tier = scenario.segments[tenants[i].segment].tier
         let units = tenants[i].units, wait = tenants[i].maxWaitDays
         monthTier[tier].tenantsArrived += 1
         monthTier[tier].unitsRequested += units
         switch chooseAndSign(i, at: t, countRefused: true, calendar: &calendar) {
         case .signed: return
         case .noQuote where wait > 0:
-            tenants[i].waitHandle = calendar.schedule(.waitExpired(tenant: Int32(i)), at: t + wait,
-                                                      priority: Priority.arrival)
-            waiting.append(Int32(i))
+            tenants[i].waitHandle = calendar.schedule(.waitExpired(tenant: i), at: t + wait, priority: Priority.arrival)
+            waiting.append(i)
         case .noQuote, .walkedAway:
             monthTier[tier].tenantsLost += 1
             monthTier[tier].unitsLost += units
@@ -53,9 +52,9 @@ extension Market {
     /// quotes with c > r are dropped; utility β(r − c)/r + rep_j − π_b + ε_j against ε_0.
     /// Visibility and ε_j come from the substream keyed (tenant, round, provider), so a base
     /// and a variant draw the same noise for the same tenant even when choices differ.
-    mutating func chooseAndSign(_ i: Int, at t: Double, countRefused: Bool,
+    mutating func chooseAndSign(_ i: TenantID, at t: Double, countRefused: Bool,
                                 calendar: inout EventCalendar<MarketEvent>) -> ChoiceResult {
-        let s = Int(tenants[i].segment)
+        let s = tenants[i].segment
         let wanted = scenario.segments[s].tier
         let round = tenants[i].round
         let units = tenants[i].units
@@ -66,20 +65,21 @@ extension Market {
         h.mix(tenants[i].key)
         h.mix(round)
         let roundBase = h
-        var best = -Double.infinity
+        var bestUtility = -Double.infinity
         if scenario.segments[s].outsideOption {
             var ho = roundBase
             ho.mix(0)
             scratch.reseed(ho.value)
             _ = scratch.uniform()
-            best = scratch.gumbel()
+            bestUtility = scratch.gumbel()
         }
         let d = termDiscount(months: tenants[i].nextTermMonths)
-        var bestProvider = -1, bestTier = -1, bestUnits = 0
+        // The best quote so far: the firm that would supply the units, the tier and units, the
+        // broker that arranged it (if any), and whether it is an offer to sell.
+        var best: (provider: ProviderID, tier: TierID, units: Int, via: ProviderID?, buy: Bool)? = nil
         var anyQuote = false
-        let substitutes = scenario.segments[s].substitutes.count
+        let acceptable = acceptableTiers[s]
         let buyer = tenants[i].wantsToBuy
-        var bestVia = -1, bestBuy = false
         for j in providers.indices where providers[j].active {
             var hj = roundBase
             hj.mix(providerKey[j])
@@ -89,78 +89,80 @@ extension Market {
             guard seen else { continue }
             let rep = providers[j].spec.reputation
             let model = providers[j].spec.model
-            for k in -1..<substitutes {
-                let b = k < 0 ? wanted : scenario.segments[s].substitutes[k]
+            for b in acceptable {
                 let n = unitsNeeded(units, wanted: wanted, offered: b)
                 // Who would supply the units: the firm itself, or (for a broker) its cheapest affiliate with room.
                 var owner = j, markup = 1.0
                 if model == .broker {
-                    owner = -1
+                    var cheapest: ProviderID? = nil
                     markup = 1 + scenario.sublease.brokerCommission
                     for a in providers[j].spec.supply.affiliates where providers[a].active && providers[a].free(b) >= n {
-                        if owner < 0 || providers[a].listPrice[b] < providers[owner].listPrice[b] { owner = a }
+                        if cheapest.map({ providers[a].leasing.listPrice[b] < providers[$0].leasing.listPrice[b] }) ?? true { cheapest = a }
                     }
-                    guard owner >= 0 else { continue }
+                    guard let cheapest else { continue }
+                    owner = cheapest
                 } else {
                     guard providers[j].capacity(b) > 0 else { continue }
                     if providers[j].free(b) < n {
                         // Refused demand signals scarcity only for requests the firm could serve with its whole capacity.
                         if countRefused && n <= providers[j].capacity(b) {
-                            providers[j].refused[b] += n
-                            providers[j].quarterRefused[b] += n
+                            providers[j].month.refused[b] += n
+                            providers[j].quarter.refused[b] += n
                         }
                         continue
                     }
                 }
                 let subsidy = voucher(segment: s, firm: owner).map { scenario.policy.vouchers[$0].share } ?? 0
-                let c = Double(n) * providers[owner].listPrice[b] * markup * (1 - d) * (1 - subsidy) / Double(units)
+                let c = Double(n) * providers[owner].leasing.listPrice[b] * markup * (1 - d) * (1 - subsidy) / Double(units)
                 if c <= r {
                     anyQuote = true
                     let u = beta * (r - c) / r + rep - scenario.tiers[b].portingPenalty + eps
-                    if u > best {
-                        best = u; bestProvider = owner; bestTier = b; bestUnits = n; bestVia = model == .broker ? j : -1
-                        bestBuy = false
+                    if u > bestUtility {
+                        bestUtility = u
+                        best = (owner, b, n, model == .broker ? j : nil, false)
                     }
                 }
                 // A hybrid also answers tenants who want to buy: chip price·(1 + markup), annualised over life at ρ.
-                if buyer && model == .hybrid && providers[j].installed[b] - providers[j].leased[b] >= n {
+                if buyer && model == .hybrid && providers[j].fleet.installed[b] - providers[j].leasing.leased[b] >= n {
                     let price = buyQuote(firm: j, tier: b)
                     let perHour = price * capitalRecovery(providers[j].spec.costOfCapital, years: scenario.tiers[b].lifeYears) / 8760
                     let cb = Double(n) * perHour / Double(units)
                     if cb <= r {
                         anyQuote = true
                         let u = beta * (r - cb) / r + rep - scenario.tiers[b].portingPenalty + eps
-                        if u > best {
-                            best = u; bestProvider = j; bestTier = b; bestUnits = n; bestVia = -1; bestBuy = true
+                        if u > bestUtility {
+                            bestUtility = u
+                            best = (j, b, n, nil, true)
                         }
                     }
                 }
             }
         }
         guard anyQuote else { return .noQuote }
-        guard bestProvider >= 0 else { return .walkedAway }
-        if bestBuy {
-            sellUnits(firm: bestProvider, tier: bestTier, units: bestUnits, price: buyQuote(firm: bestProvider, tier: bestTier), at: t)
-            monthTier[bestTier].tenantsSigned += 1
+        guard let best else { return .walkedAway }
+        if best.buy {
+            sellUnits(firm: best.provider, tier: best.tier, units: best.units, price: buyQuote(firm: best.provider, tier: best.tier), at: t)
+            monthTier[best.tier].tenantsSigned += 1
             return .signed
         }
-        let markup = bestVia >= 0 ? 1 + scenario.sublease.brokerCommission : 1
-        let price = providers[bestProvider].listPrice[bestTier] * markup * (1 - d)
-        sign(tenant: i, provider: bestProvider, tier: bestTier, units: bestUnits, price: price,
-             months: tenants[i].nextTermMonths, at: t, calendar: &calendar)
-        if bestVia >= 0 {
-            leases[leases.count - 1].broker = Int32(bestVia)
-            providers[bestVia].leasesSigned += 1
+        let markup = best.via != nil ? 1 + scenario.sublease.brokerCommission : 1
+        let price = providers[best.provider].leasing.listPrice[best.tier] * markup * (1 - d)
+        let l = sign(tenant: i, provider: best.provider, tier: best.tier, units: best.units, price: price,
+                     months: tenants[i].nextTermMonths, at: t, calendar: &calendar)
+        if let via = best.via {
+            leases[l].broker = via
+            providers[via].month.leasesSigned += 1
         }
-        if let k = voucher(segment: s, firm: bestProvider) { leases[leases.count - 1].voucher = Int32(k) }
+        if let k = voucher(segment: s, firm: best.provider) { leases[l].voucher = k }
         tenants[i].nextTermMonths = tenants[i].termMonths
         return .signed
     }
 
     /// Signs a lease at a locked price; its cancellation and default clocks are unit
     /// exponentials from the substream keyed (tenant, lease number).
-    mutating func sign(tenant i: Int, provider j: Int, tier b: Int, units n: Int, price: Double, months: Double,
-                       at t: Double, calendar: inout EventCalendar<MarketEvent>) {
+    @discardableResult
+    mutating func sign(tenant i: TenantID, provider j: ProviderID, tier b: TierID, units n: Int, price: Double, months: Double,
+                       at t: Double, calendar: inout EventCalendar<MarketEvent>) -> LeaseID {
         let tenant = tenants[i]
         var h = leaseBase
         h.mix(tenant.key)
@@ -168,86 +170,86 @@ extension Market {
         scratch.reseed(h.value)
         let cancelClock = scratch.exponential(mean: 1)
         let defaultClock = scratch.exponential(mean: 1)
-        let id = leases.count
-        var lease = Lease(tenant: Int32(i), provider: Int32(j), tier: Int32(b), units: n, price: price, start: t,
+        let id = leases.nextID
+        var lease = Lease(lessee: .tenant(i), provider: j, tier: b, units: n, price: price, start: t,
                           end: t + months * daysPerMonth, billedUntil: t, takeOrPay: tenant.takeOrPay,
                           cancelThreshold: cancelClock, defaultThreshold: defaultClock)
-        lease.positionInBook = providers[j].book.count
+        lease.positionInBook = providers[j].leasing.book.count
         if lease.end < monthStart[scenario.horizonMonths] {
-            lease.endHandle = calendar.schedule(.leaseExpired(lease: Int32(id)), at: lease.end, priority: Priority.lease)
+            lease.endHandle = calendar.schedule(.leaseExpired(lease: id), at: lease.end, priority: Priority.lease)
         }
         leases.append(lease)
-        providers[j].book.append(Int32(id))
+        providers[j].leasing.book.append(id)
         providers[j].changeLeased(tier: b, by: n, at: t)
-        providers[j].leasesSigned += 1
+        providers[j].month.leasesSigned += 1
         monthTier[b].tenantsSigned += 1
         monthTier[b].signedUnits += n
         monthTier[b].signedValue += Double(n) * price
+        return id
     }
 
     /// Bills a lease pro rata by contract-hours up to day `t`.
-    mutating func bill(lease l: Int, until t: Double) {
+    mutating func bill(lease l: LeaseID, until t: Double) {
         let lease = leases[l]
         let hours = (t - lease.billedUntil) * hoursPerDay
         guard hours > 0 else { return }
         var amount = Double(lease.units) * lease.price * hours
-        let j = Int(lease.provider)
-        if lease.broker >= 0 {
+        let j = lease.provider
+        if let broker = lease.broker {
             let c = scenario.sublease.brokerCommission
             let fee = amount * c / (1 + c)
-            providers[Int(lease.broker)].commission += fee
+            providers[broker].month.commission += fee
             amount -= fee
         }
-        if lease.lessee >= 0 { providers[Int(lease.lessee)].rentInCost += amount }
-        if lease.voucher >= 0 { amount -= accrueVoucher(lease: l, amount: amount) }
-        providers[j].rentRevenue += amount
-        providers[j].rentByTier[Int(lease.tier)] += amount
-        if lease.takeOrPay { providers[j].takeOrPayRent += amount }
+        if case .sublessor(let s) = lease.lessee { providers[s].month.rentInCost += amount }
+        if let k = lease.voucher { amount -= accrueVoucher(k, lease: l, amount: amount) }
+        providers[j].month.rentRevenue += amount
+        providers[j].month.rentByTier[lease.tier] += amount
+        if lease.takeOrPay { providers[j].month.takeOrPayRent += amount }
         leases[l].billedThisMonth += amount
         leases[l].billedUntil = t
     }
 
     /// Takes a lease out of its provider's book and frees its units at day `t`.
-    mutating func endLease(_ l: Int, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
+    mutating func endLease(_ l: LeaseID, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
         let lease = leases[l]
         guard lease.active else { return }
         leases[l].active = false
         if let handle = lease.endHandle { calendar.cancel(handle) }
-        let j = Int(lease.provider)
+        let j = lease.provider
         let pos = lease.positionInBook
-        let last = providers[j].book.removeLast()
-        if Int(last) != l {
-            providers[j].book[pos] = last
-            leases[Int(last)].positionInBook = pos
+        let last = providers[j].leasing.book.removeLast()
+        if last != l {
+            providers[j].leasing.book[pos] = last
+            leases[last].positionInBook = pos
         }
-        providers[j].changeLeased(tier: Int(lease.tier), by: -lease.units, at: t)
+        providers[j].changeLeased(tier: lease.tier, by: -lease.units, at: t)
     }
 
     /// A lease reaches its end: bill, free the units, then the tenant renews (with
     /// probability π_renew, at the provider's current price if within its reservation
     /// price), re-enters the market (wants to continue, price too high), or leaves.
-    mutating func leaseExpired(_ l: Int, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
+    mutating func leaseExpired(_ l: LeaseID, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
         guard leases[l].active else { return }
         leases[l].endHandle = nil
         bill(lease: l, until: t)
         endLease(l, at: t, calendar: &calendar)
         let lease = leases[l]
-        if lease.lessee >= 0 {
+        guard case .tenant(let i) = lease.lessee else {
             // A sublessor's rent-in from this owner ends; the sublessor renews from the market at its next close.
             retryWaiting(at: t, calendar: &calendar)
             return
         }
-        let i = Int(lease.tenant)
         let tenant = tenants[i]
         var h = leaseBase
         h.mix(tenant.key)
         h.mix(tenant.round &+ 0x52454E)   // "REN": the renewal draw of this lease
         scratch.reseed(h.value)
-        let wantsToContinue = scratch.uniform() < scenario.segments[Int(tenant.segment)].renewProbability
+        let wantsToContinue = scratch.uniform() < scenario.segments[tenant.segment].renewProbability
         if wantsToContinue {
-            let j = Int(lease.provider), b = Int(lease.tier)
+            let j = lease.provider, b = lease.tier
             let d = termDiscount(months: tenant.termMonths)
-            let price = providers[j].listPrice[b] * (1 - d)
+            let price = providers[j].leasing.listPrice[b] * (1 - d)
             if providers[j].active && Double(lease.units) * price / Double(tenant.units) <= tenant.reservation
                 && providers[j].free(b) >= lease.units {
                 tenants[i].round += 1
@@ -265,7 +267,7 @@ extension Market {
         guard !waiting.isEmpty else { return }
         var k = 0
         while k < waiting.count {
-            let i = Int(waiting[k])
+            let i = waiting[k]
             if chooseAndSign(i, at: t, countRefused: false, calendar: &calendar) == .signed {
                 if let handle = tenants[i].waitHandle { calendar.cancel(handle) }
                 tenants[i].waitHandle = nil
@@ -277,12 +279,12 @@ extension Market {
     }
 
     /// A waiting tenant gives up: lost demand.
-    mutating func waitExpired(_ i: Int, at t: Double) {
-        guard let k = waiting.firstIndex(of: Int32(i)) else { return }
+    mutating func waitExpired(_ i: TenantID, at t: Double) {
+        guard let k = waiting.firstIndex(of: i) else { return }
         waiting.remove(at: k)
         tenants[i].waitHandle = nil
         let tenant = tenants[i]
-        let tier = scenario.segments[Int(tenant.segment)].tier
+        let tier = scenario.segments[tenant.segment].tier
         monthTier[tier].tenantsLost += 1
         monthTier[tier].unitsLost += tenant.units
     }
@@ -290,7 +292,7 @@ extension Market {
 
 extension Market {
     /// A hybrid's price for selling one unit of a tier: chip price·(1 + markup).
-    func buyQuote(firm j: Int, tier b: Int) -> Double {
+    func buyQuote(firm j: ProviderID, tier b: TierID) -> Double {
         let chip = supplyIndex(tier: b, jurisdiction: providers[j].spec.jurisdiction).map { chipPrice($0, month: currentMonth) }
             ?? scenario.tiers[b].purchaseCost
         return chip * (1 + scenario.sublease.hybridMarkup)
@@ -298,21 +300,21 @@ extension Market {
 
     /// A hybrid sells free units, oldest first: they leave its fleet at book value; the sale is
     /// revenue and the book value cost of revenue.
-    mutating func sellUnits(firm j: Int, tier b: Int, units n: Int, price: Double, at t: Double) {
+    mutating func sellUnits(firm j: ProviderID, tier b: TierID, units n: Int, price: Double, at t: Double) {
         providers[j].changeLeased(tier: b, by: 0, at: t)
         var left = n
         var kept: [Cohort] = []
-        for var c in providers[j].cohorts {
+        for var c in providers[j].fleet.cohorts {
             if c.tier == b && left > 0 {
                 let k = Swift.min(left, c.units)
-                providers[j].bookValueSold += Double(k) * bookValue(c, at: t)
+                providers[j].month.bookValueSold += Double(k) * bookValue(c, at: t)
                 c.units -= k
                 left -= k
             }
             if c.units > 0 { kept.append(c) }
         }
-        providers[j].cohorts = kept
-        providers[j].installed[b] -= n - left
-        providers[j].serverSales += Double(n - left) * price
+        providers[j].fleet.cohorts = kept
+        providers[j].fleet.installed[b] -= n - left
+        providers[j].month.serverSales += Double(n - left) * price
     }
 }

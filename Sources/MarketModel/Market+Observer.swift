@@ -1,27 +1,27 @@
 import Foundation
 extension Market {
     /// Market rows for month `m`: one market-wide row (`tier == nil`) then one per tier.
-    mutating func recordMarket(month m: Int, at t: Double, records: [FirmMonthRecord?]) {
+    mutating func recordMarket(month m: Int, at t: Double) {
         var all = MarketMonthRecord(month: m, tier: nil)
         var tierRows: [MarketMonthRecord] = []
         var totalInstalled = 0
-        var firmUnits = Array(repeating: 0, count: providers.count)
-        var firmRevenue = Array(repeating: 0.0, count: providers.count)
-        for b in 0..<tierCount {
-            var row = MarketMonthRecord(month: m, tier: b)
+        var firmUnits = ProviderTable(repeating: 0, count: providers.count)
+        var firmRevenue = ProviderTable(repeating: 0.0, count: providers.count)
+        for b in tierIDs {
+            var row = MarketMonthRecord(month: m, tier: b.index)
             let tier = scenario.tiers[b]
             let tm = monthTier[b]
             var installed = 0, leased = 0, active = 0
             var unitsByFirm: [Int] = []
             var revenueByFirm: [Double] = []
             for j in providers.indices where providers[j].active {
-                installed += providers[j].installed[b]
-                leased += providers[j].leased[b]
-                if providers[j].installed[b] > 0 { active += 1 }
-                unitsByFirm.append(providers[j].installed[b])
-                revenueByFirm.append(providers[j].rentByTier[b])
-                firmUnits[j] += providers[j].installed[b]
-                firmRevenue[j] += providers[j].rentByTier[b]
+                installed += providers[j].fleet.installed[b]
+                leased += providers[j].leasing.leased[b]
+                if providers[j].fleet.installed[b] > 0 { active += 1 }
+                unitsByFirm.append(providers[j].fleet.installed[b])
+                revenueByFirm.append(providers[j].month.rentByTier[b])
+                firmUnits[j] += providers[j].fleet.installed[b]
+                firmRevenue[j] += providers[j].month.rentByTier[b]
             }
             row.priceIndex = priceIndex[b]
             row.signedPriceIndex = tm.signedUnits > 0 ? tm.signedValue / Double(tm.signedUnits) : nil
@@ -34,8 +34,8 @@ extension Market {
             row.unitsLost = tm.unitsLost
             var firmLeased = 0, unpowered = 0
             for j in providers.indices where providers[j].active {
-                for r in providers[j].rentIns where r.tier == b && r.lease >= 0 { firmLeased += r.units }
-                for c in providers[j].unpowered where c.tier == b { unpowered += c.units }
+                for r in providers[j].fleet.rentIns where r.tier == b && r.backing != .market { firmLeased += r.units }
+                for c in providers[j].fleet.unpowered where c.tier == b { unpowered += c.units }
             }
             row.unitsInstalled = installed
             row.unitsLeased = leased - firmLeased
@@ -72,15 +72,15 @@ extension Market {
             all.usedStock += usedStock[b]
             totalInstalled += installed
         }
-        var waitingUnits = Array(repeating: 0, count: tierCount)
+        var waitingUnits = TierTable(repeating: 0, count: tierCount)
         for i in waiting {
-            let tenant = tenants[Int(i)]
-            waitingUnits[scenario.segments[Int(tenant.segment)].tier] += tenant.units
+            let tenant = tenants[i]
+            waitingUnits[scenario.segments[tenant.segment].tier] += tenant.units
         }
-        for b in 0..<tierCount { tierRows[b].unitsWaitingEnd = waitingUnits[b] }
-        all.unitsWaitingEnd = waitingUnits.reduce(0, +)
+        for b in tierIDs { tierRows[b.index].unitsWaitingEnd = waitingUnits[b] }
+        all.unitsWaitingEnd = waitingUnits.values.reduce(0, +)
         all.activeFirms = providers.reduce(0) { $0 + ($1.active ? 1 : 0) }
-        all.exits = providers.reduce(0) { $0 + ($1.exitMonth == m ? 1 : 0) }
+        all.exits = providers.reduce(0) { $0 + ($1.exit?.month == m ? 1 : 0) }
         let activeIdx = providers.indices.filter { providers[$0].active }
         all.hhiUnits = herfindahl(activeIdx.map { Double(firmUnits[$0]) })
         all.hhiRevenue = herfindahl(activeIdx.map { firmRevenue[$0] })
@@ -92,7 +92,7 @@ extension Market {
         all.signedPriceIndex = signedUnits > 0 ? signedValue / Double(signedUnits) : nil
         if totalInstalled > 0 {
             var weighted = 0.0
-            for b in 0..<tierCount { weighted += Double(tierRows[b].unitsInstalled) * priceIndex[b] }
+            for b in tierIDs { weighted += Double(tierRows[b.index].unitsInstalled) * priceIndex[b] }
             all.priceIndex = weighted / Double(totalInstalled)
         }
         all.entries = entriesThisMonth

@@ -7,27 +7,27 @@ extension Market {
             let records = firmRecords[j]
             // Rows start at the firm's entry month (0 for firms present at the start).
             let entry = firms[j].entryMonth
-            let activeRecords = p.exitMonth.map { Array(records.prefix($0 - entry + 1)) } ?? records
-            var o = FirmOutcome(firm: j)
+            let activeRecords = p.exit.map { Array(records.prefix($0.month - entry + 1)) } ?? records
+            var o = FirmOutcome(firm: j.index)
             o.survived = p.active
-            o.exitDay = p.exitDay
-            o.exitMonth = p.exitMonth
-            o.exitReason = p.exitReason
-            o.finalCash = p.cash
+            o.exitDay = p.exit?.day
+            o.exitMonth = p.exit?.month
+            o.exitReason = p.exit?.reason
+            o.finalCash = p.ledger.cash
             o.cumulativeProfit = activeRecords.reduce(0) { $0 + $1.netIncome }
             o.profitableFinalYear = p.active && activeRecords.suffix(12).reduce(0) { $0 + $1.netIncome } > 0
             let utils = activeRecords.suffix(3).compactMap(\.utilisation)
             o.trailingUtilisation = utils.isEmpty ? nil : utils.reduce(0, +) / Double(utils.count)
-            o.leverage = p.lastLeverage
-            let top = p.takeOrPayTrailing.prefix(activeRecords.count).suffix(12).reduce(0, +)
-            let rent = p.rentTrailing.prefix(activeRecords.count).suffix(12).reduce(0, +)
+            o.leverage = p.history.lastLeverage
+            let top = p.history.takeOrPayRent.prefix(activeRecords.count).suffix(12).reduce(0, +)
+            let rent = p.history.rent.prefix(activeRecords.count).suffix(12).reduce(0, +)
             o.takeOrPayShare = rent > 0 ? top / rent : nil
-            o.topCustomerShare = p.lastTopShare
-            o.contractedBacklog = p.active ? p.lastBacklog : 0
+            o.topCustomerShare = p.history.lastTopShare
+            o.contractedBacklog = p.active ? p.history.lastBacklog : 0
             o.bannedTierRevenueShare = rent > 0 ? 0 : nil
             let burn = -activeRecords.suffix(3).reduce(0) { $0 + $1.revenue - $1.powerCost - $1.colocationCost
                 - $1.rentInCost - $1.fixedOpex - $1.interest } / Double(Swift.max(1, Swift.min(3, activeRecords.count)))
-            o.monthsOfCash = burn > 0 ? Swift.max(0, p.cash) / burn : nil
+            o.monthsOfCash = burn > 0 ? Swift.max(0, p.ledger.cash) / burn : nil
 
             // Equity cash flows by month: the initial stake at book, parent injections, and
             // the terminal net asset value (limited liability: never below zero).
@@ -42,8 +42,8 @@ extension Market {
             // entry, so it is not counted a second time among the later injections.
             let entryCapital = firms[j].template != nil ? p.spec.cash : 0
             var fleetValue = 0.0
-            for c in p.cohorts { fleetValue += Double(c.units) * usedValue(c, at: t) }
-            let terminal = Swift.max(0, p.cash + fleetValue - p.debt)
+            for c in p.fleet.cohorts { fleetValue += Double(c.units) * usedValue(c, at: t) }
+            let terminal = Swift.max(0, p.ledger.cash + fleetValue - p.ledger.debt)
             var flows = [-stake]
             for (k, r) in activeRecords.enumerated() {
                 let injected = r.equityRaised - (k == 0 ? entryCapital : 0)

@@ -3,7 +3,7 @@ import Stochastics
 
 extension Market {
     /// Hourly power cost of one running unit of tier `b` at firm `j` (kW·PUE·price per kWh).
-    func powerPerHour(firm j: Int, tier b: Int) -> Double {
+    func powerPerHour(firm j: ProviderID, tier b: TierID) -> Double {
         let site = sitePower(firm: j, month: currentMonth)
         return scenario.tiers[b].powerKW * site.pue * site.price
     }
@@ -11,11 +11,11 @@ extension Market {
     /// The price floor for owned units: power per hour + (ρ + δ_sec)·V_sec/8760, where V_sec is
     /// the units-weighted used-market value of the firm's units of the tier (renting a GPU out
     /// forgoes selling it).
-    func priceFloor(firm j: Int, tier b: Int, at t: Double) -> Double {
+    func priceFloor(firm j: ProviderID, tier b: TierID, at t: Double) -> Double {
         // Rented-in units: the lessor pays their power, so the floor is what the firm pays for power: none.
-        guard providers[j].installed[b] > 0 else { return 0 }
+        guard providers[j].fleet.installed[b] > 0 else { return 0 }
         var value = 0.0, units = 0
-        for c in providers[j].cohorts where c.tier == b {
+        for c in providers[j].fleet.cohorts where c.tier == b {
             value += Double(c.units) * usedValue(c, at: t)
             units += c.units
         }
@@ -26,7 +26,7 @@ extension Market {
 
     /// The long-run cost-recovery price p_LR(0) = (P·CRF(ρ, life)/8760 + opex per unit-hour)/u*
     /// + power per hour, with CRF = ρ/(1 − (1+ρ)^−life).
-    func longRunPrice(firm j: Int, tier b: Int, chip: Double? = nil) -> Double {
+    func longRunPrice(firm j: ProviderID, tier b: TierID, chip: Double? = nil) -> Double {
         let tier = scenario.tiers[b]
         let spec = providers[j].spec
         let rho = spec.costOfCapital
@@ -41,13 +41,13 @@ extension Market {
     mutating func reprice(month m: Int, at t: Double) {
         let pr = scenario.pricing
         let previousIndex = priceIndex
-        var newPrices: [[Double]] = providers.map(\.listPrice)
+        var newPrices = ProviderTable(providers.map(\.leasing.listPrice))
         for j in providers.indices where providers[j].active {
-                for b in 0..<tierCount where providers[j].capacity(b) > 0 {
+            for b in tierIDs where providers[j].capacity(b) > 0 {
                 let floor = priceFloor(firm: j, tier: b, at: t)
                 var cap = pr.capMultiple * scenario.tiers[b].referencePrice
                 if m + 1 < scenario.horizonMonths, let policy = policyCap(tier: b, month: m + 1) { cap = Swift.min(cap, policy) }
-                var price = providers[j].listPrice[b]
+                var price = providers[j].leasing.listPrice[b]
                 if providers[j].spec.softBudget && providers[j].spec.pricing != .fixed {
                     price = longRunPrice(firm: j, tier: b)
                 } else {
@@ -55,9 +55,9 @@ extension Market {
                     case .fixed:
                         continue
                     case .adaptive:
-                        let area = providers[j].installedArea[b]
-                        let u = area > 0 ? providers[j].leasedArea[b] / area : 0
-                        let x = Double(providers[j].refused[b]) / Double(providers[j].capacity(b))
+                        let area = providers[j].month.installedArea[b]
+                        let u = area > 0 ? providers[j].month.leasedArea[b] / area : 0
+                        let x = Double(providers[j].month.refused[b]) / Double(providers[j].capacity(b))
                         price = exp(log(price) + pr.kU * (u - pr.targetUtilisation) + pr.kX * x)
                         price = (1 - pr.indexWeight) * price + pr.indexWeight * previousIndex[b]
                     case .costPlus:
@@ -65,7 +65,7 @@ extension Market {
                     case .undercut:
                         var lowest = Double.infinity
                         for k in providers.indices where k != j && providers[k].active && providers[k].capacity(b) > 0 {
-                            lowest = Swift.min(lowest, providers[k].listPrice[b])
+                            lowest = Swift.min(lowest, providers[k].leasing.listPrice[b])
                         }
                         if lowest.isFinite { price = (1 - pr.undercut) * lowest }
                     }
@@ -73,20 +73,17 @@ extension Market {
                 newPrices[j][b] = Swift.min(cap, Swift.max(floor, price))
             }
         }
-        for j in providers.indices {
-            providers[j].listPrice = newPrices[j]
-            for b in 0..<tierCount { providers[j].refused[b] = 0 }
-        }
+        for j in providers.indices { providers[j].leasing.listPrice = newPrices[j] }
         updatePriceIndex()
     }
 
     /// I_t: the capacity-weighted mean of active firms' list prices by tier (kept when no firm
     /// holds the tier). Computed at each close for the month ahead, and once at the start.
     mutating func updatePriceIndex() {
-        for b in 0..<tierCount {
+        for b in tierIDs {
             var weighted = 0.0, units = 0
             for j in providers.indices where providers[j].active && providers[j].capacity(b) > 0 {
-                weighted += Double(providers[j].capacity(b)) * providers[j].listPrice[b]
+                weighted += Double(providers[j].capacity(b)) * providers[j].leasing.listPrice[b]
                 units += providers[j].capacity(b)
             }
             if units > 0 { priceIndex[b] = weighted / Double(units) }
@@ -98,7 +95,7 @@ extension Market {
         var total = 0
         for j in providers.indices where providers[j].active { total += providers[j].totalInstalled }
         for j in providers.indices {
-                guard providers[j].active else { visibility[j] = 0; continue }
+            guard providers[j].active else { visibility[j] = 0; continue }
             let share = total > 0 ? Double(providers[j].totalInstalled) / Double(total) : 0
             visibility[j] = Swift.min(1, providers[j].spec.visibility + scenario.pricing.visibilitySlope * share)
         }

@@ -4,7 +4,7 @@ import Stochastics
 
 /// An order waiting in a vendor's backlog.
 struct ChipOrder {
-    var provider: Int32
+    var provider: ProviderID
     var units: Int
     var orderDay: Double
     /// Price per unit, paid when the order was placed.
@@ -13,8 +13,8 @@ struct ChipOrder {
 
 /// Units shipped and on their way to a firm.
 struct Shipment {
-    var provider: Int32
-    var supply: Int32
+    var provider: ProviderID
+    var supply: SupplyID
     var units: Int
     var orderDay: Double
     var price: Double
@@ -31,19 +31,18 @@ struct SupplyState {
     var record: SupplyMonthRecord
     var records: [SupplyMonthRecord] = []
     var leadTimeSum = 0.0
-    var lastLeadTimeDays: Double? = nil
     let transit: RandomStream
 }
 
 extension Market {
     /// The supply entry selling `tier` to `jurisdiction`, if any.
-    func supplyIndex(tier b: Int, jurisdiction: String) -> Int? {
-        scenario.chipSupply.firstIndex { $0.tier == b && $0.jurisdiction == jurisdiction }
+    func supplyIndex(tier b: TierID, jurisdiction: String) -> SupplyID? {
+        scenario.chipSupply.ids.first { scenario.chipSupply[$0].tier == b && scenario.chipSupply[$0].jurisdiction == jurisdiction }
     }
 
     /// Capacity multiplier of a supply entry in month `m`: the latest shock dated at or before
     /// the month (a shock dated before the start is in force from the start).
-    func supplyFactor(_ k: Int, month m: Int) -> Double {
+    func supplyFactor(_ k: SupplyID, month m: Int) -> Double {
         let spec = scenario.chipSupply[k]
         let ym = scenario.start.adding(months: m)
         var factor = 1.0, latest: YearMonth? = nil
@@ -56,7 +55,7 @@ extension Market {
     }
 
     /// Units the vendor can ship this month (grey imports while banned, when allowed).
-    func supplyCapacity(_ k: Int, month m: Int) -> Double {
+    func supplyCapacity(_ k: SupplyID, month m: Int) -> Double {
         let spec = scenario.chipSupply[k]
         let base = spec.monthlyCapacity * pow(1 + spec.capacityGrowth, Double(m) / 12)
         if supplies[k].factor == 0 { return spec.greyPremium != nil ? base * spec.greyShare : 0 }
@@ -64,7 +63,7 @@ extension Market {
     }
 
     /// Chip price = purchase cost·(1 + premium·backlog/monthly capacity), times the grey premium while banned.
-    func chipPrice(_ k: Int, month m: Int) -> Double {
+    func chipPrice(_ k: SupplyID, month m: Int) -> Double {
         let spec = scenario.chipSupply[k]
         let cap = supplyCapacity(k, month: m)
         let backlog = Double(supplies[k].backlogUnits)
@@ -74,14 +73,14 @@ extension Market {
     }
 
     /// Whether a jurisdiction can no longer buy a tier (banned with no grey imports).
-    func isBanned(tier b: Int, jurisdiction: String, month m: Int) -> Bool {
+    func isBanned(tier b: TierID, jurisdiction: String, month m: Int) -> Bool {
         guard let k = supplyIndex(tier: b, jurisdiction: jurisdiction) else { return false }
         return supplyFactor(k, month: m) == 0 && scenario.chipSupply[k].greyPremium == nil
     }
 
     /// Expected lead time, days, for an order of `units` placed now: queueing in the backlog at
     /// this month's capacity plus the mean transit time.
-    func expectedLeadTimeDays(_ k: Int, units: Int, month m: Int) -> Double {
+    func expectedLeadTimeDays(_ k: SupplyID, units: Int, month m: Int) -> Double {
         let cap = supplyCapacity(k, month: m)
         let queue = cap > 0 ? Double(supplies[k].backlogUnits + units) / cap * daysPerMonth : 3650
         return queue + (scenario.chipSupply[k].transitDays.mean ?? 30)
@@ -92,7 +91,7 @@ extension Market {
     mutating func beginSupplyMonth(_ m: Int) {
         for k in supplies.indices {
             let spec = scenario.chipSupply[k]
-            supplies[k].record = SupplyMonthRecord(month: m, tier: spec.tier, jurisdiction: spec.jurisdiction)
+            supplies[k].record = SupplyMonthRecord(month: m, tier: spec.tier.index, jurisdiction: spec.jurisdiction)
             supplies[k].leadTimeSum = 0
             let factor = supplyFactor(k, month: m)
             let banned = factor == 0 && supplies[k].factor != 0
@@ -103,17 +102,17 @@ extension Market {
     }
 
     /// Cancels every order in a supply entry's backlog, refunding each firm.
-    mutating func cancelBacklog(_ k: Int, provider only: Int? = nil) {
+    mutating func cancelBacklog(_ k: SupplyID, provider only: ProviderID? = nil) {
         var kept: ContiguousArray<ChipOrder> = []
         for order in supplies[k].backlog {
-            let j = Int(order.provider)
+            let j = order.provider
             if let only, only != j {
                 kept.append(order)
                 continue
             }
             let refund = Double(order.units) * order.price
-            providers[j].refunds += refund
-            providers[j].onOrder[scenario.chipSupply[k].tier] -= order.units
+            providers[j].month.refunds += refund
+            providers[j].fleet.onOrder[scenario.chipSupply[k].tier] -= order.units
             supplies[k].record.cancelledUnits += order.units
             supplies[k].record.refunded += refund
             supplies[k].backlogUnits -= order.units
@@ -123,14 +122,14 @@ extension Market {
 
     /// Places an order, paid in full now at this month's chip price; returns the units ordered.
     @discardableResult
-    mutating func placeOrder(provider j: Int, supply k: Int, units: Int, at t: Double) -> Int {
+    mutating func placeOrder(provider j: ProviderID, supply k: SupplyID, units: Int, at t: Double) -> Int {
         guard units > 0, supplyCapacity(k, month: currentMonth) > 0 else { return 0 }
         let price = chipPrice(k, month: currentMonth)
-        supplies[k].backlog.append(ChipOrder(provider: Int32(j), units: units, orderDay: t, price: price))
+        supplies[k].backlog.append(ChipOrder(provider: j, units: units, orderDay: t, price: price))
         supplies[k].backlogUnits += units
         supplies[k].record.orderedUnits += units
-        providers[j].capex += Double(units) * price
-        providers[j].onOrder[scenario.chipSupply[k].tier] += units
+        providers[j].month.capex += Double(units) * price
+        providers[j].fleet.onOrder[scenario.chipSupply[k].tier] += units
         return units
     }
 
@@ -180,8 +179,9 @@ extension Market {
             for (i, o) in backlog.enumerated() {
                 if give[i] > 0 {
                     let transit = Swift.max(0, scenario.chipSupply[k].transitDays.sample(supplies[k].transit))
-                    shipments.append(Shipment(provider: o.provider, supply: Int32(k), units: give[i], orderDay: o.orderDay, price: o.price))
-                    calendar.schedule(.shipmentArrived(shipment: Int32(shipments.count - 1)), at: t + transit, priority: Priority.lease)
+                    let s = shipments.nextID
+                    shipments.append(Shipment(provider: o.provider, supply: k, units: give[i], orderDay: o.orderDay, price: o.price))
+                    calendar.schedule(.shipmentArrived(shipment: s), at: t + transit, priority: Priority.lease)
                     supplies[k].record.shippedUnits += give[i]
                     supplies[k].inTransit += give[i]
                     supplies[k].backlogUnits -= give[i]
@@ -197,46 +197,46 @@ extension Market {
     }
 
     /// Power a firm has, kW of facility power (owned MW plus colocation).
-    func powerCapacityKW(_ j: Int) -> Double { providers[j].ownedMW * 1000 + providers[j].colocationKW }
+    func powerCapacityKW(_ j: ProviderID) -> Double { providers[j].power.ownedMW * 1000 + providers[j].power.colocationKW }
 
     /// Facility kW one unit of tier `b` draws at firm `j` (kW × PUE).
-    func unitFacilityKW(_ j: Int, tier b: Int) -> Double {
+    func unitFacilityKW(_ j: ProviderID, tier b: TierID) -> Double {
         scenario.tiers[b].powerKW * scenario.regions[providers[j].spec.region].pue
     }
 
     /// Facility kW the firm's installed units draw.
-    func powerUsedKW(_ j: Int) -> Double {
+    func powerUsedKW(_ j: ProviderID) -> Double {
         var kw = 0.0
-        for b in 0..<tierCount { kw += Double(providers[j].installed[b]) * unitFacilityKW(j, tier: b) }
+        for b in tierIDs { kw += Double(providers[j].fleet.installed[b]) * unitFacilityKW(j, tier: b) }
         return kw
     }
 
     /// Installs waiting units, oldest first, as far as power allows.
-    mutating func installUnpowered(_ j: Int, at t: Double) {
-        guard !providers[j].unpowered.isEmpty else { return }
+    mutating func installUnpowered(_ j: ProviderID, at t: Double) {
+        guard !providers[j].fleet.unpowered.isEmpty else { return }
         var free = powerCapacityKW(j) - powerUsedKW(j)
         var still: [Cohort] = []
-        for var c in providers[j].unpowered {
+        for var c in providers[j].fleet.unpowered {
             let per = unitFacilityKW(j, tier: c.tier)
             let n = Swift.min(c.units, per > 0 ? Int((free / per + 1e-9).rounded(.down)) : c.units)
             if n > 0 {
                 providers[j].changeLeased(tier: c.tier, by: 0, at: t)
                 var installedPart = c
                 installedPart.units = n
-                providers[j].cohorts.append(installedPart)
-                providers[j].installed[c.tier] += n
+                providers[j].fleet.cohorts.append(installedPart)
+                providers[j].fleet.installed[c.tier] += n
                 free -= Double(n) * per
                 c.units -= n
             }
             if c.units > 0 { still.append(c) }
         }
-        providers[j].unpowered = still
+        providers[j].fleet.unpowered = still
     }
 
     /// A shipment reaches its firm: units join the fleet, installed if power allows.
-    mutating func shipmentArrived(_ s: Int, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
+    mutating func shipmentArrived(_ s: ShipmentID, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
         let ship = shipments[s]
-        let k = Int(ship.supply), j = Int(ship.provider)
+        let k = ship.supply, j = ship.provider
         let tier = scenario.chipSupply[k].tier
         supplies[k].inTransit -= ship.units
         supplies[k].record.deliveredUnits += ship.units
@@ -247,71 +247,71 @@ extension Market {
             usedStock[tier] += ship.units
             return
         }
-        providers[j].onOrder[tier] -= ship.units
-        providers[j].unpowered.append(Cohort(tier: tier, units: ship.units, purchaseDay: t, unitCost: ship.price))
+        providers[j].fleet.onOrder[tier] -= ship.units
+        providers[j].fleet.unpowered.append(Cohort(tier: tier, units: ship.units, purchaseDay: t, unitCost: ship.price))
         installUnpowered(j, at: t)
         retryWaiting(at: t, calendar: &calendar)
     }
 
     /// Starts a build of `mw` MW (capex paid monthly as it goes) or rents colocation.
-    mutating func addPower(_ j: Int, kw: Double, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
+    mutating func addPower(_ j: ProviderID, kw: Double, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
         guard kw > 0 else { return }
         let dc = scenario.dataCentres
         if scenario.expansion.preferColocation {
-            providers[j].colocationKW += kw
+            providers[j].power.colocationKW += kw
             return
         }
         let mw = Swift.max(dc.minBuildMW, kw / 1000)
         var h = buildBase
         h.mix(providerKey[j])
-        h.mix(UInt64(providers[j].builds.count))
+        h.mix(UInt64(providers[j].power.builds.count))
         scratch.reseed(h.value)
         let months = Swift.max(1, dc.buildMonths.sample(scratch).rounded())
         let cost = mw * dc.costPerMW
         let done = t + months * daysPerMonth
-        providers[j].builds.append(Build(mw: mw, doneDay: done, capexLeft: cost, capexPerMonth: cost / months))
-        calendar.schedule(.buildCompleted(provider: Int32(j), build: Int32(providers[j].builds.count - 1)), at: done,
-                          priority: Priority.lease)
+        let b = BuildID(providers[j].power.builds.count)
+        providers[j].power.builds.append(Build(mw: mw, capexLeft: cost, capexPerMonth: cost / months))
+        calendar.schedule(.buildCompleted(provider: j, build: b), at: done, priority: Priority.lease)
     }
 
     /// A build completes: its MW power the waiting units.
-    mutating func buildCompleted(provider j: Int, build b: Int, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
-        guard providers[j].active, providers[j].builds.indices.contains(b), providers[j].builds[b].mw > 0 else { return }
-        let build = providers[j].builds[b]
-        providers[j].ownedMW += build.mw
-        providers[j].capex += build.capexLeft          // anything unpaid is settled on completion
-        providers[j].facilityCost += build.mw * scenario.dataCentres.costPerMW
-        providers[j].builds[b].capexLeft = 0
-        providers[j].builds[b].mw = 0
+    mutating func buildCompleted(provider j: ProviderID, build b: BuildID, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
+        guard providers[j].active, providers[j].power.builds.indices.contains(b.index), providers[j].power.builds[b].mw > 0 else { return }
+        let build = providers[j].power.builds[b]
+        providers[j].power.ownedMW += build.mw
+        providers[j].month.capex += build.capexLeft          // anything unpaid is settled on completion
+        providers[j].power.facilityCost += build.mw * scenario.dataCentres.costPerMW
+        providers[j].power.builds[b].capexLeft = 0
+        providers[j].power.builds[b].mw = 0
         installUnpowered(j, at: t)
         retryWaiting(at: t, calendar: &calendar)
     }
 
     /// Monthly supply-side costs of a firm: build capex as it goes, colocation rent.
-    mutating func supplyCosts(_ j: Int) {
-        for b in providers[j].builds.indices where providers[j].builds[b].capexLeft > 0 {
-            let pay = Swift.min(providers[j].builds[b].capexLeft, providers[j].builds[b].capexPerMonth)
-            providers[j].builds[b].capexLeft -= pay
-            providers[j].capex += pay
+    mutating func supplyCosts(_ j: ProviderID) {
+        for b in providers[j].power.builds.indices where providers[j].power.builds[b].capexLeft > 0 {
+            let pay = Swift.min(providers[j].power.builds[b].capexLeft, providers[j].power.builds[b].capexPerMonth)
+            providers[j].power.builds[b].capexLeft -= pay
+            providers[j].month.capex += pay
         }
-        providers[j].colocationCost += providers[j].colocationKW * scenario.dataCentres.colocationPerKWMonth
+        providers[j].month.colocationCost += providers[j].power.colocationKW * scenario.dataCentres.colocationPerKWMonth
     }
 
     /// Retires free units at their physical life (they leave the market).
-    mutating func retireUnits(_ j: Int, at t: Double) {
+    mutating func retireUnits(_ j: ProviderID, at t: Double) {
         var kept: [Cohort] = []
-        for var c in providers[j].cohorts {
+        for var c in providers[j].fleet.cohorts {
             if ageYears(c, at: t) >= scenario.tiers[c.tier].physicalLifeYears {
                 let n = Swift.min(c.units, providers[j].free(c.tier))
                 if n > 0 {
                     providers[j].changeLeased(tier: c.tier, by: 0, at: t)
-                    providers[j].installed[c.tier] -= n
+                    providers[j].fleet.installed[c.tier] -= n
                     c.units -= n
                 }
             }
             if c.units > 0 { kept.append(c) }
         }
-        providers[j].cohorts = kept
+        providers[j].fleet.cohorts = kept
     }
 
     /// Closes the month's supply records.

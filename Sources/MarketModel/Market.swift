@@ -2,23 +2,23 @@ import Foundation
 import SimKernel
 import Stochastics
 
-/// What happens in the market. Payloads carry only typed indices, so the calendar stays
+/// What happens in the market. Payloads carry only IDs (32-bit), so the calendar stays
 /// small and allocation-free.
 enum MarketEvent {
     /// A candidate arrival of the segment's thinned Poisson process.
-    case arrivalCandidate(segment: Int32)
+    case arrivalCandidate(segment: SegmentID)
     /// A tenant (re-)enters the market now: after its lease ended, or its provider exited.
-    case tenantReturned(tenant: Int32)
+    case tenantReturned(tenant: TenantID)
     /// A lease reached its end date.
-    case leaseExpired(lease: Int32)
+    case leaseExpired(lease: LeaseID)
     /// A waiting tenant's maximum wait ran out.
-    case waitExpired(tenant: Int32)
+    case waitExpired(tenant: TenantID)
     /// The calendar month `month` closes (its last instant).
     case monthClosed(month: Int32)
     /// Shipped units reach their firm.
-    case shipmentArrived(shipment: Int32)
+    case shipmentArrived(shipment: ShipmentID)
     /// A data-centre build completes.
-    case buildCompleted(provider: Int32, build: Int32)
+    case buildCompleted(provider: ProviderID, build: BuildID)
 }
 
 /// Event priorities at equal times: the month close sees the month's last events first.
@@ -41,6 +41,8 @@ struct Market: Simulation {
     let plan: SeedPlan
     let replication: Int
     let tierCount: Int
+    /// Every tier, in catalogue order.
+    let tierIDs: Range<TierID>
 
     // Calendar geometry: monthStart[m] is day of the start of month m; monthStart[H] is the horizon.
     var monthStart: [Double]
@@ -48,52 +50,55 @@ struct Market: Simulation {
 
     // Random streams: one per segment for arrivals (thinning), one scratch stream reseeded
     // for every keyed substream (tenant attributes, choice noise, lease clocks).
-    var arrivalStreams: [RandomStream]
+    var arrivalStreams: Table<Segment, RandomStream>
     let scratch: RandomStream
-    var tenantBase: [KeyHasher]      // per segment: (rep, "tenant/<segment>")
+    var tenantBase: Table<Segment, KeyHasher>   // (rep, "tenant/<segment>")
     var choiceBase: KeyHasher        // (rep, "choice")
     var leaseBase: KeyHasher         // (rep, "lease")
     var buildBase: KeyHasher         // (rep, "build")
     let entryStream: RandomStream    // (rep, "entry")
-    var providerKey: [UInt64]        // hash of each provider's name
+    var providerKey: ProviderTable<UInt64>      // hash of each provider's name
 
     // Entities.
     var tenants: ContiguousArray<Tenant> = []
     var leases: ContiguousArray<Lease> = []
-    var providers: [ProviderState]
-    var segmentSerial: [UInt64]
-    var waiting: ContiguousArray<Int32> = []
-    var supplies: [SupplyState] = []
+    var providers: ProviderTable<ProviderState>
+    var segmentSerial: Table<Segment, UInt64>
+    /// Tenants waiting for units, first come first served.
+    var waiting: ContiguousArray<TenantID> = []
+    var supplies: Table<ChipSupply, SupplyState>
     var shipments: ContiguousArray<Shipment> = []
-    var firms: [FirmInfo] = []
+    var firms: ProviderTable<FirmInfo>
     var templateCount: [Int] = []
+    /// Per segment: the wanted tier, then its substitutes (the order quotes are asked in).
+    let acceptableTiers: Table<Segment, [TierID]>
     var entriesThisMonth = 0
 
     // Market state.
-    var priceIndex: [Double]          // index in force this month (computed at the last close)
-    var usedPriceFactor: [Double]     // 1 − this month's fire-sale discount, by tier
-    var visibility: [Double]          // per provider, this month
-    var usedStock: [Int]
-    var demandShock: [[Double]] = []  // [segment][month] product of demand-shock multipliers
-    var defaultShock: [[Double]] = [] // [segment][month] product of default-hazard multipliers
+    var priceIndex: TierTable<Double>        // index in force this month (computed at the last close)
+    var usedPriceFactor: TierTable<Double>   // 1 − this month's fire-sale discount
+    var visibility: ProviderTable<Double>    // this month
+    var usedStock: TierTable<Int>
+    var demandShock = Table<Segment, [Double]>([])   // [segment][month] product of demand-shock multipliers
+    var defaultShock = Table<Segment, [Double]>([])  // [segment][month] product of default-hazard multipliers
     var baseRateByMonth: [Double] = []
-    var rateBounds: [[Double]] = []   // [segment][month] thinning bound, per day
-    var siteTable: [[(electricity: Double, pue: Double)]] = []   // [region][month]
-    var voucherBudget: [Double] = []
+    var rateBounds = Table<Segment, [Double]>([])    // [segment][month] thinning bound, per day
+    var siteTable = Table<Region, [(electricity: Double, pue: Double)]>([])   // [region][month]
+    var voucherBudget = Table<VoucherProgramme, Double>([])
 
-    // Monthly observer accumulators (per tier).
-    var monthTier: [TierMonth]
+    // Monthly observer accumulators.
+    var monthTier: TierTable<TierMonth>
 
     // Output.
-    var firmRecords: [[FirmMonthRecord]]   // per firm, per month
+    var firmRecords: ProviderTable<[FirmMonthRecord]>   // per firm, per month
     var marketRecords: [MarketMonthRecord] = []
-    var failure: ReplicationError?
 
     init(scenario: Scenario, plan: SeedPlan, replication: Int) {
         self.scenario = scenario
         self.plan = plan
         self.replication = replication
         tierCount = scenario.tiers.count
+        tierIDs = scenario.tiers.ids
         var starts = [0.0]
         var ym = scenario.start
         for _ in 0..<scenario.horizonMonths {
@@ -101,48 +106,49 @@ struct Market: Simulation {
             ym = ym.adding(months: 1)
         }
         monthStart = starts
-        arrivalStreams = scenario.segments.map { plan.stream(replication: replication, kind: "arrivals", entity: $0.name) }
+        arrivalStreams = Table(scenario.segments.map { plan.stream(replication: replication, kind: "arrivals", entity: $0.name) })
         scratch = RandomStream(seed: 0, generator: plan.generator)
-        tenantBase = scenario.segments.map { plan.hasher(replication: replication, kind: "tenant/" + $0.name) }
+        tenantBase = Table(scenario.segments.map { plan.hasher(replication: replication, kind: "tenant/" + $0.name) })
         choiceBase = plan.hasher(replication: replication, kind: "choice")
         leaseBase = plan.hasher(replication: replication, kind: "lease")
         buildBase = plan.hasher(replication: replication, kind: "build")
         entryStream = plan.stream(replication: replication, kind: "entry")
-        supplies = scenario.chipSupply.map { spec in
-            SupplyState(record: SupplyMonthRecord(month: 0, tier: spec.tier, jurisdiction: spec.jurisdiction),
+        supplies = Table(scenario.chipSupply.map { spec in
+            SupplyState(record: SupplyMonthRecord(month: 0, tier: spec.tier.index, jurisdiction: spec.jurisdiction),
                         transit: plan.stream(replication: replication, kind: "transit",
                                              entity: scenario.tiers[spec.tier].name, second: spec.jurisdiction))
-        }
-        firms = scenario.providers.map { FirmInfo(name: $0.name, model: $0.model, template: $0.template, entryMonth: 0) }
+        })
+        firms = Table(scenario.providers.map { FirmInfo(name: $0.name, model: $0.model, template: $0.template, entryMonth: 0) })
         templateCount = Array(repeating: 0, count: scenario.entrants.count)
-        providerKey = scenario.providers.map {
+        providerKey = Table(scenario.providers.map {
             var h = KeyHasher(0)
             h.mix($0.name)
             return h.value
-        }
-        segmentSerial = Array(repeating: 0, count: scenario.segments.count)
-        providers = scenario.providers.indices.map { ProviderState(spec: scenario.providers[$0], index: $0, scenario: scenario) }
+        })
+        segmentSerial = Table(repeating: 0, count: scenario.segments.count)
+        acceptableTiers = Table(scenario.segments.map { [$0.tier] + $0.substitutes })
+        providers = Table(scenario.providers.map { ProviderState(spec: $0, scenario: scenario) })
         // A firm given no power owns exactly what its initial fleet draws.
-        for j in providers.indices where providers[j].ownedMW == 0 && providers[j].colocationKW == 0 {
+        for j in providers.indices where providers[j].power.ownedMW == 0 && providers[j].power.colocationKW == 0 {
             let pue = scenario.regions[providers[j].spec.region].pue
             var kw = 0.0
             for c in providers[j].spec.fleet { kw += Double(c.units) * scenario.tiers[c.tier].powerKW * pue }
-            providers[j].ownedMW = kw / 1000
+            providers[j].power.ownedMW = kw / 1000
         }
-        priceIndex = scenario.tiers.map(\.referencePrice)
-        usedPriceFactor = Array(repeating: 1, count: scenario.tiers.count)
-        visibility = Array(repeating: 0, count: scenario.providers.count)
-        usedStock = Array(repeating: 0, count: scenario.tiers.count)
-        monthTier = Array(repeating: TierMonth(), count: scenario.tiers.count)
-        firmRecords = Array(repeating: [], count: scenario.providers.count)
+        priceIndex = TierTable(scenario.tiers.map(\.referencePrice))
+        usedPriceFactor = TierTable(repeating: 1, count: scenario.tiers.count)
+        visibility = ProviderTable(repeating: 0, count: scenario.providers.count)
+        usedStock = TierTable(repeating: 0, count: scenario.tiers.count)
+        monthTier = TierTable(repeating: TierMonth(), count: scenario.tiers.count)
+        firmRecords = ProviderTable(repeating: [], count: scenario.providers.count)
         for f in firmRecords.indices { firmRecords[f].reserveCapacity(scenario.horizonMonths) }
         marketRecords.reserveCapacity(scenario.horizonMonths * (scenario.tiers.count + 1))
         let months = 0..<scenario.horizonMonths
-        demandShock = scenario.segments.indices.map { s in months.map { shockMultiplier(segment: s, month: $0, defaults: false) } }
-        defaultShock = scenario.segments.indices.map { s in months.map { shockMultiplier(segment: s, month: $0, defaults: true) } }
+        demandShock = Table(scenario.segments.ids.map { s in months.map { shockMultiplier(segment: s, month: $0, defaults: false) } })
+        defaultShock = Table(scenario.segments.ids.map { s in months.map { shockMultiplier(segment: s, month: $0, defaults: true) } })
         rateBounds = computeRateBounds()
-        siteTable = scenario.regions.indices.map { r in months.map { siteMultipliers(region: r, month: $0) } }
-        voucherBudget = scenario.policy.vouchers.map(\.budget)
+        siteTable = Table(scenario.regions.ids.map { r in months.map { siteMultipliers(region: r, month: $0) } })
+        voucherBudget = Table(scenario.policy.vouchers.map(\.budget))
         baseRateByMonth = months.map { m in
             // The latest base-rate shock dated at or before the month (file order breaks ties).
             let ym = scenario.start.adding(months: m)
@@ -158,13 +164,13 @@ struct Market: Simulation {
     @usableFromInline
     mutating func handle(_ event: MarketEvent, at time: SimTime, calendar: inout EventCalendar<MarketEvent>) {
         switch event {
-        case .arrivalCandidate(let s): arrivalCandidate(segment: Int(s), at: time, calendar: &calendar)
-        case .tenantReturned(let t): tenantEnters(Int(t), at: time, calendar: &calendar)
-        case .leaseExpired(let l): leaseExpired(Int(l), at: time, calendar: &calendar)
-        case .waitExpired(let t): waitExpired(Int(t), at: time)
+        case .arrivalCandidate(let s): arrivalCandidate(segment: s, at: time, calendar: &calendar)
+        case .tenantReturned(let t): tenantEnters(t, at: time, calendar: &calendar)
+        case .leaseExpired(let l): leaseExpired(l, at: time, calendar: &calendar)
+        case .waitExpired(let t): waitExpired(t, at: time)
         case .monthClosed(let m): closeMonth(Int(m), at: time, calendar: &calendar)
-        case .shipmentArrived(let s): shipmentArrived(Int(s), at: time, calendar: &calendar)
-        case .buildCompleted(let j, let b): buildCompleted(provider: Int(j), build: Int(b), at: time, calendar: &calendar)
+        case .shipmentArrived(let s): shipmentArrived(s, at: time, calendar: &calendar)
+        case .buildCompleted(let j, let b): buildCompleted(provider: j, build: b, at: time, calendar: &calendar)
         }
     }
 
@@ -174,7 +180,7 @@ struct Market: Simulation {
         updatePriceIndex()
         beginMonth(0)
         seedInitialBook(calendar: &calendar)
-        for s in scenario.segments.indices { scheduleNextCandidate(segment: s, from: 0, calendar: &calendar) }
+        for s in scenario.segments.ids { scheduleNextCandidate(segment: s, from: 0, calendar: &calendar) }
         for m in 0..<scenario.horizonMonths {
             calendar.schedule(.monthClosed(month: Int32(m)), at: monthStart[m + 1], priority: Priority.close)
         }
@@ -195,7 +201,7 @@ struct Market: Simulation {
 
 /// A tenant: drawn once from its keyed substream, kept while it leases or waits.
 struct Tenant {
-    var segment: Int32
+    var segment: SegmentID
     var key: UInt64            // its substream key
     var arrivalDay: Double     // first arrival
     var units: Int             // N, of the wanted tier
@@ -208,19 +214,17 @@ struct Tenant {
     var wantsToBuy = false
     var round: UInt64 = 0      // choice rounds so far (each gets fresh noise)
     var waitHandle: EventHandle? = nil
-    var waitingIndex: Int = -1
 }
 
 /// A signed contract.
 struct Lease {
-    var tenant: Int32
-    var provider: Int32
-    var tier: Int32
+    var lessee: Lessee
+    var provider: ProviderID
+    var tier: TierID
     var units: Int
     var price: Double          // locked, per unit-hour (what the tenant pays)
-    var broker: Int32 = -1     // the platform that arranged it, or -1
-    var voucher: Int32 = -1    // the voucher programme paying part of it, or -1
-    var lessee: Int32 = -1     // a sublessor renting in, or -1 for a tenant
+    var broker: ProviderID? = nil       // the platform that arranged it
+    var voucher: VoucherID? = nil       // the voucher programme paying part of it
     var start: Double
     var end: Double
     var billedUntil: Double
@@ -233,6 +237,20 @@ struct Lease {
     var positionInBook = 0
     var endHandle: EventHandle? = nil
     var billedThisMonth = 0.0
+
+    /// Who rents the units.
+    enum Lessee {
+        /// A tenant of a segment.
+        case tenant(TenantID)
+        /// A sublessor renting in from the owner (its `RentIn` is backed by this lease).
+        case sublessor(ProviderID)
+    }
+
+    /// The tenant, or nil for a sublessor's rent-in.
+    var tenant: TenantID? {
+        if case .tenant(let i) = lessee { return i }
+        return nil
+    }
 }
 
 /// Per-tier observer counts for the month in progress.

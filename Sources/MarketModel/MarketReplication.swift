@@ -14,7 +14,7 @@ public enum MarketReplication {
                                        firmMonths: market.firmRecords.flatMap { $0 },
                                        marketMonths: market.marketRecords, outcomes: market.outcomes(),
                                        events: events)
-        result.firms = market.firms
+        result.firms = market.firms.values
         result.supplyMonths = market.supplies.flatMap(\.records)
         return result
     }

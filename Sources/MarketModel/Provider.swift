@@ -1,6 +1,6 @@
 /// A cohort of identical units bought on one day.
 struct Cohort {
-    var tier: Int
+    var tier: TierID
     var units: Int
     /// Day of purchase (negative for units older than the start).
     var purchaseDay: Double
@@ -8,137 +8,212 @@ struct Cohort {
     var unitCost: Double
 }
 
-/// A firm's running state in one replication.
+/// A firm's running state in one replication, in named parts:
+///
+/// - `ledger`: the balance sheet's money (cash, debt and its schedule, parent support, vouchers owed);
+/// - `fleet`: units owned (installed, waiting for power, on order) and rented in;
+/// - `power`: facility power owned, under construction and colocated;
+/// - `leasing`: the contract book, units leased out and list prices;
+/// - `month`: the month's flows and integrals, which become a `FirmMonthRecord` at the close and
+///   start again from zero (one assignment, `resetMonth`);
+/// - `quarter`: what the quarterly expansion review measures;
+/// - `history`: trailing figures kept across closes (for reviews and outcomes);
+/// - `exit`: set when the firm leaves the market (`exitPending` marks it during the close that settles it).
 struct ProviderState {
     let spec: ProviderSpec
-    let index: Int
-    var active = true
-    var exitDay: Double? = nil
-    var exitMonth: Int? = nil
-    var exitReason: ExitReason? = nil
+    var ledger: Ledger
+    var fleet: Fleet
+    var power: Power
+    var leasing: Leasing
+    var month: MonthFlows
+    var quarter: QuarterReview
+    var history = History()
+    /// Why the firm will exit at the end of the close in progress (set by accounts or the review).
     var exitPending: ExitReason? = nil
+    /// When and why the firm left; nil while it is in the market.
+    var exit: Exit? = nil
 
+    /// Whether the firm is in the market.
+    var active: Bool { exit == nil }
+
+    init(spec: ProviderSpec, scenario: Scenario) {
+        self.spec = spec
+        let n = scenario.tiers.count
+        ledger = Ledger(cash: spec.cash, debt: spec.debt, debtMonthsLeft: scenario.finance.debtTermMonths,
+                        parentSupportLeft: spec.parentSupport)
+        fleet = Fleet(tierCount: n)
+        power = Power(ownedMW: spec.supply.ownedMW, colocationKW: spec.supply.colocationKW)
+        leasing = Leasing(leased: TierTable(repeating: 0, count: n),
+                          listPrice: TierTable(scenario.tiers.ids.map { spec.initialPrices[$0] ?? scenario.tiers[$0].referencePrice }))
+        month = MonthFlows(tierCount: n, from: 0)
+        quarter = QuarterReview(tierCount: n)
+        for c in spec.fleet where c.units > 0 {
+            let tier = scenario.tiers[c.tier]
+            fleet.cohorts.append(Cohort(tier: c.tier, units: c.units, purchaseDay: -Double(c.ageMonths) * daysPerMonth,
+                                        unitCost: tier.purchaseCost))
+            fleet.installed[c.tier] += c.units
+        }
+    }
+
+    /// Units the firm can lease out: installed (owned, powered) plus rented in.
+    func capacity(_ tier: TierID) -> Int { fleet.installed[tier] + fleet.rentedIn[tier] }
+
+    /// Records a change of leased units of `tier` at day `t`, keeping the month's and the quarter's integrals.
+    mutating func changeLeased(tier: TierID, by delta: Int, at t: Double) {
+        let dt = t - month.lastChange[tier]
+        month.leasedArea[tier] += Double(leasing.leased[tier]) * dt
+        month.installedArea[tier] += Double(fleet.installed[tier] + fleet.rentedIn[tier]) * dt
+        quarter.leasedArea[tier] += Double(leasing.leased[tier]) * dt
+        month.lastChange[tier] = t
+        leasing.leased[tier] += delta
+    }
+
+    /// Free units of a tier now.
+    func free(_ tier: TierID) -> Int { fleet.installed[tier] + fleet.rentedIn[tier] - leasing.leased[tier] }
+
+    var totalInstalled: Int { fleet.installed.values.reduce(0, +) }
+}
+
+/// The money side of a firm's balance sheet.
+struct Ledger {
     var cash: Double
     var debt: Double
+    /// Months left of the straight-line repayment schedule (reset by a new draw).
     var debtMonthsLeft: Int
+    /// Equity the parent can still inject.
     var parentSupportLeft: Double
+    /// An entrant's capital, booked as equity raised in its first month's accounts.
+    var equityAtEntry = 0.0
+    /// Voucher income owed to the firm, by the month it is paid.
+    var vouchersDue: [(month: Int, amount: Double)] = []
+}
 
+/// The units a firm holds.
+struct Fleet {
+    /// Owned, installed units by cohort.
     var cohorts: [Cohort] = []
-    var installed: [Int]
-    var leased: [Int]
-    var listPrice: [Double]
-    /// Contract book: active lease ids (order is deterministic; removal swaps with the last).
-    var book: ContiguousArray<Int32> = []
+    /// Owned, installed units by tier (the sum of `cohorts`).
+    var installed: TierTable<Int>
+    /// Delivered units waiting for power, oldest first.
+    var unpowered: [Cohort] = []
+    /// Units ordered and not yet delivered, by tier.
+    var onOrder: TierTable<Int>
+    /// Capacity rented in (sublessors).
+    var rentIns: [RentIn] = []
+    /// Units rented in by tier (the sum of `rentIns`).
+    var rentedIn: TierTable<Int>
 
-    // Integrals over the month in progress, by tier: unit-days leased and installed.
-    var leasedArea: [Double]
-    var installedArea: [Double]
-    var lastChange: [Double]
-    /// Units of each tier requested of this firm that it could not serve, this month.
-    var refused: [Int]
+    init(tierCount n: Int) {
+        installed = TierTable(repeating: 0, count: n)
+        onOrder = TierTable(repeating: 0, count: n)
+        rentedIn = TierTable(repeating: 0, count: n)
+    }
+}
 
-    // Flow accumulators for the month in progress (become a FirmMonthRecord at close).
+/// A firm's facility power.
+struct Power {
+    var ownedMW: Double
+    var colocationKW: Double
+    /// Builds under way and completed (a completed build keeps its place with 0 MW).
+    var builds: [Build] = []
+    /// Capex of completed builds, depreciated over the facility life.
+    var facilityCost = 0.0
+}
+
+/// What a firm offers and has signed.
+struct Leasing {
+    /// Units leased out by tier (tenants' and sublessors' leases in the book).
+    var leased: TierTable<Int>
+    /// List price by tier for the month in progress (currency per unit-hour).
+    var listPrice: TierTable<Double>
+    /// Contract book: active leases (order is deterministic; removal swaps with the last).
+    var book: ContiguousArray<LeaseID> = []
+}
+
+/// A firm's flows and integrals for the month in progress; they become its `FirmMonthRecord` at the close.
+struct MonthFlows {
+    // Integrals over the month by tier, from `lastChange` on: unit-days leased, and unit-days of
+    // capacity (installed plus rented in).
+    var leasedArea: TierTable<Double>
+    var installedArea: TierTable<Double>
+    var lastChange: TierTable<Double>
+    /// Units of each tier requested of this firm that it could not serve.
+    var refused: TierTable<Int>
+
     var rentRevenue = 0.0
-    var rentByTier: [Double]
+    var rentByTier: TierTable<Double>
     var takeOrPayRent = 0.0
+    /// Rent billed this month on the firm's largest lease.
     var largestLeaseRent = 0.0
     var claimsBooked = 0.0
     var claimsRecovered = 0.0
     var cancelFees = 0.0
     var leasesSigned = 0
-
-    // History for reviews and outcomes.
-    var ocfHistory: [Double] = []           // OCF − interest by month
-    var netIncomeHistory: [Double] = []
-    var equityFlows: [Double] = []          // by month, from the equity holder's side
-    var initialEquity: Double = 0
-    var losingQuarters = 0
-    var lastUtilisation: [Double?] = []
-    // Supply side.
-    var ownedMW = 0.0
-    var colocationKW = 0.0
-    var builds: [Build] = []
-    var facilityCost = 0.0             // capex of completed builds, depreciated over the facility life
-    var unpowered: [Cohort] = []
-    var onOrder: [Int]
-    var rentIns: [RentIn] = []
-    var rentedIn: [Int]
-    var quarterLeasedArea: [Double]    // unit-days leased this quarter, by tier
-    var quarterRefused: [Int]
-    var lastQuarterDemand: [Double]    // D̂ of the previous review, by tier
-    var rentByTierHistory: [[Double]] = []
-    // Month flows of the supply side.
+    /// Capex to pay at the close (orders, builds as they go, used units).
     var capex = 0.0
+    /// Refunds of cancelled, paid orders.
     var refunds = 0.0
     var colocationCost = 0.0
     var rentInCost = 0.0
+    /// Brokers' commission.
     var commission = 0.0
+    /// Hybrids' server sales, and the book value of the units sold.
     var serverSales = 0.0
     var bookValueSold = 0.0
-    var equityAtEntry = 0.0
-    var vouchersDue: [(month: Int, amount: Double)] = []
-    var voucherIncome = 0.0
 
+    /// Zero flows, integrals starting at day `t`.
+    init(tierCount n: Int, from t: Double) {
+        leasedArea = TierTable(repeating: 0, count: n)
+        installedArea = TierTable(repeating: 0, count: n)
+        lastChange = TierTable(repeating: t, count: n)
+        refused = TierTable(repeating: 0, count: n)
+        rentByTier = TierTable(repeating: 0, count: n)
+    }
+}
+
+/// What the quarterly expansion review measures, by tier.
+struct QuarterReview {
+    /// Unit-days leased since the last review.
+    var leasedArea: TierTable<Double>
+    /// Units refused since the last review.
+    var refused: TierTable<Int>
+    /// D̂ of the previous review.
+    var lastDemand: TierTable<Double>
+
+    init(tierCount n: Int) {
+        leasedArea = TierTable(repeating: 0, count: n)
+        refused = TierTable(repeating: 0, count: n)
+        lastDemand = TierTable(repeating: 0, count: n)
+    }
+}
+
+/// Figures a firm keeps across closes.
+struct History {
+    /// OCF − interest by month (exit reviews, going-concern value).
+    var ocf: [Double] = []
+    /// Consecutive quarterly reviews with negative OCF − interest.
+    var losingQuarters = 0
+    /// Rent by tier of the last 12 closed months (starvation review).
+    var rentByTier: [TierTable<Double>] = []
+    /// Take-or-pay rent and all rent by month (outcomes).
+    var takeOrPayRent: [Double] = []
+    var rent: [Double] = []
+    /// At the last close: the largest lease's share of rent, debt over marked collateral, and the contracted backlog.
     var lastTopShare: Double? = nil
     var lastLeverage: Double? = nil
     var lastBacklog = 0.0
-    var takeOrPayTrailing: [Double] = []
-    var rentTrailing: [Double] = []
-
-    init(spec: ProviderSpec, index: Int, scenario: Scenario) {
-        self.spec = spec
-        self.index = index
-        let n = scenario.tiers.count
-        cash = spec.cash
-        debt = spec.debt
-        debtMonthsLeft = scenario.finance.debtTermMonths
-        parentSupportLeft = spec.parentSupport
-        installed = Array(repeating: 0, count: n)
-        leased = Array(repeating: 0, count: n)
-        leasedArea = Array(repeating: 0, count: n)
-        installedArea = Array(repeating: 0, count: n)
-        lastChange = Array(repeating: 0, count: n)
-        refused = Array(repeating: 0, count: n)
-        rentByTier = Array(repeating: 0, count: n)
-        onOrder = Array(repeating: 0, count: n)
-        rentedIn = Array(repeating: 0, count: n)
-        quarterLeasedArea = Array(repeating: 0, count: n)
-        quarterRefused = Array(repeating: 0, count: n)
-        lastQuarterDemand = Array(repeating: 0, count: n)
-        ownedMW = spec.supply.ownedMW
-        colocationKW = spec.supply.colocationKW
-        listPrice = scenario.tiers.indices.map { spec.initialPrices[$0] ?? scenario.tiers[$0].referencePrice }
-        for c in spec.fleet where c.units > 0 {
-            let tier = scenario.tiers[c.tier]
-            cohorts.append(Cohort(tier: c.tier, units: c.units, purchaseDay: -Double(c.ageMonths) * daysPerMonth,
-                                  unitCost: tier.purchaseCost))
-            installed[c.tier] += c.units
-        }
-    }
-
-    /// Units the firm can lease out: installed (owned, powered) plus rented in.
-    func capacity(_ tier: Int) -> Int { installed[tier] + rentedIn[tier] }
-
-    /// Records a change of leased units of `tier` at day `t`, keeping the month's integrals.
-    mutating func changeLeased(tier: Int, by delta: Int, at t: Double) {
-        let dt = t - lastChange[tier]
-        leasedArea[tier] += Double(leased[tier]) * dt
-        installedArea[tier] += Double(installed[tier] + rentedIn[tier]) * dt
-        quarterLeasedArea[tier] += Double(leased[tier]) * dt
-        lastChange[tier] = t
-        leased[tier] += delta
-    }
-
-    /// Free units of a tier now.
-    func free(_ tier: Int) -> Int { installed[tier] + rentedIn[tier] - leased[tier] }
-
-    var totalInstalled: Int { installed.reduce(0, +) }
 }
 
-/// A data-centre build under way.
+/// When and why a firm left the market.
+struct Exit {
+    var day: Double
+    var month: Int
+    var reason: ExitReason
+}
+
+/// A data-centre build.
 struct Build {
     var mw: Double
-    var doneDay: Double
     /// Capex still to pay, and per month.
     var capexLeft: Double
     var capexPerMonth: Double
@@ -146,12 +221,19 @@ struct Build {
 
 /// Capacity a sublessor rents in.
 struct RentIn {
-    var tier: Int
+    var tier: TierID
     var units: Int
     /// Price per unit-hour.
     var price: Double
     var end: Double
-    /// The lease in the lessor's book, or -1 when rented from the market.
-    var lease: Int32
+    var backing: Backing
     var billedUntil: Double
+
+    /// Whom the units are rented from.
+    enum Backing: Equatable {
+        /// The market at the wholesale price: the sublessor bills itself at each close.
+        case market
+        /// An owner: a lease in the owner's book, billed there.
+        case lease(LeaseID)
+    }
 }

@@ -14,8 +14,7 @@ public enum AllocationPolicy: String, Sendable, CaseIterable {
 
 /// The vendor supply of one tier to one jurisdiction.
 public struct ChipSupply: Sendable {
-    /// Index into `Scenario.tiers`.
-    public var tier: Int
+    public var tier: TierID
     public var jurisdiction: String
     /// Units the vendor can ship per month at the start.
     public var monthlyCapacity: Double
@@ -32,7 +31,7 @@ public struct ChipSupply: Sendable {
     public var greyPremium: Double?
     public var greyShare: Double
 
-    public init(tier: Int, jurisdiction: String, monthlyCapacity: Double, capacityGrowth: Double = 0,
+    public init(tier: TierID, jurisdiction: String, monthlyCapacity: Double, capacityGrowth: Double = 0,
                 allocation: AllocationPolicy = .inOrder, premium: Double = 0.1, maxBacklogMonths: Double = 24,
                 transitDays: Distribution = .constant(value: 30), greyPremium: Double? = nil, greyShare: Double = 0) {
         self.tier = tier; self.jurisdiction = jurisdiction; self.monthlyCapacity = monthlyCapacity
@@ -44,13 +43,13 @@ public struct ChipSupply: Sendable {
 
 /// A dated change to a tier's supply to a jurisdiction.
 public struct SupplyShock: Sendable {
-    public var tier: Int
+    public var tier: TierID
     public var jurisdiction: String
     public var from: YearMonth
     /// Capacity multiplier from `from` on: 0 is an export ban (the backlog is cancelled and
     /// refunded), between 0 and 1 a partial cut, 1 a recovery.
     public var capacityFactor: Double
-    public init(tier: Int, jurisdiction: String, from: YearMonth, capacityFactor: Double) {
+    public init(tier: TierID, jurisdiction: String, from: YearMonth, capacityFactor: Double) {
         self.tier = tier; self.jurisdiction = jurisdiction; self.from = from; self.capacityFactor = capacityFactor
     }
 }
@@ -102,16 +101,16 @@ public struct SubleaseParameters: Sendable {
 
 /// A rent-in contract a sublessor holds at the start.
 public struct RentInSpec: Sendable {
-    public var tier: Int
+    public var tier: TierID
     public var units: Int
-    /// Index of the lessor in `Scenario.providers`, or nil for the market.
-    public var lessor: Int?
+    /// The lessor, one of `Scenario.providers`, or nil for the market.
+    public var lessor: ProviderID?
     /// Price per unit-hour; nil: (1 − m_w)·reference price.
     public var price: Double?
     public var termMonths: Double
     /// Months already elapsed at the start.
     public var elapsedMonths: Double
-    public init(tier: Int, units: Int, lessor: Int?, price: Double?, termMonths: Double, elapsedMonths: Double = 0) {
+    public init(tier: TierID, units: Int, lessor: ProviderID?, price: Double?, termMonths: Double, elapsedMonths: Double = 0) {
         self.tier = tier; self.units = units; self.lessor = lessor; self.price = price
         self.termMonths = termMonths; self.elapsedMonths = elapsedMonths
     }
@@ -128,8 +127,8 @@ public struct ProviderSupplySpec: Sendable {
     public var expands: Bool = true
     /// Rent-in contracts at the start (sublessors).
     public var rentIn: [RentInSpec] = []
-    /// Affiliated owners whose free units a broker resells (indices into providers).
-    public var affiliates: [Int] = []
+    /// Affiliated owners whose free units a broker resells.
+    public var affiliates: [ProviderID] = []
     public init() {}
 }
 
@@ -139,10 +138,10 @@ public struct EntrantTemplate: Sendable {
     /// The firm every entrant starts as: name replaced by `<template>-<k>`, fleet ordered at entry.
     public var provider: ProviderSpec
     /// First fleet ordered at entry: (tier, units).
-    public var firstOrder: [(tier: Int, units: Int)]
+    public var firstOrder: [(tier: TierID, units: Int)]
     /// Share of entries drawn from this template (weights normalised).
     public var weight: Double
-    public init(name: String, provider: ProviderSpec, firstOrder: [(tier: Int, units: Int)], weight: Double = 1) {
+    public init(name: String, provider: ProviderSpec, firstOrder: [(tier: TierID, units: Int)], weight: Double = 1) {
         self.name = name; self.provider = provider; self.firstOrder = firstOrder; self.weight = weight
     }
 }
@@ -172,10 +171,10 @@ public struct StarvationParameters: Sendable {
 /// receives p, the voucher part as voucher income paid after a lag, while the budget lasts.
 public struct VoucherProgramme: Sendable {
     public var name: String
-    /// Index into `Scenario.regions`: firms sited there take part.
-    public var region: Int
+    /// Firms sited there take part.
+    public var region: RegionID
     /// Segments whose tenants are eligible (empty: all).
-    public var segments: [Int]
+    public var segments: [SegmentID]
     /// Share s of the price the voucher pays.
     public var share: Double
     public var from: YearMonth
@@ -184,7 +183,7 @@ public struct VoucherProgramme: Sendable {
     public var budget: Double
     /// Months between the tenant's payment and the voucher income.
     public var lagMonths: Int
-    public init(name: String, region: Int, segments: [Int], share: Double, from: YearMonth, to: YearMonth?,
+    public init(name: String, region: RegionID, segments: [SegmentID], share: Double, from: YearMonth, to: YearMonth?,
                 budget: Double, lagMonths: Int) {
         self.name = name; self.region = region; self.segments = segments; self.share = share
         self.from = from; self.to = to; self.budget = budget; self.lagMonths = lagMonths
@@ -194,11 +193,11 @@ public struct VoucherProgramme: Sendable {
 /// A dated change to a region's electricity price or PUE: each multiplier given replaces the
 /// one in force from `from` on; one left nil is left alone.
 public struct SiteShock: Sendable {
-    public var region: Int
+    public var region: RegionID
     public var from: YearMonth
     public var electricityMultiplier: Double?
     public var pueMultiplier: Double?
-    public init(region: Int, from: YearMonth, electricityMultiplier: Double? = nil, pueMultiplier: Double? = nil) {
+    public init(region: RegionID, from: YearMonth, electricityMultiplier: Double? = nil, pueMultiplier: Double? = nil) {
         self.region = region; self.from = from
         self.electricityMultiplier = electricityMultiplier; self.pueMultiplier = pueMultiplier
     }
@@ -206,22 +205,22 @@ public struct SiteShock: Sendable {
 
 /// A price cap on list prices of a tier (nil: every tier) from a month on.
 public struct PriceCap: Sendable {
-    public var tier: Int?
+    public var tier: TierID?
     public var from: YearMonth
     public var to: YearMonth?
     /// Currency per accelerator-hour.
     public var cap: Double
-    public init(tier: Int?, from: YearMonth, to: YearMonth?, cap: Double) {
+    public init(tier: TierID?, from: YearMonth, to: YearMonth?, cap: Double) {
         self.tier = tier; self.from = from; self.to = to; self.cap = cap
     }
 }
 
 /// A mass default: a share of a segment's active contracts (nil: every segment) defaults at a month's close.
 public struct MassDefault: Sendable {
-    public var segment: Int?
+    public var segment: SegmentID?
     public var at: YearMonth
     public var share: Double
-    public init(segment: Int?, at: YearMonth, share: Double) { self.segment = segment; self.at = at; self.share = share }
+    public init(segment: SegmentID?, at: YearMonth, share: Double) { self.segment = segment; self.at = at; self.share = share }
 }
 
 /// Policy and other dated shocks of the what-if analyses.

@@ -133,10 +133,10 @@ public struct Segment: Sendable {
     /// Arrival rate at the start, tenants per year.
     public var rate: Double
     public var growth: DemandGrowth
-    /// Index of the wanted tier in `Scenario.tiers`.
-    public var tier: Int
-    /// Indices of acceptable substitute tiers (the wanted tier excluded).
-    public var substitutes: [Int]
+    /// The wanted tier.
+    public var tier: TierID
+    /// Acceptable substitute tiers (the wanted tier excluded).
+    public var substitutes: [TierID]
     /// Units wanted N (rounded up, at least 1).
     public var units: Distribution
     /// Contract term in months (fractional allowed; ≥ 1/30 after drawing).
@@ -160,7 +160,7 @@ public struct Segment: Sendable {
     /// Share b_s of tenants who want to buy servers rather than rent (answered by hybrids).
     public var buyShare: Double = 0
 
-    public init(name: String, rate: Double, growth: DemandGrowth, tier: Int, substitutes: [Int],
+    public init(name: String, rate: Double, growth: DemandGrowth, tier: TierID, substitutes: [TierID],
                 units: Distribution, termMonths: Distribution, reservationPrice: Distribution,
                 priceSensitivity: Distribution, maxWaitDays: Distribution, takeOrPayShare: Double,
                 defaultHazard: Double, recoveryRate: Double, renewProbability: Double, outsideOption: Bool) {
@@ -174,13 +174,13 @@ public struct Segment: Sendable {
 
 /// A cohort of units a firm holds at the start.
 public struct FleetCohort: Sendable {
-    public var tier: Int
+    public var tier: TierID
     public var units: Int
     /// Age at the start, months.
     public var ageMonths: Int
     /// Share of the cohort's units under contract at the start (a book of leases part-way through their terms).
     public var leasedShare: Double
-    public init(tier: Int, units: Int, ageMonths: Int, leasedShare: Double = 0) {
+    public init(tier: TierID, units: Int, ageMonths: Int, leasedShare: Double = 0) {
         self.tier = tier; self.units = units; self.ageMonths = ageMonths; self.leasedShare = leasedShare
     }
 }
@@ -189,16 +189,16 @@ public struct FleetCohort: Sendable {
 public struct ProviderSpec: Sendable {
     public var name: String
     public var model: BusinessModel
-    /// Index into `Scenario.regions` (its site); the jurisdiction is the region's unless overridden.
-    public var region: Int
+    /// Its site; the jurisdiction is the region's unless overridden.
+    public var region: RegionID
     public var jurisdiction: String
     /// Cash at the start (currency).
     public var cash: Double
     /// Debt at the start (currency), amortising over `finance.debtTermMonths`.
     public var debt: Double
     public var fleet: [FleetCohort]
-    /// Initial list price by tier index (currency per accelerator-hour); tiers absent use the reference price.
-    public var initialPrices: [Int: Double]
+    /// Initial list price by tier (currency per accelerator-hour); tiers absent use the reference price.
+    public var initialPrices: [TierID: Double]
     public var pricing: PricingPolicy
     /// Visibility intercept v_0: the chance a tenant considers this firm, before the capacity-share term.
     public var visibility: Double
@@ -226,8 +226,8 @@ public struct ProviderSpec: Sendable {
     /// The entrant template the firm came from (nil for firms present at the start).
     public var template: String? = nil
 
-    public init(name: String, model: BusinessModel, region: Int, jurisdiction: String, cash: Double, debt: Double,
-                fleet: [FleetCohort], initialPrices: [Int: Double], pricing: PricingPolicy, visibility: Double,
+    public init(name: String, model: BusinessModel, region: RegionID, jurisdiction: String, cash: Double, debt: Double,
+                fleet: [FleetCohort], initialPrices: [TierID: Double], pricing: PricingPolicy, visibility: Double,
                 reputation: Double, costOfCapital: Double, fixedOpexMonthly: Double, opexPerUnitMonthly: Double,
                 ltvCap: Double, minCash: Double, parentSupport: Double, softBudget: Bool, floatingRate: Bool,
                 interestRate: Double) {
@@ -302,9 +302,9 @@ public struct ExitParameters: Sendable {
 /// A dated event that changes the world.
 public enum Shock: Sendable {
     /// Multiplies a segment's arrival rate (nil: every segment) on [from, to).
-    case demand(segment: Int?, from: YearMonth, to: YearMonth?, multiplier: Double)
+    case demand(segment: SegmentID?, from: YearMonth, to: YearMonth?, multiplier: Double)
     /// Multiplies a segment's default hazard (nil: every segment) on [from, to).
-    case defaultHazard(segment: Int?, from: YearMonth, to: YearMonth?, multiplier: Double)
+    case defaultHazard(segment: SegmentID?, from: YearMonth, to: YearMonth?, multiplier: Double)
     /// Sets the base rate from a month on.
     case baseRate(from: YearMonth, rate: Double)
 }

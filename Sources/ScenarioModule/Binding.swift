@@ -225,28 +225,28 @@ extension DemandGrowth {
 // MARK: References and the lists the draft keeps beside the scenario
 
 extension Binding {
-    /// A key naming an entry of another list (`tier: h800`), written as that entry's index.
+    /// A key naming an entry of another list (`tier: h800`), written as that entry's ID.
     /// An unknown name has already been refused by the semantic checker; it would read as 0.
-    static func reference<E>(_ list: any WritableKeyPath<ScenarioDraft, [E]> & Sendable,
-                             _ kp: any WritableKeyPath<E, Int> & Sendable,
-                             in table: any Swift.KeyPath<NameTables, [String: Int]> & Sendable) -> Binding {
-        .custom(names: true) { d, v, c in d[keyPath: list][c.at[0]][keyPath: kp] = c.names[keyPath: table][String(bound: v)] ?? 0 }
+    static func reference<E, Of>(_ list: any WritableKeyPath<ScenarioDraft, [E]> & Sendable,
+                                 _ kp: any WritableKeyPath<E, ID<Of>> & Sendable,
+                                 in table: any Swift.KeyPath<NameTables, [String: Int]> & Sendable) -> Binding {
+        .custom(names: true) { d, v, c in d[keyPath: list][c.at[0]][keyPath: kp] = ID(c.names[keyPath: table][String(bound: v)] ?? 0) }
     }
 
     /// A key that may name an entry of another list (absent: nil, "every segment" or "every tier").
-    static func optionalReference<E>(_ list: any WritableKeyPath<ScenarioDraft, [E]> & Sendable,
-                                     _ kp: any WritableKeyPath<E, Int?> & Sendable,
-                                     in table: any Swift.KeyPath<NameTables, [String: Int]> & Sendable) -> Binding {
+    static func optionalReference<E, Of>(_ list: any WritableKeyPath<ScenarioDraft, [E]> & Sendable,
+                                         _ kp: any WritableKeyPath<E, ID<Of>?> & Sendable,
+                                         in table: any Swift.KeyPath<NameTables, [String: Int]> & Sendable) -> Binding {
         .custom(names: true) { d, v, c in
-            d[keyPath: list][c.at[0]][keyPath: kp] = String?(bound: v).flatMap { c.names[keyPath: table][$0] }
+            d[keyPath: list][c.at[0]][keyPath: kp] = String?(bound: v).flatMap { c.names[keyPath: table][$0] }.map(ID.init)
         }
     }
 
-    /// A key listing entries of another list by name, written as their indices.
-    static func references<E>(_ list: any WritableKeyPath<ScenarioDraft, [E]> & Sendable,
-                              _ kp: any WritableKeyPath<E, [Int]> & Sendable,
-                              in table: any Swift.KeyPath<NameTables, [String: Int]> & Sendable) -> Binding {
-        .custom(names: true) { d, v, c in d[keyPath: list][c.at[0]][keyPath: kp] = v.names.compactMap { c.names[keyPath: table][$0] } }
+    /// A key listing entries of another list by name, written as their IDs.
+    static func references<E, Of>(_ list: any WritableKeyPath<ScenarioDraft, [E]> & Sendable,
+                                  _ kp: any WritableKeyPath<E, [ID<Of>]> & Sendable,
+                                  in table: any Swift.KeyPath<NameTables, [String: Int]> & Sendable) -> Binding {
+        .custom(names: true) { d, v, c in d[keyPath: list][c.at[0]][keyPath: kp] = v.names.compactMap { c.names[keyPath: table][$0].map(ID.init) } }
     }
 
     /// `tiers`: sizes the tiers and their physical lives as written.
@@ -277,14 +277,14 @@ extension Binding {
 
 extension FirmBindings {
     /// A key of an entry of one of the firm's lists naming a tier (`fleet[].tier`, `rent_in[].tier`).
-    func tier<E>(_ list: any WritableKeyPath<ProviderSpec, [E]> & Sendable, _ kp: any WritableKeyPath<E, Int> & Sendable) -> Binding {
-        custom(names: true) { p, v, c in p[keyPath: list][c.at[1]][keyPath: kp] = c.names.tiers[String(bound: v)] ?? 0 }
+    func tier<E>(_ list: any WritableKeyPath<ProviderSpec, [E]> & Sendable, _ kp: any WritableKeyPath<E, TierID> & Sendable) -> Binding {
+        custom(names: true) { p, v, c in p[keyPath: list][c.at[1]][keyPath: kp] = TierID(c.names.tiers[String(bound: v)] ?? 0) }
     }
 
-    /// A key of the firm naming an entry of another list (`region: east`), written as its index.
-    func reference(_ kp: any WritableKeyPath<ProviderSpec, Int> & Sendable,
-                   in table: any Swift.KeyPath<NameTables, [String: Int]> & Sendable) -> Binding {
-        custom(names: true) { p, v, c in p[keyPath: kp] = c.names[keyPath: table][String(bound: v)] ?? 0 }
+    /// A key of the firm naming an entry of another list (`region: east`), written as its ID.
+    func reference<Of>(_ kp: any WritableKeyPath<ProviderSpec, ID<Of>> & Sendable,
+                       in table: any Swift.KeyPath<NameTables, [String: Int]> & Sendable) -> Binding {
+        custom(names: true) { p, v, c in p[keyPath: kp] = ID(c.names[keyPath: table][String(bound: v)] ?? 0) }
     }
 
     /// One of the firm's lists (`fleet`): sized to the entries written, each starting as `blank`.

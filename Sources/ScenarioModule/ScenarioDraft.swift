@@ -27,9 +27,9 @@ public struct ScenarioDraft: Sendable {
     /// One entry of `shocks`: the union of every kind's keys, as written.
     struct ShockEntry: Sendable {
         var kind = ""
-        var segment: Int? = nil
-        var region = 0
-        var tier = 0
+        var segment: SegmentID? = nil
+        var region: RegionID = 0
+        var tier: TierID = 0
         var jurisdiction = ""
         var from: YearMonth? = nil
         var to: YearMonth? = nil
@@ -55,7 +55,7 @@ public struct ScenarioDraft: Sendable {
             }
         }
         func jurisdiction(of p: ProviderSpec, _ given: String?) -> String {
-            given ?? (s.regions.indices.contains(p.region) ? s.regions[p.region].jurisdiction : "")
+            given ?? (s.regions.indices.contains(p.region.index) ? s.regions[p.region].jurisdiction : "")
         }
         for i in s.providers.indices {
             s.providers[i].jurisdiction = jurisdiction(of: s.providers[i], providerJurisdiction[i])

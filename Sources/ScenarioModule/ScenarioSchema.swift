@@ -176,7 +176,7 @@ public enum ScenarioSchema {
         SchemaEntry("entrants[].first_order", .list, default: .value("[]"), count: 0...64,
                     bind: .custom { d, v, c in d.scenario.entrants[c.at[0]].firstOrder = Array(repeating: (tier: 0, units: 0), count: v.count) },
                     doc: "The units an entrant takes at entry, by tier. An owner or hybrid orders them from the vendors (each tier needs a supply entry for the entrant's jurisdiction); a sublessor rents them in from the market at the wholesale price, and must have a first_order (with no capacity it is asked for nothing, so its expansion rule would never start). Brokers take nothing."),
-        SchemaEntry("entrants[].first_order[].tier", .reference("tiers"), default: .required, bind: .custom(names: true) { d, v, c in d.scenario.entrants[c.at[0]].firstOrder[c.at[1]].tier = c.names.tiers[String(bound: v)] ?? 0 },
+        SchemaEntry("entrants[].first_order[].tier", .reference("tiers"), default: .required, bind: .custom(names: true) { d, v, c in d.scenario.entrants[c.at[0]].firstOrder[c.at[1]].tier = TierID(c.names.tiers[String(bound: v)] ?? 0) },
                     doc: "The tier ordered or rented in."),
         SchemaEntry("entrants[].first_order[].units", .integer, unit: "accelerators", default: .required,
                     range: ValueRange(1, 1e7), bind: .custom { d, v, c in d.scenario.entrants[c.at[0]].firstOrder[c.at[1]].units = Int(bound: v) },
@@ -229,7 +229,7 @@ public enum ScenarioSchema {
             SchemaEntry(p + "prices", .keyedBy("tiers"), default: .value("{}"), count: 0...64,
                         doc: "Initial list prices by tier (tier: price); tiers not listed start at their reference_price."),
             SchemaEntry(p + "prices.*", .number, unit: "currency per accelerator-hour", default: .required, range: hourPrice,
-                        bind: firm.custom(names: true) { p, v, c in if let t = c.names.tiers[c.key] { p.initialPrices[t] = Double(bound: v) } },
+                        bind: firm.custom(names: true) { p, v, c in if let t = c.names.tiers[c.key] { p.initialPrices[TierID(t)] = Double(bound: v) } },
                     doc: "Initial list price of one tier."),
             SchemaEntry(p + "pricing", .choice(PricingPolicy.allCases.map(\.rawValue)), default: .value("adaptive"),
                         bind: firm.at(\.pricing),
@@ -288,7 +288,7 @@ public enum ScenarioSchema {
                             bind: firm.item(\.supply.rentIn, \.units),
                     doc: "Units rented in."),
                 SchemaEntry(p + "rent_in[].lessor", .reference("providers"), default: .value("market"),
-                            bind: firm.custom(names: true) { p, v, c in let name = String(bound: v); p.supply.rentIn[c.at[1]].lessor = name == marketLessor ? nil : c.names.providers[name] },
+                            bind: firm.custom(names: true) { p, v, c in let name = String(bound: v); p.supply.rentIn[c.at[1]].lessor = name == marketLessor ? nil : c.names.providers[name].map(ProviderID.init) },
                     doc: "The provider it rents from (an owner or hybrid holding the tier), or `market` for the market at (1 − sublease.wholesale_discount)·reference price."),
                 SchemaEntry(p + "rent_in[].price", .number, unit: "currency per accelerator-hour", default: .none, range: hourPrice,
                             bind: firm.item(\.supply.rentIn, \.price),
@@ -302,7 +302,7 @@ public enum ScenarioSchema {
             ]
         }
         out.append(SchemaEntry(p + "affiliates", .references("providers"), default: .value("[]"), count: 0...1000,
-                               bind: firm.custom(names: true) { p, v, c in p.supply.affiliates = v.names.compactMap { c.names.providers[$0] } },
+                               bind: firm.custom(names: true) { p, v, c in p.supply.affiliates = v.names.compactMap { c.names.providers[$0].map(ProviderID.init) } },
                     doc: "Brokers only, and at least one: the owners or hybrids (firms present at the start) whose free units the broker quotes at their price·(1 + sublease.broker_commission)."))
         return out
     }

@@ -16,13 +16,13 @@ func randomScenario(seed: UInt64) -> Scenario {
     let nt = Int.random(in: 1...2, using: &g)
     var segments: [Segment] = []
     for s in 0..<Int.random(in: 1...3, using: &g) {
-        let tier = Int.random(in: 0..<nt, using: &g)
+        let tier = TierID(Int.random(in: 0..<nt, using: &g))
         segments.append(Fixtures.segment(
             name: "seg\(s)", rate: Double.random(in: 20...400, using: &g), tier: tier,
-            substitutes: nt == 2 ? [1 - tier] : [],
+            substitutes: nt == 2 ? [TierID(1 - tier.index)] : [],
             units: .pareto(shape: Double.random(in: 1.2...3, using: &g), scale: Double.random(in: 1...16, using: &g)),
             term: .gamma(shape: 2, scale: Double.random(in: 1...12, using: &g)),
-            reservation: .lognormal(mu: log(tiers[tier].referencePrice * Double.random(in: 0.8...2, using: &g)), sigma: 0.4),
+            reservation: .lognormal(mu: log(tiers[tier.index].referencePrice * Double.random(in: 0.8...2, using: &g)), sigma: 0.4),
             wait: .exponential(mean: Double.random(in: 1...60, using: &g)),
             takeOrPay: Double.random(in: 0...1, using: &g), defaultHazard: Double.random(in: 0...0.5, using: &g),
             renew: Double.random(in: 0...0.9, using: &g), outside: Bool.random(using: &g),
@@ -32,7 +32,7 @@ func randomScenario(seed: UInt64) -> Scenario {
     let policies = PricingPolicy.allCases
     for k in 0..<Int.random(in: 2...5, using: &g) {
         var p = Fixtures.provider(
-            name: "firm\(k)", units: Int.random(in: 8...400, using: &g), tier: Int.random(in: 0..<nt, using: &g),
+            name: "firm\(k)", units: Int.random(in: 8...400, using: &g), tier: TierID(Int.random(in: 0..<nt, using: &g)),
             pricing: policies[Int.random(in: 0..<policies.count, using: &g)],
             cash: Double.random(in: 1e5...5e7, using: &g), debt: Double.random(in: 0...3e7, using: &g),
             softBudget: Double.random(in: 0...1, using: &g) < 0.2, visibility: Double.random(in: 0.2...1, using: &g),
@@ -59,7 +59,7 @@ func randomFullScenario(seed: UInt64) -> Scenario {
     var s = randomScenario(seed: seed)
     var g = SplitMix64(seed: seed ^ 0xABCDEF)
     let policies = AllocationPolicy.allCases
-    for b in s.tiers.indices {
+    for b in s.tiers.ids {
         s.chipSupply.append(ChipSupply(tier: b, jurisdiction: "cn", monthlyCapacity: Double.random(in: 5...200, using: &g),
                                        capacityGrowth: Double.random(in: 0...1, using: &g),
                                        allocation: policies[Int.random(in: 0..<3, using: &g)],

@@ -30,7 +30,7 @@ func duopoly(priceA: Double, priceB: Double, months: Int = 24) -> Scenario {
         s.segments[0].takeOrPayShare = 1
         let m = try simulate(s)
         var byTerm: [Double: Set<Double>] = [:]
-        for l in m.leases where Int(l.provider) == 0 && l.start < m.monthStart[1] {
+        for l in m.leases where l.provider == 0 && l.start < m.monthStart[1] {
             let months = ((l.end - l.start) / daysPerMonth).rounded()
             byTerm[months, default: []].insert(l.price)
         }
@@ -58,7 +58,8 @@ func duopoly(priceA: Double, priceB: Double, months: Int = 24) -> Scenario {
             let s = randomScenario(seed: seed)
             let m = try simulate(s, seed: seed)
             for l in m.leases {
-                let t = m.tenants[Int(l.tenant)]
+                guard let i = l.tenant else { continue }
+                let t = m.tenants[i]
                 let cost = Double(l.units) * l.price / Double(t.units)
                 #expect(cost <= t.reservation * (1 + 1e-12), "seed \(seed): paid \(cost) > r \(t.reservation)")
             }
@@ -113,7 +114,7 @@ func duopoly(priceA: Double, priceB: Double, months: Int = 24) -> Scenario {
         var variant = base
         variant.providers[0].initialPrices = [base.providers[0].fleet[0].tier: 1.0]
         let a = try simulate(base, seed: 99), b = try simulate(variant, seed: 99)
-        for s in base.segments.indices {
+        for s in base.segments.ids {
             let ta = a.tenants.filter { $0.segment == s }, tb = b.tenants.filter { $0.segment == s }
             #expect(ta.count == tb.count && ta.count > 10)
             for (x, y) in zip(ta, tb) {

@@ -19,8 +19,8 @@ func lossMaker(cash: Double, debt: Double = 0, lossQuarters: Int = 4, months: In
     @Test func insolventPath() throws {
         let m = try simulate(lossMaker(cash: 5_000_000))
         let p = m.providers[0]
-        #expect(p.exitReason == .insolvent)
-        let row = m.firmRecords[0][p.exitMonth!]
+        #expect(p.exit?.reason == .insolvent)
+        let row = m.firmRecords[0][p.exit!.month]
         // Before the exit settled, the close left cash below zero.
         #expect(row.cashStart + row.revenue + row.debtDrawn + row.equityRaised - row.powerCost - row.fixedOpex
                 - row.interest < 0)
@@ -29,20 +29,20 @@ func lossMaker(cash: Double, debt: Double = 0, lossQuarters: Int = 4, months: In
     @Test func losingPath() throws {
         let m = try simulate(lossMaker(cash: 1e10))
         let p = m.providers[0]
-        #expect(p.exitReason == .losing)
+        #expect(p.exit?.reason == .losing)
         // Four losing quarters: the first review is in month 2, so the fourth is month 11.
-        #expect(p.exitMonth == 11)
-        #expect(m.firmRecords[0][p.exitMonth!].cashEnd > 0)
+        #expect(p.exit?.month == 11)
+        #expect(m.firmRecords[0][p.exit!.month].cashEnd > 0)
     }
 
     @Test func insolvencyTakesPrecedenceOverLosing() throws {
         // With one losing quarter required, the first review (month 2) finds the firm losing;
         // with cash for only about two months it is also insolvent at that close.
         let rich = try simulate(lossMaker(cash: 1e10, lossQuarters: 1))
-        #expect(rich.providers[0].exitReason == .losing && rich.providers[0].exitMonth == 2)
+        #expect(rich.providers[0].exit?.reason == .losing && rich.providers[0].exit?.month == 2)
         let poor = try simulate(lossMaker(cash: 5_000_000, lossQuarters: 1))
-        #expect(poor.providers[0].exitMonth == 2)
-        #expect(poor.providers[0].exitReason == .insolvent)
+        #expect(poor.providers[0].exit?.month == 2)
+        #expect(poor.providers[0].exit?.reason == .insolvent)
     }
 
     @Test func softBudgetFirmsNeverExit() throws {
@@ -57,7 +57,7 @@ func lossMaker(cash: Double, debt: Double = 0, lossQuarters: Int = 4, months: In
         var s = lossMaker(cash: 5_000_000)
         s.providers.append(Fixtures.provider(name: "survivor", units: 300, price: 20, softBudget: false))
         let m = try simulate(s)
-        let exit = m.providers[0].exitMonth!
+        let exit = m.providers[0].exit!.month
         let used = m.marketRecords.filter { $0.tier == 0 }
         #expect(used[exit].usedPrice! < used[exit - 1].usedPrice! * 0.9)
         #expect(used[exit].fireSaleDiscount > 0.1)
@@ -75,7 +75,7 @@ func lossMaker(cash: Double, debt: Double = 0, lossQuarters: Int = 4, months: In
         s.providers.append(Fixtures.provider(name: "survivor", units: 300, price: 20, softBudget: false))
         s.providers[0].initialPrices = [0: 1]
         let m = try simulate(s)
-        let exit = m.providers[0].exitMonth!
+        let exit = m.providers[0].exit!.month
         let arrivals = m.marketRecords.filter { $0.tier == nil }.map(\.tenantsArrived)
         let leasedAtExit = m.firmRecords[0][exit - 1].unitsLeased[0]
         #expect(leasedAtExit > 0)

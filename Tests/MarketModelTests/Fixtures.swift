@@ -11,7 +11,7 @@ enum Fixtures {
                                        referencePrice: 9)
     static let region = Region(name: "east", jurisdiction: "cn", electricityPrice: 0.6, pue: 1.4)
 
-    static func segment(name: String = "s", rate: Double, tier: Int = 0, substitutes: [Int] = [],
+    static func segment(name: String = "s", rate: Double, tier: TierID = 0, substitutes: [TierID] = [],
                         units: Distribution = .constant(value: 1), term: Distribution = .exponential(mean: 1),
                         reservation: Distribution = .constant(value: 1000), beta: Distribution = .constant(value: 5),
                         wait: Distribution = .constant(value: 0), takeOrPay: Double = 0, defaultHazard: Double = 0,
@@ -23,7 +23,7 @@ enum Fixtures {
                 renewProbability: renew, outsideOption: outside)
     }
 
-    static func provider(name: String, units: Int, tier: Int = 0, price: Double? = nil, pricing: PricingPolicy = .fixed,
+    static func provider(name: String, units: Int, tier: TierID = 0, price: Double? = nil, pricing: PricingPolicy = .fixed,
                          cash: Double = 1e12, debt: Double = 0, softBudget: Bool = true, visibility: Double = 1,
                          fixedOpex: Double = 0, opexPerUnit: Double = 0, parentSupport: Double = 0,
                          ltv: Double = 0.65, minCash: Double = 0, rate: Double = 0.1, reputation: Double = 0,

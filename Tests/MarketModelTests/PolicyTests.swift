@@ -79,7 +79,7 @@ import Stochastics
         s.policy.massDefaults = [MassDefault(segment: 0, at: YearMonth(year: 2024, month: 6), share: 0.3)]
         let m = try simulate(s, seed: 8)
         let close = m.monthStart[6]
-        let inForce = m.leases.filter { $0.start < close && $0.end > close && $0.lessee < 0 }
+        let inForce = m.leases.filter { $0.start < close && $0.end > close && $0.tenant != nil }
         let ended = inForce.filter { !$0.active && $0.billedUntil == close }
         let share = Double(ended.count) / Double(inForce.count)
         // 99.9% binomial band around 0.3.

@@ -16,7 +16,7 @@ func supplyMarket(allocation: AllocationPolicy = .inOrder, capacity: Double = 40
                                                  reservation: .constant(value: 40), wait: .constant(value: 30),
                                                  growth: .exponential(rate: growth))],
                      providers: [])
-    for (k, region) in [0, 1, 0, 1].enumerated() {
+    for (k, region) in ([0, 1, 0, 1] as [RegionID]).enumerated() {
         var p = Fixtures.provider(name: "firm\(k)", units: 100, price: 20, pricing: .adaptive, cash: 5e9,
                                   softBudget: false)
         p.region = region
@@ -207,22 +207,22 @@ func supplyMarket(allocation: AllocationPolicy = .inOrder, capacity: Double = 40
 
     @Test func theStarvedPathIsReachedAloneAndOnlyWhenTheTierIsBanned() throws {
         let m = try simulate(starving(banned: true), seed: 1)
-        #expect(m.providers[0].exitReason == .starved)
+        #expect(m.providers[0].exit?.reason == .starved)
         let free = try simulate(starving(banned: false), seed: 1)
-        #expect(free.providers[0].exitReason != .starved)
+        #expect(free.providers[0].exit?.reason != .starved)
     }
 
     @Test func insolvencyTakesPrecedenceOverStarvation() throws {
         // Starved at its first review (month 2) when rich …
         let rich = try simulate(starving(banned: true, opex: 4_000_000), seed: 1)
-        #expect(rich.providers[0].exitReason == .starved && rich.providers[0].exitMonth == 2)
+        #expect(rich.providers[0].exit?.reason == .starved && rich.providers[0].exit?.month == 2)
         // … and with cash for about two and a half months and nothing to borrow, also insolvent
         // at that close (fixed costs dwarf revenue, so the burn is nearly constant).
         let rows = rich.firmRecords[0]
         let burn = (rows[0].cashStart - rows[1].cashEnd) / 2
         let poor = try simulate(starving(banned: true, cash: 2.5 * burn, ltv: 0, opex: 4_000_000), seed: 1)
-        #expect(poor.providers[0].exitMonth == 2)
-        #expect(poor.providers[0].exitReason == .insolvent)
+        #expect(poor.providers[0].exit?.month == 2)
+        #expect(poor.providers[0].exit?.reason == .insolvent)
     }
 
     @Test func entryHappensMoreUnderHighMarginsThanLow() throws {

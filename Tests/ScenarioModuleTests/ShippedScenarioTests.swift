@@ -78,7 +78,7 @@ import Stochastics
             #expect(doc.files.count == 2 && doc.contentHash != baseDoc.contentHash, "\(f)")
             #expect(doc.tierNames == baseDoc.tierNames && doc.providerNames == baseDoc.providerNames && s.horizonMonths == base.horizonMonths)
             // Every variant keeps the baseline's export bans on H800 and A800.
-            for t in [0, 1] { #expect(s.supplyShocks.contains { $0.tier == t && $0.capacityFactor == 0 && $0.from == ym(2023, 10) }, "\(f)") }
+            for t: TierID in [0, 1] { #expect(s.supplyShocks.contains { $0.tier == t && $0.capacityFactor == 0 && $0.from == ym(2023, 10) }, "\(f)") }
         }
         // The H20 licence requirement: a ban for cn from 2025-04, the only difference from the baseline.
         let ban = try load("export-ban-h20.yaml").1
@@ -115,7 +115,7 @@ import Stochastics
         #expect(Set(doc.providerModels) == ["owner", "sublessor", "broker", "hybrid"])
         #expect(s.regions.contains { $0.pue == 1.42 })
         // Export rules for cn at the start: A800/H800 banned from 2023-10; the H20 stays available (export-ban-h20.yaml bans it).
-        let tier = { (name: String) in doc.tierNames.firstIndex(of: name)! }
+        let tier = { (name: String) in TierID(doc.tierNames.firstIndex(of: name)!) }
         func banned(_ t: String) -> YearMonth? {
             s.supplyShocks.first { $0.tier == tier(t) && $0.jurisdiction == "cn" && $0.capacityFactor == 0 }?.from
         }
