@@ -12,7 +12,7 @@ extension ExperimentPoint {
     /// - Parameters:
     ///   - plan: the point's seed plan (``RunConfiguration/seedPlan(point:)``).
     ///   - overrides: the `--set` overrides already applied to the document, for the manifest.
-    public init(index: Int, document: ScenarioDocument, plan: SeedPlan, overrides: [String] = []) {
+    public init(index: Int, document: ScenarioDocument, overrides: [String] = []) {
         self.init(index: index, scenario: document.name, start: document.start, horizonMonths: document.horizonMonths,
                   tierNames: document.tierNames, firmNames: document.providerNames,
                   firmModels: document.providerModels, templateNames: document.templateNames,

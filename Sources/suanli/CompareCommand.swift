@@ -80,11 +80,10 @@ struct CompareCommand: ParsableCommand {
         let configuration = RunConfiguration(
             replications: replications, masterSeed: seed,
             threads: workers.threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        // Common random numbers: one seed plan for both points (the point is not mixed in).
-        let plan = configuration.seedPlan(point: 0)
-        let basePoint = ExperimentPoint(index: 0, document: baseDocument, plan: plan,
+        // Common random numbers: both points run on the configuration's plan (the point is not mixed in).
+        let basePoint = ExperimentPoint(index: 0, document: baseDocument,
                                         overrides: overrides + baseOverrides)
-        let variantPoint = ExperimentPoint(index: 1, document: variantDocument, plan: plan,
+        let variantPoint = ExperimentPoint(index: 1, document: variantDocument,
                                            overrides: overrides + variantOverrides)
         let outputPath = out ?? "Results/compare-\(baseDocument.name)-\(variantDocument.name)"
         do { try OutputFolder.checkPlace(outputPath) } catch {

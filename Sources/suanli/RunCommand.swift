@@ -69,7 +69,7 @@ struct RunCommand: ParsableCommand {
         let configuration = RunConfiguration(
             replications: replications, masterSeed: seed,
             threads: workers.threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        let point = ExperimentPoint(index: 0, document: document, plan: configuration.seedPlan(point: 0),
+        let point = ExperimentPoint(index: 0, document: document,
                                     overrides: overrides)
         Interrupt.install()
         let report: ExperimentReport

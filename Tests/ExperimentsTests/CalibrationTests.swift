@@ -29,7 +29,7 @@ private func priceIndexPaths(seed: UInt64, replications: Int) throws -> (months:
     let document = try ScenarioLoader.load(path: scenarioPath)
     let configuration = RunConfiguration(replications: replications, masterSeed: seed,
                                          threads: ProcessInfo.processInfo.activeProcessorCount)
-    let point = ExperimentPoint(index: 0, document: document, plan: configuration.seedPlan(point: 0))
+    let point = ExperimentPoint(index: 0, document: document)
     let sink = PriceIndexSink(tier: try #require(point.tierNames.firstIndex(of: "h100"), "the scenario has a tier h100"))
     _ = try ExperimentRunner.run(points: [point], configuration: configuration, sinks: [sink])
     return (point.monthLabels, sink.paths)

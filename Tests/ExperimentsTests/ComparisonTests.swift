@@ -225,9 +225,8 @@ struct ComparisonTests {
         let base = try baseline()
         let variant = try baseline(["providers[small-gpu-cloud].prices.h800=26.5"])   // from 27
         let configuration = RunConfiguration(replications: replications, masterSeed: 2, threads: 2)
-        let plan = configuration.seedPlan(point: 0)
-        let basePoint = ExperimentPoint(index: 0, document: base, plan: plan)
-        let variantPoint = ExperimentPoint(index: 1, document: variant, plan: plan)
+        let basePoint = ExperimentPoint(index: 0, document: base)
+        let variantPoint = ExperimentPoint(index: 1, document: variant)
         // paired: the same master seed and plan for both (the variant's plan is the run's: point not mixed in)
         let paired = ComparisonSink()
         _ = try ExperimentRunner.run(points: [basePoint, variantPoint], configuration: configuration, sinks: [paired])
@@ -259,9 +258,8 @@ struct ComparisonTests {
         var folders: [String] = []
         for threads in [1, 2] {
             let configuration = RunConfiguration(replications: 6, masterSeed: 5, threads: threads)
-            let plan = configuration.seedPlan(point: 0)
-            let report = try Comparison.run(base: ExperimentPoint(index: 0, document: base, plan: plan),
-                                            variant: ExperimentPoint(index: 0, document: variant, plan: plan),
+                let report = try Comparison.run(base: ExperimentPoint(index: 0, document: base),
+                                            variant: ExperimentPoint(index: 0, document: variant),
                                             configuration: configuration, outputPath: root + "/t\(threads)",
                                             version: "test")
             #expect(report.summaries.map(\.point) == [0, 1])
@@ -290,10 +288,9 @@ struct ComparisonTests {
     func identical() throws {
         let base = try baseline()
         let configuration = RunConfiguration(replications: 4, masterSeed: 3, threads: 2)
-        let plan = configuration.seedPlan(point: 0)
         let sink = ComparisonSink()
-        _ = try ExperimentRunner.run(points: [ExperimentPoint(index: 0, document: base, plan: plan),
-                                              ExperimentPoint(index: 1, document: base, plan: plan)],
+        _ = try ExperimentRunner.run(points: [ExperimentPoint(index: 0, document: base),
+                                              ExperimentPoint(index: 1, document: base)],
                                      configuration: configuration, sinks: [sink])
         #expect(!sink.rows.isEmpty)
         for r in sink.rows where r.paired.pairs > 0 {

@@ -131,14 +131,14 @@ final class LazyPoint: Sendable {
     /// The point with its scenario (loading it on first use).
     /// - Throws: the scenario's diagnostics, or ``SweepError`` when it no longer resolves to the
     ///   scenario that was validated (the base file changed while the sweep ran).
-    func point(plan: SeedPlan) throws -> ExperimentPoint {
+    func point() throws -> ExperimentPoint {
         try loaded.withLock { (p: inout ExperimentPoint?) throws -> ExperimentPoint in
             if let p { return p }
             let doc = try base.document(overrides: overrides)
             guard doc.contentHash == contentHash else {
                 throw SweepError(.baseChanged(point: index, hash: doc.contentHash, validated: contentHash), file: base.path)
             }
-            let made = ExperimentPoint(index: index, document: doc, plan: plan, overrides: overrides)
+            let made = ExperimentPoint(index: index, document: doc, overrides: overrides)
             p = made
             return made
         }

@@ -94,7 +94,7 @@ public struct Sweep: Sendable {
     public func experimentPoints(_ indices: [Int], configuration: RunConfiguration) throws(SweepError) -> [ExperimentPoint] {
         let docs = try documents(indices)
         return zip(indices, docs).map { p, doc in
-            ExperimentPoint(index: p, document: doc, plan: configuration.seedPlan(point: p), overrides: overrides(point: p))
+            ExperimentPoint(index: p, document: doc, overrides: overrides(point: p))
         }
     }
 

@@ -141,7 +141,7 @@ public enum SweepMerge {
                 guard recorded == doc.contentHash else {
                     throw SweepError(.pointChanged(point: p, shard: shards[p % shards.count].folder), file: sweep.file.basePath)
                 }
-                let point = ExperimentPoint(index: p, document: doc, plan: configuration.seedPlan(point: p),
+                let point = ExperimentPoint(index: p, document: doc,
                                             overrides: sweep.overrides(point: p))
                 let text = Manifest.pointJSON(point).text().dropLast().replacingOccurrences(of: "\n", with: "\n    ")
                 do { try spool.write(contentsOf: Data(((count == 0 ? "" : ",\n") + "    " + text).utf8)) } catch {

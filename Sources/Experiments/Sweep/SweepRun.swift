@@ -104,7 +104,7 @@ public enum SweepRun {
             var made: [ExperimentPoint] = []
             made.reserveCapacity(indices.count)
             try sweep.forEachDocument(indices, threads: threads) { (p, doc) throws(SweepError) in
-                let full = ExperimentPoint(index: p, document: doc, plan: configuration.seedPlan(point: p),
+                let full = ExperimentPoint(index: p, document: doc,
                                            overrides: sweep.overrides(point: p))
                 let text = Manifest.pointJSON(full).text().dropLast().replacingOccurrences(of: "\n", with: "\n    ")
                 do { try spool.write(contentsOf: Data(((made.isEmpty ? "" : ",\n") + "    " + text).utf8)) } catch {
@@ -220,7 +220,7 @@ public enum SweepRun {
                                contentHash: contentHash)
         var p = full
         p.source = nil
-        p.replicate = { replication, plan in try loader.point(plan: plan).replicate(replication, plan) }
+        p.replicate = { replication, plan in try loader.point().replicate(replication, plan) }
         p.release = { loader.release() }
         return p
     }
