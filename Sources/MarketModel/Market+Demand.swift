@@ -88,7 +88,7 @@ extension Market {
         let serial = segmentSerial[s]
         segmentSerial[s] += 1
         var h = tenantBase[s]
-        h.mix(0x1D &+ serial)
+        h.mix(index: serial)
         return drawTenant(segment: s, key: h.value, at: t)
     }
 
@@ -124,7 +124,7 @@ extension Market {
                 target[c.tier] += Int((Double(c.units) * c.leasedShare).rounded())
             }
             var base = plan.hasher(replication: replication, kind: "initial/" + providers[j].spec.name)
-            base.mix(0)
+            base.mix(index: 0)
             var serial: UInt64 = 0
             for b in tierIDs where target[b] > 0 {
                 let segments = scenario.segments.ids.filter {
@@ -136,7 +136,7 @@ extension Market {
                 while left > 0 && guardCount < 1_000_000 {
                     guardCount += 1
                     var h = base
-                    h.mix(serial)
+                    h.mix(index: serial)
                     serial += 1
                     // Pick the segment in proportion to its arrival rate.
                     scratch.reseed(h.value)
@@ -149,7 +149,7 @@ extension Market {
                     let elapsed = scratch.uniform()
                     let keep = scratch.uniform()
                     var h2 = h
-                    h2.mix(1)
+                    h2.mix(index: 1)
                     let i = drawTenant(segment: s, key: h2.value, at: 0)
                     // Leases in force at a given instant are length-biased: keep a drawn
                     // tenant with probability term/60 months (the longest usual term).

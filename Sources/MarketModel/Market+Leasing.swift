@@ -62,13 +62,13 @@ extension Market {
         let beta = tenants[i].beta
         tenants[i].round += 1
         var h = choiceBase
-        h.mix(tenants[i].key)
-        h.mix(round)
+        h.mix(index: tenants[i].key)
+        h.mix(index: round)
         let roundBase = h
         var bestUtility = -Double.infinity
         if scenario.segments[s].outsideOption {
             var ho = roundBase
-            ho.mix(0)
+            ho.mix("outside")
             scratch.reseed(ho.value)
             _ = scratch.uniform()
             bestUtility = scratch.gumbel()
@@ -82,7 +82,7 @@ extension Market {
         let buyer = tenants[i].wantsToBuy
         for j in providers.indices where providers[j].active {
             var hj = roundBase
-            hj.mix(providerKey[j])
+            hj.mix(index: providerKey[j])
             scratch.reseed(hj.value)
             let seen = scratch.uniform() < visibility[j]
             let eps = scratch.gumbel()
@@ -125,7 +125,7 @@ extension Market {
                 // A hybrid also answers tenants who want to buy: chip price·(1 + markup), annualised over life at ρ.
                 if buyer && model == .hybrid && providers[j].fleet.installed[b] - providers[j].leasing.leased[b] >= n {
                     let price = buyQuote(firm: j, tier: b)
-                    let perHour = price * capitalRecovery(providers[j].spec.costOfCapital, years: scenario.tiers[b].lifeYears) / 8760
+                    let perHour = price * capitalRecovery(providers[j].spec.costOfCapital, years: scenario.tiers[b].lifeYears) / hoursPerYear
                     let cb = Double(n) * perHour / Double(units)
                     if cb <= r {
                         anyQuote = true
@@ -165,8 +165,8 @@ extension Market {
                        at t: Double, calendar: inout EventCalendar<MarketEvent>) -> LeaseID {
         let tenant = tenants[i]
         var h = leaseBase
-        h.mix(tenant.key)
-        h.mix(tenant.round)
+        h.mix(index: tenant.key)
+        h.mix(index: tenant.round)
         scratch.reseed(h.value)
         let cancelClock = scratch.exponential(mean: 1)
         let defaultClock = scratch.exponential(mean: 1)
@@ -242,8 +242,9 @@ extension Market {
         }
         let tenant = tenants[i]
         var h = leaseBase
-        h.mix(tenant.key)
-        h.mix(tenant.round &+ 0x52454E)   // "REN": the renewal draw of this lease
+        h.mix(index: tenant.key)
+        h.mix("renewal")
+        h.mix(index: tenant.round)
         scratch.reseed(h.value)
         let wantsToContinue = scratch.uniform() < scenario.segments[tenant.segment].renewProbability
         if wantsToContinue {
@@ -315,6 +316,7 @@ extension Market {
         }
         providers[j].fleet.cohorts = kept
         providers[j].fleet.installed[b] -= n - left
+        monthTier[b].soldToUsers += n - left
         providers[j].month.serverSales += Double(n - left) * price
     }
 }

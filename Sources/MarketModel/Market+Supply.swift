@@ -183,6 +183,11 @@ extension Market {
                     shipments.append(Shipment(provider: o.provider, supply: k, units: give[i], orderDay: o.orderDay, price: o.price))
                     calendar.schedule(.shipmentArrived(shipment: s), at: t + transit, priority: Priority.lease)
                     supplies[k].record.shippedUnits += give[i]
+                    if supplies[k].grey {
+                        monthTier[scenario.chipSupply[k].tier].greyImported += give[i]
+                    } else {
+                        monthTier[scenario.chipSupply[k].tier].shipped += give[i]
+                    }
                     supplies[k].inTransit += give[i]
                     supplies[k].backlogUnits -= give[i]
                 }
@@ -244,7 +249,8 @@ extension Market {
         monthTier[tier].deliveredUnits += ship.units
         monthTier[tier].leadTimeSum += Double(ship.units) * (t - ship.orderDay)
         guard providers[j].active else {
-            usedStock[tier] += ship.units
+            // Units arriving for a firm that has exited are its liquidator's to sell.
+            offer([Cohort(tier: tier, units: ship.units, purchaseDay: t, unitCost: ship.price)], seller: j, booked: false)
             return
         }
         providers[j].fleet.onOrder[tier] -= ship.units
@@ -263,8 +269,8 @@ extension Market {
         }
         let mw = Swift.max(dc.minBuildMW, kw / 1000)
         var h = buildBase
-        h.mix(providerKey[j])
-        h.mix(UInt64(providers[j].power.builds.count))
+        h.mix(index: providerKey[j])
+        h.mix(index: UInt64(providers[j].power.builds.count))
         scratch.reseed(h.value)
         let months = Swift.max(1, dc.buildMonths.sample(scratch).rounded())
         let cost = mw * dc.costPerMW
@@ -297,7 +303,7 @@ extension Market {
         providers[j].month.colocationCost += providers[j].power.colocationKW * scenario.dataCentres.colocationPerKWMonth
     }
 
-    /// Retires free units at their physical life (they leave the market).
+    /// Retires free units at their physical life (they leave the market, counted as retired).
     mutating func retireUnits(_ j: ProviderID, at t: Double) {
         var kept: [Cohort] = []
         for var c in providers[j].fleet.cohorts {
@@ -306,6 +312,7 @@ extension Market {
                 if n > 0 {
                     providers[j].changeLeased(tier: c.tier, by: 0, at: t)
                     providers[j].fleet.installed[c.tier] -= n
+                    monthTier[c.tier].retired += n
                     c.units -= n
                 }
             }
