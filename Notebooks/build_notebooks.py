@@ -77,6 +77,7 @@ for p in points:
     "firms_monthly.csv": "one firm in one month of one replication: cash flow, balance sheet, fleet by tier",
     "market_monthly.csv": "one hardware tier (or 'all') in one month of one replication: prices, demand, capacity",
     "supply_monthly.csv": "one tier and region in one month of one replication: chip supply and lead time",
+    "fleet_monthly.csv": "one tier in one month of one replication: where every accelerator is (in transit, at firms, in the used market) and the units identity",
     "survival.csv": "one firm (or entrant template) in one month, over all replications: survival curve",
     "summary.csv": "one entity and metric (and month): estimate with 95% interval over replications",
     "params.csv": "one parameter drawn for one replication (empty when nothing is drawn)",

@@ -43,15 +43,16 @@ extension Market {
         return Swift.max(0, p.ledger.cash - p.month.capex + p.month.refunds - p.spec.minCash + borrow)
     }
 
-    /// The quarterly expansion review of an owner or hybrid: per buyable tier, order
-    /// q = clamp(D̂·(1+g_D)^L̂/u* − K_installed − θ_s·K_pipeline, 0, headroom/P_chip) if the NPV of
-    /// a unit clears the hurdle; units from the used stock are bought first when cheaper;
-    /// power is added (colocation or a build) for what will not fit.
-    mutating func expand(firm j: ProviderID, month m: Int, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
+    /// The quarterly expansion review of an owner or hybrid: per tier it could use, the units
+    /// q = clamp(D̂·(1+g_D)^L̂/u* − K_installed − θ_s·K_pipeline, 0, headroom/P) it wants. It bids for
+    /// them in the month's used market at its ``usedBidLimit(firm:tier:newPrice:leadYears:utilisation:)``
+    /// and, when a new unit's NPV clears the hurdle, orders new units for whatever the used market
+    /// does not give it (``finishExpansions(filled:at:calendar:)``, after the clearing). A tier it
+    /// cannot buy new (banned, not yet released, no supply line) it can still buy used.
+    mutating func expand(firm j: ProviderID, month m: Int, at t: Double) {
         let e = scenario.expansion
         let u = scenario.pricing.targetUtilisation
         let jurisdiction = providers[j].spec.jurisdiction
-        var powerNeedKW = 0.0
         for b in tierIDs {
             // D̂: last quarter's units demanded of the firm (time-averaged leased + refused per month).
             let quarterDays = Swift.max(1, t - monthStart[Swift.max(0, m - 2)])
@@ -60,46 +61,32 @@ extension Market {
             providers[j].quarter.lastDemand[b] = demand
             providers[j].quarter.leasedArea[b] = 0
             providers[j].quarter.refused[b] = 0
-            guard let k = supplyIndex(tier: b, jurisdiction: jurisdiction), supplyCapacity(k, month: m) > 0,
-                  demand > 0 else { continue }
+            guard demand > 0 else { continue }
+            let supply = supplyIndex(tier: b, jurisdiction: jurisdiction).flatMap { supplyCapacity($0, month: m) > 0 ? $0 : nil }
             let growth = previous > 0 ? Swift.min(2, Swift.max(-0.5, pow(demand / previous, 4) - 1)) : 0
-            let price = chipPrice(k, month: m)
-            let leadYears = expectedLeadTimeDays(k, units: 0, month: m) / daysPerYear
+            let price = supply.map { chipPrice($0, month: m) }
+            let leadYears = supply.map { expectedLeadTimeDays($0, units: 0, month: m) / daysPerYear } ?? 0
             let installed = Double(providers[j].fleet.installed[b])
             let pipeline = Double(providers[j].fleet.onOrder[b] + providers[j].fleet.unpowered.filter { $0.tier == b }.reduce(0) { $0 + $1.units })
             let target = demand * pow(1 + growth, leadYears) / u
+            let area = providers[j].month.installedArea[b]
+            let trailingU = Swift.max(area > 0 ? providers[j].month.leasedArea[b] / area : u, 0.05)
+            let limit = usedBidLimit(firm: j, tier: b, newPrice: price, leadYears: leadYears, utilisation: trailingU)
             let money = headroom(j, at: t)
             var q = Int(((target - installed - e.supplyLineWeight * pipeline) * e.orderFraction).rounded(.down))
-            q = Swift.min(q, Int((money / price).rounded(.down)))
+            let unitPrice = price ?? limit
+            guard unitPrice > 0 else { continue }
+            q = Swift.min(q, Int((money / unitPrice).rounded(.down)))
             guard q > 0 else { continue }
-            let area = providers[j].month.installedArea[b]
-            let trailingU = area > 0 ? providers[j].month.leasedArea[b] / area : u
-            guard unitNPV(firm: j, tier: b, price: price, leadYears: leadYears, utilisation: Swift.max(trailingU, 0.05))
-                    >= (e.hurdle - 1) * price else { continue }
-            // Used stock first, when cheaper than new chips: no lead time.
-            let used = usedUnitPrice(tier: b)
-            if usedStock[b] > 0 && used < price {
-                let n = Swift.min(q, usedStock[b])
-                usedStock[b] -= n
-                providers[j].month.capex += Double(n) * used
-                providers[j].fleet.unpowered.append(Cohort(tier: b, units: n, purchaseDay: t - daysPerYear, unitCost: used / (1 - scenario.tiers[b].usedDecline)))
-                q -= n
+            let newPays = price.map { unitNPV(firm: j, tier: b, price: $0, leadYears: leadYears, utilisation: trailingU) >= (e.hurdle - 1) * $0 } ?? false
+            var bid: Int? = nil
+            if limit > scrapValue(b) {
+                bid = usedBids[b].count
+                usedBids[b].append(UsedBid(firm: j.index, units: q, limit: limit))
             }
-            let placed = placeOrder(provider: j, supply: k, units: q, at: t)
-            powerNeedKW += Double(placed) * unitFacilityKW(j, tier: b)
+            guard newPays || bid != nil else { continue }
+            pendingExpansions.append(PendingExpansion(firm: j, tier: b, supply: supply, units: q, newPays: newPays, bid: bid))
         }
-        installUnpowered(j, at: t)
-        var waitingKW = 0.0
-        for c in providers[j].fleet.unpowered { waitingKW += Double(c.units) * unitFacilityKW(j, tier: c.tier) }
-        let building = providers[j].power.builds.reduce(0.0) { $0 + $1.mw * 1000 }
-        let short = powerUsedKW(j) + waitingKW + powerNeedKW - powerCapacityKW(j) - building
-        if short > 0 { addPower(j, kw: short, at: t, calendar: &calendar) }
-    }
-
-    /// The used-market price of a one-year-old unit this month.
-    func usedUnitPrice(tier b: TierID) -> Double {
-        let tier = scenario.tiers[b]
-        return tier.purchaseCost * (1 - tier.usedDecline) * usedPriceFactor[b]
     }
 
     /// The wholesale price w_t = (1 − m_w)·I_t a sublessor pays to rent in from the market.

@@ -8,7 +8,7 @@ extension Market {
         return scenario.tiers[b].powerKW * site.pue * site.price
     }
 
-    /// The price floor for owned units: power per hour + (ρ + δ_sec)·V_sec/8760, where V_sec is
+    /// The price floor for owned units: power per hour + (ρ + δ_sec)·V_sec/(8,765.82 h a year), where V_sec is
     /// the units-weighted used-market value of the firm's units of the tier (renting a GPU out
     /// forgoes selling it).
     func priceFloor(firm j: ProviderID, tier b: TierID, at t: Double) -> Double {
@@ -21,10 +21,10 @@ extension Market {
         }
         let vSec = units > 0 ? value / Double(units) : scenario.tiers[b].purchaseCost
         let rho = providers[j].spec.costOfCapital
-        return powerPerHour(firm: j, tier: b) + (rho + scenario.tiers[b].usedDecline) * vSec / 8760
+        return powerPerHour(firm: j, tier: b) + (rho + scenario.tiers[b].usedDecline) * vSec / hoursPerYear
     }
 
-    /// The long-run cost-recovery price p_LR(0) = (P·CRF(ρ, life)/8760 + opex per unit-hour)/u*
+    /// The long-run cost-recovery price p_LR(0) = (P·CRF(ρ, life)/(hours a year) + opex per unit-hour)/u*
     /// + power per hour, with CRF = ρ/(1 − (1+ρ)^−life).
     func longRunPrice(firm j: ProviderID, tier b: TierID, chip: Double? = nil) -> Double {
         let tier = scenario.tiers[b]
@@ -33,7 +33,7 @@ extension Market {
         let crf = rho > 0 ? rho / (1 - pow(1 + rho, -tier.lifeYears)) : 1 / tier.lifeYears
         let units = Swift.max(1, providers[j].totalInstalled)
         let opexHour = (spec.opexPerUnitMonthly + spec.fixedOpexMonthly / Double(units)) / (daysPerMonth * hoursPerDay)
-        return ((chip ?? tier.purchaseCost) * crf / 8760 + opexHour) / scenario.pricing.targetUtilisation + powerPerHour(firm: j, tier: b)
+        return ((chip ?? tier.purchaseCost) * crf / hoursPerYear + opexHour) / scenario.pricing.targetUtilisation + powerPerHour(firm: j, tier: b)
     }
 
     /// Sets every active firm's list prices for the next month by its policy, then the

@@ -102,8 +102,9 @@ public struct MarketMonthRecord: Sendable, Equatable {
     public var priceIndex: Double?
     /// Units-weighted mean price of contracts signed this month.
     public var signedPriceIndex: Double?
-    /// Used-market value of a one-year-old unit after this month's fire-sale discount (currency).
+    /// The used price in force for next month: what a unit of the reference age fetches (currency).
     public var usedPrice: Double?
+    /// δ on the sellers' ask at this month's clearing, from the units for sale.
     public var fireSaleDiscount = 0.0
     public var tenantsArrived = 0
     public var tenantsLost = 0
@@ -116,8 +117,12 @@ public struct MarketMonthRecord: Sendable, Equatable {
     public var eflopsFP16 = 0.0
     public var activeFirms = 0
     public var exits = 0
-    public var unitsDumped = 0
-    public var usedStock = 0
+    /// Units put up for sale in the used market this month.
+    public var usedOffered = 0
+    /// Units that changed hands in the used market this month.
+    public var usedSold = 0
+    /// Units for sale at month end.
+    public var usedInventory = 0
     public var hhiUnits: Double?
     public var hhiRevenue: Double?
     /// Units-weighted chip price over jurisdictions with supply (currency per unit).
@@ -218,6 +223,8 @@ public struct ReplicationResult: Sendable {
     public var firms: [FirmInfo] = []
     /// tier-major, then jurisdiction (scenario order of supply entries), then month.
     public var supplyMonths: [SupplyMonthRecord] = []
+    /// tier-major, then month: the units identity of every tier.
+    public var fleetMonths: [FleetMonthRecord] = []
 
     public init(replication: Int, parameters: [(key: String, value: Double)], firmMonths: [FirmMonthRecord],
                 marketMonths: [MarketMonthRecord], outcomes: [FirmOutcome], events: Int) {

@@ -294,8 +294,17 @@ public struct ExitParameters: Sendable {
     public var fireSaleMaxDiscount: Double = 0.5
     /// D_½ as a share of the tier's installed base.
     public var marketDepthShare: Double = 0.02
-    /// φ: share of dumped units that become used stock.
-    public var usedStockShare: Double = 0.5
+    public init() {}
+}
+
+/// The used market: how units are valued and what a unit fetches at worst.
+public struct UsedMarketParameters: Sendable {
+    /// ρ_used: the discount rate at which the market capitalises a unit's expected rents, per year.
+    public var discountRate: Double = 0.15
+    /// Scrap value of a unit as a share of its tier's purchase cost: the floor of every used price.
+    public var scrapShare: Double = 0.05
+    /// a_ref: the age, years, of the unit the used price is quoted for.
+    public var referenceAgeYears: Double = 1
     public init() {}
 }
 
@@ -341,6 +350,7 @@ public struct Scenario: Sendable {
     public var dataCentres = DataCentreParameters()
     public var expansion = ExpansionParameters()
     public var sublease = SubleaseParameters()
+    public var usedMarket = UsedMarketParameters()
     public var entrants: [EntrantTemplate] = []
     public var entry = EntryParameters()
     public var starvation = StarvationParameters()

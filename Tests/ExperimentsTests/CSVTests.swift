@@ -79,7 +79,7 @@ struct CSVTests {
         let contract = ["price_index", "signed_price_index", "used_price", "chip_price", "backlog_units", "lead_time_days",
                         "units_requested", "units_lost", "units_waiting_end", "units_installed",
                         "units_delivered_unpowered", "eflops_fp16", "national_target_share", "active_firms", "entries",
-                        "exits", "units_dumped", "hhi_units", "hhi_revenue"]
+                        "exits", "used_offered", "used_sold", "used_inventory", "hhi_units", "hhi_revenue"]
         for c in contract { #expect(h.contains(c), "market_monthly.csv lacks \(c)") }
         #expect(Set(h).count == h.count)
     }

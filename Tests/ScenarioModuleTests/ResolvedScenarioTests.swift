@@ -22,7 +22,8 @@ import Stochastics
         #expect(s.finance.baseRate == f.baseRate && s.finance.debtTermMonths == f.debtTermMonths)
         let e = ExitParameters()
         #expect(s.exit.lossQuarters == e.lossQuarters && s.exit.fireSaleMaxDiscount == e.fireSaleMaxDiscount)
-        #expect(s.exit.marketDepthShare == e.marketDepthShare && s.exit.usedStockShare == e.usedStockShare)
+        #expect(s.exit.marketDepthShare == e.marketDepthShare)
+        #expect(s.usedMarket.discountRate == UsedMarketParameters().discountRate && s.usedMarket.scrapShare == UsedMarketParameters().scrapShare)
         #expect(s.limits.maxEvents == Limits().maxEvents)
         #expect(s.description == "" && s.shocks.isEmpty)
     }

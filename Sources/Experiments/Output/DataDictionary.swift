@@ -128,7 +128,7 @@ public enum DataDictionary {
         vary; see Scenarios/sweeps/) as one run: point p is the base with `--set` overrides, validated like a
         scenario. The folder, by default `Results/sweep-<name>/`, holds `points.csv` (below), `outcomes.csv`,
         `params.csv`, `survival.csv` and `summary.csv` with the rows of every point, and the monthly files
-        (`firms_monthly.csv`, `market_monthly.csv`, `supply_monthly.csv`) only with `--monthly`. `manifest.json` is a
+        (`firms_monthly.csv`, `market_monthly.csv`, `supply_monthly.csv`, `fleet_monthly.csv`) only with `--monthly`. `manifest.json` is a
         run's with a `sweep` object after `version`: `file`, `name`, `sweep_hash` (SHA-256 of the sweep file),
         `base`, `design`, `parameters`, `points`, `monthly`, and for a shard `shard`, `shards` and `shard_points`
         (for a merged folder `merged_from`). Common random numbers are on unless the sweep file says
