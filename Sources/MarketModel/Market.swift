@@ -79,6 +79,8 @@ struct Market: Simulation {
     var usedPriceFactor: TierTable<Double>   // 1 − this month's fire-sale discount
     var visibility: ProviderTable<Double>    // this month
     var usedStock: TierTable<Int>
+    /// Units rented from each overseas line now (at most its `units`).
+    var overseasRented: [Int] = []
     var demandShock = Table<Segment, [Double]>([])   // [segment][month] product of demand-shock multipliers
     var defaultShock = Table<Segment, [Double]>([])  // [segment][month] product of default-hazard multipliers
     var baseRateByMonth: [Double] = []
@@ -136,6 +138,7 @@ struct Market: Simulation {
             providers[j].power.ownedMW = kw / 1000
         }
         priceIndex = TierTable(scenario.tiers.map(\.referencePrice))
+        overseasRented = Array(repeating: 0, count: scenario.sublease.overseas.count)
         usedPriceFactor = TierTable(repeating: 1, count: scenario.tiers.count)
         visibility = ProviderTable(repeating: 0, count: scenario.providers.count)
         usedStock = TierTable(repeating: 0, count: scenario.tiers.count)
