@@ -46,7 +46,7 @@ extension Market {
         massDefaults(month: m, at: t, calendar: &calendar)
         allocateShipments(month: m, at: t, calendar: &calendar)
         for j in providers.indices where providers[j].active {
-            settleRentIns(firm: j, at: t)
+            settleRentIns(firm: j, at: t, calendar: &calendar)
             supplyCosts(j)
             retireUnits(j, at: t)
             installUnpowered(j, at: t)
@@ -62,7 +62,7 @@ extension Market {
             reviewed.append(j)
             switch providers[j].spec.model {
             case .owner, .hybrid: expand(firm: j, month: m, at: t)
-            case .sublessor: expandSublessor(firm: j, month: m, at: t)
+            case .sublessor: expandSublessor(firm: j, month: m, at: t, calendar: &calendar)
             case .broker: break
             }
         }
@@ -174,16 +174,20 @@ extension Market {
             providers[j].ledger.equityAtEntry = 0
         }
 
-        var power = 0.0, installedDays = 0.0, leasedDays = 0.0
+        var power = 0.0, installedDays = 0.0, leasedDays = 0.0, ownedDays = 0.0
         let idle = scenario.pricing.idlePowerShare
         for b in tierIDs {
-            let unitHours = (providers[j].month.leasedArea[b] + idle * (providers[j].month.installedArea[b] - providers[j].month.leasedArea[b])) * hoursPerDay
-            power += unitHours * scenario.tiers[b].powerKW * site.pue * site.price
-            installedDays += providers[j].month.installedArea[b]
+            let area = providers[j].month.installedArea[b]
+            let unitHours = (providers[j].month.leasedArea[b] + idle * (area - providers[j].month.leasedArea[b])) * hoursPerDay
+            // Power on the owned share of the capacity only: the lessor of rented-in units pays theirs.
+            let owned = area > 0 ? providers[j].month.ownedArea[b] / area : 1
+            power += unitHours * owned * scenario.tiers[b].powerKW * site.pue * site.price
+            installedDays += area
             leasedDays += providers[j].month.leasedArea[b]
+            ownedDays += providers[j].month.ownedArea[b]
         }
         r.powerCost = power
-        r.fixedOpex = spec.fixedOpexMonthly + spec.opexPerUnitMonthly * installedDays / days
+        r.fixedOpex = spec.fixedOpexMonthly + spec.opexPerUnitMonthly * ownedDays / days
         r.utilisation = installedDays > 0 ? leasedDays / installedDays : nil
 
         let mid = t - days / 2
@@ -259,6 +263,9 @@ extension Market {
         r.units = providers[j].fleet.installed.values
         r.unitsLeased = providers[j].leasing.leased.values
         r.unitsRentedIn = providers[j].fleet.rentedIn.values
+        r.unitsRentedOverseas = Array(repeating: 0, count: tierCount)
+        for x in providers[j].fleet.rentIns { if case .overseas = x.backing { r.unitsRentedOverseas[x.tier.index] += x.units } }
+        r.unitsWholesaleOut = providers[j].leasing.wholesaleOut.values
         r.unitsOnOrder = providers[j].fleet.onOrder.values
         r.unitsUnpowered = Array(repeating: 0, count: tierCount)
         for c in providers[j].fleet.unpowered { r.unitsUnpowered[c.tier.index] += c.units }
@@ -291,6 +298,8 @@ extension Market {
         r.units = Array(repeating: 0, count: tierCount)
         r.unitsLeased = r.units
         r.unitsRentedIn = r.units
+        r.unitsRentedOverseas = r.units
+        r.unitsWholesaleOut = r.units
         r.unitsOnOrder = r.units
         r.unitsUnpowered = r.units
         r.listPrice = Array(repeating: nil, count: tierCount)
@@ -301,6 +310,9 @@ extension Market {
     /// month from zero, its integrals from day `t`.
     mutating func resetMonth(firm j: ProviderID, at t: Double) {
         let flows = providers[j].month
+        for b in tierIDs where flows.installedArea[b] > 0 {
+            providers[j].leasing.utilisation[b] = flows.leasedArea[b] / flows.installedArea[b]
+        }
         providers[j].history.takeOrPayRent.append(flows.takeOrPayRent)
         providers[j].history.rent.append(flows.rentRevenue)
         providers[j].history.lastTopShare = flows.rentRevenue > 0 ? flows.largestLeaseRent / flows.rentRevenue : nil

@@ -104,12 +104,16 @@ extension Market {
             for l in providers[j].leasing.book {
                 let lease = leases[l]
                 switch lease.lessee {
-                case .sublessor(let s):
-                    // A sublessor renting from the exiting owner loses the capacity.
-                    if let k = providers[s].fleet.rentIns.firstIndex(where: { $0.backing == .lease(l) }) {
-                        providers[s].changeLeased(tier: lease.tier, by: 0, at: t)
-                        providers[s].fleet.rentedIn[lease.tier] -= providers[s].fleet.rentIns[k].units
-                        providers[s].fleet.rentIns.remove(at: k)
+                case .sublessor:
+                    // A sublessor renting from the exiting owner loses the capacity: it rents what it
+                    // still sublets elsewhere, else ends its newest sublets (those tenants re-enter).
+                    // Records already made this month are redone so month-end units stay consistent.
+                    wholesaleEnded(l, at: t, calendar: &calendar)
+                    for a in providers.indices where a != j {
+                        if var ra = records[a] {
+                            finishRecord(&ra, firm: a)
+                            records[a] = ra
+                        }
                     }
                 case .tenant(let i):
                     returning.append((i, Swift.max(1 / daysPerMonth, (lease.end - t) / daysPerMonth)))
@@ -159,8 +163,15 @@ extension Market {
             let remaining = Double(leases[l].units) * leases[l].price * Swift.max(0, leases[l].end - t) * hoursPerDay
             claims.append((leases[l].provider, l, remaining))
         }
+        // Overseas units go back to their lines (no claim: an assumption).
+        for r in providers[j].fleet.rentIns { if case .overseas(let k) = r.backing { overseasRented[k] -= r.units } }
         providers[j].fleet.rentIns = []
         for b in tierIDs { providers[j].fleet.rentedIn[b] = 0 }
+        if var r = records[j] {
+            r.unitsRentedIn = Array(repeating: 0, count: tierCount)
+            r.unitsRentedOverseas = r.unitsRentedIn
+            records[j] = r
+        }
         guard !claims.isEmpty else { return }
         let total = claims.reduce(0) { $0 + $1.amount }
         let pay = Swift.min(total, Swift.max(0, providers[j].ledger.cash))

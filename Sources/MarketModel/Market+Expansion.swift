@@ -89,12 +89,10 @@ extension Market {
         }
     }
 
-    /// The wholesale price w_t = (1 − m_w)·I_t a sublessor pays to rent in from the market.
-    func wholesalePrice(tier b: TierID) -> Double { (1 - scenario.sublease.wholesaleDiscount) * priceIndex[b] }
-
-    /// The quarterly review of a sublessor: rent in from the market when expected sublet income
-    /// beats the wholesale price (the expansion rule with the wholesale price as the cost).
-    mutating func expandSublessor(firm j: ProviderID, month m: Int, at t: Double) {
+    /// The quarterly review of a sublessor: rent in from the wholesale market (owners, then
+    /// overseas lines) when expected sublet income beats the wholesale price (the expansion rule
+    /// with the wholesale price as the cost): only offers below p·max(u_trailing, u*)/H are taken.
+    mutating func expandSublessor(firm j: ProviderID, month m: Int, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
         let u = scenario.pricing.targetUtilisation
         for b in tierIDs {
             let quarterDays = Swift.max(1, t - monthStart[Swift.max(0, m - 2)])
@@ -102,15 +100,14 @@ extension Market {
             providers[j].quarter.lastDemand[b] = demand
             providers[j].quarter.leasedArea[b] = 0
             providers[j].quarter.refused[b] = 0
-            let w = wholesalePrice(tier: b)
-            guard demand > 0, w > 0 else { continue }
+            guard demand > 0 else { continue }
             let area = providers[j].month.installedArea[b]
             let trailingU = area > 0 ? providers[j].month.leasedArea[b] / area : u
-            guard providers[j].leasing.listPrice[b] * Swift.max(trailingU, u) > w * scenario.expansion.hurdle else { continue }
+            let maxPrice = providers[j].leasing.listPrice[b] * Swift.max(trailingU, u) / scenario.expansion.hurdle
             let q = Int((demand / u - Double(providers[j].fleet.rentedIn[b])).rounded(.down))
             guard q > 0 else { continue }
-            let months = scenario.sublease.rentInTermMonths
-            rentIn(firm: j, tier: b, units: q, price: w, backing: .market, end: t + months * daysPerMonth, at: t)
+            acquireRentIn(firm: j, tier: b, units: q, maxPrice: maxPrice, start: t,
+                          end: t + scenario.sublease.rentInTermMonths * daysPerMonth, at: t, calendar: &calendar)
         }
     }
 
@@ -121,31 +118,29 @@ extension Market {
         providers[j].fleet.rentedIn[b] += units
     }
 
-    /// Bills a sublessor's rent-in from the market to day `t` (rent from an owner is billed in
-    /// the owner's book) and ends expired contracts: units still sublet are renewed for a
-    /// term at today's wholesale price (the maturity mismatch is the sublessor's risk); the rest go back.
-    mutating func settleRentIns(firm j: ProviderID, at t: Double) {
+    /// Bills a sublessor's rent-in from overseas lines to day `t` (rent from an owner is billed in
+    /// the owner's book) and ends expired overseas contracts, their units going back to the line;
+    /// what the firm still sublets is then covered from the wholesale market (`coverShortfall`:
+    /// the maturity mismatch is the sublessor's risk). Leases from owners end on their own day
+    /// (`wholesaleEnded`).
+    mutating func settleRentIns(firm j: ProviderID, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
         var kept: [RentIn] = []
+        var ended: [TierID] = []
         for var r in providers[j].fleet.rentIns {
-            if r.backing == .market {
-                let until = Swift.min(t, r.end)
-                providers[j].month.rentInCost += Double(r.units) * r.price * Swift.max(0, until - r.billedUntil) * hoursPerDay
-                r.billedUntil = until
-            }
+            guard case .overseas(let k) = r.backing else { kept.append(r); continue }
+            let until = Swift.min(t, r.end)
+            providers[j].month.rentInCost += Double(r.units) * r.price * Swift.max(0, until - r.billedUntil) * hoursPerDay
+            r.billedUntil = until
             if r.end <= t {
                 providers[j].changeLeased(tier: r.tier, by: 0, at: t)
                 providers[j].fleet.rentedIn[r.tier] -= r.units
-                let needed = Swift.max(0, providers[j].leasing.leased[r.tier] - providers[j].capacity(r.tier))
-                if needed > 0 {
-                    let n = Swift.min(needed, r.units)
-                    providers[j].fleet.rentedIn[r.tier] += n
-                    kept.append(RentIn(tier: r.tier, units: n, price: wholesalePrice(tier: r.tier),
-                                       end: t + scenario.sublease.rentInTermMonths * daysPerMonth, backing: .market, billedUntil: t))
-                }
+                overseasRented[k] -= r.units
+                if !ended.contains(r.tier) { ended.append(r.tier) }
                 continue
             }
             kept.append(r)
         }
         providers[j].fleet.rentIns = kept
+        for b in ended { coverShortfall(firm: j, tier: b, at: t, calendar: &calendar) }
     }
 }

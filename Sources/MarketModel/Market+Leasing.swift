@@ -224,6 +224,7 @@ extension Market {
             leases[last].positionInBook = pos
         }
         providers[j].changeLeased(tier: lease.tier, by: -lease.units, at: t)
+        if case .sublessor = lease.lessee { providers[j].leasing.wholesaleOut[lease.tier] -= lease.units }
     }
 
     /// A lease reaches its end: bill, free the units, then the tenant renews (with
@@ -236,7 +237,8 @@ extension Market {
         endLease(l, at: t, calendar: &calendar)
         let lease = leases[l]
         guard case .tenant(let i) = lease.lessee else {
-            // A sublessor's rent-in from this owner ends; the sublessor renews from the market at its next close.
+            // A sublessor's rent-in from this owner ends: it renews what it still sublets at once.
+            wholesaleEnded(l, at: t, calendar: &calendar)
             retryWaiting(at: t, calendar: &calendar)
             return
         }

@@ -34,7 +34,7 @@ extension Market {
             row.unitsLost = tm.unitsLost
             var firmLeased = 0, unpowered = 0
             for j in providers.indices where providers[j].active {
-                for r in providers[j].fleet.rentIns where r.tier == b && r.backing != .market { firmLeased += r.units }
+                for r in providers[j].fleet.rentIns where r.tier == b { if case .lease = r.backing { firmLeased += r.units } }
                 for c in providers[j].fleet.unpowered where c.tier == b { unpowered += c.units }
             }
             row.unitsInstalled = installed

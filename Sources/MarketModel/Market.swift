@@ -94,6 +94,8 @@ struct Market: Simulation {
     let remainingLife: TierTable<RemainingLife>
     /// Units in the market at the last close (the next month's `stock_start`), per tier.
     var fleetStock: TierTable<Int>
+    /// Units rented from each overseas line now (at most its `units`).
+    var overseasRented: [Int] = []
     var demandShock = Table<Segment, [Double]>([])   // [segment][month] product of demand-shock multipliers
     var defaultShock = Table<Segment, [Double]>([])  // [segment][month] product of default-hazard multipliers
     var baseRateByMonth: [Double] = []
@@ -164,6 +166,7 @@ struct Market: Simulation {
         var stock = TierTable(repeating: 0, count: scenario.tiers.count)
         for p in scenario.providers { for c in p.fleet where c.units > 0 { stock[c.tier] += c.units } }
         fleetStock = stock
+        overseasRented = Array(repeating: 0, count: scenario.sublease.overseas.count)
         visibility = ProviderTable(repeating: 0, count: scenario.providers.count)
         monthTier = TierTable(repeating: TierMonth(), count: scenario.tiers.count)
         firmRecords = ProviderTable(repeating: [], count: scenario.providers.count)

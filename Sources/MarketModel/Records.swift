@@ -73,6 +73,10 @@ public struct FirmMonthRecord: Sendable, Equatable {
     public var unitsOnOrder: [Int] = []
     /// Units rented in (sublessors), by tier (month end).
     public var unitsRentedIn: [Int] = []
+    /// Units of `unitsRentedIn` rented from overseas lines, by tier (month end).
+    public var unitsRentedOverseas: [Int] = []
+    /// Units the firm lets to sublessors (owners and hybrids; part of `unitsLeased`), by tier (month end).
+    public var unitsWholesaleOut: [Int] = []
     /// Commission revenue (brokers; part of revenue).
     public var commissionRevenue = 0.0
     /// Server sales to tenants (hybrids; part of revenue).

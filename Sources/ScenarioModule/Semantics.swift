@@ -248,6 +248,9 @@ struct SemanticChecker {
         checkRentIns(tierNames: tierNames, providerNames: providerNames, modelOf: modelOf,
                      rentInTerm: isFixed(K.subleaseTerm) ? s.sublease.rentInTermMonths : nil)
 
+        // Overseas lines: known tiers (the jurisdiction abroad need not be a firm's or a region's).
+        for i in s.sublease.overseas.indices { reference(mark(K.overseasTier, i), in: tierNames, kind: "tier") }
+
         // Chip supply: known tiers and jurisdictions, each pair once.
         var supplied: [String: SourceLocation] = [:]
         for (i, c) in s.chipSupply.enumerated() {
@@ -394,6 +397,7 @@ struct SemanticChecker {
         static let rentInTerm = i("providers[].rent_in[].term_months"), rentInElapsed = i("providers[].rent_in[].elapsed_months")
         static let entrants = i("entrants"), entrantName = i("entrants[].name"), entrantDebt = i("entrants[].debt")
         static let firstOrder = i("entrants[].first_order"), firstOrderTier = i("entrants[].first_order[].tier")
+        static let overseasTier = i("sublease.overseas[].tier")
         static let subleaseTerm = i("sublease.rent_in_term_months"), maxRate = i("entry.max_rate")
         static let supply = i("supply"), supplyTier = i("supply[].tier"), supplyJurisdiction = i("supply[].jurisdiction")
         static let shockSegment = i("shocks[].segment"), shockTier = i("shocks[].tier"), shockRegion = i("shocks[].region")

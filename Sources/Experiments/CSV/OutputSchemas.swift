@@ -145,8 +145,20 @@ public enum OutputSchemas {
                 row, t in tierInt(row.record.unitsOnOrder, t)
             },
             CSVColumn(perTier: "rented_in_", "units",
-                      "Units of the tier the firm rents in (sublessors) at month end.") { row, t in
+                      "Units of the tier the firm rents in (sublessors) at month end: from owners (each unit backed by a "
+                        + "lease in an owner's book) or from overseas lines.") { row, t in
                 tierInt(row.record.unitsRentedIn, t)
+            },
+            CSVColumn(perTier: "rented_overseas_", "units",
+                      "Units of `rented_in_<tier>` rented from overseas lines (`sublease.overseas`) at month end; not part "
+                        + "of the domestic stock.") { row, t in
+                tierInt(row.record.unitsRentedOverseas, t)
+            },
+            CSVColumn(perTier: "wholesale_out_", "units",
+                      "Units of the tier the firm (an owner or hybrid) lets to sublessors at month end (part of "
+                        + "`leased_<tier>`). In each replication and month, the sum over firms equals the sum over firms of "
+                        + "`rented_in_<tier>` − `rented_overseas_<tier>`.") { row, t in
+                tierInt(row.record.unitsWholesaleOut, t)
             },
             CSVColumn(perTier: "price_", "currency per accelerator-hour",
                       "List price of the tier at month end; empty where the firm offers none.") { row, t in

@@ -47,9 +47,9 @@ public enum DataDictionary {
           number of threads: the same scenario, seed and version give the same bytes.
         - Columns written `prefix_<tier>` stand for one column per hardware tier, in the order of the scenario's
           tier list, pattern by pattern in the order of the table (in `firms_monthly.csv`: all `units_` columns,
-          then all `leased_`, `unpowered_`, `on_order_`, `rented_in_` and `price_`). When one folder holds
-          several points with different tier lists, the columns cover every tier seen, and a point's rows leave
-          the tiers it lacks empty.
+          then all `leased_`, `unpowered_`, `on_order_`, `rented_in_`, `rented_overseas_`, `wholesale_out_` and
+          `price_`). When one folder holds several points with different tier lists, the columns cover every tier
+          seen, and a point's rows leave the tiers it lacks empty.
         - Every file is written on every run, with at least its header: `supply_monthly.csv` holds only the
           header when the scenario has no chip supply, `params.csv` when it draws nothing per replication.
 
