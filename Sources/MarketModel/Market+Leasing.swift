@@ -102,7 +102,10 @@ extension Market {
                     guard let cheapest else { continue }
                     owner = cheapest
                 } else {
-                    guard providers[j].capacity(b) > 0 else { continue }
+                    guard providers[j].capacity(b) > 0 else {
+                        if countRefused { countLaunchDemand(firm: j, tier: b, units: n, perWanted: Double(units), reservation: r, discount: d) }
+                        continue
+                    }
                     if providers[j].free(b) < n {
                         // Refused demand signals scarcity only for requests the firm could serve with its whole capacity.
                         if countRefused && n <= providers[j].capacity(b) {
@@ -294,10 +297,28 @@ extension Market {
 }
 
 extension Market {
+    /// Launch demand for a new generation: an owner or hybrid that holds none of a successor tier
+    /// (a tier some other tier names as its `successor`) but can buy it this month counts a
+    /// request for it as refused, when its list price would have been within the tenant's
+    /// reservation price. Without this, no firm that does not already hold the tier would ever see
+    /// demand for it (refused demand counts only what a firm could serve with its capacity), so a
+    /// generation released during the horizon would be bought only by entrants.
+    mutating func countLaunchDemand(firm j: ProviderID, tier b: TierID, units n: Int, perWanted wanted: Double,
+                                    reservation r: Double, discount d: Double) {
+        let model = providers[j].spec.model
+        guard model == .owner || model == .hybrid,
+              scenario.tiers.contains(where: { $0.successor == b }),
+              let k = supplyIndex(tier: b, jurisdiction: providers[j].spec.jurisdiction),
+              supplyCapacity(k, month: currentMonth) > 0,
+              Double(n) * providers[j].leasing.listPrice[b] * (1 - d) / wanted <= r else { return }
+        providers[j].month.refused[b] += n
+        providers[j].quarter.refused[b] += n
+    }
+
     /// A hybrid's price for selling one unit of a tier: chip price·(1 + markup).
     func buyQuote(firm j: ProviderID, tier b: TierID) -> Double {
         let chip = supplyIndex(tier: b, jurisdiction: providers[j].spec.jurisdiction).map { chipPrice($0, month: currentMonth) }
-            ?? scenario.tiers[b].purchaseCost
+            ?? vendorPrice(tier: b, month: currentMonth)
         return chip * (1 + scenario.sublease.hybridMarkup)
     }
 

@@ -25,7 +25,7 @@ extension Market {
     }
 
     /// The long-run cost-recovery price p_LR(0) = (P·CRF(ρ, life)/(hours a year) + opex per unit-hour)/u*
-    /// + power per hour, with CRF = ρ/(1 − (1+ρ)^−life).
+    /// + power per hour, with CRF = ρ/(1 − (1+ρ)^−life); P is `chip`, else this month's vendor price.
     func longRunPrice(firm j: ProviderID, tier b: TierID, chip: Double? = nil) -> Double {
         let tier = scenario.tiers[b]
         let spec = providers[j].spec
@@ -33,7 +33,7 @@ extension Market {
         let crf = rho > 0 ? rho / (1 - pow(1 + rho, -tier.lifeYears)) : 1 / tier.lifeYears
         let units = Swift.max(1, providers[j].totalInstalled)
         let opexHour = (spec.opexPerUnitMonthly + spec.fixedOpexMonthly / Double(units)) / (daysPerMonth * hoursPerDay)
-        return ((chip ?? tier.purchaseCost) * crf / hoursPerYear + opexHour) / scenario.pricing.targetUtilisation + powerPerHour(firm: j, tier: b)
+        return ((chip ?? vendorPrice(tier: b, month: currentMonth)) * crf / hoursPerYear + opexHour) / scenario.pricing.targetUtilisation + powerPerHour(firm: j, tier: b)
     }
 
     /// Sets every active firm's list prices for the next month by its policy, then the

@@ -54,22 +54,43 @@ extension Market {
         return factor
     }
 
-    /// Units the vendor can ship this month (grey imports while banned, when allowed).
+    /// Month index (from the start) in which a tier is released; nil when always available.
+    func releaseMonth(tier b: TierID) -> Int? {
+        scenario.tiers[b].release.map { $0.ordinal - scenario.start.ordinal }
+    }
+
+    /// Whether tier `b` is released by month `m`.
+    func isReleased(tier b: TierID, month m: Int) -> Bool { releaseMonth(tier: b).map { m >= $0 } ?? true }
+
+    /// The vendor's list price of a tier in month `m`: purchase cost·(1 − decline)^(years since the
+    /// successor's release, or since the start when that is later; 0 before it).
+    func vendorPrice(tier b: TierID, month m: Int) -> Double {
+        let tier = scenario.tiers[b]
+        guard let next = tier.successor, tier.priceDecline > 0 else { return tier.purchaseCost }
+        let since = m - Swift.max(0, releaseMonth(tier: next) ?? 0)
+        guard since > 0 else { return tier.purchaseCost }
+        return tier.purchaseCost * pow(1 - tier.priceDecline, Double(since) / 12)
+    }
+
+    /// Units the vendor can ship this month (grey imports while banned, when allowed); none before
+    /// the tier's release.
     func supplyCapacity(_ k: SupplyID, month m: Int) -> Double {
         let spec = scenario.chipSupply[k]
+        guard isReleased(tier: spec.tier, month: m) else { return 0 }
         let base = spec.monthlyCapacity * pow(1 + spec.capacityGrowth, Double(m) / 12)
         if supplies[k].factor == 0 { return spec.greyPremium != nil ? base * spec.greyShare : 0 }
         return base * supplies[k].factor
     }
 
-    /// Chip price = purchase cost·(1 + premium·backlog/monthly capacity), times the grey premium while banned.
+    /// Chip price = the vendor's price (``vendorPrice(tier:month:)``)·(1 + premium·backlog/monthly capacity),
+    /// times the grey premium while banned.
     func chipPrice(_ k: SupplyID, month m: Int) -> Double {
         let spec = scenario.chipSupply[k]
         let cap = supplyCapacity(k, month: m)
         let backlog = Double(supplies[k].backlogUnits)
         let ratio = cap > 0 ? Swift.min(spec.maxBacklogMonths, backlog / cap) : (backlog > 0 ? spec.maxBacklogMonths : 0)
         let grey = supplies[k].grey ? (spec.greyPremium ?? 1) : 1
-        return scenario.tiers[spec.tier].purchaseCost * (1 + spec.premium * ratio) * grey
+        return vendorPrice(tier: spec.tier, month: m) * (1 + spec.premium * ratio) * grey
     }
 
     /// Whether a jurisdiction can no longer buy a tier (banned with no grey imports).

@@ -89,15 +89,22 @@ public struct HardwareTier: Sendable {
     public var usedDecline: Double
     /// Reference rental price at release (currency per accelerator-hour).
     public var referencePrice: Double
+    /// Release month: no supply line ships the tier, or takes orders for it, before it (nil: always available).
     public var release: YearMonth?
+    /// The next generation: once it is released (or from the start, when it has no release month)
+    /// the vendor's price of this tier declines by `priceDecline` a year.
+    public var successor: TierID?
+    /// Share per year the vendor's price of this tier falls once its successor is released.
+    public var priceDecline: Double
 
     public init(name: String, tflops: Double, eta: Double, portingPenalty: Double, powerKW: Double,
                 purchaseCost: Double, lifeYears: Double, physicalLifeYears: Double, usedDecline: Double,
-                referencePrice: Double, release: YearMonth? = nil) {
+                referencePrice: Double, release: YearMonth? = nil, successor: TierID? = nil, priceDecline: Double = 0.3) {
         self.name = name; self.tflops = tflops; self.eta = eta; self.portingPenalty = portingPenalty
         self.powerKW = powerKW; self.purchaseCost = purchaseCost; self.lifeYears = lifeYears
         self.physicalLifeYears = physicalLifeYears; self.usedDecline = usedDecline
         self.referencePrice = referencePrice; self.release = release
+        self.successor = successor; self.priceDecline = priceDecline
     }
 
     /// Effective performance E = TFLOPS · η.

@@ -71,7 +71,13 @@ public enum ScenarioSchema {
                     bind: .at(\.scenario.tiers, \.referencePrice),
                     doc: "Reference rental price at release; the price cap is a multiple of it, and firms without a price for the tier start from it."),
         SchemaEntry("tiers[].release", .month, default: .none, bind: .at(\.scenario.tiers, \.release),
-                    doc: "Release month, if it matters (absent: always available)."),
+                    doc: "Release month: before it no supply line ships the tier or takes orders for it, and no firm may hold it in its initial fleet (absent: always available)."),
+        SchemaEntry("tiers[].successor", .reference("tiers"), default: .none,
+                    bind: .optionalReference(\.scenario.tiers, \.successor, in: \.tiers),
+                    doc: "The tier's next generation (absent: none). From the successor's release month (or from the start, if the successor has none or was released before it) the vendor's price of this tier declines by price_decline a year; purchase_cost is the price at the start or at the successor's release, whichever is later."),
+        SchemaEntry("tiers[].price_decline", .number, unit: "per year", default: .value("0.3"), range: ValueRange(0, 1, upperOpen: true),
+                    bind: .at(\.scenario.tiers, \.priceDecline),
+                    doc: "Share per year the vendor's price of this tier falls once its successor is released: cost(t) = purchase_cost·(1 − price_decline)^(years since). The default is an assumption: GPU FLOP/s per dollar doubles about every 2.5 years (ML GPUs ≈ 2.1; Epoch AI), ≈ 24–28% a year, and H100 and H200 rents fell 22% and 29% in 2025."),
 
         // MARK: Sites
         SchemaEntry("regions", .namedList, default: .required, count: 1...64, bind: .list(\.scenario.regions, blank: Blank.region),
