@@ -57,6 +57,11 @@ extension Market {
         var reviewed: [ProviderID] = []
         for j in providers.indices where providers[j].active && providers[j].exitPending == nil
             && (m + j.index) % 3 == 2 {
+            if var r = pending[j] {
+                r.impairment = testImpairment(firm: j, at: t)
+                finishRecord(&r, firm: j)
+                pending[j] = r
+            }
             review(firm: j, month: m, at: t)
             guard providers[j].exitPending == nil, providers[j].spec.supply.expands else { continue }
             reviewed.append(j)
@@ -259,7 +264,8 @@ extension Market {
             r.grossMargin = nil
             r.ebitdaMargin = nil
         }
-        r.netIncome = r.revenue - costOfRevenue - r.fixedOpex - r.interest - (r.bookValueDisposed - r.assetSales)
+        r.netIncome = r.revenue - costOfRevenue - r.fixedOpex - r.interest - r.impairment - (r.bookValueDisposed - r.assetSales)
+        r.bookValue = carryingAmount(firm: j, at: monthStart[r.month + 1])
         r.units = providers[j].fleet.installed.values
         r.unitsLeased = providers[j].leasing.leased.values
         r.unitsRentedIn = providers[j].fleet.rentedIn.values
@@ -316,8 +322,11 @@ extension Market {
         providers[j].history.takeOrPayRent.append(flows.takeOrPayRent)
         providers[j].history.rent.append(flows.rentRevenue)
         providers[j].history.lastTopShare = flows.rentRevenue > 0 ? flows.largestLeaseRent / flows.rentRevenue : nil
-        providers[j].history.rentByTier.append(flows.rentByTier)
-        if providers[j].history.rentByTier.count > 12 { providers[j].history.rentByTier.removeFirst() }
+        // Kept while the firm is in the market (and for the close it leaves at): the trailing year it had.
+        if providers[j].exit.map({ $0.month == currentMonth }) ?? true {
+            providers[j].history.rentByTier.append(flows.rentByTier)
+            if providers[j].history.rentByTier.count > 12 { providers[j].history.rentByTier.removeFirst() }
+        }
         providers[j].month = MonthFlows(tierCount: tierCount, from: t)
     }
 }

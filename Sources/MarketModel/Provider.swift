@@ -4,8 +4,11 @@ struct Cohort {
     var units: Int
     /// Day of purchase (negative for units older than the start).
     var purchaseDay: Double
-    /// Purchase cost per unit.
+    /// Purchase cost per unit, less impairment: the base of straight-line depreciation and book value.
     var unitCost: Double
+    /// The purchase cost per unit before any impairment (nil: never impaired): caps a reversal at the
+    /// book value had no impairment been recognised.
+    var unimpairedCost: Double? = nil
 }
 
 /// A firm's running state in one replication, in named parts:

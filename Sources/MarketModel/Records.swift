@@ -41,7 +41,12 @@ public struct FirmMonthRecord: Sendable, Equatable {
     public var bookValueDisposed = 0.0
     /// Book value of units sold to tenants this month (hybrids; in cost of revenue).
     public var bookValueSold = 0.0
-    /// Net income: gross profit − fixed opex − interest − write-offs − (book − proceeds) on disposals.
+    /// Impairment charged at the quarterly test (IAS 36, CAS 8): book value written down to the
+    /// recoverable amount; a reversal (IFRS only) is negative. Non-cash: below gross profit, not in cash.
+    public var impairment = 0.0
+    /// Carrying amount of the firm's owned units (installed and waiting for power) at month end.
+    public var bookValue = 0.0
+    /// Net income: gross profit − fixed opex − interest − impairment − (book − proceeds) on disposals.
     public var netIncome = 0.0
     /// (revenue − cost of revenue)/revenue; nil when revenue is 0.
     public var grossMargin: Double?

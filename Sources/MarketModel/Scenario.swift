@@ -56,6 +56,15 @@ public enum BusinessModel: String, Sendable, CaseIterable {
     case hybrid
 }
 
+/// The accounting standard a firm reports under, which decides whether an impairment may be reversed.
+public enum AccountingStandard: String, Sendable, CaseIterable {
+    /// IFRS (IAS 36 ¶114–117): a write-down is reversed when the recoverable amount recovers, up to
+    /// the carrying amount had no impairment been recognised.
+    case ifrs
+    /// China's Accounting Standards for Business Enterprises (CAS 8 ¶17): never reversed.
+    case cas
+}
+
 /// How a firm sets its list prices each month.
 public enum PricingPolicy: String, Sendable, CaseIterable {
     /// ln p ← ln p + k_u(ū − u*) + k_x x̄; p ← (1−w)p + w I; clamp to [floor, cap].
@@ -232,6 +241,14 @@ public struct ProviderSpec: Sendable {
     public var supply = ProviderSupplySpec()
     /// The entrant template the firm came from (nil for firms present at the start).
     public var template: String? = nil
+    /// The accounting standard as written; nil: `cas` in jurisdiction `cn`, else `ifrs` (see `accountingStandard`).
+    public var accounting: AccountingStandard? = nil
+
+    /// The accounting standard the firm reports under: as written, else CAS for a firm whose
+    /// jurisdiction is `cn` (case ignored) and IFRS otherwise.
+    public var accountingStandard: AccountingStandard {
+        accounting ?? (jurisdiction.lowercased() == "cn" ? .cas : .ifrs)
+    }
 
     public init(name: String, model: BusinessModel, region: RegionID, jurisdiction: String, cash: Double, debt: Double,
                 fleet: [FleetCohort], initialPrices: [TierID: Double], pricing: PricingPolicy, visibility: Double,

@@ -474,7 +474,7 @@ struct SemanticChecker {
 extension ScenarioDraft {
     /// The value a key left to a computed default shows in the resolved scenario, when it is
     /// fixed before any draw: `tiers[].physical_life_years` = life + 2, a firm's jurisdiction its
-    /// region's, `providers[].rent_in[].term_months` = `sublease.rent_in_term_months` (nil when
+    /// region's, its accounting standard `cas` in jurisdiction `cn` and `ifrs` elsewhere, `providers[].rent_in[].term_months` = `sublease.rent_in_term_months` (nil when
     /// what it is computed from is drawn per replication; ``finished()`` then settles it per
     /// replication). Read for a valid document only, whose references all resolve.
     func computedDefault(entry: Int, at: [Int], marks: SourceMarks) -> RNode.Value? {
@@ -486,6 +486,12 @@ extension ScenarioDraft {
             return .text(scenario.regions[scenario.providers[at[0]].region].jurisdiction)
         case "entrants[].jurisdiction":
             return .text(scenario.regions[scenario.entrants[at[0]].provider.region].jurisdiction)
+        case "providers[].accounting":
+            let given = providerJurisdiction[at[0]] ?? scenario.regions[scenario.providers[at[0]].region].jurisdiction
+            return .text(given.lowercased() == "cn" ? AccountingStandard.cas.rawValue : AccountingStandard.ifrs.rawValue)
+        case "entrants[].accounting":
+            let given = entrantJurisdiction[at[0]] ?? scenario.regions[scenario.entrants[at[0]].provider.region].jurisdiction
+            return .text(given.lowercased() == "cn" ? AccountingStandard.cas.rawValue : AccountingStandard.ifrs.rawValue)
         case "providers[].rent_in[].term_months":
             guard marks[SemanticChecker.subleaseTermEntry, []]?.isFixed == true else { return nil }
             return .number(scenario.sublease.rentInTermMonths)

@@ -70,7 +70,20 @@ public enum OutputSchemas {
             CSVColumn("book_value_disposed", "currency", "Book value of units sold or dumped.") {
                 .double($0.record.bookValueDisposed)
             },
-            CSVColumn("net_income", "currency", "Accounting profit of the month.") { .double($0.record.netIncome) },
+            CSVColumn("impairment", "currency",
+                      "Impairment of owned units charged at the firm's quarterly review (IAS 36; CAS 8): per tier, book value "
+                        + "written down to the recoverable amount, the higher of the used-market value and the value in use; a "
+                        + "reversal (IFRS firms only) is negative. Non-cash: in `net_income`, not in cash or `gross_margin`.") {
+                .double($0.record.impairment)
+            },
+            CSVColumn("book_value", "currency",
+                      "Carrying amount of the units the firm owns (installed and waiting for power) at month end: cost less "
+                        + "depreciation and impairment.") {
+                .double($0.record.bookValue)
+            },
+            CSVColumn("net_income", "currency", "Accounting profit of the month: revenue − cost of revenue (power, colocation, rent-in, "
+                        + "depreciation, `book_value_sold`) − fixed opex − interest − `impairment` − (`book_value_disposed` − "
+                        + "`asset_sales`).") { .double($0.record.netIncome) },
             CSVColumn("gross_margin", "share", "(revenue − cost of revenue) / revenue; empty when revenue is 0.") {
                 .number($0.record.grossMargin)
             },
