@@ -151,11 +151,16 @@ func supplyMarket(allocation: AllocationPolicy = .inOrder, capacity: Double = 40
     }
 
     @Test func aSublessorLosesMoneyWhenItsTenantsLeaveWhileItsRentInContinues() throws {
-        let busy = try simulate(fourModels(demand: 600), seed: 4)
-        var quiet = fourModels(demand: 600)
+        // The owner backing the rent-in never exits here (its exit would end the backing, §5.7).
+        var busyScenario = fourModels(demand: 600)
+        busyScenario.providers[0].softBudget = true
+        let busy = try simulate(busyScenario, seed: 4)
+        var quiet = busyScenario
         quiet.shocks = [.demand(segment: 0, from: YearMonth(year: 2024, month: 7), to: nil, multiplier: 0)]
         let idle = try simulate(quiet, seed: 4)
-        let late = { (m: Market) in m.firmRecords[1].filter { $0.month >= 14 } }
+        // Months 14…22: the 24-month rent-in ends half a day before the horizon, and its renewal
+        // (for what is still sublet) differs between the two runs.
+        let late = { (m: Market) in m.firmRecords[1].filter { (14...22).contains($0.month) } }
         // Rent-in is paid whether or not it sublets …
         let rentBusy = late(busy).reduce(0) { $0 + $1.rentInCost }, rentIdle = late(idle).reduce(0) { $0 + $1.rentInCost }
         #expect(rentIdle > 0 && abs(rentBusy - rentIdle) < 1e-6 * rentBusy)
