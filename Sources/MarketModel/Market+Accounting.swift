@@ -90,7 +90,10 @@ extension Market {
         recordMarket(month: m, at: t)
         recordFleet(month: m)
         for j in providers.indices {
-            if let r = pending[j] {
+            if var r = pending[j] {
+                // The unit columns and the book value at month end: after the used market and the
+                // review's purchases (the flows are final by now, so the margins do not change).
+                finishRecord(&r, firm: j)
                 firmRecords[j].append(r)
             } else if m >= firms[j].entryMonth {
                 firmRecords[j].append(exitedRecord(firm: j, month: m, proceeds: liquidation[j]))

@@ -20,20 +20,24 @@ extension Market {
     func unitNPV(firm j: ProviderID, tier b: TierID, price: Double, leadYears: Double, utilisation u: Double) -> Double {
         let tier = scenario.tiers[b]
         let rho = providers[j].spec.costOfCapital
-        let lr = longRunPrice(firm: j, tier: b, chip: price)
-        let p = providers[j].leasing.listPrice[b]
-        let power = powerPerHour(firm: j, tier: b)
         let months = Int((tier.lifeYears * 12).rounded())
-        let hours = daysPerMonth * hoursPerDay
-        var npv = -price
-        for m in 1...Swift.max(1, months) {
-            let tau = leadYears + Double(m) / 12
-            let flow = (expectedPrice(now: p, longRun: lr, years: tau) * u - power) * hours
-            npv += flow / pow(1 + rho, tau)
-        }
+        let rents = expectedRents(firm: j, tier: b, longRun: longRunPrice(firm: j, tier: b, chip: price), utilisation: u,
+                                  costPerHour: powerPerHour(firm: j, tier: b), costPerMonth: 0, offsetYears: leadYears)
         let terminal = price * pow(1 - tier.usedDecline, tier.lifeYears)
-        npv += terminal / pow(1 + rho, leadYears + tier.lifeYears)
-        return npv
+        return -price + rents.presentValue(months: 1, through: Swift.max(1, months))
+            + terminal / pow(1 + rho, leadYears + tier.lifeYears)
+    }
+
+    /// Firm `j`'s expected net rents of one unit of tier `b` (``ExpectedRents``): from its list
+    /// price toward `longRun` at the expansion rule's κ and technology decline, discounted at its
+    /// cost of capital, starting `offsetYears` from now.
+    func expectedRents(firm j: ProviderID, tier b: TierID, longRun lr: Double, utilisation u: Double,
+                       costPerHour: Double, costPerMonth: Double, offsetYears: Double = 0) -> ExpectedRents {
+        let e = scenario.expansion
+        return ExpectedRents(now: providers[j].leasing.listPrice[b], longRun: lr, utilisation: u,
+                             costPerHour: costPerHour, costPerMonth: costPerMonth, hours: daysPerMonth * hoursPerDay,
+                             rho: providers[j].spec.costOfCapital, techDecline: e.techDecline, kappa: e.kappa,
+                             offsetYears: offsetYears)
     }
 
     /// Cash the firm can spend now: cash above its floor plus its undrawn borrowing.
@@ -71,9 +75,10 @@ extension Market {
             let target = demand * pow(1 + growth, leadYears) / u
             let area = providers[j].month.installedArea[b]
             let trailingU = Swift.max(area > 0 ? providers[j].month.leasedArea[b] / area : u, 0.05)
+            var q = Int(((target - installed - e.supplyLineWeight * pipeline) * e.orderFraction).rounded(.down))
+            guard q > 0 else { continue }
             let limit = usedBidLimit(firm: j, tier: b, newPrice: price, leadYears: leadYears, utilisation: trailingU)
             let money = headroom(j, at: t)
-            var q = Int(((target - installed - e.supplyLineWeight * pipeline) * e.orderFraction).rounded(.down))
             let unitPrice = price ?? limit
             guard unitPrice > 0 else { continue }
             q = Swift.min(q, Int((money / unitPrice).rounded(.down)))

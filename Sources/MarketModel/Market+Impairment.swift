@@ -46,33 +46,27 @@ extension Market {
         return valueInUse(firm: j, tier: b, lives: lives)
     }
 
-    /// Σ units × the value in use of one unit with the given months of life left, in one pass over the months.
+    /// Σ units × the value in use of one unit with the given months of life left.
     private func valueInUse(firm j: ProviderID, tier b: TierID, lives: [(months: Int, units: Int)],
                             utilisation: Double? = nil) -> Double {
-        let sorted = lives.filter { $0.months > 0 && $0.units > 0 }.sorted { $0.months < $1.months }
-        guard let longest = sorted.last?.months else { return 0 }
-        let spec = providers[j].spec
         let u = utilisation ?? trailingUtilisation(firm: j, tier: b, fallback: scenario.pricing.targetUtilisation)
-        let chip = supplyIndex(tier: b, jurisdiction: spec.jurisdiction).map { chipPrice($0, month: currentMonth) }
-        let lr = longRunPrice(firm: j, tier: b, chip: chip)
-        let p = providers[j].leasing.listPrice[b]
-        let power = powerPerHour(firm: j, tier: b) * (u + scenario.pricing.idlePowerShare * (1 - u))
-        let hours = daysPerMonth * hoursPerDay
-        let discount = 1 + spec.costOfCapital
-        // Units still alive in month m: all of them, less those whose life ended before m.
-        var alive = sorted.reduce(0) { $0 + $1.units }
-        var next = 0
+        let rents = inUseRents(firm: j, tier: b, utilisation: u)
         var v = 0.0
-        for m in 1...longest {
-            while next < sorted.count && sorted[next].months < m {
-                alive -= sorted[next].units
-                next += 1
-            }
-            let tau = Double(m) / 12
-            let flow = ((expectedPrice(now: p, longRun: lr, years: tau) * u - power) * hours - spec.opexPerUnitMonthly) / pow(discount, tau)
-            v += Double(alive) * flow
+        for life in lives where life.months > 0 && life.units > 0 {
+            v += Double(life.units) * rents.presentValue(months: 1, through: life.months)
         }
         return v
+    }
+
+    /// The net rents a unit of tier `b` earns in firm `j`'s use at utilisation `u`, the flows of value
+    /// in use: expected price × u, less power as the accounts charge it (an idle unit draws the idle
+    /// share) and opex per unit-month. The used-market bid limit values a unit on the same flows.
+    func inUseRents(firm j: ProviderID, tier b: TierID, utilisation u: Double) -> ExpectedRents {
+        let spec = providers[j].spec
+        let chip = supplyIndex(tier: b, jurisdiction: spec.jurisdiction).map { chipPrice($0, month: currentMonth) }
+        return expectedRents(firm: j, tier: b, longRun: longRunPrice(firm: j, tier: b, chip: chip), utilisation: u,
+                             costPerHour: powerPerHour(firm: j, tier: b) * (u + scenario.pricing.idlePowerShare * (1 - u)),
+                             costPerMonth: spec.opexPerUnitMonthly)
     }
 
     /// Recoverable amount of the firm's owned units of tier `b` at day `t`: the higher of fair value

@@ -76,31 +76,25 @@ extension Market {
         return Swift.max(scrapValue(b), net * daysPerMonth * hoursPerDay * remainingLife[b].referenceMonths)
     }
 
-    /// What firm `j` would pay for a unit of tier `b` of the reference age: its own expected rents
-    /// net of power over the unit's remaining life at its cost of capital (the expansion rule's
-    /// expectations), over its hurdle; and, when it can buy the tier new, no more than a new unit
-    /// is worth to it in the same terms — the new price scaled by remaining life, plus the rent
-    /// the used unit earns while a new one would be in the backlog and in transit.
+    /// What firm `j` would pay for a unit of tier `b` of the reference age: the unit's value in use to
+    /// it over the unit's remaining life (``inUseRents(firm:tier:utilisation:)``: the flows of the
+    /// impairment test, expected rents net of power and opex at its cost of capital) plus scrap at
+    /// the end, over its hurdle; and, when it can buy the tier new, no more than a new unit is worth
+    /// to it in the same terms — the new price scaled by remaining life, plus the rent the used unit
+    /// earns while a new one would be in the backlog and in transit.
     func usedBidLimit(firm j: ProviderID, tier b: TierID, newPrice: Double?, leadYears: Double, utilisation u: Double) -> Double {
         let tier = scenario.tiers[b]
         let rho = providers[j].spec.costOfCapital
-        let p = providers[j].leasing.listPrice[b]
-        let lr = longRunPrice(firm: j, tier: b)
-        let power = powerPerHour(firm: j, tier: b)
-        let hours = daysPerMonth * hoursPerDay
         let life = remainingLife[b]
         let months = Swift.max(1, Int(((life.life - life.reference) * 12).rounded()))
-        var value = 0.0
-        for k in 1...months {
-            let tau = Double(k) / 12
-            value += (expectedPrice(now: p, longRun: lr, years: tau) * u - power) * hours / pow(1 + rho, tau)
-        }
-        value += scrapValue(b) / pow(1 + rho, Double(months) / 12)
+        let value = inUseRents(firm: j, tier: b, utilisation: u).presentValue(months: 1, through: months)
+            + scrapValue(b) / pow(1 + rho, Double(months) / 12)
         var limit = value / scenario.expansion.hurdle
         if let newPrice {
             let whole = RemainingLife.annuity(q: life.q, years: tier.physicalLifeYears)
             let share = whole > 0 ? life.referenceMonths / whole : 0
-            let waiting = Swift.max(0, p * u - power) * hours * leadYears * 12
+            let power = powerPerHour(firm: j, tier: b)
+            let waiting = Swift.max(0, providers[j].leasing.listPrice[b] * u - power) * daysPerMonth * hoursPerDay * leadYears * 12
             limit = Swift.min(limit, newPrice * share + waiting)
         }
         return Swift.max(0, limit)
@@ -145,8 +139,9 @@ extension Market {
     /// remaining-life factor and takes the units at once (no lead time; installed as power
     /// allows). A seller is paid only for units that sell: an active firm's proceeds are asset
     /// sales against the units' book value; an exited firm's go to its lenders first. Then the
-    /// used price for next month: the clearing price when units traded, else the best bid when
-    /// firms bid, else the ask; never below scrap.
+    /// used price for next month: the clearing price when units traded, else the larger of the ask
+    /// and the best bid (a bid above the ask leaves no trade only when nothing is for sale: then
+    /// the units that exist are worth what a buyer offers); never below scrap.
     mutating func clearUsedMarket(month m: Int, at t: Double, records: inout ProviderTable<FirmMonthRecord?>,
                                   liquidation: inout ProviderTable<Double>) -> TierTable<[Int]> {
         var filled = TierTable<[Int]>(repeating: [], count: tierCount)
@@ -210,10 +205,10 @@ extension Market {
                 usedLots[b].removeAll { $0.units == 0 }
                 monthTier[b].usedSold += result.unitsSold
                 usedPrice[b] = price
-            } else if let best = bids.map(\.limit).max() {
-                usedPrice[b] = Swift.max(scrapValue(b), best)
             } else {
-                usedPrice[b] = ask
+                // No trade: the units are worth what they earn (the ask), or more where a buyer
+                // bids more — which, with no trade, happens only when nothing is for sale.
+                usedPrice[b] = Swift.max(ask, bids.map(\.limit).max() ?? 0)
             }
             usedBids[b] = []
         }

@@ -75,6 +75,8 @@ struct Market: Simulation {
     var templateCount: [Int] = []
     /// Per segment: the wanted tier, then its substitutes (the order quotes are asked in).
     let acceptableTiers: Table<Segment, [TierID]>
+    /// Per tier: whether some tier names it as its `successor` (launch demand is counted for it).
+    let isSuccessorTier: TierTable<Bool>
     var entriesThisMonth = 0
 
     // Market state.
@@ -145,6 +147,7 @@ struct Market: Simulation {
         })
         segmentSerial = Table(repeating: 0, count: scenario.segments.count)
         acceptableTiers = Table(scenario.segments.map { [$0.tier] + $0.substitutes })
+        isSuccessorTier = TierTable(scenario.tiers.ids.map { b in scenario.tiers.contains { $0.successor == b } })
         providers = Table(scenario.providers.map { ProviderState(spec: $0, scenario: scenario) })
         // A firm given no power owns exactly what its initial fleet draws.
         for j in providers.indices where providers[j].power.ownedMW == 0 && providers[j].power.colocationKW == 0 {
