@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MarketModel
+import ScenarioModule
 import Stochastics
 
 /// The used market's call auction, its prices and the units identity it keeps.
@@ -105,52 +106,70 @@ import Stochastics
 
     // MARK: Prices that move with scarcity and glut
 
-    /// The median over replications of the paired ratio of a tier's mean used price over
-    /// `months` in a variant to the base.
-    static func usedPriceRatio(base: Scenario, variant: Scenario, months: Range<Int>, replications: Int = 12) throws -> Double {
-        var ratios: [Double] = []
-        for rep in 0..<replications {
-            let plan = SeedPlan(masterSeed: 3)
-            func mean(_ s: Scenario) throws -> Double {
-                let r = try MarketReplication.run(s, plan: plan, replication: rep)
-                let p = r.marketMonths.filter { $0.tier == 0 && months.contains($0.month) }.compactMap(\.usedPrice)
-                return p.reduce(0, +) / Double(p.count)
-            }
-            ratios.append(try mean(variant) / mean(base))
-        }
-        ratios.sort()
-        return ratios[ratios.count / 2]
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `Scenarios/validation/used-market.yaml` with `overrides`.
+    static func usedMarket(_ overrides: [String] = []) throws -> ScenarioDocument {
+        try ScenarioLoader.load(path: root.appendingPathComponent("Scenarios/validation/used-market.yaml").path, overrides: overrides)
     }
 
-    @Test func aBanOnNewSupplyOfAScarceTierRaisesItsUsedPrice() throws {
-        let ban = YearMonth(year: 2025, month: 1)
-        let base = supplyMarket(capacity: 10, months: 36, growth: 1.0)
-        var banned = base
-        banned.supplyShocks = [SupplyShock(tier: 0, jurisdiction: "cn", from: ban, capacityFactor: 0),
-                               SupplyShock(tier: 0, jurisdiction: "intl", from: ban, capacityFactor: 0)]
-        let ratio = try Self.usedPriceRatio(base: base, variant: banned, months: 18..<36)
-        #expect(ratio > 1, "median paired ratio \(ratio)")
+    static let ban = "shocks=[{kind: export_ban, tier: h800, jurisdiction: cn, from: 2025-01}]"
+    static let glut = "shocks=[{kind: demand, from: 2025-01, multiplier: 0.3}]"
+
+    /// Per replication (same seed and replication in both runs: common random numbers), the ratio
+    /// variant/base of the tier's mean used price over months 18–35 (2025-07 on) and of the
+    /// collateral per owned unit at the horizon.
+    static func pairedRatios(variant: String, replications: Int = 15) throws -> (price: [Double], collateral: [Double]) {
+        let base = try usedMarket(), other = try usedMarket([variant])
+        let plan = SeedPlan(masterSeed: 3)
+        var price: [Double] = [], collateral: [Double] = []
+        for rep in 0..<replications {
+            func measure(_ d: ScenarioDocument) throws -> (price: Double, collateral: Double) {
+                let s = d.instantiate(replication: rep, plan: plan).scenario
+                var market = Market(scenario: s, plan: plan, replication: rep)
+                _ = try market.simulate()
+                let p = market.marketRecords.filter { $0.tier == 0 && (18..<36).contains($0.month) }.compactMap(\.usedPrice)
+                let t = market.monthStart[s.horizonMonths]
+                var value = 0.0, units = 0
+                for j in market.providers.indices where market.providers[j].active {
+                    value += market.collateral(j, at: t)
+                    units += market.providers[j].fleet.installed.values.reduce(0, +)
+                        + market.providers[j].fleet.unpowered.reduce(0) { $0 + $1.units }
+                }
+                return (p.reduce(0, +) / Double(Swift.max(1, p.count)), value / Double(Swift.max(1, units)))
+            }
+            let b = try measure(base), v = try measure(other)
+            price.append(v.price / b.price)
+            collateral.append(v.collateral / b.collateral)
+        }
+        return (price, collateral)
+    }
+
+    /// Whether the median of `xs` lies above (`above` true) or below 1 with 95% confidence: the
+    /// distribution-free interval of the median by order statistics (binomial, p = ½).
+    static func medianExcludesOne(_ xs: [Double], above: Bool) -> Bool {
+        let v = xs.sorted(), n = v.count
+        // The largest k with P(Binomial(n, ½) < k) ≤ 2.5%: [v[k-1], v[n-k]] covers the median with ≥ 95%.
+        var k = 0, cumulative = 0.0, term = pow(0.5, Double(n))
+        while k < n {
+            if cumulative + term > 0.025 { break }
+            cumulative += term
+            k += 1
+            term *= Double(n - k + 1) / Double(k)
+        }
+        guard k >= 1 else { return false }
+        return above ? v[k - 1] > 1 : v[n - k] < 1
+    }
+
+    @Test func aBanOnNewSupplyOfAScarceTierRaisesItsUsedPriceAndCollateral() throws {
+        let r = try Self.pairedRatios(variant: Self.ban)
+        #expect(Self.medianExcludesOne(r.price, above: true), "used price ratios \(r.price.sorted())")
+        #expect(Self.medianExcludesOne(r.collateral, above: true), "collateral ratios \(r.collateral.sorted())")
     }
 
     @Test func aGlutLowersTheUsedPriceAndTheCollateralMarkedToIt() throws {
-        var base = supplyMarket(capacity: 40, months: 36, growth: 0.3)
-        for j in base.providers.indices { base.providers[j].supply.expands = false }
-        var glut = base
-        glut.shocks = [.demand(segment: nil, from: YearMonth(year: 2025, month: 1), to: nil, multiplier: 0.3)]
-        let ratio = try Self.usedPriceRatio(base: base, variant: glut, months: 18..<36)
-        #expect(ratio < 1, "median paired ratio \(ratio)")
-        // Collateral per unit follows the used price (same fleets: nobody expands).
-        func collateralPerUnit(_ s: Scenario) throws -> Double {
-            var market = Market(scenario: s, plan: SeedPlan(masterSeed: 3), replication: 0)
-            _ = try market.simulate()
-            let t = market.monthStart[s.horizonMonths]
-            var value = 0.0, units = 0
-            for j in market.providers.indices where market.providers[j].active {
-                value += market.collateral(j, at: t)
-                units += market.providers[j].fleet.installed.values.reduce(0, +)
-            }
-            return value / Double(Swift.max(1, units))
-        }
-        #expect(try collateralPerUnit(glut) < collateralPerUnit(base))
+        let r = try Self.pairedRatios(variant: Self.glut)
+        #expect(Self.medianExcludesOne(r.price, above: false), "used price ratios \(r.price.sorted())")
+        #expect(Self.medianExcludesOne(r.collateral, above: false), "collateral ratios \(r.collateral.sorted())")
     }
 }
