@@ -10,32 +10,36 @@ import Foundation
 /// whatever the number of months (the loop over months it replaces was the largest share of the
 /// monthly close).
 struct ExpectedRents {
-    /// Per-term coefficient at m = 0 and ratio per month.
-    private let rentLR: Double, ratioLR: Double
-    private let rentGap: Double, ratioGap: Double
-    private let cost: Double, ratioCost: Double
+    /// Per-term coefficient at m = 0 and log of the ratio per month.
+    private let rentLR: Double, logLR: Double
+    private let rentGap: Double, logGap: Double
+    private let cost: Double, logCost: Double
 
     init(now p: Double, longRun lr: Double, utilisation u: Double, costPerHour: Double, costPerMonth: Double,
          hours h: Double, rho: Double, techDecline g: Double, kappa: Double, offsetYears t0: Double = 0) {
-        let discount = 1 + rho
-        let d0 = pow(discount, -t0)
-        rentLR = u * lr * h * pow(Swift.max(0, 1 - g), t0) * d0
-        ratioLR = pow(Swift.max(0, 1 - g) / discount, 1.0 / 12)
+        let logDiscount = log1p(rho)
+        let logDecline = log1p(-Swift.min(1, g))
+        let d0 = exp(-logDiscount * t0)
+        rentLR = u * lr * h * exp(logDecline * t0) * d0
+        logLR = (logDecline - logDiscount) / 12
         rentGap = u * (p - lr) * h * exp(-kappa * t0) * d0
-        ratioGap = exp(-kappa / 12) / pow(discount, 1.0 / 12)
+        logGap = (-kappa - logDiscount) / 12
         cost = (costPerHour * h + costPerMonth) * d0
-        ratioCost = pow(discount, -1.0 / 12)
+        logCost = -logDiscount / 12
     }
 
-    /// Σ_{m=a…b} of the discounted net rents (0 when b < a).
+    /// Σ_{m=a…b} of the discounted net rents, a ≥ 1 (0 when b < a).
     func presentValue(months a: Int, through b: Int) -> Double {
         guard b >= a else { return 0 }
-        return rentLR * Self.series(ratioLR, a, b) + rentGap * Self.series(ratioGap, a, b) - cost * Self.series(ratioCost, a, b)
+        return rentLR * Self.series(logLR, a, b) + rentGap * Self.series(logGap, a, b) - cost * Self.series(logCost, a, b)
     }
 
-    /// Σ_{m=a…b} x^m.
-    static func series(_ x: Double, _ a: Int, _ b: Int) -> Double {
-        if abs(1 - x) < 1e-12 { return Double(b - a + 1) }
-        return (pow(x, Double(a)) - pow(x, Double(b + 1))) / (1 - x)
+    /// Σ_{m=a…b} x^m for x = e^l, a ≥ 1: x^a·(x^n − 1)/(x − 1) with n = b − a + 1, through expm1 so
+    /// that a ratio next to 1 (ρ, g and κ near 0) loses no precision.
+    static func series(_ l: Double, _ a: Int, _ b: Int) -> Double {
+        let n = Double(b - a + 1)
+        if l == 0 { return n }
+        if l == -.infinity { return 0 }
+        return exp(Double(a) * l) * expm1(n * l) / expm1(l)
     }
 }

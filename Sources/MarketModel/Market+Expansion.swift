@@ -57,6 +57,8 @@ extension Market {
         let e = scenario.expansion
         let u = scenario.pricing.targetUtilisation
         let jurisdiction = providers[j].spec.jurisdiction
+        let fleetArea = providers[j].month.installedArea.values.reduce(0, +)
+        let fleetU = fleetArea > 0 ? providers[j].month.leasedArea.values.reduce(0, +) / fleetArea : u
         for b in tierIDs {
             // D̂: last quarter's units demanded of the firm (time-averaged leased + refused per month).
             let quarterDays = Swift.max(1, t - monthStart[Swift.max(0, m - 2)])
@@ -73,8 +75,10 @@ extension Market {
             let installed = Double(providers[j].fleet.installed[b])
             let pipeline = Double(providers[j].fleet.onOrder[b] + providers[j].fleet.unpowered.filter { $0.tier == b }.reduce(0) { $0 + $1.units })
             let target = demand * pow(1 + growth, leadYears) / u
+            // Expected utilisation: the firm's own of the tier; for a tier it does not hold yet (a
+            // launch), that of its whole fleet — the tenants who asked for the tier are its own.
             let area = providers[j].month.installedArea[b]
-            let trailingU = Swift.max(area > 0 ? providers[j].month.leasedArea[b] / area : u, 0.05)
+            let trailingU = Swift.max(area > 0 ? providers[j].month.leasedArea[b] / area : fleetU, 0.05)
             var q = Int(((target - installed - e.supplyLineWeight * pipeline) * e.orderFraction).rounded(.down))
             guard q > 0 else { continue }
             let limit = usedBidLimit(firm: j, tier: b, newPrice: price, leadYears: leadYears, utilisation: trailingU)
