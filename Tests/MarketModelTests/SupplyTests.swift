@@ -102,8 +102,9 @@ func supplyMarket(allocation: AllocationPolicy = .inOrder, capacity: Double = 40
             for rep in 0..<6 {
                 let r = try MarketReplication.run(s, plan: SeedPlan(masterSeed: 5), replication: rep)
                 let all = r.marketMonths.filter { $0.tier == nil }
-                // Peak installed capacity over peak units leased.
-                let cap = Double(all.map(\.unitsInstalled).max()!), leased = Double(all.map(\.unitsLeased).max()!)
+                // Peak units held by firms (installed, or delivered and waiting for power) over peak
+                // units leased.
+                let cap = Double(r.fleetMonths.map(\.atFirms).max()!), leased = Double(all.map(\.unitsLeased).max()!)
                 t.add(cap / leased)
             }
             return t.mean
