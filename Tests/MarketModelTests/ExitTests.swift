@@ -59,7 +59,7 @@ func lossMaker(cash: Double, debt: Double = 0, lossQuarters: Int = 4, months: In
     /// in inventory: the exiting firm writes them off its books and is paid nothing for them.
     @Test func aFireSaleLowersTheUsedPriceForEveryoneThatMonth() throws {
         var s = lossMaker(cash: 5_000_000)
-        s.segments[0].rate = 600     // tenants enough to keep both fleets busy: the units are worth more than scrap
+        s.segments[0].rate = 6000    // tenants a year (500 a month on one-month terms): enough to keep both fleets busy: the units are worth more than scrap
         var survivor = Fixtures.provider(name: "survivor", units: 300, price: 20, softBudget: false)
         survivor.supply.expands = false
         s.providers.append(survivor)

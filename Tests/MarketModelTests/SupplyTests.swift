@@ -96,6 +96,10 @@ func supplyMarket(allocation: AllocationPolicy = .inOrder, capacity: Double = 40
         func overshoot(_ theta: Double) throws -> Double {
             var s = supplyMarket(capacity: 200, months: 48, growth: 0, theta: theta)
             s.segments[0].growth = .logistic(rate: 4, ceiling: 1500)
+            // Tenants who pay up to the price cap: the test is about orders, and adaptive prices that
+            // overshoot the tenants' reservation price make the demand firms see swing by quarters,
+            // which hides θ_s.
+            s.segments[0].reservationPrice = .constant(value: s.pricing.capMultiple * s.tiers[0].referencePrice + 1)
             s.chipSupply[0].transitDays = .constant(value: 150)
             s.chipSupply[1].transitDays = .constant(value: 150)
             var t = Tally()
