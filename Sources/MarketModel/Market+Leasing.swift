@@ -21,6 +21,7 @@ extension Market {
     }
 
     /// Units of tier `b` needed to match `n` units of tier `a` in effective performance.
+    @inline(__always)
     func unitsNeeded(_ n: Int, wanted a: TierID, offered b: TierID) -> Int {
         if a == b { return n }
         let ratio = scenario.tiers[a].effective / scenario.tiers[b].effective
@@ -177,6 +178,7 @@ extension Market {
     /// Whether active firm `j` has the free units to quote a request for `units` of `wanted` in any
     /// of `tiers` (for a broker: through an affiliate; for a hybrid and a buyer: units to sell).
     /// A necessary condition of a quote, not a sufficient one (price and visibility decide).
+    @inline(__always)
     func canQuote(firm j: ProviderID, units: Int, wanted: TierID, tiers: [TierID], buyer: Bool) -> Bool {
         guard providers[j].active else { return false }
         let model = providers[j].spec.model
