@@ -279,8 +279,11 @@ public struct PricingParameters: Sendable {
     public var capMultiple: Double = 4
     /// Markup m of `cost-plus`.
     public var costPlusMarkup: Double = 0.2
-    /// Undercut ε of `undercut`.
-    public var undercut: Double = 0.05
+    /// ε: how far below a rival's list price a firm prices when it competes for that rival's tenants
+    /// (the `undercut` policy, and the adaptive rule's Bertrand–Edgeworth step).
+    public var rivalDiscount: Double = 0.05
+    /// ω: the weight of the adaptive rule's Bertrand–Edgeworth step (0: the plain index pull).
+    public var rivalWeight: Double = 1
     /// Term discounts: (minimum term in months, discount), ascending by months.
     public var termDiscounts: [(months: Double, discount: Double)] = [(12, 0.1), (36, 0.2), (60, 0.25)]
     /// Visibility slope v_1 on capacity share.

@@ -46,6 +46,16 @@ import Stochastics
         }
     }
 
+    /// `undercut` is a strategy a scenario may assign, but no shipped what-if assigns it (issue 13):
+    /// their price wars must come from capacity. Validation scenarios may test the rule itself.
+    @Test(arguments: shippedScenarios().filter { !$0.hasPrefix("Scenarios/validation/") })
+    func noWhatIfAssignsUndercut(_ file: String) throws {
+        let s = try ScenarioLoader.load(path: packageRoot.appendingPathComponent(file).path)
+            .instantiate(replication: 0, plan: SeedPlan(masterSeed: 1)).scenario
+        #expect(s.providers.allSatisfy { $0.pricing != .undercut }, "\(file)")
+        #expect(s.entrants.allSatisfy { $0.provider.pricing != .undercut }, "\(file)")
+    }
+
     @Test func erlangLossIsTheLossSystem() throws {
         let doc = try ScenarioLoader.load(path: packageRoot.appendingPathComponent("Scenarios/validation/erlang-loss.yaml").path)
         let s = doc.instantiate(replication: 0, plan: SeedPlan(masterSeed: 1)).scenario
@@ -87,8 +97,14 @@ import Stochastics
         let bust = try load("ai-demand-bust.yaml").1
         #expect(bust.policy.massDefaults.map(\.share) == [0.25] && bust.policy.massDefaults[0].at == ym(2025, 9))
         if case .exponential(let g) = bust.segments[0].growth { #expect(g == 0) } else { Issue.record("growth") }
+        // The price war assigns no pricing: its firms price as the baseline's, its entrants adaptively; it
+        // adds capacity — H800s from the 2023 peak at the start, grey imports, and entrants.
         let war = try load("overbuild-price-war.yaml").1
-        #expect(war.entry.maxRate > 5 * base.entry.maxRate && war.entrants.allSatisfy { $0.provider.pricing == .undercut })
+        #expect(war.entry.maxRate > 5 * base.entry.maxRate && war.entrants.allSatisfy { $0.provider.pricing == .adaptive })
+        #expect(war.providers.map(\.pricing) == base.providers.map(\.pricing))
+        let h800 = { (s: Scenario) in s.providers.reduce(0) { $0 + $1.fleet.filter { $0.tier == 0 }.reduce(0) { $0 + $1.units } } }
+        #expect(h800(war) > h800(base) && war.chipSupply[0].greyPremium != nil && base.chipSupply[0].greyPremium == nil)
+        #expect(war.chipSupply.map(\.tier) == base.chipSupply.map(\.tier), "the price war writes out every supply line")
         let v = try load("compute-vouchers.yaml").1.policy.vouchers
         #expect(v.count == 1 && v[0].budget == 6e8 && v[0].share == 0.8 && v[0].region == 0)
         let power = try load("power-price-spike.yaml").1.policy.siteShocks
