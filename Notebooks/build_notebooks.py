@@ -77,6 +77,7 @@ for p in points:
     "firms_monthly.csv": "one firm in one month of one replication: cash flow, balance sheet, fleet by tier",
     "market_monthly.csv": "one hardware tier (or 'all') in one month of one replication: prices, demand, capacity",
     "supply_monthly.csv": "one tier and region in one month of one replication: chip supply and lead time",
+    "fleet_monthly.csv": "one tier in one month of one replication: where every accelerator is (in transit, at firms, in the used market) and the units identity",
     "survival.csv": "one firm (or entrant template) in one month, over all replications: survival curve",
     "summary.csv": "one entity and metric (and month): estimate with 95% interval over replications",
     "params.csv": "one parameter drawn for one replication (empty when nothing is drawn)",
@@ -203,8 +204,10 @@ save(fig, "02-cash-paths")'''),
 nb03 = notebook("""# 03 · Prices and capacity
 
 From `market_monthly.csv`: the price index by tier as a fan chart (5%, 50%, 95% over replications),
-chip price and lead time, installed capacity against demand, utilisation, lost demand, and the
-national indicators `eflops_fp16` and `national_target_share`.""", BASE, [
+chip price and lead time, the used price and what the used market traded, installed capacity against
+demand, utilisation, lost demand, and the national indicators `eflops_fp16` and `national_target_share`.
+From `fleet_monthly.csv`: where each tier's accelerators are (in transit, at firms, for sale in the used
+market), with the units identity checked.""", BASE, [
     (C, '''mk = read("market_monthly.csv")
 mk["date"] = month_ts(mk["month"])
 tiers = [t for t in mk["tier"].unique() if t != "all"]
@@ -235,6 +238,36 @@ a1.set_ylabel("chip price"); a1.set_title("Chip price by tier (median, 5–95%)"
 a2.set_ylabel("days"); a2.set_title("Lead time by tier (median, 5–95%)")
 if a2.lines: a2.legend(fontsize=7)
 save(fig, "03-chip-price-lead-time")'''),
+    (M, "## The used market\nThe used price of a unit of the reference age (median, 5–95% band), and the units "
+        "offered and sold each month: exits, firms in distress and deliveries to exited firms put units up; "
+        "expanding firms buy them at the monthly clearing."),
+    (C, '''fig, (a1, a2) = plt.subplots(2, 1, figsize=(9, 6), sharex=True)
+for tier, g in mk[mk["tier"] != "all"].groupby("tier"):
+    fan(a1, g, "used_price", tier)
+a1.set_ylabel("price per unit"); a1.set_title("Used price by tier (median, 5–95%)"); a1.legend(fontsize=7)
+used_all = mk[mk["tier"] == "all"].groupby("date")[["used_offered", "used_sold"]].mean()
+a2.plot(used_all.index, used_all["used_offered"], label="offered")
+a2.plot(used_all.index, used_all["used_sold"], label="sold")
+a2.set_ylabel("units / month (mean)"); a2.set_title("Used units offered and sold (all tiers)")
+a2.legend(fontsize=7)
+save(fig, "03-used-market")'''),
+    (M, "## Where the accelerators are\nThe stock of each tier by place at month end (`fleet_monthly.csv`, mean "
+        "over replications), and the units identity checked on every row: stock_end = stock_start + shipped + "
+        "grey_imported − retired − sold_to_users = in_transit + at_firms + used_inventory."),
+    (C, '''fl = read("fleet_monthly.csv")
+fl["date"] = month_ts(fl["month"])
+flows = fl["stock_start"] + fl["shipped"] + fl["grey_imported"] - fl["retired"] - fl["sold_to_users"]
+places = fl["in_transit"] + fl["at_firms"] + fl["used_inventory"]
+broken = int(((flows != fl["stock_end"]) | (places != fl["stock_end"])).sum())
+print("rows breaking the units identity:", broken, "of", len(fl))
+fl_tiers = list(dict.fromkeys(fl["tier"]))
+fig, axes = plt.subplots(len(fl_tiers), 1, figsize=(9, 2.6 * max(1, len(fl_tiers))), sharex=True, squeeze=False)
+for ax, tier in zip(axes[:, 0], fl_tiers):
+    g = fl[fl["tier"] == tier].groupby("date")[["at_firms", "in_transit", "used_inventory"]].mean()
+    ax.stackplot(g.index, g["at_firms"], g["in_transit"], g["used_inventory"],
+                 labels=["at firms", "in transit", "for sale (used)"], alpha=0.8)
+    ax.set_ylabel("units"); ax.set_title(f"stock by place — {tier}"); ax.legend(fontsize=7, loc="upper left")
+save(fig, "03-fleet-by-place")'''),
     (M, "## Capacity against demand, and utilisation\nInstalled units against leased units plus units still waiting at month end (all tiers). "
         "Utilisation here is leased ÷ installed, read off the file's own columns."),
     (C, '''allt = mk[mk["tier"] == "all"].copy()

@@ -219,17 +219,51 @@ if not entities:
     empty_figure(axes[0], "no price index in these results")
 figure(fig)'''
 
+RUN_USED = '''used = summary_rows(summary, "market", "used_price", 0).dropna(subset=["month"]).copy()
+used["date"] = month_ts(used["month"])
+used = used[used["entity"] != "all"]
+fleet = read("fleet_monthly.csv") if (RESULTS / "fleet_monthly.csv").exists() else pd.DataFrame()
+tiers = list(dict.fromkeys(list(used["entity"]) + (list(fleet["tier"]) if len(fleet) else [])))
+display(Markdown("## The used market and where the accelerators are\\nLeft: the used price of a unit of the "
+                 "reference age by tier, median and 5–95% band over replications (`summary.csv`). Right: the "
+                 "tier's units at month end by place (at firms, in transit, for sale in the used market), the "
+                 "mean over replications (`fleet_monthly.csv`)."))
+fig, axes = panels(max(1, 2 * len(tiers)), ncols=2, width=5.5, height=2.8, sharey=False)
+for k, tier in enumerate(tiers):
+    ax = axes[2 * k]
+    g = used[used["entity"] == tier]
+    if len(g):
+        ax.fill_between(g["date"], g["p05"], g["p95"], alpha=0.25, color="tab:green", label="5–95%")
+        ax.plot(g["date"], g["p50"], color="tab:green", label="median")
+        ax.legend(fontsize=7)
+    ax.set_title(f"used price — {tier}", fontsize=10); ax.tick_params(labelsize=8)
+    ax = axes[2 * k + 1]
+    f = fleet[fleet["tier"] == tier].copy() if len(fleet) else pd.DataFrame()
+    if len(f):
+        f["date"] = month_ts(f["month"])
+        m = f.groupby("date")[["at_firms", "in_transit", "used_inventory"]].mean()
+        ax.stackplot(m.index, m["at_firms"], m["in_transit"], m["used_inventory"],
+                     labels=["at firms", "in transit", "for sale"], alpha=0.8)
+        ax.legend(fontsize=7, loc="upper left")
+    else:
+        empty_figure(ax, "no fleet_monthly.csv in these results")
+    ax.set_title(f"units by place — {tier}", fontsize=10); ax.tick_params(labelsize=8)
+if not tiers:
+    empty_figure(axes[0], "no used prices in these results")
+figure(fig)'''
+
 RUN_NOTE = '''display(Markdown(STYLE_NOTE))'''
 
 nb_run = notebook("""# Report · a run
 
 The page `suanli report` makes of a `suanli run` folder: who survives (P(survive) with its 95% interval),
-survival curves and the price fan chart. It reads `summary.csv`, `survival.csv`, `outcomes.csv` and
-`manifest.json` only.""", "../../Results/examples/baseline", [
+survival curves, the price fan chart, the used price and each tier's units by place. It reads `summary.csv`,
+`survival.csv`, `outcomes.csv`, `fleet_monthly.csv` and `manifest.json` only.""", "../../Results/examples/baseline", [
     (C, RUN_TITLE, "report-title"),
     (C, RUN_HEADLINE),
     (C, RUN_SURVIVAL),
     (C, RUN_FAN),
+    (C, RUN_USED),
     (C, RUN_NOTE),
 ])
 

@@ -15,14 +15,6 @@ extension Market {
     /// Age in years of a cohort at day `t`.
     func ageYears(_ c: Cohort, at t: Double) -> Double { Swift.max(0, (t - c.purchaseDay) / daysPerYear) }
 
-    /// Used-market value V_sec of one unit of a cohort at day `t`: the tier's list cost·(1−δ_sec)^age,
-    /// times this month's fire-sale factor for the tier. (What the firm paid — a backlog premium,
-    /// say — sets its book value, not what the unit fetches.)
-    func usedValue(_ c: Cohort, at t: Double) -> Double {
-        let tier = scenario.tiers[c.tier]
-        return tier.purchaseCost * pow(1 - tier.usedDecline, ageYears(c, at: t)) * usedPriceFactor[c.tier]
-    }
-
     /// Book value of one unit of a cohort at day `t` (straight line over the depreciation life).
     func bookValue(_ c: Cohort, at t: Double) -> Double {
         let life = scenario.tiers[c.tier].lifeYears
@@ -54,7 +46,7 @@ extension Market {
         massDefaults(month: m, at: t, calendar: &calendar)
         allocateShipments(month: m, at: t, calendar: &calendar)
         for j in providers.indices where providers[j].active {
-            settleRentIns(firm: j, at: t)
+            settleRentIns(firm: j, at: t, calendar: &calendar)
             supplyCosts(j)
             retireUnits(j, at: t)
             installUnpowered(j, at: t)
@@ -62,51 +54,54 @@ extension Market {
         for j in providers.indices where providers[j].active {
             pending[j] = accounts(firm: j, month: m, at: t, days: days)
         }
+        var reviewed: [ProviderID] = []
         for j in providers.indices where providers[j].active && providers[j].exitPending == nil
             && (m + j.index) % 3 == 2 {
+            if var r = pending[j] {
+                r.impairment = testImpairment(firm: j, at: t)
+                finishRecord(&r, firm: j)
+                pending[j] = r
+            }
             review(firm: j, month: m, at: t)
             guard providers[j].exitPending == nil, providers[j].spec.supply.expands else { continue }
+            reviewed.append(j)
             switch providers[j].spec.model {
-            case .owner, .hybrid: expand(firm: j, month: m, at: t, calendar: &calendar)
-            case .sublessor: expandSublessor(firm: j, month: m, at: t)
+            case .owner, .hybrid: expand(firm: j, month: m, at: t)
+            case .sublessor: expandSublessor(firm: j, month: m, at: t, calendar: &calendar)
             case .broker: break
-            }
-            // Orders placed at the review are paid this month.
-            if var r = pending[j], providers[j].month.capex > 0 {
-                let extra = providers[j].month.capex
-                providers[j].month.capex = 0
-                r.capex += extra
-                var cash = providers[j].ledger.cash - extra
-                // A permitted draw up to the LTV limit keeps the cash floor.
-                let spec = providers[j].spec
-                let limit = spec.ltvCap * collateral(j, at: t)
-                if cash < spec.minCash && providers[j].ledger.debt < limit {
-                    let draw = Swift.min(limit - providers[j].ledger.debt, spec.minCash - cash)
-                    r.debtDrawn += draw
-                    providers[j].ledger.debt += draw
-                    providers[j].ledger.debtMonthsLeft = scenario.finance.debtTermMonths
-                    cash += draw
-                }
-                r.cashEnd = cash
-                r.debt = providers[j].ledger.debt
-                providers[j].ledger.cash = cash
-                pending[j] = r
             }
         }
         settleExits(month: m, at: t, records: &pending, calendar: &calendar)
+        var liquidation = ProviderTable<Double>(repeating: 0, count: providers.count)
+        let filled = clearUsedMarket(month: m, at: t, records: &pending, liquidation: &liquidation)
+        finishExpansions(filled: filled, at: t, calendar: &calendar)
+        // Units bought at the review, used or new, are paid this month.
+        for j in reviewed where providers[j].active && providers[j].month.capex > 0 {
+            guard var r = pending[j] else { continue }
+            let extra = providers[j].month.capex
+            providers[j].month.capex = 0
+            r.capex += extra
+            r.cashEnd -= extra
+            providers[j].ledger.cash -= extra
+            restoreCashFloor(firm: j, record: &r, at: t)
+            pending[j] = r
+        }
         recordSupply(month: m)
         recordMarket(month: m, at: t)
+        recordFleet(month: m)
         for j in providers.indices {
-            if let r = pending[j] {
+            if var r = pending[j] {
+                // The unit columns and the book value at month end: after the used market and the
+                // review's purchases (the flows are final by now, so the margins do not change).
+                finishRecord(&r, firm: j)
                 firmRecords[j].append(r)
             } else if m >= firms[j].entryMonth {
-                firmRecords[j].append(exitedRecord(firm: j, month: m))
+                firmRecords[j].append(exitedRecord(firm: j, month: m, proceeds: liquidation[j]))
             }
         }
         reprice(month: m, at: t)
         for j in providers.indices { resetMonth(firm: j, at: t) }
         if m + 1 < scenario.horizonMonths {
-            for b in tierIDs { usedPriceFactor[b] = 1 }
             beginMonth(m + 1)
             enter(month: m, at: t, calendar: &calendar)
         }
@@ -187,16 +182,20 @@ extension Market {
             providers[j].ledger.equityAtEntry = 0
         }
 
-        var power = 0.0, installedDays = 0.0, leasedDays = 0.0
+        var power = 0.0, installedDays = 0.0, leasedDays = 0.0, ownedDays = 0.0
         let idle = scenario.pricing.idlePowerShare
         for b in tierIDs {
-            let unitHours = (providers[j].month.leasedArea[b] + idle * (providers[j].month.installedArea[b] - providers[j].month.leasedArea[b])) * hoursPerDay
-            power += unitHours * scenario.tiers[b].powerKW * site.pue * site.price
-            installedDays += providers[j].month.installedArea[b]
+            let area = providers[j].month.installedArea[b]
+            let unitHours = (providers[j].month.leasedArea[b] + idle * (area - providers[j].month.leasedArea[b])) * hoursPerDay
+            // Power on the owned share of the capacity only: the lessor of rented-in units pays theirs.
+            let owned = area > 0 ? providers[j].month.ownedArea[b] / area : 1
+            power += unitHours * owned * scenario.tiers[b].powerKW * site.pue * site.price
+            installedDays += area
             leasedDays += providers[j].month.leasedArea[b]
+            ownedDays += providers[j].month.ownedArea[b]
         }
         r.powerCost = power
-        r.fixedOpex = spec.fixedOpexMonthly + spec.opexPerUnitMonthly * installedDays / days
+        r.fixedOpex = spec.fixedOpexMonthly + spec.opexPerUnitMonthly * ownedDays / days
         r.utilisation = installedDays > 0 ? leasedDays / installedDays : nil
 
         let mid = t - days / 2
@@ -230,29 +229,17 @@ extension Market {
             debt -= sweep
             cash -= sweep
         }
-        // Permitted draws up to the LTV limit, then parent support, to restore the cash floor.
-        if cash < spec.minCash && debt < limit {
-            let draw = Swift.min(limit - debt, spec.minCash - cash)
-            r.debtDrawn = draw
-            debt += draw
-            cash += draw
-            monthsLeft = scenario.finance.debtTermMonths
-        }
-        if cash < spec.minCash {
-            let available = spec.softBudget ? Double.infinity : providers[j].ledger.parentSupportLeft
-            let equity = Swift.min(available, spec.minCash - cash)
-            if equity > 0 {
-                r.equityRaised += equity
-                cash += equity
-                if !spec.softBudget { providers[j].ledger.parentSupportLeft -= equity }
-            }
-        }
         r.debtRepaid = repaid
         r.cashEnd = cash
         r.debt = debt
         providers[j].ledger.cash = cash
         providers[j].ledger.debt = debt
         providers[j].ledger.debtMonthsLeft = monthsLeft
+        restoreCashFloor(firm: j, record: &r, at: t)
+        // A firm still in breach after the sweep puts idle units up for sale to pay the excess down.
+        if providers[j].ledger.debt > limit { offerForDistress(firm: j, excess: providers[j].ledger.debt - limit, at: t) }
+        cash = providers[j].ledger.cash
+        debt = providers[j].ledger.debt
 
         var backlog = 0.0
         for l in providers[j].leasing.book {
@@ -280,10 +267,14 @@ extension Market {
             r.grossMargin = nil
             r.ebitdaMargin = nil
         }
-        r.netIncome = r.revenue - costOfRevenue - r.fixedOpex - r.interest - (r.bookValueDisposed - r.assetSales)
+        r.netIncome = r.revenue - costOfRevenue - r.fixedOpex - r.interest - r.impairment - (r.bookValueDisposed - r.assetSales)
+        r.bookValue = carryingAmount(firm: j, at: monthStart[r.month + 1])
         r.units = providers[j].fleet.installed.values
         r.unitsLeased = providers[j].leasing.leased.values
         r.unitsRentedIn = providers[j].fleet.rentedIn.values
+        r.unitsRentedOverseas = Array(repeating: 0, count: tierCount)
+        for x in providers[j].fleet.rentIns { if case .overseas = x.backing { r.unitsRentedOverseas[x.tier.index] += x.units } }
+        r.unitsWholesaleOut = providers[j].leasing.wholesaleOut.values
         r.unitsOnOrder = providers[j].fleet.onOrder.values
         r.unitsUnpowered = Array(repeating: 0, count: tierCount)
         for c in providers[j].fleet.unpowered { r.unitsUnpowered[c.tier.index] += c.units }
@@ -294,16 +285,30 @@ extension Market {
         r.status = providers[j].active && providers[j].exitPending == nil ? .active : .exited
     }
 
-    /// The row of a firm that exited in an earlier month: flows 0, cash frozen.
-    func exitedRecord(firm j: ProviderID, month m: Int) -> FirmMonthRecord {
+    /// The row of a firm that exited in an earlier month: no flows but its liquidator's sales.
+    ///
+    /// `proceeds` are what its liquidator's units fetched in the used market this month: they
+    /// repay the lenders first, and any rest is the firm's cash (the units' book value left the
+    /// books at exit, so the proceeds are a gain).
+    mutating func exitedRecord(firm j: ProviderID, month m: Int, proceeds: Double) -> FirmMonthRecord {
         var r = FirmMonthRecord(firm: j.index, month: m)
         r.cashStart = providers[j].ledger.cash
+        if proceeds > 0 {
+            let repay = Swift.min(providers[j].ledger.debt, proceeds)
+            providers[j].ledger.debt -= repay
+            providers[j].ledger.cash += proceeds - repay
+            r.assetSales = proceeds
+            r.debtRepaid = repay
+            r.netIncome = proceeds
+        }
         r.cashEnd = providers[j].ledger.cash
         r.debt = providers[j].ledger.debt
         r.status = .exited
         r.units = Array(repeating: 0, count: tierCount)
         r.unitsLeased = r.units
         r.unitsRentedIn = r.units
+        r.unitsRentedOverseas = r.units
+        r.unitsWholesaleOut = r.units
         r.unitsOnOrder = r.units
         r.unitsUnpowered = r.units
         r.listPrice = Array(repeating: nil, count: tierCount)
@@ -314,11 +319,64 @@ extension Market {
     /// month from zero, its integrals from day `t`.
     mutating func resetMonth(firm j: ProviderID, at t: Double) {
         let flows = providers[j].month
+        for b in tierIDs where flows.installedArea[b] > 0 {
+            providers[j].leasing.utilisation[b] = flows.leasedArea[b] / flows.installedArea[b]
+        }
         providers[j].history.takeOrPayRent.append(flows.takeOrPayRent)
         providers[j].history.rent.append(flows.rentRevenue)
         providers[j].history.lastTopShare = flows.rentRevenue > 0 ? flows.largestLeaseRent / flows.rentRevenue : nil
-        providers[j].history.rentByTier.append(flows.rentByTier)
-        if providers[j].history.rentByTier.count > 12 { providers[j].history.rentByTier.removeFirst() }
+        // Kept while the firm is in the market (and for the close it leaves at): the trailing year it had.
+        if providers[j].exit.map({ $0.month == currentMonth }) ?? true {
+            providers[j].history.rentByTier.append(flows.rentByTier)
+            if providers[j].history.rentByTier.count > 12 { providers[j].history.rentByTier.removeFirst() }
+        }
         providers[j].month = MonthFlows(tierCount: tierCount, from: t)
+    }
+}
+
+extension Market {
+    /// The one rule that keeps a firm's cash floor, after its monthly accounts and after paying
+    /// for units bought at its review: below `min_cash`, it draws on its loan up to `ltv_cap` ×
+    /// the marked collateral (re-amortising the balance over `finance.debt_term_months`), then
+    /// takes parent support up to what is left of it (without limit for a soft-budget firm).
+    mutating func restoreCashFloor(firm j: ProviderID, record r: inout FirmMonthRecord, at t: Double) {
+        let spec = providers[j].spec
+        var cash = providers[j].ledger.cash
+        guard cash < spec.minCash else { return }
+        let limit = spec.ltvCap * collateral(j, at: t)
+        if providers[j].ledger.debt < limit {
+            let draw = Swift.min(limit - providers[j].ledger.debt, spec.minCash - cash)
+            r.debtDrawn += draw
+            providers[j].ledger.debt += draw
+            providers[j].ledger.debtMonthsLeft = scenario.finance.debtTermMonths
+            cash += draw
+        }
+        if cash < spec.minCash {
+            let available = spec.softBudget ? Double.infinity : providers[j].ledger.parentSupportLeft
+            let equity = Swift.min(available, spec.minCash - cash)
+            if equity > 0 {
+                r.equityRaised += equity
+                cash += equity
+                if !spec.softBudget { providers[j].ledger.parentSupportLeft -= equity }
+            }
+        }
+        providers[j].ledger.cash = cash
+        r.cashEnd = cash
+        r.debt = providers[j].ledger.debt
+    }
+
+    /// A firm whose debt still exceeds its limit after the covenant sweep puts idle owned units
+    /// up for sale, oldest first and the tier with the most idle units first, enough at today's
+    /// used values to cover the excess; they stay on its books until they sell.
+    mutating func offerForDistress(firm j: ProviderID, excess: Double, at t: Double) {
+        var left = excess
+        let tiers = tierIDs.sorted { providers[j].free($0) != providers[j].free($1) ? providers[j].free($0) > providers[j].free($1) : $0 < $1 }
+        for b in tiers where left > 0 && providers[j].free(b) > 0 && providers[j].fleet.installed[b] > 0 {
+            let value = providers[j].fleet.cohorts.first { $0.tier == b }.map { usedValue($0, at: t) } ?? scrapValue(b)
+            let n = Int((left / Swift.max(value, 1e-9)).rounded(.up))
+            let taken = takeFreeUnits(firm: j, tier: b, units: n, at: t)
+            for c in taken { left -= Double(c.units) * usedValue(c, at: t) }
+            offer(taken, seller: j, booked: true)
+        }
     }
 }

@@ -88,7 +88,7 @@ extension Market {
         let serial = segmentSerial[s]
         segmentSerial[s] += 1
         var h = tenantBase[s]
-        h.mix(0x1D &+ serial)
+        h.mix(index: serial)
         return drawTenant(segment: s, key: h.value, at: t)
     }
 
@@ -124,7 +124,7 @@ extension Market {
                 target[c.tier] += Int((Double(c.units) * c.leasedShare).rounded())
             }
             var base = plan.hasher(replication: replication, kind: "initial/" + providers[j].spec.name)
-            base.mix(0)
+            base.mix(index: 0)
             var serial: UInt64 = 0
             for b in tierIDs where target[b] > 0 {
                 let segments = scenario.segments.ids.filter {
@@ -136,7 +136,7 @@ extension Market {
                 while left > 0 && guardCount < 1_000_000 {
                     guardCount += 1
                     var h = base
-                    h.mix(serial)
+                    h.mix(index: serial)
                     serial += 1
                     // Pick the segment in proportion to its arrival rate.
                     scratch.reseed(h.value)
@@ -149,7 +149,7 @@ extension Market {
                     let elapsed = scratch.uniform()
                     let keep = scratch.uniform()
                     var h2 = h
-                    h2.mix(1)
+                    h2.mix(index: 1)
                     let i = drawTenant(segment: s, key: h2.value, at: 0)
                     // Leases in force at a given instant are length-biased: keep a drawn
                     // tenant with probability term/60 months (the longest usual term).
@@ -183,9 +183,17 @@ extension Market {
         for j in providers.indices { providers[j].month.leasesSigned = 0 }
     }
 
-    /// Sublessors' rent-in contracts at the start: from the market at their price (or the
-    /// wholesale price), or from a named owner as a lease in that owner's book.
+    /// Sublessors' rent-in contracts at the start, once the owners' tenants are placed: from a
+    /// named owner, or from the wholesale market (`lessor: market`: owners' offers cheapest first
+    /// at their price, else at the owner's wholesale quote, then overseas lines; when offers fall
+    /// short the rent-in is smaller), each as a lease in the owner's book.
     mutating func seedRentIns(calendar: inout EventCalendar<MarketEvent>) {
+        // Owners' wholesale quotes at the start follow their utilisation once their tenants are placed.
+        for a in providers.indices {
+            for b in tierIDs where providers[a].fleet.installed[b] > 0 {
+                providers[a].leasing.utilisation[b] = Double(providers[a].leasing.leased[b]) / Double(providers[a].fleet.installed[b])
+            }
+        }
         for j in providers.indices {
             for spec in providers[j].spec.supply.rentIn {
                 let b = spec.tier
@@ -194,7 +202,8 @@ extension Market {
                 let end = start + spec.termMonths * daysPerMonth
                 guard end > 0 else { continue }
                 guard let a = spec.lessor else {
-                    rentIn(firm: j, tier: b, units: spec.units, price: price, backing: .market, end: end, at: 0)
+                    acquireRentIn(firm: j, tier: b, units: spec.units, price: spec.price, start: start, end: end, at: 0,
+                                  calendar: &calendar)
                     continue
                 }
                 let units = Swift.min(spec.units, providers[a].free(b))
@@ -210,6 +219,7 @@ extension Market {
                 leases.append(lease)
                 providers[a].leasing.book.append(id)
                 providers[a].changeLeased(tier: b, by: units, at: 0)
+                providers[a].leasing.wholesaleOut[b] += units
                 rentIn(firm: j, tier: b, units: units, price: price, backing: .lease(id), end: end, at: 0)
             }
         }

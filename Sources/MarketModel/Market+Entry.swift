@@ -69,11 +69,12 @@ extension Market {
         firmRecords.append([])
         entriesThisMonth += 1
         if spec.model == .sublessor {
-            // A sublessor starts with capacity rented in from the market: with none it is asked for
-            // nothing, and its expansion rule, driven by what it is asked for, would never start.
-            for order in tpl.firstOrder where wholesalePrice(tier: order.tier) > 0 {
-                rentIn(firm: j, tier: order.tier, units: order.units, price: wholesalePrice(tier: order.tier), backing: .market,
-                       end: t + scenario.sublease.rentInTermMonths * daysPerMonth, at: t)
+            // A sublessor starts with capacity rented in from the wholesale market (owners' offers,
+            // then overseas lines): with none it is asked for nothing, and its expansion rule, driven
+            // by what it is asked for, would never start. It gets what is offered, at most its order.
+            for order in tpl.firstOrder {
+                acquireRentIn(firm: j, tier: order.tier, units: order.units, start: t,
+                              end: t + scenario.sublease.rentInTermMonths * daysPerMonth, at: t, calendar: &calendar)
             }
             return
         }

@@ -3,22 +3,13 @@ import SimKernel
 import Stochastics
 
 extension Market {
-    /// Fire-sale discount δ = δ_max·D/(D + D_½) for D units of tier `b` dumped this month,
-    /// with market depth D_½ a share of the tier's installed base.
-    func fireSaleDiscount(tier b: TierID, dumped d: Int) -> Double {
-        guard d > 0 else { return 0 }
-        var base = 0
-        for j in providers.indices where providers[j].active { base += providers[j].fleet.installed[b] }
-        let half = Swift.max(1, scenario.exit.marketDepthShare * Double(base))
-        return scenario.exit.fireSaleMaxDiscount * Double(d) / (Double(d) + half)
-    }
-
     /// The quarterly review: exit by losses when OCF − interest has been negative for N
     /// consecutive quarters and liquidation value L exceeds going-concern value G.
     ///
     /// G = present value at ρ of the trailing year's average monthly OCF over the fleet's
     /// remaining depreciation life, plus the discounted used value at its end;
-    /// L = Σ V_sec·(1 − δ) with δ the fire-sale discount were the firm to dump alone.
+    /// L = Σ V_sec·(1 − δ) with δ the used market's discount were the firm to add all its units to
+    /// the inventory for sale.
     mutating func review(firm j: ProviderID, month m: Int, at t: Double) {
         let p = providers[j]
         let quarter = p.history.ocf.suffix(3).reduce(0, +)
@@ -53,7 +44,7 @@ extension Market {
     func liquidationValue(firm j: ProviderID, at t: Double) -> Double {
         var value = 0.0
         for c in providers[j].fleet.cohorts {
-            let delta = fireSaleDiscount(tier: c.tier, dumped: providers[j].fleet.installed[c.tier])
+            let delta = inventoryDiscount(tier: c.tier, units: providers[j].fleet.installed[c.tier] + usedInventory(c.tier))
             value += Double(c.units) * usedValue(c, at: t) * (1 - delta)
         }
         return value
@@ -81,47 +72,48 @@ extension Market {
         return g + terminal * discount
     }
 
-    /// Settles this month's exits: one fire-sale discount per tier from all units dumped,
-    /// proceeds pay secured debt first, a share φ of the units becomes used stock, and the
-    /// exiting firms' tenants re-enter the market at once with their remaining terms.
+    /// Settles this month's exits: orders in backlogs are cancelled and refunded, every unit the
+    /// firm owns (installed or waiting for power) goes to the used market as its liquidator's lots
+    /// (sold, and paid to the lenders, only when a buyer takes them), and the exiting firms'
+    /// tenants re-enter the market at once with their remaining terms.
     mutating func settleExits(month m: Int, at t: Double, records: inout ProviderTable<FirmMonthRecord?>,
                               calendar: inout EventCalendar<MarketEvent>) {
         let exiting = providers.indices.compactMap { j in
             providers[j].active ? providers[j].exitPending.map { (firm: j, reason: $0) } : nil
         }
         guard !exiting.isEmpty else { return }
-        var dumped = TierTable(repeating: 0, count: tierCount)
         for (j, _) in exiting {
-            // Undelivered units waiting for power are dumped with the rest; orders in backlogs are cancelled and refunded.
-            for c in providers[j].fleet.unpowered { providers[j].fleet.cohorts.append(c) }
-            providers[j].fleet.unpowered = []
             for k in supplies.indices { cancelBacklog(k, provider: j) }
-            for c in providers[j].fleet.cohorts { dumped[c.tier] += c.units }
-        }
-        for b in tierIDs {
-            let delta = fireSaleDiscount(tier: b, dumped: dumped[b])
-            usedPriceFactor[b] = 1 - delta
-            monthTier[b].unitsDumped += dumped[b]
-            usedStock[b] += Int((scenario.exit.usedStockShare * Double(dumped[b])).rounded())
         }
         var returning: [(tenant: TenantID, remainingMonths: Double)] = []
         for (j, reason) in exiting {
             var r = records[j]!
-            var proceeds = 0.0, book = 0.0
-            for c in providers[j].fleet.cohorts {
-                proceeds += Double(c.units) * usedValue(c, at: t)
-                book += Double(c.units) * bookValue(c, at: t)
+            // The whole fleet leaves the books at exit (its units go to the liquidator), with the
+            // units the firm had already put up for sale.
+            var book = 0.0
+            let fleet = providers[j].fleet.cohorts + providers[j].fleet.unpowered
+            for c in fleet { book += Double(c.units) * bookValue(c, at: t) }
+            for b in tierIDs {
+                for i in usedLots[b].indices where usedLots[b][i].seller == j.index && usedLots[b][i].booked {
+                    let lot = usedLots[b][i]
+                    book += Double(lot.units) * bookValue(Cohort(tier: b, units: lot.units, purchaseDay: lot.purchaseDay, unitCost: lot.unitCost), at: t)
+                    usedLots[b][i].booked = false
+                }
             }
             for b in tierIDs where providers[j].fleet.installed[b] > 0 { monthTier[b].exits += 1 }
             for l in providers[j].leasing.book {
                 let lease = leases[l]
                 switch lease.lessee {
-                case .sublessor(let s):
-                    // A sublessor renting from the exiting owner loses the capacity.
-                    if let k = providers[s].fleet.rentIns.firstIndex(where: { $0.backing == .lease(l) }) {
-                        providers[s].changeLeased(tier: lease.tier, by: 0, at: t)
-                        providers[s].fleet.rentedIn[lease.tier] -= providers[s].fleet.rentIns[k].units
-                        providers[s].fleet.rentIns.remove(at: k)
+                case .sublessor:
+                    // A sublessor renting from the exiting owner loses the capacity: it rents what it
+                    // still sublets elsewhere, else ends its newest sublets (those tenants re-enter).
+                    // Records already made this month are redone so month-end units stay consistent.
+                    wholesaleEnded(l, at: t, calendar: &calendar)
+                    for a in providers.indices where a != j {
+                        if var ra = records[a] {
+                            finishRecord(&ra, firm: a)
+                            records[a] = ra
+                        }
                     }
                 case .tenant(let i):
                     returning.append((i, Swift.max(1 / daysPerMonth, (lease.end - t) / daysPerMonth)))
@@ -132,16 +124,17 @@ extension Market {
             providers[j].month.refunds = 0
             r.refunds += refund
             r.capex -= refund
-            var cash = providers[j].ledger.cash + proceeds + refund
+            var cash = providers[j].ledger.cash + refund
             let repay = Swift.min(providers[j].ledger.debt, Swift.max(0, cash))
             cash -= repay
-            r.assetSales = proceeds
-            r.bookValueDisposed = book
+            r.bookValueDisposed += book
             r.debtRepaid += repay
             r.cashEnd = cash
             providers[j].ledger.cash = cash
             providers[j].ledger.debt -= repay
+            offer(fleet, seller: j, booked: false)
             providers[j].fleet.cohorts = []
+            providers[j].fleet.unpowered = []
             for b in tierIDs { providers[j].fleet.installed[b] = 0 }
             providers[j].exit = Exit(day: t, month: m, reason: reason)
             finishRecord(&r, firm: j)
@@ -170,8 +163,15 @@ extension Market {
             let remaining = Double(leases[l].units) * leases[l].price * Swift.max(0, leases[l].end - t) * hoursPerDay
             claims.append((leases[l].provider, l, remaining))
         }
+        // Overseas units go back to their lines (no claim: an assumption).
+        for r in providers[j].fleet.rentIns { if case .overseas(let k) = r.backing { overseasRented[k] -= r.units } }
         providers[j].fleet.rentIns = []
         for b in tierIDs { providers[j].fleet.rentedIn[b] = 0 }
+        if var r = records[j] {
+            r.unitsRentedIn = Array(repeating: 0, count: tierCount)
+            r.unitsRentedOverseas = r.unitsRentedIn
+            records[j] = r
+        }
         guard !claims.isEmpty else { return }
         let total = claims.reduce(0) { $0 + $1.amount }
         let pay = Swift.min(total, Swift.max(0, providers[j].ledger.cash))

@@ -20,20 +20,24 @@ extension Market {
     func unitNPV(firm j: ProviderID, tier b: TierID, price: Double, leadYears: Double, utilisation u: Double) -> Double {
         let tier = scenario.tiers[b]
         let rho = providers[j].spec.costOfCapital
-        let lr = longRunPrice(firm: j, tier: b, chip: price)
-        let p = providers[j].leasing.listPrice[b]
-        let power = powerPerHour(firm: j, tier: b)
         let months = Int((tier.lifeYears * 12).rounded())
-        let hours = daysPerMonth * hoursPerDay
-        var npv = -price
-        for m in 1...Swift.max(1, months) {
-            let tau = leadYears + Double(m) / 12
-            let flow = (expectedPrice(now: p, longRun: lr, years: tau) * u - power) * hours
-            npv += flow / pow(1 + rho, tau)
-        }
+        let rents = expectedRents(firm: j, tier: b, longRun: longRunPrice(firm: j, tier: b, chip: price), utilisation: u,
+                                  costPerHour: powerPerHour(firm: j, tier: b), costPerMonth: 0, offsetYears: leadYears)
         let terminal = price * pow(1 - tier.usedDecline, tier.lifeYears)
-        npv += terminal / pow(1 + rho, leadYears + tier.lifeYears)
-        return npv
+        return -price + rents.presentValue(months: 1, through: Swift.max(1, months))
+            + terminal / pow(1 + rho, leadYears + tier.lifeYears)
+    }
+
+    /// Firm `j`'s expected net rents of one unit of tier `b` (``ExpectedRents``): from its list
+    /// price toward `longRun` at the expansion rule's κ and technology decline, discounted at its
+    /// cost of capital, starting `offsetYears` from now.
+    func expectedRents(firm j: ProviderID, tier b: TierID, longRun lr: Double, utilisation u: Double,
+                       costPerHour: Double, costPerMonth: Double, offsetYears: Double = 0) -> ExpectedRents {
+        let e = scenario.expansion
+        return ExpectedRents(now: providers[j].leasing.listPrice[b], longRun: lr, utilisation: u,
+                             costPerHour: costPerHour, costPerMonth: costPerMonth, hours: daysPerMonth * hoursPerDay,
+                             rho: providers[j].spec.costOfCapital, techDecline: e.techDecline, kappa: e.kappa,
+                             offsetYears: offsetYears)
     }
 
     /// Cash the firm can spend now: cash above its floor plus its undrawn borrowing.
@@ -43,15 +47,18 @@ extension Market {
         return Swift.max(0, p.ledger.cash - p.month.capex + p.month.refunds - p.spec.minCash + borrow)
     }
 
-    /// The quarterly expansion review of an owner or hybrid: per buyable tier, order
-    /// q = clamp(D̂·(1+g_D)^L̂/u* − K_installed − θ_s·K_pipeline, 0, headroom/P_chip) if the NPV of
-    /// a unit clears the hurdle; units from the used stock are bought first when cheaper;
-    /// power is added (colocation or a build) for what will not fit.
-    mutating func expand(firm j: ProviderID, month m: Int, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
+    /// The quarterly expansion review of an owner or hybrid: per tier it could use, the units
+    /// q = clamp(D̂·(1+g_D)^L̂/u* − K_installed − θ_s·K_pipeline, 0, headroom/P) it wants. It bids for
+    /// them in the month's used market at its ``usedBidLimit(firm:tier:newPrice:leadYears:utilisation:)``
+    /// and, when a new unit's NPV clears the hurdle, orders new units for whatever the used market
+    /// does not give it (``finishExpansions(filled:at:calendar:)``, after the clearing). A tier it
+    /// cannot buy new (banned, not yet released, no supply line) it can still buy used.
+    mutating func expand(firm j: ProviderID, month m: Int, at t: Double) {
         let e = scenario.expansion
         let u = scenario.pricing.targetUtilisation
         let jurisdiction = providers[j].spec.jurisdiction
-        var powerNeedKW = 0.0
+        let fleetArea = providers[j].month.installedArea.values.reduce(0, +)
+        let fleetU = fleetArea > 0 ? providers[j].month.leasedArea.values.reduce(0, +) / fleetArea : u
         for b in tierIDs {
             // D̂: last quarter's units demanded of the firm (time-averaged leased + refused per month).
             let quarterDays = Swift.max(1, t - monthStart[Swift.max(0, m - 2)])
@@ -60,54 +67,41 @@ extension Market {
             providers[j].quarter.lastDemand[b] = demand
             providers[j].quarter.leasedArea[b] = 0
             providers[j].quarter.refused[b] = 0
-            guard let k = supplyIndex(tier: b, jurisdiction: jurisdiction), supplyCapacity(k, month: m) > 0,
-                  demand > 0 else { continue }
+            guard demand > 0 else { continue }
+            let supply = supplyIndex(tier: b, jurisdiction: jurisdiction).flatMap { supplyCapacity($0, month: m) > 0 ? $0 : nil }
             let growth = previous > 0 ? Swift.min(2, Swift.max(-0.5, pow(demand / previous, 4) - 1)) : 0
-            let price = chipPrice(k, month: m)
-            let leadYears = expectedLeadTimeDays(k, units: 0, month: m) / daysPerYear
+            let price = supply.map { chipPrice($0, month: m) }
+            let leadYears = supply.map { expectedLeadTimeDays($0, units: 0, month: m) / daysPerYear } ?? 0
             let installed = Double(providers[j].fleet.installed[b])
             let pipeline = Double(providers[j].fleet.onOrder[b] + providers[j].fleet.unpowered.filter { $0.tier == b }.reduce(0) { $0 + $1.units })
             let target = demand * pow(1 + growth, leadYears) / u
-            let money = headroom(j, at: t)
-            var q = Int(((target - installed - e.supplyLineWeight * pipeline) * e.orderFraction).rounded(.down))
-            q = Swift.min(q, Int((money / price).rounded(.down)))
-            guard q > 0 else { continue }
+            // Expected utilisation: the firm's own of the tier; for a tier it does not hold yet (a
+            // launch), that of its whole fleet — the tenants who asked for the tier are its own.
             let area = providers[j].month.installedArea[b]
-            let trailingU = area > 0 ? providers[j].month.leasedArea[b] / area : u
-            guard unitNPV(firm: j, tier: b, price: price, leadYears: leadYears, utilisation: Swift.max(trailingU, 0.05))
-                    >= (e.hurdle - 1) * price else { continue }
-            // Used stock first, when cheaper than new chips: no lead time.
-            let used = usedUnitPrice(tier: b)
-            if usedStock[b] > 0 && used < price {
-                let n = Swift.min(q, usedStock[b])
-                usedStock[b] -= n
-                providers[j].month.capex += Double(n) * used
-                providers[j].fleet.unpowered.append(Cohort(tier: b, units: n, purchaseDay: t - daysPerYear, unitCost: used / (1 - scenario.tiers[b].usedDecline)))
-                q -= n
+            let trailingU = Swift.max(area > 0 ? providers[j].month.leasedArea[b] / area : fleetU, 0.05)
+            var q = Int(((target - installed - e.supplyLineWeight * pipeline) * e.orderFraction).rounded(.down))
+            guard q > 0 else { continue }
+            let limit = usedBidLimit(firm: j, tier: b, newPrice: price, leadYears: leadYears, utilisation: trailingU)
+            let money = headroom(j, at: t)
+            let unitPrice = price ?? limit
+            guard unitPrice > 0 else { continue }
+            q = Swift.min(q, Int((money / unitPrice).rounded(.down)))
+            guard q > 0 else { continue }
+            let newPays = price.map { unitNPV(firm: j, tier: b, price: $0, leadYears: leadYears, utilisation: trailingU) >= (e.hurdle - 1) * $0 } ?? false
+            var bid: Int? = nil
+            if limit > scrapValue(b) {
+                bid = usedBids[b].count
+                usedBids[b].append(UsedBid(firm: j.index, units: q, limit: limit))
             }
-            let placed = placeOrder(provider: j, supply: k, units: q, at: t)
-            powerNeedKW += Double(placed) * unitFacilityKW(j, tier: b)
+            guard newPays || bid != nil else { continue }
+            pendingExpansions.append(PendingExpansion(firm: j, tier: b, supply: supply, units: q, newPays: newPays, bid: bid))
         }
-        installUnpowered(j, at: t)
-        var waitingKW = 0.0
-        for c in providers[j].fleet.unpowered { waitingKW += Double(c.units) * unitFacilityKW(j, tier: c.tier) }
-        let building = providers[j].power.builds.reduce(0.0) { $0 + $1.mw * 1000 }
-        let short = powerUsedKW(j) + waitingKW + powerNeedKW - powerCapacityKW(j) - building
-        if short > 0 { addPower(j, kw: short, at: t, calendar: &calendar) }
     }
 
-    /// The used-market price of a one-year-old unit this month.
-    func usedUnitPrice(tier b: TierID) -> Double {
-        let tier = scenario.tiers[b]
-        return tier.purchaseCost * (1 - tier.usedDecline) * usedPriceFactor[b]
-    }
-
-    /// The wholesale price w_t = (1 − m_w)·I_t a sublessor pays to rent in from the market.
-    func wholesalePrice(tier b: TierID) -> Double { (1 - scenario.sublease.wholesaleDiscount) * priceIndex[b] }
-
-    /// The quarterly review of a sublessor: rent in from the market when expected sublet income
-    /// beats the wholesale price (the expansion rule with the wholesale price as the cost).
-    mutating func expandSublessor(firm j: ProviderID, month m: Int, at t: Double) {
+    /// The quarterly review of a sublessor: rent in from the wholesale market (owners, then
+    /// overseas lines) when expected sublet income beats the wholesale price (the expansion rule
+    /// with the wholesale price as the cost): only offers below p·max(u_trailing, u*)/H are taken.
+    mutating func expandSublessor(firm j: ProviderID, month m: Int, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
         let u = scenario.pricing.targetUtilisation
         for b in tierIDs {
             let quarterDays = Swift.max(1, t - monthStart[Swift.max(0, m - 2)])
@@ -115,15 +109,14 @@ extension Market {
             providers[j].quarter.lastDemand[b] = demand
             providers[j].quarter.leasedArea[b] = 0
             providers[j].quarter.refused[b] = 0
-            let w = wholesalePrice(tier: b)
-            guard demand > 0, w > 0 else { continue }
+            guard demand > 0 else { continue }
             let area = providers[j].month.installedArea[b]
             let trailingU = area > 0 ? providers[j].month.leasedArea[b] / area : u
-            guard providers[j].leasing.listPrice[b] * Swift.max(trailingU, u) > w * scenario.expansion.hurdle else { continue }
+            let maxPrice = providers[j].leasing.listPrice[b] * Swift.max(trailingU, u) / scenario.expansion.hurdle
             let q = Int((demand / u - Double(providers[j].fleet.rentedIn[b])).rounded(.down))
             guard q > 0 else { continue }
-            let months = scenario.sublease.rentInTermMonths
-            rentIn(firm: j, tier: b, units: q, price: w, backing: .market, end: t + months * daysPerMonth, at: t)
+            acquireRentIn(firm: j, tier: b, units: q, maxPrice: maxPrice, start: t,
+                          end: t + scenario.sublease.rentInTermMonths * daysPerMonth, at: t, calendar: &calendar)
         }
     }
 
@@ -134,31 +127,29 @@ extension Market {
         providers[j].fleet.rentedIn[b] += units
     }
 
-    /// Bills a sublessor's rent-in from the market to day `t` (rent from an owner is billed in
-    /// the owner's book) and ends expired contracts: units still sublet are renewed for a
-    /// term at today's wholesale price (the maturity mismatch is the sublessor's risk); the rest go back.
-    mutating func settleRentIns(firm j: ProviderID, at t: Double) {
+    /// Bills a sublessor's rent-in from overseas lines to day `t` (rent from an owner is billed in
+    /// the owner's book) and ends expired overseas contracts, their units going back to the line;
+    /// what the firm still sublets is then covered from the wholesale market (`coverShortfall`:
+    /// the maturity mismatch is the sublessor's risk). Leases from owners end on their own day
+    /// (`wholesaleEnded`).
+    mutating func settleRentIns(firm j: ProviderID, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
         var kept: [RentIn] = []
+        var ended: [TierID] = []
         for var r in providers[j].fleet.rentIns {
-            if r.backing == .market {
-                let until = Swift.min(t, r.end)
-                providers[j].month.rentInCost += Double(r.units) * r.price * Swift.max(0, until - r.billedUntil) * hoursPerDay
-                r.billedUntil = until
-            }
+            guard case .overseas(let k) = r.backing else { kept.append(r); continue }
+            let until = Swift.min(t, r.end)
+            providers[j].month.rentInCost += Double(r.units) * r.price * Swift.max(0, until - r.billedUntil) * hoursPerDay
+            r.billedUntil = until
             if r.end <= t {
                 providers[j].changeLeased(tier: r.tier, by: 0, at: t)
                 providers[j].fleet.rentedIn[r.tier] -= r.units
-                let needed = Swift.max(0, providers[j].leasing.leased[r.tier] - providers[j].capacity(r.tier))
-                if needed > 0 {
-                    let n = Swift.min(needed, r.units)
-                    providers[j].fleet.rentedIn[r.tier] += n
-                    kept.append(RentIn(tier: r.tier, units: n, price: wholesalePrice(tier: r.tier),
-                                       end: t + scenario.sublease.rentInTermMonths * daysPerMonth, backing: .market, billedUntil: t))
-                }
+                overseasRented[k] -= r.units
+                if !ended.contains(r.tier) { ended.append(r.tier) }
                 continue
             }
             kept.append(r)
         }
         providers[j].fleet.rentIns = kept
+        for b in ended { coverShortfall(firm: j, tier: b, at: t, calendar: &calendar) }
     }
 }

@@ -21,6 +21,7 @@ extension Market {
     }
 
     /// Units of tier `b` needed to match `n` units of tier `a` in effective performance.
+    @inline(__always)
     func unitsNeeded(_ n: Int, wanted a: TierID, offered b: TierID) -> Int {
         if a == b { return n }
         let ratio = scenario.tiers[a].effective / scenario.tiers[b].effective
@@ -52,6 +53,12 @@ extension Market {
     /// quotes with c > r are dropped; utility β(r − c)/r + rep_j − π_b + ε_j against ε_0.
     /// Visibility and ε_j come from the substream keyed (tenant, round, provider), so a base
     /// and a variant draw the same noise for the same tenant even when choices differ.
+    ///
+    /// Work is skipped where it cannot change the result, and since every draw comes from its own
+    /// keyed substream, skipping one moves no other: ε_j is drawn only for a visible firm; ε_0 only
+    /// once some quote exists (the first best quote beats the outside option exactly when the
+    /// quote chosen against it would); and in a retry (`countRefused` false: no refusal is
+    /// counted) a firm with nothing it could quote is passed over without its draws.
     mutating func chooseAndSign(_ i: TenantID, at t: Double, countRefused: Bool,
                                 calendar: inout EventCalendar<MarketEvent>) -> ChoiceResult {
         let s = tenants[i].segment
@@ -60,33 +67,30 @@ extension Market {
         let units = tenants[i].units
         let r = tenants[i].reservation
         let beta = tenants[i].beta
-        tenants[i].round += 1
-        var h = choiceBase
-        h.mix(tenants[i].key)
-        h.mix(round)
-        let roundBase = h
-        var bestUtility = -Double.infinity
-        if scenario.segments[s].outsideOption {
-            var ho = roundBase
-            ho.mix(0)
-            scratch.reseed(ho.value)
-            _ = scratch.uniform()
-            bestUtility = scratch.gumbel()
-        }
-        let d = termDiscount(months: tenants[i].nextTermMonths)
-        // The best quote so far: the firm that would supply the units, the tier and units, the
-        // broker that arranged it (if any), and whether it is an offer to sell.
-        var best: (provider: ProviderID, tier: TierID, units: Int, via: ProviderID?, buy: Bool)? = nil
-        var anyQuote = false
         let acceptable = acceptableTiers[s]
         let buyer = tenants[i].wantsToBuy
+        tenants[i].round += 1
+        if !countRefused && !providers.indices.contains(where: { canQuote(firm: $0, units: units, wanted: wanted, tiers: acceptable, buyer: buyer) }) {
+            return .noQuote
+        }
+        var h = choiceBase
+        h.mix(index: tenants[i].key)
+        h.mix(index: round)
+        let roundBase = h
+        let d = termDiscount(months: tenants[i].nextTermMonths)
+        let vouchers = !scenario.policy.vouchers.isEmpty
+        // The best quote so far: its utility, the firm that would supply the units, the tier and
+        // units, the broker that arranged it (if any), and whether it is an offer to sell.
+        var bestUtility = -Double.infinity
+        var best: (provider: ProviderID, tier: TierID, units: Int, via: ProviderID?, buy: Bool)? = nil
+        var anyQuote = false
         for j in providers.indices where providers[j].active {
+            if !countRefused && !canQuote(firm: j, units: units, wanted: wanted, tiers: acceptable, buyer: buyer) { continue }
             var hj = roundBase
-            hj.mix(providerKey[j])
+            hj.mix(index: providerKey[j])
             scratch.reseed(hj.value)
-            let seen = scratch.uniform() < visibility[j]
+            guard scratch.uniform() < visibility[j] else { continue }
             let eps = scratch.gumbel()
-            guard seen else { continue }
             let rep = providers[j].spec.reputation
             let model = providers[j].spec.model
             for b in acceptable {
@@ -97,12 +101,18 @@ extension Market {
                     var cheapest: ProviderID? = nil
                     markup = 1 + scenario.sublease.brokerCommission
                     for a in providers[j].spec.supply.affiliates where providers[a].active && providers[a].free(b) >= n {
-                        if cheapest.map({ providers[a].leasing.listPrice[b] < providers[$0].leasing.listPrice[b] }) ?? true { cheapest = a }
+                        if let c = cheapest, providers[c].leasing.listPrice[b] <= providers[a].leasing.listPrice[b] { continue }
+                        cheapest = a
                     }
                     guard let cheapest else { continue }
                     owner = cheapest
                 } else {
-                    guard providers[j].capacity(b) > 0 else { continue }
+                    guard providers[j].capacity(b) > 0 else {
+                        if countRefused && isSuccessorTier[b] {
+                            countLaunchDemand(firm: j, tier: b, units: n, perWanted: Double(units), reservation: r, discount: d)
+                        }
+                        continue
+                    }
                     if providers[j].free(b) < n {
                         // Refused demand signals scarcity only for requests the firm could serve with its whole capacity.
                         if countRefused && n <= providers[j].capacity(b) {
@@ -112,7 +122,7 @@ extension Market {
                         continue
                     }
                 }
-                let subsidy = voucher(segment: s, firm: owner).map { scenario.policy.vouchers[$0].share } ?? 0
+                let subsidy = vouchers ? voucher(segment: s, firm: owner).map { scenario.policy.vouchers[$0].share } ?? 0 : 0
                 let c = Double(n) * providers[owner].leasing.listPrice[b] * markup * (1 - d) * (1 - subsidy) / Double(units)
                 if c <= r {
                     anyQuote = true
@@ -125,7 +135,7 @@ extension Market {
                 // A hybrid also answers tenants who want to buy: chip price·(1 + markup), annualised over life at ρ.
                 if buyer && model == .hybrid && providers[j].fleet.installed[b] - providers[j].leasing.leased[b] >= n {
                     let price = buyQuote(firm: j, tier: b)
-                    let perHour = price * capitalRecovery(providers[j].spec.costOfCapital, years: scenario.tiers[b].lifeYears) / 8760
+                    let perHour = price * capitalRecovery(providers[j].spec.costOfCapital, years: scenario.tiers[b].lifeYears) / hoursPerYear
                     let cb = Double(n) * perHour / Double(units)
                     if cb <= r {
                         anyQuote = true
@@ -139,6 +149,13 @@ extension Market {
             }
         }
         guard anyQuote else { return .noQuote }
+        if scenario.segments[s].outsideOption {
+            var ho = roundBase
+            ho.mix("outside")
+            scratch.reseed(ho.value)
+            _ = scratch.uniform()
+            if !(bestUtility > scratch.gumbel()) { best = nil }
+        }
         guard let best else { return .walkedAway }
         if best.buy {
             sellUnits(firm: best.provider, tier: best.tier, units: best.units, price: buyQuote(firm: best.provider, tier: best.tier), at: t)
@@ -153,9 +170,28 @@ extension Market {
             leases[l].broker = via
             providers[via].month.leasesSigned += 1
         }
-        if let k = voucher(segment: s, firm: best.provider) { leases[l].voucher = k }
+        if vouchers, let k = voucher(segment: s, firm: best.provider) { leases[l].voucher = k }
         tenants[i].nextTermMonths = tenants[i].termMonths
         return .signed
+    }
+
+    /// Whether active firm `j` has the free units to quote a request for `units` of `wanted` in any
+    /// of `tiers` (for a broker: through an affiliate; for a hybrid and a buyer: units to sell).
+    /// A necessary condition of a quote, not a sufficient one (price and visibility decide).
+    @inline(__always)
+    func canQuote(firm j: ProviderID, units: Int, wanted: TierID, tiers: [TierID], buyer: Bool) -> Bool {
+        guard providers[j].active else { return false }
+        let model = providers[j].spec.model
+        for b in tiers {
+            let n = unitsNeeded(units, wanted: wanted, offered: b)
+            if model == .broker {
+                for a in providers[j].spec.supply.affiliates where providers[a].active && providers[a].free(b) >= n { return true }
+            } else {
+                if providers[j].capacity(b) > 0 && providers[j].free(b) >= n { return true }
+                if buyer && model == .hybrid && providers[j].fleet.installed[b] - providers[j].leasing.leased[b] >= n { return true }
+            }
+        }
+        return false
     }
 
     /// Signs a lease at a locked price; its cancellation and default clocks are unit
@@ -165,8 +201,8 @@ extension Market {
                        at t: Double, calendar: inout EventCalendar<MarketEvent>) -> LeaseID {
         let tenant = tenants[i]
         var h = leaseBase
-        h.mix(tenant.key)
-        h.mix(tenant.round)
+        h.mix(index: tenant.key)
+        h.mix(index: tenant.round)
         scratch.reseed(h.value)
         let cancelClock = scratch.exponential(mean: 1)
         let defaultClock = scratch.exponential(mean: 1)
@@ -224,6 +260,7 @@ extension Market {
             leases[last].positionInBook = pos
         }
         providers[j].changeLeased(tier: lease.tier, by: -lease.units, at: t)
+        if case .sublessor = lease.lessee { providers[j].leasing.wholesaleOut[lease.tier] -= lease.units }
     }
 
     /// A lease reaches its end: bill, free the units, then the tenant renews (with
@@ -236,14 +273,16 @@ extension Market {
         endLease(l, at: t, calendar: &calendar)
         let lease = leases[l]
         guard case .tenant(let i) = lease.lessee else {
-            // A sublessor's rent-in from this owner ends; the sublessor renews from the market at its next close.
+            // A sublessor's rent-in from this owner ends: it renews what it still sublets at once.
+            wholesaleEnded(l, at: t, calendar: &calendar)
             retryWaiting(at: t, calendar: &calendar)
             return
         }
         let tenant = tenants[i]
         var h = leaseBase
-        h.mix(tenant.key)
-        h.mix(tenant.round &+ 0x52454E)   // "REN": the renewal draw of this lease
+        h.mix(index: tenant.key)
+        h.mix("renewal")
+        h.mix(index: tenant.round)
         scratch.reseed(h.value)
         let wantsToContinue = scratch.uniform() < scenario.segments[tenant.segment].renewProbability
         if wantsToContinue {
@@ -263,11 +302,27 @@ extension Market {
     }
 
     /// Waiting tenants try again, first come first served, whenever units free up.
+    ///
+    /// A tenant whose request no active firm has the free units for, in any tier it accepts, is
+    /// passed over: its round still counts, as ``chooseAndSign(_:at:countRefused:calendar:)`` would
+    /// count it before finding no quote. The most free units of each tier are taken once, before
+    /// the first retry; signings only lower them, so they stay an upper bound.
     mutating func retryWaiting(at t: Double, calendar: inout EventCalendar<MarketEvent>) {
         guard !waiting.isEmpty else { return }
+        var mostFree = TierTable(repeating: 0, count: tierCount)
+        for j in providers.indices where providers[j].active {
+            for b in tierIDs { mostFree[b] = Swift.max(mostFree[b], providers[j].free(b)) }
+        }
         var k = 0
         while k < waiting.count {
             let i = waiting[k]
+            let s = tenants[i].segment, units = tenants[i].units
+            let wanted = scenario.segments[s].tier
+            if !acceptableTiers[s].contains(where: { unitsNeeded(units, wanted: wanted, offered: $0) <= mostFree[$0] }) {
+                tenants[i].round += 1
+                k += 1
+                continue
+            }
             if chooseAndSign(i, at: t, countRefused: false, calendar: &calendar) == .signed {
                 if let handle = tenants[i].waitHandle { calendar.cancel(handle) }
                 tenants[i].waitHandle = nil
@@ -291,10 +346,28 @@ extension Market {
 }
 
 extension Market {
+    /// Launch demand for a new generation: an owner or hybrid that holds none of a successor tier
+    /// (a tier some other tier names as its `successor`) but can buy it this month counts a
+    /// request for it as refused, when its list price would have been within the tenant's
+    /// reservation price. Without this, no firm that does not already hold the tier would ever see
+    /// demand for it (refused demand counts only what a firm could serve with its capacity), so a
+    /// generation released during the horizon would be bought only by entrants.
+    mutating func countLaunchDemand(firm j: ProviderID, tier b: TierID, units n: Int, perWanted wanted: Double,
+                                    reservation r: Double, discount d: Double) {
+        let model = providers[j].spec.model
+        guard model == .owner || model == .hybrid,
+              scenario.tiers.contains(where: { $0.successor == b }),
+              let k = supplyIndex(tier: b, jurisdiction: providers[j].spec.jurisdiction),
+              supplyCapacity(k, month: currentMonth) > 0,
+              Double(n) * providers[j].leasing.listPrice[b] * (1 - d) / wanted <= r else { return }
+        providers[j].month.refused[b] += n
+        providers[j].quarter.refused[b] += n
+    }
+
     /// A hybrid's price for selling one unit of a tier: chip price·(1 + markup).
     func buyQuote(firm j: ProviderID, tier b: TierID) -> Double {
         let chip = supplyIndex(tier: b, jurisdiction: providers[j].spec.jurisdiction).map { chipPrice($0, month: currentMonth) }
-            ?? scenario.tiers[b].purchaseCost
+            ?? vendorPrice(tier: b, month: currentMonth)
         return chip * (1 + scenario.sublease.hybridMarkup)
     }
 
@@ -315,6 +388,7 @@ extension Market {
         }
         providers[j].fleet.cohorts = kept
         providers[j].fleet.installed[b] -= n - left
+        monthTier[b].soldToUsers += n - left
         providers[j].month.serverSales += Double(n - left) * price
     }
 }

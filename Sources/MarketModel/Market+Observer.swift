@@ -25,8 +25,8 @@ extension Market {
             }
             row.priceIndex = priceIndex[b]
             row.signedPriceIndex = tm.signedUnits > 0 ? tm.signedValue / Double(tm.signedUnits) : nil
-            row.usedPrice = tier.purchaseCost * (1 - tier.usedDecline) * usedPriceFactor[b]
-            row.fireSaleDiscount = 1 - usedPriceFactor[b]
+            row.usedPrice = usedPrice[b]
+            row.fireSaleDiscount = usedDiscount[b]
             row.tenantsArrived = tm.tenantsArrived
             row.tenantsLost = tm.tenantsLost
             row.tenantsSigned = tm.tenantsSigned
@@ -34,7 +34,7 @@ extension Market {
             row.unitsLost = tm.unitsLost
             var firmLeased = 0, unpowered = 0
             for j in providers.indices where providers[j].active {
-                for r in providers[j].fleet.rentIns where r.tier == b && r.backing != .market { firmLeased += r.units }
+                for r in providers[j].fleet.rentIns where r.tier == b { if case .lease = r.backing { firmLeased += r.units } }
                 for c in providers[j].fleet.unpowered where c.tier == b { unpowered += c.units }
             }
             row.unitsInstalled = installed
@@ -52,8 +52,9 @@ extension Market {
             row.eflopsFP16 = Double(installed) * tier.tflops / 1e6
             row.activeFirms = active
             row.exits = tm.exits
-            row.unitsDumped = tm.unitsDumped
-            row.usedStock = usedStock[b]
+            row.usedOffered = tm.usedOffered
+            row.usedSold = tm.usedSold
+            row.usedInventory = usedInventory(b)
             row.hhiUnits = herfindahl(unitsByFirm.map(Double.init))
             row.hhiRevenue = herfindahl(revenueByFirm)
             tierRows.append(row)
@@ -68,8 +69,9 @@ extension Market {
             all.unitsDeliveredUnpowered += row.unitsDeliveredUnpowered
             all.backlogUnits += row.backlogUnits
             all.eflopsFP16 += row.eflopsFP16
-            all.unitsDumped += tm.unitsDumped
-            all.usedStock += usedStock[b]
+            all.usedOffered += tm.usedOffered
+            all.usedSold += tm.usedSold
+            all.usedInventory += row.usedInventory
             totalInstalled += installed
         }
         var waitingUnits = TierTable(repeating: 0, count: tierCount)

@@ -24,7 +24,7 @@ extension Market {
             o.takeOrPayShare = rent > 0 ? top / rent : nil
             o.topCustomerShare = p.history.lastTopShare
             o.contractedBacklog = p.active ? p.history.lastBacklog : 0
-            o.bannedTierRevenueShare = rent > 0 ? 0 : nil
+            o.bannedTierRevenueShare = bannedTierRevenueShare(firm: j)
             let burn = -activeRecords.suffix(3).reduce(0) { $0 + $1.revenue - $1.powerCost - $1.colocationCost
                 - $1.rentInCost - $1.fixedOpex - $1.interest } / Double(Swift.max(1, Swift.min(3, activeRecords.count)))
             o.monthsOfCash = burn > 0 ? Swift.max(0, p.ledger.cash) / burn : nil
@@ -56,6 +56,23 @@ extension Market {
             o.irr = stake > 0 ? internalRateOfReturn(flows) : nil
             return o
         }
+    }
+}
+
+extension Market {
+    /// The share of the firm's trailing-year rent (its last 12 months in the market) from tiers its
+    /// jurisdiction can no longer buy at its exit month or the last month, as the starvation review
+    /// (`isStarved`) counts it; nil without rent.
+    func bannedTierRevenueShare(firm j: ProviderID) -> Double? {
+        let p = providers[j]
+        let month = p.exit?.month ?? scenario.horizonMonths - 1
+        var total = 0.0, banned = 0.0
+        for b in tierIDs {
+            let rent = p.history.rentByTier.reduce(0) { $0 + $1[b] }
+            total += rent
+            if isBanned(tier: b, jurisdiction: p.spec.jurisdiction, month: month) { banned += rent }
+        }
+        return total > 0 ? banned / total : nil
     }
 }
 

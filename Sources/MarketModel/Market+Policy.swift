@@ -91,8 +91,9 @@ extension Market {
                     let tenant = tenants[i]
                     guard shock.segment == nil || shock.segment == tenant.segment else { continue }
                     var h = leaseBase
-                    h.mix(tenant.key)
-                    h.mix(0x4D41_5353 &+ UInt64(k))   // "MASS" + shock number
+                    h.mix(index: tenant.key)
+                    h.mix("mass-default")
+                    h.mix(index: UInt64(k))
                     scratch.reseed(h.value)
                     if scratch.uniform() < shock.share { hit.append((id, tenant.segment)) }
                 }

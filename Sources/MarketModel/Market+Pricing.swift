@@ -8,7 +8,7 @@ extension Market {
         return scenario.tiers[b].powerKW * site.pue * site.price
     }
 
-    /// The price floor for owned units: power per hour + (ρ + δ_sec)·V_sec/8760, where V_sec is
+    /// The price floor for owned units: power per hour + (ρ + δ_sec)·V_sec/(8,765.82 h a year), where V_sec is
     /// the units-weighted used-market value of the firm's units of the tier (renting a GPU out
     /// forgoes selling it).
     func priceFloor(firm j: ProviderID, tier b: TierID, at t: Double) -> Double {
@@ -21,11 +21,11 @@ extension Market {
         }
         let vSec = units > 0 ? value / Double(units) : scenario.tiers[b].purchaseCost
         let rho = providers[j].spec.costOfCapital
-        return powerPerHour(firm: j, tier: b) + (rho + scenario.tiers[b].usedDecline) * vSec / 8760
+        return powerPerHour(firm: j, tier: b) + (rho + scenario.tiers[b].usedDecline) * vSec / hoursPerYear
     }
 
-    /// The long-run cost-recovery price p_LR(0) = (P·CRF(ρ, life)/8760 + opex per unit-hour)/u*
-    /// + power per hour, with CRF = ρ/(1 − (1+ρ)^−life).
+    /// The long-run cost-recovery price p_LR(0) = (P·CRF(ρ, life)/(hours a year) + opex per unit-hour)/u*
+    /// + power per hour, with CRF = ρ/(1 − (1+ρ)^−life); P is `chip`, else this month's vendor price.
     func longRunPrice(firm j: ProviderID, tier b: TierID, chip: Double? = nil) -> Double {
         let tier = scenario.tiers[b]
         let spec = providers[j].spec
@@ -33,7 +33,7 @@ extension Market {
         let crf = rho > 0 ? rho / (1 - pow(1 + rho, -tier.lifeYears)) : 1 / tier.lifeYears
         let units = Swift.max(1, providers[j].totalInstalled)
         let opexHour = (spec.opexPerUnitMonthly + spec.fixedOpexMonthly / Double(units)) / (daysPerMonth * hoursPerDay)
-        return ((chip ?? tier.purchaseCost) * crf / 8760 + opexHour) / scenario.pricing.targetUtilisation + powerPerHour(firm: j, tier: b)
+        return ((chip ?? vendorPrice(tier: b, month: currentMonth)) * crf / hoursPerYear + opexHour) / scenario.pricing.targetUtilisation + powerPerHour(firm: j, tier: b)
     }
 
     /// Sets every active firm's list prices for the next month by its policy, then the
@@ -42,6 +42,7 @@ extension Market {
         let pr = scenario.pricing
         let previousIndex = priceIndex
         var newPrices = ProviderTable(providers.map(\.leasing.listPrice))
+        let spare = spareCapacityPrices()
         for j in providers.indices where providers[j].active {
             for b in tierIDs where providers[j].capacity(b) > 0 {
                 let floor = priceFloor(firm: j, tier: b, at: t)
@@ -60,6 +61,9 @@ extension Market {
                         let x = Double(providers[j].month.refused[b]) / Double(providers[j].capacity(b))
                         price = exp(log(price) + pr.kU * (u - pr.targetUtilisation) + pr.kX * x)
                         price = (1 - pr.indexWeight) * price + pr.indexWeight * previousIndex[b]
+                        if u < pr.targetUtilisation && pr.rivalWeight > 0 {
+                            price = edgeworthPrice(firm: j, tier: b, price: price, spare: spare[b])
+                        }
                     case .costPlus:
                         price = (1 + pr.costPlusMarkup) * longRunPrice(firm: j, tier: b)
                     case .undercut:
@@ -67,7 +71,7 @@ extension Market {
                         for k in providers.indices where k != j && providers[k].active && providers[k].capacity(b) > 0 {
                             lowest = Swift.min(lowest, providers[k].leasing.listPrice[b])
                         }
-                        if lowest.isFinite { price = (1 - pr.undercut) * lowest }
+                        if lowest.isFinite { price = (1 - pr.rivalDiscount) * lowest }
                     }
                 }
                 newPrices[j][b] = Swift.min(cap, Swift.max(floor, price))
@@ -75,6 +79,39 @@ extension Market {
         }
         for j in providers.indices { providers[j].leasing.listPrice = newPrices[j] }
         updatePriceIndex()
+    }
+
+    /// Per tier, the firms with spare capacity — units leased at the close below u* of their capacity —
+    /// with their list prices and spare units u*·capacity − leased, cheapest first: the rivals that
+    /// could take a firm's tenants.
+    func spareCapacityPrices() -> TierTable<[(firm: ProviderID, price: Double, units: Double)]> {
+        var out = TierTable<[(firm: ProviderID, price: Double, units: Double)]>(repeating: [], count: tierCount)
+        let target = scenario.pricing.targetUtilisation
+        for j in providers.indices where providers[j].active {
+            for b in tierIDs where providers[j].capacity(b) > 0 {
+                let units = target * Double(providers[j].capacity(b)) - Double(providers[j].leasing.leased[b])
+                if units > 0 { out[b].append((j, providers[j].leasing.listPrice[b], units)) }
+            }
+        }
+        for b in tierIDs { out[b].sort { $0.price < $1.price } }
+        return out
+    }
+
+    /// The Bertrand–Edgeworth step of an adaptive firm `j` with spare capacity: the rivals with spare
+    /// units whose undercut price (1 − ε)·p_k is below the firm's price p̂ can take its tenants; with F
+    /// their spare units and c̄ their spare-weighted mean price, p̂ moves toward (1 − ε)·c̄ by
+    /// θ = ω·min(1, F/(u*·K_j)) — the share of the firm's target book those units could serve.
+    func edgeworthPrice(firm j: ProviderID, tier b: TierID, price: Double, spare: [(firm: ProviderID, price: Double, units: Double)]) -> Double {
+        let pr = scenario.pricing
+        var units = 0.0, value = 0.0
+        for r in spare where r.firm != j {
+            guard (1 - pr.rivalDiscount) * r.price < price else { break }   // cheapest first
+            units += r.units
+            value += r.units * r.price
+        }
+        guard units > 0 else { return price }
+        let theta = pr.rivalWeight * Swift.min(1, units / (pr.targetUtilisation * Double(providers[j].capacity(b))))
+        return price + theta * ((1 - pr.rivalDiscount) * value / units - price)
     }
 
     /// I_t: the capacity-weighted mean of active firms' list prices by tier (kept when no firm

@@ -54,22 +54,43 @@ extension Market {
         return factor
     }
 
-    /// Units the vendor can ship this month (grey imports while banned, when allowed).
+    /// Month index (from the start) in which a tier is released; nil when always available.
+    func releaseMonth(tier b: TierID) -> Int? {
+        scenario.tiers[b].release.map { $0.ordinal - scenario.start.ordinal }
+    }
+
+    /// Whether tier `b` is released by month `m`.
+    func isReleased(tier b: TierID, month m: Int) -> Bool { releaseMonth(tier: b).map { m >= $0 } ?? true }
+
+    /// The vendor's list price of a tier in month `m`: purchase cost·(1 − decline)^(years since the
+    /// successor's release, or since the start when that is later; 0 before it).
+    func vendorPrice(tier b: TierID, month m: Int) -> Double {
+        let tier = scenario.tiers[b]
+        guard let next = tier.successor, tier.priceDecline > 0 else { return tier.purchaseCost }
+        let since = m - Swift.max(0, releaseMonth(tier: next) ?? 0)
+        guard since > 0 else { return tier.purchaseCost }
+        return tier.purchaseCost * pow(1 - tier.priceDecline, Double(since) / 12)
+    }
+
+    /// Units the vendor can ship this month (grey imports while banned, when allowed); none before
+    /// the tier's release.
     func supplyCapacity(_ k: SupplyID, month m: Int) -> Double {
         let spec = scenario.chipSupply[k]
+        guard isReleased(tier: spec.tier, month: m) else { return 0 }
         let base = spec.monthlyCapacity * pow(1 + spec.capacityGrowth, Double(m) / 12)
         if supplies[k].factor == 0 { return spec.greyPremium != nil ? base * spec.greyShare : 0 }
         return base * supplies[k].factor
     }
 
-    /// Chip price = purchase cost·(1 + premium·backlog/monthly capacity), times the grey premium while banned.
+    /// Chip price = the vendor's price (``vendorPrice(tier:month:)``)·(1 + premium·backlog/monthly capacity),
+    /// times the grey premium while banned.
     func chipPrice(_ k: SupplyID, month m: Int) -> Double {
         let spec = scenario.chipSupply[k]
         let cap = supplyCapacity(k, month: m)
         let backlog = Double(supplies[k].backlogUnits)
         let ratio = cap > 0 ? Swift.min(spec.maxBacklogMonths, backlog / cap) : (backlog > 0 ? spec.maxBacklogMonths : 0)
         let grey = supplies[k].grey ? (spec.greyPremium ?? 1) : 1
-        return scenario.tiers[spec.tier].purchaseCost * (1 + spec.premium * ratio) * grey
+        return vendorPrice(tier: spec.tier, month: m) * (1 + spec.premium * ratio) * grey
     }
 
     /// Whether a jurisdiction can no longer buy a tier (banned with no grey imports).
@@ -183,6 +204,11 @@ extension Market {
                     shipments.append(Shipment(provider: o.provider, supply: k, units: give[i], orderDay: o.orderDay, price: o.price))
                     calendar.schedule(.shipmentArrived(shipment: s), at: t + transit, priority: Priority.lease)
                     supplies[k].record.shippedUnits += give[i]
+                    if supplies[k].grey {
+                        monthTier[scenario.chipSupply[k].tier].greyImported += give[i]
+                    } else {
+                        monthTier[scenario.chipSupply[k].tier].shipped += give[i]
+                    }
                     supplies[k].inTransit += give[i]
                     supplies[k].backlogUnits -= give[i]
                 }
@@ -244,7 +270,8 @@ extension Market {
         monthTier[tier].deliveredUnits += ship.units
         monthTier[tier].leadTimeSum += Double(ship.units) * (t - ship.orderDay)
         guard providers[j].active else {
-            usedStock[tier] += ship.units
+            // Units arriving for a firm that has exited are its liquidator's to sell.
+            offer([Cohort(tier: tier, units: ship.units, purchaseDay: t, unitCost: ship.price)], seller: j, booked: false)
             return
         }
         providers[j].fleet.onOrder[tier] -= ship.units
@@ -263,8 +290,8 @@ extension Market {
         }
         let mw = Swift.max(dc.minBuildMW, kw / 1000)
         var h = buildBase
-        h.mix(providerKey[j])
-        h.mix(UInt64(providers[j].power.builds.count))
+        h.mix(index: providerKey[j])
+        h.mix(index: UInt64(providers[j].power.builds.count))
         scratch.reseed(h.value)
         let months = Swift.max(1, dc.buildMonths.sample(scratch).rounded())
         let cost = mw * dc.costPerMW
@@ -297,7 +324,7 @@ extension Market {
         providers[j].month.colocationCost += providers[j].power.colocationKW * scenario.dataCentres.colocationPerKWMonth
     }
 
-    /// Retires free units at their physical life (they leave the market).
+    /// Retires free units at their physical life (they leave the market, counted as retired).
     mutating func retireUnits(_ j: ProviderID, at t: Double) {
         var kept: [Cohort] = []
         for var c in providers[j].fleet.cohorts {
@@ -306,6 +333,7 @@ extension Market {
                 if n > 0 {
                     providers[j].changeLeased(tier: c.tier, by: 0, at: t)
                     providers[j].fleet.installed[c.tier] -= n
+                    monthTier[c.tier].retired += n
                     c.units -= n
                 }
             }

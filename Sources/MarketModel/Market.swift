@@ -28,10 +28,13 @@ enum Priority {
     static let close: Int32 = 2
 }
 
-/// Days in the average Gregorian month, for contract terms written in months.
-let daysPerMonth = 30.436875
+/// One calendar for every rate and term: the average Gregorian year and month (365.2425 days,
+/// a twelfth of it), so a rate per year, a term in months and an age in years agree.
+let daysPerYear = 365.2425
+let daysPerMonth = daysPerYear / 12
 let hoursPerDay = 24.0
-let daysPerYear = 365.0
+/// Hours in the average year (rates per year to rates per hour).
+let hoursPerYear = daysPerYear * hoursPerDay
 
 /// One replication's market: all state, advanced by `handle` (see the `Market+…` extensions).
 struct Market: Simulation {
@@ -72,13 +75,29 @@ struct Market: Simulation {
     var templateCount: [Int] = []
     /// Per segment: the wanted tier, then its substitutes (the order quotes are asked in).
     let acceptableTiers: Table<Segment, [TierID]>
+    /// Per tier: whether some tier names it as its `successor` (launch demand is counted for it).
+    let isSuccessorTier: TierTable<Bool>
     var entriesThisMonth = 0
 
     // Market state.
     var priceIndex: TierTable<Double>        // index in force this month (computed at the last close)
-    var usedPriceFactor: TierTable<Double>   // 1 − this month's fire-sale discount
+    /// The used price in force: what a unit of the reference age fetches (set at each close).
+    var usedPrice: TierTable<Double>
+    /// δ on the sellers' ask at the last clearing (from the inventory's size).
+    var usedDiscount: TierTable<Double>
     var visibility: ProviderTable<Double>    // this month
-    var usedStock: TierTable<Int>
+    /// Units offered in the used market, oldest offer first.
+    var usedLots: TierTable<[UsedLot]>
+    /// Bids of the month's expansion reviews, cleared at the close.
+    var usedBids: TierTable<[UsedBid]>
+    /// The expansions waiting for the used market to clear before they order new units.
+    var pendingExpansions: [PendingExpansion] = []
+    /// How a unit's value depends on its age, per tier.
+    let remainingLife: TierTable<RemainingLife>
+    /// Units in the market at the last close (the next month's `stock_start`), per tier.
+    var fleetStock: TierTable<Int>
+    /// Units rented from each overseas line now (at most its `units`).
+    var overseasRented: [Int] = []
     var demandShock = Table<Segment, [Double]>([])   // [segment][month] product of demand-shock multipliers
     var defaultShock = Table<Segment, [Double]>([])  // [segment][month] product of default-hazard multipliers
     var baseRateByMonth: [Double] = []
@@ -92,6 +111,7 @@ struct Market: Simulation {
     // Output.
     var firmRecords: ProviderTable<[FirmMonthRecord]>   // per firm, per month
     var marketRecords: [MarketMonthRecord] = []
+    var fleetRecords: TierTable<[FleetMonthRecord]>   // per tier, per month
 
     init(scenario: Scenario, plan: SeedPlan, replication: Int) {
         self.scenario = scenario
@@ -127,6 +147,7 @@ struct Market: Simulation {
         })
         segmentSerial = Table(repeating: 0, count: scenario.segments.count)
         acceptableTiers = Table(scenario.segments.map { [$0.tier] + $0.substitutes })
+        isSuccessorTier = TierTable(scenario.tiers.ids.map { b in scenario.tiers.contains { $0.successor == b } })
         providers = Table(scenario.providers.map { ProviderState(spec: $0, scenario: scenario) })
         // A firm given no power owns exactly what its initial fleet draws.
         for j in providers.indices where providers[j].power.ownedMW == 0 && providers[j].power.colocationKW == 0 {
@@ -136,9 +157,20 @@ struct Market: Simulation {
             providers[j].power.ownedMW = kw / 1000
         }
         priceIndex = TierTable(scenario.tiers.map(\.referencePrice))
-        usedPriceFactor = TierTable(repeating: 1, count: scenario.tiers.count)
+        usedPrice = TierTable(repeating: 0, count: scenario.tiers.count)
+        usedDiscount = TierTable(repeating: 0, count: scenario.tiers.count)
+        remainingLife = TierTable(scenario.tiers.map {
+            RemainingLife(discountRate: scenario.usedMarket.discountRate, decline: scenario.expansion.techDecline,
+                          life: $0.physicalLifeYears, reference: scenario.usedMarket.referenceAgeYears)
+        })
+        usedLots = TierTable(repeating: [], count: scenario.tiers.count)
+        usedBids = TierTable(repeating: [], count: scenario.tiers.count)
+        fleetRecords = TierTable(repeating: [], count: scenario.tiers.count)
+        var stock = TierTable(repeating: 0, count: scenario.tiers.count)
+        for p in scenario.providers { for c in p.fleet where c.units > 0 { stock[c.tier] += c.units } }
+        fleetStock = stock
+        overseasRented = Array(repeating: 0, count: scenario.sublease.overseas.count)
         visibility = ProviderTable(repeating: 0, count: scenario.providers.count)
-        usedStock = TierTable(repeating: 0, count: scenario.tiers.count)
         monthTier = TierTable(repeating: TierMonth(), count: scenario.tiers.count)
         firmRecords = ProviderTable(repeating: [], count: scenario.providers.count)
         for f in firmRecords.indices { firmRecords[f].reserveCapacity(scenario.horizonMonths) }
@@ -179,6 +211,8 @@ struct Market: Simulation {
         var calendar = EventCalendar<MarketEvent>(startTime: 0, minimumCapacity: 1024)
         updatePriceIndex()
         beginMonth(0)
+        // The used price before any trade: the market's capitalised rent at the reference prices.
+        for b in tierIDs { usedPrice[b] = fundamentalUsedValue(b) }
         seedInitialBook(calendar: &calendar)
         for s in scenario.segments.ids { scheduleNextCandidate(segment: s, from: 0, calendar: &calendar) }
         for m in 0..<scenario.horizonMonths {
@@ -262,8 +296,17 @@ struct TierMonth {
     var unitsLost = 0
     var signedUnits = 0
     var signedValue = 0.0
-    var unitsDumped = 0
+    /// Units put up for sale in the used market (exits, distress, deliveries to exited firms).
+    var usedOffered = 0
+    var usedSold = 0
     var exits = 0
+    /// Units the vendors shipped (normal channel, grey imports).
+    var shipped = 0
+    var greyImported = 0
+    /// Units that left the market: physical life reached.
+    var retired = 0
+    /// Units hybrids sold to their customers.
+    var soldToUsers = 0
     var deliveredUnits = 0
     var leadTimeSum = 0.0
 }

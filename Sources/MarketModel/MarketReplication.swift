@@ -16,6 +16,7 @@ public enum MarketReplication {
                                        events: events)
         result.firms = market.firms.values
         result.supplyMonths = market.supplies.flatMap(\.records)
+        result.fleetMonths = market.fleetRecords.values.flatMap { $0 }
         return result
     }
 }

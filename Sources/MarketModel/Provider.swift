@@ -4,8 +4,11 @@ struct Cohort {
     var units: Int
     /// Day of purchase (negative for units older than the start).
     var purchaseDay: Double
-    /// Purchase cost per unit.
+    /// Purchase cost per unit, less impairment: the base of straight-line depreciation and book value.
     var unitCost: Double
+    /// The purchase cost per unit before any impairment (nil: never impaired): caps a reversal at the
+    /// book value had no impairment been recognised.
+    var unimpairedCost: Double? = nil
 }
 
 /// A firm's running state in one replication, in named parts:
@@ -44,7 +47,9 @@ struct ProviderState {
         fleet = Fleet(tierCount: n)
         power = Power(ownedMW: spec.supply.ownedMW, colocationKW: spec.supply.colocationKW)
         leasing = Leasing(leased: TierTable(repeating: 0, count: n),
-                          listPrice: TierTable(scenario.tiers.ids.map { spec.initialPrices[$0] ?? scenario.tiers[$0].referencePrice }))
+                          listPrice: TierTable(scenario.tiers.ids.map { spec.initialPrices[$0] ?? scenario.tiers[$0].referencePrice }),
+                          wholesaleOut: TierTable(repeating: 0, count: n),
+                          utilisation: TierTable(repeating: scenario.pricing.targetUtilisation, count: n))
         month = MonthFlows(tierCount: n, from: 0)
         quarter = QuarterReview(tierCount: n)
         for c in spec.fleet where c.units > 0 {
@@ -63,6 +68,7 @@ struct ProviderState {
         let dt = t - month.lastChange[tier]
         month.leasedArea[tier] += Double(leasing.leased[tier]) * dt
         month.installedArea[tier] += Double(fleet.installed[tier] + fleet.rentedIn[tier]) * dt
+        month.ownedArea[tier] += Double(fleet.installed[tier]) * dt
         quarter.leasedArea[tier] += Double(leasing.leased[tier]) * dt
         month.lastChange[tier] = t
         leasing.leased[tier] += delta
@@ -126,6 +132,11 @@ struct Leasing {
     var leased: TierTable<Int>
     /// List price by tier for the month in progress (currency per unit-hour).
     var listPrice: TierTable<Double>
+    /// Units let to sublessors by tier (part of `leased`).
+    var wholesaleOut: TierTable<Int>
+    /// Time-averaged utilisation by tier of the last closed month (u* before the first close):
+    /// it sets the firm's wholesale price.
+    var utilisation: TierTable<Double>
     /// Contract book: active leases (order is deterministic; removal swaps with the last).
     var book: ContiguousArray<LeaseID> = []
 }
@@ -136,6 +147,8 @@ struct MonthFlows {
     // capacity (installed plus rented in).
     var leasedArea: TierTable<Double>
     var installedArea: TierTable<Double>
+    /// Unit-days of owned, installed units (capacity less rented-in units): power and per-unit opex.
+    var ownedArea: TierTable<Double>
     var lastChange: TierTable<Double>
     /// Units of each tier requested of this firm that it could not serve.
     var refused: TierTable<Int>
@@ -165,6 +178,7 @@ struct MonthFlows {
     init(tierCount n: Int, from t: Double) {
         leasedArea = TierTable(repeating: 0, count: n)
         installedArea = TierTable(repeating: 0, count: n)
+        ownedArea = TierTable(repeating: 0, count: n)
         lastChange = TierTable(repeating: t, count: n)
         refused = TierTable(repeating: 0, count: n)
         rentByTier = TierTable(repeating: 0, count: n)
@@ -231,9 +245,9 @@ struct RentIn {
 
     /// Whom the units are rented from.
     enum Backing: Equatable {
-        /// The market at the wholesale price: the sublessor bills itself at each close.
-        case market
         /// An owner: a lease in the owner's book, billed there.
         case lease(LeaseID)
+        /// An overseas line (index into `sublease.overseas`): the sublessor bills itself at each close.
+        case overseas(Int)
     }
 }

@@ -41,7 +41,12 @@ public struct FirmMonthRecord: Sendable, Equatable {
     public var bookValueDisposed = 0.0
     /// Book value of units sold to tenants this month (hybrids; in cost of revenue).
     public var bookValueSold = 0.0
-    /// Net income: gross profit − fixed opex − interest − write-offs − (book − proceeds) on disposals.
+    /// Impairment charged at the quarterly test (IAS 36, CAS 8): book value written down to the
+    /// recoverable amount; a reversal (IFRS only) is negative. Non-cash: below gross profit, not in cash.
+    public var impairment = 0.0
+    /// Carrying amount of the firm's owned units (installed and waiting for power) at month end.
+    public var bookValue = 0.0
+    /// Net income: gross profit − fixed opex − interest − impairment − (book − proceeds) on disposals.
     public var netIncome = 0.0
     /// (revenue − cost of revenue)/revenue; nil when revenue is 0.
     public var grossMargin: Double?
@@ -73,6 +78,10 @@ public struct FirmMonthRecord: Sendable, Equatable {
     public var unitsOnOrder: [Int] = []
     /// Units rented in (sublessors), by tier (month end).
     public var unitsRentedIn: [Int] = []
+    /// Units of `unitsRentedIn` rented from overseas lines, by tier (month end).
+    public var unitsRentedOverseas: [Int] = []
+    /// Units the firm lets to sublessors (owners and hybrids; part of `unitsLeased`), by tier (month end).
+    public var unitsWholesaleOut: [Int] = []
     /// Commission revenue (brokers; part of revenue).
     public var commissionRevenue = 0.0
     /// Server sales to tenants (hybrids; part of revenue).
@@ -102,8 +111,9 @@ public struct MarketMonthRecord: Sendable, Equatable {
     public var priceIndex: Double?
     /// Units-weighted mean price of contracts signed this month.
     public var signedPriceIndex: Double?
-    /// Used-market value of a one-year-old unit after this month's fire-sale discount (currency).
+    /// The used price in force for next month: what a unit of the reference age fetches (currency).
     public var usedPrice: Double?
+    /// δ on the sellers' ask at this month's clearing, from the units for sale.
     public var fireSaleDiscount = 0.0
     public var tenantsArrived = 0
     public var tenantsLost = 0
@@ -116,8 +126,12 @@ public struct MarketMonthRecord: Sendable, Equatable {
     public var eflopsFP16 = 0.0
     public var activeFirms = 0
     public var exits = 0
-    public var unitsDumped = 0
-    public var usedStock = 0
+    /// Units put up for sale in the used market this month.
+    public var usedOffered = 0
+    /// Units that changed hands in the used market this month.
+    public var usedSold = 0
+    /// Units for sale at month end.
+    public var usedInventory = 0
     public var hhiUnits: Double?
     public var hhiRevenue: Double?
     /// Units-weighted chip price over jurisdictions with supply (currency per unit).
@@ -218,6 +232,8 @@ public struct ReplicationResult: Sendable {
     public var firms: [FirmInfo] = []
     /// tier-major, then jurisdiction (scenario order of supply entries), then month.
     public var supplyMonths: [SupplyMonthRecord] = []
+    /// tier-major, then month: the units identity of every tier.
+    public var fleetMonths: [FleetMonthRecord] = []
 
     public init(replication: Int, parameters: [(key: String, value: Double)], firmMonths: [FirmMonthRecord],
                 marketMonths: [MarketMonthRecord], outcomes: [FirmOutcome], events: Int) {

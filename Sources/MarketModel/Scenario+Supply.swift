@@ -88,8 +88,13 @@ public struct ExpansionParameters: Sendable {
 
 /// Sublessor and broker parameters shared by all firms.
 public struct SubleaseParameters: Sendable {
-    /// m_w: a sublessor rents in from the market at (1 − m_w)·index.
+    /// m_w: the wholesale discount. An owner at the target utilisation u* offers its idle units
+    /// to sublessors at (1 − m_w)·index; idler owners offer cheaper (see `Market.wholesaleQuote`).
     public var wholesaleDiscount: Double = 0.25
+    /// s_w: the share of an owner's idle units of each tier it offers to sublessors.
+    public var wholesaleShare: Double = 0.5
+    /// Finite capacity rented from abroad, used only when domestic offers run out.
+    public var overseas: [OverseasLine] = []
     /// Term of rent-in contracts, months.
     public var rentInTermMonths: Double = 24
     /// Broker commission c (on contract value).
@@ -97,6 +102,21 @@ public struct SubleaseParameters: Sendable {
     /// Hybrid buy quote: chip price·(1 + markup).
     public var hybridMarkup: Double = 0.15
     public init() {}
+}
+
+/// A named, finite supply of capacity rented from abroad (its units are not in the domestic stock).
+public struct OverseasLine: Sendable {
+    public var name: String
+    public var tier: TierID
+    /// The most units that can be rented from the line at once.
+    public var units: Int
+    /// Price per unit-hour, all-in (the foreign operator pays power).
+    public var price: Double
+    /// Where the capacity sits: the line is closed while the tier is banned there.
+    public var jurisdiction: String
+    public init(name: String, tier: TierID, units: Int, price: Double, jurisdiction: String) {
+        self.name = name; self.tier = tier; self.units = units; self.price = price; self.jurisdiction = jurisdiction
+    }
 }
 
 /// A rent-in contract a sublessor holds at the start.

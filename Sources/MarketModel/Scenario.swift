@@ -56,6 +56,15 @@ public enum BusinessModel: String, Sendable, CaseIterable {
     case hybrid
 }
 
+/// The accounting standard a firm reports under, which decides whether an impairment may be reversed.
+public enum AccountingStandard: String, Sendable, CaseIterable {
+    /// IFRS (IAS 36 ¶114–117): a write-down is reversed when the recoverable amount recovers, up to
+    /// the carrying amount had no impairment been recognised.
+    case ifrs
+    /// China's Accounting Standards for Business Enterprises (CAS 8 ¶17): never reversed.
+    case cas
+}
+
 /// How a firm sets its list prices each month.
 public enum PricingPolicy: String, Sendable, CaseIterable {
     /// ln p ← ln p + k_u(ū − u*) + k_x x̄; p ← (1−w)p + w I; clamp to [floor, cap].
@@ -89,15 +98,22 @@ public struct HardwareTier: Sendable {
     public var usedDecline: Double
     /// Reference rental price at release (currency per accelerator-hour).
     public var referencePrice: Double
+    /// Release month: no supply line ships the tier, or takes orders for it, before it (nil: always available).
     public var release: YearMonth?
+    /// The next generation: once it is released (or from the start, when it has no release month)
+    /// the vendor's price of this tier declines by `priceDecline` a year.
+    public var successor: TierID?
+    /// Share per year the vendor's price of this tier falls once its successor is released.
+    public var priceDecline: Double
 
     public init(name: String, tflops: Double, eta: Double, portingPenalty: Double, powerKW: Double,
                 purchaseCost: Double, lifeYears: Double, physicalLifeYears: Double, usedDecline: Double,
-                referencePrice: Double, release: YearMonth? = nil) {
+                referencePrice: Double, release: YearMonth? = nil, successor: TierID? = nil, priceDecline: Double = 0.3) {
         self.name = name; self.tflops = tflops; self.eta = eta; self.portingPenalty = portingPenalty
         self.powerKW = powerKW; self.purchaseCost = purchaseCost; self.lifeYears = lifeYears
         self.physicalLifeYears = physicalLifeYears; self.usedDecline = usedDecline
         self.referencePrice = referencePrice; self.release = release
+        self.successor = successor; self.priceDecline = priceDecline
     }
 
     /// Effective performance E = TFLOPS · η.
@@ -225,6 +241,14 @@ public struct ProviderSpec: Sendable {
     public var supply = ProviderSupplySpec()
     /// The entrant template the firm came from (nil for firms present at the start).
     public var template: String? = nil
+    /// The accounting standard as written; nil: `cas` in jurisdiction `cn`, else `ifrs` (see `accountingStandard`).
+    public var accounting: AccountingStandard? = nil
+
+    /// The accounting standard the firm reports under: as written, else CAS for a firm whose
+    /// jurisdiction is `cn` (case ignored) and IFRS otherwise.
+    public var accountingStandard: AccountingStandard {
+        accounting ?? (jurisdiction.lowercased() == "cn" ? .cas : .ifrs)
+    }
 
     public init(name: String, model: BusinessModel, region: RegionID, jurisdiction: String, cash: Double, debt: Double,
                 fleet: [FleetCohort], initialPrices: [TierID: Double], pricing: PricingPolicy, visibility: Double,
@@ -255,8 +279,11 @@ public struct PricingParameters: Sendable {
     public var capMultiple: Double = 4
     /// Markup m of `cost-plus`.
     public var costPlusMarkup: Double = 0.2
-    /// Undercut ε of `undercut`.
-    public var undercut: Double = 0.05
+    /// ε: how far below a rival's list price a firm prices when it competes for that rival's tenants
+    /// (the `undercut` policy, and the adaptive rule's Bertrand–Edgeworth step).
+    public var rivalDiscount: Double = 0.05
+    /// ω: the weight of the adaptive rule's Bertrand–Edgeworth step (0: the plain index pull).
+    public var rivalWeight: Double = 1
     /// Term discounts: (minimum term in months, discount), ascending by months.
     public var termDiscounts: [(months: Double, discount: Double)] = [(12, 0.1), (36, 0.2), (60, 0.25)]
     /// Visibility slope v_1 on capacity share.
@@ -294,8 +321,17 @@ public struct ExitParameters: Sendable {
     public var fireSaleMaxDiscount: Double = 0.5
     /// D_½ as a share of the tier's installed base.
     public var marketDepthShare: Double = 0.02
-    /// φ: share of dumped units that become used stock.
-    public var usedStockShare: Double = 0.5
+    public init() {}
+}
+
+/// The used market: how units are valued and what a unit fetches at worst.
+public struct UsedMarketParameters: Sendable {
+    /// ρ_used: the discount rate at which the market capitalises a unit's expected rents, per year.
+    public var discountRate: Double = 0.15
+    /// Scrap value of a unit as a share of its tier's purchase cost: the floor of every used price.
+    public var scrapShare: Double = 0.05
+    /// a_ref: the age, years, of the unit the used price is quoted for.
+    public var referenceAgeYears: Double = 1
     public init() {}
 }
 
@@ -341,6 +377,7 @@ public struct Scenario: Sendable {
     public var dataCentres = DataCentreParameters()
     public var expansion = ExpansionParameters()
     public var sublease = SubleaseParameters()
+    public var usedMarket = UsedMarketParameters()
     public var entrants: [EntrantTemplate] = []
     public var entry = EntryParameters()
     public var starvation = StarvationParameters()

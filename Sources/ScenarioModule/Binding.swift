@@ -146,6 +146,10 @@ extension BusinessModel: BindableValue {
     init(bound v: RNode.Value) { self = BusinessModel(rawValue: String(bound: v)) ?? .owner }
 }
 
+extension AccountingStandard: BindableValue {
+    init(bound v: RNode.Value) { self = AccountingStandard(rawValue: String(bound: v)) ?? .ifrs }
+}
+
 extension PricingPolicy: BindableValue {
     init(bound v: RNode.Value) { self = PricingPolicy(rawValue: String(bound: v)) ?? .adaptive }
 }

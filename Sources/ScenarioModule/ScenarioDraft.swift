@@ -113,6 +113,7 @@ enum Blank {
     static let rentIn = RentInSpec(tier: 0, units: 0, lessor: nil, price: nil, termMonths: 0)
     static let entrant = EntrantTemplate(name: "", provider: provider, firstOrder: [], weight: 0)
     static let supply = ChipSupply(tier: 0, jurisdiction: "", monthlyCapacity: 0)
+    static let overseas = OverseasLine(name: "", tier: 0, units: 0, price: 0, jurisdiction: "")
     static let voucher = VoucherProgramme(name: "", region: 0, segments: [], share: 0, from: month, to: nil, budget: 0, lagMonths: 0)
     static let priceCap = PriceCap(tier: nil, from: month, to: nil, cap: 0)
 }

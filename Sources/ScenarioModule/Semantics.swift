@@ -160,6 +160,39 @@ struct SemanticChecker {
         }
     }
 
+    /// Generations: a tier's successor is a known tier other than itself, successors form no
+    /// cycle, and a successor is released after its predecessor (when both have release months).
+    private mutating func checkGenerations(tierNames: [String]?) {
+        guard let tierNames else { return }
+        var next: [Int?] = Array(repeating: nil, count: s.tiers.count)
+        for i in s.tiers.indices {
+            let m = mark(K.tierSuccessor, i)
+            reference(m, in: tierNames, kind: "tier")
+            guard let m, let n = m.name, let k = tierNames.firstIndex(of: n) else { continue }
+            if k == i {
+                sink.error(m.loc, m.path, "a tier cannot be its own successor ('\(n)')")
+                continue
+            }
+            next[i] = k
+            if let mine = month(s.tiers[i].release, K.tierRelease, i), let theirs = month(s.tiers[k].release, K.tierRelease, k),
+               theirs <= mine {
+                sink.error(m.loc, m.path, "the successor '\(n)' is released in \(theirs), expected after this tier's release (\(mine))")
+            }
+        }
+        // A cycle is reported once, at its first tier.
+        for i in s.tiers.indices {
+            var seen: [Int] = [i]
+            var at = next[i]
+            while let k = at, !seen.contains(k) {
+                seen.append(k)
+                at = next[k]
+            }
+            guard let k = at, k == i, seen.min() == i, let m = mark(K.tierSuccessor, i) else { continue }
+            let chain = (seen + [i]).map { s.tiers[$0].name }.joined(separator: " → ")
+            sink.error(m.loc, m.path, "successors form a cycle (\(chain)); each generation's successor must be a later one")
+        }
+    }
+
     /// `from` inside the horizon (or, for supply shocks, no later than its last month); `to` after
     /// `from`, at most its end. `from` and `to` are nil when not written (or refused).
     private mutating func dates(from: YearMonth?, _ fromMark: SourceMarks.Mark?, to: YearMonth?, _ toMark: SourceMarks.Mark?,
@@ -198,6 +231,8 @@ struct SemanticChecker {
             }
         }
 
+        checkGenerations(tierNames: tierNames)
+
         // Segments.
         for (i, g) in s.segments.enumerated() {
             let tier = mark(K.segmentTier, i)
@@ -231,9 +266,17 @@ struct SemanticChecker {
             + draft.providerJurisdiction + draft.entrantJurisdiction
         for case let j? in written where !jurisdictions.contains(j) { jurisdictions.append(j) }
         let jurisdictionsKnown = !isNull(K.regions)
+        let startMonth = isNull(K.start) ? nil : s.start
         for (i, p) in s.providers.enumerated() {
             checkName(i, templates: templateNames)
-            for k in p.fleet.indices { reference(mark(K.fleetTier, i, k), in: tierNames, kind: "tier") }
+            for k in p.fleet.indices {
+                reference(mark(K.fleetTier, i, k), in: tierNames, kind: "tier")
+                // No firm holds a tier at the start that is released after it.
+                guard let start = startMonth, let m = mark(K.fleetTier, i, k), let t = m.name,
+                      let ti = s.tiers.indices.first(where: { !isNull(K.tierName, $0) && s.tiers[$0].name == t }),
+                      let release = month(s.tiers[ti].release, K.tierRelease, ti), release > start else { continue }
+                sink.error(m.loc, m.path, "tier '\(t)' is released in \(release), after the start (\(start)), so no firm can hold it in its initial fleet; firms order it once it ships")
+            }
             if p.model == .broker, !p.fleet.isEmpty, let m = mark(K.fleet, i) {
                 sink.error(m.loc, m.path, "a broker holds no units: its fleet must be empty (it resells its affiliates' units)")
             }
@@ -247,6 +290,9 @@ struct SemanticChecker {
         }
         checkRentIns(tierNames: tierNames, providerNames: providerNames, modelOf: modelOf,
                      rentInTerm: isFixed(K.subleaseTerm) ? s.sublease.rentInTermMonths : nil)
+
+        // Overseas lines: known tiers (the jurisdiction abroad need not be a firm's or a region's).
+        for i in s.sublease.overseas.indices { reference(mark(K.overseasTier, i), in: tierNames, kind: "tier") }
 
         // Chip supply: known tiers and jurisdictions, each pair once.
         var supplied: [String: SourceLocation] = [:]
@@ -382,6 +428,7 @@ struct SemanticChecker {
         }
         static let start = i("start"), horizon = i("horizon_months")
         static let tiers = i("tiers"), lifeYears = i("tiers[].life_years"), physicalLife = i("tiers[].physical_life_years")
+        static let tierName = i("tiers[].name"), tierRelease = i("tiers[].release"), tierSuccessor = i("tiers[].successor")
         static let regions = i("regions"), regionName = i("regions[].name"), regionJurisdiction = i("regions[].jurisdiction")
         static let regionPUE = i("regions[].pue")
         static let segments = i("demand.segments"), segmentTier = i("demand.segments[].tier")
@@ -394,6 +441,7 @@ struct SemanticChecker {
         static let rentInTerm = i("providers[].rent_in[].term_months"), rentInElapsed = i("providers[].rent_in[].elapsed_months")
         static let entrants = i("entrants"), entrantName = i("entrants[].name"), entrantDebt = i("entrants[].debt")
         static let firstOrder = i("entrants[].first_order"), firstOrderTier = i("entrants[].first_order[].tier")
+        static let overseasTier = i("sublease.overseas[].tier")
         static let subleaseTerm = i("sublease.rent_in_term_months"), maxRate = i("entry.max_rate")
         static let supply = i("supply"), supplyTier = i("supply[].tier"), supplyJurisdiction = i("supply[].jurisdiction")
         static let shockSegment = i("shocks[].segment"), shockTier = i("shocks[].tier"), shockRegion = i("shocks[].region")
@@ -426,7 +474,7 @@ struct SemanticChecker {
 extension ScenarioDraft {
     /// The value a key left to a computed default shows in the resolved scenario, when it is
     /// fixed before any draw: `tiers[].physical_life_years` = life + 2, a firm's jurisdiction its
-    /// region's, `providers[].rent_in[].term_months` = `sublease.rent_in_term_months` (nil when
+    /// region's, its accounting standard `cas` in jurisdiction `cn` and `ifrs` elsewhere, `providers[].rent_in[].term_months` = `sublease.rent_in_term_months` (nil when
     /// what it is computed from is drawn per replication; ``finished()`` then settles it per
     /// replication). Read for a valid document only, whose references all resolve.
     func computedDefault(entry: Int, at: [Int], marks: SourceMarks) -> RNode.Value? {
@@ -438,6 +486,12 @@ extension ScenarioDraft {
             return .text(scenario.regions[scenario.providers[at[0]].region].jurisdiction)
         case "entrants[].jurisdiction":
             return .text(scenario.regions[scenario.entrants[at[0]].provider.region].jurisdiction)
+        case "providers[].accounting":
+            let given = providerJurisdiction[at[0]] ?? scenario.regions[scenario.providers[at[0]].region].jurisdiction
+            return .text(given.lowercased() == "cn" ? AccountingStandard.cas.rawValue : AccountingStandard.ifrs.rawValue)
+        case "entrants[].accounting":
+            let given = entrantJurisdiction[at[0]] ?? scenario.regions[scenario.entrants[at[0]].provider.region].jurisdiction
+            return .text(given.lowercased() == "cn" ? AccountingStandard.cas.rawValue : AccountingStandard.ifrs.rawValue)
         case "providers[].rent_in[].term_months":
             guard marks[SemanticChecker.subleaseTermEntry, []]?.isFixed == true else { return nil }
             return .number(scenario.sublease.rentInTermMonths)

@@ -27,10 +27,7 @@ public struct SeedPlan: Sendable, Hashable {
     /// - Complexity: O(total UTF-8 length of the key).
     @inlinable
     public func seed(replication: Int, kind: String, entity: String = "", second: String = "") -> UInt64 {
-        var h = KeyHasher(masterSeed)
-        if let point { h.mix(0x5057_4545_5050_4f49 ^ UInt64(bitPattern: Int64(point))) }
-        h.mix(UInt64(bitPattern: Int64(replication)))
-        h.mix(kind)
+        var h = hasher(replication: replication, kind: kind)
         h.mix(entity)
         h.mix(second)
         return h.value
@@ -40,7 +37,7 @@ public struct SeedPlan: Sendable, Hashable {
     @inlinable
     public func seed(replication: Int, kind: String, index: UInt64, second: String = "") -> UInt64 {
         var h = hasher(replication: replication, kind: kind)
-        h.mix(UInt64(0x1D) &+ index)   // tagged so that index n never equals a string key
+        h.mix(index: index)
         h.mix(second)
         return h.value
     }
@@ -48,12 +45,16 @@ public struct SeedPlan: Sendable, Hashable {
     /// The hash state after (master seed, point, replication, kind): a model that derives
     /// many keys of one kind mixes the rest of each key into a copy of it, so the kind's
     /// string is hashed once per replication rather than once per key.
-    /// `hasher(r, k)` then `.mix(0x1D + i)` then `.mix(s)` equals `seed(replication: r, kind: k, index: i, second: s)`.
+    /// `hasher(r, k)` then `.mix(index: i)` then `.mix(s)` equals `seed(replication: r, kind: k, index: i, second: s)`.
     @inlinable
     public func hasher(replication: Int, kind: String) -> KeyHasher {
         var h = KeyHasher(masterSeed)
-        if let point { h.mix(0x5057_4545_5050_4f49 ^ UInt64(bitPattern: Int64(point))) }
-        h.mix(UInt64(bitPattern: Int64(replication)))
+        if let point {
+            h.mix(index: UInt64(bitPattern: Int64(point)))
+        } else {
+            h.mixWord(KeyHasher.commonTag)
+        }
+        h.mix(index: UInt64(bitPattern: Int64(replication)))
         h.mix(kind)
         return h
     }
@@ -65,10 +66,17 @@ public struct SeedPlan: Sendable, Hashable {
     }
 }
 
-/// SplitMix64-based incremental hash over 64-bit words and UTF-8 strings.
+/// SplitMix64-based incremental hash over the components of a key: strings and numbers.
 ///
 /// Every word is added to the state with the golden-ratio increment and mixed with
-/// SplitMix64's finaliser; strings are length-prefixed so `("ab","c")` ≠ `("a","bc")`.
+/// SplitMix64's finaliser. So that two different keys never hash the same word sequence,
+/// every component starts with a tag word that says what follows: a string is the word
+/// `"STR" | byte count` and then its bytes in little-endian words; a number is the word
+/// ``indexTag`` and then the number. A tag's top three bytes (`STR`, `IDX`, `CRN`) tell
+/// the kinds apart and a string's tag carries its length, so the word sequence of a key
+/// can be read back into its components: the encoding is injective (`("ab","c")` ≠
+/// `("a","bc")`, and no number equals any string). Collisions are then only those of the
+/// 64-bit hash itself. Callers add components only through ``mix(index:)`` and ``mix(_:)``.
 @frozen
 public struct KeyHasher: Sendable {
     public var value: UInt64
@@ -76,8 +84,24 @@ public struct KeyHasher: Sendable {
     @inlinable
     public init(_ seed: UInt64) { value = suanli_splitmix64_mix(seed &+ 0x9e37_79b9_7f4a_7c15) }
 
+    /// The tag word before a number (`IDX`).
+    public static let indexTag: UInt64 = 0x4944_5800_0000_0000
+    /// The tag word of a seed plan under common random numbers (no sweep point; `CRN`).
+    public static let commonTag: UInt64 = 0x4352_4e00_0000_0000
+    /// The top bytes of a string's tag word (`STR`); its low 40 bits are the byte count.
+    public static let stringTag: UInt64 = 0x5354_5200_0000_0000
+
+    /// Mixes a number as a key component: its tag, then the number.
     @inlinable
-    public mutating func mix(_ word: UInt64) {
+    public mutating func mix(index i: UInt64) {
+        mixWord(KeyHasher.indexTag)
+        mixWord(i)
+    }
+
+    /// Mixes one raw word: a tag, or a payload word after its tag. Not public, so that every
+    /// component a caller adds is tagged.
+    @usableFromInline
+    mutating func mixWord(_ word: UInt64) {
         value = suanli_splitmix64_mix(value &+ 0x9e37_79b9_7f4a_7c15 &+ word)
     }
 
@@ -85,7 +109,8 @@ public struct KeyHasher: Sendable {
     public mutating func mix(_ s: String) {
         var s = s
         s.withUTF8 { bytes in
-            mix(UInt64(bytes.count) | 0x5354_5200_0000_0000)
+            precondition(bytes.count < 1 << 40, "a key string of a terabyte")
+            mixWord(UInt64(bytes.count) | KeyHasher.stringTag)
             var i = 0
             while i < bytes.count {
                 var word: UInt64 = 0
@@ -94,7 +119,7 @@ public struct KeyHasher: Sendable {
                     word |= UInt64(bytes[i + k]) << (8 * UInt64(k))
                     k += 1
                 }
-                mix(word)
+                mixWord(word)
                 i += 8
             }
         }

@@ -9,8 +9,8 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a scenario's replications and write a results folder.",
         discussion: """
-            Writes manifest.json, firms_monthly.csv, market_monthly.csv, supply_monthly.csv, outcomes.csv, \
-            params.csv, survival.csv and summary.csv into the output folder (default Results/<scenario name>/), \
+            Writes manifest.json, firms_monthly.csv, market_monthly.csv, supply_monthly.csv, fleet_monthly.csv, \
+            outcomes.csv, params.csv, survival.csv and summary.csv into the output folder (default Results/<scenario name>/), \
             and sensitivity.csv when the scenario draws parameters per replication (per: replication), \
             replacing an earlier run's folder only once the new one is complete. The same scenario, \
             seed and version give the same CSV bytes on any number of threads.

@@ -41,7 +41,7 @@ struct SweepCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Number of shards (≥ 1); point p belongs to shard p mod N.")
     var shards: Int?
 
-    @Flag(help: "Also write firms_monthly.csv, market_monthly.csv and supply_monthly.csv.")
+    @Flag(help: "Also write firms_monthly.csv, market_monthly.csv, supply_monthly.csv and fleet_monthly.csv.")
     var monthly = false
 
     @Flag(help: "Print the points and their values and exit.")

@@ -49,9 +49,10 @@ struct CSVTests {
         #expect(Array(h[7..<20]) == ["cash_start", "revenue", "asset_sales", "debt_drawn", "equity_raised", "power_cost",
                                      "colocation_cost", "rent_in_cost", "fixed_opex", "interest", "capex",
                                      "debt_repaid", "cash_end"])
-        #expect(Array(h.suffix(12)) == ["units_h100", "units_b200", "leased_h100", "leased_b200",
+        #expect(Array(h.suffix(16)) == ["units_h100", "units_b200", "leased_h100", "leased_b200",
                                         "unpowered_h100", "unpowered_b200", "on_order_h100", "on_order_b200",
-                                        "rented_in_h100", "rented_in_b200", "price_h100", "price_b200"])
+                                        "rented_in_h100", "rented_in_b200", "rented_overseas_h100", "rented_overseas_b200",
+                                        "wholesale_out_h100", "wholesale_out_b200", "price_h100", "price_b200"])
         for c in ["commission_revenue", "server_sales", "refunds", "owned_mw", "building_mw", "colocation_kw"] {
             #expect(h.contains(c), "firms_monthly.csv lacks \(c)")
         }
@@ -79,7 +80,7 @@ struct CSVTests {
         let contract = ["price_index", "signed_price_index", "used_price", "chip_price", "backlog_units", "lead_time_days",
                         "units_requested", "units_lost", "units_waiting_end", "units_installed",
                         "units_delivered_unpowered", "eflops_fp16", "national_target_share", "active_firms", "entries",
-                        "exits", "units_dumped", "hhi_units", "hhi_revenue"]
+                        "exits", "used_offered", "used_sold", "used_inventory", "hhi_units", "hhi_revenue"]
         for c in contract { #expect(h.contains(c), "market_monthly.csv lacks \(c)") }
         #expect(Set(h).count == h.count)
     }

@@ -38,7 +38,7 @@ struct DataDictionaryTests {
         let files = try runInMemory(points, replications: 2, threads: 1)
         let readme = DataDictionary.markdown
         #expect(OutputSchemas.documentation.map(\.file) == ["firms_monthly.csv", "market_monthly.csv", "supply_monthly.csv",
-                                                            "outcomes.csv", "params.csv", "survival.csv", "summary.csv"])
+                                                            "fleet_monthly.csv", "outcomes.csv", "params.csv", "survival.csv", "summary.csv"])
         for doc in OutputSchemas.documentation {
             let lines = String(decoding: files[doc.file]!, as: UTF8.self).split(separator: "\n")
             #expect(lines.count > 1, "\(doc.file) has rows")

@@ -34,7 +34,9 @@ struct DeterminismTests {
         #expect(firms.count == 1 + 2 * 25 * 2 * 6)
         #expect(firms[0].hasSuffix("units_h100,units_ascend-910b,units_b200,leased_h100,leased_ascend-910b,leased_b200,"
             + "unpowered_h100,unpowered_ascend-910b,unpowered_b200,on_order_h100,on_order_ascend-910b,on_order_b200,"
-            + "rented_in_h100,rented_in_ascend-910b,rented_in_b200,price_h100,price_ascend-910b,price_b200"))
+            + "rented_in_h100,rented_in_ascend-910b,rented_in_b200,"
+            + "rented_overseas_h100,rented_overseas_ascend-910b,rented_overseas_b200,"
+            + "wholesale_out_h100,wholesale_out_ascend-910b,wholesale_out_b200,price_h100,price_ascend-910b,price_b200"))
         // rows are (point, replication, firm, month)
         #expect(firms[1].hasPrefix("synthetic,0,0,2025-11,alpha,owner,"))
         #expect(firms[7].hasPrefix("synthetic,0,0,2025-11,\"beta, \"\"b\"\"\",sublessor,"))

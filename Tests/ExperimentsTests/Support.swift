@@ -111,10 +111,31 @@ func syntheticPoint(index: Int = 0, scenario: String = "synthetic", firms: [Stri
                 }
             }
         }
+        // Fleet rows that keep the units identity (their own stream, so the draws above are as before).
+        let g = plan.stream(replication: replication, kind: "synthetic-fleet")
+        var fleet: [FleetMonthRecord] = []
+        for t in tiers.indices {   // tier-major, as the model records them
+            var stock = 100
+            for m in 0..<horizon {
+                var r = FleetMonthRecord(month: m, tier: t)
+                r.stockStart = stock
+                r.shipped = g.uniformInt(30)
+                r.retired = g.uniformInt(5)
+                r.inTransit = g.uniformInt(r.shipped + 1)
+                r.usedInventory = g.uniformInt(10)
+                r.stockEnd = r.stockStart + r.shipped - r.retired
+                r.atFirms = r.stockEnd - r.inTransit - r.usedInventory
+                r.usedSold = g.uniformInt(r.usedInventory + 1)
+                r.backlog = g.uniformInt(100)
+                stock = r.stockEnd
+                fleet.append(r)
+            }
+        }
         var result = ReplicationResult(replication: replication, parameters: [("demand.growth", s.uniform()), ("x.y", 1e-7)],
                                        firmMonths: firmMonths, marketMonths: market, outcomes: outcomes,
                                        events: 1000 + replication)
         result.supplyMonths = supply
+        result.fleetMonths = fleet
         if entrants { result.firms = roster }
         return result
     }

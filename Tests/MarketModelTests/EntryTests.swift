@@ -4,8 +4,8 @@ import Testing
 
 /// How entrants start trading.
 @Suite struct EntryTests {
-    /// A sublessor entrant rents its first_order in from the market at entry, at the wholesale price, and
-    /// sublets it: before, it started with no capacity, was asked for nothing and never rented any in.
+    /// A sublessor entrant rents its first_order in at entry (from the owner's offer, then from abroad),
+    /// and sublets it: before, it started with no capacity, was asked for nothing and never rented any in.
     @Test func aSublessorEntrantRentsItsFirstOrderInAtEntryAndSublets() throws {
         // An owner turning tenants away (offered load 30 on 20 units) earns a margin that brings entrants.
         var s = Fixtures.erlang(units: 20, load: 30, months: 24)
@@ -13,6 +13,8 @@ import Testing
         tpl.model = .sublessor
         tpl.fleet = []
         s.entrants = [EntrantTemplate(name: "reseller", provider: tpl, firstOrder: [(0, 8)])]
+        // The owner is nearly full, so it offers little: an ample line abroad makes up the rest.
+        s.sublease.overseas = [OverseasLine(name: "abroad", tier: 0, units: 100_000, price: 7, jurisdiction: "intl")]
         s.entry.maxRate = 12
         s.entry.marginThreshold = 0
         var entrants = 0, established = 0, sublet = 0
@@ -23,9 +25,9 @@ import Testing
                 let rows = result.firmMonths.filter { $0.firm == f }
                 let first = try #require(rows.first)
                 #expect(first.unitsRentedIn == [8], "seed \(seed) \(result.firms[f].name): rented in \(first.unitsRentedIn)")
-                // Billed for the whole first month at the wholesale price, (1 − discount) of the price index,
-                // which lies between the entrants' list price 9 and the owner's fixed 10.
-                let perDay = (low: 8 * (1 - s.sublease.wholesaleDiscount) * 9 * 24, high: 8 * (1 - s.sublease.wholesaleDiscount) * 10 * 24)
+                // Billed for the whole first month at the line's 7 or the owner's wholesale quote, which lies
+                // between its price floor and the price index (at most the owner's fixed 10).
+                let perDay = (low: 8.0 * 7 * 24, high: 8.0 * 10 * 24)
                 #expect(first.rentInCost >= perDay.low * 28 - 1e-6 && first.rentInCost <= perDay.high * 31 + 1e-6,
                         "seed \(seed): first month's rent-in \(first.rentInCost), \(perDay) a day")
                 guard rows.count >= 3 else { continue }   // a quarter in the market at least

@@ -53,20 +53,28 @@ func lossMaker(cash: Double, debt: Double = 0, lossQuarters: Int = 4, months: In
         #expect(m.firmRecords[0].contains { $0.equityRaised > 0 })
     }
 
+    /// An exit puts the whole fleet up for sale: the inventory discount δ = δ_max·D/(D + D_½),
+    /// D the units for sale and D_½ a share of the units installed at active firms, lowers the
+    /// sellers' ask — the used price of everyone's units that month. With no buyer the units stay
+    /// in inventory: the exiting firm writes them off its books and is paid nothing for them.
     @Test func aFireSaleLowersTheUsedPriceForEveryoneThatMonth() throws {
         var s = lossMaker(cash: 5_000_000)
-        s.providers.append(Fixtures.provider(name: "survivor", units: 300, price: 20, softBudget: false))
+        s.segments[0].rate = 6000    // tenants a year (500 a month on one-month terms): enough to keep both fleets busy: the units are worth more than scrap
+        var survivor = Fixtures.provider(name: "survivor", units: 300, price: 20, softBudget: false)
+        survivor.supply.expands = false
+        s.providers.append(survivor)
         let m = try simulate(s)
         let exit = m.providers[0].exit!.month
         let used = m.marketRecords.filter { $0.tier == 0 }
         #expect(used[exit].usedPrice! < used[exit - 1].usedPrice! * 0.9)
-        #expect(used[exit].fireSaleDiscount > 0.1)
-        #expect(used[exit + 1].usedPrice! == used[exit - 1].usedPrice!)
-        // δ = δ_max·D/(D + D_½) with D = 200 units dumped and D_½ = 2% of 500 installed.
-        #expect(abs(used[exit].fireSaleDiscount - 0.5 * 200 / (200 + 10)) < 1e-12)
-        // The exiting firm sold at that price.
+        #expect(used[exit].usedOffered == 200 && used[exit].usedSold == 0 && used[exit].usedInventory == 200)
+        let half = s.exit.marketDepthShare * 300
+        #expect(abs(used[exit].fireSaleDiscount - s.exit.fireSaleMaxDiscount * 200 / (200 + half)) < 1e-12)
         let row = m.firmRecords[0][exit]
-        #expect(row.assetSales > 0 && row.bookValueDisposed > 0)
+        #expect(row.bookValueDisposed > 0 && row.assetSales == 0)
+        // Nobody buys later either: no proceeds, and the units stay in the used market's inventory.
+        #expect(m.firmRecords[0][(exit + 1)...].allSatisfy { $0.assetSales == 0 })
+        #expect(used[exit + 1].usedInventory == 200)
     }
 
     @Test func tenantsOfAnExitedFirmReEnterTheMarket() throws {

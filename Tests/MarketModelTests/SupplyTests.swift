@@ -96,14 +96,19 @@ func supplyMarket(allocation: AllocationPolicy = .inOrder, capacity: Double = 40
         func overshoot(_ theta: Double) throws -> Double {
             var s = supplyMarket(capacity: 200, months: 48, growth: 0, theta: theta)
             s.segments[0].growth = .logistic(rate: 4, ceiling: 1500)
+            // Tenants who pay up to the price cap: the test is about orders, and adaptive prices that
+            // overshoot the tenants' reservation price make the demand firms see swing by quarters,
+            // which hides θ_s.
+            s.segments[0].reservationPrice = .constant(value: s.pricing.capMultiple * s.tiers[0].referencePrice + 1)
             s.chipSupply[0].transitDays = .constant(value: 150)
             s.chipSupply[1].transitDays = .constant(value: 150)
             var t = Tally()
             for rep in 0..<6 {
                 let r = try MarketReplication.run(s, plan: SeedPlan(masterSeed: 5), replication: rep)
                 let all = r.marketMonths.filter { $0.tier == nil }
-                // Peak installed capacity over peak units leased.
-                let cap = Double(all.map(\.unitsInstalled).max()!), leased = Double(all.map(\.unitsLeased).max()!)
+                // Peak units held by firms (installed, or delivered and waiting for power) over peak
+                // units leased.
+                let cap = Double(r.fleetMonths.map(\.atFirms).max()!), leased = Double(all.map(\.unitsLeased).max()!)
                 t.add(cap / leased)
             }
             return t.mean
@@ -151,11 +156,16 @@ func supplyMarket(allocation: AllocationPolicy = .inOrder, capacity: Double = 40
     }
 
     @Test func aSublessorLosesMoneyWhenItsTenantsLeaveWhileItsRentInContinues() throws {
-        let busy = try simulate(fourModels(demand: 600), seed: 4)
-        var quiet = fourModels(demand: 600)
+        // The owner backing the rent-in never exits here (its exit would end the backing, §5.7).
+        var busyScenario = fourModels(demand: 600)
+        busyScenario.providers[0].softBudget = true
+        let busy = try simulate(busyScenario, seed: 4)
+        var quiet = busyScenario
         quiet.shocks = [.demand(segment: 0, from: YearMonth(year: 2024, month: 7), to: nil, multiplier: 0)]
         let idle = try simulate(quiet, seed: 4)
-        let late = { (m: Market) in m.firmRecords[1].filter { $0.month >= 14 } }
+        // Months 14…22: the 24-month rent-in ends half a day before the horizon, and its renewal
+        // (for what is still sublet) differs between the two runs.
+        let late = { (m: Market) in m.firmRecords[1].filter { (14...22).contains($0.month) } }
         // Rent-in is paid whether or not it sublets …
         let rentBusy = late(busy).reduce(0) { $0 + $1.rentInCost }, rentIdle = late(idle).reduce(0) { $0 + $1.rentInCost }
         #expect(rentIdle > 0 && abs(rentBusy - rentIdle) < 1e-6 * rentBusy)

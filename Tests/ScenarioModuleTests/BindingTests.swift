@@ -35,7 +35,8 @@ struct BindingTests {
         .shipped("ai-demand-bust.yaml"),
         .shipped("baseline.yaml", ["demand.segments[inference].growth.kind=logistic", "demand.segments[inference].growth.ceiling=500",
                                    "entrants[crossover].prices.h800=25", "supply[0].grey_import.premium=2",
-                                   "supply[0].grey_import.share=0.1"]),
+                                   "supply[0].grey_import.share=0.1", "providers[small-gpu-cloud].accounting=cas",
+                                   "entrants[crossover].accounting=ifrs"]),
         Fixture(name: "policied", yaml: policied.inserting("- {kind: base_rate, from: 2024-05, rate: 0.05}", after: "shocks[0]"),
                 path: "t.yaml"),
     ]

@@ -11,7 +11,7 @@ import Stochastics
         let p = PricingParameters()
         #expect(s.pricing.kU == p.kU && s.pricing.kX == p.kX && s.pricing.indexWeight == p.indexWeight)
         #expect(s.pricing.targetUtilisation == p.targetUtilisation && s.pricing.capMultiple == p.capMultiple)
-        #expect(s.pricing.costPlusMarkup == p.costPlusMarkup && s.pricing.undercut == p.undercut)
+        #expect(s.pricing.costPlusMarkup == p.costPlusMarkup && s.pricing.rivalDiscount == p.rivalDiscount && s.pricing.rivalWeight == p.rivalWeight)
         #expect(s.pricing.visibilitySlope == p.visibilitySlope && s.pricing.idlePowerShare == p.idlePowerShare)
         #expect(s.pricing.termDiscounts.map(\.months) == p.termDiscounts.map(\.months))
         #expect(s.pricing.termDiscounts.map(\.discount) == p.termDiscounts.map(\.discount))
@@ -22,7 +22,8 @@ import Stochastics
         #expect(s.finance.baseRate == f.baseRate && s.finance.debtTermMonths == f.debtTermMonths)
         let e = ExitParameters()
         #expect(s.exit.lossQuarters == e.lossQuarters && s.exit.fireSaleMaxDiscount == e.fireSaleMaxDiscount)
-        #expect(s.exit.marketDepthShare == e.marketDepthShare && s.exit.usedStockShare == e.usedStockShare)
+        #expect(s.exit.marketDepthShare == e.marketDepthShare)
+        #expect(s.usedMarket.discountRate == UsedMarketParameters().discountRate && s.usedMarket.scrapShare == UsedMarketParameters().scrapShare)
         #expect(s.limits.maxEvents == Limits().maxEvents)
         #expect(s.description == "" && s.shocks.isEmpty)
     }

@@ -46,6 +46,16 @@ import Stochastics
         }
     }
 
+    /// `undercut` is a strategy a scenario may assign, but no shipped what-if assigns it (issue 13):
+    /// their price wars must come from capacity. Validation scenarios may test the rule itself.
+    @Test(arguments: shippedScenarios().filter { !$0.hasPrefix("Scenarios/validation/") })
+    func noWhatIfAssignsUndercut(_ file: String) throws {
+        let s = try ScenarioLoader.load(path: packageRoot.appendingPathComponent(file).path)
+            .instantiate(replication: 0, plan: SeedPlan(masterSeed: 1)).scenario
+        #expect(s.providers.allSatisfy { $0.pricing != .undercut }, "\(file)")
+        #expect(s.entrants.allSatisfy { $0.provider.pricing != .undercut }, "\(file)")
+    }
+
     @Test func erlangLossIsTheLossSystem() throws {
         let doc = try ScenarioLoader.load(path: packageRoot.appendingPathComponent("Scenarios/validation/erlang-loss.yaml").path)
         let s = doc.instantiate(replication: 0, plan: SeedPlan(masterSeed: 1)).scenario
@@ -87,8 +97,14 @@ import Stochastics
         let bust = try load("ai-demand-bust.yaml").1
         #expect(bust.policy.massDefaults.map(\.share) == [0.25] && bust.policy.massDefaults[0].at == ym(2025, 9))
         if case .exponential(let g) = bust.segments[0].growth { #expect(g == 0) } else { Issue.record("growth") }
+        // The price war assigns no pricing: its firms price as the baseline's, its entrants adaptively; it
+        // adds capacity — H800s from the 2023 peak at the start, grey imports, and entrants.
         let war = try load("overbuild-price-war.yaml").1
-        #expect(war.entry.maxRate > 5 * base.entry.maxRate && war.entrants.allSatisfy { $0.provider.pricing == .undercut })
+        #expect(war.entry.maxRate > 5 * base.entry.maxRate && war.entrants.allSatisfy { $0.provider.pricing == .adaptive })
+        #expect(war.providers.map(\.pricing) == base.providers.map(\.pricing))
+        let h800 = { (s: Scenario) in s.providers.reduce(0) { $0 + $1.fleet.filter { $0.tier == 0 }.reduce(0) { $0 + $1.units } } }
+        #expect(h800(war) > h800(base) && war.chipSupply[0].greyPremium != nil && base.chipSupply[0].greyPremium == nil)
+        #expect(war.chipSupply.map(\.tier) == base.chipSupply.map(\.tier), "the price war writes out every supply line")
         let v = try load("compute-vouchers.yaml").1.policy.vouchers
         #expect(v.count == 1 && v[0].budget == 6e8 && v[0].share == 0.8 && v[0].region == 0)
         let power = try load("power-price-spike.yaml").1.policy.siteShocks
@@ -98,12 +114,15 @@ import Stochastics
             let shocks = try load(f).1.supplyShocks
             #expect(shocks.map(\.tier) == base.supplyShocks.map(\.tier) && shocks.map(\.capacityFactor) == base.supplyShocks.map(\.capacityFactor), "\(f)")
         }
-        // The global market: USD, one h100 tier, intl, a launch price near $4.70 and a tail of tenants paying ≥ $10.
+        // The global market: USD, the h100 and its successors h200 (2024-07) and b200 (2025-01), intl, a
+        // launch price near $4.70 and a tail of tenants paying ≥ $10.
         let (_, g) = try load("global-neocloud-2023.yaml")
-        #expect(g.currency == "USD" && g.tiers.map(\.name) == ["h100"] && g.regions.allSatisfy { $0.jurisdiction == "intl" })
+        #expect(g.currency == "USD" && g.tiers.map(\.name) == ["h100", "h200", "b200"] && g.regions.allSatisfy { $0.jurisdiction == "intl" })
+        #expect(g.tiers.map(\.release) == [nil, ym(2024, 7), ym(2025, 1)] && g.tiers.map(\.successor) == [1, 2, nil])
+        #expect(g.segments.allSatisfy { $0.tier == 0 && $0.substitutes == [1, 2] })
         #expect(g.start == ym(2023, 1) && g.start.adding(months: g.horizonMonths - 1) >= ym(2026, 6) && g.tiers[0].referencePrice == 4.7)
         #expect(g.segments.contains { $0.reservationPrice.cdf(10).map { $0 < 0.97 } ?? false })   // more than 3% at $10 or more
-        #expect(g.chipSupply.count == 1 && g.chipSupply[0].premium > 0 && !g.entrants.isEmpty && g.entry.maxRate > 0)
+        #expect(g.chipSupply.count == 3 && g.chipSupply[0].premium > 0 && !g.entrants.isEmpty && g.entry.maxRate > 0)
         #expect(g.providers.contains { $0.interestRate == 0.1 } && g.entrants.allSatisfy { $0.provider.interestRate == 0.1 })
     }
 
@@ -111,7 +130,7 @@ import Stochastics
         let doc = try ScenarioLoader.load(path: packageRoot.appendingPathComponent("Scenarios/baseline.yaml").path)
         let s = doc.instantiate(replication: 0, plan: SeedPlan(masterSeed: 1)).scenario
         #expect(s.start == YearMonth(year: 2024, month: 1) && s.horizonMonths == 60 && s.currency == "CNY")
-        for t in ["a800", "h800", "h20", "ascend-910b"] { #expect(doc.tierNames.contains(t)) }
+        for t in ["a800", "h800", "h20", "ascend-910b", "ascend-910c", "ascend-next"] { #expect(doc.tierNames.contains(t)) }
         #expect(Set(doc.providerModels) == ["owner", "sublessor", "broker", "hybrid"])
         #expect(s.regions.contains { $0.pue == 1.42 })
         // Export rules for cn at the start: A800/H800 banned from 2023-10; the H20 stays available (export-ban-h20.yaml bans it).

@@ -65,7 +65,7 @@ shocks:
   - {kind: demand, from: 2024-03, multiplier: 2}
 datacentres: {cost_per_mw: 9e7, build_months: {dist: uniform, min: 9, max: 15}, facility_life_years: 20, colocation_per_kw_month: 700, min_build_mw: 2}
 expansion: {kappa: 2, tech_decline: 0.3, supply_line_weight: 1, hurdle: 1.5, order_fraction: 0.5, prefer_colocation: false}
-sublease: {wholesale_discount: 0.2, rent_in_term_months: 12, broker_commission: 0.1, hybrid_markup: 0.2}
+sublease: {wholesale_discount: 0.2, wholesale_share: 0.4, rent_in_term_months: 12, broker_commission: 0.1, hybrid_markup: 0.2, overseas: [{name: abroad-cloud, tier: h20, units: 64, price: 6.5, jurisdiction: sg}]}
 entry: {max_rate: 4, margin_threshold: 0.25, hype: [{from: 2023-06, multiplier: 2}, {from: 2024-07, multiplier: 0.5}], max_entrants: 20}
 starvation: {dependence_share: 0.6, min_scale_pflops: 10}
 national: {target_eflops: 120, leasing_coverage_share: 0.05}
@@ -135,6 +135,9 @@ national: {target_eflops: 120, leasing_coverage_share: 0.05}
         #expect(s.expansion.hurdle == 1.5 && s.expansion.orderFraction == 0.5 && !s.expansion.preferColocation)
         #expect(s.sublease.wholesaleDiscount == 0.2 && s.sublease.rentInTermMonths == 12)
         #expect(s.sublease.brokerCommission == 0.1 && s.sublease.hybridMarkup == 0.2)
+        #expect(s.sublease.wholesaleShare == 0.4 && s.sublease.overseas.count == 1)
+        #expect(s.sublease.overseas.first.map { ($0.name, $0.tier, $0.units, $0.price, $0.jurisdiction) }
+                    .map { $0 == ("abroad-cloud", 1, 64, 6.5, "sg") } == true)
         #expect(s.entry.maxRate == 4 && s.entry.marginThreshold == 0.25 && s.entry.maxEntrants == 20)
         #expect(s.entry.hype.map(\.from) == [YearMonth(year: 2023, month: 6), YearMonth(year: 2024, month: 7)])
         #expect(s.entry.hype.map(\.multiplier) == [2, 0.5])

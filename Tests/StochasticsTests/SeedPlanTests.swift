@@ -5,7 +5,8 @@ import Testing
 struct SeedPlanTests {
     // MARK: Golden values
 
-    /// Computed once (Swift 6.3.1, Linux x86_64) and hard-coded: they pin the key hash across
+    /// Computed once (Swift 6.3.1, Linux x86_64; recomputed for the tagged, injective key encoding of
+    /// docs/decisions/0003, checked by the independent `KeyHashReference`) and hard-coded: they pin the key hash across
     /// processes, machines and versions. A change here changes every stream of every
     /// scenario, so it must be deliberate (and announced), never a side effect.
     struct Golden: Sendable, CustomTestStringConvertible {
@@ -18,22 +19,22 @@ struct SeedPlanTests {
     static let golden: [Golden] = [
         Golden(label: "(42, 7, arrivals, llm-training)",
                seed: { SeedPlan(masterSeed: 42).seed(replication: 7, kind: "arrivals", entity: "llm-training") },
-               expected: 0xD337_F026_B7C8_C889),
+               expected: 0xC66F_A9BD_BA17_ECDC),
         Golden(label: "(42, 7, choice, 1031, owner-a)",
                seed: { SeedPlan(masterSeed: 42).seed(replication: 7, kind: "choice", entity: "1031", second: "owner-a") },
-               expected: 0x8F48_2B40_3ADD_000D),
+               expected: 0xF47C_387B_F5F3_57B7),
         Golden(label: "(42, 7, choice, index 1031, owner-a)",
                seed: { SeedPlan(masterSeed: 42).seed(replication: 7, kind: "choice", index: 1031, second: "owner-a") },
-               expected: 0x5276_B3ED_B2B3_F45E),
+               expected: 0xF146_9D80_B0B4_C779),
         Golden(label: "(42, 0, arrivals)",
                seed: { SeedPlan(masterSeed: 42).seed(replication: 0, kind: "arrivals") },
-               expected: 0xAFE5_BBCE_8B4D_158A),
+               expected: 0x98F2_8CCD_6CC7_D72A),
         Golden(label: "(42, point 3, 7, arrivals, llm-training)",
                seed: { SeedPlan(masterSeed: 42, point: 3).seed(replication: 7, kind: "arrivals", entity: "llm-training") },
-               expected: 0x7048_0443_4491_4A33),
+               expected: 0x0871_55BB_DEEB_8581),
         Golden(label: "(2^64-1, -1, 算力 demand shock, tenant-α)",
                seed: { SeedPlan(masterSeed: .max).seed(replication: -1, kind: "算力 demand shock", entity: "tenant-α") },
-               expected: 0x60D4_22AB_413C_8B1C),
+               expected: 0xFD53_2704_A1D1_1272),
     ]
 
     @Test("golden seeds are stable across processes and versions", arguments: golden)
@@ -45,32 +46,31 @@ struct SeedPlanTests {
     func goldenDraws() {
         let s = SeedPlan(masterSeed: 42).stream(replication: 7, kind: "arrivals", entity: "llm-training")
         #expect(s.generator == .xoshiro256ss)
-        #expect([s.next(), s.next(), s.next()] == [0xEBF7_F84D_1F97_436F, 0x20F0_5034_F3E3_5155, 0xB199_854F_344C_F312])
-        #expect(s.uniform() == 0.879_755_185_172_710_8)
+        #expect([s.next(), s.next(), s.next()] == [0x3A67_79FE_DC36_7ED3, 0x4909_06E2_A8DA_A1B3, 0x109B_C586_8486_CC66])
+        #expect(s.uniform() == 0.953_172_777_955_328)
     }
 
-    @Test("a fresh KeyHasher recomputes the plan's seed")
+    @Test("an independent reading of the documented key layout recomputes the plan's seed")
     func freshHasher() {
-        var h = KeyHasher(42)
-        h.mix(UInt64(7))
-        h.mix("arrivals")
-        h.mix("llm-training")
-        h.mix("")
+        var h = KeyHashReference(42)
+        h.plan(point: nil, replication: 7)
+        h.string("arrivals")
+        h.string("llm-training")
+        h.string("")
         #expect(h.value == SeedPlan(masterSeed: 42).seed(replication: 7, kind: "arrivals", entity: "llm-training"))
 
-        var p = KeyHasher(42)
-        p.mix(0x5057_4545_5050_4f49 ^ UInt64(3))
-        p.mix(UInt64(7))
-        p.mix("arrivals")
-        p.mix("llm-training")
-        p.mix("")
+        var p = KeyHashReference(42)
+        p.plan(point: 3, replication: 7)
+        p.string("arrivals")
+        p.string("llm-training")
+        p.string("")
         #expect(p.value == SeedPlan(masterSeed: 42, point: 3).seed(replication: 7, kind: "arrivals", entity: "llm-training"))
 
-        var i = KeyHasher(42)
-        i.mix(UInt64(7))
-        i.mix("choice")
-        i.mix(UInt64(0x1D) + 1031)
-        i.mix("owner-a")
+        var i = KeyHashReference(42)
+        i.plan(point: nil, replication: 7)
+        i.string("choice")
+        i.index(1031)
+        i.string("owner-a")
         #expect(i.value == SeedPlan(masterSeed: 42).seed(replication: 7, kind: "choice", index: 1031, second: "owner-a"))
     }
 
@@ -79,10 +79,10 @@ struct SeedPlanTests {
         for plan in [SeedPlan(masterSeed: 42), SeedPlan(masterSeed: 42, point: 3), SeedPlan(masterSeed: .max, point: -1)] {
             for replication in [0, 7] {
                 let base = plan.hasher(replication: replication, kind: "choice")
-                for i: UInt64 in [0, 1, 1031, 999_999, .max - 0x1D] {
+                for i: UInt64 in [0, 1, 1031, 999_999, .max] {
                     for second in ["", "owner-a"] {
                         var h = base
-                        h.mix(UInt64(0x1D) &+ i)
+                        h.mix(index: i)
                         h.mix(second)
                         #expect(h.value == plan.seed(replication: replication, kind: "choice", index: i, second: second))
                     }
@@ -100,14 +100,14 @@ struct SeedPlanTests {
                 var a = KeyHasher(seed), b = KeyHashReference(seed)
                 a.mix(s)
                 b.string(s)
-                a.mix(UInt64(12345))
-                b.word(12345)
+                a.mix(index: 12345)
+                b.index(12345)
                 #expect(a.value == b.value, "seed \(seed), string \(s.debugDescription)")
             }
         }
         // A whole plan key.
         var r = KeyHashReference(42)
-        r.word(7)
+        r.plan(point: nil, replication: 7)
         r.string("arrivals")
         r.string("llm-training")
         r.string("")
@@ -171,16 +171,77 @@ struct SeedPlanTests {
                 != p.seed(replication: 3, kind: "choice", entity: "1031", second: "owner-a"))
     }
 
-    /// The index tag is added to the index (0x1D + i), so the one index whose tagged word
-    /// equals the length word of the empty string collides with entity "". Unreachable for
-    /// tenant ids (i ≈ 6.0·10¹⁸), but the comment in SeedPlan says "never": recorded here
-    /// as a known issue so that a fix of the key layout shows up.
-    @Test("known issue: one huge index collides with the empty string entity")
-    func hugeIndexCollision() {
+    /// The key layout is injective: every component carries a tag that says what follows, so
+    /// the index whose word used to equal the empty string's length word (0x1D + i under the
+    /// old layout) and every other crafted near-miss give their own seeds.
+    @Test("crafted keys that collided under the old layout now differ")
+    func craftedKeysDiffer() {
         let p = SeedPlan(masterSeed: 42)
-        let i: UInt64 = 0x5354_5200_0000_0000 - 0x1D
-        withKnownIssue("SeedPlan index tag 0x1D + i can equal a string length word") {
-            #expect(p.seed(replication: 1, kind: "choice", index: i) != p.seed(replication: 1, kind: "choice", entity: ""))
+        let stringTag: UInt64 = 0x5354_5200_0000_0000
+        let crafted: [UInt64] = [stringTag - 0x1D, stringTag, stringTag | 1, 0x4944_5800_0000_0000, 0x4352_4e00_0000_0000, 0]
+        var seeds = Set<UInt64>()
+        seeds.insert(p.seed(replication: 1, kind: "choice", entity: ""))
+        seeds.insert(p.seed(replication: 1, kind: "choice", entity: "\u{0}"))
+        for i in crafted { seeds.insert(p.seed(replication: 1, kind: "choice", index: i)) }
+        #expect(seeds.count == crafted.count + 2)
+        // A point equal to a replication or a tag does not make two plans share keys.
+        let tagged = SeedPlan(masterSeed: 42, point: Int(bitPattern: UInt(0x4352_4e00_0000_0000)))
+        #expect(tagged.seed(replication: 1, kind: "k") != p.seed(replication: 1, kind: "k"))
+        #expect(SeedPlan(masterSeed: 42, point: 1).seed(replication: 2, kind: "k")
+                != SeedPlan(masterSeed: 42, point: 2).seed(replication: 1, kind: "k"))
+    }
+
+    /// Decodes a word sequence written by ``KeyHashReference``'s layout back into components;
+    /// two different component lists never give the same words (the encoding is injective).
+    @Test("the word layout of random keys reads back into the same components")
+    func layoutReadsBack() {
+        enum Component: Equatable { case string([UInt8]), index(UInt64) }
+        func words(_ cs: [Component]) -> [UInt64] {
+            var out: [UInt64] = []
+            for c in cs {
+                switch c {
+                case .index(let i): out += [0x4944_5800_0000_0000, i]
+                case .string(let b):
+                    out.append(UInt64(b.count) | 0x5354_5200_0000_0000)
+                    for chunk in stride(from: 0, to: b.count, by: 8) {
+                        var w: UInt64 = 0
+                        for (k, x) in b[chunk..<Swift.min(chunk + 8, b.count)].enumerated() { w |= UInt64(x) << (8 * UInt64(k)) }
+                        out.append(w)
+                    }
+                }
+            }
+            return out
+        }
+        func read(_ w: [UInt64]) -> [Component]? {
+            var out: [Component] = [], k = 0
+            while k < w.count {
+                if w[k] == 0x4944_5800_0000_0000, k + 1 < w.count { out.append(.index(w[k + 1])); k += 2; continue }
+                guard w[k] >> 40 == 0x53_5452 else { return nil }
+                let n = Int(w[k] & 0xFF_FFFF_FFFF)
+                var bytes: [UInt8] = []
+                for i in 0..<n {
+                    let word = k + 1 + i / 8
+                    guard word < w.count else { return nil }
+                    bytes.append(UInt8(truncatingIfNeeded: w[word] >> (8 * UInt64(i % 8))))
+                }
+                out.append(.string(bytes))
+                k += 1 + (n + 7) / 8
+            }
+            return out
+        }
+        let stream = RandomStream(seed: 7)
+        for _ in 0..<2000 {
+            var cs: [Component] = []
+            for _ in 0..<Int(stream.next() % 5) {
+                if stream.next() % 2 == 0 {
+                    // Numbers near the tags, and ordinary ones.
+                    let near: [UInt64] = [0x4944_5800_0000_0000, 0x5354_5200_0000_0000, 0x5354_5200_0000_0003, stream.next() % 100]
+                    cs.append(.index(near[Int(stream.next() % 4)]))
+                } else {
+                    cs.append(.string((0..<Int(stream.next() % 20)).map { _ in UInt8(truncatingIfNeeded: stream.next()) }))
+                }
+            }
+            #expect(read(words(cs)) == cs)
         }
     }
 
@@ -217,9 +278,9 @@ struct SeedPlanTests {
         let s = none.seed(replication: key.replication, kind: key.kind, entity: key.entity)
         #expect(explicitNil.seed(replication: key.replication, kind: key.kind, entity: key.entity) == s)
         #expect(none.seed(replication: 7, kind: "choice", index: 5) == explicitNil.seed(replication: 7, kind: "choice", index: 5))
-        // Without a point the key is exactly (master, replication, kind, entity, second).
-        var h = KeyHasher(42)
-        h.mix(UInt64(7)); h.mix("arrivals"); h.mix("llm-training"); h.mix("")
+        // Without a point the key is exactly (master, CRN tag, replication, kind, entity, second).
+        var h = KeyHashReference(42)
+        h.plan(point: nil, replication: 7); h.string("arrivals"); h.string("llm-training"); h.string("")
         #expect(h.value == s)
         // With a point, every point (0 included) gives its own seed, for string and index keys.
         var withPoints = Set<UInt64>([s]), indexWithPoints = Set<UInt64>([none.seed(replication: 7, kind: "choice", index: 5)])

@@ -213,6 +213,16 @@ struct KeyHashReference {
     }
     init(_ seed: UInt64) { value = Self.mix64(seed &+ 0x9e37_79b9_7f4a_7c15) }
     mutating func word(_ w: UInt64) { value = Self.mix64(value &+ 0x9e37_79b9_7f4a_7c15 &+ w) }
+    /// A number component: the `IDX` tag word, then the number.
+    mutating func index(_ i: UInt64) {
+        word(0x4944_5800_0000_0000)
+        word(i)
+    }
+    /// The plan's prefix: the `CRN` tag (or the point as a number), then the replication as a number.
+    mutating func plan(point: Int?, replication: Int) {
+        if let point { index(UInt64(bitPattern: Int64(point))) } else { word(0x4352_4e00_0000_0000) }
+        index(UInt64(bitPattern: Int64(replication)))
+    }
     mutating func string(_ s: String) {
         let bytes = Array(s.utf8)
         word(UInt64(bytes.count) | 0x5354_5200_0000_0000)

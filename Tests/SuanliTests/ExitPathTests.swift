@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 
-/// The exit-path validation scenarios, `Scenarios/validation/exit-<reason>.yaml`, must end every
-/// firm by their one intended reason and no other.
+/// The exit-path validation scenarios, `Scenarios/validation/exit-<reason>.yaml`, must end their
+/// firm under test (the first provider) by their one intended reason and no other.
 @Suite("Exit paths through `suanli run`")
 struct ExitPathTests {
     /// `exit-<reason>` for every exit-path scenario shipped.
@@ -27,8 +27,14 @@ struct ExitPathTests {
             try runScenario(packageFile("Scenarios/validation/\(scenario).yaml").path, out: out,
                             replications: replications, seed: 11)
             let outcomes = try CSVTable(url: out.appendingPathComponent("outcomes.csv"))
-            let records = outcomes.records()
-            #expect(records.count == replications, "one firm, one row per replication")
+            // The firm under test is the scenario's first provider; any other (a buyer for the
+            // units, say) is a bystander that must survive.
+            let all = outcomes.records()
+            let underTest = try #require(all.first?["firm"])
+            let records = all.filter { $0["firm"] == underTest }
+            #expect(records.count == replications, "one row per replication for \(underTest)")
+            let bystanders = all.filter { $0["firm"] != underTest }
+            #expect(bystanders.allSatisfy { $0["survived"] == "true" }, "bystanders that left: \(bystanders.filter { $0["survived"] != "true" }.count)")
             #expect(Set(records.map { $0["exit_reason"] ?? "?" }) == [reason], "exit reasons seen")
             var wrong = 0
             for r in records where r["exit_reason"] != reason || r["survived"] != "false"
@@ -39,7 +45,7 @@ struct ExitPathTests {
             #expect(wrong == 0, "\(wrong) of \(records.count) replications did not exit as \(reason)")
             // and the run summary says so too
             let summary = try CSVTable(url: out.appendingPathComponent("summary.csv")).records()
-            let share = summary.first { $0["kind"] == "firm" && $0["metric"] == "exit_share_\(reason)" }
+            let share = summary.first { $0["kind"] == "firm" && $0["entity"] == underTest && $0["metric"] == "exit_share_\(reason)" }
             #expect(share?["estimate"] == "1", "exit_share_\(reason) in summary.csv")
         }
     }

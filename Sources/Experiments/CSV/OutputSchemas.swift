@@ -70,7 +70,20 @@ public enum OutputSchemas {
             CSVColumn("book_value_disposed", "currency", "Book value of units sold or dumped.") {
                 .double($0.record.bookValueDisposed)
             },
-            CSVColumn("net_income", "currency", "Accounting profit of the month.") { .double($0.record.netIncome) },
+            CSVColumn("impairment", "currency",
+                      "Impairment of owned units charged at the firm's quarterly review (IAS 36; CAS 8): per tier, book value "
+                        + "written down to the recoverable amount, the higher of the used-market value and the value in use; a "
+                        + "reversal (IFRS firms only) is negative. Non-cash: in `net_income`, not in cash or `gross_margin`.") {
+                .double($0.record.impairment)
+            },
+            CSVColumn("book_value", "currency",
+                      "Carrying amount of the units the firm owns (installed and waiting for power) at month end: cost less "
+                        + "depreciation and impairment.") {
+                .double($0.record.bookValue)
+            },
+            CSVColumn("net_income", "currency", "Accounting profit of the month: revenue − cost of revenue (power, colocation, rent-in, "
+                        + "depreciation, `book_value_sold`) − fixed opex − interest − `impairment` − (`book_value_disposed` − "
+                        + "`asset_sales`).") { .double($0.record.netIncome) },
             CSVColumn("gross_margin", "share", "(revenue − cost of revenue) / revenue; empty when revenue is 0.") {
                 .number($0.record.grossMargin)
             },
@@ -145,8 +158,20 @@ public enum OutputSchemas {
                 row, t in tierInt(row.record.unitsOnOrder, t)
             },
             CSVColumn(perTier: "rented_in_", "units",
-                      "Units of the tier the firm rents in (sublessors) at month end.") { row, t in
+                      "Units of the tier the firm rents in (sublessors) at month end: from owners (each unit backed by a "
+                        + "lease in an owner's book) or from overseas lines.") { row, t in
                 tierInt(row.record.unitsRentedIn, t)
+            },
+            CSVColumn(perTier: "rented_overseas_", "units",
+                      "Units of `rented_in_<tier>` rented from overseas lines (`sublease.overseas`) at month end; not part "
+                        + "of the domestic stock.") { row, t in
+                tierInt(row.record.unitsRentedOverseas, t)
+            },
+            CSVColumn(perTier: "wholesale_out_", "units",
+                      "Units of the tier the firm (an owner or hybrid) lets to sublessors at month end (part of "
+                        + "`leased_<tier>`). In each replication and month, the sum over firms equals the sum over firms of "
+                        + "`rented_in_<tier>` − `rented_overseas_<tier>`.") { row, t in
+                tierInt(row.record.unitsWholesaleOut, t)
             },
             CSVColumn(perTier: "price_", "currency per accelerator-hour",
                       "List price of the tier at month end; empty where the firm offers none.") { row, t in
@@ -173,11 +198,16 @@ public enum OutputSchemas {
                       "Mean price of the contracts signed in the month weighted by units; empty when none was signed.") {
                 .number($0.record.signedPriceIndex)
             },
-            CSVColumn("used_price", "currency",
-                      "Second-hand value of a one-year-old unit after the month's fire-sale discount; empty when undefined.") {
+            CSVColumn("used_price", "currency per unit",
+                      "Used price of a unit of the reference age (`used_market.reference_age_years`, default 1) set at "
+                        + "the month's clearing and in force next month: the clearing price when units traded; else the "
+                        + "best bid when firms bid; else the sellers' ask, the market's capitalised rent net of power "
+                        + "discounted by `fire_sale_discount`; never below scrap. Collateral, price floors and "
+                        + "liquidation values mark to it. Empty on the `all` row.") {
                 .number($0.record.usedPrice)
             },
-            CSVColumn("fire_sale_discount", "share", "Discount on second-hand units caused by the month's exits.") {
+            CSVColumn("fire_sale_discount", "share",
+                      "Discount on the sellers' ask at the month's clearing from the units for sale: δ_max·D/(D + D_½).") {
                 .double($0.record.fireSaleDiscount)
             },
             CSVColumn("chip_price", "currency per unit",
@@ -233,9 +263,16 @@ public enum OutputSchemas {
                       "Firms that exited in the month; on tier rows, exiting firms that held installed units of the tier.") {
                 .int($0.record.exits)
             },
-            CSVColumn("units_dumped", "units", "Units put on the market by exiting firms.") { .int($0.record.unitsDumped) },
-            CSVColumn("used_stock", "units", "Second-hand units available to buy at month end.") {
-                .int($0.record.usedStock)
+            CSVColumn("used_offered", "units",
+                      "Units put up for sale in the used market in the month: exiting firms' fleets, units of firms in "
+                        + "covenant distress, and units delivered to firms that had exited.") {
+                .int($0.record.usedOffered)
+            },
+            CSVColumn("used_sold", "units", "Units that changed hands in the used market in the month.") {
+                .int($0.record.usedSold)
+            },
+            CSVColumn("used_inventory", "units", "Units for sale in the used market at month end, not yet sold.") {
+                .int($0.record.usedInventory)
             },
             CSVColumn("hhi_units", "index",
                       "Herfindahl–Hirschman index of installed units over active firms (sum of squared shares, 0–1); empty when no firm has units.") {
@@ -300,6 +337,62 @@ public enum OutputSchemas {
             CSVColumn("lead_time_days", "days",
                       "Mean time from order to delivery of the units delivered in the month; empty when none was delivered.") {
                 .number($0.record.leadTimeDays)
+            },
+        ])
+
+    // MARK: fleet_monthly.csv
+
+    public static let fleetMonthly = CSVSchema<FleetMonthRow>(
+        file: "fleet_monthly.csv",
+        summary: "One row per replication, tier and month: where every accelerator of the tier is at month end, and "
+            + "what moved units in and out of the leasing market during the month. It keeps the units identity as "
+            + "`firms_monthly.csv` keeps the cash identity: `stock_end` = `stock_start` + `shipped` + `grey_imported` "
+            + "− `retired` − `sold_to_users`, and `stock_end` = `in_transit` + `at_firms` + `used_inventory`, in every "
+            + "row; `stock_start` is the previous month's `stock_end`. A unit leaves the market only by retirement "
+            + "(or, for a hybrid's customer, by purchase). `at_firms` equals the sum over the month's `firms_monthly.csv` "
+            + "rows of `units_<tier>` + `unpowered_<tier>`; units rented in are counted once, at their owner.",
+        rowOrder: "point, replication, tier (scenario order), month.",
+        columns: keyColumns({ $0.scenario }, { $0.point }, { $0.replication }) + [
+            CSVColumn("month", "YYYY-MM", monthDoc) { .text($0.month) },
+            CSVColumn("tier", "", "Tier name.") { .text($0.tier) },
+            CSVColumn("stock_start", "units",
+                      "Units in the market at the start of the month (the first month: the firms' initial fleets).") {
+                .int($0.record.stockStart)
+            },
+            CSVColumn("shipped", "units", "Units the vendors shipped in the month through their normal channel.") {
+                .int($0.record.shipped)
+            },
+            CSVColumn("grey_imported", "units",
+                      "Units shipped in the month as grey imports (the supply line banned, `grey_import` set).") {
+                .int($0.record.greyImported)
+            },
+            CSVColumn("retired", "units",
+                      "Units that left the market in the month: physical life reached, at a firm or in the used market.") {
+                .int($0.record.retired)
+            },
+            CSVColumn("sold_to_users", "units", "Units hybrids sold outright to their customers in the month.") {
+                .int($0.record.soldToUsers)
+            },
+            CSVColumn("stock_end", "units", "Units in the market at month end.") { .int($0.record.stockEnd) },
+            CSVColumn("in_transit", "units", "Units shipped and not yet delivered at month end.") {
+                .int($0.record.inTransit)
+            },
+            CSVColumn("at_firms", "units",
+                      "Units owned by active firms at month end, installed or delivered and waiting for power.") {
+                .int($0.record.atFirms)
+            },
+            CSVColumn("used_inventory", "units",
+                      "Units offered in the used market and not yet sold at month end: exited firms' units held by "
+                        + "their liquidators, and units active firms put up for sale.") {
+                .int($0.record.usedInventory)
+            },
+            CSVColumn("used_sold", "units", "Units that changed hands in the used market in the month.") {
+                .int($0.record.usedSold)
+            },
+            CSVColumn("backlog", "units",
+                      "Units ordered from vendors and not yet shipped at month end, over all jurisdictions (not part of "
+                        + "the stock).") {
+                .int($0.record.backlog)
             },
         ])
 
@@ -527,7 +620,8 @@ public enum OutputSchemas {
 
     /// Every file's documentation, in the order of the data dictionary.
     public static var documentation: [FileDoc] {
-        [firmsMonthly.documentation, marketMonthly.documentation, supplyMonthly.documentation, outcomes.documentation,
+        [firmsMonthly.documentation, marketMonthly.documentation, supplyMonthly.documentation, fleetMonthly.documentation,
+         outcomes.documentation,
          params.documentation, survival.documentation, summary.documentation]
     }
 }

@@ -38,6 +38,16 @@ public struct SupplyMonthRow: Sendable {
     public var record: SupplyMonthRecord
 }
 
+/// A row of `fleet_monthly.csv`.
+public struct FleetMonthRow: Sendable {
+    public var scenario: String
+    public var point: Int
+    public var replication: Int
+    public var month: String
+    public var tier: String
+    public var record: FleetMonthRecord
+}
+
 /// A row of `outcomes.csv`.
 public struct OutcomeRow: Sendable {
     public var scenario: String

@@ -47,9 +47,9 @@ public enum DataDictionary {
           number of threads: the same scenario, seed and version give the same bytes.
         - Columns written `prefix_<tier>` stand for one column per hardware tier, in the order of the scenario's
           tier list, pattern by pattern in the order of the table (in `firms_monthly.csv`: all `units_` columns,
-          then all `leased_`, `unpowered_`, `on_order_`, `rented_in_` and `price_`). When one folder holds
-          several points with different tier lists, the columns cover every tier seen, and a point's rows leave
-          the tiers it lacks empty.
+          then all `leased_`, `unpowered_`, `on_order_`, `rented_in_`, `rented_overseas_`, `wholesale_out_` and
+          `price_`). When one folder holds several points with different tier lists, the columns cover every tier
+          seen, and a point's rows leave the tiers it lacks empty.
         - Every file is written on every run, with at least its header: `supply_monthly.csv` holds only the
           header when the scenario has no chip supply, `params.csv` when it draws nothing per replication.
 
@@ -128,7 +128,7 @@ public enum DataDictionary {
         vary; see Scenarios/sweeps/) as one run: point p is the base with `--set` overrides, validated like a
         scenario. The folder, by default `Results/sweep-<name>/`, holds `points.csv` (below), `outcomes.csv`,
         `params.csv`, `survival.csv` and `summary.csv` with the rows of every point, and the monthly files
-        (`firms_monthly.csv`, `market_monthly.csv`, `supply_monthly.csv`) only with `--monthly`. `manifest.json` is a
+        (`firms_monthly.csv`, `market_monthly.csv`, `supply_monthly.csv`, `fleet_monthly.csv`) only with `--monthly`. `manifest.json` is a
         run's with a `sweep` object after `version`: `file`, `name`, `sweep_hash` (SHA-256 of the sweep file),
         `base`, `design`, `parameters`, `points`, `monthly`, and for a shard `shard`, `shards` and `shard_points`
         (for a merged folder `merged_from`). Common random numbers are on unless the sweep file says
@@ -155,7 +155,7 @@ public enum DataDictionary {
         ## Worked example: one firm's fate
 
         `examples/baseline/` is committed and reproducible (`examples/README.md` gives the command; a test
-        regenerates it and compares the bytes): `suanli run Scenarios/baseline.yaml --replications 2 --seed 1
+        regenerates it and compares the bytes): `suanli run Scenarios/baseline.yaml --replications 2 --seed 5
         --set horizon_months=27`, two replications over 2024-01 to 2026-03 (the shortest horizon that holds
         every dated event of the baseline) to keep the folder small. Three files answer "does `small-gpu-cloud`
         survive; if not, when and why does it exit; and how sure are we", at three levels of aggregation:
@@ -174,13 +174,13 @@ public enum DataDictionary {
         a comparison or sweep folder also the `point`.
 
         **Does it survive?** In `outcomes.csv` `survived` is `true` in both replications, so `exit_day`,
-        `exit_month` and `exit_reason` are empty; `cumulative_profit` is a loss in replication 0 and a profit
+        `exit_month` and `exit_reason` are empty; `cumulative_profit` is a profit in replication 0 and a loss
         in replication 1:
 
         ```csv
         scenario,point,replication,firm,business_model,template,entry_month,survived,exit_day,exit_month,exit_reason,final_cash,cumulative_profit,profitable_final_year,irr,npv,moic,trailing_utilisation,leverage,take_or_pay_share,top_customer_share,contracted_backlog,banned_tier_revenue_share,months_of_cash
-        baseline,0,0,small-gpu-cloud,owner,,,true,,,,33944959.92201544,-4083040.0779845463,false,-0.04082578205967864,-11739186.189131118,0.9104778136396507,0.863685645035318,0.6092627808938087,0.2352148332564286,0.2781751060049818,29927141.99204802,0,
-        baseline,0,1,small-gpu-cloud,owner,,,true,,,,44237023.57236467,6209023.572364651,true,0.06121720873529332,-3433626.1539307907,1.1430352894700293,0.8140853083421455,0.6092627808938087,0.24998576075510073,0.6274765150098905,22523864.91173029,0,
+        baseline,0,0,small-gpu-cloud,owner,,,true,,,,44104043.9489163,6076043.948916273,true,0.3850177599611767,30065272.544739813,2.0810116921982384,0.859375,0.17118487928817402,0.7477024395944076,0.27693444112205207,21958778.131345347,1,
+        baseline,0,1,small-gpu-cloud,owner,,,true,,,,30601152.537727617,-6242981.264262474,false,0.05933498068776365,-3596355.9632409588,1.138478819643173,0.8936214809321372,0.3041903214107915,0.6515349859280127,0.5029284795474352,6814318.440426212,1,
         ```
 
         `survival.csv` gives S(t) = 1 in every month to the horizon, and `summary.csv` the estimate with its
@@ -195,13 +195,13 @@ public enum DataDictionary {
         scenario,point,kind,entity,metric,month,estimate,ci95_low,ci95_high,p05,p50,p95
         baseline,0,firm,small-gpu-cloud,p_survive,,1,0.3423802275066532,1,,,
         baseline,0,firm,small-gpu-cloud,time_to_exit_months,,,,,,,
-        baseline,0,firm,small-gpu-cloud,cumulative_profit,,1062991.7471900517,-64323542.20234914,66449525.69672924,-3568436.895467086,1062991.7471900522,5694420.38984719
+        baseline,0,firm,small-gpu-cloud,cumulative_profit,,-83468.65767310001,-78347496.91204676,78180559.59670055,-5627030.003603537,-83468.65767310048,5460092.688257336
         ```
 
         So: it survived 2 replications out of 2, P(survive) = 1 with 95% Wilson interval [0.34, 1] (2 of 2
         cannot rule out a chance of survival as low as a third), median exit "> horizon" (the terminal table's
-        wording for an empty `median_exit_month` estimate). Its cumulative profit is ¥1.1M on average, the mean
-        of −4.1M and +6.2M, and the t-interval [−64.3M, 66.4M] spans zero: it survives, not certainly at a
+        wording for an empty `median_exit_month` estimate). Its cumulative profit is −¥0.08M on average, the mean
+        of +6.1M and −6.2M, and the t-interval [−78.3M, 78.2M] spans zero: it survives, not certainly at a
         profit.
 
         **When and why does a firm exit?** `server-maker-cloud`, in the same folder, exits in 1 of the 2
@@ -209,17 +209,17 @@ public enum DataDictionary {
 
         ```csv
         scenario,point,replication,firm,business_model,template,entry_month,survived,exit_day,exit_month,exit_reason,final_cash,cumulative_profit,profitable_final_year,irr,npv,moic,trailing_utilisation,leverage,take_or_pay_share,top_customer_share,contracted_backlog,banned_tier_revenue_share,months_of_cash
-        baseline,0,1,server-maker-cloud,hybrid,,,false,425,2025-02,losing,316118798.87593114,-26460169.525895398,false,-0.06653629969484927,-59708258.434571505,0.9228129345981175,0.27893490116715225,0,0.6232824065014506,,0,0,4886.703412601752
+        baseline,0,1,server-maker-cloud,hybrid,,,false,609,2025-08,losing,296879703.0007454,-45686564.43470069,false,-0.08228820372528707,-89284781.74358562,0.8666502306187104,0.15316606079071027,0,0.03181333019826141,,0,0,2006.316167287129
         ```
 
-        When: day 425 (2025-02). Why: `losing`, with cash left (`final_cash` ≈ ¥316M) and low
-        `trailing_utilisation` (0.28): it gave up a losing business, it was not made insolvent. The curve steps
+        When: day 609 (2025-08). Why: `losing`, with cash left (`final_cash` ≈ ¥297M) and low
+        `trailing_utilisation` (0.15): it gave up a losing business, it was not made insolvent. The curve steps
         down in that month:
 
         ```csv
         scenario,point,entity_kind,entity,month,at_risk,exits,survival,survival_ci95_low,survival_ci95_high,hazard
-        baseline,0,firm,server-maker-cloud,2025-01,2,0,1,0.3423802275066532,1,0
-        baseline,0,firm,server-maker-cloud,2025-02,2,1,0.5,0.09453120573423074,0.9054687942657693,0.5
+        baseline,0,firm,server-maker-cloud,2025-07,2,0,1,0.3423802275066532,1,0
+        baseline,0,firm,server-maker-cloud,2025-08,2,1,0.5,0.09453120573423074,0.9054687942657693,0.5
         baseline,0,firm,server-maker-cloud,2026-03,1,0,0.5,0.09453120573423074,0.9054687942657693,0
         ```
 
@@ -228,8 +228,8 @@ public enum DataDictionary {
         ```csv
         scenario,point,kind,entity,metric,month,estimate,ci95_low,ci95_high,p05,p50,p95
         baseline,0,firm,server-maker-cloud,p_survive,,0.5,0.09453120573423074,0.9054687942657693,,,
-        baseline,0,firm,server-maker-cloud,time_to_exit_months,,14,,,14,14,14
-        baseline,0,firm,server-maker-cloud,median_exit_month,2025-02,14,1,,,,
+        baseline,0,firm,server-maker-cloud,time_to_exit_months,,20,,,20,20,20
+        baseline,0,firm,server-maker-cloud,median_exit_month,2025-08,20,1,,,,
         baseline,0,firm,server-maker-cloud,exit_share_losing,,1,0.20654931437723745,1,,,
         ```
 
@@ -239,12 +239,12 @@ public enum DataDictionary {
           (p + z²/2n ± z·√(p(1−p)/n + z²/4n²)) / (1 + z²/n): [0.095, 0.905] for 1 of 2; for 2 of 2 it reduces
           to [n/(n + z²), 1] = [0.342, 1], `small-gpu-cloud`'s interval.
         - `time_to_exit_months`: months from the start to the exit over the replications with an exit. Day
-          425 is the close of 2025-02, the 14th month (`exit_month`), so 14: 13 whole months before it plus
+          609 is the close of 2025-08, the 20th month (`exit_month`), so 20: 19 whole months before it plus
           all of it.
           With a single exit there is no spread to estimate, so the t-interval is empty and the percentiles
           are that one value; with two or more exits the interval is mean ± t(0.975, n−1)·s/√n.
-        - `median_exit_month`: the first month with `survival` ≤ 0.5 in `survival.csv`, 2025-02; `estimate` is
-          the months elapsed at its end, 14 (2024-01 is month 1). `ci95_low` is 1, the end of 2024-01, the
+        - `median_exit_month`: the first month with `survival` ≤ 0.5 in `survival.csv`, 2025-08; `estimate` is
+          the months elapsed at its end, 20 (2024-01 is month 1). `ci95_low` is 1, the end of 2024-01, the
           first month where `survival_ci95_low` ≤ 0.5 (0.34 from the start: two replications cannot rule out a
           median exit in the first month); `ci95_high` is empty because `survival_ci95_high` never falls to
           0.5 (0.91 at the horizon): the median could lie beyond the horizon.

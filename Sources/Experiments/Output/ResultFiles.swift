@@ -1,7 +1,7 @@
 import MarketModel
 
 /// The standard CSV files of a run, as one sink: `firms_monthly.csv`, `market_monthly.csv`,
-/// `supply_monthly.csv`, `outcomes.csv`, `params.csv` (written per replication) and
+/// `supply_monthly.csv`, `fleet_monthly.csv`, `outcomes.csv`, `params.csv` (written per replication) and
 /// `survival.csv`, `summary.csv` (written at the end of each point).
 ///
 /// Rows within a replication follow the canonical entity-then-month order whatever order the
@@ -22,7 +22,7 @@ public final class ResultFiles: ResultSink {
 
     /// The per-month files, which a sweep writes only when asked (`--monthly`).
     public static let monthlyFileNames = [OutputSchemas.firmsMonthly.file, OutputSchemas.marketMonthly.file,
-                                          OutputSchemas.supplyMonthly.file]
+                                          OutputSchemas.supplyMonthly.file, OutputSchemas.fleetMonthly.file]
 
     /// Whether the per-month files are written.
     public let monthly: Bool
@@ -62,6 +62,7 @@ public final class ResultFiles: ResultSink {
             try OutputSchemas.firmsMonthly.writeHeader(tiers: tiers.names, to: writer(OutputSchemas.firmsMonthly.file))
             try OutputSchemas.marketMonthly.writeHeader(tiers: [], to: writer(OutputSchemas.marketMonthly.file))
             try OutputSchemas.supplyMonthly.writeHeader(tiers: [], to: writer(OutputSchemas.supplyMonthly.file))
+            try OutputSchemas.fleetMonthly.writeHeader(tiers: [], to: writer(OutputSchemas.fleetMonthly.file))
         }
         try OutputSchemas.outcomes.writeHeader(tiers: [], to: writer(OutputSchemas.outcomes.file))
         try OutputSchemas.params.writeHeader(tiers: [], to: writer(OutputSchemas.params.file))
@@ -74,9 +75,10 @@ public final class ResultFiles: ResultSink {
         var firms: [UInt8], firmRows: Int
         var market: [UInt8], marketRows: Int
         var supply: [UInt8], supplyRows: Int
+        var fleet: [UInt8], fleetRows: Int
     }
 
-    /// Formats the three monthly files of a replication in memory; a pure function of its
+    /// Formats the four monthly files of a replication in memory; a pure function of its
     /// inputs, so workers can run it in parallel and the writer only appends the bytes.
     static func formatMonthly(_ result: ReplicationResult, point: ExperimentPoint, replication: Int,
                               months: [String], tierMap: [Int?]) throws -> MonthlyRows {
@@ -84,6 +86,7 @@ public final class ResultFiles: ResultSink {
         func tierName(_ t: Int) -> String { t >= 0 && t < point.tierNames.count ? point.tierNames[t] : "tier-\(t)" }
         let roster = FirmRoster(result, point: point)
         let fw = try CSVWriter(.memory), mw = try CSVWriter(.memory), sw = try CSVWriter(.memory)
+        let uw = try CSVWriter(.memory)
         for rec in canonical(result.firmMonths, by: { ($0.firm, $0.month) }) {
             let firm = roster[rec.firm]
             guard rec.month >= firm.entryMonth else { continue }   // an entrant has no rows before it enters
@@ -104,11 +107,17 @@ public final class ResultFiles: ResultSink {
                 SupplyMonthRow(scenario: point.scenario, point: point.index, replication: replication,
                                month: month(rec.month), tier: tierName(rec.tier), record: rec), to: sw)
         }
+        for rec in canonical(result.fleetMonths, by: { ($0.tier, $0.month) }) {
+            try OutputSchemas.fleetMonthly.write(
+                FleetMonthRow(scenario: point.scenario, point: point.index, replication: replication,
+                              month: month(rec.month), tier: tierName(rec.tier), record: rec), to: uw)
+        }
         try fw.close()
         try mw.close()
         try sw.close()
+        try uw.close()
         return MonthlyRows(firms: fw.bytes, firmRows: fw.rowCount, market: mw.bytes, marketRows: mw.rowCount,
-                           supply: sw.bytes, supplyRows: sw.rowCount)
+                           supply: sw.bytes, supplyRows: sw.rowCount, fleet: uw.bytes, fleetRows: uw.rowCount)
     }
 
     public func preparer() -> (@Sendable (ReplicationResult, ExperimentPoint, Int) throws -> any Sendable)? {
@@ -139,6 +148,7 @@ public final class ResultFiles: ResultSink {
             try writer(OutputSchemas.firmsMonthly.file).appendFormatted(rows.firms, rows: rows.firmRows)
             try writer(OutputSchemas.marketMonthly.file).appendFormatted(rows.market, rows: rows.marketRows)
             try writer(OutputSchemas.supplyMonthly.file).appendFormatted(rows.supply, rows: rows.supplyRows)
+            try writer(OutputSchemas.fleetMonthly.file).appendFormatted(rows.fleet, rows: rows.fleetRows)
         }
         let ow = writer(OutputSchemas.outcomes.file)
         for o in Self.canonical(result.outcomes, by: { ($0.firm, 0) }) {
