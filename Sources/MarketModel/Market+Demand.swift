@@ -208,19 +208,8 @@ extension Market {
                 }
                 let units = Swift.min(spec.units, providers[a].free(b))
                 guard units > 0 else { continue }
-                let id = leases.nextID
-                var lease = Lease(lessee: .sublessor(j), provider: a, tier: b, units: units, price: price, start: start,
-                                  end: end, billedUntil: 0, takeOrPay: true, cancelThreshold: .infinity,
-                                  defaultThreshold: .infinity)
-                lease.positionInBook = providers[a].leasing.book.count
-                if end < monthStart[scenario.horizonMonths] {
-                    lease.endHandle = calendar.schedule(.leaseExpired(lease: id), at: end, priority: Priority.lease)
-                }
-                leases.append(lease)
-                providers[a].leasing.book.append(id)
-                providers[a].changeLeased(tier: b, by: units, at: 0)
-                providers[a].leasing.wholesaleOut[b] += units
-                rentIn(firm: j, tier: b, units: units, price: price, backing: .lease(id), end: end, at: 0)
+                letWholesale(owner: a, sublessor: j, tier: b, units: units, price: price, start: start, end: end, at: 0,
+                             calendar: &calendar)
             }
         }
     }

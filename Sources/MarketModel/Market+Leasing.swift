@@ -206,21 +206,30 @@ extension Market {
         scratch.reseed(h.value)
         let cancelClock = scratch.exponential(mean: 1)
         let defaultClock = scratch.exponential(mean: 1)
+        let id = book(Lease(lessee: .tenant(i), provider: j, tier: b, units: n, price: price, start: t,
+                            end: t + months * daysPerMonth, billedUntil: t, takeOrPay: tenant.takeOrPay,
+                            cancelThreshold: cancelClock, defaultThreshold: defaultClock),
+                      at: t, calendar: &calendar)
+        providers[j].month.leasesSigned += 1
+        monthTier[b].tenantsSigned += 1
+        monthTier[b].signedUnits += n
+        monthTier[b].signedValue += Double(n) * price
+        return id
+    }
+
+    /// Puts a new lease in its provider's book and its end in the calendar (when before the
+    /// horizon), and counts its units as leased from day `t`.
+    mutating func book(_ lease: Lease, at t: Double, calendar: inout EventCalendar<MarketEvent>) -> LeaseID {
         let id = leases.nextID
-        var lease = Lease(lessee: .tenant(i), provider: j, tier: b, units: n, price: price, start: t,
-                          end: t + months * daysPerMonth, billedUntil: t, takeOrPay: tenant.takeOrPay,
-                          cancelThreshold: cancelClock, defaultThreshold: defaultClock)
+        var lease = lease
+        let j = lease.provider
         lease.positionInBook = providers[j].leasing.book.count
         if lease.end < monthStart[scenario.horizonMonths] {
             lease.endHandle = calendar.schedule(.leaseExpired(lease: id), at: lease.end, priority: Priority.lease)
         }
         leases.append(lease)
         providers[j].leasing.book.append(id)
-        providers[j].changeLeased(tier: b, by: n, at: t)
-        providers[j].month.leasesSigned += 1
-        monthTier[b].tenantsSigned += 1
-        monthTier[b].signedUnits += n
-        monthTier[b].signedValue += Double(n) * price
+        providers[j].changeLeased(tier: lease.tier, by: lease.units, at: t)
         return id
     }
 

@@ -71,17 +71,9 @@ extension Market {
     /// book; the sublessor's rent-in names it.
     mutating func letWholesale(owner a: ProviderID, sublessor s: ProviderID, tier b: TierID, units n: Int, price: Double,
                                start: Double, end: Double, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
-        let id = leases.nextID
-        var lease = Lease(lessee: .sublessor(s), provider: a, tier: b, units: n, price: price, start: start,
-                          end: end, billedUntil: t, takeOrPay: true, cancelThreshold: .infinity,
-                          defaultThreshold: .infinity)
-        lease.positionInBook = providers[a].leasing.book.count
-        if end < monthStart[scenario.horizonMonths] {
-            lease.endHandle = calendar.schedule(.leaseExpired(lease: id), at: end, priority: Priority.lease)
-        }
-        leases.append(lease)
-        providers[a].leasing.book.append(id)
-        providers[a].changeLeased(tier: b, by: n, at: t)
+        let id = book(Lease(lessee: .sublessor(s), provider: a, tier: b, units: n, price: price, start: start, end: end,
+                            billedUntil: t, takeOrPay: true, cancelThreshold: .infinity, defaultThreshold: .infinity),
+                      at: t, calendar: &calendar)
         providers[a].leasing.wholesaleOut[b] += n
         rentIn(firm: s, tier: b, units: n, price: price, backing: .lease(id), end: end, at: t)
     }
