@@ -18,7 +18,7 @@ struct ExpectedRents {
     init(now p: Double, longRun lr: Double, utilisation u: Double, costPerHour: Double, costPerMonth: Double,
          hours h: Double, rho: Double, techDecline g: Double, kappa: Double, offsetYears t0: Double = 0) {
         let logDiscount = log1p(rho)
-        let logDecline = log1p(-Swift.min(1, g))
+        let logDecline = log1p(-g)   // g < 1 (the schema's range of expansion.tech_decline)
         let d0 = exp(-logDiscount * t0)
         rentLR = u * lr * h * exp(logDecline * t0) * d0
         logLR = (logDecline - logDiscount) / 12
@@ -39,7 +39,6 @@ struct ExpectedRents {
     static func series(_ l: Double, _ a: Int, _ b: Int) -> Double {
         let n = Double(b - a + 1)
         if l == 0 { return n }
-        if l == -.infinity { return 0 }
         return exp(Double(a) * l) * expm1(n * l) / expm1(l)
     }
 }

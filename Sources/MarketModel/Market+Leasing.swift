@@ -70,8 +70,13 @@ extension Market {
         let acceptable = acceptableTiers[s]
         let buyer = tenants[i].wantsToBuy
         tenants[i].round += 1
-        if !countRefused && !providers.indices.contains(where: { canQuote(firm: $0, units: units, wanted: wanted, tiers: acceptable, buyer: buyer) }) {
-            return .noQuote
+        if !countRefused {
+            var any = false
+            for j in providers.indices where canQuote(firm: j, units: units, wanted: wanted, tiers: acceptable, buyer: buyer) {
+                any = true
+                break
+            }
+            guard any else { return .noQuote }
         }
         var h = choiceBase
         h.mix(index: tenants[i].key)
@@ -318,7 +323,7 @@ extension Market {
     /// the first retry; signings only lower them, so they stay an upper bound.
     mutating func retryWaiting(at t: Double, calendar: inout EventCalendar<MarketEvent>) {
         guard !waiting.isEmpty else { return }
-        var mostFree = TierTable(repeating: 0, count: tierCount)
+        for b in tierIDs { mostFree[b] = 0 }
         for j in providers.indices where providers[j].active {
             for b in tierIDs { mostFree[b] = Swift.max(mostFree[b], providers[j].free(b)) }
         }
@@ -327,7 +332,12 @@ extension Market {
             let i = waiting[k]
             let s = tenants[i].segment, units = tenants[i].units
             let wanted = scenario.segments[s].tier
-            if !acceptableTiers[s].contains(where: { unitsNeeded(units, wanted: wanted, offered: $0) <= mostFree[$0] }) {
+            var servable = false
+            for b in acceptableTiers[s] where unitsNeeded(units, wanted: wanted, offered: b) <= mostFree[b] {
+                servable = true
+                break
+            }
+            if !servable {
                 tenants[i].round += 1
                 k += 1
                 continue

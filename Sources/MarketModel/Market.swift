@@ -69,6 +69,9 @@ struct Market: Simulation {
     var segmentSerial: Table<Segment, UInt64>
     /// Tenants waiting for units, first come first served.
     var waiting: ContiguousArray<TenantID> = []
+    /// Scratch for `retryWaiting`: the most free units of each tier at any active firm (kept here so
+    /// a retry, run at every lease end, allocates nothing).
+    var mostFree: TierTable<Int>
     var supplies: Table<ChipSupply, SupplyState>
     var shipments: ContiguousArray<Shipment> = []
     var firms: ProviderTable<FirmInfo>
@@ -148,6 +151,7 @@ struct Market: Simulation {
         segmentSerial = Table(repeating: 0, count: scenario.segments.count)
         acceptableTiers = Table(scenario.segments.map { [$0.tier] + $0.substitutes })
         isSuccessorTier = TierTable(scenario.tiers.ids.map { b in scenario.tiers.contains { $0.successor == b } })
+        mostFree = TierTable(repeating: 0, count: scenario.tiers.count)
         providers = Table(scenario.providers.map { ProviderState(spec: $0, scenario: scenario) })
         // A firm given no power owns exactly what its initial fleet draws.
         for j in providers.indices where providers[j].power.ownedMW == 0 && providers[j].power.colocationKW == 0 {
