@@ -57,11 +57,7 @@ extension Market {
         var reviewed: [ProviderID] = []
         for j in providers.indices where providers[j].active && providers[j].exitPending == nil
             && (m + j.index) % 3 == 2 {
-            if var r = pending[j] {
-                r.impairment = testImpairment(firm: j, at: t)
-                finishRecord(&r, firm: j)
-                pending[j] = r
-            }
+            if pending[j] != nil { pending[j]!.impairment = testImpairment(firm: j, at: t) }
             review(firm: j, month: m, at: t)
             guard providers[j].exitPending == nil, providers[j].spec.supply.expands else { continue }
             reviewed.append(j)
@@ -250,7 +246,6 @@ extension Market {
         let marked = collateral(j, at: t)
         providers[j].history.lastLeverage = marked > 0 ? debt / marked : nil
 
-        finishRecord(&r, firm: j)
         let ocf = r.revenue - r.powerCost - r.colocationCost - r.rentInCost - r.fixedOpex
         providers[j].history.ocf.append(ocf - r.interest)
         if cash < 0 && !spec.softBudget { providers[j].exitPending = .insolvent }

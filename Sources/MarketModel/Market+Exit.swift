@@ -107,14 +107,8 @@ extension Market {
                 case .sublessor:
                     // A sublessor renting from the exiting owner loses the capacity: it rents what it
                     // still sublets elsewhere, else ends its newest sublets (those tenants re-enter).
-                    // Records already made this month are redone so month-end units stay consistent.
+                    // (Records take their unit columns at month end, so they stay consistent.)
                     wholesaleEnded(l, at: t, calendar: &calendar)
-                    for a in providers.indices where a != j {
-                        if var ra = records[a] {
-                            finishRecord(&ra, firm: a)
-                            records[a] = ra
-                        }
-                    }
                 case .tenant(let i):
                     returning.append((i, Swift.max(1 / daysPerMonth, (lease.end - t) / daysPerMonth)))
                 }
@@ -137,7 +131,6 @@ extension Market {
             providers[j].fleet.unpowered = []
             for b in tierIDs { providers[j].fleet.installed[b] = 0 }
             providers[j].exit = Exit(day: t, month: m, reason: reason)
-            finishRecord(&r, firm: j)
             r.debt = providers[j].ledger.debt
             r.status = .exited
             records[j] = r
@@ -189,7 +182,6 @@ extension Market {
                 r.claimsRecovered += share
                 r.revenue += share
                 r.cashEnd += share
-                finishRecord(&r, firm: c.lessor)
                 records[c.lessor] = r
                 providers[c.lessor].ledger.cash += share
             }

@@ -56,7 +56,6 @@ extension Market {
     mutating func expand(firm j: ProviderID, month m: Int, at t: Double) {
         let e = scenario.expansion
         let u = scenario.pricing.targetUtilisation
-        let jurisdiction = providers[j].spec.jurisdiction
         let fleetArea = providers[j].month.installedArea.values.reduce(0, +)
         let fleetU = fleetArea > 0 ? providers[j].month.leasedArea.values.reduce(0, +) / fleetArea : u
         for b in tierIDs {
@@ -68,7 +67,7 @@ extension Market {
             providers[j].quarter.leasedArea[b] = 0
             providers[j].quarter.refused[b] = 0
             guard demand > 0 else { continue }
-            let supply = supplyIndex(tier: b, jurisdiction: jurisdiction).flatMap { supplyCapacity($0, month: m) > 0 ? $0 : nil }
+            let supply = providers[j].supply[b].flatMap { supplyCapacity($0, month: m) > 0 ? $0 : nil }
             let growth = previous > 0 ? Swift.min(2, Swift.max(-0.5, pow(demand / previous, 4) - 1)) : 0
             let price = supply.map { chipPrice($0, month: m) }
             let leadYears = supply.map { expectedLeadTimeDays($0, units: 0, month: m) / daysPerYear } ?? 0

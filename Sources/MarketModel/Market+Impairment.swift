@@ -63,7 +63,7 @@ extension Market {
     /// share) and opex per unit-month. The used-market bid limit values a unit on the same flows.
     func inUseRents(firm j: ProviderID, tier b: TierID, utilisation u: Double) -> ExpectedRents {
         let spec = providers[j].spec
-        let chip = supplyIndex(tier: b, jurisdiction: spec.jurisdiction).map { chipPrice($0, month: currentMonth) }
+        let chip = providers[j].supply[b].map { chipPrice($0, month: currentMonth) }
         return expectedRents(firm: j, tier: b, longRun: longRunPrice(firm: j, tier: b, chip: chip), utilisation: u,
                              costPerHour: powerPerHour(firm: j, tier: b) * (u + scenario.pricing.idlePowerShare * (1 - u)),
                              costPerMonth: spec.opexPerUnitMonthly)

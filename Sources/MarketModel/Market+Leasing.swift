@@ -78,6 +78,8 @@ extension Market {
             }
             guard any else { return .noQuote }
         }
+        // The units of each tier that match the request do not depend on the firm.
+        for b in acceptable { needed[b] = unitsNeeded(units, wanted: wanted, offered: b) }
         var h = choiceBase
         h.mix(index: tenants[i].key)
         h.mix(index: round)
@@ -95,14 +97,17 @@ extension Market {
             hj.mix(index: providerKey[j])
             scratch.reseed(hj.value)
             guard scratch.uniform() < visibility[j] else { continue }
-            let eps = scratch.gumbel()
+            // ε_j is the stream's second draw: taken only once the firm has a quote within r
+            // (nothing else draws from the scratch stream in between, so the value is the same).
+            var eps = Double.nan
             let rep = providers[j].spec.reputation
             let model = providers[j].spec.model
             for b in acceptable {
-                let n = unitsNeeded(units, wanted: wanted, offered: b)
                 // Who would supply the units: the firm itself, or (for a broker) its cheapest affiliate with room.
+                let n: Int
                 var owner = j, markup = 1.0
                 if model == .broker {
+                    n = needed[b]
                     var cheapest: ProviderID? = nil
                     markup = 1 + scenario.sublease.brokerCommission
                     for a in providers[j].spec.supply.affiliates where providers[a].active && providers[a].free(b) >= n {
@@ -112,15 +117,18 @@ extension Market {
                     guard let cheapest else { continue }
                     owner = cheapest
                 } else {
-                    guard providers[j].capacity(b) > 0 else {
+                    let capacity = providers[j].capacity(b)
+                    guard capacity > 0 else {
                         if countRefused && isSuccessorTier[b] {
-                            countLaunchDemand(firm: j, tier: b, units: n, perWanted: Double(units), reservation: r, discount: d)
+                            countLaunchDemand(firm: j, tier: b, units: needed[b],
+                                              perWanted: Double(units), reservation: r, discount: d)
                         }
                         continue
                     }
-                    if providers[j].free(b) < n {
+                    n = needed[b]
+                    if capacity - providers[j].leasing.leased[b] < n {
                         // Refused demand signals scarcity only for requests the firm could serve with its whole capacity.
-                        if countRefused && n <= providers[j].capacity(b) {
+                        if countRefused && n <= capacity {
                             providers[j].month.refused[b] += n
                             providers[j].quarter.refused[b] += n
                         }
@@ -131,6 +139,7 @@ extension Market {
                 let c = Double(n) * providers[owner].leasing.listPrice[b] * markup * (1 - d) * (1 - subsidy) / Double(units)
                 if c <= r {
                     anyQuote = true
+                    if eps.isNaN { eps = scratch.gumbel() }
                     let u = beta * (r - c) / r + rep - scenario.tiers[b].portingPenalty + eps
                     if u > bestUtility {
                         bestUtility = u
@@ -144,6 +153,7 @@ extension Market {
                     let cb = Double(n) * perHour / Double(units)
                     if cb <= r {
                         anyQuote = true
+                        if eps.isNaN { eps = scratch.gumbel() }
                         let u = beta * (r - cb) / r + rep - scenario.tiers[b].portingPenalty + eps
                         if u > bestUtility {
                             bestUtility = u
@@ -375,17 +385,17 @@ extension Market {
                                     reservation r: Double, discount d: Double) {
         let model = providers[j].spec.model
         guard model == .owner || model == .hybrid,
-              scenario.tiers.contains(where: { $0.successor == b }),
-              let k = supplyIndex(tier: b, jurisdiction: providers[j].spec.jurisdiction),
-              supplyCapacity(k, month: currentMonth) > 0,
-              Double(n) * providers[j].leasing.listPrice[b] * (1 - d) / wanted <= r else { return }
+              isSuccessorTier[b],
+              Double(n) * providers[j].leasing.listPrice[b] * (1 - d) / wanted <= r,
+              let k = providers[j].supply[b],
+              supplyCapacity(k, month: currentMonth) > 0 else { return }
         providers[j].month.refused[b] += n
         providers[j].quarter.refused[b] += n
     }
 
     /// A hybrid's price for selling one unit of a tier: chip price·(1 + markup).
     func buyQuote(firm j: ProviderID, tier b: TierID) -> Double {
-        let chip = supplyIndex(tier: b, jurisdiction: providers[j].spec.jurisdiction).map { chipPrice($0, month: currentMonth) }
+        let chip = providers[j].supply[b].map { chipPrice($0, month: currentMonth) }
             ?? vendorPrice(tier: b, month: currentMonth)
         return chip * (1 + scenario.sublease.hybridMarkup)
     }

@@ -31,6 +31,9 @@ struct SupplyState {
     var record: SupplyMonthRecord
     var records: [SupplyMonthRecord] = []
     var leadTimeSum = 0.0
+    /// `supplyCapacity` of the month in `capacityMonth` (set when the month begins).
+    var capacity = 0.0
+    var capacityMonth = -1
     let transit: RandomStream
 }
 
@@ -74,7 +77,12 @@ extension Market {
 
     /// Units the vendor can ship this month (grey imports while banned, when allowed); none before
     /// the tier's release.
+    @inline(__always)
     func supplyCapacity(_ k: SupplyID, month m: Int) -> Double {
+        supplies[k].capacityMonth == m ? supplies[k].capacity : computeSupplyCapacity(k, month: m)
+    }
+
+    func computeSupplyCapacity(_ k: SupplyID, month m: Int) -> Double {
         let spec = scenario.chipSupply[k]
         guard isReleased(tier: spec.tier, month: m) else { return 0 }
         let base = spec.monthlyCapacity * pow(1 + spec.capacityGrowth, Double(m) / 12)
@@ -119,6 +127,8 @@ extension Market {
             supplies[k].factor = factor
             supplies[k].grey = factor == 0 && spec.greyPremium != nil
             if banned && !supplies[k].grey { cancelBacklog(k) }
+            supplies[k].capacity = computeSupplyCapacity(k, month: m)
+            supplies[k].capacityMonth = m
         }
     }
 

@@ -195,7 +195,6 @@ extension Market {
                         }
                         r.cashEnd += cash
                         providers[seller].ledger.cash += cash
-                        finishRecord(&r, firm: seller)
                         records[seller] = r
                     } else {
                         liquidation[seller] += paid

@@ -72,6 +72,8 @@ struct Market: Simulation {
     /// Scratch for `retryWaiting`: the most free units of each tier at any active firm (kept here so
     /// a retry, run at every lease end, allocates nothing).
     var mostFree: TierTable<Int>
+    /// Scratch for `chooseAndSign`: the units of each acceptable tier that match the request.
+    var needed: TierTable<Int>
     var supplies: Table<ChipSupply, SupplyState>
     var shipments: ContiguousArray<Shipment> = []
     var firms: ProviderTable<FirmInfo>
@@ -152,6 +154,7 @@ struct Market: Simulation {
         acceptableTiers = Table(scenario.segments.map { [$0.tier] + $0.substitutes })
         isSuccessorTier = TierTable(scenario.tiers.ids.map { b in scenario.tiers.contains { $0.successor == b } })
         mostFree = TierTable(repeating: 0, count: scenario.tiers.count)
+        needed = TierTable(repeating: 0, count: scenario.tiers.count)
         providers = Table(scenario.providers.map { ProviderState(spec: $0, scenario: scenario) })
         // A firm given no power owns exactly what its initial fleet draws.
         for j in providers.indices where providers[j].power.ownedMW == 0 && providers[j].power.colocationKW == 0 {

@@ -24,6 +24,8 @@ struct Cohort {
 /// - `exit`: set when the firm leaves the market (`exitPending` marks it during the close that settles it).
 struct ProviderState {
     let spec: ProviderSpec
+    /// The supply entry selling each tier to the firm's jurisdiction, if any.
+    let supply: TierTable<SupplyID?>
     var ledger: Ledger
     var fleet: Fleet
     var power: Power
@@ -41,6 +43,9 @@ struct ProviderState {
 
     init(spec: ProviderSpec, scenario: Scenario) {
         self.spec = spec
+        supply = TierTable(scenario.tiers.ids.map { b in
+            scenario.chipSupply.ids.first { scenario.chipSupply[$0].tier == b && scenario.chipSupply[$0].jurisdiction == spec.jurisdiction }
+        })
         let n = scenario.tiers.count
         ledger = Ledger(cash: spec.cash, debt: spec.debt, debtMonthsLeft: scenario.finance.debtTermMonths,
                         parentSupportLeft: spec.parentSupport)
