@@ -24,8 +24,10 @@ extension Market {
     @inline(__always)
     func unitsNeeded(_ n: Int, wanted a: TierID, offered b: TierID) -> Int {
         if a == b { return n }
-        let ratio = scenario.tiers[a].effective / scenario.tiers[b].effective
-        return Swift.max(1, Int((Double(n) * ratio - 1e-9).rounded(.up)))
+        let x = Double(n) * effectiveRatio[a.index * tierCount + b.index] - 1e-9
+        // ⌈x⌉ without a libm call: x is far inside Int's range, and truncation rounds toward zero.
+        let truncated = Double(Int(x))
+        return Swift.max(1, Int(truncated < x ? truncated + 1 : truncated))
     }
 
     /// A tenant enters the market (first arrival, re-entry after a lease, or after its
@@ -70,16 +72,16 @@ extension Market {
         let acceptable = acceptableTiers[s]
         let buyer = tenants[i].wantsToBuy
         tenants[i].round += 1
+        // The units of each tier that match the request do not depend on the firm.
+        for b in acceptable { needed[b] = unitsNeeded(units, wanted: wanted, offered: b) }
         if !countRefused {
             var any = false
-            for j in providers.indices where canQuote(firm: j, units: units, wanted: wanted, tiers: acceptable, buyer: buyer) {
+            for j in providers.indices where canQuote(firm: j, tiers: acceptable, buyer: buyer) {
                 any = true
                 break
             }
             guard any else { return .noQuote }
         }
-        // The units of each tier that match the request do not depend on the firm.
-        for b in acceptable { needed[b] = unitsNeeded(units, wanted: wanted, offered: b) }
         var h = choiceBase
         h.mix(index: tenants[i].key)
         h.mix(index: round)
@@ -92,7 +94,7 @@ extension Market {
         var best: (provider: ProviderID, tier: TierID, units: Int, via: ProviderID?, buy: Bool)? = nil
         var anyQuote = false
         for j in providers.indices where providers[j].active {
-            if !countRefused && !canQuote(firm: j, units: units, wanted: wanted, tiers: acceptable, buyer: buyer) { continue }
+            if !countRefused && !canQuote(firm: j, tiers: acceptable, buyer: buyer) { continue }
             var hj = roundBase
             hj.mix(index: providerKey[j])
             scratch.reseed(hj.value)
@@ -190,15 +192,16 @@ extension Market {
         return .signed
     }
 
-    /// Whether active firm `j` has the free units to quote a request for `units` of `wanted` in any
-    /// of `tiers` (for a broker: through an affiliate; for a hybrid and a buyer: units to sell).
+    /// Whether active firm `j` has the free units to quote the request whose matching units are in
+    /// `needed`, in any of `tiers` (for a broker: through an affiliate; for a hybrid and a buyer:
+    /// units to sell).
     /// A necessary condition of a quote, not a sufficient one (price and visibility decide).
     @inline(__always)
-    func canQuote(firm j: ProviderID, units: Int, wanted: TierID, tiers: [TierID], buyer: Bool) -> Bool {
+    func canQuote(firm j: ProviderID, tiers: [TierID], buyer: Bool) -> Bool {
         guard providers[j].active else { return false }
         let model = providers[j].spec.model
         for b in tiers {
-            let n = unitsNeeded(units, wanted: wanted, offered: b)
+            let n = needed[b]
             if model == .broker {
                 for a in providers[j].spec.supply.affiliates where providers[a].active && providers[a].free(b) >= n { return true }
             } else {

@@ -74,6 +74,8 @@ struct Market: Simulation {
     var mostFree: TierTable<Int>
     /// Scratch for `chooseAndSign`: the units of each acceptable tier that match the request.
     var needed: TierTable<Int>
+    /// E_a/E_b for tiers a and b, at a·(number of tiers) + b.
+    let effectiveRatio: [Double]
     var supplies: Table<ChipSupply, SupplyState>
     var shipments: ContiguousArray<Shipment> = []
     var firms: ProviderTable<FirmInfo>
@@ -155,6 +157,7 @@ struct Market: Simulation {
         isSuccessorTier = TierTable(scenario.tiers.ids.map { b in scenario.tiers.contains { $0.successor == b } })
         mostFree = TierTable(repeating: 0, count: scenario.tiers.count)
         needed = TierTable(repeating: 0, count: scenario.tiers.count)
+        effectiveRatio = scenario.tiers.flatMap { a in scenario.tiers.map { b in a.effective / b.effective } }
         providers = Table(scenario.providers.map { ProviderState(spec: $0, scenario: scenario) })
         // A firm given no power owns exactly what its initial fleet draws.
         for j in providers.indices where providers[j].power.ownedMW == 0 && providers[j].power.colocationKW == 0 {
