@@ -22,6 +22,7 @@ extension Market {
     }
 
     /// Marked-to-market collateral of a firm's fleet at day `t`.
+    @inline(__always)
     func collateral(_ j: ProviderID, at t: Double) -> Double {
         var v = 0.0
         for c in providers[j].fleet.cohorts { v += Double(c.units) * usedValue(c, at: t) }

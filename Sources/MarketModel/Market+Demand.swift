@@ -6,6 +6,7 @@ extension Market {
     /// Base arrival rate of segment `s` at day `t`, tenants per year, before shocks.
     ///
     /// Exponential: λ0·(1+g)^(t/365). Logistic: K / (1 + (K/λ0 − 1)·e^(−g·t/365)).
+    @inline(__always)
     func baseRate(segment s: SegmentID, at t: Double) -> Double {
         let rate = scenario.segments[s].rate
         switch scenario.segments[s].growth {

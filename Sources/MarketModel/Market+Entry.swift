@@ -4,6 +4,7 @@ import Stochastics
 
 extension Market {
     /// m̄: revenue-weighted gross margin of active firms over the last two quarters.
+    @inline(__always)
     func sectorMargin() -> Double? {
         var revenue = 0.0, gross = 0.0
         for j in providers.indices where providers[j].active {
@@ -16,6 +17,7 @@ extension Market {
     }
 
     /// The hype multiplier H(t) in force in month `m`.
+    @inline(__always)
     func hype(month m: Int) -> Double {
         let ym = scenario.start.adding(months: m)
         var h = 1.0, latest: YearMonth? = nil

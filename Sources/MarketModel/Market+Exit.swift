@@ -27,6 +27,7 @@ extension Market {
 
     /// Starvation: at least s_dep of the trailing year's rent came from tiers the firm's
     /// jurisdiction can no longer buy, and its installed effective PFLOPS are below the minimum scale.
+    @inline(__always)
     func isStarved(firm j: ProviderID, month m: Int) -> Bool {
         let p = providers[j]
         var total = 0.0, banned = 0.0
@@ -41,6 +42,7 @@ extension Market {
         return pflops < scenario.starvation.minScalePFLOPS
     }
 
+    @inline(__always)
     func liquidationValue(firm j: ProviderID, at t: Double) -> Double {
         var value = 0.0
         for c in providers[j].fleet.cohorts {
@@ -50,6 +52,7 @@ extension Market {
         return value
     }
 
+    @inline(__always)
     func goingConcernValue(firm j: ProviderID, at t: Double) -> Double {
         let p = providers[j]
         let trailing = p.history.ocf.suffix(12)

@@ -4,6 +4,7 @@ import Stochastics
 
 extension Market {
     /// Capital recovery factor ρ/(1 − (1+ρ)^−life).
+    @inline(__always)
     func capitalRecovery(_ rho: Double, years: Double) -> Double {
         rho > 0 ? rho / (1 - pow(1 + rho, -years)) : 1 / years
     }
@@ -41,6 +42,7 @@ extension Market {
     }
 
     /// Cash the firm can spend now: cash above its floor plus its undrawn borrowing.
+    @inline(__always)
     func headroom(_ j: ProviderID, at t: Double) -> Double {
         let p = providers[j]
         let borrow = Swift.max(0, p.spec.ltvCap * collateral(j, at: t) - p.ledger.debt)

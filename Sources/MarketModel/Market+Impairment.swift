@@ -6,6 +6,7 @@ import Foundation
 
 extension Market {
     /// The firm's units of tier `b` it owns: installed cohorts and delivered cohorts waiting for power.
+    @inline(__always)
     private func ownedCohorts(firm j: ProviderID, tier b: TierID) -> [Cohort] {
         providers[j].fleet.cohorts.filter { $0.tier == b } + providers[j].fleet.unpowered.filter { $0.tier == b }
     }
@@ -72,6 +73,7 @@ extension Market {
     /// Recoverable amount of the firm's owned units of tier `b` at day `t`: the higher of fair value
     /// less costs of disposal (units at the used price `usedValue`; the model has no disposal cost
     /// outside a fire sale) and value in use (IAS 36 ¶18, CAS 8 ¶6).
+    @inline(__always)
     func recoverableAmount(firm j: ProviderID, tier b: TierID, at t: Double) -> Double {
         var fair = 0.0
         for c in ownedCohorts(firm: j, tier: b) { fair += Double(c.units) * usedValue(c, at: t) }

@@ -397,6 +397,7 @@ extension Market {
     }
 
     /// A hybrid's price for selling one unit of a tier: chip price·(1 + markup).
+    @inline(__always)
     func buyQuote(firm j: ProviderID, tier b: TierID) -> Double {
         let chip = providers[j].supply[b].map { chipPrice($0, month: currentMonth) }
             ?? vendorPrice(tier: b, month: currentMonth)

@@ -23,6 +23,7 @@ extension Market {
     }
 
     /// Electricity price (per kWh) and PUE of firm `j`'s site in month `m`, shocks applied.
+    @inline(__always)
     func sitePower(firm j: ProviderID, month m: Int) -> (price: Double, pue: Double) {
         let r = providers[j].spec.region
         let region = scenario.regions[r]
@@ -42,6 +43,7 @@ extension Market {
 
     /// The voucher programme a tenant of segment `s` signing with firm `j` now would get, if any:
     /// active this month, the firm sited in its region, the segment eligible, budget left.
+    @inline(__always)
     func voucher(segment s: SegmentID, firm j: ProviderID) -> VoucherID? {
         let ym = scenario.start.adding(months: currentMonth)
         for k in scenario.policy.vouchers.ids {

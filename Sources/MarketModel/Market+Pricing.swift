@@ -11,6 +11,7 @@ extension Market {
     /// The price floor for owned units: power per hour + (ρ + δ_sec)·V_sec/(8,765.82 h a year), where V_sec is
     /// the units-weighted used-market value of the firm's units of the tier (renting a GPU out
     /// forgoes selling it).
+    @inline(__always)
     func priceFloor(firm j: ProviderID, tier b: TierID, at t: Double) -> Double {
         // Rented-in units: the lessor pays their power, so the floor is what the firm pays for power: none.
         guard providers[j].fleet.installed[b] > 0 else { return 0 }
@@ -26,6 +27,7 @@ extension Market {
 
     /// The long-run cost-recovery price p_LR(0) = (P·CRF(ρ, life)/(hours a year) + opex per unit-hour)/u*
     /// + power per hour, with CRF = ρ/(1 − (1+ρ)^−life); P is `chip`, else this month's vendor price.
+    @inline(__always)
     func longRunPrice(firm j: ProviderID, tier b: TierID, chip: Double? = nil) -> Double {
         let tier = scenario.tiers[b]
         let spec = providers[j].spec
@@ -84,6 +86,7 @@ extension Market {
     /// Per tier, the firms with spare capacity — units leased at the close below u* of their capacity —
     /// with their list prices and spare units u*·capacity − leased, cheapest first: the rivals that
     /// could take a firm's tenants.
+    @inline(__always)
     func spareCapacityPrices() -> TierTable<[(firm: ProviderID, price: Double, units: Double)]> {
         var out = TierTable<[(firm: ProviderID, price: Double, units: Double)]>(repeating: [], count: tierCount)
         let target = scenario.pricing.targetUtilisation

@@ -45,6 +45,7 @@ extension Market {
 
     /// Capacity multiplier of a supply entry in month `m`: the latest shock dated at or before
     /// the month (a shock dated before the start is in force from the start).
+    @inline(__always)
     func supplyFactor(_ k: SupplyID, month m: Int) -> Double {
         let spec = scenario.chipSupply[k]
         let ym = scenario.start.adding(months: m)
@@ -92,6 +93,7 @@ extension Market {
 
     /// Chip price = the vendor's price (``vendorPrice(tier:month:)``)·(1 + premium·backlog/monthly capacity),
     /// times the grey premium while banned.
+    @inline(__always)
     func chipPrice(_ k: SupplyID, month m: Int) -> Double {
         let spec = scenario.chipSupply[k]
         let cap = supplyCapacity(k, month: m)
@@ -109,6 +111,7 @@ extension Market {
 
     /// Expected lead time, days, for an order of `units` placed now: queueing in the backlog at
     /// this month's capacity plus the mean transit time.
+    @inline(__always)
     func expectedLeadTimeDays(_ k: SupplyID, units: Int, month m: Int) -> Double {
         let cap = supplyCapacity(k, month: m)
         let queue = cap > 0 ? Double(supplies[k].backlogUnits + units) / cap * daysPerMonth : 3650
@@ -241,6 +244,7 @@ extension Market {
     }
 
     /// Facility kW the firm's installed units draw.
+    @inline(__always)
     func powerUsedKW(_ j: ProviderID) -> Double {
         var kw = 0.0
         for b in tierIDs { kw += Double(providers[j].fleet.installed[b]) * unitFacilityKW(j, tier: b) }

@@ -23,6 +23,7 @@ extension Market {
     /// V_sec, what one unit of a cohort fetches at day `t`: the used price in force (a unit of the
     /// reference age) times the cohort's remaining-life factor, and never less than scrap. (What
     /// the firm paid — a backlog premium, say — sets its book value, not what the unit fetches.)
+    @inline(__always)
     func usedValue(_ c: Cohort, at t: Double) -> Double {
         Swift.max(scrapValue(c.tier), usedPrice[c.tier] * remainingLife[c.tier].factor(age: ageYears(c, at: t)))
     }
@@ -32,6 +33,7 @@ extension Market {
 
     /// δ(D) = δ_max·D/(D + D_½): the discount on the sellers' ask with D units of tier `b` for sale,
     /// market depth D_½ a share of the tier's installed base.
+    @inline(__always)
     func inventoryDiscount(tier b: TierID, units d: Int) -> Double {
         guard d > 0 else { return 0 }
         var base = 0
@@ -69,6 +71,7 @@ extension Market {
     /// market's utilisation of the tier, net of power (idle units draw `idle_power_share`), over
     /// the unit's remaining physical life at ρ_used, the rent falling with the technology frontier;
     /// at least scrap.
+    @inline(__always)
     func fundamentalUsedValue(_ b: TierID) -> Double {
         let u = marketUtilisation(b) ?? scenario.pricing.targetUtilisation
         let idle = scenario.pricing.idlePowerShare

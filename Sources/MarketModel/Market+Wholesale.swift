@@ -18,6 +18,7 @@ extension Market {
     /// Units of tier `b` owner `a` offers to sublessors now: what keeps its units let to
     /// sublessors at most a share s_w of its units not leased to tenants, and no more than it has free.
     /// Active owners and hybrids offer (soft-budget ones too); a firm about to exit offers nothing.
+    @inline(__always)
     func wholesaleOffer(owner a: ProviderID, tier b: TierID) -> Int {
         let p = providers[a]
         guard p.active, p.exitPending == nil, p.spec.model == .owner || p.spec.model == .hybrid else { return 0 }

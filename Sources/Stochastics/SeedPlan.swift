@@ -100,7 +100,7 @@ public struct KeyHasher: Sendable {
 
     /// Mixes one raw word: a tag, or a payload word after its tag. Not public, so that every
     /// component a caller adds is tagged.
-    @usableFromInline
+    @inlinable
     mutating func mixWord(_ word: UInt64) {
         value = suanli_splitmix64_mix(value &+ 0x9e37_79b9_7f4a_7c15 &+ word)
     }
