@@ -85,6 +85,11 @@ struct Table<Of, Element>: RandomAccessCollection, MutableCollection {
     }
 
     mutating func append(_ value: Element) { values.append(value) }
+
+    /// Sets every value, in place (no new storage when the table is not shared).
+    mutating func fill(_ value: Element) {
+        for i in values.indices { values[i] = value }
+    }
 }
 
 /// Values by tier.

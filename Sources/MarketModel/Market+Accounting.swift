@@ -314,19 +314,19 @@ extension Market {
     /// Keeps the closed month's figures the reviews and outcomes need, and starts the firm's next
     /// month from zero, its integrals from day `t`.
     mutating func resetMonth(firm j: ProviderID, at t: Double) {
-        let flows = providers[j].month
-        for b in tierIDs where flows.installedArea[b] > 0 {
-            providers[j].leasing.utilisation[b] = flows.leasedArea[b] / flows.installedArea[b]
+        for b in tierIDs where providers[j].month.installedArea[b] > 0 {
+            providers[j].leasing.utilisation[b] = providers[j].month.leasedArea[b] / providers[j].month.installedArea[b]
         }
-        providers[j].history.takeOrPayRent.append(flows.takeOrPayRent)
-        providers[j].history.rent.append(flows.rentRevenue)
-        providers[j].history.lastTopShare = flows.rentRevenue > 0 ? flows.largestLeaseRent / flows.rentRevenue : nil
+        let rent = providers[j].month.rentRevenue
+        providers[j].history.takeOrPayRent.append(providers[j].month.takeOrPayRent)
+        providers[j].history.rent.append(rent)
+        providers[j].history.lastTopShare = rent > 0 ? providers[j].month.largestLeaseRent / rent : nil
         // Kept while the firm is in the market (and for the close it leaves at): the trailing year it had.
         if providers[j].exit.map({ $0.month == currentMonth }) ?? true {
-            providers[j].history.rentByTier.append(flows.rentByTier)
+            providers[j].history.rentByTier.append(providers[j].month.rentByTier)
             if providers[j].history.rentByTier.count > 12 { providers[j].history.rentByTier.removeFirst() }
         }
-        providers[j].month = MonthFlows(tierCount: tierCount, from: t)
+        providers[j].month.reset(from: t)
     }
 }
 

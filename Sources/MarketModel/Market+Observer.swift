@@ -11,17 +11,22 @@ extension Market {
             var row = MarketMonthRecord(month: m, tier: b.index)
             let tier = scenario.tiers[b]
             let tm = monthTier[b]
-            var installed = 0, leased = 0, active = 0
-            var unitsByFirm: [Int] = []
-            var revenueByFirm: [Double] = []
+            var installed = 0, leased = 0, active = 0, revenue = 0.0
             for j in providers.indices where providers[j].active {
                 installed += providers[j].fleet.installed[b]
                 leased += providers[j].leasing.leased[b]
                 if providers[j].fleet.installed[b] > 0 { active += 1 }
-                unitsByFirm.append(providers[j].fleet.installed[b])
-                revenueByFirm.append(providers[j].month.rentByTier[b])
+                revenue += providers[j].month.rentByTier[b]
                 firmUnits[j] += providers[j].fleet.installed[b]
                 firmRevenue[j] += providers[j].month.rentByTier[b]
+            }
+            // Herfindahl indexes over active firms (as `herfindahl`, without arrays).
+            var hhiUnits = 0.0, hhiRevenue = 0.0
+            let unitTotal = Double(installed)
+            for j in providers.indices where providers[j].active {
+                let x = Double(providers[j].fleet.installed[b]), y = providers[j].month.rentByTier[b]
+                hhiUnits += (x / unitTotal) * (x / unitTotal)
+                hhiRevenue += (y / revenue) * (y / revenue)
             }
             row.priceIndex = priceIndex[b]
             row.signedPriceIndex = tm.signedUnits > 0 ? tm.signedValue / Double(tm.signedUnits) : nil
@@ -55,8 +60,8 @@ extension Market {
             row.usedOffered = tm.usedOffered
             row.usedSold = tm.usedSold
             row.usedInventory = usedInventory(b)
-            row.hhiUnits = herfindahl(unitsByFirm.map(Double.init))
-            row.hhiRevenue = herfindahl(revenueByFirm)
+            row.hhiUnits = unitTotal > 0 ? hhiUnits : nil
+            row.hhiRevenue = revenue > 0 ? hhiRevenue : nil
             tierRows.append(row)
 
             all.tenantsArrived += tm.tenantsArrived

@@ -188,6 +188,31 @@ struct MonthFlows {
         refused = TierTable(repeating: 0, count: n)
         rentByTier = TierTable(repeating: 0, count: n)
     }
+
+    /// Zero flows again, integrals starting at day `t`, reusing the tables' storage (the same
+    /// state as `MonthFlows(tierCount:from:)`).
+    mutating func reset(from t: Double) {
+        leasedArea.fill(0)
+        installedArea.fill(0)
+        ownedArea.fill(0)
+        lastChange.fill(t)
+        refused.fill(0)
+        rentByTier.fill(0)
+        rentRevenue = 0
+        takeOrPayRent = 0
+        largestLeaseRent = 0
+        claimsBooked = 0
+        claimsRecovered = 0
+        cancelFees = 0
+        leasesSigned = 0
+        capex = 0
+        refunds = 0
+        colocationCost = 0
+        rentInCost = 0
+        commission = 0
+        serverSales = 0
+        bookValueSold = 0
+    }
 }
 
 /// What the quarterly expansion review measures, by tier.
