@@ -63,6 +63,7 @@ extension Market {
         state.ledger.equityAtEntry = spec.cash
         state.month = MonthFlows(tierCount: tierCount, from: t)
         providers.append(state)
+        activeIDs.append(j)
         firms.append(FirmInfo(name: spec.name, model: spec.model, template: tpl.name, entryMonth: m))
         var h = KeyHasher(0)
         h.mix(spec.name)

@@ -134,6 +134,7 @@ extension Market {
             providers[j].fleet.unpowered = []
             for b in tierIDs { providers[j].fleet.installed[b] = 0 }
             providers[j].exit = Exit(day: t, month: m, reason: reason)
+            activeIDs.removeAll { $0 == j }
             r.debt = providers[j].ledger.debt
             r.status = .exited
             records[j] = r

@@ -76,7 +76,7 @@ extension Market {
         for b in acceptable { needed[b] = unitsNeeded(units, wanted: wanted, offered: b) }
         if !countRefused {
             var any = false
-            for j in providers.indices where canQuote(firm: j, tiers: acceptable, buyer: buyer) {
+            for j in retryFirms where canQuote(firm: j, tiers: acceptable, buyer: buyer) {
                 any = true
                 break
             }
@@ -93,7 +93,10 @@ extension Market {
         var bestUtility = -Double.infinity
         var best: (provider: ProviderID, tier: TierID, units: Int, via: ProviderID?, buy: Bool)? = nil
         var anyQuote = false
-        for j in providers.indices where providers[j].active {
+        // A retry counts no refusal, so it asks only the firms that had free units when the
+        // retries began (in index order, as an arrival asks every active firm).
+        let asked = countRefused ? activeIDs : retryFirms
+        for j in asked where providers[j].active {
             if !countRefused && !canQuote(firm: j, tiers: acceptable, buyer: buyer) { continue }
             var hj = roundBase
             hj.mix(index: providerKey[j])
@@ -337,8 +340,15 @@ extension Market {
     mutating func retryWaiting(at t: Double, calendar: inout EventCalendar<MarketEvent>) {
         guard !waiting.isEmpty else { return }
         for b in tierIDs { mostFree[b] = 0 }
+        retryFirms.removeAll(keepingCapacity: true)
         for j in providers.indices where providers[j].active {
-            for b in tierIDs { mostFree[b] = Swift.max(mostFree[b], providers[j].free(b)) }
+            var any = providers[j].spec.model == .broker
+            for b in tierIDs {
+                let free = providers[j].free(b)
+                mostFree[b] = Swift.max(mostFree[b], free)
+                if free > 0 { any = true }
+            }
+            if any { retryFirms.append(j) }
         }
         var k = 0
         while k < waiting.count {

@@ -74,6 +74,10 @@ struct Market: Simulation {
     var mostFree: TierTable<Int>
     /// Scratch for `chooseAndSign`: the units of each acceptable tier that match the request.
     var needed: TierTable<Int>
+    /// Active firms in index order (kept at entry and exit), and scratch for `retryWaiting`: the
+    /// active firms with free units when the retries began.
+    var activeIDs: [ProviderID] = []
+    var retryFirms: [ProviderID] = []
     /// E_a/E_b for tiers a and b, at a·(number of tiers) + b.
     let effectiveRatio: [Double]
     var supplies: Table<ChipSupply, SupplyState>
@@ -159,6 +163,7 @@ struct Market: Simulation {
         needed = TierTable(repeating: 0, count: scenario.tiers.count)
         effectiveRatio = scenario.tiers.flatMap { a in scenario.tiers.map { b in a.effective / b.effective } }
         providers = Table(scenario.providers.map { ProviderState(spec: $0, scenario: scenario) })
+        activeIDs = Array(providers.indices)
         // A firm given no power owns exactly what its initial fleet draws.
         for j in providers.indices where providers[j].power.ownedMW == 0 && providers[j].power.colocationKW == 0 {
             let pue = scenario.regions[providers[j].spec.region].pue
