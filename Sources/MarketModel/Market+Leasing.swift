@@ -339,26 +339,43 @@ extension Market {
     /// the first retry; signings only lower them, so they stay an upper bound.
     mutating func retryWaiting(at t: Double, calendar: inout EventCalendar<MarketEvent>) {
         guard !waiting.isEmpty else { return }
-        for b in tierIDs { mostFree[b] = 0 }
+        for b in tierIDs {
+            mostFree[b] = 0
+            cheapestFree[b] = .infinity
+        }
         retryFirms.removeAll(keepingCapacity: true)
         for j in providers.indices where providers[j].active {
             var any = providers[j].spec.model == .broker
             for b in tierIDs {
                 let free = providers[j].free(b)
                 mostFree[b] = Swift.max(mostFree[b], free)
-                if free > 0 { any = true }
+                if free > 0 {
+                    any = true
+                    cheapestFree[b] = Swift.min(cheapestFree[b], providers[j].leasing.listPrice[b])
+                }
             }
             if any { retryFirms.append(j) }
         }
+        // The largest voucher share: with it and no broker's markup, a quote is at least the bound below.
+        let maxSubsidy = scenario.policy.vouchers.reduce(0.0) { Swift.max($0, $1.share) }
         var k = 0
         while k < waiting.count {
             let i = waiting[k]
             let s = tenants[i].segment, units = tenants[i].units
             let wanted = scenario.segments[s].tier
+            let r = tenants[i].reservation, buyer = tenants[i].wantsToBuy
+            let d = termDiscount(months: tenants[i].nextTermMonths)
             var servable = false
-            for b in acceptableTiers[s] where unitsNeeded(units, wanted: wanted, offered: b) <= mostFree[b] {
-                servable = true
-                break
+            for b in acceptableTiers[s] {
+                let n = unitsNeeded(units, wanted: wanted, offered: b)
+                guard n <= mostFree[b] else { continue }
+                // The lowest quote any firm with free units could make, computed as the quote is
+                // (rounding is monotone, so no quote is below it): above r, no firm can sign the tenant.
+                // A buyer may still buy from a hybrid, at another price.
+                if buyer || Double(n) * cheapestFree[b] * 1.0 * (1 - d) * (1 - maxSubsidy) / Double(units) <= r {
+                    servable = true
+                    break
+                }
             }
             if !servable {
                 tenants[i].round += 1

@@ -78,6 +78,8 @@ struct Market: Simulation {
     /// active firms with free units when the retries began.
     var activeIDs: [ProviderID] = []
     var retryFirms: [ProviderID] = []
+    /// Scratch for `retryWaiting`: the lowest list price of each tier at an active firm with free units.
+    var cheapestFree: TierTable<Double>
     /// E_a/E_b for tiers a and b, at a·(number of tiers) + b.
     let effectiveRatio: [Double]
     var supplies: Table<ChipSupply, SupplyState>
@@ -161,6 +163,7 @@ struct Market: Simulation {
         isSuccessorTier = TierTable(scenario.tiers.ids.map { b in scenario.tiers.contains { $0.successor == b } })
         mostFree = TierTable(repeating: 0, count: scenario.tiers.count)
         needed = TierTable(repeating: 0, count: scenario.tiers.count)
+        cheapestFree = TierTable(repeating: .infinity, count: scenario.tiers.count)
         effectiveRatio = scenario.tiers.flatMap { a in scenario.tiers.map { b in a.effective / b.effective } }
         providers = Table(scenario.providers.map { ProviderState(spec: $0, scenario: scenario) })
         activeIDs = Array(providers.indices)
