@@ -95,15 +95,16 @@ extension Market {
 
     /// Draws a tenant's attributes, in a fixed order, from the substream `key`.
     mutating func drawTenant(segment s: SegmentID, key: UInt64, at t: Double) -> TenantID {
-        let seg = scenario.segments[s]
+        // The segment's fields are read in place (a copy of the segment would retain every distribution).
         scratch.reseed(key)
-        let units = Swift.max(1, Int(Swift.min(1e7, seg.units.sample(scratch)).rounded(.up)))
-        let term = Swift.max(1.0 / daysPerMonth, seg.termMonths.sample(scratch))
-        let r = Swift.max(1e-9, seg.reservationPrice.sample(scratch))
-        let beta = seg.priceSensitivity.sample(scratch)
-        let wait = Swift.max(0, seg.maxWaitDays.sample(scratch))
-        let top = scratch.uniform() < seg.takeOrPayShare
-        let buys = seg.buyShare > 0 && scratch.uniform() < seg.buyShare
+        let units = Swift.max(1, Int(Swift.min(1e7, scenario.segments[s].units.sample(scratch)).rounded(.up)))
+        let term = Swift.max(1.0 / daysPerMonth, scenario.segments[s].termMonths.sample(scratch))
+        let r = Swift.max(1e-9, scenario.segments[s].reservationPrice.sample(scratch))
+        let beta = scenario.segments[s].priceSensitivity.sample(scratch)
+        let wait = Swift.max(0, scenario.segments[s].maxWaitDays.sample(scratch))
+        let takeOrPayShare = scenario.segments[s].takeOrPayShare, buyShare = scenario.segments[s].buyShare
+        let top = scratch.uniform() < takeOrPayShare
+        let buys = buyShare > 0 && scratch.uniform() < buyShare
         let id = tenants.nextID
         tenants.append(Tenant(segment: s, key: key, arrivalDay: t, units: units, termMonths: term, nextTermMonths: term, reservation: r,
                               beta: beta, maxWaitDays: wait, takeOrPay: top, wantsToBuy: buys))
@@ -158,11 +159,11 @@ extension Market {
                         tenants.removeLast()
                         continue
                     }
-                    let seg = scenario.segments[s]
-                    var n = unitsNeeded(tenants[i].units, wanted: seg.tier, offered: b)
+                    let wantedTier = scenario.segments[s].tier
+                    var n = unitsNeeded(tenants[i].units, wanted: wantedTier, offered: b)
                     if n > left {
                         n = left
-                        tenants[i].units = seg.tier == b ? n : tenants[i].units
+                        tenants[i].units = wantedTier == b ? n : tenants[i].units
                     }
                     let months = tenants[i].termMonths
                     let price = providers[j].leasing.listPrice[b] * (1 - termDiscount(months: months))

@@ -14,6 +14,7 @@ enum ChoiceResult {
 extension Market {
     /// The term discount d_term for a contract of `months`: the largest listed discount whose
     /// minimum term the contract reaches.
+    @inline(__always)
     func termDiscount(months: Double) -> Double {
         var d = 0.0
         for step in scenario.pricing.termDiscounts where months + 1e-9 >= step.months { d = step.discount }

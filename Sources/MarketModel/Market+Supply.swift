@@ -59,15 +59,18 @@ extension Market {
     }
 
     /// Month index (from the start) in which a tier is released; nil when always available.
+    @inline(__always)
     func releaseMonth(tier b: TierID) -> Int? {
         scenario.tiers[b].release.map { $0.ordinal - scenario.start.ordinal }
     }
 
     /// Whether tier `b` is released by month `m`.
+    @inline(__always)
     func isReleased(tier b: TierID, month m: Int) -> Bool { releaseMonth(tier: b).map { m >= $0 } ?? true }
 
     /// The vendor's list price of a tier in month `m`: purchase cost·(1 − decline)^(years since the
     /// successor's release, or since the start when that is later; 0 before it).
+    @inline(__always)
     func vendorPrice(tier b: TierID, month m: Int) -> Double {
         let tier = scenario.tiers[b]
         guard let next = tier.successor, tier.priceDecline > 0 else { return tier.purchaseCost }
