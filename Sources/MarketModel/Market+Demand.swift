@@ -169,7 +169,7 @@ extension Market {
                     let price = providers[j].leasing.listPrice[b] * (1 - termDiscount(months: months))
                     let start = -elapsed * months * daysPerMonth
                     let l = sign(tenant: i, provider: j, tier: b, units: n, price: price, months: months, at: 0,
-                                 calendar: &calendar)
+                                 signedBeforeStart: true, calendar: &calendar)
                     leases[l].start = start
                     leases[l].end = start + months * daysPerMonth
                     if let handle = leases[l].endHandle { calendar.cancel(handle) }

@@ -220,7 +220,7 @@ extension Market {
     /// exponentials from the substream keyed (tenant, lease number).
     @discardableResult
     mutating func sign(tenant i: TenantID, provider j: ProviderID, tier b: TierID, units n: Int, price: Double, months: Double,
-                       at t: Double, calendar: inout EventCalendar<MarketEvent>) -> LeaseID {
+                       at t: Double, signedBeforeStart: Bool = false, calendar: inout EventCalendar<MarketEvent>) -> LeaseID {
         let tenant = tenants[i]
         var h = leaseBase
         h.mix(index: tenant.key)
@@ -232,10 +232,16 @@ extension Market {
                             end: t + months * daysPerMonth, billedUntil: t, takeOrPay: tenant.takeOrPay,
                             cancelThreshold: cancelClock, defaultThreshold: defaultClock),
                       at: t, calendar: &calendar)
+        // A lease of the book a firm starts with was signed before the first month: not counted in it.
+        guard !signedBeforeStart else { return id }
         providers[j].month.leasesSigned += 1
         monthTier[b].tenantsSigned += 1
         monthTier[b].signedUnits += n
         monthTier[b].signedValue += Double(n) * price
+        if months <= shortTermMonths + 1e-9 {
+            monthTier[b].shortUnits += n
+            monthTier[b].shortValue += Double(n) * price
+        }
         return id
     }
 

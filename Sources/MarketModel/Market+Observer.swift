@@ -30,6 +30,7 @@ extension Market {
             }
             row.priceIndex = priceIndex[b]
             row.signedPriceIndex = tm.signedUnits > 0 ? tm.signedValue / Double(tm.signedUnits) : nil
+            row.shortTermPrice = tm.shortUnits > 0 ? tm.shortValue / Double(tm.shortUnits) : nil
             row.usedPrice = usedPrice[b]
             row.fireSaleDiscount = usedDiscount[b]
             row.tenantsArrived = tm.tenantsArrived
@@ -91,12 +92,15 @@ extension Market {
         let activeIdx = providers.indices.filter { providers[$0].active }
         all.hhiUnits = herfindahl(activeIdx.map { Double(firmUnits[$0]) })
         all.hhiRevenue = herfindahl(activeIdx.map { firmRevenue[$0] })
-        var signedUnits = 0, signedValue = 0.0
+        var signedUnits = 0, signedValue = 0.0, shortUnits = 0, shortValue = 0.0
         for tm in monthTier {
             signedUnits += tm.signedUnits
             signedValue += tm.signedValue
+            shortUnits += tm.shortUnits
+            shortValue += tm.shortValue
         }
         all.signedPriceIndex = signedUnits > 0 ? signedValue / Double(signedUnits) : nil
+        all.shortTermPrice = shortUnits > 0 ? shortValue / Double(shortUnits) : nil
         if totalInstalled > 0 {
             var weighted = 0.0
             for b in tierIDs { weighted += Double(tierRows[b.index].unitsInstalled) * priceIndex[b] }

@@ -35,6 +35,9 @@ let daysPerMonth = daysPerYear / 12
 let hoursPerDay = 24.0
 /// Hours in the average year (rates per year to rates per hour).
 let hoursPerYear = daysPerYear * hoursPerDay
+/// The longest contract counted in `short_term_price`, months (rental indices quote on-demand and
+/// short reserved capacity).
+let shortTermMonths = 3.0
 
 /// One replication's market: all state, advanced by `handle` (see the `Market+…` extensions).
 struct Market: Simulation {
@@ -314,6 +317,9 @@ struct TierMonth {
     var unitsLost = 0
     var signedUnits = 0
     var signedValue = 0.0
+    /// The same for contracts of at most `shortTermMonths` (what rental indices quote).
+    var shortUnits = 0
+    var shortValue = 0.0
     /// Units put up for sale in the used market (exits, distress, deliveries to exited firms).
     var usedOffered = 0
     var usedSold = 0

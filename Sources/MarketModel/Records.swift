@@ -111,6 +111,8 @@ public struct MarketMonthRecord: Sendable, Equatable {
     public var priceIndex: Double?
     /// Units-weighted mean price of contracts signed this month.
     public var signedPriceIndex: Double?
+    /// Units-weighted mean price of contracts of at most three months signed this month.
+    public var shortTermPrice: Double?
     /// The used price in force for next month: what a unit of the reference age fetches (currency).
     public var usedPrice: Double?
     /// δ on the sellers' ask at this month's clearing, from the units for sale.

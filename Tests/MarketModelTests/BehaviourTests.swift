@@ -41,6 +41,49 @@ func duopoly(priceA: Double, priceB: Double, months: Int = 24) -> Scenario {
         #expect(byTerm[60] == [15])
     }
 
+    @Test func theShortTermPriceIsTheMeanOfContractsOfAtMostThreeMonths() throws {
+        var s = duopoly(priceA: 20, priceB: 24)
+        s.segments[0].termMonths = .discrete(try Distribution.make("discrete", ["values": .list([1, 2, 3, 12, 36]), "weights": .list([1, 1, 1, 1, 1])]).asTable)
+        let m = try simulate(s)
+        var checked = 0
+        for month in 0..<s.horizonMonths {
+            var units = 0, value = 0.0
+            for l in m.leases where l.start >= m.monthStart[month] && l.start < m.monthStart[month + 1] {
+                guard case .tenant = l.lessee, (l.end - l.start) / daysPerMonth <= 3 + 1e-9 else { continue }
+                units += l.units
+                value += Double(l.units) * l.price
+            }
+            let row = try #require(m.marketRecords.first { $0.month == month && $0.tier == 0 })
+            let all = try #require(m.marketRecords.first { $0.month == month && $0.tier == nil })
+            if units == 0 {
+                #expect(row.shortTermPrice == nil)
+                continue
+            }
+            let expected = value / Double(units)
+            let short = try #require(row.shortTermPrice)
+            #expect(abs(short - expected) <= 1e-9 * expected, "month \(month): \(short) vs \(expected)")
+            #expect(all.shortTermPrice == row.shortTermPrice, "one tier: the market's figure is the tier's")
+            // Longer contracts sign at their term discounts, below the short-term price.
+            let signed = try #require(row.signedPriceIndex)
+            #expect(signed < short, "month \(month): signed \(signed) vs short-term \(short)")
+            checked += 1
+        }
+        #expect(checked >= s.horizonMonths - 1)
+    }
+
+    @Test func theBookAFirmStartsWithIsNotSignedInTheFirstMonth() throws {
+        var s = duopoly(priceA: 20, priceB: 20, months: 3)
+        s.segments[0].rate = 1e-6   // no arrivals: only the initial book
+        s.segments[0].termMonths = .constant(value: 2)
+        s.providers[0].fleet[0].leasedShare = 0.5
+        let m = try simulate(s)
+        #expect(m.leases.contains { $0.provider == 0 }, "the firm starts with a book")
+        let first = try #require(m.marketRecords.first { $0.month == 0 && $0.tier == 0 })
+        #expect(first.tenantsSigned == 0)
+        #expect(first.signedPriceIndex == nil && first.shortTermPrice == nil)
+        #expect(m.firmRecords[0][0].leasesSigned == 0)
+    }
+
     @Test func aPriceCutWinsShareThroughTheLogit() throws {
         func shareA(_ pa: Double) throws -> Double {
             let m = try simulate(duopoly(priceA: pa, priceB: 20))

@@ -198,6 +198,12 @@ public enum OutputSchemas {
                       "Mean price of the contracts signed in the month weighted by units; empty when none was signed.") {
                 .number($0.record.signedPriceIndex)
             },
+            CSVColumn("short_term_price", "currency per accelerator-hour",
+                      "Mean price of the contracts of at most 3 months signed in the month, weighted by units: the "
+                        + "figure rental indices quote (multi-year contracts sign lower and are in `signed_price_index`); "
+                        + "empty when none was signed. On `all` rows, over every tier.") {
+                .number($0.record.shortTermPrice)
+            },
             CSVColumn("used_price", "currency per unit",
                       "Used price of a unit of the reference age (`used_market.reference_age_years`, default 1) set at "
                         + "the month's clearing and in force next month: the clearing price when units traded; else the "

@@ -38,6 +38,8 @@ public struct MarketMetric: Sendable {
         MarketMetric(name: "signed_price_index", unit: "currency per accelerator-hour", doc: "`signed_price_index`.") {
             $0.signedPriceIndex
         },
+        MarketMetric(name: "short_term_price", unit: "currency per accelerator-hour",
+                     doc: "`short_term_price`; months without short contracts left out.") { $0.shortTermPrice },
         MarketMetric(name: "used_price", unit: "currency", doc: "`used_price`.") { $0.usedPrice },
         MarketMetric(name: "chip_price", unit: "currency per unit", doc: "`chip_price`; tiers only.", scope: .tiersOnly) {
             $0.chipPrice
