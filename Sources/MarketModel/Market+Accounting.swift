@@ -207,6 +207,7 @@ extension Market {
 
         // Debt service: interest, scheduled straight-line repayment.
         var debt = providers[j].ledger.debt
+        let debtAtStart = debt
         r.interest = debt * interestRate(j, month: m) / 12
         var monthsLeft = providers[j].ledger.debtMonthsLeft
         let scheduled = debt > 0 ? debt / Double(Swift.max(1, monthsLeft)) : 0
@@ -229,6 +230,8 @@ extension Market {
         r.debtRepaid = repaid
         r.cashEnd = cash
         r.debt = debt
+        accrueDrivers(firm: j, record: r, debtAtStart: debtAtStart, scheduledRepayment: scheduled,
+                      site: site.price * site.pue, month: m, at: t, days: days)
         providers[j].ledger.cash = cash
         providers[j].ledger.debt = debt
         providers[j].ledger.debtMonthsLeft = monthsLeft

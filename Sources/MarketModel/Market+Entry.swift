@@ -64,6 +64,7 @@ extension Market {
         state.month = MonthFlows(tierCount: tierCount, from: t)
         providers.append(state)
         activeIDs.append(j)
+        planConditions(firm: j)
         firms.append(FirmInfo(name: spec.name, model: spec.model, template: tpl.name, entryMonth: m))
         var h = KeyHasher(0)
         h.mix(spec.name)

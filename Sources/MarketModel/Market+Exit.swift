@@ -186,6 +186,7 @@ extension Market {
                 r.claimsRecovered += share
                 r.revenue += share
                 r.cashEnd += share
+                providers[c.lessor].drivers.defaults -= c.amount - share
                 records[c.lessor] = r
                 providers[c.lessor].ledger.cash += share
             }

@@ -126,6 +126,7 @@ extension Market {
         providers[j].changeLeased(tier: b, by: 0, at: t)
         providers[j].fleet.rentIns.append(RentIn(tier: b, units: units, price: price, end: end, backing: backing, billedUntil: t))
         providers[j].fleet.rentedIn[b] += units
+        planInvestment(firm: j, tier: b, units: units)
     }
 
     /// Bills a sublessor's rent-in from overseas lines to day `t` (rent from an owner is billed in

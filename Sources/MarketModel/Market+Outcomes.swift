@@ -13,6 +13,8 @@ extension Market {
             o.exitDay = p.exit?.day
             o.exitMonth = p.exit?.month
             o.exitReason = p.exit?.reason
+            o.drivers = p.drivers
+            o.exitDriver = p.exit == nil ? nil : p.drivers.main
             o.finalCash = p.ledger.cash
             o.cumulativeProfit = activeRecords.reduce(0) { $0 + $1.netIncome }
             o.profitableFinalYear = p.active && activeRecords.suffix(12).reduce(0) { $0 + $1.netIncome } > 0

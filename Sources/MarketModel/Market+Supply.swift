@@ -9,6 +9,8 @@ struct ChipOrder {
     var orderDay: Double
     /// Price per unit, paid when the order was placed.
     var price: Double
+    /// The delivery day the firm expected when it ordered (its plan; see the exit drivers).
+    var expectedDay: Double
 }
 
 /// Units shipped and on their way to a firm.
@@ -18,6 +20,7 @@ struct Shipment {
     var units: Int
     var orderDay: Double
     var price: Double
+    var expectedDay: Double
 }
 
 /// One supply entry's running state.
@@ -147,6 +150,8 @@ extension Market {
                 kept.append(order)
                 continue
             }
+            // A ban (not the firm's own exit) takes units the firm planned for good.
+            if only == nil { providers[j].plan.lost.append((scenario.chipSupply[k].tier, order.units, order.expectedDay)) }
             let refund = Double(order.units) * order.price
             providers[j].month.refunds += refund
             providers[j].fleet.onOrder[scenario.chipSupply[k].tier] -= order.units
@@ -162,7 +167,9 @@ extension Market {
     mutating func placeOrder(provider j: ProviderID, supply k: SupplyID, units: Int, at t: Double) -> Int {
         guard units > 0, supplyCapacity(k, month: currentMonth) > 0 else { return 0 }
         let price = chipPrice(k, month: currentMonth)
-        supplies[k].backlog.append(ChipOrder(provider: j, units: units, orderDay: t, price: price))
+        let expected = t + expectedLeadTimeDays(k, units: units, month: currentMonth)
+        supplies[k].backlog.append(ChipOrder(provider: j, units: units, orderDay: t, price: price, expectedDay: expected))
+        planInvestment(firm: j, tier: scenario.chipSupply[k].tier, units: units)
         supplies[k].backlogUnits += units
         supplies[k].record.orderedUnits += units
         providers[j].month.capex += Double(units) * price
@@ -217,8 +224,10 @@ extension Market {
                 if give[i] > 0 {
                     let transit = Swift.max(0, scenario.chipSupply[k].transitDays.sample(supplies[k].transit))
                     let s = shipments.nextID
-                    shipments.append(Shipment(provider: o.provider, supply: k, units: give[i], orderDay: o.orderDay, price: o.price))
+                    shipments.append(Shipment(provider: o.provider, supply: k, units: give[i], orderDay: o.orderDay, price: o.price,
+                                             expectedDay: o.expectedDay))
                     calendar.schedule(.shipmentArrived(shipment: s), at: t + transit, priority: Priority.lease)
+                    inTransit.append(s)
                     supplies[k].record.shippedUnits += give[i]
                     if supplies[k].grey {
                         monthTier[scenario.chipSupply[k].tier].greyImported += give[i]
@@ -279,6 +288,7 @@ extension Market {
     /// A shipment reaches its firm: units join the fleet, installed if power allows.
     mutating func shipmentArrived(_ s: ShipmentID, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
         let ship = shipments[s]
+        if let i = inTransit.firstIndex(of: s) { inTransit.remove(at: i) }
         let k = ship.supply, j = ship.provider
         let tier = scenario.chipSupply[k].tier
         supplies[k].inTransit -= ship.units

@@ -178,6 +178,7 @@ extension Market {
                     var bought = cohort
                     bought.unitCost = unitPrice
                     providers[buyer].fleet.unpowered.append(bought)
+                    planInvestment(firm: buyer, tier: b, units: f.units)
                     providers[buyer].month.capex += paid
                     filled[b][f.bid] += f.units
                     // The seller.

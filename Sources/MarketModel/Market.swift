@@ -87,6 +87,8 @@ struct Market: Simulation {
     let effectiveRatio: [Double]
     var supplies: Table<ChipSupply, SupplyState>
     var shipments: ContiguousArray<Shipment> = []
+    /// Shipments on their way (not yet arrived), in order of shipping.
+    var inTransit: [ShipmentID] = []
     var firms: ProviderTable<FirmInfo>
     var templateCount: [Int] = []
     /// Per segment: the wanted tier, then its substitutes (the order quotes are asked in).
@@ -234,6 +236,13 @@ struct Market: Simulation {
         beginMonth(0)
         // The used price before any trade: the market's capitalised rent at the reference prices.
         for b in tierIDs { usedPrice[b] = fundamentalUsedValue(b) }
+        // Each firm's plan starts with the fleet it holds, at its list prices and today's power and loan rate.
+        for j in providers.indices {
+            planConditions(firm: j)
+            for c in providers[j].spec.fleet {
+                providers[j].plan.commit(c.tier, units: c.units, rent: providers[j].leasing.listPrice[c.tier])
+            }
+        }
         seedInitialBook(calendar: &calendar)
         for s in scenario.segments.ids { scheduleNextCandidate(segment: s, from: 0, calendar: &calendar) }
         for m in 0..<scenario.horizonMonths {

@@ -33,6 +33,9 @@ struct ProviderState {
     var month: MonthFlows
     var quarter: QuarterReview
     var history = History()
+    /// What the firm planned when it last invested, and its cash flow's shortfalls against it.
+    var plan = Plan()
+    var drivers = DriverContributions()
     /// Why the firm will exit at the end of the close in progress (set by accounts or the review).
     var exitPending: ExitReason? = nil
     /// When and why the firm left; nil while it is in the market.
@@ -279,5 +282,33 @@ struct RentIn {
         case lease(LeaseID)
         /// An overseas line (index into `sublease.overseas`): the sublessor bills itself at each close.
         case overseas(Int)
+    }
+}
+
+/// What a firm planned when it invested (its start, its entry, each order and purchase): the
+/// reference its exit drivers measure realised cash flows against (docs/MODEL.md, 5.11).
+struct Plan {
+    /// Units committed to, by tier, and their value at the firm's list price of the day: the
+    /// planned rent of a tier is value / units.
+    var units: [Int: Double] = [:]
+    var value: [Int: Double] = [:]
+    /// Electricity price × PUE of the firm's site at its last investment.
+    var sitePrice = 0.0
+    /// The firm's loan rate at its last investment.
+    var rate = 0.0
+    /// Orders a ban cancelled: units the firm planned and will never get, from their expected delivery.
+    var lost: [(tier: TierID, units: Int, day: Double)] = []
+
+    /// Planned rent per unit-hour of tier `b` (`fallback` when the firm never committed to it).
+    func rent(_ b: TierID, fallback: Double) -> Double {
+        let n = units[b.index] ?? 0
+        return n > 0 ? (value[b.index] ?? 0) / n : fallback
+    }
+
+    /// Commits `n` units of tier `b` at rent `price`.
+    mutating func commit(_ b: TierID, units n: Int, rent price: Double) {
+        guard n > 0 else { return }
+        units[b.index, default: 0] += Double(n)
+        value[b.index, default: 0] += Double(n) * price
     }
 }

@@ -15,6 +15,51 @@ public enum ExitReason: String, Sendable, CaseIterable {
     case losing
 }
 
+/// What drove an exit: the part of the firm's cash flow that fell furthest short of what it planned
+/// when it invested (docs/MODEL.md, 5.11).
+public enum ExitDriver: String, Sendable, CaseIterable {
+    /// Units it planned and did not get: orders late beyond their expected delivery, or cancelled by a ban.
+    case chips
+    /// Power dearer than planned, and units delivered without power.
+    case datacentre
+    /// Rent below the planned rent at the planned utilisation, on the capacity it had.
+    case price
+    /// Interest above the planned rate, and repayments forced beyond the schedule (covenant sweeps).
+    case debt
+    /// Tenants' defaults: claims not recovered.
+    case defaults
+}
+
+/// The five contributions of ``ExitDriver``, cumulative since the firm's plan began (its start or
+/// entry), in currency; negative is a shortfall against the plan.
+public struct DriverContributions: Sendable, Equatable {
+    public var chips = 0.0
+    public var datacentre = 0.0
+    public var price = 0.0
+    public var debt = 0.0
+    public var defaults = 0.0
+
+    public init() {}
+
+    public subscript(driver: ExitDriver) -> Double {
+        switch driver {
+        case .chips: chips
+        case .datacentre: datacentre
+        case .price: price
+        case .debt: debt
+        case .defaults: defaults
+        }
+    }
+
+    /// The driver with the lowest contribution (the largest shortfall; ties go to the earlier of
+    /// chips, datacentre, price, debt, defaults).
+    public var main: ExitDriver {
+        var best = ExitDriver.chips
+        for d in ExitDriver.allCases where self[d] < self[best] { best = d }
+        return best
+    }
+}
+
 /// One firm in one month: the cash identity and the accounts.
 ///
 /// Invariant (checked by tests): `cashEnd == cashStart + revenue + assetSales + debtDrawn +
@@ -199,6 +244,10 @@ public struct FirmOutcome: Sendable, Equatable {
     public var exitDay: Double?
     public var exitMonth: Int?
     public var exitReason: ExitReason?
+    /// For an exit, the main driver of the shortfall against plan (``DriverContributions/main``).
+    public var exitDriver: ExitDriver?
+    /// The contributions up to the exit, or to the horizon for a survivor.
+    public var drivers = DriverContributions()
     public var finalCash = 0.0
     public var cumulativeProfit = 0.0
     /// Profit (net income) over the final 12 months the firm was active is > 0 and it survived.

@@ -426,6 +426,39 @@ public enum OutputSchemas {
             CSVColumn("exit_reason", "", "`insolvent`, `starved` or `losing`; empty for survivors.") {
                 .string($0.outcome.exitReason?.rawValue)
             },
+            CSVColumn("exit_driver", "",
+                      "What drove the exit: the `driver_*` column with the lowest value, the part of the firm's cash flow "
+                        + "that fell furthest short of what it planned when it invested (`chips`, `datacentre`, `price`, "
+                        + "`debt` or `defaults`; ties go to the earlier); empty for survivors.") {
+                .string($0.outcome.exitDriver?.rawValue)
+            },
+            CSVColumn("driver_chips", "currency",
+                      "Chips against plan, summed from the firm's start or entry to its exit or the horizon: minus the planned "
+                        + "net rent (planned rent × target utilisation − power at the planned price) of units past the "
+                        + "delivery day the firm expected when it ordered and not delivered (late, or cancelled by a ban).") {
+                .double($0.outcome.drivers.chips)
+            },
+            CSVColumn("driver_datacentre", "currency",
+                      "Data centres against plan, summed likewise: power at the electricity price × PUE of the firm's last "
+                        + "investment less power paid, minus the planned net rent of units delivered and waiting for power.") {
+                .double($0.outcome.drivers.datacentre)
+            },
+            CSVColumn("driver_price", "currency",
+                      "The market against plan, summed likewise: rent revenue less the planned rent (the list prices at which "
+                        + "the firm committed to its units, units-weighted) × target utilisation on the capacity it had; "
+                        + "below plan when rents or utilisation fall.") {
+                .double($0.outcome.drivers.price)
+            },
+            CSVColumn("driver_debt", "currency",
+                      "Debt against plan, summed likewise: interest at the loan rate of the firm's last investment less "
+                        + "interest paid, minus repayments beyond the schedule (covenant sweeps); the settlement at exit is "
+                        + "not counted.") {
+                .double($0.outcome.drivers.debt)
+            },
+            CSVColumn("driver_defaults", "currency",
+                      "Tenants' defaults, summed likewise: claims recovered less claims booked (tenants' and sublessors').") {
+                .double($0.outcome.drivers.defaults)
+            },
             CSVColumn("final_cash", "currency", "Cash at exit or at the horizon.") { .double($0.outcome.finalCash) },
             CSVColumn("cumulative_profit", "currency", "Net income summed over the firm's active months.") {
                 .double($0.outcome.cumulativeProfit)

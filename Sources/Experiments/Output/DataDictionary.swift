@@ -161,26 +161,27 @@ public enum DataDictionary {
         survive; if not, when and why does it exit; and how sure are we", at three levels of aggregation:
 
         - `outcomes.csv`: one row per replication and firm, keyed by (`scenario`, `point`, `replication`,
-          `firm`). The raw fate: `survived`; for an exit `exit_day`, `exit_month` and `exit_reason`; money
-          (`final_cash`, `cumulative_profit`, `irr`, `npv`) at the exit or the horizon.
+          `firm`). The raw fate: `survived`; for an exit `exit_day`, `exit_month`, `exit_reason` and
+          `exit_driver`; the five `driver_*` shortfalls against the firm's plan; money (`final_cash`,
+          `cumulative_profit`, `irr`, `npv`) at the exit or the horizon.
         - `survival.csv`: one row per firm and month, keyed by (`scenario`, `point`, `entity_kind`, `entity`,
           `month`). The survival curve over the replications: `at_risk`, `exits`, `survival` with its Wilson
           band `survival_ci95_low`/`survival_ci95_high`, and `hazard`.
         - `summary.csv`: one row per firm and metric, keyed by (`scenario`, `point`, `kind`, `entity`,
           `metric`, `month`). The estimate and its interval: `p_survive`, `time_to_exit_months`,
-          `median_exit_month`, `exit_share_<reason>` and the money metrics.
+          `median_exit_month`, `exit_share_<reason>`, `exit_driver_share_<driver>` and the money metrics.
 
         In every file select the firm with `entity` (or `firm` in `outcomes.csv`) = `small-gpu-cloud`, and in
         a comparison or sweep folder also the `point`.
 
         **Does it survive?** In `outcomes.csv` `survived` is `true` in both replications, so `exit_day`,
-        `exit_month` and `exit_reason` are empty; `cumulative_profit` is a profit in replication 0 and a loss
+        `exit_month`, `exit_reason` and `exit_driver` are empty; `cumulative_profit` is a profit in replication 0 and a loss
         in replication 1:
 
         ```csv
-        scenario,point,replication,firm,business_model,template,entry_month,survived,exit_day,exit_month,exit_reason,final_cash,cumulative_profit,profitable_final_year,irr,npv,moic,trailing_utilisation,leverage,take_or_pay_share,top_customer_share,contracted_backlog,banned_tier_revenue_share,months_of_cash
-        baseline,0,0,small-gpu-cloud,owner,,,true,,,,44104043.9489163,6076043.948916273,true,0.3850177599611767,30065272.544739813,2.0810116921982384,0.859375,0.17118487928817402,0.7477024395944076,0.27693444112205207,21958778.131345347,1,
-        baseline,0,1,small-gpu-cloud,owner,,,true,,,,30601152.537727617,-6242981.264262474,false,0.05933498068776365,-3596355.9632409588,1.138478819643173,0.8936214809321372,0.3041903214107915,0.6515349859280127,0.5029284795474352,6814318.440426212,1,
+        scenario,point,replication,firm,business_model,template,entry_month,survived,exit_day,exit_month,exit_reason,exit_driver,driver_chips,driver_datacentre,driver_price,driver_debt,driver_defaults,final_cash,cumulative_profit,profitable_final_year,irr,npv,moic,trailing_utilisation,leverage,take_or_pay_share,top_customer_share,contracted_backlog,banned_tier_revenue_share,months_of_cash
+        baseline,0,0,small-gpu-cloud,owner,,,true,,,,,0,0,-13397209.120761098,0,0,44104043.9489163,6076043.948916273,true,0.3850177599611767,30065272.544739813,2.0810116921982384,0.859375,0.17118487928817402,0.7477024395944076,0.27693444112205207,21958778.131345347,1,
+        baseline,0,1,small-gpu-cloud,owner,,,true,,,,,-95809.60458632377,0,-20864627.821606867,-2231437.612905124,0,30601152.537727617,-6242981.264262474,false,0.05933498068776365,-3596355.9632409588,1.138478819643173,0.8936214809321372,0.3041903214107915,0.6515349859280127,0.5029284795474352,6814318.440426212,1,
         ```
 
         `survival.csv` gives S(t) = 1 in every month to the horizon, and `summary.csv` the estimate with its
@@ -208,13 +209,15 @@ public enum DataDictionary {
         replications. Its `outcomes.csv` row with `survived` = `false`:
 
         ```csv
-        scenario,point,replication,firm,business_model,template,entry_month,survived,exit_day,exit_month,exit_reason,final_cash,cumulative_profit,profitable_final_year,irr,npv,moic,trailing_utilisation,leverage,take_or_pay_share,top_customer_share,contracted_backlog,banned_tier_revenue_share,months_of_cash
-        baseline,0,1,server-maker-cloud,hybrid,,,false,609,2025-08,losing,296879703.0007454,-45686564.43470069,false,-0.08228820372528707,-89284781.74358562,0.8666502306187104,0.15316606079071027,0,0.03181333019826141,,0,0,2006.316167287129
+        scenario,point,replication,firm,business_model,template,entry_month,survived,exit_day,exit_month,exit_reason,exit_driver,driver_chips,driver_datacentre,driver_price,driver_debt,driver_defaults,final_cash,cumulative_profit,profitable_final_year,irr,npv,moic,trailing_utilisation,leverage,take_or_pay_share,top_customer_share,contracted_backlog,banned_tier_revenue_share,months_of_cash
+        baseline,0,1,server-maker-cloud,hybrid,,,false,609,2025-08,losing,price,0,0,-33076534.89680566,0,-4274.106743309385,296879703.0007454,-45686564.43470069,false,-0.08228820372528707,-89284781.74358562,0.8666502306187104,0.15316606079071027,0,0.03181333019826141,,0,0,2006.316167287129
         ```
 
         When: day 609 (2025-08). Why: `losing`, with cash left (`final_cash` ≈ ¥297M) and low
-        `trailing_utilisation` (0.15): it gave up a losing business, it was not made insolvent. The curve steps
-        down in that month:
+        `trailing_utilisation` (0.15): it gave up a losing business, it was not made insolvent. Driven by:
+        `price`, the market: its rent fell ¥33.1M short of the planned rent at the target utilisation on the
+        capacity it had (`driver_price`), while chips, power and debt went as planned and defaults cost
+        ¥4.3k. The curve steps down in that month:
 
         ```csv
         scenario,point,entity_kind,entity,month,at_risk,exits,survival,survival_ci95_low,survival_ci95_high,hazard

@@ -1,17 +1,21 @@
+import MarketModel
+
 /// The short table `suanli run` prints on standard output.
 public enum RunTable {
     /// One line per firm: name, business model, P(survive) with its 95% interval,
     /// P(profitable final year), the most frequent exit reason, the median exit month; then one
     /// line per entrant template (`<template>-*`): the same figures over its entrants, the median
-    /// exit in months after entry, and a note of the entries per replication.
+    /// exit in months after entry, and a note of the entries per replication; then the share of
+    /// exits by driver.
     public static func text(_ summary: PointSummary) -> String {
-        var rows: [[String]] = [["firm", "model", "P(survive) [95% CI]", "P(profit final yr)", "main exit", "median exit"]]
+        var rows: [[String]] = [["firm", "model", "P(survive) [95% CI]", "P(profit final yr)", "main exit", "main driver", "median exit"]]
         for f in summary.firms {
             rows.append([
                 f.name, f.businessModel,
                 prob(f.survival.estimate) + " [" + prob(f.survival.low) + ", " + prob(f.survival.high) + "]",
                 prob(f.profitableFinalYear.estimate),
                 f.mainExitReason?.rawValue ?? "-",
+                f.mainExitDriver?.rawValue ?? "-",
                 f.medianExitMonth ?? "> horizon",
             ])
         }
@@ -21,6 +25,7 @@ public enum RunTable {
                 prob(t.survival.estimate) + " [" + prob(t.survival.low) + ", " + prob(t.survival.high) + "]",
                 prob(t.profitableFinalYear.estimate),
                 t.mainExitReason?.rawValue ?? "-",
+                t.mainExitDriver?.rawValue ?? "-",
                 t.medianTimeToExit.map { "+\(Int($0)) mo" } ?? "> horizon",
             ])
         }
@@ -38,6 +43,13 @@ public enum RunTable {
             let entries = summary.templates.map { "\($0.name) \(decimal($0.entries.mean))" }.joined(separator: ", ")
             out += "entrants per replication: \(entries) (rows <template>-*: P(survive | entered), median exit in "
                 + "months after entry)\n"
+        }
+        let exits = summary.exitsByDriver.reduce(0, +)
+        if exits > 0 {
+            let shares = ExitDriver.allCases.enumerated().map { i, d in
+                "\(d.rawValue) \(Int((100 * Double(summary.exitsByDriver[i]) / Double(exits)).rounded()))%"
+            }
+            out += "exits by driver: " + shares.joined(separator: ", ") + " (of \(exits) exits)\n"
         }
         out += "intervals: \(summary.intervalKind), \(summary.replications) replications\n"
         return out

@@ -18,6 +18,7 @@ public struct FirmTracker: Sendable {
     private(set) var exitsByMonth: [Int]
     private(set) var profitable = 0
     private(set) var reasons: [Int]
+    private(set) var drivers: [Int]
     private(set) var exitTimesMonths: [Double] = []
     private(set) var finalCash: [Double] = []
     private(set) var cumulativeProfit: [Double] = []
@@ -29,6 +30,7 @@ public struct FirmTracker: Sendable {
         calendar = MonthCalendar(start: start, months: horizonMonths)
         exitsByMonth = Array(repeating: 0, count: max(horizonMonths, 0))
         reasons = Array(repeating: 0, count: ExitReason.allCases.count)
+        drivers = Array(repeating: 0, count: ExitDriver.allCases.count)
     }
 
     /// Adds one replication's outcome.
@@ -43,7 +45,8 @@ public struct FirmTracker: Sendable {
             }
             let month = min(max(m, 0), horizonMonths - 1)
             if month >= 0 { exitsByMonth[month] += 1 }
-            if let r = o.exitReason, let i = ExitReason.allCases.firstIndex(of: r) { reasons[i] += 1 }
+            ExitCounts.add(o.exitReason, to: &reasons)
+            ExitCounts.add(o.exitDriver, to: &drivers)
             exitTimesMonths.append(calendar.months(atDay: o.exitDay, inMonth: month))
         }
         finalCash.append(o.finalCash)
@@ -63,11 +66,20 @@ public struct FirmTracker: Sendable {
 
     /// Share of exits with `reason` among all exits (nil estimate without exits).
     public func exitShare(_ reason: ExitReason) -> ProportionEstimate {
-        ExitReasonCounts.share(reason, of: reasons, exits: exits)
+        ExitCounts.share(reason, of: reasons, exits: exits)
     }
 
     /// The most frequent exit reason (ties go to the earlier of insolvent, starved, losing); nil without exits.
-    public var mainExitReason: ExitReason? { ExitReasonCounts.main(reasons) }
+    public var mainExitReason: ExitReason? { ExitCounts.main(reasons) }
+
+    /// Share of exits with `driver` (nil estimate without exits).
+    public func exitDriverShare(_ driver: ExitDriver) -> ProportionEstimate {
+        ExitCounts.share(driver, of: drivers, exits: exits)
+    }
+
+    /// The most frequent exit driver (ties go to the earlier of chips, datacentre, price, debt, defaults);
+    /// nil without exits.
+    public var mainExitDriver: ExitDriver? { ExitCounts.main(drivers) }
 
     /// One survival point: month `t` (0-based).
     public struct SurvivalPoint: Sendable, Equatable {
@@ -116,18 +128,23 @@ public struct FirmTracker: Sendable {
     public var irrEstimate: SampleEstimate { SampleEstimate(irr) }
 }
 
-/// Exit counts by reason, in `ExitReason.allCases` order: the shares and the main reason that
-/// firm and template statistics both report.
-enum ExitReasonCounts {
-    /// Share of exits with `reason` among `exits` (nil estimate without exits).
-    static func share(_ reason: ExitReason, of counts: [Int], exits: Int) -> ProportionEstimate {
-        ProportionEstimate(successes: counts[ExitReason.allCases.firstIndex(of: reason)!], trials: exits)
+/// Exit counts by reason or by driver, in `allCases` order: the shares and the most frequent one
+/// that firm and template statistics both report.
+enum ExitCounts {
+    /// Counts a case.
+    static func add<E: CaseIterable & Equatable>(_ e: E?, to counts: inout [Int]) {
+        if let e, let i = Array(E.allCases).firstIndex(of: e) { counts[i] += 1 }
     }
 
-    /// The most frequent reason (ties go to the earlier of insolvent, starved, losing); nil without exits.
-    static func main(_ counts: [Int]) -> ExitReason? {
-        var best: (ExitReason, Int)?
-        for (i, r) in ExitReason.allCases.enumerated() where counts[i] > 0 && counts[i] > (best?.1 ?? 0) {
+    /// Share of exits with `e` among `exits` (nil estimate without exits).
+    static func share<E: CaseIterable & Equatable>(_ e: E, of counts: [Int], exits: Int) -> ProportionEstimate {
+        ProportionEstimate(successes: counts[Array(E.allCases).firstIndex(of: e)!], trials: exits)
+    }
+
+    /// The most frequent case (ties go to the earlier in `allCases`); nil without exits.
+    static func main<E: CaseIterable & Equatable>(_ counts: [Int]) -> E? {
+        var best: (E, Int)?
+        for (i, r) in E.allCases.enumerated() where counts[i] > 0 && counts[i] > (best?.1 ?? 0) {
             best = (r, counts[i])
         }
         return best?.0

@@ -9,6 +9,8 @@ public struct FirmSummary: Sendable {
     public var survival: ProportionEstimate
     public var profitableFinalYear: ProportionEstimate
     public var mainExitReason: ExitReason?
+    /// The most frequent driver of the firm's exits.
+    public var mainExitDriver: ExitDriver? = nil
     /// `YYYY-MM` of the median exit month, nil when S(t) stays above 0.5 ("> horizon").
     public var medianExitMonth: String?
 
@@ -31,6 +33,8 @@ public struct TemplateSummary: Sendable {
     public var survival: ProportionEstimate
     public var profitableFinalYear: ProportionEstimate
     public var mainExitReason: ExitReason?
+    /// The most frequent driver of the entrants' exits.
+    public var mainExitDriver: ExitDriver? = nil
     /// Kaplan–Meier median months from entry to exit; nil when beyond what was observed.
     public var medianTimeToExit: Double?
 
@@ -51,6 +55,8 @@ public struct PointSummary: Sendable {
     public var replications: Int
     public var firms: [FirmSummary]
     public var templates: [TemplateSummary]
+    /// Exits of every firm and entrant over the replications, by driver (`ExitDriver.allCases` order).
+    public var exitsByDriver: [Int] = Array(repeating: 0, count: ExitDriver.allCases.count)
 
     public init(point: Int, scenario: String, intervalKind: String, replications: Int, firms: [FirmSummary],
                 templates: [TemplateSummary] = []) {
@@ -148,7 +154,16 @@ public struct PointStatistics: Sendable {
         + ExitReason.allCases.map {
             ("exit_share_" + $0.rawValue, "share",
              "Share of exits whose reason is `\($0.rawValue)`; Wilson interval; empty without exits.")
-        } + firmMetricsAfterShares
+        } + driverShareMetrics(of: "exits") + firmMetricsAfterShares
+
+    /// `exit_driver_share_<driver>` rows, in `ExitDriver.allCases` order.
+    static func driverShareMetrics(of whose: String) -> [(name: String, unit: String, doc: String)] {
+        ExitDriver.allCases.map {
+            ("exit_driver_share_" + $0.rawValue, "share",
+             "Share of \(whose) whose driver (`exit_driver` in outcomes.csv) is `\($0.rawValue)`; Wilson interval; "
+                + "empty without exits. With the exits' count, the number of exits by driver.")
+        }
+    }
 
     static let firmMetricsBeforeShares: [(name: String, unit: String, doc: String)] = [
         ("p_survive", "share", "Share of replications in which the firm is active at the horizon; Wilson interval."),
@@ -193,7 +208,7 @@ public struct PointStatistics: Sendable {
     ] + ExitReason.allCases.map {
         ("exit_share_" + $0.rawValue, "share",
          "Share of the template's exits whose reason is `\($0.rawValue)`; Wilson interval; empty without exits.")
-    } + [
+    } + driverShareMetrics(of: "the template's exits") + [
         ("final_cash", "currency", "`final_cash` over the template's entrants: mean with t-interval, percentiles."),
         ("cumulative_profit", "currency",
          "`cumulative_profit` over the template's entrants: mean with t-interval, percentiles."),
@@ -225,6 +240,7 @@ public struct PointStatistics: Sendable {
                                    estimate: median.month.map { Double($0 + 1) },
                                    low: median.low.map { Double($0 + 1) }, high: median.high.map { Double($0 + 1) }))
             for r in ExitReason.allCases { prop("exit_share_" + r.rawValue, f.exitShare(r)) }
+            for d in ExitDriver.allCases { prop("exit_driver_share_" + d.rawValue, f.exitDriverShare(d)) }
             sample("final_cash", f.finalCashEstimate)
             sample("cumulative_profit", f.cumulativeProfitEstimate)
             sample("irr", f.irrEstimate)
@@ -246,6 +262,7 @@ public struct PointStatistics: Sendable {
             rows.append(SummaryRow(scenario: sc, point: pt, kind: "template", entity: t.name,
                                    metric: "median_time_to_exit_months", estimate: t.medianTimeToExit))
             for r in ExitReason.allCases { prop("exit_share_" + r.rawValue, t.exitShare(r)) }
+            for d in ExitDriver.allCases { prop("exit_driver_share_" + d.rawValue, t.exitDriverShare(d)) }
             sample("final_cash", t.finalCashEstimate)
             sample("cumulative_profit", t.cumulativeProfitEstimate)
             sample("irr", t.irrEstimate)
@@ -266,7 +283,7 @@ public struct PointStatistics: Sendable {
 
     /// The firm- and template-level summary for the run table.
     public func summary() -> PointSummary {
-        PointSummary(point: point.index, scenario: point.scenario, intervalKind: point.intervalKind,
+        var s = PointSummary(point: point.index, scenario: point.scenario, intervalKind: point.intervalKind,
                      replications: replications,
                      firms: firms.map { f in
                          FirmSummary(entityKind: f.entityKind, name: f.name, businessModel: f.businessModel,
@@ -279,5 +296,14 @@ public struct PointStatistics: Sendable {
                                          survival: t.survival, profitableFinalYear: t.profitableFinalYear,
                                          mainExitReason: t.mainExitReason, medianTimeToExit: t.medianTimeToExit)
                      })
+        for (k, f) in firms.enumerated() {
+            s.firms[k].mainExitDriver = f.mainExitDriver
+            for i in f.drivers.indices { s.exitsByDriver[i] += f.drivers[i] }
+        }
+        for (k, t) in templates.enumerated() {
+            s.templates[k].mainExitDriver = t.mainExitDriver
+            for i in t.drivers.indices { s.exitsByDriver[i] += t.drivers[i] }
+        }
+        return s
     }
 }

@@ -33,6 +33,7 @@ public struct TemplateTracker: Sendable {
     private(set) var lastAgeCounts: [Int]
     private(set) var profitable = 0
     private(set) var reasons: [Int]
+    private(set) var drivers: [Int]
     private(set) var exitTimesMonths: [Double] = []
     private(set) var finalCash: [Double] = []
     private(set) var cumulativeProfit: [Double] = []
@@ -47,6 +48,7 @@ public struct TemplateTracker: Sendable {
         exitsByAge = Array(repeating: 0, count: self.horizonMonths)
         lastAgeCounts = Array(repeating: 0, count: self.horizonMonths)
         reasons = Array(repeating: 0, count: ExitReason.allCases.count)
+        drivers = Array(repeating: 0, count: ExitDriver.allCases.count)
     }
 
     /// Adds one replication: its entrants of this template, each with its entry month and outcome.
@@ -77,7 +79,8 @@ public struct TemplateTracker: Sendable {
                 exitsByMonth[x] += 1
                 exitsByAge[x - e] += 1
                 lastAgeCounts[x - e] += 1
-                if let r = o.exitReason, let i = ExitReason.allCases.firstIndex(of: r) { reasons[i] += 1 }
+                ExitCounts.add(o.exitReason, to: &reasons)
+                ExitCounts.add(o.exitDriver, to: &drivers)
                 exitTimesMonths.append(calendar.months(atDay: o.exitDay, inMonth: x) - Double(e))
             }
             finalCash.append(o.finalCash)
@@ -102,11 +105,20 @@ public struct TemplateTracker: Sendable {
 
     /// Share of entrants' exits with `reason` (nil estimate without exits).
     public func exitShare(_ reason: ExitReason) -> ProportionEstimate {
-        ExitReasonCounts.share(reason, of: reasons, exits: exits)
+        ExitCounts.share(reason, of: reasons, exits: exits)
     }
 
     /// The most frequent exit reason (ties go to the earlier of insolvent, starved, losing); nil without exits.
-    public var mainExitReason: ExitReason? { ExitReasonCounts.main(reasons) }
+    public var mainExitReason: ExitReason? { ExitCounts.main(reasons) }
+
+    /// Share of exits with `driver` (nil estimate without exits).
+    public func exitDriverShare(_ driver: ExitDriver) -> ProportionEstimate {
+        ExitCounts.share(driver, of: drivers, exits: exits)
+    }
+
+    /// The most frequent exit driver (ties go to the earlier of chips, datacentre, price, debt, defaults);
+    /// nil without exits.
+    public var mainExitDriver: ExitDriver? { ExitCounts.main(drivers) }
 
     /// The calendar-time survival curve (see the type's definitions), one point per month of the horizon.
     /// - Complexity: O(horizon).
