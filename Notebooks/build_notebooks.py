@@ -134,8 +134,8 @@ save(fig, "01-cash-one-firm")'''),
 nb02 = notebook("""# 02 · Who survives
 
 Survival curves per firm and per entrant template with their 95% Wilson bands (`survival.csv`), exit
-reasons and time to exit (`outcomes.csv`), and the cash paths of survivors against those of firms that
-exit (`firms_monthly.csv`).""", BASE, [
+reasons, their drivers and time to exit (`outcomes.csv`), the cash paths of survivors against those of
+firms that exit (`firms_monthly.csv`), and one firm's exit followed end to end.""", BASE, [
     (C, '''surv = read("survival.csv")
 surv["date"] = month_ts(surv["month"])
 out = read("outcomes.csv")
@@ -172,6 +172,26 @@ else:
 ax.set_title("Exit reasons")
 save(fig, "02-exit-reasons")
 table'''),
+    (M, """## Exit drivers
+What put each exiting firm there: the part of its cash flow that fell furthest short of the plan it invested on
+(`exit_driver`, the lowest of the five `driver_*` sums in `outcomes.csv`: chips it planned and did not get, power
+dearer than planned or units without power, rent below the planned rent at the target utilisation, interest and
+forced repayments, tenants' defaults)."""),
+    (C, '''drivers = ["chips", "datacentre", "price", "debt", "defaults"]
+if len(exits):
+    by_driver = exits.groupby(["who", "exit_driver"]).size().unstack(fill_value=0)
+    by_driver = by_driver.reindex(columns=[d for d in drivers if d in by_driver.columns])
+else:
+    by_driver = pd.DataFrame()
+fig, ax = plt.subplots(figsize=(8, 4))
+if len(by_driver):
+    by_driver.plot.barh(stacked=True, ax=ax)
+    ax.set_xlabel("exits (over all replications)")
+else:
+    ax.text(0.5, 0.5, "no exits in these results", ha="center", va="center"); ax.set_axis_off()
+ax.set_title("Exit drivers")
+save(fig, "02-exit-drivers")
+by_driver'''),
     (M, "## Time to exit\nMonths from the start (providers) or from the entry month (entrants) to the exit month."),
     (C, '''if len(exits):
     origin = exits["entry_month"].fillna(str(start))
@@ -199,6 +219,50 @@ ax.set_yscale("symlog", linthresh=1)
 ax.plot([], [], color="tab:blue", label="survived"); ax.plot([], [], color="tab:red", label="exited")
 ax.legend(); ax.set_ylabel("cash at month end (millions, symlog)"); ax.set_title("Cash paths by fate")
 save(fig, "02-cash-paths")'''),
+    (M, """## One exit, end to end
+The first exit in these results, followed through its months in `firms_monthly.csv` up to its exit month:
+what it earned and paid, its cash and debt, its units and how many were leased, then the five sums of its
+cash flow against its plan that name the driver. Change `pick` to follow another exit."""),
+    (C, '''pick = exits.sort_values(["point", "replication", "exit_day"]).head(1) if len(exits) else exits
+if len(pick):
+    row = pick.iloc[0]
+    path = fm[(fm["point"] == row["point"]) & (fm["replication"] == row["replication"]) & (fm["firm"] == row["firm"])]
+    path = path[path["month"] <= row["exit_month"]].copy()
+    path["date"] = month_ts(path["month"])
+    units = [c for c in path.columns if c.startswith("units_")]
+    leased = [c for c in path.columns if c.startswith("leased_")]
+    costs = path[["power_cost", "colocation_cost", "rent_in_cost", "fixed_opex", "interest"]].sum(axis=1)
+    fig, axes = plt.subplots(1, 3, figsize=(14, 4))
+    axes[0].plot(path["date"], path["revenue"] / 1e6, label="revenue")
+    axes[0].plot(path["date"], costs / 1e6, label="cash costs and interest")
+    axes[0].set_title("Money in and out (millions a month)"); axes[0].legend(fontsize=8)
+    axes[1].plot(path["date"], path["cash_end"] / 1e6, label="cash")
+    axes[1].plot(path["date"], path["debt"] / 1e6, label="debt")
+    axes[1].set_title("Cash and debt (millions)"); axes[1].legend(fontsize=8)
+    axes[2].plot(path["date"], path[units].sum(axis=1), label="units owned")
+    axes[2].plot(path["date"], path[leased].sum(axis=1), label="units leased")
+    axes[2].set_title("Fleet"); axes[2].legend(fontsize=8)
+    for ax in axes:
+        ax.axvline(path["date"].iloc[-1], color="grey", ls="--", lw=1)   # the exit month: the path's last
+        ax.tick_params(axis="x", labelrotation=30)
+    fig.suptitle(f"{row['firm']}, replication {row['replication']}: exits {row['exit_month']} ({row['exit_reason']})")
+    save(fig, "02-one-exit")
+    contributions = pd.Series({d: row["driver_" + d] / 1e6 for d in drivers})
+    fig, ax = plt.subplots(figsize=(7, 3))
+    contributions.plot.barh(ax=ax, color=["tab:red" if v < 0 else "tab:green" for v in contributions])
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_xlabel("against plan, millions (negative: short of plan)")
+    ax.set_title(f"Driver: {row['exit_driver']}")
+    save(fig, "02-one-exit-drivers")
+    print(f"{row['firm']} in replication {row['replication']}: {row['exit_reason']} in {row['exit_month']}, "
+          f"driven by {row['exit_driver']} ({contributions[row['exit_driver']]:.1f}M against plan); "
+          f"final cash {row['final_cash'] / 1e6:.1f}M, cumulative profit {row['cumulative_profit'] / 1e6:.1f}M, "
+          f"trailing utilisation {row['trailing_utilisation']:.2f}")
+    # The checks a reader can make: the record ends in the exit month, and its driver is the lowest sum.
+    assert path["month"].max() == row["exit_month"]
+    assert contributions.idxmin() == row["exit_driver"]
+else:
+    print("no exits in these results")'''),
 ])
 
 nb03 = notebook("""# 03 · Prices and capacity

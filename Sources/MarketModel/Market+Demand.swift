@@ -160,7 +160,7 @@ extension Market {
                         continue
                     }
                     let wantedTier = scenario.segments[s].tier
-                    var n = unitsNeeded(tenants[i].units, wanted: wantedTier, offered: b)
+                    var n = unitsNeeded(tenants[i].units, segment: s, wanted: wantedTier, offered: b)
                     if n > left {
                         n = left
                         tenants[i].units = wantedTier == b ? n : tenants[i].units

@@ -21,14 +21,32 @@ extension Market {
         return d
     }
 
-    /// Units of tier `b` needed to match `n` units of tier `a` in effective performance.
+    /// Units of tier `b` that match `n` units of tier `a` for the workload of segment `s` (the table
+    /// `substitution`, from ``substitutionRatio(_:_:for:)``).
     @inline(__always)
-    func unitsNeeded(_ n: Int, wanted a: TierID, offered b: TierID) -> Int {
+    func unitsNeeded(_ n: Int, segment s: SegmentID, wanted a: TierID, offered b: TierID) -> Int {
         if a == b { return n }
-        let x = Double(n) * effectiveRatio[a.index * tierCount + b.index] - 1e-9
+        let x = Double(n) * substitution[(s.index * tierCount + a.index) * tierCount + b.index] - 1e-9
         // ⌈x⌉ without a libm call: x is far inside Int's range, and truncation rounds toward zero.
         let truncated = Double(Int(x))
         return Swift.max(1, Int(truncated < x ? truncated + 1 : truncated))
+    }
+
+    /// Units of tier `b` that match one of tier `a` for a workload. Training is compute-bound:
+    /// E_a/E_b with E = TFLOPS·η. Inference (memory-bound decoding) runs at the memory bandwidth
+    /// and must hold the model and its cache: the larger of B_a/B_b and M_a/M_b (η does not apply).
+    /// Without the figures (tiers no inference segment accepts: the scenario check requires them
+    /// otherwise), the training ratio.
+    static func substitutionRatio(_ a: HardwareTier, _ b: HardwareTier, for workload: Workload) -> Double {
+        switch workload {
+        case .training:
+            return a.effective / b.effective
+        case .inference:
+            guard let ba = a.bandwidthTBs, let bb = b.bandwidthTBs, let ma = a.memoryGB, let mb = b.memoryGB else {
+                return a.effective / b.effective
+            }
+            return Swift.max(ba / bb, ma / mb)
+        }
     }
 
     /// A tenant enters the market (first arrival, re-entry after a lease, or after its
@@ -74,7 +92,7 @@ extension Market {
         let buyer = tenants[i].wantsToBuy
         tenants[i].round += 1
         // The units of each tier that match the request do not depend on the firm.
-        for b in acceptable { needed[b] = unitsNeeded(units, wanted: wanted, offered: b) }
+        for b in acceptable { needed[b] = unitsNeeded(units, segment: s, wanted: wanted, offered: b) }
         if !countRefused {
             var any = false
             for j in retryFirms where canQuote(firm: j, tiers: acceptable, buyer: buyer) {
@@ -374,7 +392,7 @@ extension Market {
             let d = termDiscount(months: tenants[i].nextTermMonths)
             var servable = false
             for b in acceptableTiers[s] {
-                let n = unitsNeeded(units, wanted: wanted, offered: b)
+                let n = unitsNeeded(units, segment: s, wanted: wanted, offered: b)
                 guard n <= mostFree[b] else { continue }
                 // The lowest quote any firm with free units could make, computed as the quote is
                 // (rounding is monotone, so no quote is below it): above r, no firm can sign the tenant.

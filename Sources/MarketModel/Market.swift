@@ -83,8 +83,9 @@ struct Market: Simulation {
     var retryFirms: [ProviderID] = []
     /// Scratch for `retryWaiting`: the lowest list price of each tier at an active firm with free units.
     var cheapestFree: TierTable<Double>
-    /// E_a/E_b for tiers a and b, at a·(number of tiers) + b.
-    let effectiveRatio: [Double]
+    /// For segment s and tiers a, b, at (s·T + a)·T + b: units of b that match one of a for the
+    /// segment's workload (training: E_a/E_b; inference: the larger of the bandwidth and memory ratios).
+    let substitution: [Double]
     var supplies: Table<ChipSupply, SupplyState>
     var shipments: ContiguousArray<Shipment> = []
     /// Shipments on their way (not yet arrived), in order of shipping.
@@ -169,7 +170,9 @@ struct Market: Simulation {
         mostFree = TierTable(repeating: 0, count: scenario.tiers.count)
         needed = TierTable(repeating: 0, count: scenario.tiers.count)
         cheapestFree = TierTable(repeating: .infinity, count: scenario.tiers.count)
-        effectiveRatio = scenario.tiers.flatMap { a in scenario.tiers.map { b in a.effective / b.effective } }
+        substitution = scenario.segments.flatMap { seg in
+            scenario.tiers.flatMap { a in scenario.tiers.map { b in Market.substitutionRatio(a, b, for: seg.workload) } }
+        }
         providers = Table(scenario.providers.map { ProviderState(spec: $0, scenario: scenario) })
         activeIDs = Array(providers.indices)
         // A firm given no power owns exactly what its initial fleet draws.

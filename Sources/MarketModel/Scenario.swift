@@ -105,6 +105,10 @@ public struct HardwareTier: Sendable {
     public var successor: TierID?
     /// Share per year the vendor's price of this tier falls once its successor is released.
     public var priceDecline: Double
+    /// Memory per accelerator, GB, and its bandwidth, TB/s: what inference throughput follows
+    /// (nil: not given; an inference segment needs both for every tier it accepts).
+    public var memoryGB: Double? = nil
+    public var bandwidthTBs: Double? = nil
 
     public init(name: String, tflops: Double, eta: Double, portingPenalty: Double, powerKW: Double,
                 purchaseCost: Double, lifeYears: Double, physicalLifeYears: Double, usedDecline: Double,
@@ -116,8 +120,17 @@ public struct HardwareTier: Sendable {
         self.successor = successor; self.priceDecline = priceDecline
     }
 
-    /// Effective performance E = TFLOPS · η.
+    /// Effective performance for training, E = TFLOPS · η.
     public var effective: Double { tflops * eta }
+}
+
+/// What a segment's tenants run, which decides how tiers substitute for one another.
+public enum Workload: String, Sendable, CaseIterable {
+    /// Compute-bound: a tier's worth is its effective TFLOPS (tflops·η).
+    case training
+    /// Memory-bound decoding: a tier's worth is its memory bandwidth, and the model and its cache
+    /// must fit in its memory.
+    case inference
 }
 
 /// A site where firms run data centres.
@@ -175,6 +188,8 @@ public struct Segment: Sendable {
     public var outsideOption: Bool
     /// Share b_s of tenants who want to buy servers rather than rent (answered by hybrids).
     public var buyShare: Double = 0
+    /// What its tenants run (how many units of another tier match theirs).
+    public var workload: Workload = .training
 
     public init(name: String, rate: Double, growth: DemandGrowth, tier: TierID, substitutes: [TierID],
                 units: Distribution, termMonths: Distribution, reservationPrice: Distribution,

@@ -154,6 +154,10 @@ extension PricingPolicy: BindableValue {
     init(bound v: RNode.Value) { self = PricingPolicy(rawValue: String(bound: v)) ?? .adaptive }
 }
 
+extension Workload: BindableValue {
+    init(bound v: RNode.Value) { self = Workload(rawValue: String(bound: v)) ?? .training }
+}
+
 extension AllocationPolicy: BindableValue {
     init(bound v: RNode.Value) { self = AllocationPolicy(rawValue: String(bound: v)) ?? .inOrder }
 }

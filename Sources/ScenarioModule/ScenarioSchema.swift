@@ -47,7 +47,13 @@ public enum ScenarioSchema {
                     doc: "Dense FP16 TFLOPS per accelerator."),
         SchemaEntry("tiers[].eta", .number, default: .value("1"), range: ValueRange(0, 1, lowerOpen: true),
                     bind: .at(\.scenario.tiers, \.eta),
-                    doc: "Ecosystem efficiency η: the share of the TFLOPS a tenant's software gets (1 for CUDA tiers, lower for domestic ones). Effective performance is tflops·eta."),
+                    doc: "Ecosystem efficiency η: the share of the TFLOPS a tenant's software gets (1 for CUDA tiers, lower for domestic ones). Effective performance for training is tflops·eta."),
+        SchemaEntry("tiers[].memory_gb", .number, unit: "GB", default: .none, range: ValueRange(0, 1e5, lowerOpen: true),
+                    bind: .at(\.scenario.tiers, \.memoryGB),
+                    doc: "Memory per accelerator. Required for every tier an inference segment accepts: its tenants need as many units as hold their model and cache."),
+        SchemaEntry("tiers[].bandwidth_tbs", .number, unit: "TB/s", default: .none, range: ValueRange(0, 1e4, lowerOpen: true),
+                    bind: .at(\.scenario.tiers, \.bandwidthTBs),
+                    doc: "Memory bandwidth per accelerator. Required for every tier an inference segment accepts: memory-bound decoding runs at the bandwidth, whatever the software stack (η does not apply)."),
         SchemaEntry("tiers[].porting_penalty", .number, unit: "utility", default: .value("0"), range: ValueRange(0, 10),
                     bind: .at(\.scenario.tiers, \.portingPenalty),
                     doc: "Utility penalty π a tenant pays for porting its software to this tier."),
@@ -121,7 +127,7 @@ public enum ScenarioSchema {
                     doc: "The tier its tenants want."),
         SchemaEntry("demand.segments[].substitutes", .references("tiers"), default: .value("[]"), count: 0...64,
                     bind: .references(\.scenario.segments, \.substitutes, in: \.tiers),
-                    doc: "Other tiers its tenants accept, needing ⌈N·E_wanted/E_substitute⌉ units of them (E = tflops·eta)."),
+                    doc: "Other tiers its tenants accept, needing ⌈N·r⌉ units of them: for training r = E_wanted/E_substitute (E = tflops·eta); for inference r = the larger of the bandwidth and the memory ratios."),
         SchemaEntry("demand.segments[].units", .distribution, unit: "accelerators", default: .value("1"), range: ValueRange(1, 1e7),
                     bind: .at(\.scenario.segments, \.units),
                     doc: "Units N a tenant wants (drawn per tenant, rounded up, at least 1); heavy tails (pareto, lognormal) give the large customers."),
@@ -157,6 +163,9 @@ public enum ScenarioSchema {
         SchemaEntry("demand.segments[].buy_share", .number, default: .value("0"), range: share,
                     bind: .at(\.scenario.segments, \.buyShare),
                     doc: "Share b_s of tenants who want to buy servers rather than rent. Hybrids answer them with a buy quote (chip price·(1 + sublease.hybrid_markup), annualised over the tier's life at the hybrid's cost of capital) in the same logit; other firms quote them rent as usual."),
+        SchemaEntry("demand.segments[].workload", .choice(Workload.allCases.map(\.rawValue)), default: .value("training"),
+                    bind: .at(\.scenario.segments, \.workload),
+                    doc: "What its tenants run, deciding how tiers substitute: training (compute-bound: effective TFLOPS) or inference (memory-bound: bandwidth, and memory to hold the model). An inference segment needs memory_gb and bandwidth_tbs on every tier it accepts."),
     ]
 
     /// The firms at the start.

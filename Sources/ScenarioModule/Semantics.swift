@@ -252,6 +252,21 @@ struct SemanticChecker {
             if case .logistic = g.growth, isFixed(K.segmentRate, i), g.rate <= 0, let m = mark(K.segmentRate, i) {
                 sink.error(m.loc, m.path, "a logistic growth needs a starting rate > 0, got '\(NumberText.format(g.rate))'")
             }
+            // An inference segment matches tiers by bandwidth and memory: every tier it accepts needs both.
+            if g.workload == .inference, let tierNames {
+                var marks: [SourceMarks.Mark] = []
+                if let m = tier { marks.append(m) }
+                for k in 0..<(mark(K.substitutes, i)?.count ?? 0) { if let m = mark(K.substitutes, i, k) { marks.append(m) } }
+                for m in marks {
+                    guard let n = m.name, let t = tierNames.firstIndex(of: n) else { continue }
+                    let missing = [s.tiers[t].memoryGB == nil ? "memory_gb" : nil, s.tiers[t].bandwidthTBs == nil ? "bandwidth_tbs" : nil]
+                        .compactMap { $0 }
+                    guard !missing.isEmpty else { continue }
+                    sink.error(m.loc, m.path, "an inference segment matches tiers by memory and bandwidth, but tier '\(n)' has no "
+                        + missing.joined(separator: " or ") + "; give the tier " + missing.joined(separator: " and ")
+                        + " or make the segment's workload training")
+                }
+            }
         }
 
         // Firms: providers, then entrant templates (which share their keys).

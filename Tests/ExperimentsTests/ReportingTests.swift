@@ -21,14 +21,20 @@ struct ReportingTests {
                             survival: ProportionEstimate(successes: 7, trials: 10),
                             profitableFinalYear: ProportionEstimate(successes: 3, trials: 10),
                             mainExitReason: .insolvent, medianExitMonth: nil)
+        f.mainExitDriver = .debt
         let g = f
         f.name = "b"
-        let text = RunTable.text(PointSummary(point: 0, scenario: "s", intervalKind: "Monte Carlo", replications: 10,
-                                              firms: [g, f]))
-        let lines = text.split(separator: "\n")
-        #expect(lines.count == 4)
-        #expect(lines[1] == "owner-a  owner  0.70 [0.40, 0.89]    0.30                insolvent  > horizon")
-        #expect(lines[3] == "intervals: Monte Carlo, 10 replications")
+        var summary = PointSummary(point: 0, scenario: "s", intervalKind: "Monte Carlo", replications: 10, firms: [g, f])
+        summary.exitsByDriver = [1, 0, 2, 3, 0]
+        let lines = RunTable.text(summary).split(separator: "\n")
+        #expect(lines.count == 5)
+        #expect(lines[0] == "firm     model  P(survive) [95% CI]  P(profit final yr)  main exit  main driver  median exit")
+        #expect(lines[1] == "owner-a  owner  0.70 [0.40, 0.89]    0.30                insolvent  debt         > horizon")
+        #expect(lines[3] == "exits by driver: chips 17%, datacentre 0%, price 33%, debt 50%, defaults 0% (of 6 exits)")
+        #expect(lines[4] == "intervals: Monte Carlo, 10 replications")
+        // Without exits, no line of shares.
+        summary.exitsByDriver = [0, 0, 0, 0, 0]
+        #expect(!RunTable.text(summary).contains("exits by driver"))
     }
 
     @Test("run table: one line per entrant template, with entries per replication")
@@ -45,7 +51,7 @@ struct ReportingTests {
                                               firms: [f], templates: [t]))
         let lines = text.split(separator: "\n")
         #expect(lines.count == 5)
-        #expect(lines[2] == "neo-*    hybrid  0.50 [0.19, 0.81]    0.17                losing     +5 mo")
+        #expect(lines[2] == "neo-*    hybrid  0.50 [0.19, 0.81]    0.17                losing     -            +5 mo")
         #expect(lines[3].hasPrefix("entrants per replication: neo 1.50 (rows <template>-*"))
         #expect(lines[4] == "intervals: Monte Carlo, 10 replications")
     }

@@ -119,6 +119,9 @@ import Testing
                     "t.yaml:\(s):33: error: demand.segments[training].substitutes[2]: tier 'a800' is listed twice",
                     "t.yaml:\(s):39: error: demand.segments[training].substitutes[3]: unknown tier 'b200' (did you mean 'h800'?); the tiers are h800, a800"]
         },
+        malformedCase("an inference segment's tiers without memory or bandwidth", minimal.inserting("workload: inference", after: "demand.segments[training].tier")) { at in
+            ["t.yaml:\(at("demand.segments[training].tier")):13: error: demand.segments[training].tier: an inference segment matches tiers by memory and bandwidth, but tier 'h800' has no memory_gb or bandwidth_tbs; give the tier memory_gb and bandwidth_tbs or make the segment's workload training"]
+        },
         malformedCase("shock dates", minimal + "shocks:\n  - {kind: demand, from: 2030-01, to: 2023-01, multiplier: 2}\n  - {kind: default, segment: trianing, from: 2024-03, to: 2026-02, multiplier: 2}\n  - {kind: base_rate, from: 2024-05, rate: 0.05, to: 2025-01}\n") { at in
             ["t.yaml:\(at("shocks[0]")):26: error: shocks[0].from: expected a month from 2024-01 to 2025-12 (inside the horizon), got '2030-01'",
              "t.yaml:\(at("shocks[0]")):39: error: shocks[0].to: expected a month after from (2030-01), got '2023-01'",

@@ -52,7 +52,7 @@ import Stochastics
         let renamed = ["initialPrices": "prices", "segments": "demand.segments", "chipSupply": "supply", "supplyShocks": "shocks",
                        "dataCentres": "datacentres", "nationalTargetEFLOPS": "national.target_eflops",
                        "leasingCoverageShare": "national.leasing_coverage_share",
-                       "greyPremium": "grey_import.premium", "greyShare": "grey_import.share"]
+                       "greyPremium": "grey_import.premium", "greyShare": "grey_import.share", "bandwidthTBs": "bandwidth_tbs"]
         func check(_ value: Any, prefix: String, skip: Set<String> = []) {
             for child in Mirror(reflecting: value).children {
                 guard let label = child.label, !skip.contains(label) else { continue }

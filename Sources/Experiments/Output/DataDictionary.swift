@@ -155,7 +155,7 @@ public enum DataDictionary {
         ## Worked example: one firm's fate
 
         `examples/baseline/` is committed and reproducible (`examples/README.md` gives the command; a test
-        regenerates it and compares the bytes): `suanli run Scenarios/baseline.yaml --replications 2 --seed 5
+        regenerates it and compares the bytes): `suanli run Scenarios/baseline.yaml --replications 2 --seed 20
         --set horizon_months=27`, two replications over 2024-01 to 2026-03 (the shortest horizon that holds
         every dated event of the baseline) to keep the folder small. Three files answer "does `small-gpu-cloud`
         survive; if not, when and why does it exit; and how sure are we", at three levels of aggregation:
@@ -180,8 +180,8 @@ public enum DataDictionary {
 
         ```csv
         scenario,point,replication,firm,business_model,template,entry_month,survived,exit_day,exit_month,exit_reason,exit_driver,driver_chips,driver_datacentre,driver_price,driver_debt,driver_defaults,final_cash,cumulative_profit,profitable_final_year,irr,npv,moic,trailing_utilisation,leverage,take_or_pay_share,top_customer_share,contracted_backlog,banned_tier_revenue_share,months_of_cash
-        baseline,0,0,small-gpu-cloud,owner,,,true,,,,,0,0,-13397209.120761098,0,0,44104043.9489163,6076043.948916273,true,0.3850177599611767,30065272.544739813,2.0810116921982384,0.859375,0.17118487928817402,0.7477024395944076,0.27693444112205207,21958778.131345347,1,
-        baseline,0,1,small-gpu-cloud,owner,,,true,,,,,-95809.60458632377,0,-20864627.821606867,-2231437.612905124,0,30601152.537727617,-6242981.264262474,false,0.05933498068776365,-3596355.9632409588,1.138478819643173,0.8936214809321372,0.3041903214107915,0.6515349859280127,0.5029284795474352,6814318.440426212,1,
+        baseline,0,0,small-gpu-cloud,owner,,,true,,,,,-37247.34075260104,0,-12718458.449692542,0,0,43734405.69414355,6705219.252494785,true,0.25059893715341197,14812268.605638139,1.6539242857049152,0.7897646018492841,0.20949376228009783,0.8168655327850713,0.6324890285165966,50173234.90220314,0.9992617018421748,
+        baseline,0,1,small-gpu-cloud,owner,,,true,,,,,0,0,-27591725.18093975,-3465332.9642389817,0,27716573.977193926,-12158819.054872785,false,-0.03794112469048602,-11518739.790628728,0.916650360436536,0.8744757606062947,0.4490583194803601,0.9242903785679053,0.5025401276748583,8935598.911898978,1,
         ```
 
         `survival.csv` gives S(t) = 1 in every month to the horizon, and `summary.csv` the estimate with its
@@ -196,13 +196,13 @@ public enum DataDictionary {
         scenario,point,kind,entity,metric,month,estimate,ci95_low,ci95_high,p05,p50,p95
         baseline,0,firm,small-gpu-cloud,p_survive,,1,0.3423802275066532,1,,,
         baseline,0,firm,small-gpu-cloud,time_to_exit_months,,,,,,,
-        baseline,0,firm,small-gpu-cloud,cumulative_profit,,-83468.65767310001,-78347496.91204676,78180559.59670055,-5627030.003603537,-83468.65767310048,5460092.688257336
+        baseline,0,firm,small-gpu-cloud,cumulative_profit,,-2726799.9011890003,-122571966.34341636,117118366.54103836,-11215617.139504405,-2726799.901189,5762017.337126405
         ```
 
         So: it survived 2 replications out of 2, P(survive) = 1 with 95% Wilson interval [0.34, 1] (2 of 2
         cannot rule out a chance of survival as low as a third), median exit "> horizon" (the terminal table's
-        wording for an empty `median_exit_month` estimate). Its cumulative profit is −¥0.08M on average, the mean
-        of +6.1M and −6.2M, and the t-interval [−78.3M, 78.2M] spans zero: it survives, not certainly at a
+        wording for an empty `median_exit_month` estimate). Its cumulative profit is −¥2.7M on average, the mean
+        of +6.7M and −12.2M, and the t-interval [−122.6M, 117.1M] spans zero: it survives, not certainly at a
         profit.
 
         **When and why does a firm exit?** `server-maker-cloud`, in the same folder, exits in 1 of the 2
@@ -210,14 +210,14 @@ public enum DataDictionary {
 
         ```csv
         scenario,point,replication,firm,business_model,template,entry_month,survived,exit_day,exit_month,exit_reason,exit_driver,driver_chips,driver_datacentre,driver_price,driver_debt,driver_defaults,final_cash,cumulative_profit,profitable_final_year,irr,npv,moic,trailing_utilisation,leverage,take_or_pay_share,top_customer_share,contracted_backlog,banned_tier_revenue_share,months_of_cash
-        baseline,0,1,server-maker-cloud,hybrid,,,false,609,2025-08,losing,price,0,0,-33076534.89680566,0,-4274.106743309385,296879703.0007454,-45686564.43470069,false,-0.08228820372528707,-89284781.74358562,0.8666502306187104,0.15316606079071027,0,0.03181333019826141,,0,0,2006.316167287129
+        baseline,0,1,server-maker-cloud,hybrid,,,false,609,2025-08,losing,price,0,0,-30701025.29851058,0,0,307539248.84536755,-42775850.4585854,false,-0.06265743356508618,-80190866.68970215,0.8977675410011897,0.27743006768264605,0,0.12454997911180804,,0,0,2162.6946646279644
         ```
 
-        When: day 609 (2025-08). Why: `losing`, with cash left (`final_cash` ≈ ¥297M) and low
-        `trailing_utilisation` (0.15): it gave up a losing business, it was not made insolvent. Driven by:
-        `price`, the market: its rent fell ¥33.1M short of the planned rent at the target utilisation on the
-        capacity it had (`driver_price`), while chips, power and debt went as planned and defaults cost
-        ¥4.3k. The curve steps down in that month:
+        When: day 609 (2025-08). Why: `losing`, with cash left (`final_cash` ≈ ¥308M) and low
+        `trailing_utilisation` (0.28): it gave up a losing business, it was not made insolvent. Driven by:
+        `price`, the market: its rent fell ¥30.7M short of the planned rent at the target utilisation on the
+        capacity it had (`driver_price`), while chips, power, debt and its tenants' payments went as planned
+        (the other `driver_*` are 0). The curve steps down in that month:
 
         ```csv
         scenario,point,entity_kind,entity,month,at_risk,exits,survival,survival_ci95_low,survival_ci95_high,hazard
