@@ -163,14 +163,19 @@ if len(exits):
     table = exits.groupby(["who", "exit_reason"]).size().unstack(fill_value=0)
 else:
     table = pd.DataFrame()
-fig, ax = plt.subplots(figsize=(8, 4))
-if len(table):
-    table.plot.barh(stacked=True, ax=ax)
-    ax.set_xlabel("exits (over all replications)")
-else:
-    ax.text(0.5, 0.5, "no exits in these results", ha="center", va="center"); ax.set_axis_off()
-ax.set_title("Exit reasons")
-save(fig, "02-exit-reasons")
+
+def exits_chart(table, title, name):
+    """Exits per firm or template, stacked by the table's columns."""
+    fig, ax = plt.subplots(figsize=(8, 4))
+    if len(table):
+        table.plot.barh(stacked=True, ax=ax)
+        ax.set_xlabel("exits (over all replications)")
+    else:
+        ax.text(0.5, 0.5, "no exits in these results", ha="center", va="center"); ax.set_axis_off()
+    ax.set_title(title)
+    save(fig, name)
+
+exits_chart(table, "Exit reasons", "02-exit-reasons")
 table'''),
     (M, """## Exit drivers
 What put each exiting firm there: the part of its cash flow that fell furthest short of the plan it invested on
@@ -183,14 +188,7 @@ if len(exits):
     by_driver = by_driver.reindex(columns=[d for d in drivers if d in by_driver.columns])
 else:
     by_driver = pd.DataFrame()
-fig, ax = plt.subplots(figsize=(8, 4))
-if len(by_driver):
-    by_driver.plot.barh(stacked=True, ax=ax)
-    ax.set_xlabel("exits (over all replications)")
-else:
-    ax.text(0.5, 0.5, "no exits in these results", ha="center", va="center"); ax.set_axis_off()
-ax.set_title("Exit drivers")
-save(fig, "02-exit-drivers")
+exits_chart(by_driver, "Exit drivers", "02-exit-drivers")
 by_driver'''),
     (M, "## Time to exit\nMonths from the start (providers) or from the entry month (entrants) to the exit month."),
     (C, '''if len(exits):
