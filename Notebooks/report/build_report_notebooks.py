@@ -152,12 +152,16 @@ def by_entity(kind, metric):
 
 surv, prof = by_entity("firm", "p_survive"), by_entity("firm", "p_profitable_final_year")
 median = by_entity("firm", "median_exit_month")
-reasons = [m for m in summary["metric"].unique() if m.startswith("exit_share_")]
+def main_share(prefix):
+    """The most frequent exit reason or driver of an entity, from its `<prefix><name>` share rows."""
+    metrics = [m for m in summary["metric"].unique() if m.startswith(prefix)]
+    def main(kind, entity):
+        shares = {m[len(prefix):]: by_entity(kind, m)["estimate"].get(entity) for m in metrics}
+        shares = {k: v for k, v in shares.items() if v is not None and not pd.isna(v) and v > 0}
+        return max(shares, key=shares.get) if shares else "–"
+    return main
 
-def main_reason(kind, entity):
-    shares = {m[len("exit_share_"):]: by_entity(kind, m)["estimate"].get(entity) for m in reasons}
-    shares = {k: v for k, v in shares.items() if v is not None and not pd.isna(v) and v > 0}
-    return max(shares, key=shares.get) if shares else "–"
+main_reason, main_driver = main_share("exit_share_"), main_share("exit_driver_share_")
 
 rows = []
 for firm in surv.index:
@@ -169,6 +173,7 @@ for firm in surv.index:
         "P(survive) [95% CI]": interval(r["estimate"], r["ci95_low"], r["ci95_high"]),
         "P(profit final yr)": num(prof["estimate"].get(firm)),
         "main exit": main_reason("firm", firm),
+        "main driver": main_driver("firm", firm),
         "median exit": m["month"] if m is not None and isinstance(m["month"], str) else "> horizon",
     })
 table(pd.DataFrame(rows), "## Who survives\\nFirms present at the start, in scenario order.")
@@ -181,6 +186,7 @@ if len(tsurv):
         "entrants per replication": num(entries["estimate"].get(t)),
         "P(survive | entered) [95% CI]": interval(tsurv.loc[t, "estimate"], tsurv.loc[t, "ci95_low"], tsurv.loc[t, "ci95_high"]),
         "main exit": main_reason("template", t),
+        "main driver": main_driver("template", t),
     } for t in tsurv.index]
     table(pd.DataFrame(trows), "Entrants, pooled by template over all replications.")'''
 
@@ -252,16 +258,37 @@ if not tiers:
     empty_figure(axes[0], "no used prices in these results")
 figure(fig)'''
 
+RUN_EXITS = '''out = read("outcomes.csv")
+exits = out[out["survived"].astype(str).str.lower() == "false"].copy()
+display(Markdown("## Why firms exit, and when\\nExits of every firm and entrant over all replications by exit "
+                 "month (`outcomes.csv`): left by reason (which test the firm failed), right by driver (the part "
+                 "of its cash flow that fell furthest short of the plan it invested on: chips, data centres, "
+                 "price, debt or tenants' defaults)."))
+fig, axes = panels(2, ncols=2, width=6.0, height=3.0, sharey=True)
+for ax, column, title in [(axes[0], "exit_reason", "exits by reason"), (axes[1], "exit_driver", "exits by driver")]:
+    if len(exits) and column in exits.columns:
+        counts = exits.groupby(["exit_month", column]).size().unstack(fill_value=0).sort_index()
+        bottom = None
+        for name in counts.columns:
+            ax.bar(month_ts(pd.Series(counts.index)), counts[name], width=25, bottom=bottom, label=name)
+            bottom = counts[name] if bottom is None else bottom + counts[name]
+        ax.legend(fontsize=7)
+    else:
+        empty_figure(ax, "no exits in these results")
+    ax.set_title(title, fontsize=10); ax.tick_params(labelsize=8)
+figure(fig)'''
+
 RUN_NOTE = '''display(Markdown(STYLE_NOTE))'''
 
 nb_run = notebook("""# Report · a run
 
-The page `suanli report` makes of a `suanli run` folder: who survives (P(survive) with its 95% interval),
-survival curves, the price fan chart, the used price and each tier's units by place. It reads `summary.csv`,
+The page `suanli report` makes of a `suanli run` folder: who survives (P(survive) with its 95% interval,
+the main exit reason and driver), survival curves, exits by reason and driver over time, the price fan chart, the used price and each tier's units by place. It reads `summary.csv`,
 `survival.csv`, `outcomes.csv`, `fleet_monthly.csv` and `manifest.json` only.""", "../../Results/examples/baseline", [
     (C, RUN_TITLE, "report-title"),
     (C, RUN_HEADLINE),
     (C, RUN_SURVIVAL),
+    (C, RUN_EXITS),
     (C, RUN_FAN),
     (C, RUN_USED),
     (C, RUN_NOTE),

@@ -21,8 +21,8 @@ struct ReportCommand: ParsableCommand {
             'sweep' object in the manifest: a sweep; otherwise a run), executes the matching notebook of \
             Notebooks/report/ on it with papermill and exports it with nbconvert, code hidden: a headline table \
             (P(survive) per firm with its interval; the largest paired differences; the sensitivity ranking and \
-            the points), the survival chart, the price fan chart and, for a run, the used price and each tier's units \
-            by place, as PNG images embedded in the page. The \
+            the points), the survival chart, the price fan chart and, for a run, exits by month by reason and by \
+            driver, the used price and each tier's units by place, as PNG images embedded in the page. The \
             page loads nothing from the network. It is written under a temporary name beside --out and renamed \
             into place only when complete. Needs the notebooks' Python environment: SUANLI_PYTHON, else \
             ./.venv/bin/python (scripts/setup-python.sh creates it).
