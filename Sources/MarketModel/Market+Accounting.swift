@@ -52,6 +52,7 @@ extension Market {
             retireUnits(j, at: t)
             installUnpowered(j, at: t)
         }
+        accrueChipShortfalls(month: m, at: t)
         for j in providers.indices where providers[j].active {
             pending[j] = accounts(firm: j, month: m, at: t, days: days)
         }
@@ -231,7 +232,7 @@ extension Market {
         r.cashEnd = cash
         r.debt = debt
         accrueDrivers(firm: j, record: r, debtAtStart: debtAtStart, scheduledRepayment: scheduled,
-                      site: site.price * site.pue, month: m, at: t, days: days)
+                      site: site.price * site.pue, days: days)
         providers[j].ledger.cash = cash
         providers[j].ledger.debt = debt
         providers[j].ledger.debtMonthsLeft = monthsLeft

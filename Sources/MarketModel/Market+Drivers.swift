@@ -25,19 +25,44 @@ extension Market {
         return Swift.max(0, rent * u - power)
     }
 
-    /// Adds month `m`'s shortfalls against plan to firm `j`'s drivers, from its accounts of the month
-    /// (`record`, before exits settle) and its state at the close `t`:
+    /// The chips part of month `m`'s shortfalls, for every active firm in one pass over the backlogs,
+    /// the shipments in transit and the orders bans cancelled: less the planned margin of the
+    /// unit-hours past their expected delivery day and not delivered (late, or lost to a ban).
+    mutating func accrueChipShortfalls(month m: Int, at t: Double) {
+        let start = monthStart[m]
+        // Unit-days this month past the expected delivery: max(0, t − max(start, expected)).
+        func overdue(_ expected: Double) -> Double { Swift.max(0, t - Swift.max(start, expected)) }
+        var missing = ProviderTable(repeating: 0.0, count: providers.count)
+        for k in supplies.indices {
+            let b = scenario.chipSupply[k].tier
+            for o in supplies[k].backlog where o.expectedDay < t && providers[o.provider].active {
+                missing[o.provider] += Double(o.units) * overdue(o.expectedDay) * hoursPerDay * plannedMargin(firm: o.provider, tier: b)
+            }
+        }
+        for id in inTransit where shipments[id].expectedDay < t && providers[shipments[id].provider].active {
+            let s = shipments[id]
+            missing[s.provider] += Double(s.units) * overdue(s.expectedDay) * hoursPerDay
+                * plannedMargin(firm: s.provider, tier: scenario.chipSupply[s.supply].tier)
+        }
+        for j in activeIDs {
+            for x in providers[j].plan.lost where x.day < t {
+                missing[j] += Double(x.units) * overdue(x.day) * hoursPerDay * plannedMargin(firm: j, tier: x.tier)
+            }
+            providers[j].drivers.chips -= missing[j]
+        }
+    }
+
+    /// Adds the month's other shortfalls against plan to firm `j`'s drivers, from its accounts of the
+    /// month (`record`, before exits settle; `days` long) and its state at the close (chips:
+    /// ``accrueChipShortfalls(month:at:)``):
     /// - price: rent revenue less the planned rent at the target utilisation on the capacity it had;
     /// - datacentre: power at the planned price less power paid, less the planned margin of units
     ///   delivered and waiting for power;
-    /// - chips: less the planned margin of units past their expected delivery and not delivered
-    ///   (late, or cancelled by a ban);
     /// - debt: interest at the planned rate less interest paid, less repayments beyond the schedule;
     /// - defaults: claims recovered less claims booked.
     mutating func accrueDrivers(firm j: ProviderID, record r: FirmMonthRecord, debtAtStart: Double, scheduledRepayment: Double,
-                                site: Double, month m: Int, at t: Double, days: Double) {
+                                site: Double, days: Double) {
         let u = scenario.pricing.targetUtilisation
-        let start = monthStart[m]
         var d = providers[j].drivers
 
         var plannedRent = 0.0
@@ -53,24 +78,6 @@ extension Market {
         for c in providers[j].fleet.unpowered {
             d.datacentre -= Double(c.units) * days * hoursPerDay * plannedMargin(firm: j, tier: c.tier)
         }
-
-        // Unit-days this month past the expected delivery: max(0, t − max(start, expected)).
-        func overdue(_ expected: Double) -> Double { Swift.max(0, t - Swift.max(start, expected)) }
-        var missing = 0.0
-        for k in supplies.indices {
-            let b = scenario.chipSupply[k].tier
-            for o in supplies[k].backlog where o.provider == j && o.expectedDay < t {
-                missing += Double(o.units) * overdue(o.expectedDay) * hoursPerDay * plannedMargin(firm: j, tier: b)
-            }
-        }
-        for id in inTransit where shipments[id].provider == j && shipments[id].expectedDay < t {
-            let s = shipments[id]
-            missing += Double(s.units) * overdue(s.expectedDay) * hoursPerDay * plannedMargin(firm: j, tier: scenario.chipSupply[s.supply].tier)
-        }
-        for x in providers[j].plan.lost where x.day < t {
-            missing += Double(x.units) * overdue(x.day) * hoursPerDay * plannedMargin(firm: j, tier: x.tier)
-        }
-        d.chips -= missing
 
         d.debt -= r.interest - debtAtStart * providers[j].plan.rate / 12
         d.debt -= Swift.max(0, r.debtRepaid - scheduledRepayment)

@@ -34,7 +34,7 @@ struct ProviderState {
     var quarter: QuarterReview
     var history = History()
     /// What the firm planned when it last invested, and its cash flow's shortfalls against it.
-    var plan = Plan()
+    var plan: Plan
     var drivers = DriverContributions()
     /// Why the firm will exit at the end of the close in progress (set by accounts or the review).
     var exitPending: ExitReason? = nil
@@ -50,6 +50,7 @@ struct ProviderState {
             scenario.chipSupply.ids.first { scenario.chipSupply[$0].tier == b && scenario.chipSupply[$0].jurisdiction == spec.jurisdiction }
         })
         let n = scenario.tiers.count
+        plan = Plan(tierCount: n)
         ledger = Ledger(cash: spec.cash, debt: spec.debt, debtMonthsLeft: scenario.finance.debtTermMonths,
                         parentSupportLeft: spec.parentSupport)
         fleet = Fleet(tierCount: n)
@@ -290,8 +291,8 @@ struct RentIn {
 struct Plan {
     /// Units committed to, by tier, and their value at the firm's list price of the day: the
     /// planned rent of a tier is value / units.
-    var units: [Int: Double] = [:]
-    var value: [Int: Double] = [:]
+    var units: TierTable<Double>
+    var value: TierTable<Double>
     /// Electricity price × PUE of the firm's site at its last investment.
     var sitePrice = 0.0
     /// The firm's loan rate at its last investment.
@@ -299,16 +300,20 @@ struct Plan {
     /// Orders a ban cancelled: units the firm planned and will never get, from their expected delivery.
     var lost: [(tier: TierID, units: Int, day: Double)] = []
 
+    init(tierCount n: Int) {
+        units = TierTable(repeating: 0, count: n)
+        value = TierTable(repeating: 0, count: n)
+    }
+
     /// Planned rent per unit-hour of tier `b` (`fallback` when the firm never committed to it).
     func rent(_ b: TierID, fallback: Double) -> Double {
-        let n = units[b.index] ?? 0
-        return n > 0 ? (value[b.index] ?? 0) / n : fallback
+        units[b] > 0 ? value[b] / units[b] : fallback
     }
 
     /// Commits `n` units of tier `b` at rent `price`.
     mutating func commit(_ b: TierID, units n: Int, rent price: Double) {
         guard n > 0 else { return }
-        units[b.index, default: 0] += Double(n)
-        value[b.index, default: 0] += Double(n) * price
+        units[b] += Double(n)
+        value[b] += Double(n) * price
     }
 }
