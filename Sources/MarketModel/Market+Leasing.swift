@@ -119,8 +119,8 @@ extension Market {
             if !countRefused && !canQuote(firm: j, tiers: acceptable, buyer: buyer) { continue }
             var hj = roundBase
             hj.mix(index: providerKey[j])
-            scratch.reseed(hj.value)
-            guard scratch.uniform() < visibility[j] else { continue }
+            var draws = Substream(seed: hj.value, stream: scratch)
+            guard draws.uniform() < visibility[j] else { continue }
             // ε_j is the stream's second draw: taken only once the firm has a quote within r
             // (nothing else draws from the scratch stream in between, so the value is the same).
             var eps = Double.nan
@@ -163,7 +163,7 @@ extension Market {
                 let c = Double(n) * providers[owner].leasing.listPrice[b] * markup * (1 - d) * (1 - subsidy) / Double(units)
                 if c <= r {
                     anyQuote = true
-                    if eps.isNaN { eps = scratch.gumbel() }
+                    if eps.isNaN { eps = draws.gumbel() }
                     let u = beta * (r - c) / r + rep - scenario.tiers[b].portingPenalty + eps
                     if u > bestUtility {
                         bestUtility = u
@@ -177,7 +177,7 @@ extension Market {
                     let cb = Double(n) * perHour / Double(units)
                     if cb <= r {
                         anyQuote = true
-                        if eps.isNaN { eps = scratch.gumbel() }
+                        if eps.isNaN { eps = draws.gumbel() }
                         let u = beta * (r - cb) / r + rep - scenario.tiers[b].portingPenalty + eps
                         if u > bestUtility {
                             bestUtility = u
@@ -191,9 +191,9 @@ extension Market {
         if scenario.segments[s].outsideOption {
             var ho = roundBase
             ho.mix("outside")
-            scratch.reseed(ho.value)
-            _ = scratch.uniform()
-            if !(bestUtility > scratch.gumbel()) { best = nil }
+            var draws = Substream(seed: ho.value, stream: scratch)
+            _ = draws.uniform()
+            if !(bestUtility > draws.gumbel()) { best = nil }
         }
         guard let best else { return .walkedAway }
         if best.buy {
@@ -243,9 +243,9 @@ extension Market {
         var h = leaseBase
         h.mix(index: tenant.key)
         h.mix(index: tenant.round)
-        scratch.reseed(h.value)
-        let cancelClock = scratch.exponential(mean: 1)
-        let defaultClock = scratch.exponential(mean: 1)
+        var draws = Substream(seed: h.value, stream: scratch)
+        let cancelClock = draws.exponential(mean: 1)
+        let defaultClock = draws.exponential(mean: 1)
         let id = book(Lease(lessee: .tenant(i), provider: j, tier: b, units: n, price: price, start: t,
                             end: t + months * daysPerMonth, billedUntil: t, takeOrPay: tenant.takeOrPay,
                             cancelThreshold: cancelClock, defaultThreshold: defaultClock),
@@ -338,8 +338,8 @@ extension Market {
         h.mix(index: tenant.key)
         h.mix("renewal")
         h.mix(index: tenant.round)
-        scratch.reseed(h.value)
-        let wantsToContinue = scratch.uniform() < scenario.segments[tenant.segment].renewProbability
+        var draws = Substream(seed: h.value, stream: scratch)
+        let wantsToContinue = draws.uniform() < scenario.segments[tenant.segment].renewProbability
         if wantsToContinue {
             let j = lease.provider, b = lease.tier
             let d = termDiscount(months: tenant.termMonths)

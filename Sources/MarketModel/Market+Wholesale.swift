@@ -20,11 +20,11 @@ extension Market {
     /// Active owners and hybrids offer (soft-budget ones too); a firm about to exit offers nothing.
     @inline(__always)
     func wholesaleOffer(owner a: ProviderID, tier b: TierID) -> Int {
-        let p = providers[a]
-        guard p.active, p.exitPending == nil, p.spec.model == .owner || p.spec.model == .hybrid else { return 0 }
-        let free = p.free(b)
+        guard providers[a].active, providers[a].exitPending == nil,
+              providers[a].spec.model == .owner || providers[a].spec.model == .hybrid else { return 0 }
+        let free = providers[a].free(b)
         guard free > 0 else { return 0 }
-        let out = p.leasing.wholesaleOut[b]
+        let out = providers[a].leasing.wholesaleOut[b]
         let cap = Int((scenario.sublease.wholesaleShare * Double(free + out)).rounded(.down)) - out
         return Swift.max(0, Swift.min(free, cap))
     }
