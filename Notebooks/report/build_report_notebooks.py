@@ -278,17 +278,51 @@ for ax, column, title in [(axes[0], "exit_reason", "exits by reason"), (axes[1],
     ax.set_title(title, fontsize=10); ax.tick_params(labelsize=8)
 figure(fig)'''
 
+RUN_FIRMS = '''firms_path = RESULTS / "firms_monthly.csv"
+display(Markdown("## Each firm's cash, debt and fleet\\nFor each firm present at the start: cash and debt at "
+                 "month end, and the units it owns (installed and waiting for power, every tier), the median "
+                 "and 5–95% band over replications, counting the replications in which it is still in the "
+                 "market (`firms_monthly.csv`; a firm that has exited stops adding to its band)."))
+if firms_path.exists():
+    fm = read("firms_monthly.csv")
+    fm = fm[(fm["point"] == 0) & (fm["status"] == "active")].copy()
+    template = outcomes["template"].fillna("").astype(str)
+    starters = list(dict.fromkeys(outcomes.loc[template == "", "firm"]))
+    unit_cols = [c for c in fm.columns if c.startswith(("units_", "unpowered_"))]   # installed and waiting for power
+    fm["fleet"] = fm[unit_cols].sum(axis=1) if unit_cols else 0
+    fm["date"] = month_ts(fm["month"])
+    firms = [f for f in starters if f in set(fm["firm"])]
+    fig, axes = panels(max(1, 3 * len(firms)), ncols=3, width=4.2, height=2.3, sharey=False)
+    for k, firm in enumerate(firms):
+        g = fm[fm["firm"] == firm]
+        for i, (column, label, scale) in enumerate([("cash_end", "cash", 1e6), ("debt", "debt", 1e6), ("fleet", "units owned", 1)]):
+            ax = axes[3 * k + i]
+            q = g.groupby("date")[column].quantile([0.05, 0.5, 0.95]).unstack() / scale
+            ax.fill_between(q.index, q[0.05], q[0.95], alpha=0.25, color="tab:blue")
+            ax.plot(q.index, q[0.5], color="tab:blue")
+            unit = "" if scale == 1 else " (millions)"
+            ax.set_title(f"{firm}: {label}{unit}", fontsize=9); ax.tick_params(labelsize=7)
+    if not firms:
+        empty_figure(axes[0], "no firm present at the start in these results")
+    figure(fig)
+else:
+    display(Markdown("_No `firms_monthly.csv` in these results._"))'''
+
+
 RUN_NOTE = '''display(Markdown(STYLE_NOTE))'''
 
 nb_run = notebook("""# Report · a run
 
 The page `suanli report` makes of a `suanli run` folder: who survives (P(survive) with its 95% interval,
-the main exit reason and driver), survival curves, exits by reason and driver over time, the price fan chart, the used price and each tier's units by place. It reads `summary.csv`,
-`survival.csv`, `outcomes.csv`, `fleet_monthly.csv` and `manifest.json` only.""", "../../Results/examples/baseline", [
+the main exit reason and driver), survival curves, exits by reason and driver over time, each firm's cash, debt
+and fleet (median and band), the price fan chart, the used price and each tier's units by place. It reads
+`summary.csv`, `survival.csv`, `outcomes.csv`, `firms_monthly.csv`, `fleet_monthly.csv` and `manifest.json`
+only.""", "../../Results/examples/baseline", [
     (C, RUN_TITLE, "report-title"),
     (C, RUN_HEADLINE),
     (C, RUN_SURVIVAL),
     (C, RUN_EXITS),
+    (C, RUN_FIRMS),
     (C, RUN_FAN),
     (C, RUN_USED),
     (C, RUN_NOTE),
