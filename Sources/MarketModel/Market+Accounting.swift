@@ -48,7 +48,7 @@ extension Market {
         allocateShipments(month: m, at: t, calendar: &calendar)
         for j in providers.indices where providers[j].active {
             settleRentIns(firm: j, at: t, calendar: &calendar)
-            supplyCosts(j)
+            supplyCosts(j, at: t)
             retireUnits(j, at: t)
             installUnpowered(j, at: t)
         }
@@ -168,9 +168,13 @@ extension Market {
         r.commissionRevenue = providers[j].month.commission
         r.serverSales = providers[j].month.serverSales
         r.voucherIncome = collectVouchers(firm: j, month: m)
+        r.cancellationPenalties = providers[j].month.cancellationPenalties
+        r.ordersWrittenOff = providers[j].month.ordersWrittenOff
         r.revenue = providers[j].month.rentRevenue + providers[j].month.cancelFees + providers[j].month.claimsRecovered + providers[j].month.commission + providers[j].month.serverSales + r.voucherIncome
+            - r.cancellationPenalties
         r.leasesSigned = providers[j].month.leasesSigned
         r.colocationCost = providers[j].month.colocationCost
+        r.buildOverrun = providers[j].month.buildOverrun
         r.rentInCost = providers[j].month.rentInCost
         r.refunds = providers[j].month.refunds
         r.capex = providers[j].month.capex - providers[j].month.refunds
@@ -267,7 +271,8 @@ extension Market {
             r.grossMargin = nil
             r.ebitdaMargin = nil
         }
-        r.netIncome = r.revenue - costOfRevenue - r.fixedOpex - r.interest - r.impairment - (r.bookValueDisposed - r.assetSales)
+        r.netIncome = r.revenue - costOfRevenue - r.fixedOpex - r.interest - r.impairment - r.ordersWrittenOff
+            - (r.bookValueDisposed - r.assetSales)
         r.bookValue = carryingAmount(firm: j, at: monthStart[r.month + 1])
         r.units = providers[j].fleet.installed.values
         r.unitsLeased = providers[j].leasing.leased.values
@@ -281,6 +286,7 @@ extension Market {
         r.ownedMW = providers[j].power.ownedMW
         r.buildingMW = providers[j].power.builds.reduce(0) { $0 + $1.mw }
         r.colocationKW = providers[j].power.colocationKW
+        r.colocationPrice = colocationPrice(providers[j].spec.region, addingKW: 0)
         r.listPrice = tierIDs.map { providers[j].capacity($0) > 0 ? providers[j].leasing.listPrice[$0] : nil }
         r.status = providers[j].active && providers[j].exitPending == nil ? .active : .exited
     }
@@ -329,6 +335,9 @@ extension Market {
         if providers[j].exit.map({ $0.month == currentMonth }) ?? true {
             providers[j].history.rentByTier.append(providers[j].month.rentByTier)
             if providers[j].history.rentByTier.count > 12 { providers[j].history.rentByTier.removeFirst() }
+            providers[j].history.starvation.append((Double(providers[j].month.refusedUnbuyable),
+                                                     averageLeased(firm: j, at: t)))
+            if providers[j].history.starvation.count > 12 { providers[j].history.starvation.removeFirst() }
         }
         providers[j].month.reset(from: t)
     }

@@ -13,6 +13,7 @@ extension Market {
         let site = sitePower(firm: j, month: currentMonth)
         providers[j].plan.sitePrice = site.price * site.pue
         providers[j].plan.rate = interestRate(j, month: currentMonth)
+        providers[j].plan.colocationPrice = colocationPrice(providers[j].spec.region, addingKW: 0)
     }
 
     /// Planned net rent of a unit of tier `b` per hour at firm `j`: the planned rent at the target
@@ -57,9 +58,11 @@ extension Market {
     /// ``accrueChipShortfalls(month:at:)``):
     /// - price: rent revenue less the planned rent at the target utilisation on the capacity it had;
     /// - datacentre: power at the planned price less power paid, less the planned margin of units
-    ///   delivered and waiting for power;
+    ///   delivered and waiting for power, less colocation paid above the planned price, less build
+    ///   cost overruns;
     /// - debt: interest at the planned rate less interest paid, less repayments beyond the schedule;
-    /// - defaults: claims recovered less claims booked.
+    /// - defaults: claims recovered less claims booked;
+    /// - chips (besides the shortfalls): prepayments a ban's cancellation wrote off, penalties to pre-let tenants.
     mutating func accrueDrivers(firm j: ProviderID, record r: FirmMonthRecord, debtAtStart: Double, scheduledRepayment: Double,
                                 site: Double, days: Double) {
         let u = scenario.pricing.targetUtilisation
@@ -78,11 +81,16 @@ extension Market {
         for c in providers[j].fleet.unpowered {
             d.datacentre -= Double(c.units) * days * hoursPerDay * plannedMargin(firm: j, tier: c.tier)
         }
+        // Colocation above the planned price for the kW held (scarce space renewed dearer), and build overruns.
+        d.datacentre -= r.colocationCost - providers[j].plan.colocationPrice * providers[j].power.colocationKW
+        d.datacentre -= r.buildOverrun
 
         d.debt -= r.interest - debtAtStart * providers[j].plan.rate / 12
         d.debt -= Swift.max(0, r.debtRepaid - scheduledRepayment)
 
         d.defaults -= r.claimsBooked - r.claimsRecovered
+        // A ban's cancelled orders also cost what the vendor kept and the penalties to pre-let tenants.
+        d.chips -= r.ordersWrittenOff + r.cancellationPenalties
         providers[j].drivers = d
     }
 }

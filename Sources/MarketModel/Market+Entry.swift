@@ -59,11 +59,17 @@ extension Market {
         spec.fleet = []
         let j = ProviderID(providers.count)
         var state = ProviderState(spec: spec, scenario: scenario)
+        // Its colocation: what the region still has, at the price of the day, for a term from entry.
+        let region = spec.region
+        let colo = Swift.min(spec.supply.colocationKW, Swift.max(0, colocationCapacityKW(region) - colocationUsedKW[region]))
+        state.power.colocation = []
+        state.power.colocationKW = 0
         state.ledger.cash = 0
         state.ledger.equityAtEntry = spec.cash
         state.month = MonthFlows(tierCount: tierCount, from: t)
         providers.append(state)
         activeIDs.append(j)
+        if colo > 0 { rentColocation(j, kw: colo, price: colocationPrice(region, addingKW: colo), at: t) }
         planConditions(firm: j)
         firms.append(FirmInfo(name: spec.name, model: spec.model, template: tpl.name, entryMonth: m))
         var h = KeyHasher(0)

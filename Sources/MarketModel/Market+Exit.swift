@@ -15,7 +15,7 @@ extension Market {
         let quarter = p.history.ocf.suffix(3).reduce(0, +)
         providers[j].history.losingQuarters = quarter < 0 ? p.history.losingQuarters + 1 : 0
         guard !p.spec.softBudget else { return }
-        if isStarved(firm: j, month: m) && liquidationValue(firm: j, at: t) > goingConcernValue(firm: j, at: t) {
+        if isStarved(firm: j, at: t) && liquidationValue(firm: j, at: t) > goingConcernValue(firm: j, at: t) {
             providers[j].exitPending = .starved
             return
         }
@@ -25,21 +25,28 @@ extension Market {
         }
     }
 
-    /// Starvation: at least s_dep of the trailing year's rent came from tiers the firm's
-    /// jurisdiction can no longer buy, and its installed effective PFLOPS are below the minimum scale.
+    /// Starvation's demand test: over the trailing year (the month in progress and the 11 before),
+    /// the units the firm turned away for want of chips it cannot buy are at least s_ref of the
+    /// demand made of it (those units plus the units it leased, on average over each month).
     @inline(__always)
-    func isStarved(firm j: ProviderID, month m: Int) -> Bool {
-        let p = providers[j]
-        var total = 0.0, banned = 0.0
-        for b in tierIDs {
-            let rent = p.history.rentByTier.reduce(0) { $0 + $1[b] } + p.month.rentByTier[b]
-            total += rent
-            if isBanned(tier: b, jurisdiction: p.spec.jurisdiction, month: m) { banned += rent }
+    func isStarved(firm j: ProviderID, at t: Double) -> Bool {
+        var refused = Double(providers[j].month.refusedUnbuyable), leased = averageLeased(firm: j, at: t)
+        for h in providers[j].history.starvation.suffix(11) {
+            refused += h.refused
+            leased += h.leased
         }
-        guard total > 0, banned / total >= scenario.starvation.dependenceShare else { return false }
-        var pflops = 0.0
-        for b in tierIDs { pflops += Double(p.fleet.installed[b]) * scenario.tiers[b].effective / 1000 }
-        return pflops < scenario.starvation.minScalePFLOPS
+        guard refused > 0 else { return false }
+        return refused / (refused + leased) >= scenario.starvation.refusedShare
+    }
+
+    /// Units firm `j` has leased out on average over the month in progress, to day `t` (every tier).
+    @inline(__always)
+    func averageLeased(firm j: ProviderID, at t: Double) -> Double {
+        let days = t - monthStart[currentMonth]
+        guard days > 0 else { return 0 }
+        var area = 0.0
+        for b in tierIDs { area += providers[j].month.leasedArea[b] }
+        return area / days
     }
 
     @inline(__always)
@@ -133,6 +140,7 @@ extension Market {
             providers[j].fleet.cohorts = []
             providers[j].fleet.unpowered = []
             for b in tierIDs { providers[j].fleet.installed[b] = 0 }
+            releaseColocation(j)
             providers[j].exit = Exit(day: t, month: m, reason: reason)
             activeIDs.removeAll { $0 == j }
             r.debt = providers[j].ledger.debt

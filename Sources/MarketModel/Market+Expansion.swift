@@ -18,12 +18,14 @@ extension Market {
 
     /// NPV of one unit bought now at `price`, earning from the lead time on: Σ_m (p_e·u_e − power)·h_m
     /// discounted at ρ, plus the discounted used value at the end of its life.
-    func unitNPV(firm j: ProviderID, tier b: TierID, price: Double, leadYears: Double, utilisation u: Double) -> Double {
+    /// `now` is the rent the path starts from (the firm's list price of the tier when nil).
+    func unitNPV(firm j: ProviderID, tier b: TierID, price: Double, leadYears: Double, utilisation u: Double,
+                 now: Double? = nil) -> Double {
         let tier = scenario.tiers[b]
         let rho = providers[j].spec.costOfCapital
         let months = Int((tier.lifeYears * 12).rounded())
         let rents = expectedRents(firm: j, tier: b, longRun: longRunPrice(firm: j, tier: b, chip: price), utilisation: u,
-                                  costPerHour: powerPerHour(firm: j, tier: b), costPerMonth: 0, offsetYears: leadYears)
+                                  costPerHour: powerPerHour(firm: j, tier: b), costPerMonth: 0, offsetYears: leadYears, now: now)
         let terminal = price * pow(1 - tier.usedDecline, tier.lifeYears)
         return -price + rents.presentValue(months: 1, through: Swift.max(1, months))
             + terminal / pow(1 + rho, leadYears + tier.lifeYears)
@@ -33,9 +35,9 @@ extension Market {
     /// price toward `longRun` at the expansion rule's κ and technology decline, discounted at its
     /// cost of capital, starting `offsetYears` from now.
     func expectedRents(firm j: ProviderID, tier b: TierID, longRun lr: Double, utilisation u: Double,
-                       costPerHour: Double, costPerMonth: Double, offsetYears: Double = 0) -> ExpectedRents {
+                       costPerHour: Double, costPerMonth: Double, offsetYears: Double = 0, now: Double? = nil) -> ExpectedRents {
         let e = scenario.expansion
-        return ExpectedRents(now: providers[j].leasing.listPrice[b], longRun: lr, utilisation: u,
+        return ExpectedRents(now: now ?? providers[j].leasing.listPrice[b], longRun: lr, utilisation: u,
                              costPerHour: costPerHour, costPerMonth: costPerMonth, hours: daysPerMonth * hoursPerDay,
                              rho: providers[j].spec.costOfCapital, techDecline: e.techDecline, kappa: e.kappa,
                              offsetYears: offsetYears)
@@ -46,7 +48,7 @@ extension Market {
     func headroom(_ j: ProviderID, at t: Double) -> Double {
         let p = providers[j]
         let borrow = Swift.max(0, p.spec.ltvCap * collateral(j, at: t) - p.ledger.debt)
-        return Swift.max(0, p.ledger.cash - p.month.capex + p.month.refunds - p.spec.minCash + borrow)
+        return Swift.max(0, p.ledger.cash - p.month.capex + p.month.refunds - p.month.cancellationPenalties - p.spec.minCash + borrow)
     }
 
     /// The quarterly expansion review of an owner or hybrid: per tier it could use, the units
@@ -69,12 +71,22 @@ extension Market {
             providers[j].quarter.leasedArea[b] = 0
             providers[j].quarter.refused[b] = 0
             guard demand > 0 else { continue }
-            let supply = providers[j].supply[b].flatMap { supplyCapacity($0, month: m) > 0 ? $0 : nil }
+            let own = providers[j].supply[b].flatMap { supplyCapacity($0, month: m) > 0 ? $0 : nil }
+            // A tier it cannot buy new (banned, not released, no line): it turns to the substitute its
+            // tenants accept that it can buy, counting what it already has of it as capacity for them.
+            let substitute = own == nil ? substituteTier(firm: j, for: b, month: m) : nil
+            let orderTier = substitute?.tier ?? b, ratio = substitute?.ratio ?? 1
+            let supply = own ?? substitute?.supply
             let growth = previous > 0 ? Swift.min(2, Swift.max(-0.5, pow(demand / previous, 4) - 1)) : 0
             let price = supply.map { chipPrice($0, month: m) }
             let leadYears = supply.map { expectedLeadTimeDays($0, units: 0, month: m) / daysPerYear } ?? 0
-            let installed = Double(providers[j].fleet.installed[b])
-            let pipeline = Double(providers[j].fleet.onOrder[b] + providers[j].fleet.unpowered.filter { $0.tier == b }.reduce(0) { $0 + $1.units })
+            var installed = Double(providers[j].fleet.installed[b])
+            var pipeline = Double(providers[j].fleet.onOrder[b] + providers[j].fleet.unpowered.filter { $0.tier == b }.reduce(0) { $0 + $1.units })
+            if orderTier != b {
+                installed += Double(providers[j].fleet.installed[orderTier]) / ratio
+                pipeline += Double(providers[j].fleet.onOrder[orderTier]
+                                   + providers[j].fleet.unpowered.filter { $0.tier == orderTier }.reduce(0) { $0 + $1.units }) / ratio
+            }
             let target = demand * pow(1 + growth, leadYears) / u
             // Expected utilisation: the firm's own of the tier; for a tier it does not hold yet (a
             // launch), that of its whole fleet — the tenants who asked for the tier are its own.
@@ -82,21 +94,52 @@ extension Market {
             let trailingU = Swift.max(area > 0 ? providers[j].month.leasedArea[b] / area : fleetU, 0.05)
             var q = Int(((target - installed - e.supplyLineWeight * pipeline) * e.orderFraction).rounded(.down))
             guard q > 0 else { continue }
-            let limit = usedBidLimit(firm: j, tier: b, newPrice: price, leadYears: leadYears, utilisation: trailingU)
+            // The price of matching one unit of b new: a substitute's price times the units that match.
+            let limit = usedBidLimit(firm: j, tier: b, newPrice: price.map { $0 * ratio }, leadYears: leadYears, utilisation: trailingU)
             let money = headroom(j, at: t)
-            let unitPrice = price ?? limit
+            let unitPrice = price.map { $0 * ratio } ?? limit
             guard unitPrice > 0 else { continue }
             q = Swift.min(q, Int((money / unitPrice).rounded(.down)))
             guard q > 0 else { continue }
-            let newPays = price.map { unitNPV(firm: j, tier: b, price: $0, leadYears: leadYears, utilisation: trailingU) >= (e.hurdle - 1) * $0 } ?? false
+            // A substitute it holds none of earns, to start with, the market's rent for it or what its
+            // own tenants pay for the tier per matching unit, whichever is higher (its list price of a
+            // tier it does not hold is only the reference price).
+            let start: Double? = orderTier != b && providers[j].fleet.installed[orderTier] == 0
+                ? Swift.max(priceIndex[orderTier], providers[j].leasing.listPrice[b] / ratio) : nil
+            let newPays = price.map {
+                unitNPV(firm: j, tier: orderTier, price: $0, leadYears: leadYears, utilisation: trailingU, now: start)
+                    >= (e.hurdle - 1) * $0
+            } ?? false
             var bid: Int? = nil
             if limit > scrapValue(b) {
                 bid = usedBids[b].count
                 usedBids[b].append(UsedBid(firm: j.index, units: q, limit: limit))
             }
             guard newPays || bid != nil else { continue }
-            pendingExpansions.append(PendingExpansion(firm: j, tier: b, supply: supply, units: q, newPays: newPays, bid: bid))
+            pendingExpansions.append(PendingExpansion(firm: j, tier: b, supply: supply, units: q, newPays: newPays, bid: bid,
+                                                      orderTier: orderTier, ratio: ratio))
         }
+    }
+
+    /// The tier firm `j` buys new in place of tier `b`, which it cannot buy new in month `m`: of the
+    /// tiers accepted by the segments that want `b`, those it can buy new this month, the one whose
+    /// units matching one of `b` cost least at today's chip prices (ties: the segment's order);
+    /// nil when there is none. `ratio` is the units of it that match one of `b` for that segment's workload.
+    func substituteTier(firm j: ProviderID, for b: TierID, month m: Int) -> (tier: TierID, supply: SupplyID, ratio: Double)? {
+        var best: (tier: TierID, supply: SupplyID, ratio: Double)? = nil
+        var bestCost = Double.infinity
+        for s in scenario.segments.ids where scenario.segments[s].tier == b {
+            for c in scenario.segments[s].substitutes where c != b {
+                guard let k = providers[j].supply[c], supplyCapacity(k, month: m) > 0 else { continue }
+                let ratio = substitution[(s.index * tierCount + b.index) * tierCount + c.index]
+                let cost = chipPrice(k, month: m) * ratio
+                if cost < bestCost {
+                    bestCost = cost
+                    best = (c, k, ratio)
+                }
+            }
+        }
+        return best
     }
 
     /// The quarterly review of a sublessor: rent in from the wholesale market (owners, then

@@ -126,6 +126,8 @@ extension Market {
             var eps = Double.nan
             let rep = providers[j].spec.reputation
             let model = providers[j].spec.model
+            // Units of a tier it cannot buy new that it turned away, and whether it quoted at all.
+            var unbuyable = 0, quoted = false
             for b in acceptable {
                 // Who would supply the units: the firm itself, or (for a broker) its cheapest affiliate with room.
                 let n: Int
@@ -155,6 +157,7 @@ extension Market {
                         if countRefused && n <= capacity {
                             providers[j].month.refused[b] += n
                             providers[j].quarter.refused[b] += n
+                            if !canBuyNew(firm: j, tier: b) { unbuyable = Swift.max(unbuyable, n) }
                         }
                         continue
                     }
@@ -163,6 +166,7 @@ extension Market {
                 let c = Double(n) * providers[owner].leasing.listPrice[b] * markup * (1 - d) * (1 - subsidy) / Double(units)
                 if c <= r {
                     anyQuote = true
+                    quoted = true
                     if eps.isNaN { eps = draws.gumbel() }
                     let u = beta * (r - c) / r + rep - scenario.tiers[b].portingPenalty + eps
                     if u > bestUtility {
@@ -177,6 +181,7 @@ extension Market {
                     let cb = Double(n) * perHour / Double(units)
                     if cb <= r {
                         anyQuote = true
+                        quoted = true
                         if eps.isNaN { eps = draws.gumbel() }
                         let u = beta * (r - cb) / r + rep - scenario.tiers[b].portingPenalty + eps
                         if u > bestUtility {
@@ -186,6 +191,8 @@ extension Market {
                     }
                 }
             }
+            // Demand turned away for want of chips the firm cannot buy (the starvation test).
+            if unbuyable > 0 && !quoted { providers[j].month.refusedUnbuyable += unbuyable }
         }
         guard anyQuote else { return .noQuote }
         if scenario.segments[s].outsideOption {
@@ -212,6 +219,14 @@ extension Market {
         if vouchers, let k = voucher(segment: s, firm: best.provider) { leases[l].voucher = k }
         tenants[i].nextTermMonths = tenants[i].termMonths
         return .signed
+    }
+
+    /// Whether firm `j` can buy new units of tier `b` this month (a supply line to its jurisdiction
+    /// with capacity: not banned without grey imports, released).
+    @inline(__always)
+    func canBuyNew(firm j: ProviderID, tier b: TierID) -> Bool {
+        guard let k = providers[j].supply[b] else { return false }
+        return supplyCapacity(k, month: currentMonth) > 0
     }
 
     /// Whether active firm `j` has the free units to quote the request whose matching units are in

@@ -27,6 +27,9 @@ extension Market {
             o.topCustomerShare = p.history.lastTopShare
             o.contractedBacklog = p.active ? p.history.lastBacklog : 0
             o.bannedTierRevenueShare = bannedTierRevenueShare(firm: j)
+            let refused = p.history.starvation.reduce(0) { $0 + $1.refused }
+            let leased = p.history.starvation.reduce(0) { $0 + $1.leased }
+            o.refusedUnbuyableShare = refused + leased > 0 ? refused / (refused + leased) : nil
             let burn = -activeRecords.suffix(3).reduce(0) { $0 + $1.revenue - $1.powerCost - $1.colocationCost
                 - $1.rentInCost - $1.fixedOpex - $1.interest } / Double(Swift.max(1, Swift.min(3, activeRecords.count)))
             o.monthsOfCash = burn > 0 ? Swift.max(0, p.ledger.cash) / burn : nil
@@ -63,8 +66,7 @@ extension Market {
 
 extension Market {
     /// The share of the firm's trailing-year rent (its last 12 months in the market) from tiers its
-    /// jurisdiction can no longer buy at its exit month or the last month, as the starvation review
-    /// (`isStarved`) counts it; nil without rent.
+    /// jurisdiction can no longer buy at its exit month or the last month; nil without rent.
     func bannedTierRevenueShare(firm j: ProviderID) -> Double? {
         let p = providers[j]
         let month = p.exit?.month ?? scenario.horizonMonths - 1

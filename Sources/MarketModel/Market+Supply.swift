@@ -30,6 +30,7 @@ struct SupplyState {
     var inTransit = 0
     var quota = 0.0            // fractional capacity carried to the next month
     var factor = 1.0           // capacity multiplier in force
+    var markup = 0.0           // the vendor's price markup in force (a relaxed ban's licence fee)
     var grey = false           // banned, selling through grey imports
     var record: SupplyMonthRecord
     var records: [SupplyMonthRecord] = []
@@ -46,19 +47,41 @@ extension Market {
         scenario.chipSupply.ids.first { scenario.chipSupply[$0].tier == b && scenario.chipSupply[$0].jurisdiction == jurisdiction }
     }
 
-    /// Capacity multiplier of a supply entry in month `m`: the latest shock dated at or before
-    /// the month (a shock dated before the start is in force from the start).
+    /// The supply shock in force for a supply entry in month `m` (an index into `supplyShocks`):
+    /// the latest dated at or before the month (a shock dated before the start is in force from
+    /// the start; file order breaks ties, a drawn relaxation after the shocks it undoes).
     @inline(__always)
-    func supplyFactor(_ k: SupplyID, month m: Int) -> Double {
+    func supplyShockInForce(_ k: SupplyID, month m: Int) -> Int? {
         let spec = scenario.chipSupply[k]
         let ym = scenario.start.adding(months: m)
-        var factor = 1.0, latest: YearMonth? = nil
-        for shock in scenario.supplyShocks where shock.tier == spec.tier && shock.jurisdiction == spec.jurisdiction
-            && shock.from <= ym && (latest.map { shock.from >= $0 } ?? true) {
-            factor = shock.capacityFactor
-            latest = shock.from
+        var found: Int? = nil
+        for (i, shock) in supplyShocks.enumerated() where shock.tier == spec.tier && shock.jurisdiction == spec.jurisdiction
+            && shock.from <= ym && (found.map { shock.from >= supplyShocks[$0].from } ?? true) {
+            found = i
         }
-        return factor
+        return found
+    }
+
+    /// Capacity multiplier of a supply entry in month `m` (1 with no shock in force).
+    @inline(__always)
+    func supplyFactor(_ k: SupplyID, month m: Int) -> Double {
+        supplyShockInForce(k, month: m).map { supplyShocks[$0].capacityFactor } ?? 1
+    }
+
+    /// This replication's supply shocks: the scenario's, then the reversal of each shock whose
+    /// relaxation it drew (probability p, from its own keyed stream, so drawing it shifts no other).
+    static func drawSupplyShocks(_ scenario: Scenario, plan: SeedPlan, replication: Int) -> [SupplyShock] {
+        var shocks = scenario.supplyShocks
+        for shock in scenario.supplyShocks {
+            let r = shock.relaxation
+            guard r.probability > 0, let from = r.from else { continue }
+            let stream = plan.stream(replication: replication, kind: "relax", entity: scenario.tiers[shock.tier].name,
+                                     second: "\(shock.jurisdiction)/\(shock.from)")
+            guard stream.uniform() < r.probability else { continue }
+            shocks.append(SupplyShock(tier: shock.tier, jurisdiction: shock.jurisdiction, from: from, capacityFactor: 1,
+                                      priceMarkup: r.priceMarkup))
+        }
+        return shocks
     }
 
     /// Month index (from the start) in which a tier is released; nil when always available.
@@ -97,8 +120,8 @@ extension Market {
         return base * supplies[k].factor
     }
 
-    /// Chip price = the vendor's price (``vendorPrice(tier:month:)``)·(1 + premium·backlog/monthly capacity),
-    /// times the grey premium while banned.
+    /// Chip price = the vendor's price (``vendorPrice(tier:month:)``)·(1 + the markup of the shock in
+    /// force)·(1 + premium·backlog/monthly capacity), times the grey premium while banned.
     @inline(__always)
     func chipPrice(_ k: SupplyID, month m: Int) -> Double {
         let spec = scenario.chipSupply[k]
@@ -106,7 +129,7 @@ extension Market {
         let backlog = Double(supplies[k].backlogUnits)
         let ratio = cap > 0 ? Swift.min(spec.maxBacklogMonths, backlog / cap) : (backlog > 0 ? spec.maxBacklogMonths : 0)
         let grey = supplies[k].grey ? (spec.greyPremium ?? 1) : 1
-        return vendorPrice(tier: spec.tier, month: m) * (1 + spec.premium * ratio) * grey
+        return vendorPrice(tier: spec.tier, month: m) * (1 + supplies[k].markup) * (1 + spec.premium * ratio) * grey
     }
 
     /// Whether a jurisdiction can no longer buy a tier (banned with no grey imports).
@@ -131,30 +154,45 @@ extension Market {
             let spec = scenario.chipSupply[k]
             supplies[k].record = SupplyMonthRecord(month: m, tier: spec.tier.index, jurisdiction: spec.jurisdiction)
             supplies[k].leadTimeSum = 0
-            let factor = supplyFactor(k, month: m)
+            let shock = supplyShockInForce(k, month: m)
+            let factor = shock.map { supplyShocks[$0].capacityFactor } ?? 1
             let banned = factor == 0 && supplies[k].factor != 0
             supplies[k].factor = factor
+            supplies[k].markup = shock.map { supplyShocks[$0].priceMarkup } ?? 0
             supplies[k].grey = factor == 0 && spec.greyPremium != nil
-            if banned && !supplies[k].grey { cancelBacklog(k) }
+            if banned && !supplies[k].grey, let shock { cancelBacklog(k, terms: supplyShocks[shock]) }
             supplies[k].capacity = computeSupplyCapacity(k, month: m)
             supplies[k].capacityMonth = m
         }
     }
 
-    /// Cancels every order in a supply entry's backlog, refunding each firm.
-    mutating func cancelBacklog(_ k: SupplyID, provider only: ProviderID? = nil) {
+    /// Cancels every order in a supply entry's backlog: at a firm's exit (`provider`), its own
+    /// orders, refunded in full; at a ban (`terms`), every order, on the ban's terms — the vendor
+    /// refunds `refundShare` of the prepayment (the rest is written off: a charge in the firm's
+    /// net income), and the firm pays the tenants it had pre-let the units to `penaltyMonths` of
+    /// its list rent per unit (it reduces revenue).
+    mutating func cancelBacklog(_ k: SupplyID, provider only: ProviderID? = nil, terms: SupplyShock? = nil) {
         var kept: ContiguousArray<ChipOrder> = []
+        let tier = scenario.chipSupply[k].tier
+        let refundShare = terms?.refundShare ?? 1
         for order in supplies[k].backlog {
             let j = order.provider
             if let only, only != j {
                 kept.append(order)
                 continue
             }
-            // A ban (not the firm's own exit) takes units the firm planned for good.
-            if only == nil { providers[j].plan.lost.append((scenario.chipSupply[k].tier, order.units, order.expectedDay)) }
-            let refund = Double(order.units) * order.price
+            let paid = Double(order.units) * order.price
+            let refund = paid * refundShare
             providers[j].month.refunds += refund
-            providers[j].fleet.onOrder[scenario.chipSupply[k].tier] -= order.units
+            if let terms {
+                // A ban (not the firm's own exit) takes units the firm planned for good.
+                providers[j].plan.lost.append((tier, order.units, order.expectedDay))
+                let penalty = Double(order.units) * terms.penaltyMonths * providers[j].leasing.listPrice[tier] * daysPerMonth * hoursPerDay
+                providers[j].month.ordersWrittenOff += paid - refund
+                providers[j].month.cancellationPenalties += penalty
+                supplies[k].record.writtenOff += paid - refund
+            }
+            providers[j].fleet.onOrder[tier] -= order.units
             supplies[k].record.cancelledUnits += order.units
             supplies[k].record.refunded += refund
             supplies[k].backlogUnits -= order.units
@@ -307,25 +345,100 @@ extension Market {
         retryWaiting(at: t, calendar: &calendar)
     }
 
-    /// Starts a build of `mw` MW (capex paid monthly as it goes) or rents colocation.
+    /// Adds `kw` of facility power for firm `j`: colocation from its region while there is any and
+    /// either the scenario prefers it, it costs no more than a build a month (capex·capital recovery
+    /// at the firm's ρ over the facility life), or the firm cannot finance the build; what is left
+    /// is built (capex paid monthly as it goes, a drawn build time and cost overrun) when the firm
+    /// can finance it (headroom ≥ its planned cost), else the units wait for power.
     mutating func addPower(_ j: ProviderID, kw: Double, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
         guard kw > 0 else { return }
         let dc = scenario.dataCentres
-        if scenario.expansion.preferColocation {
-            providers[j].power.colocationKW += kw
-            return
+        let region = providers[j].spec.region
+        var left = kw
+        let colo = Swift.min(left, Swift.max(0, colocationCapacityKW(region) - colocationUsedKW[region]))
+        let mw = Swift.max(dc.minBuildMW, left / 1000)
+        let canBuild = headroom(j, at: t) >= mw * dc.costPerMW
+        if colo > 0 {
+            let price = colocationPrice(region, addingKW: colo)
+            let buildMonthly = dc.costPerMW / 1000 * capitalRecovery(providers[j].spec.costOfCapital, years: dc.facilityLifeYears) / 12
+            if scenario.expansion.preferColocation || price <= buildMonthly || !canBuild {
+                rentColocation(j, kw: colo, price: price, at: t)
+                left -= colo
+            }
         }
-        let mw = Swift.max(dc.minBuildMW, kw / 1000)
+        guard left > 1e-9 else { return }
+        let size = Swift.max(dc.minBuildMW, left / 1000)
+        guard headroom(j, at: t) >= size * dc.costPerMW else { return }
+        startBuild(j, mw: size, at: t, calendar: &calendar)
+    }
+
+    /// Starts a build of `mw` MW: a drawn build time and cost overrun (the keyed stream of
+    /// (firm, build number): build time first, then overrun), capex paid monthly as it goes.
+    mutating func startBuild(_ j: ProviderID, mw: Double, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
+        let dc = scenario.dataCentres
         var h = buildBase
         h.mix(index: providerKey[j])
         h.mix(index: UInt64(providers[j].power.builds.count))
         scratch.reseed(h.value)
         let months = Swift.max(1, dc.buildMonths.sample(scratch).rounded())
-        let cost = mw * dc.costPerMW
+        let overrun = Swift.max(0, dc.buildOverrun.sample(scratch))
+        let cost = mw * dc.costPerMW * (1 + overrun)
         let done = t + months * daysPerMonth
         let b = BuildID(providers[j].power.builds.count)
-        providers[j].power.builds.append(Build(mw: mw, capexLeft: cost, capexPerMonth: cost / months))
+        providers[j].power.builds.append(Build(mw: mw, capexLeft: cost, capexPerMonth: cost / months,
+                                               overrunShare: overrun / (1 + overrun), cost: cost, plannedMW: mw))
         calendar.schedule(.buildCompleted(provider: j, build: b), at: done, priority: Priority.lease)
+    }
+
+    /// kW of colocation region `r` has for the modelled firms (∞ when unlimited).
+    @inline(__always)
+    func colocationCapacityKW(_ r: RegionID) -> Double { scenario.regions[r].colocationMW.map { $0 * 1000 } ?? .infinity }
+
+    /// The price of a new colocation contract of `kw` in region `r`: the base·(1 + γ·o/(1 − o)), o the
+    /// occupancy with the contract (at most 0.95); the base without a capacity.
+    func colocationPrice(_ r: RegionID, addingKW kw: Double) -> Double {
+        let base = scenario.regions[r].colocationPrice ?? scenario.dataCentres.colocationPerKWMonth
+        let capacity = colocationCapacityKW(r)
+        guard capacity.isFinite, capacity > 0 else { return base }
+        let o = Swift.min(0.95, (colocationUsedKW[r] + kw) / capacity)
+        return base * (1 + scenario.dataCentres.colocationPriceSlope * o / (1 - o))
+    }
+
+    /// Firm `j` rents `kw` of colocation at `price` for the scenario's term from day `t`.
+    mutating func rentColocation(_ j: ProviderID, kw: Double, price: Double, at t: Double) {
+        let end = scenario.dataCentres.colocationTermMonths.map { t + $0 * daysPerMonth } ?? .infinity
+        providers[j].power.colocation.append(ColocationContract(kw: kw, price: price, end: end))
+        providers[j].power.colocationKW += kw
+        colocationUsedKW[providers[j].spec.region] += kw
+    }
+
+    /// Colocation contracts of firm `j` that end by day `t`: renewed at the price of the day for the
+    /// kW its units (installed and waiting) still need beyond its owned power and other contracts;
+    /// the rest goes back to the region.
+    mutating func renewColocation(_ j: ProviderID, at t: Double) {
+        guard providers[j].power.colocation.contains(where: { $0.end <= t }) else { return }
+        var waiting = 0.0
+        for c in providers[j].fleet.unpowered { waiting += Double(c.units) * unitFacilityKW(j, tier: c.tier) }
+        let need = powerUsedKW(j) + waiting - providers[j].power.ownedMW * 1000
+        let region = providers[j].spec.region
+        let ended = providers[j].power.colocation.filter { $0.end <= t }
+        providers[j].power.colocation.removeAll { $0.end <= t }
+        var held = providers[j].power.colocation.reduce(0) { $0 + $1.kw }
+        providers[j].power.colocationKW = held
+        for c in ended {
+            colocationUsedKW[region] -= c.kw
+            let renew = Swift.min(c.kw, Swift.max(0, need - held))
+            guard renew > 1e-9 else { continue }
+            rentColocation(j, kw: renew, price: colocationPrice(region, addingKW: renew), at: t)
+            held += renew
+        }
+    }
+
+    /// An exiting firm's colocation goes back to its region (its landlord's claim is not modelled).
+    mutating func releaseColocation(_ j: ProviderID) {
+        colocationUsedKW[providers[j].spec.region] -= providers[j].power.colocationKW
+        providers[j].power.colocation = []
+        providers[j].power.colocationKW = 0
     }
 
     /// A build completes: its MW power the waiting units.
@@ -334,6 +447,7 @@ extension Market {
         let build = providers[j].power.builds[b]
         providers[j].power.ownedMW += build.mw
         providers[j].month.capex += build.capexLeft          // anything unpaid is settled on completion
+        providers[j].month.buildOverrun += build.capexLeft * build.overrunShare
         providers[j].power.facilityCost += build.mw * scenario.dataCentres.costPerMW
         providers[j].power.builds[b].capexLeft = 0
         providers[j].power.builds[b].mw = 0
@@ -341,14 +455,17 @@ extension Market {
         retryWaiting(at: t, calendar: &calendar)
     }
 
-    /// Monthly supply-side costs of a firm: build capex as it goes, colocation rent.
-    mutating func supplyCosts(_ j: ProviderID) {
+    /// Monthly supply-side costs of a firm: build capex as it goes (its overrun share apart, for the
+    /// exit drivers), colocation rent by contract; contracts that end are renewed or released.
+    mutating func supplyCosts(_ j: ProviderID, at t: Double) {
         for b in providers[j].power.builds.indices where providers[j].power.builds[b].capexLeft > 0 {
             let pay = Swift.min(providers[j].power.builds[b].capexLeft, providers[j].power.builds[b].capexPerMonth)
             providers[j].power.builds[b].capexLeft -= pay
             providers[j].month.capex += pay
+            providers[j].month.buildOverrun += pay * providers[j].power.builds[b].overrunShare
         }
-        providers[j].month.colocationCost += providers[j].power.colocationKW * scenario.dataCentres.colocationPerKWMonth
+        for c in providers[j].power.colocation { providers[j].month.colocationCost += c.kw * c.price }
+        renewColocation(j, at: t)
     }
 
     /// Retires free units at their physical life (they leave the market, counted as retired).

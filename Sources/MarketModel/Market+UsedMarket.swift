@@ -6,14 +6,19 @@ import SimKernel
 struct PendingExpansion {
     var firm: ProviderID
     var tier: TierID
-    /// The supply line new units would come from; nil when the firm cannot buy the tier new.
+    /// The supply line new units would come from (of `tier`, or of the substitute the firm turns
+    /// to when it cannot buy `tier` new); nil when it buys used units only.
     var supply: SupplyID?
-    /// Units wanted in all, used or new.
+    /// Units wanted in all, used or new (of `tier`).
     var units: Int
+
     /// Whether a new unit clears the firm's hurdle (else it wants used units only).
     var newPays: Bool
     /// Its bid's place in `usedBids[tier]`, if it bid.
     var bid: Int?
+    /// The tier ordered new (`tier`, or its substitute) and the units of it that match one of `tier`.
+    var orderTier: TierID
+    var ratio: Double = 1
 }
 
 extension Market {
@@ -228,8 +233,10 @@ extension Market {
             let got = e.bid.map { filled[e.tier][$0] } ?? 0
             if firms.last != e.firm { firms.append(e.firm) }
             guard let k = e.supply, e.newPays, e.units > got else { continue }
-            let placed = placeOrder(provider: e.firm, supply: k, units: e.units - got, at: t)
-            powerNeedKW[e.firm, default: 0] += Double(placed) * unitFacilityKW(e.firm, tier: e.tier)
+            // Units of the tier ordered that match what the used market did not give (⌈·⌉ for a substitute).
+            let units = e.orderTier == e.tier ? e.units - got : Int((Double(e.units - got) * e.ratio - 1e-9).rounded(.up))
+            let placed = placeOrder(provider: e.firm, supply: k, units: units, at: t)
+            powerNeedKW[e.firm, default: 0] += Double(placed) * unitFacilityKW(e.firm, tier: e.orderTier)
         }
         pendingExpansions = []
         for j in firms {

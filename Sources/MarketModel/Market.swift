@@ -115,6 +115,10 @@ struct Market: Simulation {
     let remainingLife: TierTable<RemainingLife>
     /// Units in the market at the last close (the next month's `stock_start`), per tier.
     var fleetStock: TierTable<Int>
+    /// This replication's supply shocks: the scenario's and the relaxations it drew.
+    let supplyShocks: [SupplyShock]
+    /// kW of colocation taken in each region.
+    var colocationUsedKW = Table<Region, Double>([])
     /// Units rented from each overseas line now (at most its `units`).
     var overseasRented: [Int] = []
     var demandShock = Table<Segment, [Double]>([])   // [segment][month] product of demand-shock multipliers
@@ -152,6 +156,7 @@ struct Market: Simulation {
         leaseBase = plan.hasher(replication: replication, kind: "lease")
         buildBase = plan.hasher(replication: replication, kind: "build")
         entryStream = plan.stream(replication: replication, kind: "entry")
+        supplyShocks = Market.drawSupplyShocks(scenario, plan: plan, replication: replication)
         supplies = Table(scenario.chipSupply.map { spec in
             SupplyState(record: SupplyMonthRecord(month: 0, tier: spec.tier.index, jurisdiction: spec.jurisdiction),
                         transit: plan.stream(replication: replication, kind: "transit",
@@ -182,6 +187,9 @@ struct Market: Simulation {
             for c in providers[j].spec.fleet { kw += Double(c.units) * scenario.tiers[c.tier].powerKW * pue }
             providers[j].power.ownedMW = kw / 1000
         }
+        var colocated = Table<Region, Double>(repeating: 0, count: scenario.regions.count)
+        for p in providers where scenario.regions.indices.contains(p.spec.region.index) { colocated[p.spec.region] += p.power.colocationKW }
+        colocationUsedKW = colocated
         priceIndex = TierTable(scenario.tiers.map(\.referencePrice))
         usedPrice = TierTable(repeating: 0, count: scenario.tiers.count)
         usedDiscount = TierTable(repeating: 0, count: scenario.tiers.count)
@@ -244,6 +252,12 @@ struct Market: Simulation {
             planConditions(firm: j)
             for c in providers[j].spec.fleet {
                 providers[j].plan.commit(c.tier, units: c.units, rent: providers[j].leasing.listPrice[c.tier])
+            }
+        }
+        // Builds under way at the start complete after their months left.
+        for j in providers.indices {
+            for (k, b) in providers[j].spec.supply.builds.enumerated() {
+                calendar.schedule(.buildCompleted(provider: j, build: BuildID(k)), at: b.monthsLeft * daysPerMonth, priority: Priority.lease)
             }
         }
         seedInitialBook(calendar: &calendar)

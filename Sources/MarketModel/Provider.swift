@@ -55,6 +55,19 @@ struct ProviderState {
                         parentSupportLeft: spec.parentSupport)
         fleet = Fleet(tierCount: n)
         power = Power(ownedMW: spec.supply.ownedMW, colocationKW: spec.supply.colocationKW)
+        if spec.supply.colocationKW > 0 {
+            // The colocation it starts with: at the region's base price, for a term from the start.
+            let dc = scenario.dataCentres
+            let base = scenario.regions.indices.contains(spec.region.index)
+                ? scenario.regions[spec.region].colocationPrice ?? dc.colocationPerKWMonth : dc.colocationPerKWMonth
+            power.colocation = [ColocationContract(kw: spec.supply.colocationKW, price: base,
+                                                   end: dc.colocationTermMonths.map { $0 * daysPerMonth } ?? .infinity)]
+        }
+        for b in spec.supply.builds {
+            let capex = b.capexLeft ?? b.mw * scenario.dataCentres.costPerMW
+            power.builds.append(Build(mw: b.mw, capexLeft: capex, capexPerMonth: capex / Swift.max(1, b.monthsLeft),
+                                      cost: capex, plannedMW: b.mw))
+        }
         leasing = Leasing(leased: TierTable(repeating: 0, count: n),
                           listPrice: TierTable(scenario.tiers.ids.map { spec.initialPrices[$0] ?? scenario.tiers[$0].referencePrice }),
                           wholesaleOut: TierTable(repeating: 0, count: n),
@@ -128,7 +141,10 @@ struct Fleet {
 /// A firm's facility power.
 struct Power {
     var ownedMW: Double
+    /// kW of colocation the firm holds: the sum of `colocation`.
     var colocationKW: Double
+    /// Its colocation contracts.
+    var colocation: [ColocationContract] = []
     /// Builds under way and completed (a completed build keeps its place with 0 MW).
     var builds: [Build] = []
     /// Capex of completed builds, depreciated over the facility life.
@@ -161,6 +177,8 @@ struct MonthFlows {
     var lastChange: TierTable<Double>
     /// Units of each tier requested of this firm that it could not serve.
     var refused: TierTable<Int>
+    /// Units turned away by a firm that quoted nothing, for a tier it cannot buy new (starvation).
+    var refusedUnbuyable = 0
 
     var rentRevenue = 0.0
     var rentByTier: TierTable<Double>
@@ -175,6 +193,11 @@ struct MonthFlows {
     var capex = 0.0
     /// Refunds of cancelled, paid orders.
     var refunds = 0.0
+    /// A ban's cancelled orders: prepayments the vendor kept, and penalties to pre-let tenants.
+    var ordersWrittenOff = 0.0
+    var cancellationPenalties = 0.0
+    /// The cost-overrun part of build capex paid this month.
+    var buildOverrun = 0.0
     var colocationCost = 0.0
     var rentInCost = 0.0
     /// Brokers' commission.
@@ -201,6 +224,7 @@ struct MonthFlows {
         ownedArea.fill(0)
         lastChange.fill(t)
         refused.fill(0)
+        refusedUnbuyable = 0
         rentByTier.fill(0)
         rentRevenue = 0
         takeOrPayRent = 0
@@ -211,6 +235,9 @@ struct MonthFlows {
         leasesSigned = 0
         capex = 0
         refunds = 0
+        ordersWrittenOff = 0
+        cancellationPenalties = 0
+        buildOverrun = 0
         colocationCost = 0
         rentInCost = 0
         commission = 0
@@ -241,8 +268,11 @@ struct History {
     var ocf: [Double] = []
     /// Consecutive quarterly reviews with negative OCF − interest.
     var losingQuarters = 0
-    /// Rent by tier of the last 12 closed months (starvation review).
+    /// Rent by tier of the last 12 closed months.
     var rentByTier: [TierTable<Double>] = []
+    /// The last 12 closed months' units turned away for want of chips the firm cannot buy, and
+    /// units leased on average (the starvation review takes 11 and the month in progress).
+    var starvation: [(refused: Double, leased: Double)] = []
     /// Take-or-pay rent and all rent by month (outcomes).
     var takeOrPayRent: [Double] = []
     var rent: [Double] = []
@@ -261,10 +291,24 @@ struct Exit {
 
 /// A data-centre build.
 struct Build {
+    /// MW it adds when complete (0 once completed: they have joined the firm's owned MW).
     var mw: Double
     /// Capex still to pay, and per month.
     var capexLeft: Double
     var capexPerMonth: Double
+    /// The share of every payment that is cost overrun (overrun/(1 + overrun)).
+    var overrunShare = 0.0
+    /// Its whole cost, overrun included, and its MW as planned.
+    var cost = 0.0
+    var plannedMW = 0.0
+}
+
+/// kW of colocation at a price, paid to its end (∞: open-ended).
+struct ColocationContract {
+    var kw: Double
+    /// Currency per kW-month.
+    var price: Double
+    var end: Double
 }
 
 /// Capacity a sublessor rents in.
@@ -297,6 +341,8 @@ struct Plan {
     var sitePrice = 0.0
     /// The firm's loan rate at its last investment.
     var rate = 0.0
+    /// The colocation price of the firm's region at its last investment, per kW-month.
+    var colocationPrice = 0.0
     /// Orders a ban cancelled: units the firm planned and will never get, from their expected delivery.
     var lost: [(tier: TierID, units: Int, day: Double)] = []
 

@@ -91,8 +91,19 @@ public struct FirmMonthRecord: Sendable, Equatable {
     public var impairment = 0.0
     /// Carrying amount of the firm's owned units (installed and waiting for power) at month end.
     public var bookValue = 0.0
-    /// Net income: gross profit − fixed opex − interest − impairment − (book − proceeds) on disposals.
+    /// Net income: gross profit − fixed opex − interest − impairment − orders written off −
+    /// (book − proceeds) on disposals.
     public var netIncome = 0.0
+    /// Prepayments of orders a ban cancelled that the vendor did not refund: a charge in net
+    /// income (the cash left with the order, in `capex`).
+    public var ordersWrittenOff = 0.0
+    /// Penalties paid to tenants the firm had pre-let units of a ban-cancelled order to; they
+    /// reduce revenue (consideration payable to a customer, IFRS 15).
+    public var cancellationPenalties = 0.0
+    /// The cost-overrun part of the build capex paid this month (in `capex`).
+    public var buildOverrun = 0.0
+    /// The price of a new kW of colocation in the firm's region at month end, per kW-month.
+    public var colocationPrice: Double?
     /// (revenue − cost of revenue)/revenue; nil when revenue is 0.
     public var grossMargin: Double?
     /// (revenue − power − colocation − rent-in − fixed opex)/revenue; nil when revenue is 0.
@@ -216,6 +227,8 @@ public struct SupplyMonthRecord: Sendable, Equatable {
     public var cancelledUnits = 0
     /// Money refunded for cancelled, paid orders.
     public var refunded = 0.0
+    /// Prepayments of orders a ban cancelled that the vendor kept (cancelled orders' value − refunded).
+    public var writtenOff = 0.0
     public var chipPrice = 0.0
     /// Mean order-to-delivery time of units delivered this month, days.
     public var leadTimeDays: Double?
@@ -261,6 +274,9 @@ public struct FirmOutcome: Sendable, Equatable {
     public var topCustomerShare: Double?
     public var contractedBacklog = 0.0
     public var bannedTierRevenueShare: Double?
+    /// The starvation test's share over the firm's last 12 months in the market: units turned away
+    /// for want of chips it cannot buy over those units plus units leased (monthly averages).
+    public var refusedUnbuyableShare: Double?
     public var monthsOfCash: Double?
 
     public init(firm: Int) { self.firm = firm }

@@ -46,11 +46,37 @@ public struct SupplyShock: Sendable {
     public var tier: TierID
     public var jurisdiction: String
     public var from: YearMonth
-    /// Capacity multiplier from `from` on: 0 is an export ban (the backlog is cancelled and
-    /// refunded), between 0 and 1 a partial cut, 1 a recovery.
+    /// Capacity multiplier from `from` on: 0 is an export ban (the backlog is cancelled on the
+    /// ban's terms), between 0 and 1 a partial cut, 1 a recovery.
     public var capacityFactor: Double
-    public init(tier: TierID, jurisdiction: String, from: YearMonth, capacityFactor: Double) {
+    /// A ban's terms: the share of a cancelled order's prepayment the vendor refunds (the rest is
+    /// written off), and the penalty a firm pays the tenants it had pre-let the cancelled units to,
+    /// in months of its list rent per cancelled unit.
+    public var refundShare: Double = 1
+    public var penaltyMonths: Double = 0
+    /// The vendor's price while this shock is in force, as a markup on its list price (a relaxed
+    /// ban's licence fee passed on).
+    public var priceMarkup: Double = 0
+    /// A chance, drawn once per replication, that the shock is undone later (probability 0: never).
+    public var relaxation = Relaxation()
+
+    /// A later reversal of a supply shock: with `probability` (per replication), from `from` on the
+    /// capacity returns to its unshocked path (factor 1) at `priceMarkup` over the vendor's price.
+    /// Without `from` (or with probability 0) it never happens.
+    public struct Relaxation: Sendable {
+        public var probability: Double
+        public var from: YearMonth?
+        public var priceMarkup: Double
+        public init(probability: Double = 0, from: YearMonth? = nil, priceMarkup: Double = 0) {
+            self.probability = probability; self.from = from; self.priceMarkup = priceMarkup
+        }
+    }
+
+    public init(tier: TierID, jurisdiction: String, from: YearMonth, capacityFactor: Double,
+                refundShare: Double = 1, penaltyMonths: Double = 0, priceMarkup: Double = 0, relaxation: Relaxation = Relaxation()) {
         self.tier = tier; self.jurisdiction = jurisdiction; self.from = from; self.capacityFactor = capacityFactor
+        self.refundShare = refundShare; self.penaltyMonths = penaltyMonths; self.priceMarkup = priceMarkup
+        self.relaxation = relaxation
     }
 }
 
@@ -62,11 +88,32 @@ public struct DataCentreParameters: Sendable {
     public var buildMonths: Distribution = .constant(value: 12)
     /// Facilities are depreciated over this life, years.
     public var facilityLifeYears: Double = 15
-    /// Colocation price, currency per kW-month of facility power.
+    /// Colocation price, currency per kW-month of facility power (a region's base price unless it sets its own).
     public var colocationPerKWMonth: Double = 600
     /// Smallest build, MW.
     public var minBuildMW: Double = 1
+    /// γ: how a region's colocation price rises with its occupancy o, price = base·(1 + γ·o/(1 − o))
+    /// (o capped at 0.95); 0 keeps it at the base.
+    public var colocationPriceSlope: Double = 0
+    /// Minimum term of a colocation contract, months: paid to its end, then renewed at the price of
+    /// the day for what the firm still needs; nil: open-ended at the price of the day it was taken.
+    public var colocationTermMonths: Double? = nil
+    /// A build's cost overrun, as a share of its planned cost, drawn per build.
+    public var buildOverrun: Distribution = .constant(value: 0)
     public init() {}
+}
+
+/// A data-centre build under way at the start.
+public struct BuildSpec: Sendable {
+    /// MW of facility power it adds when complete.
+    public var mw: Double
+    /// Months until it completes.
+    public var monthsLeft: Double
+    /// Capex still to pay, spread over the months left (nil: the whole build at `cost_per_mw`).
+    public var capexLeft: Double?
+    public init(mw: Double, monthsLeft: Double, capexLeft: Double? = nil) {
+        self.mw = mw; self.monthsLeft = monthsLeft; self.capexLeft = capexLeft
+    }
 }
 
 /// Expectations and expansion (quarterly reviews).
@@ -143,6 +190,8 @@ public struct ProviderSupplySpec: Sendable {
     public var ownedMW: Double = 0
     /// kW of facility power it rents as colocation at the start.
     public var colocationKW: Double = 0
+    /// Data-centre builds under way at the start.
+    public var builds: [BuildSpec] = []
     /// Whether the firm reviews expansion quarterly.
     public var expands: Bool = true
     /// Rent-in contracts at the start (sublessors).
@@ -180,10 +229,10 @@ public struct EntryParameters: Sendable {
 
 /// Starvation exit parameters.
 public struct StarvationParameters: Sendable {
-    /// s_dep: share of trailing-year revenue from tiers the firm can no longer buy.
-    public var dependenceShare: Double = 0.5
-    /// Installed effective PFLOPS below which a dependent firm is starved.
-    public var minScalePFLOPS: Double = 50
+    /// s_ref: the share of the demand made of a firm over the trailing year (units leased, on
+    /// average, plus units turned away) that it turned away for want of chips it cannot buy, at or
+    /// above which a firm whose liquidation value exceeds its going-concern value is `starved`.
+    public var refusedShare: Double = 0.25
     public init() {}
 }
 

@@ -142,6 +142,10 @@ public struct Region: Sendable {
     public var electricityPrice: Double
     /// Power usage effectiveness (facility kW per IT kW), ≥ 1.
     public var pue: Double
+    /// Colocation capacity open to the modelled firms, MW of facility power (nil: unlimited).
+    public var colocationMW: Double? = nil
+    /// Colocation price at zero occupancy, currency per kW-month (nil: `datacentres.colocation_per_kw_month`).
+    public var colocationPrice: Double? = nil
 
     public init(name: String, jurisdiction: String, electricityPrice: Double, pue: Double) {
         self.name = name; self.jurisdiction = jurisdiction; self.electricityPrice = electricityPrice; self.pue = pue

@@ -37,6 +37,11 @@ public struct ScenarioDraft: Sendable {
         var rate = 0.0
         var capacityFactor = 0.0
         var share = 0.0
+        var refundShare = 1.0
+        var penaltyMonths = 0.0
+        var relaxProbability = 0.0
+        var relaxFrom: YearMonth? = nil
+        var relaxPriceMarkup = 0.0
     }
 
     /// The scenario the market runs: computed defaults filled in from the keys they depend on
@@ -80,8 +85,11 @@ public struct ScenarioDraft: Sendable {
             case "default": s.shocks.append(.defaultHazard(segment: e.segment, from: from, to: e.to, multiplier: e.multiplier))
             case "base_rate": s.shocks.append(.baseRate(from: from, rate: e.rate))
             case "supply", "export_ban":
+                let relax = SupplyShock.Relaxation(probability: e.relaxProbability, from: e.relaxFrom, priceMarkup: e.relaxPriceMarkup)
                 s.supplyShocks.append(SupplyShock(tier: e.tier, jurisdiction: e.jurisdiction, from: from,
-                                                  capacityFactor: e.kind == "supply" ? e.capacityFactor : 0))
+                                                  capacityFactor: e.kind == "supply" ? e.capacityFactor : 0,
+                                                  refundShare: e.refundShare, penaltyMonths: e.penaltyMonths,
+                                                  relaxation: relax))
             case "electricity": s.policy.siteShocks.append(SiteShock(region: e.region, from: from, electricityMultiplier: e.multiplier))
             case "pue": s.policy.siteShocks.append(SiteShock(region: e.region, from: from, pueMultiplier: e.multiplier))
             case "mass_default": s.policy.massDefaults.append(MassDefault(segment: e.segment, at: from, share: e.share))
@@ -111,6 +119,7 @@ enum Blank {
                                        softBudget: false, floatingRate: false, interestRate: 0)
     static let cohort = FleetCohort(tier: 0, units: 0, ageMonths: 0)
     static let rentIn = RentInSpec(tier: 0, units: 0, lessor: nil, price: nil, termMonths: 0)
+    static let build = BuildSpec(mw: 0, monthsLeft: 0)
     static let entrant = EntrantTemplate(name: "", provider: provider, firstOrder: [], weight: 0)
     static let supply = ChipSupply(tier: 0, jurisdiction: "", monthlyCapacity: 0)
     static let overseas = OverseasLine(name: "", tier: 0, units: 0, price: 0, jurisdiction: "")

@@ -385,6 +385,35 @@ struct SemanticChecker {
             }
             dates(from: month(e.from, K.shockFrom, i), mark(K.shockFrom, i), to: month(e.to, K.shockTo, i), mark(K.shockTo, i),
                   horizon: horizon, mayPredate: isSupply)
+            if isSupply {
+                // A relaxation needs its month, after the shock and inside the horizon.
+                let relaxFrom = month(e.relaxFrom, K.relaxFrom, i)
+                if relaxFrom == nil, isFixed(K.relaxProbability, i) ? e.relaxProbability > 0 : !isNull(K.relaxProbability, i),
+                   let m = mark(K.relaxProbability, i) {
+                    sink.error(m.loc, m.path, "a relax_probability above 0 needs relax_from, the month the shock would be undone")
+                }
+                if let r = relaxFrom, let m = mark(K.relaxFrom, i), let (start, months) = horizon {
+                    let last = start.adding(months: months - 1)
+                    if let f = month(e.from, K.shockFrom, i), r <= f {
+                        sink.error(m.loc, m.path, "expected a month after from (\(f)), got '\(r)'")
+                    } else if r < start || r > last {
+                        sink.error(m.loc, m.path, "expected a month from \(start) to \(last) (inside the horizon), got '\(r)'")
+                    }
+                }
+            }
+        }
+
+        // Colocation: the providers' colocation_kw at the start fit in their region's colocation_mw.
+        for (r, region) in s.regions.enumerated() {
+            guard let cap = region.colocationMW, isFixed(K.colocationMW, r), let m = mark(K.colocationMW, r) else { continue }
+            var kw = 0.0
+            for i in s.providers.indices where name(Firm.provider.keys.region, i) == region.name {
+                guard isFixed(K.providerColocation, i) else { continue }
+                kw += s.providers[i].supply.colocationKW
+            }
+            if kw > cap * 1000 + 1e-9 {
+                sink.error(m.loc, m.path, "the providers in \(region.name) start with \(NumberText.format(kw)) kW of colocation_kw, more than its \(NumberText.format(cap * 1000)) kW; raise colocation_mw or lower their colocation_kw")
+            }
         }
 
         // Policy: vouchers name a region and eligible segments; caps a tier; dates inside the horizon.
@@ -445,7 +474,8 @@ struct SemanticChecker {
         static let tiers = i("tiers"), lifeYears = i("tiers[].life_years"), physicalLife = i("tiers[].physical_life_years")
         static let tierName = i("tiers[].name"), tierRelease = i("tiers[].release"), tierSuccessor = i("tiers[].successor")
         static let regions = i("regions"), regionName = i("regions[].name"), regionJurisdiction = i("regions[].jurisdiction")
-        static let regionPUE = i("regions[].pue")
+        static let regionPUE = i("regions[].pue"), colocationMW = i("regions[].colocation_mw")
+        static let providerColocation = i("providers[].colocation_kw")
         static let segments = i("demand.segments"), segmentTier = i("demand.segments[].tier")
         static let substitutes = i("demand.segments[].substitutes"), segmentRate = i("demand.segments[].rate")
         static let providers = i("providers"), providerName = i("providers[].name")
@@ -462,6 +492,7 @@ struct SemanticChecker {
         static let shockSegment = i("shocks[].segment"), shockTier = i("shocks[].tier"), shockRegion = i("shocks[].region")
         static let shockJurisdiction = i("shocks[].jurisdiction"), shockMultiplier = i("shocks[].multiplier")
         static let shockFrom = i("shocks[].from"), shockTo = i("shocks[].to")
+        static let relaxFrom = i("shocks[].relax_from"), relaxProbability = i("shocks[].relax_probability")
         static let voucherRegion = i("policy.vouchers[].region"), voucherSegments = i("policy.vouchers[].segments")
         static let voucherFrom = i("policy.vouchers[].from"), voucherTo = i("policy.vouchers[].to")
         static let capTier = i("policy.price_caps[].tier"), capFrom = i("policy.price_caps[].from"), capTo = i("policy.price_caps[].to")

@@ -69,7 +69,7 @@ struct CSVTests {
     func supplyHeader() {
         #expect(OutputSchemas.supplyMonthly.header(tiers: ["h100"]).joined(separator: ",")
             == "scenario,point,replication,month,tier,region,capacity_units,ordered_units,shipped_units,delivered_units,"
-            + "in_transit_units,backlog_units,cancelled_units,refunded,chip_price,lead_time_days")
+            + "in_transit_units,backlog_units,cancelled_units,refunded,written_off,chip_price,lead_time_days")
     }
 
     @Test("market_monthly.csv has every figure MODEL.md §6 names")

@@ -73,7 +73,7 @@ struct DataDictionaryTests {
         }
         #expect(readme.contains("\n## Entrants\n"))
         #expect(readme.contains("\n## supply_monthly.csv\n"))
-        #expect(Self.readmeColumns(readme, file: "supply_monthly.csv").count == 16)
+        #expect(Self.readmeColumns(readme, file: "supply_monthly.csv").count == 17)
     }
 
     @Test("every column has a meaning; names are snake_case; key columns come first")

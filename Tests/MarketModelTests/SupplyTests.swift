@@ -205,13 +205,12 @@ func supplyMarket(allocation: AllocationPolicy = .inOrder, capacity: Double = 40
 }
 
 @Suite struct StarvationAndEntryTests {
-    /// A cn firm dependent on a tier that is banned, too small to go on.
+    /// A cn firm whose tenants want far more of a banned tier than its 32 units: it turns most of them away.
     func starving(banned: Bool, cash: Double = 5e9, ltv: Double = 0.65, opex: Double = 400_000) -> Scenario {
         var s = supplyMarket(capacity: 10, months: 24, ban: banned ? YearMonth(year: 2023, month: 10) : nil, growth: 0)
         s.providers = [Fixtures.provider(name: "dependent", units: 32, price: 20, pricing: .adaptive, cash: cash,
                                          softBudget: false, fixedOpex: opex, ltv: ltv)]
         s.providers[0].fleet[0].leasedShare = 0.5
-        s.starvation.minScalePFLOPS = 100
         return s
     }
 

@@ -71,7 +71,9 @@ import Stochastics
         check(s.providers[0].fleet[0], prefix: "providers[].fleet[]")
         check(s.providers[2].supply.rentIn[0], prefix: "providers[].rent_in[]")
         check(s.chipSupply[0], prefix: "supply[]")
-        check(s.supplyShocks[0], prefix: "shocks[]")
+        // A relaxation is written as relax_* keys; the markup is a relaxation's (no key of its own).
+        check(s.supplyShocks[0], prefix: "shocks[]", skip: ["priceMarkup", "relaxation"])
+        for key in ["relax_probability", "relax_from", "relax_price_markup"] { #expect(ScenarioSchema.entry("shocks[]." + key) != nil) }
         check(s.pricing, prefix: "pricing")
         check(s.contracts, prefix: "contracts")
         check(s.finance, prefix: "finance")
@@ -87,7 +89,7 @@ import Stochastics
         check(s.entrants[0], prefix: "entrants[]", skip: ["provider"])
         check(s.entrants[0].firstOrder[0], prefix: "entrants[].first_order[]")
         check(s.entrants[0].provider, prefix: "entrants[]", skip: ["fleet", "supply", "template"])
-        check(s.entrants[0].provider.supply, prefix: "entrants[]", skip: ["rentIn"])
+        check(s.entrants[0].provider.supply, prefix: "entrants[]", skip: ["rentIn", "builds"])
     }
 
     /// The policy types: vouchers and caps under `policy`, site shocks and mass defaults as kinds of shock.

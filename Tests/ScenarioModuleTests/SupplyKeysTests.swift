@@ -67,7 +67,7 @@ datacentres: {cost_per_mw: 9e7, build_months: {dist: uniform, min: 9, max: 15}, 
 expansion: {kappa: 2, tech_decline: 0.3, supply_line_weight: 1, hurdle: 1.5, order_fraction: 0.5, prefer_colocation: false}
 sublease: {wholesale_discount: 0.2, wholesale_share: 0.4, rent_in_term_months: 12, broker_commission: 0.1, hybrid_markup: 0.2, overseas: [{name: abroad-cloud, tier: h20, units: 64, price: 6.5, jurisdiction: sg}]}
 entry: {max_rate: 4, margin_threshold: 0.25, hype: [{from: 2023-06, multiplier: 2}, {from: 2024-07, multiplier: 0.5}], max_entrants: 20}
-starvation: {dependence_share: 0.6, min_scale_pflops: 10}
+starvation: {refused_share: 0.6}
 national: {target_eflops: 120, leasing_coverage_share: 0.05}
 
 """
@@ -99,7 +99,7 @@ national: {target_eflops: 120, leasing_coverage_share: 0.05}
         #expect(s.entry.maxRate == e.maxRate && s.entry.marginThreshold == e.marginThreshold)
         #expect(s.entry.hype.isEmpty && s.entry.maxEntrants == e.maxEntrants)
         let v = StarvationParameters()
-        #expect(s.starvation.dependenceShare == v.dependenceShare && s.starvation.minScalePFLOPS == v.minScalePFLOPS)
+        #expect(s.starvation.refusedShare == v.refusedShare)
         let plain = Scenario(name: "x", start: s.start, horizonMonths: 1, currency: "CNY", tiers: [], regions: [], segments: [], providers: [])
         #expect(s.nationalTargetEFLOPS == plain.nationalTargetEFLOPS && s.leasingCoverageShare == plain.leasingCoverageShare)
         #expect(s.segments[0].buyShare == 0)
@@ -127,6 +127,25 @@ national: {target_eflops: 120, leasing_coverage_share: 0.05}
         if case .demand(nil, let from, nil, 2) = s.shocks[0] { #expect(from == YearMonth(year: 2024, month: 3)) } else { Issue.record("demand shock") }
     }
 
+    /// A ban's terms and the chance it is relaxed: decoded onto the supply shock, defaults 1, 0, none.
+    @Test func aBansTermsAndItsRelaxation() throws {
+        let plain = try scenario()
+        #expect(plain.supplyShocks.allSatisfy { $0.refundShare == 1 && $0.penaltyMonths == 0 && $0.priceMarkup == 0 })
+        #expect(plain.supplyShocks.allSatisfy { $0.relaxation.probability == 0 && $0.relaxation.from == nil && $0.relaxation.priceMarkup == 0 })
+        let s = try scenario(supplied.replacingEntry(at: "shocks[1]", with: """
+            - {kind: supply, tier: h20, jurisdiction: cn, from: 2025-04, capacity_factor: 0, refund_share: 0.6, penalty_months: 2, relax_probability: 0.5, relax_from: 2025-08, relax_price_markup: 0.15}
+            """))
+        let ban = s.supplyShocks[1]
+        #expect(ban.refundShare == 0.6 && ban.penaltyMonths == 2 && ban.priceMarkup == 0)
+        #expect(ban.relaxation.probability == 0.5 && ban.relaxation.from == YearMonth(year: 2025, month: 8))
+        #expect(ban.relaxation.priceMarkup == 0.15)
+        // A probability of 0 (the default) is no relaxation, whatever the month.
+        let never = try scenario(supplied.replacingEntry(at: "shocks[1]", with: """
+            - {kind: export_ban, tier: h20, jurisdiction: cn, from: 2025-04, relax_from: 2025-08}
+            """))
+        #expect(never.supplyShocks[1].relaxation.probability == 0 && never.supplyShocks[1].capacityFactor == 0)
+    }
+
     @Test func marketWideSections() throws {
         let s = try scenario()
         #expect(s.dataCentres.costPerMW == 9e7 && s.dataCentres.buildMonths == .uniform(min: 9, max: 15))
@@ -141,7 +160,7 @@ national: {target_eflops: 120, leasing_coverage_share: 0.05}
         #expect(s.entry.maxRate == 4 && s.entry.marginThreshold == 0.25 && s.entry.maxEntrants == 20)
         #expect(s.entry.hype.map(\.from) == [YearMonth(year: 2023, month: 6), YearMonth(year: 2024, month: 7)])
         #expect(s.entry.hype.map(\.multiplier) == [2, 0.5])
-        #expect(s.starvation.dependenceShare == 0.6 && s.starvation.minScalePFLOPS == 10)
+        #expect(s.starvation.refusedShare == 0.6)
         #expect(s.nationalTargetEFLOPS == 120 && s.leasingCoverageShare == 0.05)
         #expect(s.segments[0].buyShare == 0.2)
     }
@@ -204,6 +223,16 @@ national: {target_eflops: 120, leasing_coverage_share: 0.05}
                     "t.yaml:\(s1):45: error: shocks[1].jurisdiction: unknown jurisdiction 'us'; the jurisdictions of the regions and firms are cn, intl",
                     "t.yaml:\(s2):20: error: shocks[2]: 'segment' applies only when kind is demand, default or mass_default, not 'supply'",
                     "t.yaml:\(s2):102: error: shocks[2].capacity_factor: expected a number in [0, 10], got '11'"]
+        },
+        malformedCase("a ban's terms and relaxation", supplied
+            .replacingEntry(at: "shocks[1]", with: "- {kind: export_ban, tier: h20, jurisdiction: cn, from: 2025-04, relax_probability: 0.5, refund_share: 1.5}")
+            .replacingEntry(at: "shocks[2]", with: "- {kind: supply, tier: h20, jurisdiction: intl, from: 2024-06, capacity_factor: 0, relax_probability: 1, relax_from: 2024-05}")
+            .replacingEntry(at: "shocks[3]", with: "- {kind: demand, from: 2024-03, multiplier: 2, relax_from: 2024-09}")) { at in
+            let s1 = at("shocks[1]"), s2 = at("shocks[2]"), s3 = at("shocks[3]")
+            return ["t.yaml:\(s1):87: error: shocks[1].relax_probability: a relax_probability above 0 needs relax_from, the month the shock would be undone",
+                    "t.yaml:\(s1):106: error: shocks[1].refund_share: expected a number in [0, 1], got '1.5'",
+                    "t.yaml:\(s2):120: error: shocks[2].relax_from: expected a month after from (2024-06), got '2024-05'",
+                    "t.yaml:\(s3):50: error: shocks[3]: 'relax_from' applies only when kind is supply or export_ban, not 'demand'"]
         },
         malformedCase("a demand shock may not predate the start", supplied.replacingEntry(at: "shocks[3]", with: "- {kind: demand, from: 2023-03, multiplier: 2}")) { at in
             ["t.yaml:\(at("shocks[3]")):26: error: shocks[3].from: expected a month from 2024-01 to 2025-12 (inside the horizon), got '2023-03'"]
@@ -284,13 +313,12 @@ national: {target_eflops: 120, leasing_coverage_share: 0.05}
                     "t.yaml:\(hub):87: error: entrants[hub]: unknown key 'rent_in'"]
         },
         malformedCase("market-wide ranges", supplied.replacingValue(at: "expansion", with: "{hurdle: 0.9, supply_line_weight: 1.5, order_fraction: 0}")
-            .replacingValue(at: "starvation", with: "{dependence_share: 2, min_scale_pflops: -1}")) { at in
+            .replacingValue(at: "starvation", with: "{refused_share: 2}")) { at in
             let expansion = at("expansion"), starvation = at("starvation")
             return ["t.yaml:\(expansion):21: error: expansion.hurdle: expected a number in [1, 100], got '0.9'",
                     "t.yaml:\(expansion):46: error: expansion.supply_line_weight: expected a number in [0, 1], got '1.5'",
                     "t.yaml:\(expansion):67: error: expansion.order_fraction: expected a number in (0, 1], got '0'",
-                    "t.yaml:\(starvation):32: error: starvation.dependence_share: expected a number in [0, 1], got '2'",
-                    "t.yaml:\(starvation):53: error: starvation.min_scale_pflops: expected a number in [0, 1e9], got '-1'"]
+                    "t.yaml:\(starvation):29: error: starvation.refused_share: expected a number in [0, 1], got '2'"]
         },
         malformedCase("policy is a map", supplied + "policy: [vouchers]\n") { at in
             ["t.yaml:\(at("policy")):9: error: policy: expected a map of vouchers, price_caps, got a list"]
@@ -311,8 +339,8 @@ national: {target_eflops: 120, leasing_coverage_share: 0.05}
         #expect(s.entrants[0].weight == 2 && s.providers[2].supply.rentIn[0].units == 10)
         #expect(s.supplyShocks[1].capacityFactor == 0.5 && s.entry.hype[0].multiplier == 3 && s.nationalTargetEFLOPS == 200)
         // Sections absent from the file are created.
-        let m = try scenario(minimal, overrides: ["expansion.supply_line_weight=1", "starvation.min_scale_pflops=5"])
-        #expect(m.expansion.supplyLineWeight == 1 && m.starvation.minScalePFLOPS == 5)
+        let m = try scenario(minimal, overrides: ["expansion.supply_line_weight=1", "starvation.refused_share=0.5"])
+        #expect(m.expansion.supplyLineWeight == 1 && m.starvation.refusedShare == 0.5)
     }
 
     @Test func drawnPerReplication() throws {

@@ -47,7 +47,7 @@ public enum OutputSchemas {
             CSVColumn("cash_start", "currency", "Cash at the start of the month.") { .double($0.record.cashStart) },
             CSVColumn("revenue", "currency",
                       "Operating cash inflow of the month; includes `rent_revenue`, `commission_revenue`, `server_sales`, "
-                        + "`claims_recovered`, `cancel_fees` and voucher income.") {
+                        + "`claims_recovered`, `cancel_fees` and voucher income, less `cancellation_penalties`.") {
                 .double($0.record.revenue)
             },
             CSVColumn("asset_sales", "currency", "Proceeds from units sold or dumped.") { .double($0.record.assetSales) },
@@ -82,8 +82,8 @@ public enum OutputSchemas {
                 .double($0.record.bookValue)
             },
             CSVColumn("net_income", "currency", "Accounting profit of the month: revenue − cost of revenue (power, colocation, rent-in, "
-                        + "depreciation, `book_value_sold`) − fixed opex − interest − `impairment` − (`book_value_disposed` − "
-                        + "`asset_sales`).") { .double($0.record.netIncome) },
+                        + "depreciation, `book_value_sold`) − fixed opex − interest − `impairment` − `orders_written_off` − "
+                        + "(`book_value_disposed` − `asset_sales`).") { .double($0.record.netIncome) },
             CSVColumn("gross_margin", "share", "(revenue − cost of revenue) / revenue; empty when revenue is 0.") {
                 .number($0.record.grossMargin)
             },
@@ -132,6 +132,16 @@ public enum OutputSchemas {
                         + "already netted out of `capex`.") {
                 .double($0.record.refunds)
             },
+            CSVColumn("orders_written_off", "currency",
+                      "Prepayments of orders an export ban cancelled that the vendor kept (the shock's `refund_share` "
+                        + "refunded the rest): a charge in `net_income`; the cash left with the order.") {
+                .double($0.record.ordersWrittenOff)
+            },
+            CSVColumn("cancellation_penalties", "currency",
+                      "Penalties paid to the tenants the firm had pre-let the units of a ban-cancelled order to (the "
+                        + "shock's `penalty_months` of list rent per unit); they reduce `revenue`.") {
+                .double($0.record.cancellationPenalties)
+            },
             CSVColumn("leases_signed", "count", "Contracts signed in the month.") { .int($0.record.leasesSigned) },
             CSVColumn("owned_mw", "MW", "IT load of the data centres the firm owns, built and powered, at month end.") {
                 .double($0.record.ownedMW)
@@ -141,6 +151,15 @@ public enum OutputSchemas {
             },
             CSVColumn("colocation_kw", "kW", "Colocation the firm rents in others' data centres at month end.") {
                 .double($0.record.colocationKW)
+            },
+            CSVColumn("colocation_price", "currency per kW-month",
+                      "What a new kW of colocation costs in the firm's region at month end: the region's base price, "
+                        + "rising with its occupancy when it has a colocation_mw (empty for a firm that has exited).") {
+                .number($0.record.colocationPrice)
+            },
+            CSVColumn("build_overrun", "currency",
+                      "The cost-overrun part of the build capex paid this month (already in `capex`).") {
+                .double($0.record.buildOverrun)
             },
             CSVColumn(perTier: "units_", "units", "Units of the tier installed (powered) at month end.") { row, t in
                 tierInt(row.record.units, t)
@@ -335,6 +354,11 @@ public enum OutputSchemas {
             CSVColumn("refunded", "currency", "Money refunded in the month for cancelled units that had been paid for.") {
                 .double($0.record.refunded)
             },
+            CSVColumn("written_off", "currency",
+                      "Prepayments of cancelled units the vendor kept (a ban's `refund_share` below 1): cancelled units' "
+                        + "order value = `refunded` + `written_off`.") {
+                .double($0.record.writtenOff)
+            },
             CSVColumn("chip_price", "currency per unit",
                       "Price of a new unit at month end: purchase cost × (1 + premium × backlog / monthly capacity, the "
                         + "ratio capped).") {
@@ -493,6 +517,9 @@ public enum OutputSchemas {
             },
             CSVColumn("banned_tier_revenue_share", "share", "Share of rent from tiers under export restrictions; empty without rent.") {
                 .number($0.outcome.bannedTierRevenueShare)
+            },
+            CSVColumn("refused_unbuyable_share", "share", "The starvation test's share over the firm's last 12 months in the market: units it turned away for want of chips it cannot buy, over those units plus the units it leased (monthly averages); empty when both are 0.") {
+                .number($0.outcome.refusedUnbuyableShare)
             },
             CSVColumn("months_of_cash", "months", "Cash over the mean monthly operating cash outflow (after interest) of the last three active months; empty when cash is not falling.") {
                 .number($0.outcome.monthsOfCash)

@@ -155,7 +155,7 @@ public enum DataDictionary {
         ## Worked example: one firm's fate
 
         `examples/baseline/` is committed and reproducible (`examples/README.md` gives the command; a test
-        regenerates it and compares the bytes): `suanli run Scenarios/baseline.yaml --replications 2 --seed 20
+        regenerates it and compares the bytes): `suanli run Scenarios/baseline.yaml --replications 2 --seed 28
         --set horizon_months=27`, two replications over 2024-01 to 2026-03 (the shortest horizon that holds
         every dated event of the baseline) to keep the folder small. Three files answer "does `small-gpu-cloud`
         survive; if not, when and why does it exit; and how sure are we", at three levels of aggregation:
@@ -175,13 +175,13 @@ public enum DataDictionary {
         a comparison or sweep folder also the `point`.
 
         **Does it survive?** In `outcomes.csv` `survived` is `true` in both replications, so `exit_day`,
-        `exit_month`, `exit_reason` and `exit_driver` are empty; `cumulative_profit` is a profit in replication 0 and a loss
-        in replication 1:
+        `exit_month`, `exit_reason` and `exit_driver` are empty; `cumulative_profit` is a loss in both
+        replications:
 
         ```csv
-        scenario,point,replication,firm,business_model,template,entry_month,survived,exit_day,exit_month,exit_reason,exit_driver,driver_chips,driver_datacentre,driver_price,driver_debt,driver_defaults,final_cash,cumulative_profit,profitable_final_year,irr,npv,moic,trailing_utilisation,leverage,take_or_pay_share,top_customer_share,contracted_backlog,banned_tier_revenue_share,months_of_cash
-        baseline,0,0,small-gpu-cloud,owner,,,true,,,,,-37247.34075260104,0,-12718458.449692542,0,0,43734405.69414355,6705219.252494785,true,0.25059893715341197,14812268.605638139,1.6539242857049152,0.7897646018492841,0.20949376228009783,0.8168655327850713,0.6324890285165966,50173234.90220314,0.9992617018421748,
-        baseline,0,1,small-gpu-cloud,owner,,,true,,,,,0,0,-27591725.18093975,-3465332.9642389817,0,27716573.977193926,-12158819.054872785,false,-0.03794112469048602,-11518739.790628728,0.916650360436536,0.8744757606062947,0.4490583194803601,0.9242903785679053,0.5025401276748583,8935598.911898978,1,
+        scenario,point,replication,firm,business_model,template,entry_month,survived,exit_day,exit_month,exit_reason,exit_driver,driver_chips,driver_datacentre,driver_price,driver_debt,driver_defaults,final_cash,cumulative_profit,profitable_final_year,irr,npv,moic,trailing_utilisation,leverage,take_or_pay_share,top_customer_share,contracted_backlog,banned_tier_revenue_share,refused_unbuyable_share,months_of_cash
+        baseline,0,0,small-gpu-cloud,owner,,,true,,,,,0,699624.7009882977,-39361056.748850375,-521050.1120021399,0,1218294.2370404599,-35152121.62331344,false,-0.16389933953671465,-20382263.75603704,0.6684697739834388,0.2802183413932009,0.2528103358220659,0.9849587690682193,0.7442281895990026,2817008.1780055407,0.9946597737411734,0.019693786314471565,
+        baseline,0,1,small-gpu-cloud,owner,,,true,,,,,0,1046597.5119617222,-30473404.79313097,0,0,22877503.711503208,-11398705.30470444,false,-0.059949829841905264,-13179761.944608945,0.8701413811755534,0.8302188547428516,0.39577955816759475,0.6698361032841369,0.21215985515004832,6665284.191122556,1,0,
         ```
 
         `survival.csv` gives S(t) = 1 in every month to the horizon, and `summary.csv` the estimate with its
@@ -196,33 +196,33 @@ public enum DataDictionary {
         scenario,point,kind,entity,metric,month,estimate,ci95_low,ci95_high,p05,p50,p95
         baseline,0,firm,small-gpu-cloud,p_survive,,1,0.3423802275066532,1,,,
         baseline,0,firm,small-gpu-cloud,time_to_exit_months,,,,,,,
-        baseline,0,firm,small-gpu-cloud,cumulative_profit,,-2726799.9011890003,-122571966.34341636,117118366.54103836,-11215617.139504405,-2726799.901189,5762017.337126405
+        baseline,0,firm,small-gpu-cloud,cumulative_profit,,-23275413.464008942,-174183298.92792845,127632471.99991055,-33964450.807382986,-23275413.464008942,-12586376.120634891
         ```
 
         So: it survived 2 replications out of 2, P(survive) = 1 with 95% Wilson interval [0.34, 1] (2 of 2
         cannot rule out a chance of survival as low as a third), median exit "> horizon" (the terminal table's
-        wording for an empty `median_exit_month` estimate). Its cumulative profit is −¥2.7M on average, the mean
-        of +6.7M and −12.2M, and the t-interval [−122.6M, 117.1M] spans zero: it survives, not certainly at a
-        profit.
+        wording for an empty `median_exit_month` estimate). Its cumulative profit is −¥23.3M on average, the mean
+        of −35.2M and −11.4M; with two replications the t-interval [−174.2M, 127.6M] still spans zero: it
+        survives, most likely at a loss.
 
         **When and why does a firm exit?** `server-maker-cloud`, in the same folder, exits in 1 of the 2
         replications. Its `outcomes.csv` row with `survived` = `false`:
 
         ```csv
-        scenario,point,replication,firm,business_model,template,entry_month,survived,exit_day,exit_month,exit_reason,exit_driver,driver_chips,driver_datacentre,driver_price,driver_debt,driver_defaults,final_cash,cumulative_profit,profitable_final_year,irr,npv,moic,trailing_utilisation,leverage,take_or_pay_share,top_customer_share,contracted_backlog,banned_tier_revenue_share,months_of_cash
-        baseline,0,1,server-maker-cloud,hybrid,,,false,609,2025-08,losing,price,0,0,-30701025.29851058,0,0,307539248.84536755,-42775850.4585854,false,-0.06265743356508618,-80190866.68970215,0.8977675410011897,0.27743006768264605,0,0.12454997911180804,,0,0,2162.6946646279644
+        scenario,point,replication,firm,business_model,template,entry_month,survived,exit_day,exit_month,exit_reason,exit_driver,driver_chips,driver_datacentre,driver_price,driver_debt,driver_defaults,final_cash,cumulative_profit,profitable_final_year,irr,npv,moic,trailing_utilisation,leverage,take_or_pay_share,top_customer_share,contracted_backlog,banned_tier_revenue_share,refused_unbuyable_share,months_of_cash
+        baseline,0,0,server-maker-cloud,hybrid,,,false,790,2026-02,losing,price,0,0,-40384697.28970348,0,0,293235640.9707702,-49407688.95672557,false,-0.06924158464513809,-104035714.38744912,0.8560124969954758,0.18033080799747495,0,0.2126450115165261,,0,0,0,28834.779596409157
         ```
 
-        When: day 609 (2025-08). Why: `losing`, with cash left (`final_cash` ≈ ¥308M) and low
-        `trailing_utilisation` (0.28): it gave up a losing business, it was not made insolvent. Driven by:
-        `price`, the market: its rent fell ¥30.7M short of the planned rent at the target utilisation on the
+        When: day 790 (2026-02). Why: `losing`, with cash left (`final_cash` ≈ ¥293M) and low
+        `trailing_utilisation` (0.18): it gave up a losing business, it was not made insolvent. Driven by:
+        `price`, the market: its rent fell ¥40.4M short of the planned rent at the target utilisation on the
         capacity it had (`driver_price`), while chips, power, debt and its tenants' payments went as planned
         (the other `driver_*` are 0). The curve steps down in that month:
 
         ```csv
         scenario,point,entity_kind,entity,month,at_risk,exits,survival,survival_ci95_low,survival_ci95_high,hazard
-        baseline,0,firm,server-maker-cloud,2025-07,2,0,1,0.3423802275066532,1,0
-        baseline,0,firm,server-maker-cloud,2025-08,2,1,0.5,0.09453120573423074,0.9054687942657693,0.5
+        baseline,0,firm,server-maker-cloud,2026-01,2,0,1,0.3423802275066532,1,0
+        baseline,0,firm,server-maker-cloud,2026-02,2,1,0.5,0.09453120573423074,0.9054687942657693,0.5
         baseline,0,firm,server-maker-cloud,2026-03,1,0,0.5,0.09453120573423074,0.9054687942657693,0
         ```
 
@@ -231,8 +231,8 @@ public enum DataDictionary {
         ```csv
         scenario,point,kind,entity,metric,month,estimate,ci95_low,ci95_high,p05,p50,p95
         baseline,0,firm,server-maker-cloud,p_survive,,0.5,0.09453120573423074,0.9054687942657693,,,
-        baseline,0,firm,server-maker-cloud,time_to_exit_months,,20,,,20,20,20
-        baseline,0,firm,server-maker-cloud,median_exit_month,2025-08,20,1,,,,
+        baseline,0,firm,server-maker-cloud,time_to_exit_months,,26,,,26,26,26
+        baseline,0,firm,server-maker-cloud,median_exit_month,2026-02,26,1,,,,
         baseline,0,firm,server-maker-cloud,exit_share_losing,,1,0.20654931437723745,1,,,
         ```
 
@@ -242,12 +242,12 @@ public enum DataDictionary {
           (p + z²/2n ± z·√(p(1−p)/n + z²/4n²)) / (1 + z²/n): [0.095, 0.905] for 1 of 2; for 2 of 2 it reduces
           to [n/(n + z²), 1] = [0.342, 1], `small-gpu-cloud`'s interval.
         - `time_to_exit_months`: months from the start to the exit over the replications with an exit. Day
-          609 is the close of 2025-08, the 20th month (`exit_month`), so 20: 19 whole months before it plus
+          790 is the close of 2026-02, the 26th month (`exit_month`), so 26: 25 whole months before it plus
           all of it.
           With a single exit there is no spread to estimate, so the t-interval is empty and the percentiles
           are that one value; with two or more exits the interval is mean ± t(0.975, n−1)·s/√n.
-        - `median_exit_month`: the first month with `survival` ≤ 0.5 in `survival.csv`, 2025-08; `estimate` is
-          the months elapsed at its end, 20 (2024-01 is month 1). `ci95_low` is 1, the end of 2024-01, the
+        - `median_exit_month`: the first month with `survival` ≤ 0.5 in `survival.csv`, 2026-02; `estimate` is
+          the months elapsed at its end, 26 (2024-01 is month 1). `ci95_low` is 1, the end of 2024-01, the
           first month where `survival_ci95_low` ≤ 0.5 (0.34 from the start: two replications cannot rule out a
           median exit in the first month); `ci95_high` is empty because `survival_ci95_high` never falls to
           0.5 (0.91 at the horizon): the median could lie beyond the horizon.
