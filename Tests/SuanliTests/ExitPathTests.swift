@@ -47,6 +47,16 @@ struct ExitPathTests {
             let summary = try CSVTable(url: out.appendingPathComponent("summary.csv")).records()
             let share = summary.first { $0["kind"] == "firm" && $0["entity"] == underTest && $0["metric"] == "exit_share_\(reason)" }
             #expect(share?["estimate"] == "1", "exit_share_\(reason) in summary.csv")
+            // The market-wide counts: exits by reason and by driver per replication, averaged.
+            func total(_ metric: String) -> Double? {
+                summary.first { $0["kind"] == "market" && $0["entity"] == "all" && $0["metric"] == metric && $0["month"] == "" }
+                    .flatMap { Double($0["estimate"] ?? "") }
+            }
+            let exits = all.filter { $0["survived"] == "false" }
+            #expect(total("exits_by_reason_\(reason)") == Double(exits.filter { $0["exit_reason"] == reason }.count) / Double(replications))
+            let drivers = ["chips", "datacentre", "price", "debt", "defaults"].compactMap { total("exits_by_driver_" + $0) }
+            #expect(drivers.count == 5 && abs(drivers.reduce(0, +) * Double(replications) - Double(exits.count)) < 1e-9,
+                    "exits by driver \(drivers) for \(exits.count) exits")
         }
     }
 }

@@ -300,6 +300,9 @@ public enum DataDictionary {
         s += "met in the results) and metric, over the template's entrants in all replications pooled unless "
         s += "said otherwise (`month` is empty):\n\n"
         s += metricTable("estimate and interval", PointStatistics.templateMetrics.map { ($0.name, $0.unit, $0.doc) })
+        s += "\nRows with `kind` = `market` and `entity` = `all` whose `month` is empty: counts over the horizon, "
+        s += "one number per replication (exits of entrants included):\n\n"
+        s += metricTable("estimate and interval", PointStatistics.marketTotals.map { ($0.name, $0.unit, $0.doc) })
         s += "\nRows with `kind` = `market`, one per entity (`all` or a tier), metric and month: the mean over "
         s += "replications with its t-interval and the 5/50/95 percentiles of the `market_monthly.csv` figure "
         s += "(replications where it is empty are left out). A figure defined only on `all` rows, or only on tier "

@@ -76,6 +76,22 @@ public struct PointStatistics: Sendable {
     public private(set) var templates: [TemplateTracker]
     public private(set) var market: MarketTracker
     public private(set) var replications = 0
+    /// Exits of every firm and entrant in each replication, by reason and by driver
+    /// (`ExitReason.allCases` and `ExitDriver.allCases` order; one value per replication).
+    public private(set) var exitsByReason: [[Double]] = Array(repeating: [], count: ExitReason.allCases.count)
+    public private(set) var exitsByDriver: [[Double]] = Array(repeating: [], count: ExitDriver.allCases.count)
+
+    /// The market-wide horizon rows of `summary.csv` (`kind` = `market`, `entity` = `all`, `month` empty).
+    public static let marketTotals: [(name: String, unit: String, doc: String)] =
+        ExitReason.allCases.map {
+            ("exits_by_reason_" + $0.rawValue, "count",
+             "Exits of every firm and entrant over the horizon whose reason is `\($0.rawValue)`, per replication: "
+                + "the mean with its t-interval and the 5/50/95 percentiles over replications.")
+        } + ExitDriver.allCases.map {
+            ("exits_by_driver_" + $0.rawValue, "count",
+             "Exits of every firm and entrant over the horizon whose driver (`exit_driver`) is `\($0.rawValue)`, per "
+                + "replication: the mean with its t-interval and the 5/50/95 percentiles over replications.")
+        }
 
     public init(point: ExperimentPoint) {
         self.point = point
@@ -131,6 +147,14 @@ public struct PointStatistics: Sendable {
                 + "replication \(result.replication): \(e.message)")
         }
         market.add(result.marketMonths)
+        var reasons = Array(repeating: 0.0, count: ExitReason.allCases.count)
+        var drivers = Array(repeating: 0.0, count: ExitDriver.allCases.count)
+        for o in result.outcomes {
+            if let r = o.exitReason, let i = ExitReason.allCases.firstIndex(of: r) { reasons[i] += 1 }
+            if let d = o.exitDriver, let i = ExitDriver.allCases.firstIndex(of: d) { drivers[i] += 1 }
+        }
+        for i in reasons.indices { exitsByReason[i].append(reasons[i]) }
+        for i in drivers.indices { exitsByDriver[i].append(drivers[i]) }
     }
 
     /// `survival.csv` rows: firms in order, then templates in order, months ascending.
@@ -266,6 +290,12 @@ public struct PointStatistics: Sendable {
             sample("final_cash", t.finalCashEstimate)
             sample("cumulative_profit", t.cumulativeProfitEstimate)
             sample("irr", t.irrEstimate)
+        }
+        for (k, metric) in Self.marketTotals.enumerated() {
+            let values = k < exitsByReason.count ? exitsByReason[k] : exitsByDriver[k - exitsByReason.count]
+            let e = SampleEstimate(values)
+            rows.append(SummaryRow(scenario: sc, point: pt, kind: "market", entity: "all", metric: metric.name,
+                                   estimate: e.mean, low: e.low, high: e.high, p05: e.p05, p50: e.p50, p95: e.p95))
         }
         let months = point.monthLabels
         for (e, entity) in market.entities.enumerated() {
