@@ -160,7 +160,11 @@ struct SummaryStatisticsTests {
         #expect(rows.prefix(firmMetrics.count).map(\.metric) == firmMetrics)
         #expect(rows.prefix(2 * firmMetrics.count).map(\.entity) == Array(repeating: "f", count: firmMetrics.count)
             + Array(repeating: "g", count: firmMetrics.count))
-        let market = rows.dropFirst(2 * firmMetrics.count)
+        // Then the market-wide counts over the horizon (no month), then the monthly market rows.
+        let totals = rows.dropFirst(2 * firmMetrics.count).prefix(PointStatistics.marketTotals.count)
+        #expect(totals.map(\.metric) == PointStatistics.marketTotals.map(\.name))
+        #expect(totals.allSatisfy { $0.kind == "market" && $0.entity == "all" && $0.month == nil })
+        let market = rows.dropFirst(2 * firmMetrics.count + PointStatistics.marketTotals.count)
         // national_target_share and entries have no tier rows, chip_price no `all` rows
         #expect(market.count == (2 * MarketMetric.all.count - 3) * 6)
         #expect(market.first?.entity == "all" && market.last?.entity == "h100")

@@ -237,6 +237,13 @@ national: {target_eflops: 120, leasing_coverage_share: 0.05}
         malformedCase("a demand shock may not predate the start", supplied.replacingEntry(at: "shocks[3]", with: "- {kind: demand, from: 2023-03, multiplier: 2}")) { at in
             ["t.yaml:\(at("shocks[3]")):26: error: shocks[3].from: expected a month from 2024-01 to 2025-12 (inside the horizon), got '2023-03'"]
         },
+        malformedCase("colocation beyond a region's space, and a build with no size or time",
+                      supplied.replacingEntry(at: "regions[1]", with: "- {name: abroad, jurisdiction: intl, electricity_price: 0.5, colocation_mw: 0.2}")
+                        .inserting("builds: [{mw: 0, months_left: 0}]", after: "providers[cloud].owned_mw")) { at in
+            ["t.yaml:\(at("regions[1]")):79: error: regions[abroad].colocation_mw: the providers in abroad start with 300 kW of colocation_kw, more than its 200 kW; raise colocation_mw or lower their colocation_kw",
+             "t.yaml:\(at("providers[cloud].builds")):19: error: providers[cloud].builds[0].mw: expected a number in (0, 100000], got '0'",
+             "t.yaml:\(at("providers[cloud].builds")):35: error: providers[cloud].builds[0].months_left: expected a number in (0, 600], got '0'"]
+        },
         malformedCase("rent_in on an owner", supplied.inserting("rent_in: [{tier: h800, units: 1}]", after: "providers[cloud].owned_mw")) { at in
             ["t.yaml:\(at("providers[cloud].rent_in")):14: error: providers[cloud].rent_in: only a sublessor rents capacity in; this firm's model is owner"]
         },
