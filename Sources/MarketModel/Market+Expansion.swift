@@ -106,8 +106,11 @@ extension Market {
             // tier it does not hold is only the reference price).
             let start: Double? = orderTier != b && providers[j].fleet.installed[orderTier] == 0
                 ? Swift.max(priceIndex[orderTier], providers[j].leasing.listPrice[b] / ratio) : nil
+            // A substitute is used as the firm uses the substitute, not as it uses the tier its tenants
+            // want: its own utilisation of it, or the market's when it holds none.
+            let orderU = orderTier == b ? trailingU : substituteUtilisation(firm: j, tier: orderTier, fallback: trailingU)
             let newPays = price.map {
-                unitNPV(firm: j, tier: orderTier, price: $0, leadYears: leadYears, utilisation: trailingU, now: start)
+                unitNPV(firm: j, tier: orderTier, price: $0, leadYears: leadYears, utilisation: orderU, now: start)
                     >= (e.hurdle - 1) * $0
             } ?? false
             var bid: Int? = nil
@@ -119,6 +122,20 @@ extension Market {
             pendingExpansions.append(PendingExpansion(firm: j, tier: b, supply: supply, units: q, newPays: newPays, bid: bid,
                                                       orderTier: orderTier, ratio: ratio))
         }
+    }
+
+    /// The utilisation firm `j` expects of units of substitute tier `c`: its own over the last month
+    /// when it holds some, else the market's (units leased over capacity, active firms), else
+    /// `fallback`; at least 5%.
+    func substituteUtilisation(firm j: ProviderID, tier c: TierID, fallback: Double) -> Double {
+        let area = providers[j].month.installedArea[c]
+        if area > 0 { return Swift.max(providers[j].month.leasedArea[c] / area, 0.05) }
+        var leased = 0, capacity = 0
+        for k in activeIDs {
+            leased += providers[k].leasing.leased[c]
+            capacity += providers[k].capacity(c)
+        }
+        return Swift.max(capacity > 0 ? Double(leased) / Double(capacity) : fallback, 0.05)
     }
 
     /// The tier firm `j` buys new in place of tier `b`, which it cannot buy new in month `m`: of the

@@ -18,9 +18,9 @@ import Stochastics
     }
 
     /// Measured (seed 1, 100 pairs, the model of 2026-12): the ban cancels H20 orders in 68 of 100
-    /// replications, 99 units on average [76, 121]; lost units from 2025-04 on rise by 311 [235, 387];
-    /// the H20 used price at 2025-12 is 1.47 times the baseline's (median; 95% interval [1.40, 1.52]);
-    /// starved exits rise by 0.09 a replication [0.03, 0.15] (10 against 1: server-maker-cloud,
+    /// replications, 99 units on average [76, 121]; lost units from 2025-04 on rise by 427 [340, 514];
+    /// the H20 used price at 2025-12 is 1.47 times the baseline's (median; 95% interval [1.41, 1.52]);
+    /// starved exits rise by 0.08 a replication [0.02, 0.14] (11 against 3: server-maker-cloud,
     /// which holds H20s and turns away the inference demand it can no longer meet, most often).
     /// Before the inference squeeze and the starvation rule of issue 14 every difference was 0.
     /// About 4 s in release.

@@ -129,7 +129,7 @@ import Stochastics
 
     /// The page's second cause in the baseline: firms build (the integrator's platform under way at
     /// the start, and firms short of east-hub space), and data centres drive some exits.
-    /// Measured (seed 1, 100 replications, the model of 2026-12): 8 of 182 exits data-centre driven,
+    /// Measured (seed 1, 100 replications, the model of 2026-12): 8 of 159 exits data-centre driven,
     /// crossover entrants that came in when east-hub space was dear or gone.
     @Test func dataCentresDriveSomeBaselineExits() throws {
         let base = try PriceWarTests.load("baseline.yaml")

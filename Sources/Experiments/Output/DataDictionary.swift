@@ -180,7 +180,7 @@ public enum DataDictionary {
 
         ```csv
         scenario,point,replication,firm,business_model,template,entry_month,survived,exit_day,exit_month,exit_reason,exit_driver,driver_chips,driver_datacentre,driver_price,driver_debt,driver_defaults,final_cash,cumulative_profit,profitable_final_year,irr,npv,moic,trailing_utilisation,leverage,take_or_pay_share,top_customer_share,contracted_backlog,banned_tier_revenue_share,refused_unbuyable_share,months_of_cash
-        baseline,0,0,small-gpu-cloud,owner,,,true,,,,,0,254898.0505598824,-39361056.748850375,-521050.1120021399,0,1731328.5448628205,-34639087.31549108,false,-0.15748591326637462,-19968251.815526795,0.6800621977863663,0.2802183413932009,0.2528103358220659,0.9849587690682193,0.7442281895990026,2817008.1780055407,0.9946597737411734,0.019693786314471565,
+        baseline,0,0,small-gpu-cloud,owner,,,true,,,,,-27858.572348352955,306860.718969089,-30287783.431880523,-521050.1120021399,0,19442354.87009654,-12169423.31602353,false,0.058117337036282635,-3701436.1647934616,1.135536551291704,0.48935702816986876,0.22190595947520514,0.9877078459132255,0.7613865177786484,2698721.1841054936,1,0.020162119546811193,
         baseline,0,1,small-gpu-cloud,owner,,,true,,,,,0,790129.1961092586,-30473404.79313097,0,0,22877503.711503208,-11398705.30470444,false,-0.059949829841905264,-13179761.944608945,0.8701413811755534,0.8302188547428516,0.39577955816759475,0.6698361032841369,0.21215985515004832,6665284.191122556,1,0,
         ```
 
@@ -196,26 +196,26 @@ public enum DataDictionary {
         scenario,point,kind,entity,metric,month,estimate,ci95_low,ci95_high,p05,p50,p95
         baseline,0,firm,small-gpu-cloud,p_survive,,1,0.3423802275066532,1,,,
         baseline,0,firm,small-gpu-cloud,time_to_exit_months,,,,,,,
-        baseline,0,firm,small-gpu-cloud,cumulative_profit,,-23018896.31009776,-170667422.29808098,124629629.67788547,-33477068.214951746,-23018896.31009776,-12560724.405243773
+        baseline,0,firm,small-gpu-cloud,cumulative_profit,,-11784064.310363986,-16680514.733202865,-6887613.887525106,-12130887.415457577,-11784064.310363986,-11437241.205270395
         ```
 
         So: it survived 2 replications out of 2, P(survive) = 1 with 95% Wilson interval [0.34, 1] (2 of 2
         cannot rule out a chance of survival as low as a third), median exit "> horizon" (the terminal table's
-        wording for an empty `median_exit_month` estimate). Its cumulative profit is −¥23.0M on average, the mean
-        of −34.6M and −11.4M; with two replications the t-interval [−170.7M, 124.6M] still spans zero: it
-        survives, most likely at a loss.
+        wording for an empty `median_exit_month` estimate). Its cumulative profit is −¥11.8M on average, the mean
+        of −12.2M and −11.4M; the t-interval [−16.7M, −6.9M] lies below zero, narrow only because the two
+        replications happen to agree (t(0.975, 1) = 12.7): it survives, at a loss.
 
         **When and why does a firm exit?** `server-maker-cloud`, in the same folder, exits in 1 of the 2
         replications. Its `outcomes.csv` row with `survived` = `false`:
 
         ```csv
         scenario,point,replication,firm,business_model,template,entry_month,survived,exit_day,exit_month,exit_reason,exit_driver,driver_chips,driver_datacentre,driver_price,driver_debt,driver_defaults,final_cash,cumulative_profit,profitable_final_year,irr,npv,moic,trailing_utilisation,leverage,take_or_pay_share,top_customer_share,contracted_backlog,banned_tier_revenue_share,refused_unbuyable_share,months_of_cash
-        baseline,0,0,server-maker-cloud,hybrid,,,false,790,2026-02,losing,price,0,0,-40384697.28970348,0,0,293235640.9707702,-49407688.95672557,false,-0.06924158464513809,-104035714.38744912,0.8560124969954758,0.18033080799747495,0,0.2126450115165261,,0,0,0,28834.779596409157
+        baseline,0,0,server-maker-cloud,hybrid,,,false,790,2026-02,losing,price,0,0,-40544448.03936611,0,0,293093194.46647155,-49549251.54318614,false,-0.06945029147473859,-104151583.49041134,0.8555966676391626,0.13971681937583272,0,0.22154698205176881,,0,0,0,6836.923026201365
         ```
 
         When: day 790 (2026-02). Why: `losing`, with cash left (`final_cash` ≈ ¥293M) and low
-        `trailing_utilisation` (0.18): it gave up a losing business, it was not made insolvent. Driven by:
-        `price`, the market: its rent fell ¥40.4M short of the planned rent at the target utilisation on the
+        `trailing_utilisation` (0.14): it gave up a losing business, it was not made insolvent. Driven by:
+        `price`, the market: its rent fell ¥40.5M short of the planned rent at the target utilisation on the
         capacity it had (`driver_price`), while chips, power, debt and its tenants' payments went as planned
         (the other `driver_*` are 0). The curve steps down in that month:
 
