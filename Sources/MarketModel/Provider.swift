@@ -341,7 +341,8 @@ struct Plan {
     var sitePrice = 0.0
     /// The firm's loan rate at its last investment.
     var rate = 0.0
-    /// The colocation price of the firm's region at its last investment, per kW-month.
+    /// At its last investment, the mean price per kW-month of the colocation it held (the region's
+    /// price of the day when it held none).
     var colocationPrice = 0.0
     /// Orders a ban cancelled: units the firm planned and will never get, from their expected delivery.
     var lost: [(tier: TierID, units: Int, day: Double)] = []
