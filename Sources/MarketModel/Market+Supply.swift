@@ -397,7 +397,7 @@ extension Market {
     /// The price of a new colocation contract of `kw` in region `r`: the base·(1 + γ·o/(1 − o)), o the
     /// occupancy with the contract (at most 0.95); the base without a capacity.
     func colocationPrice(_ r: RegionID, addingKW kw: Double) -> Double {
-        let base = scenario.regions[r].colocationPrice ?? scenario.dataCentres.colocationPerKWMonth
+        let base = scenario.colocationBasePrice(region: r)
         let capacity = colocationCapacityKW(r)
         guard capacity.isFinite, capacity > 0 else { return base }
         let o = Swift.min(0.95, (colocationUsedKW[r] + kw) / capacity)

@@ -57,11 +57,8 @@ struct ProviderState {
         power = Power(ownedMW: spec.supply.ownedMW, colocationKW: spec.supply.colocationKW)
         if spec.supply.colocationKW > 0 {
             // The colocation it starts with: at the region's base price, for a term from the start.
-            let dc = scenario.dataCentres
-            let base = scenario.regions.indices.contains(spec.region.index)
-                ? scenario.regions[spec.region].colocationPrice ?? dc.colocationPerKWMonth : dc.colocationPerKWMonth
-            power.colocation = [ColocationContract(kw: spec.supply.colocationKW, price: base,
-                                                   end: dc.colocationTermMonths.map { $0 * daysPerMonth } ?? .infinity)]
+            power.colocation = [ColocationContract(kw: spec.supply.colocationKW, price: scenario.colocationBasePrice(region: spec.region),
+                                                   end: scenario.dataCentres.colocationTermMonths.map { $0 * daysPerMonth } ?? .infinity)]
         }
         for b in spec.supply.builds {
             let capex = b.capexLeft ?? b.mw * scenario.dataCentres.costPerMW

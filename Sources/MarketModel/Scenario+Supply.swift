@@ -103,6 +103,14 @@ public struct DataCentreParameters: Sendable {
     public init() {}
 }
 
+extension Scenario {
+    /// The colocation price of region `r` at zero occupancy, per kW-month: its own, else
+    /// `datacentres.colocation_per_kw_month` (also for a region index out of range).
+    public func colocationBasePrice(region r: RegionID) -> Double {
+        (regions.indices.contains(r.index) ? regions[r].colocationPrice : nil) ?? dataCentres.colocationPerKWMonth
+    }
+}
+
 /// A data-centre build under way at the start.
 public struct BuildSpec: Sendable {
     /// MW of facility power it adds when complete.
