@@ -10,6 +10,7 @@
 #include <gsl/gsl_sf_gamma.h>
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_multifit.h>
+#include <gsl/gsl_linalg.h>
 
 /* Swift 6 rejects GSL's generator-type globals as shared mutable state;
    these accessors hand out the (immutable) type descriptors. */

@@ -88,6 +88,34 @@ public enum Stats {
                 (0..<n).map { gsl_vector_get(r, $0) })
     }
 
+    /// The inverse of the Gram matrix XᵀX of the columns of X (each as long as the others), by
+    /// GSL's Cholesky decomposition (`gsl_linalg_cholesky_decomp1`, `gsl_linalg_cholesky_invert`),
+    /// row-major; nil when there are no columns, the lengths differ, or XᵀX is not positive definite
+    /// (some combination of the columns is 0).
+    ///
+    /// With centred columns, the partial correlation of columns i and j given all the others is
+    /// −P_ij/√(P_ii·P_jj), and the residual sum of squares of column i regressed on the others is
+    /// 1/P_ii: one inversion of a (k × k) matrix in place of 2k regressions.
+    public static func inverseGram(columns: [[Double]]) -> [Double]? {
+        let k = columns.count
+        guard k >= 1, let n = columns.first?.count, n >= k, columns.allSatisfy({ $0.count == n }) else { return nil }
+        disableGSLAbort()
+        guard let a = gsl_matrix_alloc(k, k) else { return nil }
+        defer { gsl_matrix_free(a) }
+        for i in 0..<k {
+            for j in i..<k {
+                var dot = 0.0
+                for r in 0..<n { dot += columns[i][r] * columns[j][r] }
+                gsl_matrix_set(a, i, j, dot)
+                gsl_matrix_set(a, j, i, dot)
+            }
+        }
+        guard gsl_linalg_cholesky_decomp1(a) == GSL_SUCCESS, gsl_linalg_cholesky_invert(a) == GSL_SUCCESS else { return nil }
+        var out = [Double](repeating: 0, count: k * k)
+        for i in 0..<k { for j in 0..<k { out[i * k + j] = gsl_matrix_get(a, i, j) } }
+        return out.allSatisfy(\.isFinite) ? out : nil
+    }
+
     /// The ranks of `values`, 1 for the smallest, ties sharing the average of the ranks they span
     /// (`[5, 1, 5, 3]` → `[3.5, 1, 3.5, 2]`), so the ranks always sum to n(n + 1)/2. The order comes
     /// from GSL's `gsl_sort_index`; values tie when they are equal.
