@@ -97,6 +97,12 @@ extension Market {
                 firmRecords[j].append(exitedRecord(firm: j, month: m, proceeds: liquidation[j]))
             }
         }
+        for b in tierIDs {
+            let tm = monthTier[b]
+            signedRent[b] = tm.shortUnits > 0 ? tm.shortValue / Double(tm.shortUnits)
+                : tm.signedUnits > 0 ? tm.signedValue / Double(tm.signedUnits) : priceIndex[b]
+            closedUtilisation[b] = marketUtilisation(b) ?? scenario.pricing.targetUtilisation
+        }
         reprice(month: m, at: t)
         for j in providers.indices { resetMonth(firm: j, at: t) }
         if m + 1 < scenario.horizonMonths {

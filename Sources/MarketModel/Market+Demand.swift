@@ -122,8 +122,16 @@ extension Market {
     mutating func seedInitialBook(calendar: inout EventCalendar<MarketEvent>) {
         for j in providers.indices {
             var target = TierTable(repeating: 0, count: tierCount)
+            // Contracted prices of the starting book: leased-units-weighted over the cohorts that set one.
+            var priced = TierTable(repeating: 0.0, count: tierCount), pricedValue = TierTable(repeating: 0.0, count: tierCount)
+            var monthsLeft = TierTable<Double?>(repeating: nil, count: tierCount)
             for c in providers[j].spec.fleet {
+                if let left = c.leaseMonthsLeft { monthsLeft[c.tier] = Swift.max(monthsLeft[c.tier] ?? 0, left) }
                 target[c.tier] += Int((Double(c.units) * c.leasedShare).rounded())
+                if let p = c.leasePrice {
+                    priced[c.tier] += Double(c.units) * c.leasedShare
+                    pricedValue[c.tier] += Double(c.units) * c.leasedShare * p
+                }
             }
             var base = plan.hasher(replication: replication, kind: "initial/" + providers[j].spec.name)
             base.mix(index: 0)
@@ -165,9 +173,12 @@ extension Market {
                         n = left
                         tenants[i].units = wantedTier == b ? n : tenants[i].units
                     }
-                    let months = tenants[i].termMonths
-                    let price = providers[j].leasing.listPrice[b] * (1 - termDiscount(months: months))
-                    let start = -elapsed * months * daysPerMonth
+                    // A contract signed before the start with known months left: its leases end then.
+                    var months = tenants[i].termMonths
+                    if let remaining = monthsLeft[b] { months = Swift.max(months, remaining) }
+                    let price = priced[b] > 0 ? pricedValue[b] / priced[b]
+                        : providers[j].leasing.listPrice[b] * (1 - termDiscount(months: months))
+                    let start = monthsLeft[b].map { ($0 - months) * daysPerMonth } ?? -elapsed * months * daysPerMonth
                     let l = sign(tenant: i, provider: j, tier: b, units: n, price: price, months: months, at: 0,
                                  signedBeforeStart: true, calendar: &calendar)
                     leases[l].start = start

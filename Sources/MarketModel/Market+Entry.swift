@@ -3,46 +3,124 @@ import SimKernel
 import Stochastics
 
 extension Market {
-    /// m̄: revenue-weighted gross margin of active firms over the last two quarters.
+    /// The capital-market premium P(t) in force in month `m` (0 before the first step).
     @inline(__always)
-    func sectorMargin() -> Double? {
-        var revenue = 0.0, gross = 0.0
-        for j in providers.indices where providers[j].active {
-            for r in firmRecords[j].suffix(6) {
-                revenue += r.revenue
-                gross += r.revenue - r.powerCost - r.colocationCost - r.rentInCost - r.depreciation - r.bookValueSold
-            }
-        }
-        return revenue > 0 ? gross / revenue : nil
-    }
-
-    /// The hype multiplier H(t) in force in month `m`.
-    @inline(__always)
-    func hype(month m: Int) -> Double {
+    func entryPremium(month m: Int) -> Double {
         let ym = scenario.start.adding(months: m)
-        var h = 1.0, latest: YearMonth? = nil
-        for step in scenario.entry.hype where step.from <= ym && (latest.map { step.from >= $0 } ?? true) {
-            h = step.multiplier
-            latest = step.from
-        }
-        return h
+        var p = 0.0
+        for step in scenario.entry.premium where step.from <= ym { p = step.share }
+        return p
     }
 
-    /// Entry at the close of month `m`: Poisson many entrants at λ_E = λ_max·H(t)·max(0, (m̄ − m*)/(1 − m*))
-    /// a year; each is drawn from a template by weight, named `<template>-<k>`, raises its capital
-    /// as equity in its first month and takes its first_order at once: ordered at the current lead
-    /// time, or for a sublessor rented in from the market at the wholesale price.
+    /// π_k without the premium: template `k`'s expected return on the outlay of its first order if
+    /// it entered at the close of month `m` — Σ NPV/Σ outlay over the order's tiers; nil when it could
+    /// buy (or, a sublessor, rent) none of them.
+    ///
+    /// An owner's unit of tier b costs this month's chip price P (backlog premium included) and
+    /// earns from the expected lead time on, over the tier's life: the rent signed in the month
+    /// (``signedRent``: the short-term price, else the mean signed price, else the index),
+    /// moving toward the entrant's long-run cost-recovery price at the expansion rule's κ and
+    /// technology decline, times the market's utilisation of the tier over the month
+    /// (``closedUtilisation``: u* when nobody held it),
+    /// net of power (its region's price and PUE), per-unit opex, its fixed opex spread over the
+    /// order, and colocation at the price its space would cost now; discounted at its cost of
+    /// capital, plus the used value at the end of life. A tier it cannot buy new is left out (an
+    /// entrant orders new). A sublessor rents in at the lowest wholesale quote (owners' offers,
+    /// then overseas lines) for the rent-in term: its outlay is what that rent costs, its NPV what
+    /// the units earn over it less that cost. A template with no first order (a broker, which
+    /// resells its affiliates' units) puts no capital into units: its return is 0, so the premium
+    /// and the hurdles alone decide.
+    func entryReturn(template k: Int, month m: Int, at t: Double) -> Double? {
+        let tpl = scenario.entrants[k]
+        guard !tpl.firstOrder.isEmpty else { return 0 }
+        let spec = tpl.provider
+        let e = scenario.expansion
+        let hours = daysPerMonth * hoursPerDay
+        let totalUnits = Swift.max(1, tpl.firstOrder.reduce(0) { $0 + $1.units })
+        let fixedPerUnit = spec.fixedOpexMonthly / Double(totalUnits)
+        let r = spec.region
+        let mult = siteTable[r][Swift.min(m, siteTable[r].count - 1)]
+        let electricity = scenario.regions[r].electricityPrice * mult.electricity
+        let pue = scenario.regions[r].pue * mult.pue
+        let rho = spec.costOfCapital
+        var npv = 0.0, outlay = 0.0
+        for order in tpl.firstOrder where order.units > 0 {
+            let b = order.tier, n = Double(order.units)
+            let tier = scenario.tiers[b]
+            let u = closedUtilisation[b]
+            let now = signedRent[b] > 0 ? signedRent[b] : tier.referencePrice
+            if spec.model == .sublessor {
+                guard let w = lowestWholesale(tier: b, jurisdiction: spec.jurisdiction, at: t) else { continue }
+                let months = Swift.max(1, Int(scenario.sublease.rentInTermMonths.rounded()))
+                let rents = ExpectedRents(now: now, longRun: w, utilisation: u, costPerHour: 0,
+                                          costPerMonth: fixedPerUnit, hours: hours, rho: rho,
+                                          techDecline: e.techDecline, kappa: e.kappa)
+                let cost = ExpectedRents(now: w, longRun: w, utilisation: 1, costPerHour: 0, costPerMonth: 0, hours: hours,
+                                         rho: rho, techDecline: 0, kappa: 0).presentValue(months: 1, through: months)
+                npv += n * (rents.presentValue(months: 1, through: months) - cost)
+                outlay += n * cost
+                continue
+            }
+            guard let s = supplyIndex(tier: b, jurisdiction: spec.jurisdiction), supplyCapacity(s, month: m) > 0 else { continue }
+            let price = chipPrice(s, month: m)
+            let lead = expectedLeadTimeDays(s, units: order.units, month: m) / daysPerYear
+            let power = tier.powerKW * pue * electricity
+            let colocation = tier.powerKW * scenario.regions[r].pue * colocationPrice(r, addingKW: spec.supply.colocationKW)
+            let perMonth = spec.opexPerUnitMonthly + fixedPerUnit + colocation
+            let crf = capitalRecovery(rho, years: tier.lifeYears)
+            let longRun = (price * crf / hoursPerYear + perMonth / hours) / scenario.pricing.targetUtilisation + power
+            let rents = ExpectedRents(now: now, longRun: longRun, utilisation: u, costPerHour: power, costPerMonth: perMonth,
+                                      hours: hours, rho: rho, techDecline: e.techDecline, kappa: e.kappa, offsetYears: lead)
+            let months = Swift.max(1, Int((tier.lifeYears * 12).rounded()))
+            let terminal = price * pow(1 - tier.usedDecline, tier.lifeYears) / pow(1 + rho, lead + tier.lifeYears)
+            npv += n * (rents.presentValue(months: 1, through: months) + terminal - price)
+            outlay += n * price
+        }
+        return outlay > 0 ? npv / outlay : nil
+    }
+
+    /// The lowest wholesale price a sublessor of `jurisdiction` could rent tier `b` at now: owners'
+    /// quotes where they offer units, else open overseas lines; nil when nothing is offered.
+    func lowestWholesale(tier b: TierID, jurisdiction: String, at t: Double) -> Double? {
+        var best: Double? = nil
+        for a in activeIDs where wholesaleOffer(owner: a, tier: b) > 0 {
+            best = Swift.min(best ?? .infinity, wholesaleQuote(owner: a, tier: b, at: t))
+        }
+        if best != nil { return best }
+        for (k, line) in scenario.sublease.overseas.enumerated()
+        where line.tier == b && overseasRented[k] < line.units && !isBanned(tier: b, jurisdiction: line.jurisdiction, month: currentMonth) {
+            best = Swift.min(best ?? .infinity, line.price)
+        }
+        return best
+    }
+
+    /// Entry at the close of month `m`: Poisson many entrants at
+    /// λ_E = λ_max·Σ_k w_k/W·F((π_k + P(t) − π_mid)/σ) a year, F(x) = 1/(1 + e^−x)
+    /// (``entryReturn(template:month:at:)``): potential entrants' hurdles are logistic around π_mid.
+    /// Each entrant is drawn from a template with weight w_k·F(…), named
+    /// `<template>-<k>`, raises its capital as equity in its first month and takes its first_order
+    /// at once: ordered at the current lead time, or for a sublessor rented in from the market at
+    /// the wholesale price.
     mutating func enter(month m: Int, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
         let e = scenario.entry
-        guard e.maxRate > 0, !scenario.entrants.isEmpty, let margin = sectorMargin() else { return }
-        let rate = e.maxRate * hype(month: m) * Swift.max(0, (margin - e.marginThreshold) / (1 - e.marginThreshold))
-        let count = rate > 0 ? entryStream.poisson(mean: rate / 12) : 0
+        guard e.maxRate > 0, !scenario.entrants.isEmpty else { return }
         let totalWeight = scenario.entrants.reduce(0) { $0 + $1.weight }
+        guard totalWeight > 0 else { return }
+        let premium = entryPremium(month: m)
+        var weights = [Double](repeating: 0, count: scenario.entrants.count)
+        for k in scenario.entrants.indices where scenario.entrants[k].weight > 0 {
+            guard let pi = entryReturn(template: k, month: m, at: t) else { continue }
+            weights[k] = scenario.entrants[k].weight / (1 + exp(-(pi + premium - e.medianReturn) / e.returnSpread))
+        }
+        let weight = weights.reduce(0, +)
+        let rate = e.maxRate * weight / totalWeight
+        let count = rate > 0 ? entryStream.poisson(mean: rate / 12) : 0
         for _ in 0..<count {
-            guard firms.count - scenario.providers.count < e.maxEntrants, totalWeight > 0 else { return }
-            var u = entryStream.uniform() * totalWeight, k = scenario.entrants.count - 1
-            for (i, tpl) in scenario.entrants.enumerated() {
-                u -= tpl.weight
+            guard firms.count - scenario.providers.count < e.maxEntrants else { return }
+            // The last template with weight when rounding leaves u ≥ 0 after every subtraction.
+            var u = entryStream.uniform() * weight, k = weights.lastIndex { $0 > 0 } ?? 0
+            for (i, w) in weights.enumerated() {
+                u -= w
                 if u < 0 { k = i; break }
             }
             addEntrant(template: k, month: m + 1, at: t, calendar: &calendar)

@@ -100,6 +100,13 @@ struct Market: Simulation {
 
     // Market state.
     var priceIndex: TierTable<Double>        // index in force this month (computed at the last close)
+    /// The rent a newcomer saw signed in the month just closed, per tier: the mean price of contracts
+    /// of at most 3 months (the short-term price), else of all contracts signed; the price index when
+    /// none was signed. Set at each close, read by entry.
+    var signedRent: TierTable<Double>
+    /// The market's utilisation of each tier over the month just closed (``marketUtilisation(_:)``;
+    /// u* when no firm held the tier). Set at each close, read by entry.
+    var closedUtilisation: TierTable<Double>
     /// The used price in force: what a unit of the reference age fetches (set at each close).
     var usedPrice: TierTable<Double>
     /// δ on the sellers' ask at the last clearing (from the inventory's size).
@@ -191,6 +198,8 @@ struct Market: Simulation {
         for p in providers where scenario.regions.indices.contains(p.spec.region.index) { colocated[p.spec.region] += p.power.colocationKW }
         colocationUsedKW = colocated
         priceIndex = TierTable(scenario.tiers.map(\.referencePrice))
+        signedRent = priceIndex
+        closedUtilisation = TierTable(repeating: scenario.pricing.targetUtilisation, count: scenario.tiers.count)
         usedPrice = TierTable(repeating: 0, count: scenario.tiers.count)
         usedDiscount = TierTable(repeating: 0, count: scenario.tiers.count)
         remainingLife = TierTable(scenario.tiers.map {

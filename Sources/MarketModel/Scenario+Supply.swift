@@ -223,13 +223,20 @@ public struct EntrantTemplate: Sendable {
     }
 }
 
-/// Entry: λ_E(t) = λ_max·H(t)·max(0, (m̄ − m*)/(1 − m*)) firms per year.
+/// Entry: λ_E(t) = λ_max·Σ_k w_k/W·F((π_k(t) + P(t) − π_mid)/σ) firms per year, F the logistic
+/// function, π_k(t) template k's expected return on its outlay if it entered now (NPV of its first
+/// order at current expected rents, over the outlay), P(t) the capital-market premium in force.
 public struct EntryParameters: Sendable {
     public var maxRate: Double = 0
-    /// m*: the gross margin above which firms enter.
-    public var marginThreshold: Double = 0.3
-    /// Dated hype multipliers H(t): (from, multiplier), the latest in force applies.
-    public var hype: [(from: YearMonth, multiplier: Double)] = []
+    /// π_mid: the expected return on outlay at which half the potential entrants enter (their
+    /// hurdles, or their optimism beyond the model's expectations, are logistic around it).
+    public var medianReturn: Double = 0
+    /// σ: the logistic scale of potential entrants' hurdles.
+    public var returnSpread: Double = 0.1
+    /// Dated capital-market premiums P(t): (from, share of the outlay), the latest in force applies
+    /// (0 before the first): value an entrant gains beyond the project's NPV — a listed firm's
+    /// re-rating on announcing compute leasing, a subsidy.
+    public var premium: [(from: YearMonth, share: Double)] = []
     /// At most this many entrants in one replication.
     public var maxEntrants: Int = 200
     public init() {}

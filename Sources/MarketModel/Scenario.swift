@@ -215,8 +215,16 @@ public struct FleetCohort: Sendable {
     public var ageMonths: Int
     /// Share of the cohort's units under contract at the start (a book of leases part-way through their terms).
     public var leasedShare: Double
-    public init(tier: TierID, units: Int, ageMonths: Int, leasedShare: Double = 0) {
+    /// The price per unit-hour of the cohort's leases in force at the start (a contract signed
+    /// before it); nil: the firm's list price less each lease's term discount.
+    public var leasePrice: Double?
+    /// Months left at the start on the cohort's leases in force (a contract signed before it);
+    /// nil: each lease is drawn part-way through its term.
+    public var leaseMonthsLeft: Double?
+    public init(tier: TierID, units: Int, ageMonths: Int, leasedShare: Double = 0, leasePrice: Double? = nil,
+                leaseMonthsLeft: Double? = nil) {
         self.tier = tier; self.units = units; self.ageMonths = ageMonths; self.leasedShare = leasedShare
+        self.leasePrice = leasePrice; self.leaseMonthsLeft = leaseMonthsLeft
     }
 }
 

@@ -107,7 +107,7 @@ extension ScenarioSchema {
         have a `name` (tiers, regions, segments, providers, entrants, vouchers) merge by name: an
         entry with an inherited name merges into it, a new name is appended, and
         `{name: X, remove: true}` deletes the inherited X. Other lists (shocks, supply, fleets,
-        term discounts, hype, price caps, …) replace the inherited list whole, so a file that
+        term discounts, entry premiums, price caps, …) replace the inherited list whole, so a file that
         changes one shock writes out all the shocks it keeps. A map whose `kind` changes (a growth
         from exponential to logistic) replaces the inherited map whole. The parent may extend
         another file in turn (at most 16 files in a chain); a cycle is an error that names the

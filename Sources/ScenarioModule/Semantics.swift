@@ -438,16 +438,16 @@ struct SemanticChecker {
                   horizon: horizon)
         }
 
-        // Hype: dates increase down the list and fall before the end (earlier than the start is fine).
-        var previousHype: (YearMonth, SourceLocation)? = nil
-        for (i, h) in s.entry.hype.enumerated() {
-            guard let f = month(h.from, K.hypeFrom, i), let from = mark(K.hypeFrom, i) else { continue }
+        // Entry premiums: dates increase down the list and fall before the end (earlier than the start is fine).
+        var previousPremium: (YearMonth, SourceLocation)? = nil
+        for (i, h) in s.entry.premium.enumerated() {
+            guard let f = month(h.from, K.premiumFrom, i), let from = mark(K.premiumFrom, i) else { continue }
             if let (start, horizon) = horizon, f > start.adding(months: horizon - 1) {
                 sink.error(from.loc, from.path, "expected a month no later than \(start.adding(months: horizon - 1)) (the last of the horizon), got '\(f)'")
-            } else if let (pm, pl) = previousHype, f <= pm {
-                sink.error(from.loc, from.path, "expected a month after \(pm) (line \(pl.line)): hype dates increase down the list, got '\(f)'")
+            } else if let (pm, pl) = previousPremium, f <= pm {
+                sink.error(from.loc, from.path, "expected a month after \(pm) (line \(pl.line)): premium dates increase down the list, got '\(f)'")
             }
-            previousHype = (f, from.loc)
+            previousPremium = (f, from.loc)
         }
 
         // Term discounts: months increase down the list.
@@ -496,7 +496,7 @@ struct SemanticChecker {
         static let voucherRegion = i("policy.vouchers[].region"), voucherSegments = i("policy.vouchers[].segments")
         static let voucherFrom = i("policy.vouchers[].from"), voucherTo = i("policy.vouchers[].to")
         static let capTier = i("policy.price_caps[].tier"), capFrom = i("policy.price_caps[].from"), capTo = i("policy.price_caps[].to")
-        static let hypeFrom = i("entry.hype[].from"), discountMonths = i("pricing.term_discounts[].months")
+        static let premiumFrom = i("entry.premium[].from"), discountMonths = i("pricing.term_discounts[].months")
     }
 
     /// The keys providers and entrant templates share, under either list.

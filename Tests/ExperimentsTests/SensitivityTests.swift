@@ -1,5 +1,6 @@
 import Experiments
 import Foundation
+import Stochastics
 import Testing
 
 private let smokePath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -101,6 +102,39 @@ struct SensitivityTests {
         #expect(abs(c.low - tanh(-half)) < 1e-6 && abs(c.high - tanh(half)) < 1e-6, "\(c)")
         let other = try #require(p[1])
         #expect(abs(other.prcc) < 1e-12 && other.low < 0 && 0 < other.high, "x2 does nothing: \(other)")
+    }
+
+    /// From 8 parameters on PRCC comes from one inverse of the ranks' Gram matrix; it must equal the
+    /// definition (the correlation of the residuals of rank(x_j) and rank(y) on the other ranks), computed
+    /// here with GSL's least squares, on a pseudo-random design of 12 parameters and 60 runs where y
+    /// depends monotonically on three of them; a parameter that copies another falls back to the
+    /// regressions and is nil, as before.
+    @Test func prccFromTheInverseGramMatrixEqualsTheResidualDefinition() throws {
+        let n = 60, k = 12
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> Double {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) * 0x1.0p-53
+        }
+        let x = (0..<k).map { _ in (0..<n).map { _ in next() } }
+        let y = (0..<n).map { i in exp(2 * x[0][i]) - 3 * x[1][i] * x[1][i] + x[2][i] + 0.3 * next() }
+        let fast = Sensitivity.prcc(x: x, y: y)
+        let centre = Double(n + 1) / 2
+        let rx = x.map { Stats.averageRanks($0).map { $0 - centre } }, ry = Stats.averageRanks(y).map { $0 - centre }
+        for j in 0..<k {
+            let others = rx.indices.filter { $0 != j }.map { rx[$0] }
+            let ex = try #require(Stats.leastSquares(columns: others, y: rx[j])?.residuals)
+            let ey = try #require(Stats.leastSquares(columns: others, y: ry)?.residuals)
+            let rho = try #require(Stats.correlation(ex, ey))
+            let got = try #require(fast[j])
+            #expect(abs(got.prcc - rho) < 1e-12, "parameter \(j): \(got.prcc) against \(rho)")
+        }
+        let first = try #require(fast[0]), second = try #require(fast[1])
+        #expect(first.prcc > 0.5 && second.prcc < -0.5)
+        // A copy of parameter 0: the Gram matrix is singular, so both fall back to the regressions, where
+        // each is explained away by the other.
+        let copied = Sensitivity.prcc(x: x + [x[0]], y: y)
+        #expect(copied[0] == nil && copied[k] == nil && copied[1] != nil)
     }
 
     @Test func prccIsNilForAConstantParameterOutcomeOrTooFewRuns() {

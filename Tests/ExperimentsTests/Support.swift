@@ -181,3 +181,18 @@ func runInMemory(_ points: [ExperimentPoint], replications: Int, threads: Int, s
                                  sinks: [files])
     return Dictionary(uniqueKeysWithValues: ResultFiles.fileNames.map { ($0, files.bytes(of: $0)) })
 }
+
+/// The median of `xs` (the mean of the middle two for an even count).
+func median(_ xs: [Double]) -> Double {
+    let s = xs.sorted()
+    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}
+
+/// The distribution-free 95% interval of a median from n values: the order statistics n/2 ∓ 1.96·√n/2
+/// (the normal approximation to the binomial count of values below the median).
+func medianInterval(_ xs: [Double]) -> (low: Double, high: Double) {
+    let s = xs.sorted(), n = Double(s.count)
+    let half = 1.96 * n.squareRoot() / 2
+    let lo = Swift.max(0, Int((n / 2 - half).rounded(.down))), hi = Swift.min(s.count - 1, Int((n / 2 + half).rounded(.up)))
+    return (s[lo], s[hi])
+}

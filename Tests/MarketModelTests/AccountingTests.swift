@@ -92,7 +92,7 @@ func randomFullScenario(seed: UInt64) -> Scenario {
     tpl.cash = 2e7
     s.entrants = [EntrantTemplate(name: "new-cloud", provider: tpl, firstOrder: [(tier, 16)])]
     s.entry.maxRate = Double.random(in: 0...30, using: &g)
-    s.entry.marginThreshold = 0
+    s.entry.medianReturn = -10   // every potential entrant enters
     return s
 }
 

@@ -7,9 +7,8 @@ import Testing
 /// form: a firm that holds cash and does nothing gets back exactly what was put in, so its MOIC is 1, its
 /// IRR 0 and its NPV at cost of capital c over n months is stake × ((1 + c)^(−n/12) − 1).
 @Suite struct OutcomeTests {
-    /// The Erlang market (one owner that earns a margin, so entrants come) plus `idle` firms and an entrant
-    /// template whose first order cannot be placed (no chip supply in the scenario): they never hold a unit,
-    /// pay nothing and earn nothing.
+    /// The Erlang market plus `idle` firms and an entrant template of a broker with no affiliates (it orders
+    /// nothing; every potential entrant enters): they never hold a unit, pay nothing and earn nothing.
     static func idleScenario(months: Int, stake: Double, debt: Double) -> Scenario {
         var s = Fixtures.erlang(units: 20, load: 15, months: months)
         var idle = Fixtures.provider(name: "idle", units: 0, cash: stake + debt, debt: debt, softBudget: false,
@@ -18,9 +17,10 @@ import Testing
         s.providers.append(idle)
         var tpl = Fixtures.provider(name: "entrant", units: 0, cash: stake, softBudget: false, rate: 0)
         tpl.fleet = []
-        s.entrants = [EntrantTemplate(name: "idle-entrant", provider: tpl, firstOrder: [(0, 16)])]
+        tpl.model = .broker
+        s.entrants = [EntrantTemplate(name: "idle-entrant", provider: tpl, firstOrder: [])]
         s.entry.maxRate = 24
-        s.entry.marginThreshold = 0
+        s.entry.medianReturn = -10   // every potential entrant enters
         return s
     }
 

@@ -83,7 +83,7 @@ import Stochastics
         check(s.expansion, prefix: "expansion")
         check(s.sublease, prefix: "sublease")
         check(s.entry, prefix: "entry")
-        check(s.entry.hype[0], prefix: "entry.hype[]")
+        check(s.entry.premium[0], prefix: "entry.premium[]")
         check(s.starvation, prefix: "starvation")
         // An entrant template: its own keys, then a provider's without fleet and rent-in contracts.
         check(s.entrants[0], prefix: "entrants[]", skip: ["provider"])

@@ -66,7 +66,7 @@ shocks:
 datacentres: {cost_per_mw: 9e7, build_months: {dist: uniform, min: 9, max: 15}, facility_life_years: 20, colocation_per_kw_month: 700, min_build_mw: 2}
 expansion: {kappa: 2, tech_decline: 0.3, supply_line_weight: 1, hurdle: 1.5, order_fraction: 0.5, prefer_colocation: false}
 sublease: {wholesale_discount: 0.2, wholesale_share: 0.4, rent_in_term_months: 12, broker_commission: 0.1, hybrid_markup: 0.2, overseas: [{name: abroad-cloud, tier: h20, units: 64, price: 6.5, jurisdiction: sg}]}
-entry: {max_rate: 4, margin_threshold: 0.25, hype: [{from: 2023-06, multiplier: 2}, {from: 2024-07, multiplier: 0.5}], max_entrants: 20}
+entry: {max_rate: 4, median_return: -0.25, return_spread: 0.2, premium: [{from: 2023-06, share: 2}, {from: 2024-07, share: 0.5}], max_entrants: 20}
 starvation: {refused_share: 0.6}
 national: {target_eflops: 120, leasing_coverage_share: 0.05}
 
@@ -96,8 +96,8 @@ national: {target_eflops: 120, leasing_coverage_share: 0.05}
         #expect(s.sublease.wholesaleDiscount == b.wholesaleDiscount && s.sublease.rentInTermMonths == b.rentInTermMonths)
         #expect(s.sublease.brokerCommission == b.brokerCommission && s.sublease.hybridMarkup == b.hybridMarkup)
         let e = EntryParameters()
-        #expect(s.entry.maxRate == e.maxRate && s.entry.marginThreshold == e.marginThreshold)
-        #expect(s.entry.hype.isEmpty && s.entry.maxEntrants == e.maxEntrants)
+        #expect(s.entry.maxRate == e.maxRate && s.entry.medianReturn == e.medianReturn && s.entry.returnSpread == e.returnSpread)
+        #expect(s.entry.premium.isEmpty && s.entry.maxEntrants == e.maxEntrants)
         let v = StarvationParameters()
         #expect(s.starvation.refusedShare == v.refusedShare)
         let plain = Scenario(name: "x", start: s.start, horizonMonths: 1, currency: "CNY", tiers: [], regions: [], segments: [], providers: [])
@@ -157,9 +157,9 @@ national: {target_eflops: 120, leasing_coverage_share: 0.05}
         #expect(s.sublease.wholesaleShare == 0.4 && s.sublease.overseas.count == 1)
         #expect(s.sublease.overseas.first.map { ($0.name, $0.tier, $0.units, $0.price, $0.jurisdiction) }
                     .map { $0 == ("abroad-cloud", 1, 64, 6.5, "sg") } == true)
-        #expect(s.entry.maxRate == 4 && s.entry.marginThreshold == 0.25 && s.entry.maxEntrants == 20)
-        #expect(s.entry.hype.map(\.from) == [YearMonth(year: 2023, month: 6), YearMonth(year: 2024, month: 7)])
-        #expect(s.entry.hype.map(\.multiplier) == [2, 0.5])
+        #expect(s.entry.maxRate == 4 && s.entry.medianReturn == -0.25 && s.entry.returnSpread == 0.2 && s.entry.maxEntrants == 20)
+        #expect(s.entry.premium.map(\.from) == [YearMonth(year: 2023, month: 6), YearMonth(year: 2024, month: 7)])
+        #expect(s.entry.premium.map(\.share) == [2, 0.5])
         #expect(s.starvation.refusedShare == 0.6)
         #expect(s.nationalTargetEFLOPS == 120 && s.leasingCoverageShare == 0.05)
         #expect(s.segments[0].buyShare == 0.2)
@@ -285,9 +285,9 @@ national: {target_eflops: 120, leasing_coverage_share: 0.05}
         malformedCase("entry without a template", supplied.replacingValue(at: "entrants", with: "[]")) { at in
             ["t.yaml:\(at("entry.max_rate")):19: error: entry.max_rate: entry needs at least one template under entrants when max_rate is above 0; add one, or set max_rate to 0"]
         },
-        malformedCase("hype dates", supplied.replacingValue(at: "entry", with: "{max_rate: 4, hype: [{from: 2024-07, multiplier: 2}, {from: 2024-07, multiplier: 0.5}, {from: 2026-01, multiplier: 1}]}")) { at in
-            ["t.yaml:\(at("entry.hype[1]")):68: error: entry.hype[1].from: expected a month after 2024-07 (line \(at("entry.hype[0]"))): hype dates increase down the list, got '2024-07'",
-             "t.yaml:\(at("entry.hype[2]")):102: error: entry.hype[2].from: expected a month no later than 2025-12 (the last of the horizon), got '2026-01'"]
+        malformedCase("premium dates", supplied.replacingValue(at: "entry", with: "{max_rate: 4, premium: [{from: 2024-07, share: 2}, {from: 2024-07, share: 0.5}, {from: 2026-01, share: 1}]}")) { at in
+            ["t.yaml:\(at("entry.premium[1]")):66: error: entry.premium[1].from: expected a month after 2024-07 (line \(at("entry.premium[0]"))): premium dates increase down the list, got '2024-07'",
+             "t.yaml:\(at("entry.premium[2]")):95: error: entry.premium[2].from: expected a month no later than 2025-12 (the last of the horizon), got '2026-01'"]
         },
         malformedCase("entrant orders", supplied.replacingValue(at: "entrants[neocloud].first_order", with: "[{tier: h800, units: 64}, {tier: h20, units: 0}]")
             .replacingEntry(at: "entrants[hub]", with: "- {name: hub, model: broker, region: east, cash: 1e6, affiliates: [cloud], first_order: [{tier: h20, units: 1}]}")) { at in
@@ -307,8 +307,8 @@ national: {target_eflops: 120, leasing_coverage_share: 0.05}
         // A sublessor rents its first_order from the market, so it needs no vendor supply (h800 has none to intl).
         malformedCase("a sublessor entrant's first_order needs no supply",
                       supplied.replacingEntry(at: "entrants[hub]", with: "- {name: hub, model: sublessor, region: abroad, cash: 1e6, first_order: [{tier: h800, units: 8}]}")
-                          .replacingValue(at: "entry", with: "{max_rate: 4, hype: [{from: 2024-07, multiplier: 2}, {from: 2024-07, multiplier: 0.5}]}")) { at in
-            ["t.yaml:\(at("entry.hype[1]")):68: error: entry.hype[1].from: expected a month after 2024-07 (line \(at("entry.hype[0]"))): hype dates increase down the list, got '2024-07'"]
+                          .replacingValue(at: "entry", with: "{max_rate: 4, premium: [{from: 2024-07, share: 2}, {from: 2024-07, share: 0.5}]}")) { at in
+            ["t.yaml:\(at("entry.premium[1]")):66: error: entry.premium[1].from: expected a month after 2024-07 (line \(at("entry.premium[0]"))): premium dates increase down the list, got '2024-07'"]
         },
         malformedCase("entrant keys", supplied.replacingValue(at: "entrants[neocloud].prices", with: "{h2O: 8}")
             .replacingEntry(at: "entrants[hub]", with: "- {name: hub, model: broker, region: west, cash: 1e6, affiliates: [hub], fleet: [], rent_in: []}")) { at in
@@ -341,10 +341,10 @@ national: {target_eflops: 120, leasing_coverage_share: 0.05}
     @Test func overrides() throws {
         let s = try scenario(overrides: ["expansion.supply_line_weight=0", "supply[2].grey_import={premium: 3, share: 0.05}",
                                          "entrants[neocloud].weight=2", "providers[reseller].rent_in[0].units=10",
-                                         "shocks[1].capacity_factor=0.5", "entry.hype[0].multiplier=3", "national.target_eflops=200"])
+                                         "shocks[1].capacity_factor=0.5", "entry.premium[0].share=3", "national.target_eflops=200"])
         #expect(s.expansion.supplyLineWeight == 0 && s.chipSupply[2].greyPremium == 3 && s.chipSupply[2].greyShare == 0.05)
         #expect(s.entrants[0].weight == 2 && s.providers[2].supply.rentIn[0].units == 10)
-        #expect(s.supplyShocks[1].capacityFactor == 0.5 && s.entry.hype[0].multiplier == 3 && s.nationalTargetEFLOPS == 200)
+        #expect(s.supplyShocks[1].capacityFactor == 0.5 && s.entry.premium[0].share == 3 && s.nationalTargetEFLOPS == 200)
         // Sections absent from the file are created.
         let m = try scenario(minimal, overrides: ["expansion.supply_line_weight=1", "starvation.refused_share=0.5"])
         #expect(m.expansion.supplyLineWeight == 1 && m.starvation.refusedShare == 0.5)

@@ -155,7 +155,7 @@ public enum DataDictionary {
         ## Worked example: one firm's fate
 
         `examples/baseline/` is committed and reproducible (`examples/README.md` gives the command; a test
-        regenerates it and compares the bytes): `suanli run Scenarios/baseline.yaml --replications 2 --seed 28
+        regenerates it and compares the bytes): `suanli run Scenarios/baseline.yaml --replications 2 --seed 17
         --set horizon_months=27`, two replications over 2024-01 to 2026-03 (the shortest horizon that holds
         every dated event of the baseline) to keep the folder small. Three files answer "does `small-gpu-cloud`
         survive; if not, when and why does it exit; and how sure are we", at three levels of aggregation:
@@ -175,13 +175,13 @@ public enum DataDictionary {
         a comparison or sweep folder also the `point`.
 
         **Does it survive?** In `outcomes.csv` `survived` is `true` in both replications, so `exit_day`,
-        `exit_month`, `exit_reason` and `exit_driver` are empty; `cumulative_profit` is a loss in both
-        replications:
+        `exit_month`, `exit_reason` and `exit_driver` are empty; `cumulative_profit` is a gain in one
+        replication and a loss in the other:
 
         ```csv
         scenario,point,replication,firm,business_model,template,entry_month,survived,exit_day,exit_month,exit_reason,exit_driver,driver_chips,driver_datacentre,driver_price,driver_debt,driver_defaults,final_cash,cumulative_profit,profitable_final_year,irr,npv,moic,trailing_utilisation,leverage,take_or_pay_share,top_customer_share,contracted_backlog,banned_tier_revenue_share,refused_unbuyable_share,months_of_cash
-        baseline,0,0,small-gpu-cloud,owner,,,true,,,,,-27858.572348352955,-39876.47165308683,-30287783.431880523,-521050.1120021399,0,19442354.87009654,-12169423.31602353,false,0.058117337036282635,-3701436.1647934616,1.135536551291704,0.48935702816986876,0.22190595947520514,0.9877078459132255,0.7613865177786484,2698721.1841054936,1,0.020162119546811193,
-        baseline,0,1,small-gpu-cloud,owner,,,true,,,,,0,0,-30473404.79313097,0,0,22877503.711503208,-11398705.30470444,false,-0.059949829841905264,-13179761.944608945,0.8701413811755534,0.8302188547428516,0.39577955816759475,0.6698361032841369,0.21215985515004832,6665284.191122556,1,0,
+        baseline,0,0,small-gpu-cloud,owner,,,true,,,,,-73357.000728129,-62705.13634854817,-15943527.01831224,0,0,11996163.668999339,3840756.85379182,true,0.5151591668583726,46708030.8180151,2.5470125203765512,0.9570808765792419,0.09139827839825787,0.9797561997815539,0.23041765589016203,21062748.72848666,1,0.13053224896466906,
+        baseline,0,1,small-gpu-cloud,owner,,,true,,,,,0,0,-31265782.975719914,0,0,24880879.165457126,-13147120.834542815,false,0.0794963960948767,-1834471.7965813577,1.1878119570556203,0.93769511531697,0.2870282640482293,0.4190848076968283,0.37172527309667663,12242106.875428917,1,0.2026845471137247,
         ```
 
         `survival.csv` gives S(t) = 1 in every month to the horizon, and `summary.csv` the estimate with its
@@ -196,26 +196,27 @@ public enum DataDictionary {
         scenario,point,kind,entity,metric,month,estimate,ci95_low,ci95_high,p05,p50,p95
         baseline,0,firm,small-gpu-cloud,p_survive,,1,0.3423802275066532,1,,,
         baseline,0,firm,small-gpu-cloud,time_to_exit_months,,,,,,,
-        baseline,0,firm,small-gpu-cloud,cumulative_profit,,-11784064.310363986,-16680514.733202865,-6887613.887525106,-12130887.415457577,-11784064.310363986,-11437241.205270395
+        baseline,0,firm,small-gpu-cloud,cumulative_profit,,-4653181.990375498,-112578907.96091251,103272543.9801615,-12297726.950126084,-4653181.990375497,2991362.9693750874
         ```
 
         So: it survived 2 replications out of 2, P(survive) = 1 with 95% Wilson interval [0.34, 1] (2 of 2
         cannot rule out a chance of survival as low as a third), median exit "> horizon" (the terminal table's
-        wording for an empty `median_exit_month` estimate). Its cumulative profit is −¥11.8M on average, the mean
-        of −12.2M and −11.4M; the t-interval [−16.7M, −6.9M] lies below zero, narrow only because the two
-        replications happen to agree (t(0.975, 1) = 12.7): it survives, at a loss.
+        wording for an empty `median_exit_month` estimate). Its cumulative profit is −¥4.7M on average, the
+        mean of +3.8M and −13.1M; the t-interval [−112.6M, +103.3M] is wide (t(0.975, 1) = 12.7 on two
+        replications that disagree) and holds zero: it survives, and two replications cannot say whether
+        at a profit.
 
         **When and why does a firm exit?** `server-maker-cloud`, in the same folder, exits in 1 of the 2
         replications. Its `outcomes.csv` row with `survived` = `false`:
 
         ```csv
         scenario,point,replication,firm,business_model,template,entry_month,survived,exit_day,exit_month,exit_reason,exit_driver,driver_chips,driver_datacentre,driver_price,driver_debt,driver_defaults,final_cash,cumulative_profit,profitable_final_year,irr,npv,moic,trailing_utilisation,leverage,take_or_pay_share,top_customer_share,contracted_backlog,banned_tier_revenue_share,refused_unbuyable_share,months_of_cash
-        baseline,0,0,server-maker-cloud,hybrid,,,false,790,2026-02,losing,price,0,0,-40544448.03936611,0,0,293093194.46647155,-49549251.54318614,false,-0.06945029147473859,-104151583.49041134,0.8555966676391626,0.13971681937583272,0,0.22154698205176881,,0,0,0,6836.923026201365
+        baseline,0,1,server-maker-cloud,hybrid,,,false,790,2026-02,losing,price,0,0,-37389421.55211443,0,0,336426671.8826652,-43261376.59479154,false,-0.05431100700355408,-106038899.1816377,0.8860428476247721,0.39146520972707677,0,0.17472486049497962,,0,0,0,2948.6204532077995
         ```
 
-        When: day 790 (2026-02). Why: `losing`, with cash left (`final_cash` ≈ ¥293M) and low
-        `trailing_utilisation` (0.14): it gave up a losing business, it was not made insolvent. Driven by:
-        `price`, the market: its rent fell ¥40.5M short of the planned rent at the target utilisation on the
+        When: day 790 (2026-02) of replication 1. Why: `losing`, with cash left (`final_cash` ≈ ¥336M) and
+        low `trailing_utilisation` (0.39): it gave up a losing business, it was not made insolvent. Driven by:
+        `price`, the market: its rent fell ¥37.4M short of the planned rent at the target utilisation on the
         capacity it had (`driver_price`), while chips, power, debt and its tenants' payments went as planned
         (the other `driver_*` are 0). The curve steps down in that month:
 
