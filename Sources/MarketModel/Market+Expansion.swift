@@ -71,12 +71,16 @@ extension Market {
             providers[j].quarter.leasedArea[b] = 0
             providers[j].quarter.refused[b] = 0
             guard demand > 0 else { continue }
-            let own = providers[j].supply[b].flatMap { supplyCapacity($0, month: m) > 0 ? $0 : nil }
-            // A tier it cannot buy new (banned, not released, no line): it turns to the substitute its
-            // tenants accept that it can buy, counting what it already has of it as capacity for them.
-            let substitute = own == nil ? substituteTier(firm: j, for: b, month: m) : nil
-            let orderTier = substitute?.tier ?? b, ratio = substitute?.ratio ?? 1
-            let supply = own ?? substitute?.supply
+            // Expected utilisation: the firm's own of the tier; for a tier it does not hold yet (a
+            // launch), that of its whole fleet — the tenants who asked for the tier are its own.
+            let area = providers[j].month.installedArea[b]
+            let trailingU = Swift.max(area > 0 ? providers[j].month.leasedArea[b] / area : fleetU, 0.05)
+            // What to buy for the tenants who want b: of the tier itself and the substitutes they accept,
+            // those it can buy new this month, the one whose unit has the highest expected return on its
+            // price (NPV over price; ties: the tier itself, then the segments' order).
+            let choice = orderChoice(firm: j, for: b, month: m, utilisation: trailingU)
+            let orderTier = choice?.tier ?? b, ratio = choice?.ratio ?? 1
+            let supply = choice?.supply
             let growth = previous > 0 ? Swift.min(2, Swift.max(-0.5, pow(demand / previous, 4) - 1)) : 0
             let price = supply.map { chipPrice($0, month: m) }
             let leadYears = supply.map { expectedLeadTimeDays($0, units: 0, month: m) / daysPerYear } ?? 0
@@ -88,10 +92,6 @@ extension Market {
                                    + providers[j].fleet.unpowered.filter { $0.tier == orderTier }.reduce(0) { $0 + $1.units }) / ratio
             }
             let target = demand * pow(1 + growth, leadYears) / u
-            // Expected utilisation: the firm's own of the tier; for a tier it does not hold yet (a
-            // launch), that of its whole fleet — the tenants who asked for the tier are its own.
-            let area = providers[j].month.installedArea[b]
-            let trailingU = Swift.max(area > 0 ? providers[j].month.leasedArea[b] / area : fleetU, 0.05)
             var q = Int(((target - installed - e.supplyLineWeight * pipeline) * e.orderFraction).rounded(.down))
             guard q > 0 else { continue }
             // The price of matching one unit of b new: a substitute's price times the units that match.
@@ -101,18 +101,7 @@ extension Market {
             guard unitPrice > 0 else { continue }
             q = Swift.min(q, Int((money / unitPrice).rounded(.down)))
             guard q > 0 else { continue }
-            // A substitute it holds none of earns, to start with, the market's rent for it or what its
-            // own tenants pay for the tier per matching unit, whichever is higher (its list price of a
-            // tier it does not hold is only the reference price).
-            let start: Double? = orderTier != b && providers[j].fleet.installed[orderTier] == 0
-                ? Swift.max(priceIndex[orderTier], providers[j].leasing.listPrice[b] / ratio) : nil
-            // A substitute is used as the firm uses the substitute, not as it uses the tier its tenants
-            // want: its own utilisation of it, or the market's when it holds none.
-            let orderU = orderTier == b ? trailingU : substituteUtilisation(firm: j, tier: orderTier, fallback: trailingU)
-            let newPays = price.map {
-                unitNPV(firm: j, tier: orderTier, price: $0, leadYears: leadYears, utilisation: orderU, now: start)
-                    >= (e.hurdle - 1) * $0
-            } ?? false
+            let newPays = choice.map { $0.expectedReturn >= e.hurdle - 1 } ?? false
             var bid: Int? = nil
             if limit > scrapValue(b) {
                 bid = usedBids[b].count
@@ -138,22 +127,33 @@ extension Market {
         return Swift.max(capacity > 0 ? Double(leased) / Double(capacity) : fallback, 0.05)
     }
 
-    /// The tier firm `j` buys new in place of tier `b`, which it cannot buy new in month `m`: of the
-    /// tiers accepted by the segments that want `b`, those it can buy new this month, the one whose
-    /// units matching one of `b` cost least at today's chip prices (ties: the segment's order);
-    /// nil when there is none. `ratio` is the units of it that match one of `b` for that segment's workload.
-    func substituteTier(firm j: ProviderID, for b: TierID, month m: Int) -> (tier: TierID, supply: SupplyID, ratio: Double)? {
-        var best: (tier: TierID, supply: SupplyID, ratio: Double)? = nil
-        var bestCost = Double.infinity
+    /// The tier firm `j` buys new for the tenants who want tier `b`, in month `m`: of `b` and the
+    /// substitutes the segments that want `b` accept, those it can buy new this month (a supply line
+    /// with capacity), the one whose unit has the highest expected return on its price, NPV over
+    /// price (``unitNPV(firm:tier:price:leadYears:utilisation:now:)``: this month's chip price, the
+    /// expected lead time). Each is valued as the firm would use it: `b` at `utilisation` (its own
+    /// of b), a substitute at its own utilisation of it (the market's when it holds none) and, when it
+    /// holds none, from the higher of the substitute's index and its own price of `b` per matching
+    /// unit. Ties go to `b`, then the segments' order. nil when it can buy none of them. `ratio` is
+    /// the units of the tier that match one of `b`.
+    func orderChoice(firm j: ProviderID, for b: TierID, month m: Int, utilisation trailingU: Double)
+        -> (tier: TierID, supply: SupplyID, ratio: Double, expectedReturn: Double)? {
+        var best: (tier: TierID, supply: SupplyID, ratio: Double, expectedReturn: Double)? = nil
+        func consider(_ c: TierID, _ k: SupplyID, _ ratio: Double) {
+            let price = chipPrice(k, month: m)
+            guard price > 0 else { return }
+            let lead = expectedLeadTimeDays(k, units: 0, month: m) / daysPerYear
+            let start: Double? = c != b && providers[j].fleet.installed[c] == 0
+                ? Swift.max(priceIndex[c], providers[j].leasing.listPrice[b] / ratio) : nil
+            let u = c == b ? trailingU : substituteUtilisation(firm: j, tier: c, fallback: trailingU)
+            let r = unitNPV(firm: j, tier: c, price: price, leadYears: lead, utilisation: u, now: start) / price
+            if best.map({ r > $0.expectedReturn }) ?? true { best = (c, k, ratio, r) }
+        }
+        if let k = providers[j].supply[b], supplyCapacity(k, month: m) > 0 { consider(b, k, 1) }
         for s in scenario.segments.ids where scenario.segments[s].tier == b {
             for c in scenario.segments[s].substitutes where c != b {
                 guard let k = providers[j].supply[c], supplyCapacity(k, month: m) > 0 else { continue }
-                let ratio = substitution[(s.index * tierCount + b.index) * tierCount + c.index]
-                let cost = chipPrice(k, month: m) * ratio
-                if cost < bestCost {
-                    bestCost = cost
-                    best = (c, k, ratio)
-                }
+                consider(c, k, substitution[(s.index * tierCount + b.index) * tierCount + c.index])
             }
         }
         return best

@@ -85,6 +85,40 @@ import Stochastics
         #expect(never.firmRecords.values == without.firmRecords.values)
     }
 
+    /// Investment across tiers (issue 14 item 1): of the tier its tenants want and the substitutes they
+    /// accept, a firm buys the one whose unit returns most on its price (NPV over price), even when it
+    /// could buy its usual tier; a dear substitute, or one its tenants do not accept, is not chosen; a
+    /// firm with no supply line for the substitute keeps its tier.
+    @Test func aFirmBuysTheTierWithTheHighestExpectedReturn() throws {
+        func choice(domesticPrice: Double, substitutes: [TierID], firm: Int) -> TierID? {
+            var s = supplyMarket(capacity: 100, months: 24)
+            var domestic = Fixtures.domestic
+            domestic.purchaseCost = domesticPrice
+            s.tiers.append(domestic)
+            s.segments[0].substitutes = substitutes
+            s.chipSupply.append(ChipSupply(tier: 1, jurisdiction: "cn", monthlyCapacity: 200, transitDays: .constant(value: 30)))
+            var m = Market(scenario: s, plan: SeedPlan(masterSeed: 5), replication: 0)
+            m.beginMonth(0)
+            let j = ProviderID(firm)
+            let picked = m.orderChoice(firm: j, for: 0, month: 0, utilisation: 0.8)
+            // The choice's return is the best of the candidates' NPV over price.
+            if let picked {
+                let price = m.chipPrice(picked.supply, month: 0)
+                let lead = m.expectedLeadTimeDays(picked.supply, units: 0, month: 0) / daysPerYear
+                let start: Double? = picked.tier == 0 ? nil : Swift.max(m.priceIndex[picked.tier], m.providers[j].leasing.listPrice[0] / picked.ratio)
+                let u = picked.tier == 0 ? 0.8 : m.substituteUtilisation(firm: j, tier: picked.tier, fallback: 0.8)
+                let npv = m.unitNPV(firm: j, tier: picked.tier, price: price, leadYears: lead, utilisation: u, now: start)
+                #expect(abs(picked.expectedReturn - npv / price) < 1e-12)
+            }
+            return picked?.tier
+        }
+        // Firm 0 is cn (both tiers on sale), firm 1 intl (no domestic line).
+        #expect(choice(domesticPrice: 10_000, substitutes: [1], firm: 0) == 1, "a cheap substitute returns more")
+        #expect(choice(domesticPrice: 5_000_000, substitutes: [1], firm: 0) == 0, "a dear one does not")
+        #expect(choice(domesticPrice: 10_000, substitutes: [], firm: 0) == 0, "tenants who accept no substitute")
+        #expect(choice(domesticPrice: 10_000, substitutes: [1], firm: 1) == 0, "no supply line for the substitute")
+    }
+
     /// A firm whose tenants want a tier it cannot buy (banned) but accept another orders that one,
     /// in the units that match; it does not when they accept no other.
     @Test func aFirmThatCannotBuyItsTierTurnsToTheSubstitute() throws {
