@@ -21,7 +21,7 @@ run() {
     "$SUANLI" "$@"
 }
 
-run suanli run Scenarios/baseline.yaml --replications 2 --seed 17 --set horizon_months=27 --out Results/examples/baseline --quiet >/dev/null
+run suanli run Scenarios/baseline.yaml --replications 2 --seed 4 --set horizon_months=27 --out Results/examples/baseline --quiet >/dev/null
 run suanli compare Scenarios/baseline.yaml Scenarios/export-ban-h20.yaml --replications 2 --seed 1 --set horizon_months=27 --out Results/examples/compare-export-ban-h20 --quiet >/dev/null
 run suanli sweep Scenarios/sweeps/smoke.yaml --out Results/examples/sweep-smoke --quiet
 

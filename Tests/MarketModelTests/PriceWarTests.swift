@@ -55,13 +55,11 @@ import Stochastics
     /// price war overbuilds (the H800s ordered at the 2023 peak and grey imports; the domestic 910B
     /// the newcomers buy). For at least one of them the median ratio is at most 0.7 — and so is the
     /// upper end of its 95% distribution-free interval, so a median near 0.7 by chance cannot pass.
-    /// Measured (seed 1, 100 pairs, the model of 2026-12 with issue 14's bans, data centres and
-    /// substitutes): h800 median 0.654, 95% interval [0.621, 0.687] (coverage 0.965), so the margin below
-    /// 0.7 is about 0.013 at the interval's upper end; ascend-910b ≈ 0.96 (the state cloud's cost-based
-    /// price on most of its units holds that index up). Other seeds, 100 pairs: 2 gives h800 0.667
-    /// [0.627, 0.701], 3 gives 0.699 [0.665, 0.729] — the collapse is weaker than before issue 14 (0.62 at
-    /// seed 1): H800 holders now also buy domestic units and some starve, and space binds (with the
-    /// baseline's 1 MW east-hub cap the median is 0.70).
+    /// Measured (seed 1, 100 pairs, after the baseline took in the 2023 peak's 256 H800s and the price war
+    /// doubled them, with entry on expected returns): h800 median 0.638, 95% interval [0.624, 0.663];
+    /// ascend-910b 0.81 [0.80, 0.82]. Before those changes (issue 14's bans, data centres and
+    /// substitutes): h800 0.654 [0.621, 0.687] at seed 1, 0.667 [0.627, 0.701] at seed 2 and 0.699
+    /// [0.665, 0.729] at seed 3.
     /// It fails without the adaptive rule's Bertrand–Edgeworth step (`pricing.rival_weight=0`: h800
     /// 0.74 [0.73, 0.76], from the added capacity alone), and failed before issue 13 (every
     /// `undercut` removed, the ratio was ≈ 1.0). About 5 s in release.

@@ -21,7 +21,7 @@ struct ExamplesTests {
 
     static let examples: [Example] = [
         Example(folder: "baseline",
-                arguments: ["run", "Scenarios/baseline.yaml", "--replications", "2", "--seed", "17",
+                arguments: ["run", "Scenarios/baseline.yaml", "--replications", "2", "--seed", "4",
                             "--set", "horizon_months=27"]),
         Example(folder: "compare-export-ban-h20",
                 arguments: ["compare", "Scenarios/baseline.yaml", "Scenarios/export-ban-h20.yaml",

@@ -155,7 +155,7 @@ public enum DataDictionary {
         ## Worked example: one firm's fate
 
         `examples/baseline/` is committed and reproducible (`examples/README.md` gives the command; a test
-        regenerates it and compares the bytes): `suanli run Scenarios/baseline.yaml --replications 2 --seed 17
+        regenerates it and compares the bytes): `suanli run Scenarios/baseline.yaml --replications 2 --seed 4
         --set horizon_months=27`, two replications over 2024-01 to 2026-03 (the shortest horizon that holds
         every dated event of the baseline) to keep the folder small. Three files answer "does `small-gpu-cloud`
         survive; if not, when and why does it exit; and how sure are we", at three levels of aggregation:
@@ -175,13 +175,13 @@ public enum DataDictionary {
         a comparison or sweep folder also the `point`.
 
         **Does it survive?** In `outcomes.csv` `survived` is `true` in both replications, so `exit_day`,
-        `exit_month`, `exit_reason` and `exit_driver` are empty; `cumulative_profit` is a gain in one
-        replication and a loss in the other:
+        `exit_month`, `exit_reason` and `exit_driver` are empty; `cumulative_profit` is a loss in both
+        replications:
 
         ```csv
         scenario,point,replication,firm,business_model,template,entry_month,survived,exit_day,exit_month,exit_reason,exit_driver,driver_chips,driver_datacentre,driver_price,driver_debt,driver_defaults,final_cash,cumulative_profit,profitable_final_year,irr,npv,moic,trailing_utilisation,leverage,take_or_pay_share,top_customer_share,contracted_backlog,banned_tier_revenue_share,refused_unbuyable_share,months_of_cash
-        baseline,0,0,small-gpu-cloud,owner,,,true,,,,,-73357.000728129,-62705.13634854817,-15943527.01831224,0,0,11996163.668999339,3840756.85379182,true,0.5151591668583726,46708030.8180151,2.5470125203765512,0.9570808765792419,0.09139827839825787,0.9797561997815539,0.23041765589016203,21062748.72848666,1,0.13053224896466906,
-        baseline,0,1,small-gpu-cloud,owner,,,true,,,,,0,0,-31265782.975719914,0,0,24880879.165457126,-13147120.834542815,false,0.0794963960948767,-1834471.7965813577,1.1878119570556203,0.93769511531697,0.2870282640482293,0.4190848076968283,0.37172527309667663,12242106.875428917,1,0.2026845471137247,
+        baseline,0,0,small-gpu-cloud,owner,,,true,,,,,0,0,-53650296.78820463,0,0,24971097.629167493,-19972985.733308643,false,-0.10516607760468787,-19756294.92335923,0.7787902196390257,0.5585330421942739,0.4838948199176449,0.9462319695049881,0.3182050865592403,4919611.937211239,1,0,
+        baseline,0,1,small-gpu-cloud,owner,,,true,,,,,0,0,-60196171.63127046,-4489983.796093818,0,15631816.561467161,-30674264.852132317,false,-0.3318738241809637,-35857362.59855829,0.4035818208086101,0.3491915864741015,0.395706807948868,0.8795021122088096,0.3677049622014368,14967446.45362139,1,0,57.14778087373591
         ```
 
         `survival.csv` gives S(t) = 1 in every month to the horizon, and `summary.csv` the estimate with its
@@ -196,27 +196,27 @@ public enum DataDictionary {
         scenario,point,kind,entity,metric,month,estimate,ci95_low,ci95_high,p05,p50,p95
         baseline,0,firm,small-gpu-cloud,p_survive,,1,0.3423802275066532,1,,,
         baseline,0,firm,small-gpu-cloud,time_to_exit_months,,,,,,,
-        baseline,0,firm,small-gpu-cloud,cumulative_profit,,-4653181.990375498,-112578907.96091251,103272543.9801615,-12297726.950126084,-4653181.990375497,2991362.9693750874
+        baseline,0,firm,small-gpu-cloud,cumulative_profit,,-25323625.29272048,-93309947.00408284,42662696.41864188,-30139200.89619113,-25323625.29272048,-20508049.68924983
         ```
 
         So: it survived 2 replications out of 2, P(survive) = 1 with 95% Wilson interval [0.34, 1] (2 of 2
         cannot rule out a chance of survival as low as a third), median exit "> horizon" (the terminal table's
-        wording for an empty `median_exit_month` estimate). Its cumulative profit is −¥4.7M on average, the
-        mean of +3.8M and −13.1M; the t-interval [−112.6M, +103.3M] is wide (t(0.975, 1) = 12.7 on two
-        replications that disagree) and holds zero: it survives, and two replications cannot say whether
-        at a profit.
+        wording for an empty `median_exit_month` estimate). Its cumulative profit is −¥25.3M on average, the
+        mean of −20.0M and −30.7M; the t-interval [−93.3M, +42.7M] is wide (t(0.975, 1) = 12.7 on two
+        replications) and holds zero, although both replications lost money: it survives, at a loss in
+        both, and two replications cannot say how large a loss to expect.
 
         **When and why does a firm exit?** `server-maker-cloud`, in the same folder, exits in 1 of the 2
         replications. Its `outcomes.csv` row with `survived` = `false`:
 
         ```csv
         scenario,point,replication,firm,business_model,template,entry_month,survived,exit_day,exit_month,exit_reason,exit_driver,driver_chips,driver_datacentre,driver_price,driver_debt,driver_defaults,final_cash,cumulative_profit,profitable_final_year,irr,npv,moic,trailing_utilisation,leverage,take_or_pay_share,top_customer_share,contracted_backlog,banned_tier_revenue_share,refused_unbuyable_share,months_of_cash
-        baseline,0,1,server-maker-cloud,hybrid,,,false,790,2026-02,losing,price,0,0,-37389421.55211443,0,0,336426671.8826652,-43261376.59479154,false,-0.05431100700355408,-106038899.1816377,0.8860428476247721,0.39146520972707677,0,0.17472486049497962,,0,0,0,2948.6204532077995
+        baseline,0,0,server-maker-cloud,hybrid,,,false,790,2026-02,losing,price,0,0,-33411393.003246322,0,0,291089450.92811877,-32685670.11143619,false,-0.04797265733231823,-87028338.27259615,0.89896009484833,0.3060567360489164,0,0.7851336706638425,,0,0,0,3102.1146283997377
         ```
 
-        When: day 790 (2026-02) of replication 1. Why: `losing`, with cash left (`final_cash` ≈ ¥336M) and
-        low `trailing_utilisation` (0.39): it gave up a losing business, it was not made insolvent. Driven by:
-        `price`, the market: its rent fell ¥37.4M short of the planned rent at the target utilisation on the
+        When: day 790 (2026-02) of replication 0. Why: `losing`, with cash left (`final_cash` ≈ ¥291M) and
+        low `trailing_utilisation` (0.31): it gave up a losing business, it was not made insolvent. Driven by:
+        `price`, the market: its rent fell ¥33.4M short of the planned rent at the target utilisation on the
         capacity it had (`driver_price`), while chips, power, debt and its tenants' payments went as planned
         (the other `driver_*` are 0). The curve steps down in that month:
 
