@@ -25,9 +25,11 @@ extension Market {
     /// net of power (its region's price and PUE), per-unit opex, its fixed opex spread over the
     /// order, and colocation at the price its space would cost now; discounted at its cost of
     /// capital, plus the used value at the end of life. A tier it cannot buy new is left out (an
-    /// entrant orders new). A sublessor rents in at the lowest wholesale quote (owners' offers,
+    /// entrant orders new). A sublessor rents in at the lowest wholesale quote w (owners' offers,
     /// then overseas lines) for the rent-in term: its outlay is what that rent costs, its NPV what
-    /// the units earn over it less that cost. A template with no first order (a broker, which
+    /// the units earn over it less that cost and its fixed opex — the signed rent moving toward w at
+    /// κ (competition among sublessors takes the margin over the wholesale price away), times the
+    /// market's utilisation. A template with no first order (a broker, which
     /// resells its affiliates' units) puts no capital into units: its return is 0, so the premium
     /// and the hurdles alone decide.
     func entryReturn(template k: Int, month m: Int, at t: Double) -> Double? {
