@@ -129,7 +129,8 @@ extension Market {
 
     /// The tier firm `j` buys new for the tenants who want tier `b`, in month `m`: of `b` and the
     /// substitutes the segments that want `b` accept, those it can buy new this month (a supply line
-    /// with capacity), the one whose unit has the highest expected return on its price, NPV over
+    /// with capacity and a lead time within its patience, ``buyable(_:month:)``), the one whose unit
+    /// has the highest expected return on its price, NPV over
     /// price (``unitNPV(firm:tier:price:leadYears:utilisation:now:)``: this month's chip price, the
     /// expected lead time). Each is valued as the firm would use it: `b` at `utilisation` (its own
     /// of b), a substitute at its own utilisation of it (the market's when it holds none) and, when it
@@ -149,10 +150,10 @@ extension Market {
             let r = unitNPV(firm: j, tier: c, price: price, leadYears: lead, utilisation: u, now: start) / price
             if best.map({ r > $0.expectedReturn }) ?? true { best = (c, k, ratio, r) }
         }
-        if let k = providers[j].supply[b], supplyCapacity(k, month: m) > 0 { consider(b, k, 1) }
+        if let k = providers[j].supply[b], buyable(k, month: m) { consider(b, k, 1) }
         for s in scenario.segments.ids where scenario.segments[s].tier == b {
             for c in scenario.segments[s].substitutes where c != b {
-                guard let k = providers[j].supply[c], supplyCapacity(k, month: m) > 0 else { continue }
+                guard let k = providers[j].supply[c], buyable(k, month: m) else { continue }
                 consider(c, k, substitution[(s.index * tierCount + b.index) * tierCount + c.index])
             }
         }

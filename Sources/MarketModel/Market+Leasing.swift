@@ -222,11 +222,21 @@ extension Market {
     }
 
     /// Whether firm `j` can buy new units of tier `b` this month (a supply line to its jurisdiction
-    /// with capacity: not banned without grey imports, released).
+    /// with capacity: not banned without grey imports, released; and a lead time within the
+    /// firm's patience, ``buyable(_:month:)``).
     @inline(__always)
     func canBuyNew(firm j: ProviderID, tier b: TierID) -> Bool {
         guard let k = providers[j].supply[b] else { return false }
-        return supplyCapacity(k, month: currentMonth) > 0
+        return buyable(k, month: currentMonth)
+    }
+
+    /// Whether supply line `k` sells in month `m`: capacity this month, and an expected lead time
+    /// (backlog and transit) within `expansion.patience_months` when the scenario sets it.
+    @inline(__always)
+    func buyable(_ k: SupplyID, month m: Int) -> Bool {
+        guard supplyCapacity(k, month: m) > 0 else { return false }
+        guard let patience = scenario.expansion.patienceMonths else { return true }
+        return expectedLeadTimeDays(k, units: 0, month: m) <= patience * daysPerMonth
     }
 
     /// Whether active firm `j` has the free units to quote the request whose matching units are in

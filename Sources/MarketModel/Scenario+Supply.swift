@@ -138,6 +138,10 @@ public struct ExpansionParameters: Sendable {
     public var orderFraction: Double = 1.0
     /// Take colocation instead of building when power is short.
     public var preferColocation: Bool = true
+    /// A firm's patience with a vendor's backlog, months: a tier whose expected lead time is longer
+    /// counts as one it cannot buy new (it turns to a substitute, and refusals for it count toward
+    /// starvation). nil: any lead time is waited out.
+    public var patienceMonths: Double? = nil
     public init() {}
 }
 

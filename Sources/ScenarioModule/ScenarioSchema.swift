@@ -623,6 +623,9 @@ public enum ScenarioSchema {
         SchemaEntry("expansion.prefer_colocation", .bool, default: .value("true"),
                     bind: .at(\.scenario.expansion.preferColocation),
                     doc: "When units need power: take colocation (true) or build (false)."),
+        SchemaEntry("expansion.patience_months", .number, unit: "months", default: .none, range: ValueRange(0, 600, lowerOpen: true),
+                    bind: .at(\.scenario.expansion.patienceMonths),
+                    doc: "A firm's patience with a vendor's backlog: a tier whose expected lead time (backlog and transit) is longer counts as one it cannot buy new — it orders the substitute its tenants accept that returns most, and demand it turns away for the tier counts toward starvation. Absent: any lead time is waited out."),
 
         SchemaEntry("sublease", .section, default: .value("{}"), doc: "Sublessor, broker and hybrid parameters shared by all firms."),
         SchemaEntry("sublease.wholesale_discount", .number, default: .value("0.25"), range: ValueRange(0, 1, upperOpen: true),

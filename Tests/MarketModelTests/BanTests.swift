@@ -119,6 +119,35 @@ import Stochastics
         #expect(choice(domesticPrice: 10_000, substitutes: [1], firm: 1) == 0, "no supply line for the substitute")
     }
 
+    /// Patience (`expansion.patience_months`): a tier whose expected lead time is longer than the
+    /// firm's patience counts as one it cannot buy — it orders the substitute its tenants accept
+    /// instead, and a refusal for the tier counts toward starvation (`canBuyNew`); without patience,
+    /// or with enough, it waits for its tier.
+    @Test func aFirmOutOfPatienceWithABacklogTurnsToTheSubstitute() throws {
+        func market(patience: Double?) -> Market {
+            var s = supplyMarket(capacity: 100, months: 24)
+            s.chipSupply[0].transitDays = .constant(value: 270)   // nine months from order to delivery, cn and intl
+            s.chipSupply[1].transitDays = .constant(value: 270)
+            var domestic = Fixtures.domestic
+            domestic.purchaseCost = 2_000_000   // a poor return: chosen only when the tier is out of reach
+            s.tiers.append(domestic)
+            s.segments[0].substitutes = [1]
+            s.chipSupply.append(ChipSupply(tier: 1, jurisdiction: "cn", monthlyCapacity: 200, transitDays: .constant(value: 30)))
+            s.expansion.patienceMonths = patience
+            var m = Market(scenario: s, plan: SeedPlan(masterSeed: 5), replication: 0)
+            m.beginMonth(0)
+            return m
+        }
+        let waits = market(patience: nil), patient = market(patience: 12), impatient = market(patience: 3)
+        #expect(waits.orderChoice(firm: 0, for: 0, month: 0, utilisation: 0.8)?.tier == 0)
+        #expect(patient.orderChoice(firm: 0, for: 0, month: 0, utilisation: 0.8)?.tier == 0)
+        #expect(impatient.orderChoice(firm: 0, for: 0, month: 0, utilisation: 0.8)?.tier == 1)
+        #expect(waits.canBuyNew(firm: 0, tier: 0) && patient.canBuyNew(firm: 0, tier: 0))
+        #expect(!impatient.canBuyNew(firm: 0, tier: 0) && impatient.canBuyNew(firm: 0, tier: 1))
+        // An intl firm (no domestic line) out of patience has nothing to buy new.
+        #expect(impatient.orderChoice(firm: 1, for: 0, month: 0, utilisation: 0.8) == nil)
+    }
+
     /// A firm whose tenants want a tier it cannot buy (banned) but accept another orders that one,
     /// in the units that match; it does not when they accept no other.
     @Test func aFirmThatCannotBuyItsTierTurnsToTheSubstitute() throws {
