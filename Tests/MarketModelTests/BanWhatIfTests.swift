@@ -17,7 +17,8 @@ import Stochastics
         return (mean, mean - half, mean + half)
     }
 
-    /// Measured (seed 1, 100 pairs, the model of 2026-12): the ban cancels H20 orders in 68 of 100
+    /// Measured (seed 1, 100 pairs, the model of 2026-12-06, before entry on expected returns, the
+    /// peak's H800s in the baseline and its per-replication assumptions; not re-measured since): the ban cancels H20 orders in 68 of 100
     /// replications, 99 units on average [76, 121]; lost units from 2025-04 on rise by 427 [340, 514];
     /// the H20 used price at 2025-12 is 1.47 times the baseline's (median; 95% interval [1.41, 1.52]);
     /// starved exits rise by 0.08 a replication [0.02, 0.14] (11 against 3: server-maker-cloud,

@@ -24,7 +24,8 @@ import Stochastics
     /// The demand bust (training demand flat, half the new training tenants from 2025-09, a quarter of
     /// training contracts defaulting at once) hurts the firms that carry fixed obligations: the owners
     /// with debt at the start and the sublessor, whose rent-in runs on whether or not its tenants pay.
-    /// Measured (seed 1, the model of 2026-12): survivors among those five firms −0.66 a replication
+    /// Measured (seed 1, the model of 2026-12-06, before entry on expected returns and the baseline's
+    /// per-replication assumptions; not re-measured since): survivors among those five firms −0.66 a replication
     /// [−0.81, −0.51]. Their pooled final cash falls too, −¥15.9M, but its interval [−35.8M, +4.1M]
     /// does not exclude 0 (the survivors' cash is noisy), so survival is what is asserted.
     @Test func theDemandBustHurtsLeveragedFirmsSublessorsIncluded() throws {
