@@ -14,10 +14,9 @@ extension Market {
         providers[j].plan.sitePrice = site.price * site.pue
         providers[j].plan.rate = interestRate(j, month: currentMonth)
         // What its space costs it: the mean price of the colocation it holds, else the region's price of the day.
-        let held = providers[j].power.colocation
-        let kw = held.reduce(0) { $0 + $1.kw }
+        let kw = providers[j].power.colocationKW
         providers[j].plan.colocationPrice = kw > 0
-            ? held.reduce(0) { $0 + $1.kw * $1.price } / kw : colocationPrice(providers[j].spec.region, addingKW: 0)
+            ? providers[j].power.colocation.reduce(0) { $0 + $1.kw * $1.price } / kw : colocationPrice(providers[j].spec.region, addingKW: 0)
     }
 
     /// Planned net rent of a unit of tier `b` per hour at firm `j`: the planned rent at the target

@@ -143,7 +143,6 @@ extension Market {
         let region = spec.region
         let colo = Swift.min(spec.supply.colocationKW, Swift.max(0, colocationCapacityKW(region) - colocationUsedKW[region]))
         state.power.colocation = []
-        state.power.colocationKW = 0
         state.ledger.cash = 0
         state.ledger.equityAtEntry = spec.cash
         state.month = MonthFlows(tierCount: tierCount, from: t)

@@ -408,7 +408,6 @@ extension Market {
     mutating func rentColocation(_ j: ProviderID, kw: Double, price: Double, at t: Double) {
         let end = scenario.dataCentres.colocationTermMonths.map { t + $0 * daysPerMonth } ?? .infinity
         providers[j].power.colocation.append(ColocationContract(kw: kw, price: price, end: end))
-        providers[j].power.colocationKW += kw
         colocationUsedKW[providers[j].spec.region] += kw
     }
 
@@ -423,8 +422,7 @@ extension Market {
         let region = providers[j].spec.region
         let ended = providers[j].power.colocation.filter { $0.end <= t }
         providers[j].power.colocation.removeAll { $0.end <= t }
-        var held = providers[j].power.colocation.reduce(0) { $0 + $1.kw }
-        providers[j].power.colocationKW = held
+        var held = providers[j].power.colocationKW
         for c in ended {
             colocationUsedKW[region] -= c.kw
             let renew = Swift.min(c.kw, Swift.max(0, need - held))
@@ -438,7 +436,6 @@ extension Market {
     mutating func releaseColocation(_ j: ProviderID) {
         colocationUsedKW[providers[j].spec.region] -= providers[j].power.colocationKW
         providers[j].power.colocation = []
-        providers[j].power.colocationKW = 0
     }
 
     /// A build completes: its MW power the waiting units.

@@ -54,7 +54,7 @@ struct ProviderState {
         ledger = Ledger(cash: spec.cash, debt: spec.debt, debtMonthsLeft: scenario.finance.debtTermMonths,
                         parentSupportLeft: spec.parentSupport)
         fleet = Fleet(tierCount: n)
-        power = Power(ownedMW: spec.supply.ownedMW, colocationKW: spec.supply.colocationKW)
+        power = Power(ownedMW: spec.supply.ownedMW)
         if spec.supply.colocationKW > 0 {
             // The colocation it starts with: at the region's base price, for a term from the start.
             power.colocation = [ColocationContract(kw: spec.supply.colocationKW, price: scenario.colocationBasePrice(region: spec.region),
@@ -138,10 +138,10 @@ struct Fleet {
 /// A firm's facility power.
 struct Power {
     var ownedMW: Double
-    /// kW of colocation the firm holds: the sum of `colocation`.
-    var colocationKW: Double
     /// Its colocation contracts.
     var colocation: [ColocationContract] = []
+    /// kW of colocation the firm holds.
+    var colocationKW: Double { colocation.reduce(0) { $0 + $1.kw } }
     /// Builds under way and completed (a completed build keeps its place with 0 MW).
     var builds: [Build] = []
     /// Capex of completed builds, depreciated over the facility life.
@@ -295,7 +295,8 @@ struct Build {
     var capexPerMonth: Double
     /// The share of every payment that is cost overrun (overrun/(1 + overrun)).
     var overrunShare = 0.0
-    /// Its whole cost, overrun included, and its MW as planned.
+    /// Its whole cost, overrun included, and its MW as planned: the build's record, which no rule
+    /// reads (`mw` and `capexLeft` fall to 0 on completion); DataCentreTests audits the overrun by them.
     var cost = 0.0
     var plannedMW = 0.0
 }
