@@ -110,6 +110,10 @@ struct Decoder {
         var suggested = Set<String>()   // a misspelt required key is not also reported missing
         for p in pairs {
             guard let ki = kids.first(where: { entries[$0].key == p.key }) else {
+                if let retired = ScenarioSchema.retiredKeys[KeyPath.join(path, p.key)] {
+                    sink.error(p.keyLoc, path, "unknown key '\(YNode.clip(p.key))' (\(retired))")
+                    continue
+                }
                 let candidates = kids.filter { applies(entries[$0]) }.map { entries[$0].key }
                 let guess = sink.wantsDetail ? Suggest.closest(p.key, in: candidates) : nil
                 if let guess { suggested.insert(guess) }

@@ -9,6 +9,15 @@ public enum ScenarioSchema {
     /// The `rent_in[].lessor` that means "rented from the market"; no provider may take this name.
     public static let marketLessor = "market"
 
+    /// Keys an earlier version of the format had, by key path, with what replaced them: a file that
+    /// still sets one gets the unknown-key error with this hint instead of a spelling guess.
+    static let retiredKeys: [String: String] = [
+        "entry.hype": "removed in issue 14: entry follows the expected return on new capacity; a dated capital-market premium is entry.premium (from, share)",
+        "entry.margin_threshold": "removed in issue 14: entry follows the expected return on new capacity; set the hurdles with entry.median_return and entry.return_spread",
+        "starvation.dependence_share": "removed in issue 14: starvation is a demand test; see starvation.refused_share",
+        "starvation.min_scale_pflops": "removed in issue 14: starvation is a demand test; see starvation.refused_share",
+    ]
+
     private static let money = ValueRange(0, 1e15)
     private static let share = ValueRange(0, 1)
     private static let hourPrice = ValueRange(0, 1e6, lowerOpen: true)

@@ -70,6 +70,9 @@ import Testing
         malformedCase("a misspelt required key is not also missing", minimal.replacingEntry(at: "tiers[h800].tflops", with: "tflpos: 989")) { at in
             ["t.yaml:\(at("tiers[h800].tflpos")):5: error: tiers[h800]: unknown key 'tflpos' (did you mean 'tflops'?)"]
         },
+        malformedCase("a retired key names what replaced it", minimal.inserting("entry: {max_rate: 0, hype: []}", after: "currency")) { at in
+            ["t.yaml:\(at("entry")):22: error: entry: unknown key 'hype' (removed in issue 14: entry follows the expected return on new capacity; a dated capital-market premium is entry.premium (from, share))"]
+        },
         malformedCase("unknown key, nothing close", minimal.inserting("colour: blue", after: "currency")) { at in
             ["t.yaml:\(at("colour")):1: error: (top level): unknown key 'colour'"]
         },
