@@ -110,6 +110,14 @@ extension Market {
                               beta: beta, maxWaitDays: wait, takeOrPay: top, wantsToBuy: buys))
         return id
     }
+
+    /// The term in months the tenant keyed `key` of segment `s` would draw: the same first two
+    /// draws as ``drawTenant(segment:key:at:)`` (units, then term), with no tenant made.
+    mutating func peekTerm(segment s: SegmentID, key: UInt64) -> Double {
+        scratch.reseed(key)
+        _ = scenario.segments[s].units.sample(scratch)
+        return Swift.max(1.0 / daysPerMonth, scenario.segments[s].termMonths.sample(scratch))
+    }
 }
 
 extension Market {
@@ -160,13 +168,12 @@ extension Market {
                     let keep = scratch.uniform()
                     var h2 = h
                     h2.mix(index: 1)
-                    let i = drawTenant(segment: s, key: h2.value, at: 0)
                     // Leases in force at a given instant are length-biased: keep a drawn
-                    // tenant with probability term/60 months (the longest usual term).
-                    guard keep * 60 < tenants[i].termMonths else {
-                        tenants.removeLast()
-                        continue
-                    }
+                    // tenant with probability term/60 months (the longest usual term). The term is
+                    // the substream's second draw (``drawTenant(segment:key:at:)``), read here first
+                    // so that a tenant turned away costs two draws, not a whole tenant.
+                    guard keep * 60 < peekTerm(segment: s, key: h2.value) else { continue }
+                    let i = drawTenant(segment: s, key: h2.value, at: 0)
                     let wantedTier = scenario.segments[s].tier
                     var n = unitsNeeded(tenants[i].units, segment: s, wanted: wantedTier, offered: b)
                     if n > left {

@@ -119,11 +119,14 @@ extension Market {
             if !countRefused && !canQuote(firm: j, tiers: acceptable, buyer: buyer) { continue }
             var hj = roundBase
             hj.mix(index: providerKey[j])
-            var draws = Substream(seed: hj.value, stream: scratch)
-            guard draws.uniform() < visibility[j] else { continue }
-            // ε_j is the stream's second draw: taken only once the firm has a quote within r
-            // (nothing else draws from the scratch stream in between, so the value is the same).
+            guard Substream.firstUniform(seed: hj.value, stream: scratch) < visibility[j] else { continue }
+            // ε_j is the substream's second draw: taken only once the firm has a quote within r.
             var eps = Double.nan
+            @inline(__always) func noise() -> Double {
+                var draws = Substream(seed: hj.value, stream: scratch)
+                _ = draws.uniform()
+                return draws.gumbel()
+            }
             let rep = providers[j].spec.reputation
             let model = providers[j].spec.model
             // Units of a tier it cannot buy new that it turned away, and whether it quoted at all.
@@ -167,7 +170,7 @@ extension Market {
                 if c <= r {
                     anyQuote = true
                     quoted = true
-                    if eps.isNaN { eps = draws.gumbel() }
+                    if eps.isNaN { eps = noise() }
                     let u = beta * (r - c) / r + rep - scenario.tiers[b].portingPenalty + eps
                     if u > bestUtility {
                         bestUtility = u
@@ -177,12 +180,12 @@ extension Market {
                 // A hybrid also answers tenants who want to buy: chip price·(1 + markup), annualised over life at ρ.
                 if buyer && model == .hybrid && providers[j].fleet.installed[b] - providers[j].leasing.leased[b] >= n {
                     let price = buyQuote(firm: j, tier: b)
-                    let perHour = price * capitalRecovery(providers[j].spec.costOfCapital, years: scenario.tiers[b].lifeYears) / hoursPerYear
+                    let perHour = price * providers[j].capitalRecovery[b] / hoursPerYear
                     let cb = Double(n) * perHour / Double(units)
                     if cb <= r {
                         anyQuote = true
                         quoted = true
-                        if eps.isNaN { eps = draws.gumbel() }
+                        if eps.isNaN { eps = noise() }
                         let u = beta * (r - cb) / r + rep - scenario.tiers[b].portingPenalty + eps
                         if u > bestUtility {
                             bestUtility = u

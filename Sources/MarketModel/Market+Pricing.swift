@@ -29,12 +29,9 @@ extension Market {
     /// + power per hour, with CRF = ρ/(1 − (1+ρ)^−life); P is `chip`, else this month's vendor price.
     @inline(__always)
     func longRunPrice(firm j: ProviderID, tier b: TierID, chip: Double? = nil) -> Double {
-        let tier = scenario.tiers[b]
-        let spec = providers[j].spec
-        let rho = spec.costOfCapital
-        let crf = rho > 0 ? rho / (1 - pow(1 + rho, -tier.lifeYears)) : 1 / tier.lifeYears
+        let crf = providers[j].capitalRecovery[b]
         let units = Swift.max(1, providers[j].totalInstalled)
-        let opexHour = (spec.opexPerUnitMonthly + spec.fixedOpexMonthly / Double(units)) / (daysPerMonth * hoursPerDay)
+        let opexHour = (providers[j].spec.opexPerUnitMonthly + providers[j].spec.fixedOpexMonthly / Double(units)) / (daysPerMonth * hoursPerDay)
         return ((chip ?? vendorPrice(tier: b, month: currentMonth)) * crf / hoursPerYear + opexHour) / scenario.pricing.targetUtilisation + powerPerHour(firm: j, tier: b)
     }
 

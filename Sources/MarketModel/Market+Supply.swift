@@ -98,6 +98,10 @@ extension Market {
     /// successor's release, or since the start when that is later; 0 before it).
     @inline(__always)
     func vendorPrice(tier b: TierID, month m: Int) -> Double {
+        m == vendorPriceMonth ? vendorPriceNow[b] : computeVendorPrice(tier: b, month: m)
+    }
+
+    func computeVendorPrice(tier b: TierID, month m: Int) -> Double {
         let tier = scenario.tiers[b]
         guard let next = tier.successor, tier.priceDecline > 0 else { return tier.purchaseCost }
         let since = m - Swift.max(0, releaseMonth(tier: next) ?? 0)
@@ -150,6 +154,8 @@ extension Market {
     /// Starts a month for the supply side: shocks take effect, and a ban cancels its
     /// backlog and refunds what was paid for it.
     mutating func beginSupplyMonth(_ m: Int) {
+        for b in tierIDs { vendorPriceNow[b] = computeVendorPrice(tier: b, month: m) }
+        vendorPriceMonth = m
         for k in supplies.indices {
             let spec = scenario.chipSupply[k]
             supplies[k].record = SupplyMonthRecord(month: m, tier: spec.tier.index, jurisdiction: spec.jurisdiction)

@@ -109,6 +109,10 @@ struct Market: Simulation {
     var closedUtilisation: TierTable<Double>
     /// The used price in force: what a unit of the reference age fetches (set at each close).
     var usedPrice: TierTable<Double>
+    /// The vendor's list price of each tier in month `vendorPriceMonth` (the month in progress),
+    /// so that the month's many valuations take no `pow` each (``vendorPrice(tier:month:)``).
+    var vendorPriceNow: TierTable<Double>
+    var vendorPriceMonth = -1
     /// δ on the sellers' ask at the last clearing (from the inventory's size).
     var usedDiscount: TierTable<Double>
     var visibility: ProviderTable<Double>    // this month
@@ -201,6 +205,7 @@ struct Market: Simulation {
         signedRent = priceIndex
         closedUtilisation = TierTable(repeating: scenario.pricing.targetUtilisation, count: scenario.tiers.count)
         usedPrice = TierTable(repeating: 0, count: scenario.tiers.count)
+        vendorPriceNow = TierTable(repeating: 0, count: scenario.tiers.count)
         usedDiscount = TierTable(repeating: 0, count: scenario.tiers.count)
         remainingLife = TierTable(scenario.tiers.map {
             RemainingLife(discountRate: scenario.usedMarket.discountRate, decline: scenario.expansion.techDecline,

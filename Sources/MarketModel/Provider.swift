@@ -1,3 +1,5 @@
+import Foundation
+
 /// A cohort of identical units bought on one day.
 struct Cohort {
     var tier: TierID
@@ -26,6 +28,9 @@ struct ProviderState {
     let spec: ProviderSpec
     /// The supply entry selling each tier to the firm's jurisdiction, if any.
     let supply: TierTable<SupplyID?>
+    /// The capital recovery factor ρ/(1 − (1+ρ)^−life) of each tier at the firm's cost of capital
+    /// (constant over the run: computed once, read by every month's pricing and valuation).
+    let capitalRecovery: TierTable<Double>
     var ledger: Ledger
     var fleet: Fleet
     var power: Power
@@ -50,6 +55,10 @@ struct ProviderState {
             scenario.chipSupply.ids.first { scenario.chipSupply[$0].tier == b && scenario.chipSupply[$0].jurisdiction == spec.jurisdiction }
         })
         let n = scenario.tiers.count
+        capitalRecovery = TierTable(scenario.tiers.ids.map { b in
+            let rho = spec.costOfCapital, life = scenario.tiers[b].lifeYears
+            return rho > 0 ? rho / (1 - pow(1 + rho, -life)) : 1 / life
+        })
         plan = Plan(tierCount: n)
         ledger = Ledger(cash: spec.cash, debt: spec.debt, debtMonthsLeft: scenario.finance.debtTermMonths,
                         parentSupportLeft: spec.parentSupport)

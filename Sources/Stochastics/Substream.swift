@@ -39,6 +39,22 @@ public struct Substream {
         }
     }
 
+    /// The first uniform draw of the substream of `seed` (what `Substream(seed:stream:).uniform()`
+    /// returns), without making the substream: `xoshiro256**`'s first output depends on its second
+    /// state word only, so one SplitMix64 step gives it. A choice round tests each firm's
+    /// visibility with it and makes the full substream only for the firms that pass.
+    @inlinable
+    public static func firstUniform(seed: UInt64, stream: RandomStream) -> Double {
+        guard stream.generator == .xoshiro256ss else {
+            stream.reseed(seed)
+            return stream.uniform()
+        }
+        // s1 of xoshiro_set (the all-zero guard changes s0 only).
+        let s1 = suanli_splitmix64_mix(seed &+ 2 &* 0x9e37_79b9_7f4a_7c15)
+        let word = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
+        return Double(word >> 11) * 0x1.0p-53
+    }
+
     /// The next 64-bit output of `xoshiro256**` (inline path only).
     @inlinable
     mutating func nextWord() -> UInt64 {

@@ -37,6 +37,23 @@ struct SubstreamTests {
         #expect(mismatches == 0)
     }
 
+    /// The choice round tests visibility with `firstUniform` and makes the substream only for the
+    /// firms that pass: the shortcut must be the substream's first draw, bit for bit.
+    @Test("firstUniform is the substream's first uniform draw", arguments: Generator.allCases)
+    func firstUniformIsTheFirstDraw(_ g: Generator) {
+        let scratch = RandomStream(seed: 0, generator: g)
+        var keys = SplitMix64(seed: 0x5B5_0002)
+        var seeds: [UInt64] = [0, 1, UInt64.max, 0x9e37_79b9_7f4a_7c15, 0 &- 2 &* 0x9e37_79b9_7f4a_7c15]
+        for _ in 0..<5_000 { seeds.append(keys.next()) }
+        var mismatches = 0
+        for seed in seeds {
+            var sub = Substream(seed: seed, stream: scratch)
+            let expected = sub.uniform()
+            if Substream.firstUniform(seed: seed, stream: scratch).bitPattern != expected.bitPattern { mismatches += 1 }
+        }
+        #expect(mismatches == 0)
+    }
+
     @Test("the inline path is taken for xoshiro256** and the stream is used otherwise", arguments: Generator.allCases)
     func choosesItsPath(_ g: Generator) {
         let scratch = RandomStream(seed: 0, generator: g)
