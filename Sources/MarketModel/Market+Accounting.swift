@@ -103,6 +103,7 @@ extension Market {
                 : tm.signedUnits > 0 ? tm.signedValue / Double(tm.signedUnits) : priceIndex[b]
             closedUtilisation[b] = marketUtilisation(b) ?? scenario.pricing.targetUtilisation
         }
+        signedRentPath.append(signedRent)
         reprice(month: m, at: t)
         for j in providers.indices { resetMonth(firm: j, at: t) }
         if m + 1 < scenario.horizonMonths {

@@ -71,7 +71,9 @@ extension Market {
             let perMonth = spec.opexPerUnitMonthly + fixedPerUnit + colocation
             let crf = capitalRecovery(rho, years: tier.lifeYears)
             let longRun = (price * crf / hoursPerYear + perMonth / hours) / scenario.pricing.targetUtilisation + power
-            let rents = ExpectedRents(now: now, longRun: longRun, utilisation: u, costPerHour: power, costPerMonth: perMonth,
+            // The signed rent, carried along its trend over the lead time (``anticipatedRent(start:tier:leadYears:)``).
+            let rents = ExpectedRents(now: anticipatedRent(start: now, tier: b, leadYears: lead), longRun: longRun,
+                                      utilisation: u, costPerHour: power, costPerMonth: perMonth,
                                       hours: hours, rho: rho, techDecline: e.techDecline, kappa: e.kappa, offsetYears: lead)
             let months = Swift.max(1, Int((tier.lifeYears * 12).rounded()))
             let terminal = price * pow(1 - tier.usedDecline, tier.lifeYears) / pow(1 + rho, lead + tier.lifeYears)

@@ -16,16 +16,46 @@ extension Market {
         return lr * pow(1 - e.techDecline, tau) + (p - lr) * exp(-e.kappa * tau)
     }
 
+    /// The rent an investment in tier `b` is valued from (p̂ of the expected price path):
+    /// (w_s·s_b + (1 − w_s)·`start`)·(1 + θ·ĝ_b)^L̂, with s_b the rent signed in the month just closed
+    /// (``signedRent``), `start` the firm's own rent of the tier, ĝ_b the annualised change of s_b over
+    /// the last `expansion.trend_months` closes (clamped to −75%…+100% a year) and L̂ the lead time in
+    /// years: the rent the market's trend points to when the unit starts earning. With w_s = θ = 0
+    /// it is `start`.
+    func anticipatedRent(start: Double, tier b: TierID, leadYears: Double) -> Double {
+        let e = scenario.expansion
+        let signed = signedRent[b]
+        var p = e.signedWeight > 0 && signed > 0 ? e.signedWeight * signed + (1 - e.signedWeight) * start : start
+        if e.trendWeight > 0 && leadYears > 0, let g = signedTrend(tier: b) {
+            p *= pow(1 + e.trendWeight * g, leadYears)
+        }
+        return p
+    }
+
+    /// ĝ_b: the annualised change of the signed rent of tier `b` over the last `expansion.trend_months`
+    /// closes (over the closes there are, early in a run), clamped to −75%…+100% a year; nil before
+    /// the first close or when a rent in the window is not positive.
+    func signedTrend(tier b: TierID) -> Double? {
+        let path = signedRentPath
+        guard path.count >= 2 else { return nil }
+        let window = Swift.min(path.count - 1, Swift.max(1, Int(scenario.expansion.trendMonths.rounded())))
+        let now = path[path.count - 1][b], then = path[path.count - 1 - window][b]
+        guard now > 0, then > 0 else { return nil }
+        let annual = pow(now / then, 12 / Double(window)) - 1
+        return Swift.min(1, Swift.max(-0.75, annual))
+    }
+
     /// NPV of one unit bought now at `price`, earning from the lead time on: Σ_m (p_e·u_e − power)·h_m
-    /// discounted at ρ, plus the discounted used value at the end of its life.
-    /// `now` is the rent the path starts from (the firm's list price of the tier when nil).
+    /// discounted at ρ, plus the discounted used value at the end of its life. The path starts from
+    /// ``anticipatedRent(start:tier:leadYears:)`` of `now` (the firm's list price of the tier when nil).
     func unitNPV(firm j: ProviderID, tier b: TierID, price: Double, leadYears: Double, utilisation u: Double,
                  now: Double? = nil) -> Double {
         let tier = scenario.tiers[b]
         let rho = providers[j].spec.costOfCapital
         let months = Int((tier.lifeYears * 12).rounded())
+        let start = anticipatedRent(start: now ?? providers[j].leasing.listPrice[b], tier: b, leadYears: leadYears)
         let rents = expectedRents(firm: j, tier: b, longRun: longRunPrice(firm: j, tier: b, chip: price), utilisation: u,
-                                  costPerHour: powerPerHour(firm: j, tier: b), costPerMonth: 0, offsetYears: leadYears, now: now)
+                                  costPerHour: powerPerHour(firm: j, tier: b), costPerMonth: 0, offsetYears: leadYears, now: start)
         let terminal = price * pow(1 - tier.usedDecline, tier.lifeYears)
         return -price + rents.presentValue(months: 1, through: Swift.max(1, months))
             + terminal / pow(1 + rho, leadYears + tier.lifeYears)

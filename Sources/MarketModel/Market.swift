@@ -102,8 +102,11 @@ struct Market: Simulation {
     var priceIndex: TierTable<Double>        // index in force this month (computed at the last close)
     /// The rent a newcomer saw signed in the month just closed, per tier: the mean price of contracts
     /// of at most 3 months (the short-term price), else of all contracts signed; the price index when
-    /// none was signed. Set at each close, read by entry.
+    /// none was signed. Set at each close, read by entry and by investment (``anticipatedRent(start:tier:leadYears:)``).
     var signedRent: TierTable<Double>
+    /// `signedRent` at the start (the price index) and after each close, oldest first: the trend
+    /// investment extrapolates.
+    var signedRentPath: [TierTable<Double>] = []
     /// The market's utilisation of each tier over the month just closed (``marketUtilisation(_:)``;
     /// u* when no firm held the tier). Set at each close, read by entry.
     var closedUtilisation: TierTable<Double>
@@ -203,6 +206,7 @@ struct Market: Simulation {
         colocationUsedKW = colocated
         priceIndex = TierTable(scenario.tiers.map(\.referencePrice))
         signedRent = priceIndex
+        signedRentPath = [priceIndex]
         closedUtilisation = TierTable(repeating: scenario.pricing.targetUtilisation, count: scenario.tiers.count)
         usedPrice = TierTable(repeating: 0, count: scenario.tiers.count)
         vendorPriceNow = TierTable(repeating: 0, count: scenario.tiers.count)

@@ -142,6 +142,14 @@ public struct ExpansionParameters: Sendable {
     /// counts as one it cannot buy new (it turns to a substitute, and refusals for it count toward
     /// starvation). nil: any lead time is waited out.
     public var patienceMonths: Double? = nil
+    /// w_s: the weight of the rent signed in the market (the month's short-term price, else the mean
+    /// signed price) against the firm's own list price in the rent an investment starts from.
+    public var signedWeight: Double = 0
+    /// θ: how much of the signed rent's recent trend a firm extrapolates over a unit's lead time
+    /// (0: none; 1: all of it).
+    public var trendWeight: Double = 0
+    /// The window of that trend, months.
+    public var trendMonths: Double = 6
     public init() {}
 }
 

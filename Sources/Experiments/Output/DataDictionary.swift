@@ -181,7 +181,7 @@ public enum DataDictionary {
         ```csv
         scenario,point,replication,firm,business_model,template,entry_month,survived,exit_day,exit_month,exit_reason,exit_driver,driver_chips,driver_datacentre,driver_price,driver_debt,driver_defaults,final_cash,cumulative_profit,profitable_final_year,irr,npv,moic,trailing_utilisation,leverage,take_or_pay_share,top_customer_share,contracted_backlog,banned_tier_revenue_share,refused_unbuyable_share,months_of_cash
         baseline,0,0,small-gpu-cloud,owner,,,true,,,,,0,0,-53650296.78820463,0,0,24971097.629167493,-19972985.733308643,false,-0.10516607760468787,-19756294.92335923,0.7787902196390257,0.5585330421942739,0.4838948199176449,0.9462319695049881,0.3182050865592403,4919611.937211239,1,0,
-        baseline,0,1,small-gpu-cloud,owner,,,true,,,,,0,0,-60196171.63127046,-4489983.796093818,0,15631816.561467161,-30674264.852132317,false,-0.3318738241809637,-35857362.59855829,0.4035818208086101,0.3491915864741015,0.395706807948868,0.8795021122088096,0.3677049622014368,14967446.45362139,1,0,57.14778087373591
+        baseline,0,1,small-gpu-cloud,owner,,,true,,,,,0,0,-60126080.38577774,-4425740.994998075,0,15757301.676943393,-30611133.043601964,false,-0.3293021501709795,-35707014.64148077,0.40708542798426167,0.3608691247610743,0.4003837559228329,0.8722112570402122,0.3565492893960593,15009220.273631768,1,0,60.72462259769779
         ```
 
         `survival.csv` gives S(t) = 1 in every month to the horizon, and `summary.csv` the estimate with its
@@ -196,13 +196,13 @@ public enum DataDictionary {
         scenario,point,kind,entity,metric,month,estimate,ci95_low,ci95_high,p05,p50,p95
         baseline,0,firm,small-gpu-cloud,p_survive,,1,0.3423802275066532,1,,,
         baseline,0,firm,small-gpu-cloud,time_to_exit_months,,,,,,,
-        baseline,0,firm,small-gpu-cloud,cumulative_profit,,-25323625.29272048,-93309947.00408284,42662696.41864188,-30139200.89619113,-25323625.29272048,-20508049.68924983
+        baseline,0,firm,small-gpu-cloud,cumulative_profit,,-25292059.3884553,-92877298.25754187,42293179.48063126,-30079225.678087298,-25292059.3884553,-20504893.09882331
         ```
 
         So: it survived 2 replications out of 2, P(survive) = 1 with 95% Wilson interval [0.34, 1] (2 of 2
         cannot rule out a chance of survival as low as a third), median exit "> horizon" (the terminal table's
         wording for an empty `median_exit_month` estimate). Its cumulative profit is −¥25.3M on average, the
-        mean of −20.0M and −30.7M; the t-interval [−93.3M, +42.7M] is wide (t(0.975, 1) = 12.7 on two
+        mean of −20.0M and −30.6M; the t-interval [−92.9M, +42.3M] is wide (t(0.975, 1) = 12.7 on two
         replications) and holds zero, although both replications lost money: it survives, at a loss in
         both, and two replications cannot say how large a loss to expect.
 
