@@ -102,6 +102,13 @@ extension Market {
             }
             let tolerance = 1e-9 * Swift.max(1, book)
             guard book > tolerance || (reverses && unimpaired > book + tolerance) else { continue }
+            // Without reversals, units whose fair value covers their carrying amount need no value in
+            // use: the recoverable amount, the higher of the two, covers it too.
+            if !reverses {
+                var fair = 0.0
+                for c in cohorts { fair += Double(c.units) * usedValue(c, at: t) }
+                if book <= fair + tolerance { continue }
+            }
             let recoverable = recoverableAmount(firm: j, tier: b, at: t)
             if book > recoverable + tolerance {
                 let factor = Swift.max(0, recoverable) / book
