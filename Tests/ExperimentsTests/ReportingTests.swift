@@ -32,6 +32,10 @@ struct ReportingTests {
         #expect(lines[1] == "owner-a  owner  0.70 [0.40, 0.89]    0.30                insolvent  debt         > horizon")
         #expect(lines[3] == "exits by driver: chips 17%, datacentre 0%, price 33%, debt 50%, defaults 0% (of 6 exits)")
         #expect(lines[4] == "intervals: Monte Carlo, 10 replications")
+        // A driver with exits whose share rounds to 0 is not shown as 0%.
+        summary.exitsByDriver = [0, 1, 207, 0, 0]
+        #expect(RunTable.text(summary).split(separator: "\n")[3]
+                == "exits by driver: chips 0%, datacentre <1%, price 100%, debt 0%, defaults 0% (of 208 exits)")
         // Without exits, no line of shares.
         summary.exitsByDriver = [0, 0, 0, 0, 0]
         #expect(!RunTable.text(summary).contains("exits by driver"))

@@ -37,8 +37,9 @@ import Testing
 
     /// ĝ is the annualised change over the window (fewer closes early on), clamped to −75%…+100%.
     @Test func theTrendIsTheAnnualisedChangeOverTheWindowClamped() throws {
-        // Seven points: the window of 6 closes spans 20 → 15 over half a year: (0.75)^2 − 1 = −43.75% a year.
-        let falling = market(signedWeight: 0, trendWeight: 0.5, path: [99, 20, 19, 18, 17, 16, 15])
+        // Eight points: the window of 6 closes spans 20 → 15 over half a year, (0.75)^2 − 1 = −43.75% a
+        // year; the first point (99) lies outside it.
+        let falling = market(signedWeight: 0, trendWeight: 0.5, path: [99, 20, 19, 18, 17, 16, 15.5, 15])
         let g = try #require(falling.signedTrend(tier: 0))
         #expect(abs(g - (pow(15.0 / 20, 2) - 1)) < 1e-12)
         let lead = 0.3

@@ -180,8 +180,8 @@ public enum DataDictionary {
 
         ```csv
         scenario,point,replication,firm,business_model,template,entry_month,survived,exit_day,exit_month,exit_reason,exit_driver,driver_chips,driver_datacentre,driver_price,driver_debt,driver_defaults,final_cash,cumulative_profit,profitable_final_year,irr,npv,moic,trailing_utilisation,leverage,take_or_pay_share,top_customer_share,contracted_backlog,banned_tier_revenue_share,refused_unbuyable_share,months_of_cash
-        baseline,0,0,small-gpu-cloud,owner,,,true,,,,,0,0,-53650296.78820463,0,0,24971097.629167493,-19972985.733308643,false,-0.10516607760468787,-19756294.92335923,0.7787902196390257,0.5585330421942739,0.4838948199176449,0.9462319695049881,0.3182050865592403,4919611.937211239,1,0,
-        baseline,0,1,small-gpu-cloud,owner,,,true,,,,,0,0,-60126080.38577774,-4425740.994998075,0,15757301.676943393,-30611133.043601964,false,-0.3293021501709795,-35707014.64148077,0.40708542798426167,0.3608691247610743,0.4003837559228329,0.8722112570402122,0.3565492893960593,15009220.273631768,1,0,60.72462259769779
+        baseline,0,0,small-gpu-cloud,owner,,,true,,,,,0,0,-52201906.66572585,0,0,26303788.290913276,-18424096.721805748,false,-0.08879950934654196,-18365240.387855597,0.8112064143585881,0.6594745200567729,0.4769697292231106,0.9476926813535643,0.2816374920168721,8751697.233890858,1,0,
+        baseline,0,1,small-gpu-cloud,owner,,,true,,,,,0,0,-60183719.57105494,-6889333.850465108,0,13495162.92466806,-30296190.885487583,false,-0.37926880263747753,-38499747.87983889,0.3420054601297774,0.35888529835737976,0.41031746284757276,0.8713977516423299,0.3651005735828367,14808297.55906988,1,0,52.8522131841947
         ```
 
         `survival.csv` gives S(t) = 1 in every month to the horizon, and `summary.csv` the estimate with its
@@ -196,13 +196,13 @@ public enum DataDictionary {
         scenario,point,kind,entity,metric,month,estimate,ci95_low,ci95_high,p05,p50,p95
         baseline,0,firm,small-gpu-cloud,p_survive,,1,0.3423802275066532,1,,,
         baseline,0,firm,small-gpu-cloud,time_to_exit_months,,,,,,,
-        baseline,0,firm,small-gpu-cloud,cumulative_profit,,-25292059.3884553,-92877298.25754187,42293179.48063126,-30079225.678087298,-25292059.3884553,-20504893.09882331
+        baseline,0,firm,small-gpu-cloud,cumulative_profit,,-24360143.803646665,-99784773.34908971,51064485.741796374,-29702586.17730349,-24360143.803646665,-19017701.429989837
         ```
 
         So: it survived 2 replications out of 2, P(survive) = 1 with 95% Wilson interval [0.34, 1] (2 of 2
         cannot rule out a chance of survival as low as a third), median exit "> horizon" (the terminal table's
-        wording for an empty `median_exit_month` estimate). Its cumulative profit is −¥25.3M on average, the
-        mean of −20.0M and −30.6M; the t-interval [−92.9M, +42.3M] is wide (t(0.975, 1) = 12.7 on two
+        wording for an empty `median_exit_month` estimate). Its cumulative profit is −¥24.4M on average, the
+        mean of −18.4M and −30.3M; the t-interval [−99.8M, +51.1M] is wide (t(0.975, 1) = 12.7 on two
         replications) and holds zero, although both replications lost money: it survives, at a loss in
         both, and two replications cannot say how large a loss to expect.
 
@@ -211,7 +211,7 @@ public enum DataDictionary {
 
         ```csv
         scenario,point,replication,firm,business_model,template,entry_month,survived,exit_day,exit_month,exit_reason,exit_driver,driver_chips,driver_datacentre,driver_price,driver_debt,driver_defaults,final_cash,cumulative_profit,profitable_final_year,irr,npv,moic,trailing_utilisation,leverage,take_or_pay_share,top_customer_share,contracted_backlog,banned_tier_revenue_share,refused_unbuyable_share,months_of_cash
-        baseline,0,0,server-maker-cloud,hybrid,,,false,790,2026-02,losing,price,0,0,-33411393.003246322,0,0,291089450.92811877,-32685670.11143619,false,-0.04797265733231823,-87028338.27259615,0.89896009484833,0.3060567360489164,0,0.7851336706638425,,0,0,0,3102.1146283997377
+        baseline,0,0,server-maker-cloud,hybrid,,,false,790,2026-02,losing,price,0,0,-33409691.70856558,0,0,291050834.0518505,-32724286.98770427,false,-0.048030951280987666,-87059750.08459139,0.898840835869201,0.3060567360489164,0,0.7851930557758948,,0,0,0,3116.713172372279
         ```
 
         When: day 790 (2026-02) of replication 0. Why: `losing`, with cash left (`final_cash` ≈ ¥291M) and

@@ -46,8 +46,10 @@ public enum RunTable {
         }
         let exits = summary.exitsByDriver.reduce(0, +)
         if exits > 0 {
+            // A driver with exits whose share rounds to 0 says "<1%": it happened.
             let shares = ExitDriver.allCases.enumerated().map { i, d in
-                "\(d.rawValue) \(Int((100 * Double(summary.exitsByDriver[i]) / Double(exits)).rounded()))%"
+                let n = summary.exitsByDriver[i], percent = Int((100 * Double(n) / Double(exits)).rounded())
+                return "\(d.rawValue) " + (n > 0 && percent == 0 ? "<1%" : "\(percent)%")
             }
             out += "exits by driver: " + shares.joined(separator: ", ") + " (of \(exits) exits)\n"
         }
