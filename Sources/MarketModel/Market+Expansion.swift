@@ -45,8 +45,10 @@ extension Market {
         return Swift.min(1, Swift.max(-0.75, annual))
     }
 
-    /// NPV of one unit bought now at `price`, earning from the lead time on: Σ_m (p_e·u_e − power)·h_m
-    /// discounted at ρ, plus the discounted used value at the end of its life. The path starts from
+    /// NPV of one unit bought now at `price`, earning from the lead time on: Σ_m ((p_e·u_e − power·(u_e +
+    /// s_idle·(1 − u_e)))·h_m − opex per unit-month) discounted at ρ — the flows of value in use
+    /// (``inUseRents(firm:tier:utilisation:)``: power as the accounts charge it, an idle unit drawing the
+    /// idle share) — plus the discounted used value at the end of its life. The path starts from
     /// ``anticipatedRent(start:tier:leadYears:)`` of `now` (the firm's list price of the tier when nil).
     func unitNPV(firm j: ProviderID, tier b: TierID, price: Double, leadYears: Double, utilisation u: Double,
                  now: Double? = nil) -> Double {
@@ -55,7 +57,8 @@ extension Market {
         let months = Int((tier.lifeYears * 12).rounded())
         let start = anticipatedRent(start: now ?? providers[j].leasing.listPrice[b], tier: b, leadYears: leadYears)
         let rents = expectedRents(firm: j, tier: b, longRun: longRunPrice(firm: j, tier: b, chip: price), utilisation: u,
-                                  costPerHour: powerPerHour(firm: j, tier: b), costPerMonth: 0, offsetYears: leadYears, now: start)
+                                  costPerHour: powerPerHour(firm: j, tier: b) * (u + scenario.pricing.idlePowerShare * (1 - u)),
+                                  costPerMonth: providers[j].spec.opexPerUnitMonthly, offsetYears: leadYears, now: start)
         let terminal = price * pow(1 - tier.usedDecline, tier.lifeYears)
         return -price + rents.presentValue(months: 1, through: Swift.max(1, months))
             + terminal / pow(1 + rho, leadYears + tier.lifeYears)

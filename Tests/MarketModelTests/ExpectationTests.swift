@@ -8,8 +8,10 @@ import Testing
 /// `trend_weight`, `trend_months`).
 @Suite struct ExpectationTests {
     /// A market in month 0 whose signed rents of tier 0 over the closes so far were `path`.
-    func market(signedWeight: Double, trendWeight: Double, trendMonths: Double = 6, path: [Double]) -> Market {
+    func market(signedWeight: Double, trendWeight: Double, trendMonths: Double = 6, path: [Double],
+                opex: Double = 0) -> Market {
         var s = supplyMarket(capacity: 100)
+        for k in s.providers.indices { s.providers[k].opexPerUnitMonthly = opex }
         s.expansion.signedWeight = signedWeight
         s.expansion.trendWeight = trendWeight
         s.expansion.trendMonths = trendMonths
@@ -67,5 +69,32 @@ import Testing
         let falling = try npv([26, 25, 24, 23, 22, 21, 20])
         let rising = try npv([14, 15, 16, 17, 18, 19, 20])
         #expect(falling < flat && flat < rising, "falling \(falling), flat \(flat), rising \(rising)")
+    }
+
+    /// A unit's NPV in the expansion rule is the month-by-month sum of the flows the accounts would
+    /// book for it (rent at the expected price times utilisation, power on the busy hours and the idle
+    /// share on the rest, opex per unit), discounted from the lead time on, plus the used value at
+    /// the end of its life, less its price: the closed form against the sum.
+    @Test func aUnitsNPVIsTheSumOfTheFlowsTheAccountsWouldBook() throws {
+        var m = market(signedWeight: 0.4, trendWeight: 0.3, path: [24, 23, 22, 21, 20, 19, 18], opex: 350)
+        m.providers[ProviderID(0)].leasing.listPrice[0] = 22
+        let j = ProviderID(0), s = m.scenario, tier = s.tiers[0], e = s.expansion
+        let k = try #require(m.supplyIndex(tier: 0, jurisdiction: "cn"))
+        let price = m.chipPrice(k, month: 0), lead = 0.35, u = 0.6
+        let rho = m.providers[j].spec.costOfCapital, opex = m.providers[j].spec.opexPerUnitMonthly
+        try #require(opex > 0 && s.pricing.idlePowerShare > 0, "the fixture should charge opex and idle power")
+        let power = m.powerPerHour(firm: j, tier: 0) * (u + s.pricing.idlePowerShare * (1 - u))
+        let longRun = m.longRunPrice(firm: j, tier: 0, chip: price)
+        let start = m.anticipatedRent(start: 22, tier: 0, leadYears: lead)
+        let hours = daysPerMonth * hoursPerDay
+        var value = -price
+        for month in 1...Int((tier.lifeYears * 12).rounded()) {
+            let tau = lead + Double(month) / 12
+            let expected = longRun * pow(1 - e.techDecline, tau) + (start - longRun) * exp(-e.kappa * tau)
+            value += ((expected * u - power) * hours - opex) / pow(1 + rho, tau)
+        }
+        value += price * pow(1 - tier.usedDecline, tier.lifeYears) / pow(1 + rho, lead + tier.lifeYears)
+        let npv = m.unitNPV(firm: j, tier: 0, price: price, leadYears: lead, utilisation: u)
+        #expect(abs(npv - value) <= 1e-9 * abs(value) + 1e-6, "closed form \(npv), month by month \(value)")
     }
 }

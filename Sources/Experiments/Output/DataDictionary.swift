@@ -181,7 +181,7 @@ public enum DataDictionary {
         ```csv
         scenario,point,replication,firm,business_model,template,entry_month,survived,exit_day,exit_month,exit_reason,exit_driver,driver_chips,driver_datacentre,driver_price,driver_debt,driver_defaults,final_cash,cumulative_profit,profitable_final_year,irr,npv,moic,trailing_utilisation,leverage,take_or_pay_share,top_customer_share,contracted_backlog,banned_tier_revenue_share,refused_unbuyable_share,months_of_cash
         baseline,0,0,small-gpu-cloud,owner,,,true,,,,,0,0,-52201906.66572585,0,0,26303788.290913276,-18424096.721805748,false,-0.08879950934654196,-18365240.387855597,0.8112064143585881,0.6594745200567729,0.4769697292231106,0.9476926813535643,0.2816374920168721,8751697.233890858,1,0,
-        baseline,0,1,small-gpu-cloud,owner,,,true,,,,,0,0,-60183719.57105494,-6889333.850465108,0,13495162.92466806,-30296190.885487583,false,-0.37926880263747753,-38499747.87983889,0.3420054601297774,0.35888529835737976,0.41031746284757276,0.8713977516423299,0.3651005735828367,14808297.55906988,1,0,52.8522131841947
+        baseline,0,1,small-gpu-cloud,owner,,,true,,,,,0,0,-60167633.04365409,-4288447.465554727,0,15702627.190233504,-30371174.269168373,false,-0.3295717982065475,-35722812.98302516,0.40671727411057945,0.3452441247610743,0.3998678382939554,0.8778393055117327,0.37597920622373254,15014754.512421776,1,0,57.238749011252466
         ```
 
         `survival.csv` gives S(t) = 1 in every month to the horizon, and `summary.csv` the estimate with its
@@ -196,13 +196,13 @@ public enum DataDictionary {
         scenario,point,kind,entity,metric,month,estimate,ci95_low,ci95_high,p05,p50,p95
         baseline,0,firm,small-gpu-cloud,p_survive,,1,0.3423802275066532,1,,,
         baseline,0,firm,small-gpu-cloud,time_to_exit_months,,,,,,,
-        baseline,0,firm,small-gpu-cloud,cumulative_profit,,-24360143.803646665,-99784773.34908971,51064485.741796374,-29702586.17730349,-24360143.803646665,-19017701.429989837
+        baseline,0,firm,small-gpu-cloud,cumulative_profit,,-24397635.49548706,-100298642.15335974,51503371.16238561,-29773820.391800243,-24397635.49548706,-19021450.599173877
         ```
 
         So: it survived 2 replications out of 2, P(survive) = 1 with 95% Wilson interval [0.34, 1] (2 of 2
         cannot rule out a chance of survival as low as a third), median exit "> horizon" (the terminal table's
         wording for an empty `median_exit_month` estimate). Its cumulative profit is −¥24.4M on average, the
-        mean of −18.4M and −30.3M; the t-interval [−99.8M, +51.1M] is wide (t(0.975, 1) = 12.7 on two
+        mean of −18.4M and −30.4M; the t-interval [−100.3M, +51.5M] is wide (t(0.975, 1) = 12.7 on two
         replications) and holds zero, although both replications lost money: it survives, at a loss in
         both, and two replications cannot say how large a loss to expect.
 
@@ -211,12 +211,12 @@ public enum DataDictionary {
 
         ```csv
         scenario,point,replication,firm,business_model,template,entry_month,survived,exit_day,exit_month,exit_reason,exit_driver,driver_chips,driver_datacentre,driver_price,driver_debt,driver_defaults,final_cash,cumulative_profit,profitable_final_year,irr,npv,moic,trailing_utilisation,leverage,take_or_pay_share,top_customer_share,contracted_backlog,banned_tier_revenue_share,refused_unbuyable_share,months_of_cash
-        baseline,0,0,server-maker-cloud,hybrid,,,false,790,2026-02,losing,price,0,0,-33409691.70856558,0,0,291050834.0518505,-32724286.98770427,false,-0.048030951280987666,-87059750.08459139,0.898840835869201,0.3060567360489164,0,0.7851930557758948,,0,0,0,3116.713172372279
+        baseline,0,0,server-maker-cloud,hybrid,,,false,790,2026-02,losing,price,0,0,-33294152.492301214,0,0,289534705.98292744,-34240415.05662722,false,-0.050322916685604,-88293001.8248635,0.8941586372244351,0.30152511300887896,0,0.7803311408818077,,0,0,0,4536.2451555529915
         ```
 
-        When: day 790 (2026-02) of replication 0. Why: `losing`, with cash left (`final_cash` ≈ ¥291M) and
-        low `trailing_utilisation` (0.31): it gave up a losing business, it was not made insolvent. Driven by:
-        `price`, the market: its rent fell ¥33.4M short of the planned rent at the target utilisation on the
+        When: day 790 (2026-02) of replication 0. Why: `losing`, with cash left (`final_cash` ≈ ¥290M) and
+        low `trailing_utilisation` (0.30): it gave up a losing business, it was not made insolvent. Driven by:
+        `price`, the market: its rent fell ¥33.3M short of the planned rent at the target utilisation on the
         capacity it had (`driver_price`), while chips, power, debt and its tenants' payments went as planned
         (the other `driver_*` are 0). The curve steps down in that month:
 
