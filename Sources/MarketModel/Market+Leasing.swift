@@ -390,6 +390,10 @@ extension Market {
     /// passed over: its round still counts, as ``chooseAndSign(_:at:countRefused:calendar:)`` would
     /// count it before finding no quote. The most free units of each tier are taken once, before
     /// the first retry; signings only lower them, so they stay an upper bound.
+    ///
+    /// `waiting` holds the waiting tenants in arrival order, and possibly some that stopped waiting
+    /// (``waitExpired(_:at:)`` only clears the tenant's handle): they are dropped here, in the same pass
+    /// that drops the tenants who sign, so leaving the queue costs no search and no shift.
     mutating func retryWaiting(at t: Double, calendar: inout EventCalendar<MarketEvent>) {
         guard !waiting.isEmpty else { return }
         for b in tierIDs {
@@ -411,9 +415,11 @@ extension Market {
         }
         // The largest voucher share: with it and no broker's markup, a quote is at least the bound below.
         let maxSubsidy = scenario.policy.vouchers.reduce(0.0) { Swift.max($0, $1.share) }
-        var k = 0
-        while k < waiting.count {
+        // Compaction: tenants still waiting after their turn are written back from the front, in order.
+        var kept = 0
+        for k in waiting.indices {
             let i = waiting[k]
+            guard tenants[i].waitHandle != nil else { continue }   // stopped waiting
             let s = tenants[i].segment, units = tenants[i].units
             let wanted = scenario.segments[s].tier
             let r = tenants[i].reservation, buyer = tenants[i].wantsToBuy
@@ -430,25 +436,22 @@ extension Market {
                     break
                 }
             }
-            if !servable {
-                tenants[i].round += 1
-                k += 1
-                continue
-            }
-            if chooseAndSign(i, at: t, countRefused: false, calendar: &calendar) == .signed {
+            if servable && chooseAndSign(i, at: t, countRefused: false, calendar: &calendar) == .signed {
                 if let handle = tenants[i].waitHandle { calendar.cancel(handle) }
                 tenants[i].waitHandle = nil
-                waiting.remove(at: k)
-            } else {
-                k += 1
+                continue
             }
+            if !servable { tenants[i].round += 1 }
+            waiting[kept] = i
+            kept += 1
         }
+        waiting.removeLast(waiting.count - kept)
     }
 
     /// A waiting tenant gives up: lost demand.
+    /// (It leaves `waiting` at the next retry: see ``retryWaiting(at:calendar:)``.)
     mutating func waitExpired(_ i: TenantID, at t: Double) {
-        guard let k = waiting.firstIndex(of: i) else { return }
-        waiting.remove(at: k)
+        guard tenants[i].waitHandle != nil else { return }
         tenants[i].waitHandle = nil
         let tenant = tenants[i]
         let tier = scenario.segments[tenant.segment].tier

@@ -81,7 +81,7 @@ extension Market {
             totalInstalled += installed
         }
         var waitingUnits = TierTable(repeating: 0, count: tierCount)
-        for i in waiting {
+        for i in waiting where tenants[i].waitHandle != nil {   // (tenants who stopped waiting leave at the next retry)
             let tenant = tenants[i]
             waitingUnits[scenario.segments[tenant.segment].tier] += tenant.units
         }
