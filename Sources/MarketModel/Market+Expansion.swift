@@ -76,12 +76,15 @@ extension Market {
                              offsetYears: offsetYears)
     }
 
-    /// Cash the firm can spend now: cash above its floor plus its undrawn borrowing.
+    /// Cash the firm can spend now: cash above its floor, its undrawn borrowing (loan-to-value cap
+    /// times its fleet marked at the used price, less its debt) and the parent support it has left
+    /// (its stated amount: a soft budget's unlimited rescue is for survival, not for investment).
     @inline(__always)
     func headroom(_ j: ProviderID, at t: Double) -> Double {
-        let p = providers[j]
-        let borrow = Swift.max(0, p.spec.ltvCap * collateral(j, at: t) - p.ledger.debt)
-        return Swift.max(0, p.ledger.cash - p.month.capex + p.month.refunds - p.month.cancellationPenalties - p.spec.minCash + borrow)
+        let borrow = Swift.max(0, providers[j].spec.ltvCap * collateral(j, at: t) - providers[j].ledger.debt)
+        let month = providers[j].month
+        return Swift.max(0, providers[j].ledger.cash - month.capex + month.refunds - month.cancellationPenalties
+                         - providers[j].spec.minCash + borrow + providers[j].ledger.parentSupportLeft)
     }
 
     /// The quarterly expansion review of an owner or hybrid: per tier it could use, the units

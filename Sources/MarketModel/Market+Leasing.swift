@@ -371,12 +371,23 @@ extension Market {
         if wantsToContinue {
             let j = lease.provider, b = lease.tier
             let d = termDiscount(months: tenant.termMonths)
-            let price = providers[j].leasing.listPrice[b] * (1 - d)
-            if providers[j].active && Double(lease.units) * price / Double(tenant.units) <= tenant.reservation
+            // A renewal keeps what the contract had: the platform that arranged it (while it is in
+            // the market: its commission is in the price) and a voucher, if the programme pays now.
+            let via = lease.broker.flatMap { providers[$0].active ? $0 : nil }
+            let markup = via != nil ? 1 + scenario.sublease.brokerCommission : 1
+            let price = providers[j].leasing.listPrice[b] * markup * (1 - d)
+            let k = scenario.policy.vouchers.isEmpty ? nil : voucher(segment: tenant.segment, firm: j)
+            let subsidy = k.map { scenario.policy.vouchers[$0].share } ?? 0
+            if providers[j].active && Double(lease.units) * price * (1 - subsidy) / Double(tenant.units) <= tenant.reservation
                 && providers[j].free(b) >= lease.units {
                 tenants[i].round += 1
-                sign(tenant: i, provider: j, tier: b, units: lease.units, price: price, months: tenant.termMonths,
-                     at: t, calendar: &calendar)
+                let renewed = sign(tenant: i, provider: j, tier: b, units: lease.units, price: price, months: tenant.termMonths,
+                                   at: t, calendar: &calendar)
+                if let via {
+                    leases[renewed].broker = via
+                    providers[via].month.leasesSigned += 1
+                }
+                if let k { leases[renewed].voucher = k }
             } else {
                 tenantEnters(i, at: t, calendar: &calendar)
             }
