@@ -82,9 +82,9 @@ extension Market {
     @inline(__always)
     func headroom(_ j: ProviderID, at t: Double) -> Double {
         let borrow = Swift.max(0, providers[j].spec.ltvCap * collateral(j, at: t) - providers[j].ledger.debt)
-        let month = providers[j].month
-        return Swift.max(0, providers[j].ledger.cash - month.capex + month.refunds - month.cancellationPenalties
-                         - providers[j].spec.minCash + borrow + providers[j].ledger.parentSupportLeft)
+        return Swift.max(0, providers[j].ledger.cash - providers[j].month.capex + providers[j].month.refunds
+                         - providers[j].month.cancellationPenalties - providers[j].spec.minCash + borrow
+                         + providers[j].ledger.parentSupportLeft)
     }
 
     /// The quarterly expansion review of an owner or hybrid: per tier it could use, the units

@@ -6,12 +6,15 @@ import Stochastics
 /// A renewal keeps what the contract had: the platform that arranged it and a voucher the
 /// programme still pays (until session 10 a renewal went direct to the owner and lost its voucher).
 @Suite struct RenewalTests {
-    /// The contracts of the run that renewed `l`: the same tenant's next lease with the same firm and
-    /// tier, starting when `l` ended (every continuing tenant renews in these fixtures:
+    /// The leases picked by `keep` that were renewed, each with its renewal: the same tenant's next
+    /// lease with the same firm and tier, starting when it ended (every continuing tenant renews in these fixtures:
     /// renewal probability 1 and a reservation price well above every quote).
-    func renewal(of l: Lease, in m: Market) -> Lease? {
-        guard let i = l.tenant else { return nil }
-        return m.leases.first { $0.tenant == i && $0.start == l.end && $0.provider == l.provider && $0.tier == l.tier }
+    func renewals(in m: Market, of keep: (Lease) -> Bool) -> [(old: Lease, new: Lease)] {
+        m.leases.filter(keep).compactMap { l in
+            guard let i = l.tenant else { return nil }
+            return m.leases.first { $0.tenant == i && $0.start == l.end && $0.provider == l.provider && $0.tier == l.tier }
+                .map { (l, $0) }
+        }
     }
 
     @Test func aRenewalKeepsThePlatformThatArrangedTheLease() throws {
@@ -20,13 +23,9 @@ import Stochastics
         s.segments[0].buyShare = 0
         let m = try simulate(s, seed: 6)
         let horizon = m.monthStart[s.horizonMonths]
-        var renewed = 0
-        for l in m.leases where l.broker == 2 && l.end < horizon {
-            guard let next = renewal(of: l, in: m) else { continue }
-            renewed += 1
-            #expect(next.broker == 2, "a brokered lease of tenant \(String(describing: l.tenant)) renewed without its platform")
-        }
-        try #require(renewed >= 5, "the fixture should renew brokered leases; renewed \(renewed)")
+        let renewed = renewals(in: m) { $0.broker == 2 && $0.end < horizon }
+        try #require(renewed.count >= 5, "the fixture should renew brokered leases; renewed \(renewed.count)")
+        #expect(renewed.allSatisfy { $0.new.broker == 2 }, "a brokered lease renewed without its platform")
         // The platform's commission on the renewals is in its revenue: c/(1+c) of every brokered rent.
         let c = s.sublease.brokerCommission
         var paid = 0.0
@@ -46,13 +45,9 @@ import Stochastics
                                               budget: 1e12, lagMonths: 0)]
         let m = try simulate(s, seed: 3)
         let closes = m.monthStart[18]   // the programme's last day (2025-07 is month 18)
-        var renewed = 0
-        for l in m.leases where l.voucher == 0 && l.end < closes {
-            guard let next = renewal(of: l, in: m) else { continue }
-            renewed += 1
-            #expect(next.voucher == 0, "a voucher lease renewed inside the programme without its voucher")
-        }
-        try #require(renewed >= 5, "the fixture should renew voucher leases; renewed \(renewed)")
+        let renewed = renewals(in: m) { $0.voucher == 0 && $0.end < closes }
+        try #require(renewed.count >= 5, "the fixture should renew voucher leases; renewed \(renewed.count)")
+        #expect(renewed.allSatisfy { $0.new.voucher == 0 }, "a voucher lease renewed inside the programme without its voucher")
         // After the programme, renewals carry none.
         #expect(m.leases.allSatisfy { $0.start < closes || $0.voucher == nil })
     }
