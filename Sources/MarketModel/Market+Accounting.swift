@@ -104,6 +104,8 @@ extension Market {
             closedUtilisation[b] = marketUtilisation(b) ?? scenario.pricing.targetUtilisation
         }
         signedRentPath.append(signedRent)
+        // The trend's window is at most 36 months (the schema's range): older closes are not read.
+        if signedRentPath.count > 37 { signedRentPath.removeFirst(signedRentPath.count - 37) }
         reprice(month: m, at: t)
         for j in providers.indices { resetMonth(firm: j, at: t) }
         if m + 1 < scenario.horizonMonths {

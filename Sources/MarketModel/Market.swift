@@ -104,8 +104,8 @@ struct Market: Simulation {
     /// of at most 3 months (the short-term price), else of all contracts signed; the price index when
     /// none was signed. Set at each close, read by entry and by investment (``anticipatedRent(start:tier:leadYears:)``).
     var signedRent: TierTable<Double>
-    /// `signedRent` at the start (the price index) and after each close, oldest first: the trend
-    /// investment extrapolates.
+    /// `signedRent` at the start (the price index) and after each close, oldest first, the last 37
+    /// (the longest trend window, 36 months, and its start): the trend investment extrapolates.
     var signedRentPath: [TierTable<Double>] = []
     /// The market's utilisation of each tier over the month just closed (``marketUtilisation(_:)``;
     /// u* when no firm held the tier). Set at each close, read by entry.
