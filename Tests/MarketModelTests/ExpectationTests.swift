@@ -97,4 +97,29 @@ import Testing
         let npv = m.unitNPV(firm: j, tier: 0, price: price, leadYears: lead, utilisation: u)
         #expect(abs(npv - value) <= 1e-9 * abs(value) + 1e-6, "closed form \(npv), month by month \(value)")
     }
+
+    /// An entrant's first order starts from the same anticipated rent: with the trend weighted, a
+    /// signed rent that has been falling lowers its expected return against one that has been flat at
+    /// today's level, and one that has been rising raises it; with θ = 0 the path does not matter.
+    @Test func anEntrantsReturnFollowsTheSignedRentsTrendOverItsLeadTime() throws {
+        func entryReturn(_ path: [Double], trendWeight: Double) throws -> Double {
+            var s = supplyMarket(capacity: 100)
+            s.expansion.trendWeight = trendWeight
+            var tpl = Fixtures.provider(name: "entrant", units: 0, softBudget: false, fixedOpex: 50_000)
+            tpl.fleet = []
+            tpl.jurisdiction = "cn"
+            s.entrants = [EntrantTemplate(name: "cloud", provider: tpl, firstOrder: [(0, 16)])]
+            var m = Market(scenario: s, plan: SeedPlan(masterSeed: 3), replication: 0)
+            m.beginMonth(0)
+            m.signedRentPath = path.map { TierTable([$0]) }
+            m.signedRent[0] = path.last ?? 0
+            m.closedUtilisation[0] = 0.7
+            return try #require(m.entryReturn(template: 0, month: 0, at: 0))
+        }
+        let falling = [30.0, 28, 26, 24, 22, 21, 20], flat = [20.0, 20, 20, 20, 20, 20, 20], rising = [12.0, 13, 15, 16, 18, 19, 20]
+        let f = try entryReturn(falling, trendWeight: 0.5), n = try entryReturn(flat, trendWeight: 0.5)
+        let r = try entryReturn(rising, trendWeight: 0.5)
+        #expect(f < n && n < r, "falling \(f), flat \(n), rising \(r)")
+        #expect(try entryReturn(falling, trendWeight: 0) == entryReturn(flat, trendWeight: 0))
+    }
 }
