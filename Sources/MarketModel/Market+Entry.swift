@@ -76,7 +76,7 @@ extension Market {
                                       utilisation: u, costPerHour: power, costPerMonth: perMonth,
                                       hours: hours, rho: rho, techDecline: e.techDecline, kappa: e.kappa, offsetYears: lead)
             let months = Swift.max(1, Int((tier.lifeYears * 12).rounded()))
-            let terminal = price * pow(1 - tier.usedDecline, tier.lifeYears) / pow(1 + rho, lead + tier.lifeYears)
+            let terminal = endValue(price: price, tier: b, rho: rho, leadYears: lead)
             npv += n * (rents.presentValue(months: 1, through: months) + terminal - price)
             outlay += n * price
         }

@@ -59,9 +59,16 @@ extension Market {
         let rents = expectedRents(firm: j, tier: b, longRun: longRunPrice(firm: j, tier: b, chip: price), utilisation: u,
                                   costPerHour: powerPerHour(firm: j, tier: b) * (u + scenario.pricing.idlePowerShare * (1 - u)),
                                   costPerMonth: providers[j].spec.opexPerUnitMonthly, offsetYears: leadYears, now: start)
-        let terminal = price * pow(1 - tier.usedDecline, tier.lifeYears)
         return -price + rents.presentValue(months: 1, through: Swift.max(1, months))
-            + terminal / pow(1 + rho, leadYears + tier.lifeYears)
+            + endValue(price: price, tier: b, rho: rho, leadYears: leadYears)
+    }
+
+    /// The used value of a unit bought at `price` at the end of its depreciation life, discounted to
+    /// now: P·(1 − δ_used)^life/(1 + ρ)^(L̂ + life) (the unit starts earning after the lead time L̂).
+    @inline(__always)
+    func endValue(price: Double, tier b: TierID, rho: Double, leadYears: Double) -> Double {
+        let tier = scenario.tiers[b]
+        return price * pow(1 - tier.usedDecline, tier.lifeYears) / pow(1 + rho, leadYears + tier.lifeYears)
     }
 
     /// Firm `j`'s expected net rents of one unit of tier `b` (``ExpectedRents``): from its list

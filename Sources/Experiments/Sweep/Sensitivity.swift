@@ -119,28 +119,18 @@ public enum Sensitivity {
         // and for a parameter only when neither residual is nearly 0 (1/P_jj and 1/P_yy, the residual
         // sums of squares given every other column, are lower bounds of the regressions' residuals);
         // otherwise, and for fewer parameters, the regressions decide as before.
-        if k >= 8, let p = Stats.inverseGram(columns: rx + [ry]) {
-            let w = k + 1, yy = p[k * w + k]
-            for r in 0..<k {
-                let xx = p[r * w + r]
-                if 1 / (xx * sumOfSquares(rx[r])) > 1e-12 && 1 / (yy * sumOfSquares(ry)) > 1e-12 {
-                    let rho = Swift.max(-1, Swift.min(1, -p[r * w + k] / (xx * yy).squareRoot()))
-                    if let ci = Stats.fisherInterval(r: rho, n: n, controlled: k - 1) {
-                        out[used[r]] = RankCorrelation(prcc: rho, low: ci.low, high: ci.high)
-                    }
-                    continue
-                }
-                guard let ex = residuals(rx[r], without: r), let ey = residuals(ry, without: r),
-                      let rho = Stats.correlation(ex, ey),
-                      let ci = Stats.fisherInterval(r: rho, n: n, controlled: k - 1) else { continue }
-                out[used[r]] = RankCorrelation(prcc: rho, low: ci.low, high: ci.high)
-            }
-            return out
-        }
+        let p = k >= 8 ? Stats.inverseGram(columns: rx + [ry]) : nil
+        let w = k + 1
         for r in 0..<k {
-            guard let ex = residuals(rx[r], without: r), let ey = residuals(ry, without: r),
-                  let rho = Stats.correlation(ex, ey),
-                  let ci = Stats.fisherInterval(r: rho, n: n, controlled: k - 1) else { continue }
+            let rho: Double
+            if let p, 1 / (p[r * w + r] * sumOfSquares(rx[r])) > 1e-12, 1 / (p[k * w + k] * sumOfSquares(ry)) > 1e-12 {
+                rho = Swift.max(-1, Swift.min(1, -p[r * w + k] / (p[r * w + r] * p[k * w + k]).squareRoot()))
+            } else {
+                guard let ex = residuals(rx[r], without: r), let ey = residuals(ry, without: r),
+                      let c = Stats.correlation(ex, ey) else { continue }
+                rho = c
+            }
+            guard let ci = Stats.fisherInterval(r: rho, n: n, controlled: k - 1) else { continue }
             out[used[r]] = RankCorrelation(prcc: rho, low: ci.low, high: ci.high)
         }
         return out
