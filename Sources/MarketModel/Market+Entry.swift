@@ -22,7 +22,8 @@ extension Market {
     /// moving toward the entrant's long-run cost-recovery price at the expansion rule's κ and
     /// technology decline, times the market's utilisation of the tier over the month
     /// (``closedUtilisation``: u* when nobody held it),
-    /// net of power (its region's price and PUE), per-unit opex, its fixed opex spread over the
+    /// net of power (its region's price and PUE; the idle share on idle hours, as the accounts charge
+    /// it), per-unit opex, its fixed opex spread over the
     /// order, and colocation at the price its space would cost now; discounted at its cost of
     /// capital, plus the used value at the end of life. A tier it cannot buy new is left out (an
     /// entrant orders new). A sublessor rents in at the lowest wholesale quote w (owners' offers,
@@ -72,8 +73,10 @@ extension Market {
             let crf = capitalRecovery(rho, years: tier.lifeYears)
             let longRun = (price * crf / hoursPerYear + perMonth / hours) / scenario.pricing.targetUtilisation + power
             // The signed rent, carried along its trend over the lead time (``anticipatedRent(start:tier:leadYears:)``).
+            // Power as the accounts charge it: full on busy hours, the idle share on the rest.
             let rents = ExpectedRents(now: anticipatedRent(start: now, tier: b, leadYears: lead), longRun: longRun,
-                                      utilisation: u, costPerHour: power, costPerMonth: perMonth,
+                                      utilisation: u, costPerHour: power * (u + scenario.pricing.idlePowerShare * (1 - u)),
+                                      costPerMonth: perMonth,
                                       hours: hours, rho: rho, techDecline: e.techDecline, kappa: e.kappa, offsetYears: lead)
             let months = Swift.max(1, Int((tier.lifeYears * 12).rounded()))
             let terminal = endValue(price: price, tier: b, rho: rho, leadYears: lead)

@@ -25,7 +25,7 @@ import Stochastics
     /// which holds H20s and turns away the inference demand it can no longer meet, most often).
     /// Before the inference squeeze and the starvation rule of issue 14 every difference was 0.
     /// Session 10 (investment on signed rents and their trend; a unit's NPV charging opex and idle
-    /// power as the accounts do): the ban cancels H20 orders in 41 of 100 replications, 81 units on
+    /// power as the accounts do): the ban cancels H20 orders in 42 of 100 replications, 81 units on
     /// average — it was 58 of 100 before the NPV charged opex (fewer H20 orders pass the hurdle at the
     /// squeeze). The issue asks for a cancelled backlog whose paired interval excludes 0; the test
     /// also asks that it happens in at least a third of the replications.

@@ -45,7 +45,8 @@ import Testing
 
     /// π_k is the first order's NPV over its outlay: the closed form of `ExpectedRents` against a
     /// month-by-month sum of the same flows (rent from the month's signed rent toward the entrant's
-    /// long-run cost at κ and the technology decline, times the market's utilisation, less power,
+    /// long-run cost at κ and the technology decline, times the market's utilisation, less power (the
+    /// idle share on idle hours),
     /// opex, fixed opex per unit and colocation, discounted from the lead time on, plus the used
     /// value at the end of life).
     @Test func theExpectedReturnIsTheFirstOrdersNPVOverItsOutlay() throws {
@@ -77,7 +78,7 @@ import Testing
             for month in 1...Int((tier.lifeYears * 12).rounded()) {
                 let tau = lead + Double(month) / 12
                 let expected = longRun * pow(1 - e.techDecline, tau) + (rent - longRun) * exp(-e.kappa * tau)
-                value += ((expected * u - power) * hours - perMonth) / pow(1 + rho, tau)
+                value += ((expected * u - power * (u + s.pricing.idlePowerShare * (1 - u))) * hours - perMonth) / pow(1 + rho, tau)
             }
             value += price * pow(1 - tier.usedDecline, tier.lifeYears) / pow(1 + rho, lead + tier.lifeYears)
             let expected = (value - price) / price

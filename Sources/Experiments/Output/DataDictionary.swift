@@ -180,8 +180,8 @@ public enum DataDictionary {
 
         ```csv
         scenario,point,replication,firm,business_model,template,entry_month,survived,exit_day,exit_month,exit_reason,exit_driver,driver_chips,driver_datacentre,driver_price,driver_debt,driver_defaults,final_cash,cumulative_profit,profitable_final_year,irr,npv,moic,trailing_utilisation,leverage,take_or_pay_share,top_customer_share,contracted_backlog,banned_tier_revenue_share,refused_unbuyable_share,months_of_cash
-        baseline,0,0,small-gpu-cloud,owner,,,true,,,,,0,0,-52201906.66572585,0,0,26303788.290913276,-18424096.721805748,false,-0.08879950934654196,-18365240.387855597,0.8112064143585881,0.6594745200567729,0.4769697292231106,0.9476926813535643,0.2816374920168721,8751697.233890858,1,0,
-        baseline,0,1,small-gpu-cloud,owner,,,true,,,,,0,0,-60167633.04365409,-4288447.465554727,0,15702627.190233504,-30371174.269168373,false,-0.3295717982065475,-35722812.98302516,0.40671727411057945,0.3452441247610743,0.3998678382939554,0.8778393055117327,0.37597920622373254,15014754.512421776,1,0,57.238749011252466
+        baseline,0,0,small-gpu-cloud,owner,,,true,,,,,0,0,-52201906.66572585,0,0,26303788.290913276,-18424096.721805748,false,-0.09750674011162529,-19109222.798775345,0.7938691510919308,0.6594745200567729,0.4769697292231106,0.9476926813535643,0.2816374920168721,8751697.233890858,1,0,
+        baseline,0,1,small-gpu-cloud,owner,,,true,,,,,0,0,-60167639.55314922,-4346528.836099902,0,15646731.597218681,-30370696.76724229,false,-0.33096323399192573,-35804209.25601962,0.40482047037823704,0.3452441247610743,0.3979498017718568,0.877839984353005,0.3759847380428705,15014739.92900695,1,0,57.06811051755146
         ```
 
         `survival.csv` gives S(t) = 1 in every month to the horizon, and `summary.csv` the estimate with its
@@ -196,7 +196,7 @@ public enum DataDictionary {
         scenario,point,kind,entity,metric,month,estimate,ci95_low,ci95_high,p05,p50,p95
         baseline,0,firm,small-gpu-cloud,p_survive,,1,0.3423802275066532,1,,,
         baseline,0,firm,small-gpu-cloud,time_to_exit_months,,,,,,,
-        baseline,0,firm,small-gpu-cloud,cumulative_profit,,-24397635.49548706,-100298642.15335974,51503371.16238561,-29773820.391800243,-24397635.49548706,-19021450.599173877
+        baseline,0,firm,small-gpu-cloud,cumulative_profit,,-24397396.744524017,-100295369.78377935,51500576.29473132,-29773366.764970463,-24397396.744524017,-19021426.724077575
         ```
 
         So: it survived 2 replications out of 2, P(survive) = 1 with 95% Wilson interval [0.34, 1] (2 of 2
@@ -211,7 +211,7 @@ public enum DataDictionary {
 
         ```csv
         scenario,point,replication,firm,business_model,template,entry_month,survived,exit_day,exit_month,exit_reason,exit_driver,driver_chips,driver_datacentre,driver_price,driver_debt,driver_defaults,final_cash,cumulative_profit,profitable_final_year,irr,npv,moic,trailing_utilisation,leverage,take_or_pay_share,top_customer_share,contracted_backlog,banned_tier_revenue_share,refused_unbuyable_share,months_of_cash
-        baseline,0,0,server-maker-cloud,hybrid,,,false,790,2026-02,losing,price,0,0,-33294152.492301214,0,0,289534705.98292744,-34240415.05662722,false,-0.050322916685604,-88293001.8248635,0.8941586372244351,0.30152511300887896,0,0.7803311408818077,,0,0,0,4536.2451555529915
+        baseline,0,0,server-maker-cloud,hybrid,,,false,790,2026-02,losing,price,0,0,-33293821.758818347,0,0,289535036.71641034,-34240084.323144354,false,-0.05032241596734412,-88292732.7990129,0.8941596586156336,0.30152511300887896,0,0.7802786058483105,,0,0,0,4544.099088987095
         ```
 
         When: day 790 (2026-02) of replication 0. Why: `losing`, with cash left (`final_cash` ≈ ¥290M) and
