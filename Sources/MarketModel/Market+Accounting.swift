@@ -56,13 +56,11 @@ extension Market {
         for j in providers.indices where providers[j].active {
             pending[j] = accounts(firm: j, month: m, at: t, days: days)
         }
-        var reviewed: [ProviderID] = []
         for j in providers.indices where providers[j].active && providers[j].exitPending == nil
             && (m + j.index) % 3 == 2 {
             if pending[j] != nil { pending[j]!.impairment = testImpairment(firm: j, at: t) }
             review(firm: j, month: m, at: t)
             guard providers[j].exitPending == nil, providers[j].spec.supply.expands else { continue }
-            reviewed.append(j)
             switch providers[j].spec.model {
             case .owner, .hybrid: expand(firm: j, month: m, at: t)
             case .sublessor: expandSublessor(firm: j, month: m, at: t, calendar: &calendar)
@@ -73,8 +71,9 @@ extension Market {
         var liquidation = ProviderTable<Double>(repeating: 0, count: providers.count)
         let filled = clearUsedMarket(month: m, at: t, records: &pending, liquidation: &liquidation)
         finishExpansions(filled: filled, at: t, calendar: &calendar)
-        // Units bought at the review, used or new, are paid this month.
-        for j in reviewed where providers[j].active && providers[j].month.capex > 0 {
+        // Units bought since the accounts — at the review, used or new, or an entrant's used first
+        // order — are paid this month.
+        for j in providers.indices where providers[j].active && providers[j].month.capex > 0 {
             guard var r = pending[j] else { continue }
             let extra = providers[j].month.capex
             providers[j].month.capex = 0

@@ -25,8 +25,9 @@ extension Market {
     /// net of power (its region's price and PUE; the idle share on idle hours, as the accounts charge
     /// it), per-unit opex, its fixed opex spread over the
     /// order, and colocation at the price its space would cost now; discounted at its cost of
-    /// capital, plus the used value at the end of life. A tier it cannot buy new is left out (an
-    /// entrant orders new). A sublessor rents in at the lowest wholesale quote w (owners' offers,
+    /// capital, plus the used value at the end of life. A tier it cannot buy new is left out; the
+    /// order is valued at the new price even where the entrant then finds it used
+    /// (``bidForUsedFirstOrder(entrant:tier:supply:units:)``), so π_k is then a lower bound. A sublessor rents in at the lowest wholesale quote w (owners' offers,
     /// then overseas lines) for the rent-in term: its outlay is what that rent costs, its NPV what
     /// the units earn over it less that cost and its fixed opex — the signed rent moving toward w at
     /// κ (competition among sublessors takes the margin over the wholesale price away), times the
@@ -106,8 +107,8 @@ extension Market {
     /// (``entryReturn(template:month:at:)``): potential entrants' hurdles are logistic around π_mid.
     /// Each entrant is drawn from a template with weight w_k·F(…), named
     /// `<template>-<k>`, raises its capital as equity in its first month and takes its first_order
-    /// at once: ordered at the current lead time, or for a sublessor rented in from the market at
-    /// the wholesale price.
+    /// at once: bought used where units are offered, ordered new at the current lead time for the
+    /// rest, or for a sublessor rented in from the market at the wholesale price.
     mutating func enter(month m: Int, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
         let e = scenario.entry
         guard e.maxRate > 0, !scenario.entrants.isEmpty else { return }
@@ -175,10 +176,34 @@ extension Market {
         var kw = 0.0
         for order in tpl.firstOrder {
             guard let s = supplyIndex(tier: order.tier, jurisdiction: spec.jurisdiction) else { continue }
-            let placed = placeOrder(provider: j, supply: s, units: order.units, at: t)
+            let used = bidForUsedFirstOrder(entrant: j, tier: order.tier, supply: s, units: order.units)
+            let placed = placeOrder(provider: j, supply: s, units: order.units - used, at: t)
             kw += Double(placed) * unitFacilityKW(j, tier: order.tier)
         }
         let short = kw - powerCapacityKW(j)
         if short > 0 { addPower(j, kw: short, at: t, calendar: &calendar) }
     }
+
+    /// An owner's or hybrid entrant buys its first order used where the used market holds units
+    /// at a price it accepts: it bids, in the next month's clearing, for as many of the order's
+    /// units as are offered now (at most the order), at its ``usedBidLimit(firm:tier:newPrice:leadYears:utilisation:)``
+    /// against this month's chip price and lead time, at the market's utilisation of the tier; what
+    /// the clearing does not give it, it orders new then (``finishExpansions(filled:at:calendar:)``,
+    /// as an expansion's rest). Prices are this month's (the entrant's first). Returns the units bid for (0 with nothing offered, or when its limit
+    /// does not clear scrap): the rest of the order is placed new at once.
+    mutating func bidForUsedFirstOrder(entrant j: ProviderID, tier b: TierID, supply k: SupplyID, units n: Int) -> Int {
+        let m = currentMonth
+        let offered = usedInventory(b)
+        guard n > 0, offered > 0, supplyCapacity(k, month: m) > 0 else { return 0 }
+        let lead = expectedLeadTimeDays(k, units: n, month: m) / daysPerYear
+        let limit = usedBidLimit(firm: j, tier: b, newPrice: chipPrice(k, month: m), leadYears: lead,
+                                 utilisation: closedUtilisation[b])
+        guard limit > scrapValue(b) else { return 0 }
+        let units = Swift.min(n, offered)
+        pendingExpansions.append(PendingExpansion(firm: j, tier: b, supply: k, units: units, newPays: true,
+                                                  bid: usedBids[b].count, orderTier: b))
+        usedBids[b].append(UsedBid(firm: j.index, units: units, limit: limit))
+        return units
+    }
 }
+

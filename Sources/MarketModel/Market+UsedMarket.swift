@@ -169,7 +169,11 @@ extension Market {
             let delta = inventoryDiscount(tier: b, units: inventory)
             usedDiscount[b] = delta
             let ask = Swift.max(scrapValue(b), fundamentalUsedValue(b) * (1 - delta))
-            let bids = usedBids[b]
+            // A bid stands only while its firm is in the market (an entrant bids a month ahead and may leave first).
+            let bids = usedBids[b].map { bid in
+                let f = ProviderID(bid.firm)
+                return providers[f].active && providers[f].exitPending == nil ? bid : UsedBid(firm: bid.firm, units: 0, limit: bid.limit)
+            }
             filled[b] = Array(repeating: 0, count: bids.count)
             let result = UsedClearing.clear(lots: usedLots[b], bids: bids, ask: ask)
             if let price = result.price {
@@ -216,7 +220,7 @@ extension Market {
             } else {
                 // No trade: the units are worth what they earn (the ask), or more where a buyer
                 // bids more — which, with no trade, happens only when nothing is for sale.
-                usedPrice[b] = Swift.max(ask, bids.map(\.limit).max() ?? 0)
+                usedPrice[b] = Swift.max(ask, bids.filter { $0.units > 0 }.map(\.limit).max() ?? 0)
             }
             usedBids[b] = []
         }
@@ -232,7 +236,7 @@ extension Market {
         for e in pendingExpansions {
             let got = e.bid.map { filled[e.tier][$0] } ?? 0
             if firms.last != e.firm { firms.append(e.firm) }
-            guard let k = e.supply, e.newPays, e.units > got else { continue }
+            guard let k = e.supply, e.newPays, e.units > got, providers[e.firm].active else { continue }
             // Units of the tier ordered that match what the used market did not give (⌈·⌉ for a substitute).
             let units = e.orderTier == e.tier ? e.units - got : Int((Double(e.units - got) * e.ratio - 1e-9).rounded(.up))
             let placed = placeOrder(provider: e.firm, supply: k, units: units, at: t)

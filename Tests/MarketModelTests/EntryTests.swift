@@ -1,5 +1,6 @@
 import Foundation
 @testable import MarketModel
+import SimKernel
 import Stochastics
 import Testing
 
@@ -158,4 +159,54 @@ import Testing
             #expect(abs(m.leases[l].end - 15 * daysPerMonth) < 1e-9)
         }
     }
+
+    /// An owner entrant arriving while the used market holds units bids for its first order there
+    /// (at most what is offered) and orders the rest new at once; at the next clearing it takes the
+    /// used units it won, pays for those only, and orders new what it did not get: used units won
+    /// plus new units ordered make its first order, and its capex is what those cost.
+    @Test func anEntrantBuysItsFirstOrderUsedWhereUnitsAreOfferedAndTheRestNew() throws {
+        var s = supplyMarket(capacity: 100)
+        var tpl = Fixtures.provider(name: "entrant", units: 0, softBudget: false)
+        tpl.fleet = []
+        tpl.jurisdiction = "cn"
+        s.entrants = [EntrantTemplate(name: "cloud", provider: tpl, firstOrder: [(0, 16)])]
+        for (lotUnits, ageMonths) in [(6, 12.0), (400, 6.0)] {
+            var m = Market(scenario: s, plan: SeedPlan(masterSeed: 5), replication: 0)
+            var calendar = EventCalendar<MarketEvent>(startTime: 0)
+            m.beginMonth(0)
+            for b in m.tierIDs { m.usedPrice[b] = m.fundamentalUsedValue(b) }
+            let t = m.monthStart[1]
+            m.beginMonth(1)
+            // A firm's units for sale, on its books.
+            m.offer([Cohort(tier: 0, units: lotUnits, purchaseDay: t - ageMonths * daysPerMonth, unitCost: 1)],
+                    seller: 0, booked: false)
+            let j = ProviderID(m.providers.count)
+            m.addEntrant(template: 0, month: 1, at: t, calendar: &calendar)
+            let bid = try #require(m.usedBids[0].first { $0.firm == j.index }, "no bid with \(lotUnits) units offered")
+            #expect(bid.units == Swift.min(16, lotUnits))
+            #expect(m.providers[j].fleet.onOrder[0] == 16 - bid.units, "new units ordered at entry")
+            // The next close's clearing, then the rest of the order new.
+            let orderedAtEntry = m.providers[j].fleet.onOrder[0]
+            m.providers[j].month.capex = 0
+            let close = m.monthStart[2]
+            var records = ProviderTable<FirmMonthRecord?>(repeating: nil, count: m.providers.count)
+            var liquidation = ProviderTable<Double>(repeating: 0, count: m.providers.count)
+            let price = m.chipPrice(try #require(m.supplyIndex(tier: 0, jurisdiction: "cn")), month: m.currentMonth)
+            let filled = m.clearUsedMarket(month: 1, at: close, records: &records, liquidation: &liquidation)
+            let won = filled[0].reduce(0, +)
+            m.finishExpansions(filled: filled, at: close, calendar: &calendar)
+            let used = m.providers[j].fleet.unpowered.filter { $0.tier == 0 }.reduce(0) { $0 + $1.units }
+                + m.providers[j].fleet.installed[0]
+            let orderedAfter = m.providers[j].fleet.onOrder[0] - orderedAtEntry
+            #expect(used == won, "units installed or waiting for power are the used units won")
+            #expect(won + orderedAtEntry + orderedAfter == 16, "used \(won) + new \(orderedAtEntry) + \(orderedAfter)")
+            // It pays the seller's proceeds for the used units and the chip price for the new ones ordered now.
+            let expected = liquidation[ProviderID(0)] + Double(orderedAfter) * price
+            #expect(abs(m.providers[j].month.capex - expected) <= 1e-6 * Swift.max(1, expected),
+                    "capex \(m.providers[j].month.capex) against \(expected)")
+            // With a glut for sale the sellers' ask falls (the fire-sale discount) below the entrant's limit.
+            if lotUnits >= 40 { #expect(won > 0, "the entrant's bid (\(bid.limit)) should win units at the ask (used price \(m.usedPrice[0]))") }
+        }
+    }
+
 }
