@@ -161,6 +161,7 @@ extension Market {
         h.mix(spec.name)
         providerKey.append(h.value)
         visibility.append(Swift.min(1, spec.visibility))
+        isConsidered.append(false)
         firmRecords.append([])
         entriesThisMonth += 1
         if spec.model == .sublessor {

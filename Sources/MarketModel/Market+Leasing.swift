@@ -69,7 +69,8 @@ extension Market {
 
     /// One round of quotes and logit choice for tenant `i`.
     ///
-    /// Provider j is visible with probability v_j; for each acceptable tier b it has
+    /// Provider j is visible with probability v_j (when `pricing.consideration_max` bounds the set,
+    /// only the visible firms kept by ``consideration(_:max:)`` are asked); for each acceptable tier b it has
     /// n = ⌈N·E_a/E_b⌉ free units of, it quotes c = n·p_jb·(1 − d_term)/N per wanted unit-hour;
     /// quotes with c > r are dropped; utility β(r − c)/r + rep_j − π_b + ε_j against ε_0.
     /// Visibility and ε_j come from the substream keyed (tenant, round, provider), so a base
@@ -115,7 +116,12 @@ extension Market {
         // A retry counts no refusal, so it asks only the firms that had free units when the
         // retries began (in index order, as an arrival asks every active firm).
         let asked = countRefused ? activeIDs : retryFirms
+        // A bounded consideration set is drawn over every active firm, so a retry considers the
+        // firms an arrival in its round would; the firms asked outside it are passed over.
+        let bounded = scenario.pricing.considerationMax.map { consideration(roundBase, max: $0) } ?? false
+        defer { if bounded { for c in considered { isConsidered[c.firm] = false } } }
         for j in asked where providers[j].active {
+            if bounded && !isConsidered[j] { continue }
             if !countRefused && !canQuote(firm: j, tiers: acceptable, buyer: buyer) { continue }
             var hj = roundBase
             hj.mix(index: providerKey[j])
@@ -222,6 +228,37 @@ extension Market {
         if vouchers, let k = voucher(segment: s, firm: best.provider) { leases[l].voucher = k }
         tenants[i].nextTermMonths = tenants[i].termMonths
         return .signed
+    }
+
+    /// Draws the round's consideration set when at most `max` firms are considered: every active
+    /// firm j is seen when its visibility draw u_j (the first uniform of the substream keyed
+    /// (tenant, round, firm), as in ``chooseAndSign(_:at:countRefused:calendar:)``) is below v_j; of
+    /// those seen, the `max` with the smallest u_j/v_j are kept. Given that j is seen, u_j/v_j is
+    /// uniform on [0, 1) and independent across firms, so the kept firms are a uniform random subset
+    /// of the seen ones: a firm is considered with probability v_j·E[min(1, max/|seen|) | j seen].
+    /// Adding a firm changes the set only where the new firm ranks among the kept (it then displaces
+    /// the last). Leaves the kept firms, by key, in `considered` and marks them in `isConsidered`;
+    /// returns true (the set is bounded).
+    mutating func consideration(_ roundBase: KeyHasher, max k: Int) -> Bool {
+        considered.removeAll(keepingCapacity: true)
+        for j in activeIDs where providers[j].active {
+            var hj = roundBase
+            hj.mix(index: providerKey[j])
+            let v = visibility[j]
+            let u = Substream.firstUniform(seed: hj.value, stream: scratch)
+            guard u < v else { continue }
+            let key = u / v
+            if considered.count == k {
+                // Full: a key at or above the largest kept does not enter (ties: the earlier firm stays).
+                guard key < considered[k - 1].key else { continue }
+                considered.removeLast()
+            }
+            var at = considered.count
+            while at > 0 && considered[at - 1].key > key { at -= 1 }
+            considered.insert((key, j), at: at)
+        }
+        for c in considered { isConsidered[c.firm] = true }
+        return true
     }
 
     /// Whether firm `j` can buy new units of tier `b` this month (a supply line to its jurisdiction

@@ -81,6 +81,10 @@ struct Market: Simulation {
     /// active firms with free units when the retries began.
     var activeIDs: [ProviderID] = []
     var retryFirms: [ProviderID] = []
+    /// A round's consideration set when `pricing.consideration_max` bounds it: the firms kept,
+    /// with their keys u_j/v_j (ascending), and a mark per firm (``consideration(_:max:)``).
+    var considered: [(key: Double, firm: ProviderID)] = []
+    var isConsidered: ProviderTable<Bool> = ProviderTable(repeating: false, count: 0)
     /// Scratch for `retryWaiting`: the lowest list price of each tier at an active firm with free units.
     var cheapestFree: TierTable<Double>
     /// For segment s and tiers a, b, at (s·T + a)·T + b: units of b that match one of a for the
@@ -223,6 +227,7 @@ struct Market: Simulation {
         fleetStock = stock
         overseasRented = Array(repeating: 0, count: scenario.sublease.overseas.count)
         visibility = ProviderTable(repeating: 0, count: scenario.providers.count)
+        isConsidered = ProviderTable(repeating: false, count: scenario.providers.count)
         monthTier = TierTable(repeating: TierMonth(), count: scenario.tiers.count)
         firmRecords = ProviderTable(repeating: [], count: scenario.providers.count)
         for f in firmRecords.indices { firmRecords[f].reserveCapacity(scenario.horizonMonths) }

@@ -315,6 +315,8 @@ public struct PricingParameters: Sendable {
     public var termDiscounts: [(months: Double, discount: Double)] = [(12, 0.1), (36, 0.2), (60, 0.25)]
     /// Visibility slope v_1 on capacity share.
     public var visibilitySlope: Double = 0.5
+    /// The most providers a tenant considers in one round of quotes (nil: every firm it sees).
+    public var considerationMax: Int? = nil
     /// Idle units draw this share of full power.
     public var idlePowerShare: Double = 0.3
     public init() {}
