@@ -32,6 +32,7 @@ extension Market {
     }
 
     /// The price cap in force for tier `b` in month `m`, if any (the lowest of those that apply).
+    @inline(__always)
     func policyCap(tier b: TierID, month m: Int) -> Double? {
         let ym = scenario.start.adding(months: m)
         var cap: Double? = nil

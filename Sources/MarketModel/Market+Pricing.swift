@@ -3,6 +3,7 @@ import Stochastics
 
 extension Market {
     /// Hourly power cost of one running unit of tier `b` at firm `j` (kW·PUE·price per kWh).
+    @inline(__always)
     func powerPerHour(firm j: ProviderID, tier b: TierID) -> Double {
         let site = sitePower(firm: j, month: currentMonth)
         return scenario.tiers[b].powerKW * site.pue * site.price
@@ -101,6 +102,7 @@ extension Market {
     /// units whose undercut price (1 − ε)·p_k is below the firm's price p̂ can take its tenants; with F
     /// their spare units and c̄ their spare-weighted mean price, p̂ moves toward (1 − ε)·c̄ by
     /// θ = ω·min(1, F/(u*·K_j)) — the share of the firm's target book those units could serve.
+    @inline(__always)
     func edgeworthPrice(firm j: ProviderID, tier b: TierID, price: Double, spare: [(firm: ProviderID, price: Double, units: Double)]) -> Double {
         let pr = scenario.pricing
         var units = 0.0, value = 0.0

@@ -96,32 +96,58 @@ extension Market {
 
     /// The vendor's list price of a tier in month `m`: purchase cost·(1 − decline)^(years since the
     /// successor's release, or since the start when that is later; 0 before it).
+    ///
+    /// The month's prices are cached; another month's is computed from the tier's fields by a static
+    /// function. (A non-mutating method of `Market` called out of line from a mutating one costs a
+    /// copy of the whole market to pass it; these run inside the choice and the reviews.)
     @inline(__always)
     func vendorPrice(tier b: TierID, month m: Int) -> Double {
-        m == vendorPriceMonth ? vendorPriceNow[b] : computeVendorPrice(tier: b, month: m)
+        if m == vendorPriceMonth { return vendorPriceNow[b] }
+        return Self.vendorPrice(cost: scenario.tiers[b].purchaseCost, decline: scenario.tiers[b].priceDecline,
+                                successorRelease: scenario.tiers[b].successor.map { releaseMonth(tier: $0) ?? 0 }, month: m)
     }
 
     func computeVendorPrice(tier b: TierID, month m: Int) -> Double {
-        let tier = scenario.tiers[b]
-        guard let next = tier.successor, tier.priceDecline > 0 else { return tier.purchaseCost }
-        let since = m - Swift.max(0, releaseMonth(tier: next) ?? 0)
-        guard since > 0 else { return tier.purchaseCost }
-        return tier.purchaseCost * pow(1 - tier.priceDecline, Double(since) / 12)
+        Self.vendorPrice(cost: scenario.tiers[b].purchaseCost, decline: scenario.tiers[b].priceDecline,
+                         successorRelease: scenario.tiers[b].successor.map { releaseMonth(tier: $0) ?? 0 }, month: m)
+    }
+
+    /// The vendor's price of a tier costing `cost`, declining by `decline` a year from the release
+    /// month of its successor (nil: no successor) or the start, whichever is later.
+    static func vendorPrice(cost: Double, decline: Double, successorRelease: Int?, month m: Int) -> Double {
+        guard let release = successorRelease, decline > 0 else { return cost }
+        let since = m - Swift.max(0, release)
+        guard since > 0 else { return cost }
+        return cost * pow(1 - decline, Double(since) / 12)
     }
 
     /// Units the vendor can ship this month (grey imports while banned, when allowed); none before
-    /// the tier's release.
+    /// the tier's release. Cached for the month; another month's is computed by a static function
+    /// (see ``vendorPrice(tier:month:)``).
     @inline(__always)
     func supplyCapacity(_ k: SupplyID, month m: Int) -> Double {
-        supplies[k].capacityMonth == m ? supplies[k].capacity : computeSupplyCapacity(k, month: m)
+        if supplies[k].capacityMonth == m { return supplies[k].capacity }
+        return Self.supplyCapacity(monthly: scenario.chipSupply[k].monthlyCapacity, growth: scenario.chipSupply[k].capacityGrowth,
+                                   greyShare: scenario.chipSupply[k].greyPremium != nil ? scenario.chipSupply[k].greyShare : nil,
+                                   factor: supplies[k].factor, released: isReleased(tier: scenario.chipSupply[k].tier, month: m),
+                                   month: m)
     }
 
     func computeSupplyCapacity(_ k: SupplyID, month m: Int) -> Double {
-        let spec = scenario.chipSupply[k]
-        guard isReleased(tier: spec.tier, month: m) else { return 0 }
-        let base = spec.monthlyCapacity * pow(1 + spec.capacityGrowth, Double(m) / 12)
-        if supplies[k].factor == 0 { return spec.greyPremium != nil ? base * spec.greyShare : 0 }
-        return base * supplies[k].factor
+        Self.supplyCapacity(monthly: scenario.chipSupply[k].monthlyCapacity, growth: scenario.chipSupply[k].capacityGrowth,
+                            greyShare: scenario.chipSupply[k].greyPremium != nil ? scenario.chipSupply[k].greyShare : nil,
+                            factor: supplies[k].factor, released: isReleased(tier: scenario.chipSupply[k].tier, month: m),
+                            month: m)
+    }
+
+    /// A supply line's capacity in month `m`: `monthly` grown at `growth` a year, times the shock's
+    /// `factor`; while banned (factor 0), the grey share when grey imports are allowed; 0 before release.
+    static func supplyCapacity(monthly: Double, growth: Double, greyShare: Double?, factor: Double, released: Bool,
+                               month m: Int) -> Double {
+        guard released else { return 0 }
+        let base = monthly * pow(1 + growth, Double(m) / 12)
+        if factor == 0 { return greyShare.map { base * $0 } ?? 0 }
+        return base * factor
     }
 
     /// Chip price = the vendor's price (``vendorPrice(tier:month:)``)·(1 + the markup of the shock in
