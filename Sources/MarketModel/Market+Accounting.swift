@@ -87,7 +87,7 @@ extension Market {
         recordMarket(month: m, at: t)
         recordFleet(month: m)
         for j in providers.indices {
-            if var r = pending[j] {
+            if var r = pending[j].take() {   // moved out: the record is not copied
                 // The unit columns and the book value at month end: after the used market and the
                 // review's purchases (the flows are final by now, so the margins do not change).
                 finishRecord(&r, firm: j)
