@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import Experiments
 import ReferenceModels
@@ -10,7 +11,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Time the simulation kernel; print one JSON line.",
-        subcommands: [Kernel.self, CalendarHold.self]
+        subcommands: [Kernel.self, CalendarHold.self, MarketScale.self]
     )
 }
 
@@ -182,3 +183,79 @@ extension BenchCommand {
         return Double(seconds) + Double(attoseconds) * 1e-18
     }
 }
+
+// MARK: - bench market
+
+extension BenchCommand {
+    /// Times the market model on a synthetic market of N firms at a fixed demand per firm.
+    struct MarketScale: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "market",
+            abstract: "Time the market model on synthetic markets of N firms at a fixed demand per firm.",
+            discussion: """
+                For each N in --firms, builds a market of N owners (32, 64 or 128 units by turn, \
+                two tiers, two segments, tenants arriving in proportion to the units installed; \
+                firms neither exit nor expand, so the market keeps its size), runs the replications \
+                one after another on one thread without writing results, and prints one JSON line \
+                with the keys firms, months, replications, consideration_max, events_per_replication, \
+                ms_per_replication (the median) and events_per_second. Cost that grows with the \
+                number of firms shows as falling events per second.
+                """
+        )
+
+        @Option(help: "Numbers of firms, comma-separated (each ≥ 1).")
+        var firms: String = "10,100"
+
+        @Option(help: "Replications for each number of firms (≥ 1).")
+        var replications: Int = 5
+
+        @Option(help: "Months simulated (1 … 600).")
+        var months: Int = 48
+
+        @Option(help: "pricing.consideration_max for the tenants (none: every firm they see).")
+        var considerationMax: Int?
+
+        @Option(help: "Master seed of the seed plan.")
+        var seed: UInt64 = 1
+
+        @Flag(help: "Silence the progress line on stderr.")
+        var quiet = false
+
+        func counts() throws -> [Int] {
+            let parts = firms.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let values = parts.compactMap { Int($0) }
+            guard !parts.isEmpty, values.count == parts.count, values.allSatisfy({ $0 >= 1 && $0 <= 10_000 }) else {
+                throw ValidationError("--firms must be a comma-separated list of integers in 1 … 10000, got '\(firms)'")
+            }
+            return values
+        }
+
+        func validate() throws {
+            _ = try counts()
+            guard replications >= 1 else { throw ValidationError("--replications must be an integer ≥ 1, got \(replications)") }
+            guard (1...600).contains(months) else { throw ValidationError("--months must be in 1 … 600, got \(months)") }
+            if let k = considerationMax, k < 1 {
+                throw ValidationError("--consideration-max must be an integer ≥ 1, got \(k)")
+            }
+        }
+
+        func run() throws {
+            for n in try counts() {
+                if !quiet { FileHandle.standardError.write(Data("bench market: \(n) firms, \(replications) replications…\n".utf8)) }
+                let m = try SyntheticMarket.measure(firms: n, months: months, considerationMax: considerationMax,
+                                                    replications: replications, seed: seed)
+                let json = JSONValue.object([
+                    ("firms", .int(n)),
+                    ("months", .int(months)),
+                    ("replications", .int(replications)),
+                    ("consideration_max", considerationMax.map { .int($0) } ?? .null),
+                    ("events_per_replication", .double(Double(m.events) / Double(replications))),
+                    ("ms_per_replication", .double(1000 * m.medianSeconds)),
+                    ("events_per_second", .double(m.eventsPerSecond)),
+                ])
+                print(json.compactText())
+            }
+        }
+    }
+}
+

@@ -44,6 +44,36 @@ struct BenchKernelTests {
     }
 }
 
+@Suite("`suanli bench market`")
+struct BenchMarketTests {
+    @Test("one JSON line per number of firms; events grow with the market; progress unless --quiet")
+    func benchMarket() throws {
+        let result = try suanli(["bench", "market", "--firms", "2,8", "--replications", "2", "--months", "12", "--quiet"])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stderr.isEmpty, "\(result)")
+        let lines = result.stdout.split(separator: "\n")
+        try #require(lines.count == 2, "one line per number of firms:\n\(result.stdout)")
+        var events: [Double] = []
+        for (line, firms) in zip(lines, [2, 8]) {
+            let json = try jsonObject(Data(line.utf8))
+            #expect((json["firms"] as? NSNumber)?.intValue == firms)
+            #expect((json["months"] as? NSNumber)?.intValue == 12 && (json["replications"] as? NSNumber)?.intValue == 2)
+            #expect(json["consideration_max"] is NSNull)
+            for key in ["events_per_replication", "ms_per_replication", "events_per_second"] {
+                let x = try #require((json[key] as? NSNumber)?.doubleValue, "\(key) in \(line)")
+                #expect(x > 0, "\(key) in \(line)")
+            }
+            events.append(try #require((json["events_per_replication"] as? NSNumber)?.doubleValue))
+        }
+        // Four times the firms, four times the units and the demand: more events (arrivals, leases).
+        #expect(events[1] > 2 * events[0], "events per replication \(events)")
+        let loud = try suanli(["bench", "market", "--firms", "1", "--replications", "1", "--months", "2", "--consideration-max", "1"])
+        #expect(loud.status == 0 && loud.stderr.contains("bench market: 1 firms"), "\(loud)")
+        let bad = try suanli(["bench", "market", "--firms", "10,x"])
+        #expect(bad.status == usageErrorStatus && bad.stderr.contains("--firms must be a comma-separated list"), "\(bad)")
+    }
+}
+
 @Suite("Progress on standard error")
 struct ProgressTests {
     @Test("--quiet: nothing on stderr on success; without it, a final progress line")
