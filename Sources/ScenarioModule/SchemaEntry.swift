@@ -102,6 +102,7 @@ public struct SchemaEntry: Sendable {
                 range: ValueRange? = nil, count: ClosedRange<Int>? = nil, drawable: Bool? = nil,
                 kinds: [String] = [], bind binding: Binding? = nil, doc: String) {
         self.keyPath = keyPath
+        self.key = Self.lastComponent(keyPath)
         self.type = type
         self.unit = unit
         self.defaultValue = defaultValue
@@ -113,8 +114,11 @@ public struct SchemaEntry: Sendable {
         self.binding = binding
     }
 
-    /// The last component (`rate` for `demand.segments[].rate`).
-    public var key: String {
+    /// The last component (`rate` for `demand.segments[].rate`): kept, since the decoder matches
+    /// every key of every map against it.
+    public let key: String
+
+    static func lastComponent(_ keyPath: String) -> String {
         var s = Substring(keyPath)
         if let dot = s.lastIndex(of: ".") { s = s[s.index(after: dot)...] }
         return String(s)
