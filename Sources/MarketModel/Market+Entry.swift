@@ -27,7 +27,8 @@ extension Market {
     /// order, and colocation at the price its space would cost now; discounted at its cost of
     /// capital, plus the used value at the end of life. A tier it cannot buy new is left out; the
     /// order is valued at the new price even where the entrant then finds it used
-    /// (``bidForUsedFirstOrder(entrant:tier:supply:units:)``), so π_k is then a lower bound. A sublessor rents in at the lowest wholesale quote w (owners' offers,
+    /// (``bidForUsedFirstOrder(entrant:tier:supply:units:)``), so π_k is then a lower bound. A
+    /// sublessor rents in at the lowest wholesale quote w (owners' offers,
     /// then overseas lines) for the rent-in term: its outlay is what that rent costs, its NPV what
     /// the units earn over it less that cost and its fixed opex — the signed rent moving toward w at
     /// κ (competition among sublessors takes the margin over the wholesale price away), times the
@@ -190,8 +191,9 @@ extension Market {
     /// units as are offered now (at most the order), at its ``usedBidLimit(firm:tier:newPrice:leadYears:utilisation:)``
     /// against this month's chip price and lead time, at the market's utilisation of the tier; what
     /// the clearing does not give it, it orders new then (``finishExpansions(filled:at:calendar:)``,
-    /// as an expansion's rest). Prices are this month's (the entrant's first). Returns the units bid for (0 with nothing offered, or when its limit
-    /// does not clear scrap): the rest of the order is placed new at once.
+    /// as an expansion's rest). Prices are this month's (the entrant's first). Returns the units
+    /// bid for (0 with nothing offered, or when its limit does not clear scrap): the rest of the
+    /// order is placed new at once.
     mutating func bidForUsedFirstOrder(entrant j: ProviderID, tier b: TierID, supply k: SupplyID, units n: Int) -> Int {
         let m = currentMonth
         let offered = usedInventory(b)
