@@ -322,6 +322,15 @@ public enum SweepMerge {
 
     /// The fields of one record, unquoted (RFC 4180).
     static func fields(_ record: ArraySlice<UInt8>) -> [String] {
+        // Most records have no quote and no line break but the one that ends them: split on commas
+        // without copying bytes (a short field becomes an inline String, no allocation).
+        var end = record.endIndex
+        while end > record.startIndex && (record[end - 1] == 10 || record[end - 1] == 13) { end -= 1 }
+        let body = record[record.startIndex..<end]
+        if !body.contains(where: { $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }) {
+            return body.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
+                .map { String(decoding: $0, as: UTF8.self) }
+        }
         var out: [String] = []
         var field: [UInt8] = []
         var quoted = false
