@@ -97,16 +97,15 @@ extension Market {
     /// The vendor's list price of a tier in month `m`: purchase cost·(1 − decline)^(years since the
     /// successor's release, or since the start when that is later; 0 before it).
     ///
-    /// The month's prices are cached; another month's is computed from the tier's fields by a static
-    /// function. (A non-mutating method of `Market` called out of line from a mutating one costs a
-    /// copy of the whole market to pass it; these run inside the choice and the reviews.)
+    /// The month's prices are cached; another month's is computed, inline, by a static function of
+    /// the tier's fields. (A non-mutating method of `Market` called out of line from a mutating one
+    /// costs a copy of the whole market to pass it; these run inside the choice and the reviews.)
     @inline(__always)
     func vendorPrice(tier b: TierID, month m: Int) -> Double {
-        if m == vendorPriceMonth { return vendorPriceNow[b] }
-        return Self.vendorPrice(cost: scenario.tiers[b].purchaseCost, decline: scenario.tiers[b].priceDecline,
-                                successorRelease: scenario.tiers[b].successor.map { releaseMonth(tier: $0) ?? 0 }, month: m)
+        m == vendorPriceMonth ? vendorPriceNow[b] : computeVendorPrice(tier: b, month: m)
     }
 
+    @inline(__always)
     func computeVendorPrice(tier b: TierID, month m: Int) -> Double {
         Self.vendorPrice(cost: scenario.tiers[b].purchaseCost, decline: scenario.tiers[b].priceDecline,
                          successorRelease: scenario.tiers[b].successor.map { releaseMonth(tier: $0) ?? 0 }, month: m)
@@ -126,13 +125,10 @@ extension Market {
     /// (see ``vendorPrice(tier:month:)``).
     @inline(__always)
     func supplyCapacity(_ k: SupplyID, month m: Int) -> Double {
-        if supplies[k].capacityMonth == m { return supplies[k].capacity }
-        return Self.supplyCapacity(monthly: scenario.chipSupply[k].monthlyCapacity, growth: scenario.chipSupply[k].capacityGrowth,
-                                   greyShare: scenario.chipSupply[k].greyPremium != nil ? scenario.chipSupply[k].greyShare : nil,
-                                   factor: supplies[k].factor, released: isReleased(tier: scenario.chipSupply[k].tier, month: m),
-                                   month: m)
+        supplies[k].capacityMonth == m ? supplies[k].capacity : computeSupplyCapacity(k, month: m)
     }
 
+    @inline(__always)
     func computeSupplyCapacity(_ k: SupplyID, month m: Int) -> Double {
         Self.supplyCapacity(monthly: scenario.chipSupply[k].monthlyCapacity, growth: scenario.chipSupply[k].capacityGrowth,
                             greyShare: scenario.chipSupply[k].greyPremium != nil ? scenario.chipSupply[k].greyShare : nil,
