@@ -25,7 +25,7 @@ extension Market {
     func plannedMargin(firm j: ProviderID, tier b: TierID) -> Double {
         let u = scenario.pricing.targetUtilisation
         let rent = providers[j].plan.rent(b, fallback: providers[j].leasing.listPrice[b])
-        let power = scenario.tiers[b].powerKW * providers[j].plan.sitePrice * (u + scenario.pricing.idlePowerShare * (1 - u))
+        let power = scenario.tiers[b].powerKW * providers[j].plan.sitePrice * powerDraw(utilisation: u)
         return Swift.max(0, rent * u - power)
     }
 

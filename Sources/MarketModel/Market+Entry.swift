@@ -77,7 +77,7 @@ extension Market {
             // The signed rent, carried along its trend over the lead time (``anticipatedRent(start:tier:leadYears:)``).
             // Power as the accounts charge it: full on busy hours, the idle share on the rest.
             let rents = ExpectedRents(now: anticipatedRent(start: now, tier: b, leadYears: lead), longRun: longRun,
-                                      utilisation: u, costPerHour: power * (u + scenario.pricing.idlePowerShare * (1 - u)),
+                                      utilisation: u, costPerHour: power * powerDraw(utilisation: u),
                                       costPerMonth: perMonth,
                                       hours: hours, rho: rho, techDecline: e.techDecline, kappa: e.kappa, offsetYears: lead)
             let months = Swift.max(1, Int((tier.lifeYears * 12).rounded()))

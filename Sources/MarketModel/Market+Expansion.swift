@@ -57,7 +57,7 @@ extension Market {
         let months = Int((tier.lifeYears * 12).rounded())
         let start = anticipatedRent(start: now ?? providers[j].leasing.listPrice[b], tier: b, leadYears: leadYears)
         let rents = expectedRents(firm: j, tier: b, longRun: longRunPrice(firm: j, tier: b, chip: price), utilisation: u,
-                                  costPerHour: powerPerHour(firm: j, tier: b) * (u + scenario.pricing.idlePowerShare * (1 - u)),
+                                  costPerHour: powerPerHour(firm: j, tier: b) * powerDraw(utilisation: u),
                                   costPerMonth: providers[j].spec.opexPerUnitMonthly, offsetYears: leadYears, now: start)
         return -price + rents.presentValue(months: 1, through: Swift.max(1, months))
             + endValue(price: price, tier: b, rho: rho, leadYears: leadYears)

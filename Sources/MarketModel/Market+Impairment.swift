@@ -66,7 +66,7 @@ extension Market {
         let spec = providers[j].spec
         let chip = providers[j].supply[b].map { chipPrice($0, month: currentMonth) }
         return expectedRents(firm: j, tier: b, longRun: longRunPrice(firm: j, tier: b, chip: chip), utilisation: u,
-                             costPerHour: powerPerHour(firm: j, tier: b) * (u + scenario.pricing.idlePowerShare * (1 - u)),
+                             costPerHour: powerPerHour(firm: j, tier: b) * powerDraw(utilisation: u),
                              costPerMonth: spec.opexPerUnitMonthly)
     }
 

@@ -118,7 +118,8 @@ extension Market {
         let asked = countRefused ? activeIDs : retryFirms
         // A bounded consideration set is drawn over every active firm, so a retry considers the
         // firms an arrival in its round would; the firms asked outside it are passed over.
-        let bounded = scenario.pricing.considerationMax.map { consideration(roundBase, max: $0) } ?? false
+        let bounded = scenario.pricing.considerationMax != nil
+        if let k = scenario.pricing.considerationMax { consideration(roundBase, max: k) }
         defer { if bounded { for c in considered { isConsidered[c.firm] = false } } }
         for j in asked where providers[j].active {
             if bounded && !isConsidered[j] { continue }
@@ -237,9 +238,8 @@ extension Market {
     /// uniform on [0, 1) and independent across firms, so the kept firms are a uniform random subset
     /// of the seen ones: a firm is considered with probability v_j·E[min(1, max/|seen|) | j seen].
     /// Adding a firm changes the set only where the new firm ranks among the kept (it then displaces
-    /// the last). Leaves the kept firms, by key, in `considered` and marks them in `isConsidered`;
-    /// returns true (the set is bounded).
-    mutating func consideration(_ roundBase: KeyHasher, max k: Int) -> Bool {
+    /// the last). Leaves the kept firms, by key, in `considered` and marks them in `isConsidered`.
+    mutating func consideration(_ roundBase: KeyHasher, max k: Int) {
         considered.removeAll(keepingCapacity: true)
         for j in activeIDs where providers[j].active {
             var hj = roundBase
@@ -258,7 +258,6 @@ extension Market {
             considered.insert((key, j), at: at)
         }
         for c in considered { isConsidered[c.firm] = true }
-        return true
     }
 
     /// Whether firm `j` can buy new units of tier `b` this month (a supply line to its jurisdiction

@@ -2,6 +2,13 @@ import Foundation
 import Stochastics
 
 extension Market {
+    /// The share of full power a unit draws on average at utilisation `u`, as the accounts charge
+    /// it: full power on busy hours, `pricing.idle_power_share` on idle ones — u + s_idle·(1 − u).
+    @inline(__always)
+    func powerDraw(utilisation u: Double) -> Double {
+        u + scenario.pricing.idlePowerShare * (1 - u)
+    }
+
     /// Hourly power cost of one running unit of tier `b` at firm `j` (kW·PUE·price per kWh).
     @inline(__always)
     func powerPerHour(firm j: ProviderID, tier b: TierID) -> Double {

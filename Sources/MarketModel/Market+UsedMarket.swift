@@ -79,8 +79,7 @@ extension Market {
     @inline(__always)
     func fundamentalUsedValue(_ b: TierID) -> Double {
         let u = marketUtilisation(b) ?? scenario.pricing.targetUtilisation
-        let idle = scenario.pricing.idlePowerShare
-        let net = priceIndex[b] * u - typicalPowerPerHour(b) * (u + idle * (1 - u))
+        let net = priceIndex[b] * u - typicalPowerPerHour(b) * powerDraw(utilisation: u)
         return Swift.max(scrapValue(b), net * daysPerMonth * hoursPerDay * remainingLife[b].referenceMonths)
     }
 
