@@ -47,7 +47,7 @@ import Testing
             var h = trial.choiceBase
             h.mix(index: trial.tenants[i].key)
             h.mix(index: UInt64(n))
-            _ = trial.consideration(h, max: k)
+            trial.consideration(h, max: k)
             let set = trial.considered.map(\.firm)
             sizes.insert(set.count)
             #expect(set.count <= k)

@@ -15,12 +15,22 @@ public enum SyntheticMarket {
     /// Units of firm `k` (0-based): 32, 64, 128, 32, …
     public static func units(firm k: Int) -> Int { [32, 64, 128][k % 3] }
 
+    /// A tenant's units: lognormal with this mean and standard deviation.
+    static let tenantUnits = (mean: 4.0, sd: 4.0)
+    /// A tenant's term, months: exponential with this mean.
+    static let termMonths = 6.0
+    /// The utilisation the arrival rate is set for.
+    static let utilisation = 0.7
+
     /// The scenario file's text.
     public static func yaml(firms n: Int, months: Int = 48, considerationMax: Int? = nil) -> String {
         precondition(n >= 1 && months >= 1)
         let installed = (0..<n).reduce(0) { $0 + units(firm: $1) }
-        // Offered load at u = 0.7: units in use = arrivals a month × units a tenant (mean 4) × term (mean 6 months).
-        let perYear = 0.7 * Double(installed) / (4.0 * 6.0) * 12
+        // Offered load: units in use = arrivals a month × units a tenant × term in months.
+        let perYear = utilisation * Double(installed) / (tenantUnits.mean * termMonths) * 12
+        // The lognormal's parameters from its mean and standard deviation.
+        let sigma2 = log(1 + (tenantUnits.sd * tenantUnits.sd) / (tenantUnits.mean * tenantUnits.mean))
+        let mu = log(tenantUnits.mean) - sigma2 / 2
         var lines: [String] = [
             "name: synthetic-market-\(n)",
             "description: \(n) owners at a fixed demand per firm (suanli bench market).",
@@ -43,8 +53,8 @@ public enum SyntheticMarket {
                 "      growth: {kind: exponential, rate: 0}",
                 "      tier: \(tier)",
                 "      substitutes: [\(other)]",
-                "      units: {dist: lognormal, mu: 1.04, sigma: 0.83}",   // mean 4, sd 4
-                "      term_months: {dist: exponential, mean: 6}",
+                "      units: {dist: lognormal, mu: \(mu), sigma: \(sigma2.squareRoot())}",
+                "      term_months: {dist: exponential, mean: \(termMonths)}",
                 "      reservation_price: 40",
                 "      price_sensitivity: 4",
                 "      max_wait_days: 14",
@@ -105,8 +115,7 @@ public enum SyntheticMarket {
             let scenario = document.instantiate(replication: rep, plan: plan).scenario
             let start = ContinuousClock.now
             let result = try MarketReplication.run(scenario, plan: plan, replication: rep)
-            let d = (ContinuousClock.now - start).components
-            m.seconds.append(Double(d.seconds) + Double(d.attoseconds) * 1e-18)
+            m.seconds.append((ContinuousClock.now - start).seconds)
             m.events += result.events
         }
         return m
