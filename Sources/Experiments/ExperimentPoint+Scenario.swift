@@ -23,5 +23,8 @@ extension ExperimentPoint {
             return try MarketReplication.run(instance.scenario, plan: plan, replication: replication,
                                              parameters: instance.parameters)
         }
+        populationNames = document.populations.map(\.name)
+        populationModels = document.populations.map(\.model)
+        populationCounts = document.populations.map(\.count)
     }
 }

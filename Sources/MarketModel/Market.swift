@@ -180,7 +180,11 @@ struct Market: Simulation {
                         transit: plan.stream(replication: replication, kind: "transit",
                                              entity: scenario.tiers[spec.tier].name, second: spec.jurisdiction))
         })
-        firms = Table(scenario.providers.map { FirmInfo(name: $0.name, model: $0.model, template: $0.template, entryMonth: 0) })
+        firms = Table(scenario.providers.map {
+            var info = FirmInfo(name: $0.name, model: $0.model, template: $0.template, entryMonth: 0)
+            info.population = $0.population
+            return info
+        })
         templateCount = Array(repeating: 0, count: scenario.entrants.count)
         providerKey = Table(scenario.providers.map {
             var h = KeyHasher(0)

@@ -243,6 +243,9 @@ public struct FirmInfo: Sendable, Equatable {
     public var model: BusinessModel
     /// The entrant template, nil for firms present at the start.
     public var template: String?
+    /// The population of a firm present at the start that was declared as one of many
+    /// (`providers[].count` > 1), nil otherwise.
+    public var population: String? = nil
     /// Month of entry (0 for firms present at the start).
     public var entryMonth: Int
     public init(name: String, model: BusinessModel, template: String?, entryMonth: Int) {

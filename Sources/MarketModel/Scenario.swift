@@ -268,6 +268,9 @@ public struct ProviderSpec: Sendable {
     public var supply = ProviderSupplySpec()
     /// The entrant template the firm came from (nil for firms present at the start).
     public var template: String? = nil
+    /// The population the firm belongs to (`providers[].count` > 1: the entry's name, the firm
+    /// named `<population>-<k>`); nil for a firm declared by itself and for entrants.
+    public var population: String? = nil
     /// The accounting standard as written; nil: `cas` in jurisdiction `cn`, else `ifrs` (see `accountingStandard`).
     public var accounting: AccountingStandard? = nil
 

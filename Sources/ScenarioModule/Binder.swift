@@ -41,9 +41,9 @@ struct Binder {
         if let e = n.schema, let b = e.binding, b.usesNames == references {
             b.write(&draft, n.value, context)
             if recording { written.append((n, context)) }
-            if case .drawn(let d) = n.value, let r = e.range {
+            if case .drawn(let d, let scope) = n.value, let r = e.range {
                 drawn.append(DrawnKey(path: n.path, distribution: d, range: r, integer: e.type == .integer,
-                                      binding: b, context: context, order: visited))
+                                      binding: b, context: context, order: visited, scope: scope))
             }
         }
         switch n.value {
@@ -70,7 +70,8 @@ struct Binder {
     }
 }
 
-/// One key drawn once per replication (`{dist: …, per: replication}`): a typed patch — where it
+/// One key drawn once per replication (`{dist: …, per: replication}`), or once per firm of a
+/// provider's population in each replication (`per: firm`): a typed patch — where it
 /// writes, from which distribution, into which range.
 struct DrawnKey: Sendable {
     /// Its concrete key path: the stream key of its draws and the `parameters` column.
@@ -82,6 +83,19 @@ struct DrawnKey: Sendable {
     let context: BindContext
     /// Its place in document order (the binder's visit count), which orders the draws.
     let order: Int
+    /// Drawn once per replication, or for each firm of the population of provider `context.at[0]`.
+    var scope: DrawScope = .replication
+
+    /// The value drawn from `stream`: clamped into the key's valid range (an open end moves one
+    /// ulp inwards), rounded to the nearest whole number for an integer key.
+    func draw(_ stream: RandomStream) -> Double {
+        var v = range.clamp(distribution.sample(stream))
+        if integer {
+            v = v.rounded()
+            if !range.contains(v) { v = range.lowerOpen ? (range.lower + 1).rounded(.down) : range.lower }
+        }
+        return v
+    }
 
     /// Writes `value` into `draft` as the key's binding writes a decoded value.
     func apply(_ value: Double, to draft: inout ScenarioDraft) {

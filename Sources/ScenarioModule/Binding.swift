@@ -268,6 +268,7 @@ extension Binding {
         d.scenario.providers = Array(repeating: Blank.provider, count: v.count)
         d.providerJurisdiction = Array(repeating: nil, count: v.count)
         d.rentInTerm = Array(repeating: [], count: v.count)
+        d.providerCount = Array(repeating: 1, count: v.count)
     }
 
     /// `entrants`: sizes the templates and their jurisdictions as written.

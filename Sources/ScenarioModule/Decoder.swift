@@ -209,13 +209,14 @@ struct Decoder {
                 sink.error(node.loc, path, "expected \(e.expected), got a distribution (this key shapes the run and cannot be drawn per replication)")
                 return .null(node.loc, path, ei)
             }
-            guard let (d, per) = parseDistribution(node, path: path) else { return .null(node.loc, path, ei) }
-            guard per else {
-                sink.error(node.loc, path, "a distribution here needs 'per: replication' (a number key is drawn once per replication)")
+            guard let (d, per) = parseDistribution(node, path: path, entry: e) else { return .null(node.loc, path, ei) }
+            guard let per else {
+                sink.error(node.loc, path, "a distribution here needs 'per: replication' (a number key is drawn once per replication)"
+                           + (Self.perFirmAllowed(e) ? " or 'per: firm' (drawn for each firm of the provider's population)" : ""))
                 return .null(node.loc, path, ei)
             }
             guard checkMean(d, e, node: node, path: path) else { return .null(node.loc, path, ei) }
-            return RNode(value: .drawn(d), loc: node.loc, path: path, entry: ei)
+            return RNode(value: .drawn(d, per), loc: node.loc, path: path, entry: ei)
         default:
             sink.error(node.loc, path, "expected \(e.expected), got \(node.got)")
             return .null(node.loc, path, ei)
@@ -268,9 +269,9 @@ struct Decoder {
             guard let v = number(s, plain: plain, node: node, path: path, e) else { return .null(node.loc, path, ei) }
             return RNode(value: .distribution(.constant(value: v)), loc: node.loc, path: path, entry: ei)
         case .map(let pairs) where pairs.contains(where: { $0.key == "dist" }):
-            guard let (d, per) = parseDistribution(node, path: path) else { return .null(node.loc, path, ei) }
+            guard let (d, per) = parseDistribution(node, path: path, entry: e) else { return .null(node.loc, path, ei) }
             guard checkMean(d, e, node: node, path: path) else { return .null(node.loc, path, ei) }
-            return RNode(value: per ? .drawn(d) : .distribution(d), loc: node.loc, path: path, entry: ei)
+            return RNode(value: per.map { .drawn(d, $0) } ?? .distribution(d), loc: node.loc, path: path, entry: ei)
         case .map(let pairs):
             let hint = pairs.first.map { Suggest.closest($0.key, in: ["dist"]) != nil ? " (did you mean 'dist'?)" : "" } ?? ""
             sink.error(node.loc, path, "expected \(e.expected), got a map without 'dist'\(hint)")
@@ -281,8 +282,13 @@ struct Decoder {
         }
     }
 
-    /// `{dist: NAME, param: value, …[, per: replication]}` → the distribution and whether it is drawn per replication.
-    mutating func parseDistribution(_ node: YNode, path: String) -> (Distribution, Bool)? {
+    /// Whether a key may be drawn `per: firm`: a key of a provider entry, which a population
+    /// (`providers[].count`) copies into each of its firms.
+    static func perFirmAllowed(_ e: SchemaEntry) -> Bool { e.keyPath.hasPrefix("providers[].") }
+
+    /// `{dist: NAME, param: value, …[, per: replication | firm]}` → the distribution and what it is
+    /// drawn once for (nil: per tenant, for a distribution key).
+    mutating func parseDistribution(_ node: YNode, path: String, entry e: SchemaEntry) -> (Distribution, DrawScope?)? {
         guard case .map(let raw) = node.value else { return nil }
         let pairs = uniquePairs(raw, path: path)
         let names = Distribution.catalogue.map(\.name)
@@ -297,14 +303,24 @@ struct Decoder {
             return nil
         }
         var ok = true
-        var per = false
+        var per: DrawScope? = nil
         var params: [String: DistributionParameter] = [:]
         var locs: [String: SourceLocation] = [:]
         let paramNames = spec.parameters.map(\.name)
         for p in pairs where p.key != "dist" {
             if p.key == "per" {
-                if case .scalar("replication", _) = p.value.value { per = true } else {
-                    sink.error(p.value.loc, path + ".per", "expected 'replication' (drawn once per replication), got \(p.value.got)")
+                let firm = Self.perFirmAllowed(e)
+                if case .scalar("replication", _) = p.value.value {
+                    per = .replication
+                } else if case .scalar("firm", _) = p.value.value, firm {
+                    per = .firm
+                } else if case .scalar("firm", _) = p.value.value {
+                    sink.error(p.value.loc, path + ".per", "expected 'replication' (drawn once per replication), got 'firm' "
+                               + "(only keys of a provider entry, providers[], are drawn per firm)")
+                    ok = false
+                } else {
+                    sink.error(p.value.loc, path + ".per", "expected 'replication' (drawn once per replication)"
+                               + (firm ? " or 'firm' (drawn for each firm of the provider's population)" : "") + ", got \(p.value.got)")
                     ok = false
                 }
                 continue

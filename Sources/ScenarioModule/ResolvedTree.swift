@@ -4,6 +4,12 @@ import Stochastics
 /// A decoded, type-checked scenario value with every default filled in: the table's typed
 /// mirror of the file. ``ScenarioDocument`` keeps one and builds a `Scenario` from it for
 /// each replication.
+/// What a drawn key is drawn once for: each replication, or each firm of a population in each replication.
+enum DrawScope: String, Sendable {
+    case replication
+    case firm
+}
+
 struct RNode: Sendable {
     indirect enum Value: Sendable {
         case null
@@ -14,8 +20,9 @@ struct RNode: Sendable {
         case month(YearMonth)
         /// A distribution drawn per tenant (a constant when written as a number).
         case distribution(Distribution)
-        /// `{dist: …, per: replication}`: drawn once per replication.
-        case drawn(Distribution)
+        /// `{dist: …, per: replication}`: drawn once per replication; `{dist: …, per: firm}`: drawn for
+        /// each member of a provider's population (`providers[].count`), every replication.
+        case drawn(Distribution, DrawScope)
         case map([RField])
         case list([RNode])
     }

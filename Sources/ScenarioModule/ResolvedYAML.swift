@@ -51,14 +51,14 @@ enum ResolvedYAML {
         case .text(let s): return quote(s)
         case .month(let m): return m.description
         case .distribution(.constant(let x)): return NumberText.format(x)
-        case .distribution(let d): return flow(d, perReplication: false)
-        case .drawn(let d): return flow(d, perReplication: true)
+        case .distribution(let d): return flow(d, per: nil)
+        case .drawn(let d, let scope): return flow(d, per: scope)
         case .map, .list: return "null"
         }
     }
 
-    /// `{dist: pareto, shape: 1.5, scale: 8}` with `per: replication` last when drawn per replication.
-    static func flow(_ d: Distribution, perReplication: Bool) -> String {
+    /// `{dist: pareto, shape: 1.5, scale: 8}` with `per: replication` (or `per: firm`) last when drawn so.
+    static func flow(_ d: Distribution, per scope: DrawScope?) -> String {
         var parts = ["dist: " + d.name]
         for (name, p) in d.parameters {
             switch p {
@@ -66,7 +66,7 @@ enum ResolvedYAML {
             case .list(let xs): parts.append(name + ": [" + xs.map(NumberText.format).joined(separator: ", ") + "]")
             }
         }
-        if perReplication { parts.append("per: replication") }
+        if let scope { parts.append("per: " + scope.rawValue) }
         return "{" + parts.joined(separator: ", ") + "}"
     }
 

@@ -16,6 +16,8 @@ public struct ScenarioDraft: Sendable {
     var entrantJurisdiction: [String?] = []
     /// `providers[].rent_in[].term_months` as written (nil: sublease.rent_in_term_months), by provider and contract.
     var rentInTerm: [[Double?]] = []
+    /// `providers[].count`: the firms each provider entry declares (1: a named firm; more: a population), by provider.
+    var providerCount: [Int] = []
     /// `shocks[]`, one kind-tagged entry each, sorted into the market's lists by ``finished()``.
     var shocks: [ShockEntry] = []
 

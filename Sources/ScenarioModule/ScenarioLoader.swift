@@ -15,6 +15,8 @@ public struct ScenarioDocument: Sendable {
     let draft: ScenarioDraft
     /// The keys drawn once per replication, as typed patches of ``draft``, in document order.
     let drawnKeys: [DrawnKey]
+    /// The keys drawn for each firm of a population (`per: firm`), in document order.
+    let memberKeys: [DrawnKey]
     /// The scenario every replication runs when nothing is drawn (finished once).
     private let fixed: Scenario?
     /// The fully resolved scenario as YAML: every key, defaults included, in the schema's order.
@@ -30,8 +32,15 @@ public struct ScenarioDocument: Sendable {
         self.path = path
         self.files = checked.files.isEmpty ? [path] : checked.files
         draft = checked.draft
-        drawnKeys = checked.drawn
-        fixed = drawnKeys.isEmpty ? draft.finished() : nil
+        drawnKeys = checked.drawn.filter { $0.scope == .replication }
+        memberKeys = checked.drawn.filter { $0.scope == .firm }
+        if drawnKeys.isEmpty && memberKeys.isEmpty {
+            var expanded = draft
+            expanded.expandPopulations(memberKeys: []) { _, _ in 0 }
+            fixed = expanded.finished()
+        } else {
+            fixed = nil
+        }
         name = draft.scenario.name
         resolvedYAML = checked.resolvedYAML()
         contentHash = SHA256.hex(resolvedYAML.utf8)
@@ -64,9 +73,20 @@ public struct ScenarioDocument: Sendable {
     public var perReplicationKeys: [String] { drawnKeys.map(\.path) }
     public var tierNames: [String] { draft.scenario.tiers.map(\.name) }
     public var regionNames: [String] { draft.scenario.regions.map(\.name) }
-    public var providerNames: [String] { draft.scenario.providers.map(\.name) }
-    /// Each provider's business model (`owner`, `sublessor`, `broker`, `hybrid`), in provider order.
-    public var providerModels: [String] { draft.scenario.providers.map(\.model.rawValue) }
+    /// The firms declared by themselves (`count` 1), in file order: a run's firms 0, 1, … (the
+    /// firms of populations follow them).
+    public var providerNames: [String] { named.map(\.name) }
+    /// Each named firm's business model (`owner`, `sublessor`, `broker`, `hybrid`), in ``providerNames`` order.
+    public var providerModels: [String] { named.map(\.model.rawValue) }
+    /// The populations (provider entries with `count` > 1), in file order: name, business model and number of firms.
+    public var populations: [(name: String, model: String, count: Int)] {
+        draft.scenario.providers.indices.filter { draft.providerCount[$0] > 1 }.map {
+            (draft.scenario.providers[$0].name, draft.scenario.providers[$0].model.rawValue, draft.providerCount[$0])
+        }
+    }
+    private var named: [ProviderSpec] {
+        draft.scenario.providers.indices.filter { draft.providerCount[$0] == 1 }.map { draft.scenario.providers[$0] }
+    }
     public var segmentNames: [String] { draft.scenario.segments.map(\.name) }
     /// Each entrant template's name and business model, in file order.
     public var templateNames: [String] { draft.scenario.entrants.map(\.name) }
@@ -78,11 +98,16 @@ public struct ScenarioDocument: Sendable {
     public var summary: String {
         let shocks = draft.shocks.count
         // Units drawn per replication are not known yet: the draft holds 0 for them until drawn.
-        let units = draft.scenario.providers.reduce(0) { acc, p in acc + p.fleet.reduce(0) { $0 + $1.units } }
+        let units = draft.scenario.providers.indices.reduce(0) { acc, i in
+            acc + draft.providerCount[i] * draft.scenario.providers[i].fleet.reduce(0) { $0 + $1.units }
+        }
+        let firms = draft.providerCount.reduce(0, +)
+        let drawnUnits = (drawnKeys + memberKeys).contains { $0.path.hasPrefix("providers[") && $0.path.hasSuffix(".units") }
         func n(_ k: Int, _ what: String) -> String { "\(k) \(what)\(k == 1 ? "" : "s")" }
         return "\(name): \(start) + \(n(horizonMonths, "month")), \(n(tierNames.count, "tier")), \(n(regionNames.count, "region")), "
-            + "\(n(segmentNames.count, "segment")), \(n(providerNames.count, "provider")), \(n(units, "unit")) at start, "
-            + "\(n(shocks, "shock")), \(drawnKeys.count) drawn per replication; hash \(contentHash.prefix(12))"
+            + "\(n(segmentNames.count, "segment")), \(n(firms, "provider")), \(n(units, "unit")) at start\(drawnUnits ? " besides those drawn" : ""), "
+            + "\(n(shocks, "shock")), \(drawnKeys.count) drawn per replication"
+            + (memberKeys.isEmpty ? "" : ", \(memberKeys.count) per firm") + "; hash \(contentHash.prefix(12))"
     }
 
     /// The scenario for one replication, with its per-replication draws.
@@ -92,21 +117,26 @@ public struct ScenarioDocument: Sendable {
     /// removing or reordering such keys never changes another key's draw. A draw is clamped into
     /// the key's valid range (open ends move one ulp inwards) and rounded to the nearest whole
     /// number for integer keys. Same replication and plan, same result.
+    ///
+    /// Then each population (`providers[].count` > 1) becomes its firms (see
+    /// `ScenarioDraft.expandPopulations`), firm k's value of a key written `{dist: …, per: firm}`
+    /// drawn, clamped and rounded alike, from `plan.stream(replication: r, kind: "firm-parameters",
+    /// entity: <key path>, second: "k")`. These draws are not in the returned parameters.
     /// - Returns: the scenario and the (key path, value) of every draw, in ``perReplicationKeys`` order.
-    /// - Complexity: O(size of the scenario).
+    /// - Complexity: O(size of the scenario, populations expanded).
     public func instantiate(replication: Int, plan: SeedPlan) -> (scenario: Scenario, parameters: [(key: String, value: Double)]) {
         if let fixed { return (fixed, []) }
         var copy = draft
         var parameters: [(key: String, value: Double)] = []
         for k in drawnKeys {
-            let stream = plan.stream(replication: replication, kind: "parameters", entity: k.path)
-            var v = k.range.clamp(k.distribution.sample(stream))
-            if k.integer {
-                v = v.rounded()
-                if !k.range.contains(v) { v = k.range.lowerOpen ? (k.range.lower + 1).rounded(.down) : k.range.lower }
-            }
+            let v = k.draw(plan.stream(replication: replication, kind: "parameters", entity: k.path))
             k.apply(v, to: &copy)
             parameters.append((key: k.path, value: v))
+        }
+        // Each firm's draw of each key from its own stream, keyed (key path, firm number): adding
+        // a firm to a population, or a key, changes no other firm's draws.
+        copy.expandPopulations(memberKeys: memberKeys) { key, k in
+            key.draw(plan.stream(replication: replication, kind: "firm-parameters", entity: key.path, second: String(k)))
         }
         return (copy.finished(), parameters)
     }

@@ -121,9 +121,9 @@ enum ScenarioPatch {
         mark.order = old?.order ?? 0
         c.marks[target.entry, target.at, target.key] = mark
         c.drawn.removeAll { $0.path == node.path }
-        if case .drawn(let d) = node.value, let e = node.schema, let r = e.range {
+        if case .drawn(let d, let scope) = node.value, let e = node.schema, let r = e.range {
             let key = DrawnKey(path: node.path, distribution: d, range: r, integer: e.type == .integer,
-                               binding: binding, context: context, order: mark.order)
+                               binding: binding, context: context, order: mark.order, scope: scope)
             c.drawn.insert(key, at: c.drawn.firstIndex { $0.order > mark.order } ?? c.drawn.endIndex)
         }
     }

@@ -190,7 +190,10 @@ public enum ScenarioSchema {
                     doc: "The firms at the start."),
         SchemaEntry("providers[].name", .name, default: .required,
                     bind: .at(\.scenario.providers, \.name),
-                    doc: "Firm name (CSV `firm` column). 'market' is reserved (rent_in lessors), and names of the form <template>-<k> are left to entrants."),
+                    doc: "Firm name (CSV `firm` column). 'market' is reserved (rent_in lessors), and names of the form <template>-<k> are left to entrants and <population>-<k> to the firms of a population."),
+        SchemaEntry("providers[].count", .integer, unit: "firms", default: .value("1"), range: ValueRange(1, 10_000), drawable: false,
+                    bind: .custom { d, v, c in d.providerCount[c.at[0]] = Int(bound: v) },
+                    doc: "Firms the entry declares. 1: one firm, named as the entry. N > 1: a population of N similar firms named <name>-1 … <name>-N, each a copy of the entry whose keys written {dist: …, per: firm} are drawn for it (every replication, from a stream keyed by the key and the firm's number, so adding a firm changes no other firm's draws). A population's firms follow the firms declared one by one; outputs pool them under the entry's name (summary.csv and survival.csv, kind population), and write their own rows in firms_monthly.csv and outcomes.csv only with `suanli run --members`. No rent_in lessor or affiliate may name a population."),
     ] + firmEntries("providers[]", entrant: false)
 
     /// Templates of firms that enter during the run.

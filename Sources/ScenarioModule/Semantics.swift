@@ -15,6 +15,10 @@ struct SemanticChecker {
     let marks: SourceMarks
 
     private var s: Scenario { draft.scenario }
+    /// The names of the provider entries that declare a population (`count` > 1).
+    private var populationNames: [String] {
+        s.providers.indices.filter { draft.providerCount[$0] > 1 && !isNull(K.providerName, $0) }.map { s.providers[$0].name }
+    }
 
     private func mark(_ e: Int, _ at: Int...) -> SourceMarks.Mark? { marks[e, at] }
     private func isNull(_ e: Int, _ at: Int...) -> Bool { marks[e, at]?.isNull ?? true }
@@ -44,8 +48,9 @@ struct SemanticChecker {
         sink.error(m.loc, m.path, "unknown jurisdiction '\(YNode.clip(value))'\(hint); the jurisdictions of the regions and firms are \(known.prefix(10).joined(separator: ", "))")
     }
 
-    /// A provider's name: not `market`, and not one an entrant will take (`<template>-<k>`).
-    private mutating func checkName(_ i: Int, templates: [String]) {
+    /// A provider's name: not `market`, not one an entrant will take (`<template>-<k>`), not one a
+    /// population's firms take (`<population>-<k>`); a population's name is no template's.
+    private mutating func checkName(_ i: Int, templates: [String], populations: [String]) {
         guard let m = mark(K.providerName, i), !m.isNull else { return }
         let name = s.providers[i].name
         if name == ScenarioSchema.marketLessor {
@@ -58,6 +63,22 @@ struct SemanticChecker {
                 sink.error(m.loc, m.path, "the name '\(name)' is left to entrants of template '\(t)' (named \(t)-1, \(t)-2, …); choose another")
             }
         }
+        for p in populations where name.hasPrefix(p + "-") {
+            let k = name.dropFirst(p.count + 1)
+            if let first = k.first, first != "0", k.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                sink.error(m.loc, m.path, "the name '\(name)' is left to the firms of population '\(p)' (named \(p)-1, \(p)-2, …); choose another")
+            }
+        }
+        if draft.providerCount[i] > 1 && templates.contains(name) {
+            sink.error(m.loc, m.path, "the population '\(name)' has the name of an entrant template, whose entrants would take its firms' names (\(name)-1, …); choose another")
+        }
+    }
+
+    /// A rent_in lessor or a broker's affiliate names one firm: not a population (its firms are
+    /// many, and drawn anew each replication).
+    private mutating func checkNotPopulation(_ n: SourceMarks.Mark?, populations: [String], role: String) {
+        guard let n, let name = n.name, populations.contains(name) else { return }
+        sink.error(n.loc, n.path, "'\(name)' is a population (count > 1); \(role) names one firm declared by itself")
     }
 
     /// Initial prices name known tiers.
@@ -89,6 +110,7 @@ struct SemanticChecker {
         for k in 0..<a.count {
             let n = mark(f.keys.affiliates, i, k)
             reference(n, in: providerNames, kind: "provider")
+            checkNotPopulation(n, populations: populationNames, role: "an affiliate")
             guard let n, let name = n.name else { continue }
             if let f = seen[name] {
                 sink.error(n.loc, n.path, "provider '\(name)' is listed twice" + (f.line == n.loc.line ? "" : " (lines \(f.line) and \(n.loc.line))"))
@@ -142,6 +164,10 @@ struct SemanticChecker {
                 }
                 if let m = modelOf[l], m != "owner" && m != "hybrid" {
                     sink.error(lessor.loc, lessor.path, "'\(l)' is a \(m); a lessor is an owner or hybrid (or market)")
+                    continue
+                }
+                if populationNames.contains(l) {
+                    checkNotPopulation(lessor, populations: populationNames, role: "a lessor")
                     continue
                 }
                 guard let t = name(K.rentInTier, i, k), tierNames?.contains(t) == true else { continue }
@@ -283,7 +309,7 @@ struct SemanticChecker {
         let jurisdictionsKnown = !isNull(K.regions)
         let startMonth = isNull(K.start) ? nil : s.start
         for (i, p) in s.providers.enumerated() {
-            checkName(i, templates: templateNames)
+            checkName(i, templates: templateNames, populations: populationNames)
             for k in p.fleet.indices {
                 reference(mark(K.fleetTier, i, k), in: tierNames, kind: "tier")
                 // No firm holds a tier at the start that is released after it.

@@ -38,6 +38,9 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print the data dictionary of the output files (Results/README.md) and exit.")
     var printDataDictionary = false
 
+    @Flag(help: "Write every firm of a population (providers[].count > 1) in firms_monthly.csv and outcomes.csv; by default they are pooled in summary.csv and survival.csv only.")
+    var members = false
+
     func validate() throws {
         if printDataDictionary { return }
         guard scenario != nil else {
@@ -66,9 +69,10 @@ struct RunCommand: ParsableCommand {
             Failure.write("suanli: error: \(error)")
             throw ExitCode.failure
         }
-        let configuration = RunConfiguration(
+        var configuration = RunConfiguration(
             replications: replications, masterSeed: seed,
             threads: workers.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        configuration.members = members
         let point = ExperimentPoint(index: 0, document: document,
                                     overrides: overrides)
         Interrupt.install()

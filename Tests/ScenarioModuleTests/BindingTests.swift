@@ -109,20 +109,27 @@ struct BindingTests {
         }
     }
 
+    /// The scenario a replication without draws runs: populations expanded (`providers[].count`), finished.
+    static func finished(_ draft: ScenarioDraft) -> Scenario {
+        var d = draft
+        d.expandPopulations(memberKeys: []) { _, _ in 0 }
+        return d.finished()
+    }
+
     /// For each bound node of `file` that can take another value: its concrete path, its entry, and
     /// the leaf fields of the finished scenario that change when it does.
     static func effects(of fixture: Fixture) throws -> (all: Set<String>, changes: [(path: String, entry: SchemaEntry, leaves: Set<String>)]) {
         let (tree, _) = try ScenarioLoader.checkedTree(yaml: fixture.yaml, path: fixture.path, overrides: fixture.overrides)
         let binder = Binder(tree, recording: true)
         var base: [String: String] = [:]
-        leaves(binder.draft.finished(), into: &base)
+        leaves(finished(binder.draft), into: &base)
         var changes: [(path: String, entry: SchemaEntry, leaves: Set<String>)] = []
         for (node, context) in binder.written {
             guard let e = node.schema, let b = e.binding, let v = other(node.value, e, names: binder.names) else { continue }
             var draft = binder.draft
             b.write(&draft, v, context)
             var after: [String: String] = [:]
-            leaves(draft.finished(), into: &after)
+            leaves(finished(draft), into: &after)
             let changed = Set(after.keys.filter { after[$0] != base[$0] }).union(base.keys.filter { after[$0] == nil })
             changes.append((node.path, e, changed))
         }
@@ -139,8 +146,10 @@ struct BindingTests {
         for c in changes {
             #expect(!c.leaves.isEmpty, "\(file): \(c.path) writes nothing into the scenario")
             reached.formUnion(c.leaves)
-            // A list's own key resizes it, and a shock's kind moves it to another list: both move many fields.
-            if c.entry.type == .list || c.entry.type == .namedList || c.entry.key == "kind" { continue }
+            // A list's own key resizes it, a shock's kind moves it to another list, and a provider's
+            // count makes it a population of several firms: all move many fields.
+            if c.entry.type == .list || c.entry.type == .namedList || c.entry.key == "kind"
+                || c.entry.keyPath == "providers[].count" { continue }
             for leaf in c.leaves { writers[leaf, default: []].append(c.path) }
         }
         for (leaf, keys) in writers.sorted(by: { $0.key < $1.key }) where keys.count > 1 {
@@ -149,10 +158,12 @@ struct BindingTests {
                 && keys.allSatisfy { $0.hasSuffix(".life_years") || $0.hasSuffix(".physical_life_years") }
             #expect(derived, "\(file): field \(leaf) is written by \(keys.count) keys: \(keys)")
         }
-        // Fields no key of this file can write: a provider's template (set for entrants only), and a
+        // Fields no key of this file can write: a provider's template (set for entrants only), a firm's
+        // population (set for the firms of a population, and never for an entrant), and a
         // supply's grey-import terms where its optional `grey_import` section is absent.
         let unreached = all.subtracting(reached).filter { leaf in
             !(leaf.hasPrefix(".providers[") && leaf.hasSuffix(".template"))
+                && !leaf.hasSuffix(".population")
                 && !leaf.hasSuffix(".greyPremium") && !leaf.hasSuffix(".greyShare")
         }.sorted()
         #expect(unreached.isEmpty, "\(file): fields no key writes: \(unreached.prefix(20))")

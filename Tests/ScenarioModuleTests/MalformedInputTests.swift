@@ -157,10 +157,10 @@ import Testing
             ["t.yaml:\(at("demand.segments[training].reservation_price")):26: error: demand.segments[training].reservation_price: expected a number in (0, 1000000] or a distribution {dist: NAME, …}, got a map without 'dist' (did you mean 'dist'?)"]
         },
         malformedCase("number key drawn without per", minimal.replacingValue(at: "providers[cloud].cash", with: "{dist: uniform, min: 1, max: 2}")) { at in
-            ["t.yaml:\(at("providers[cloud].cash")):11: error: providers[cloud].cash: a distribution here needs 'per: replication' (a number key is drawn once per replication)"]
+            ["t.yaml:\(at("providers[cloud].cash")):11: error: providers[cloud].cash: a distribution here needs 'per: replication' (a number key is drawn once per replication) or 'per: firm' (drawn for each firm of the provider's population)"]
         },
         malformedCase("per with a wrong value", minimal.replacingValue(at: "providers[cloud].cash", with: "{dist: uniform, min: 1, max: 2, per: tenant}")) { at in
-            ["t.yaml:\(at("providers[cloud].cash")):48: error: providers[cloud].cash.per: expected 'replication' (drawn once per replication), got 'tenant'"]
+            ["t.yaml:\(at("providers[cloud].cash")):48: error: providers[cloud].cash.per: expected 'replication' (drawn once per replication) or 'firm' (drawn for each firm of the provider's population), got 'tenant'"]
         },
         malformedCase("a key that cannot be drawn", minimal.replacingValue(at: "horizon_months", with: "{dist: uniform, min: 1, max: 2, per: replication}")) { at in
             ["t.yaml:\(at("horizon_months")):17: error: horizon_months: expected an integer in [1, 600], got a distribution (this key shapes the run and cannot be drawn per replication)"]

@@ -65,8 +65,9 @@ import Stochastics
         check(s.tiers[0], prefix: "tiers[]")
         check(s.regions[0], prefix: "regions[]")
         check(s.segments[0], prefix: "demand.segments[]")
-        // A provider's `supply` keys sit beside its others; `template` is set only for entrants.
-        check(s.providers[0], prefix: "providers[]", skip: ["supply", "template"])
+        // A provider's `supply` keys sit beside its others; `template` is set only for entrants, and
+        // `population` for the firms `providers[].count` makes.
+        check(s.providers[0], prefix: "providers[]", skip: ["supply", "template", "population"])
         check(s.providers[0].supply, prefix: "providers[]")
         check(s.providers[0].fleet[0], prefix: "providers[].fleet[]")
         check(s.providers[2].supply.rentIn[0], prefix: "providers[].rent_in[]")
@@ -88,7 +89,7 @@ import Stochastics
         // An entrant template: its own keys, then a provider's without fleet and rent-in contracts.
         check(s.entrants[0], prefix: "entrants[]", skip: ["provider"])
         check(s.entrants[0].firstOrder[0], prefix: "entrants[].first_order[]")
-        check(s.entrants[0].provider, prefix: "entrants[]", skip: ["fleet", "supply", "template"])
+        check(s.entrants[0].provider, prefix: "entrants[]", skip: ["fleet", "supply", "template", "population"])
         check(s.entrants[0].provider.supply, prefix: "entrants[]", skip: ["rentIn", "builds"])
     }
 

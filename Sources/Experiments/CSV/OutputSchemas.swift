@@ -11,7 +11,9 @@ public enum OutputSchemas {
     static let monthDoc = "Calendar month (the scenario start plus the month index)."
     static let firmOrderDoc = "the replication's firm order: the scenario's providers, then entrants in order of entry"
     static let businessModelDoc = "`owner`, `sublessor`, `broker` or `hybrid`."
-    static let templateDoc = "Entrant template the firm was made from; empty for firms present at the start."
+    static let templateDoc = "Entrant template the firm was made from, or the population it belongs to (a firm of a "
+        + "provider entry with `count` > 1, present at the start; its rows are written only with `--members`); empty "
+        + "for firms present at the start declared one by one."
 
     static func keyColumns<R>(_ scenario: @escaping @Sendable (R) -> String, _ point: @escaping @Sendable (R) -> Int,
                               _ replication: (@Sendable (R) -> Int)?) -> [CSVColumn<R>] {
@@ -37,7 +39,8 @@ public enum OutputSchemas {
             + "run (an entrant: `template` is not empty; named `<template>-<n>`) has rows from its entry month on, "
             + "none before: its first row has `cash_start` 0 and the capital it starts with in `equity_raised`. The "
             + "number of firms, and so of rows, can differ between replications. A firm that exited keeps one row per "
-            + "month to the horizon, with `status` `exited`.",
+            + "month to the horizon, with `status` `exited`. The firms of a population (`providers[].count` > 1, named "
+            + "`<population>-<k>`) have rows only when the run was asked for them (`suanli run --members`).",
         rowOrder: "point, replication, firm (" + firmOrderDoc + "), month.",
         columns: keyColumns({ $0.scenario }, { $0.point }, { $0.replication }) + [
             CSVColumn("month", "YYYY-MM", monthDoc) { .text($0.month) },
@@ -433,7 +436,8 @@ public enum OutputSchemas {
         summary: "One row per replication and firm: how the firm ended, with a snapshot of its position at exit "
             + "(or at the horizon for survivors). Every firm of the replication has a row: the firms present at the "
             + "start and each entrant (with `template` and `entry_month` filled), so the number of rows can differ "
-            + "between replications.",
+            + "between replications. The firms of a population have rows only with `suanli run --members` (`template` "
+            + "the population, `entry_month` empty).",
         rowOrder: "point, replication, firm (" + firmOrderDoc + ").",
         columns: keyColumns({ $0.scenario }, { $0.point }, { $0.replication }) + [
             CSVColumn("firm", "", "Firm name.") { .text($0.firm) },
@@ -542,14 +546,16 @@ public enum OutputSchemas {
 
     public static let survival = CSVSchema<SurvivalRow>(
         file: "survival.csv",
-        summary: "One row per firm present at the start, and per entrant template, and month of the horizon: the "
+        summary: "One row per firm present at the start (declared one by one), per entrant template and per population, and month of the horizon: the "
             + "survival curve S(t) with a 95% Wilson band, and the monthly hazard. For a firm, S(t) is the share of "
             + "replications in which it is still active at the end of month t. For a template, S(t) is the share of "
             + "its entrants (all replications pooled) that entered in or before month t and are still active at the "
-            + "end of month t (see \"Entrants\" above).",
-        rowOrder: "point, entity_kind (`firm` then `template`), entity (scenario order), month.",
+            + "end of month t (see \"Entrants\" above). For a population, S(t) is the share of its firms (all "
+            + "replications pooled, every one at risk from the start) still active at the end of month t.",
+        rowOrder: "point, entity_kind (`firm`, then `template`, then `population`), entity (scenario order), month.",
         columns: keyColumns({ $0.scenario }, { $0.point }, nil) + [
-            CSVColumn("entity_kind", "", "`firm`, or `template` for entrants pooled by template.") { .text($0.entityKind) },
+            CSVColumn("entity_kind", "", "`firm`, `template` for entrants pooled by template, or `population` for the "
+                      + "firms of a population pooled (each at risk from the start).") { .text($0.entityKind) },
             CSVColumn("entity", "", "Firm or template name.") { .text($0.entity) },
             CSVColumn("month", "YYYY-MM", monthDoc) { .text($0.month) },
             CSVColumn("at_risk", "count",
@@ -582,10 +588,11 @@ public enum OutputSchemas {
         summary: "Long form: one row per point, entity, metric (and month for market figures). The metrics are "
             + "listed below the columns.",
         rowOrder: "point; firm rows (firms in scenario order, metrics in the order listed below); template rows "
-            + "(templates in scenario order, metrics in the order listed below); market rows (`all` then tiers, then "
+            + "(templates in scenario order, metrics in the order listed below), then population rows alike; market rows (`all` then tiers, then "
             + "metric, then month).",
         columns: keyColumns({ $0.scenario }, { $0.point }, nil) + [
-            CSVColumn("kind", "", "`firm`, `template` or `market`.") { .text($0.kind) },
+            CSVColumn("kind", "", "`firm`, `template`, `population` (a population's firms pooled, with the metrics of a "
+                      + "template: `entries` is its number of firms) or `market`.") { .text($0.kind) },
             CSVColumn("entity", "", "Firm or template name; for market rows a tier name or `all`.") { .text($0.entity) },
             CSVColumn("metric", "", "What is estimated (see the metric list).") { .text($0.metric) },
             CSVColumn("month", "YYYY-MM", "Month of a market figure, or the month of `median_exit_month`; otherwise empty.") {

@@ -41,7 +41,7 @@ public struct ComparisonTracker: Sendable {
         var starting: [Int: FirmOutcome] = [:]
         var entrants: [String: [FirmOutcome]] = [:]
         for o in ResultFiles.canonical(result.outcomes, by: { ($0.firm, 0) }) {
-            if let template = roster[o.firm].template {
+            if let template = roster[o.firm].group {
                 entrants[template, default: []].append(o)
                 if !templateNames.contains(template) {
                     templateNames.append(template)

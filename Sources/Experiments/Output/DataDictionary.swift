@@ -7,12 +7,14 @@ public enum DataDictionary {
         ("tool, version", "The program and its version."),
         ("points[]", "One object per point: `point`, `scenario`, `interval_kind` (`Monte Carlo`, or "
             + "`parameter+Monte Carlo` when the scenario draws parameters per replication), `per_replication_keys`, "
-            + "`start`, `horizon_months`, `tiers`, `firms` (the firms present at the start), `templates` (the entrant "
-            + "templates), and for scenario files `path`, `overrides` (the `--set` "
+            + "`start`, `horizon_months`, `tiers`, `firms` (the firms present at the start, declared one by one), `populations` "
+            + "(each provider entry with `count` > 1: `name` and `count`), `templates` (the entrant templates), and for scenario files `path`, `overrides` (the `--set` "
             + "values), `content_hash` and `resolved_yaml` (the scenario with every default filled in)."),
         ("seed_plan", "`master_seed`, `common_random_numbers` (true: every point sees the same random streams) and "
             + "`generator`."),
         ("replications", "Replications per point."),
+        ("output_options", "`members`: whether the firms of populations have rows of their own in firms_monthly.csv "
+            + "and outcomes.csv (`suanli run --members`); false: they are pooled in summary.csv and survival.csv only."),
         ("events", "Events processed, summed over all replications."),
         ("files", "The files of the folder."),
         ("runtime", "`created` (UTC), `git_revision` (`unknown` outside a git checkout), `threads`, `wall_seconds` "
@@ -278,7 +280,8 @@ public enum DataDictionary {
         s += metricTable("value in one replication", ComparisonMetrics.firm.map { ($0.name, $0.unit, $0.doc) })
         s += "\nRows with `entity_kind` = `template`, one per entrant template and metric: totals over the "
         s += "template's entrants in the replication (0 in a replication without any), so that every replication "
-        s += "gives a number in both scenarios (a share of entrants would not be defined without entrants):\n\n"
+        s += "gives a number in both scenarios (a share of entrants would not be defined without entrants). A "
+        s += "population's firms are compared the same way, as `template` rows under the population's name:\n\n"
         s += metricTable("value in one replication", ComparisonMetrics.template.map { ($0.name, $0.unit, $0.doc) })
         s += "\nRows with `entity_kind` = `market`, one per entity (`all`, then tiers) and metric, from the "
         s += "replication's `market_monthly.csv` rows of that entity over the horizon:\n\n"
@@ -299,7 +302,11 @@ public enum DataDictionary {
         s += metricTable("estimate and interval", PointStatistics.firmMetrics.map { ($0.name, $0.unit, $0.doc) })
         s += "\nRows with `kind` = `template`, one per entrant template of the scenario (and any other template "
         s += "met in the results) and metric, over the template's entrants in all replications pooled unless "
-        s += "said otherwise (`month` is empty):\n\n"
+        s += "said otherwise (`month` is empty). Rows with `kind` = `population` have the same metrics over the firms "
+        s += "of a population (a provider entry with `count` > 1), all replications pooled, each firm \"entering\" at "
+        s += "the start: `entries` is the population's size, `p_survive` the share of its firms active at the horizon. "
+        s += "Their intervals treat the pooled firms as independent, which the firms of one replication are not (they "
+        s += "share its market): read them as narrower than they should be.\n\n"
         s += metricTable("estimate and interval", PointStatistics.templateMetrics.map { ($0.name, $0.unit, $0.doc) })
         s += "\nRows with `kind` = `market` and `entity` = `all` whose `month` is empty: counts over the horizon, "
         s += "one number per replication (exits of entrants included):\n\n"

@@ -35,6 +35,7 @@ public struct Manifest: Sendable {
                 ("generator", .string(configuration.generator.rawValue)),
             ])),
             ("replications", .int(configuration.replications)),
+            ("output_options", .object([("members", .bool(configuration.members))])),
             ("events", .int(totals.events)),
             ("files", .array((["manifest.json"] + ResultFiles.fileNames + extraFiles).map(JSONValue.string))),
             ("runtime", .object([
@@ -62,6 +63,10 @@ public struct Manifest: Sendable {
             ("horizon_months", .int(p.horizonMonths)),
             ("tiers", .array(p.tierNames.map(JSONValue.string))),
             ("firms", .array(p.firmNames.map(JSONValue.string))),
+            ("populations", .array(p.populationNames.indices.map { i in
+                .object([("name", .string(p.populationNames[i])),
+                         ("count", .int(i < p.populationCounts.count ? p.populationCounts[i] : 0))])
+            })),
             ("templates", .array(p.templateNames.map(JSONValue.string))),
         ]
         if let s = p.source {

@@ -26,6 +26,8 @@ public final class ResultFiles: ResultSink {
 
     /// Whether the per-month files are written.
     public let monthly: Bool
+    /// Whether the firms of populations get rows of their own (``RunConfiguration/members``), set by `begin`.
+    private var members = false
 
     /// The files this sink writes, in data-dictionary order.
     public var writtenFileNames: [String] {
@@ -50,6 +52,7 @@ public final class ResultFiles: ResultSink {
 
     public func begin(points: [ExperimentPoint], configuration: RunConfiguration) throws {
         tiers = TierLayout(tiersByPoint: points.map(\.tierNames))
+        members = configuration.members
         for (i, p) in points.enumerated() {
             pointSlot[p.index] = i
             monthLabels[p.index] = p.monthLabels
@@ -81,7 +84,7 @@ public final class ResultFiles: ResultSink {
     /// Formats the four monthly files of a replication in memory; a pure function of its
     /// inputs, so workers can run it in parallel and the writer only appends the bytes.
     static func formatMonthly(_ result: ReplicationResult, point: ExperimentPoint, replication: Int,
-                              months: [String], tierMap: [Int?]) throws -> MonthlyRows {
+                              months: [String], tierMap: [Int?], members: Bool) throws -> MonthlyRows {
         func month(_ m: Int) -> String { m >= 0 && m < months.count ? months[m] : point.monthLabel(m) }
         func tierName(_ t: Int) -> String { t >= 0 && t < point.tierNames.count ? point.tierNames[t] : "tier-\(t)" }
         let roster = FirmRoster(result, point: point)
@@ -90,10 +93,11 @@ public final class ResultFiles: ResultSink {
         for rec in canonical(result.firmMonths, by: { ($0.firm, $0.month) }) {
             let firm = roster[rec.firm]
             guard rec.month >= firm.entryMonth else { continue }   // an entrant has no rows before it enters
+            guard members || firm.population == nil else { continue }
             try OutputSchemas.firmsMonthly.write(
                 FirmMonthRow(scenario: point.scenario, point: point.index, replication: replication,
                              month: month(rec.month), firm: firm.name, businessModel: firm.businessModel,
-                             template: firm.template, record: rec),
+                             template: firm.group, record: rec),
                 tierMap: tierMap, to: fw)
         }
         for rec in byEntity(result.marketMonths, entities: 1 + point.tierNames.count,
@@ -122,11 +126,11 @@ public final class ResultFiles: ResultSink {
 
     public func preparer() -> (@Sendable (ReplicationResult, ExperimentPoint, Int) throws -> any Sendable)? {
         guard monthly else { return nil }
-        let labels = monthLabels, slots = pointSlot, pointTier = tiers.pointTier
+        let labels = monthLabels, slots = pointSlot, pointTier = tiers.pointTier, members = members
         return { result, point, replication in
             try Self.formatMonthly(result, point: point, replication: replication,
                                    months: labels[point.index] ?? point.monthLabels,
-                                   tierMap: pointTier[slots[point.index] ?? 0])
+                                   tierMap: pointTier[slots[point.index] ?? 0], members: members)
         }
     }
 
@@ -144,7 +148,7 @@ public final class ResultFiles: ResultSink {
         if monthly {
             let rows = try (prepared as? MonthlyRows)
                 ?? Self.formatMonthly(result, point: point, replication: replication, months: months,
-                                      tierMap: tiers.pointTier[pointSlot[point.index] ?? 0])
+                                      tierMap: tiers.pointTier[pointSlot[point.index] ?? 0], members: members)
             try writer(OutputSchemas.firmsMonthly.file).appendFormatted(rows.firms, rows: rows.firmRows)
             try writer(OutputSchemas.marketMonthly.file).appendFormatted(rows.market, rows: rows.marketRows)
             try writer(OutputSchemas.supplyMonthly.file).appendFormatted(rows.supply, rows: rows.supplyRows)
@@ -153,9 +157,10 @@ public final class ResultFiles: ResultSink {
         let ow = writer(OutputSchemas.outcomes.file)
         for o in Self.canonical(result.outcomes, by: { ($0.firm, 0) }) {
             let firm = roster[o.firm]
+            guard members || firm.population == nil else { continue }
             try OutputSchemas.outcomes.write(
                 OutcomeRow(scenario: point.scenario, point: point.index, replication: replication,
-                           firm: firm.name, businessModel: firm.businessModel, template: firm.template,
+                           firm: firm.name, businessModel: firm.businessModel, template: firm.group,
                            entryMonth: firm.template == nil ? nil : month(firm.entryMonth),
                            exitMonth: o.exitMonth.map(month), outcome: o), to: ow)
         }

@@ -5,8 +5,9 @@ public enum RunTable {
     /// One line per firm: name, business model, P(survive) with its 95% interval,
     /// P(profitable final year), the most frequent exit reason, the median exit month; then one
     /// line per entrant template (`<template>-*`): the same figures over its entrants, the median
-    /// exit in months after entry, and a note of the entries per replication; then the share of
-    /// exits by driver.
+    /// exit in months after entry, and a note of the entries per replication; then one line per
+    /// population (`<population>-*`): the same over its firms (median exit in months after the
+    /// start); then the share of exits by driver.
     public static func text(_ summary: PointSummary) -> String {
         var rows: [[String]] = [["firm", "model", "P(survive) [95% CI]", "P(profit final yr)", "main exit", "main driver", "median exit"]]
         for f in summary.firms {
@@ -39,10 +40,17 @@ public enum RunTable {
             }
             out += line + "\n"
         }
-        if !summary.templates.isEmpty {
-            let entries = summary.templates.map { "\($0.name) \(decimal($0.entries.mean))" }.joined(separator: ", ")
+        let templates = summary.templates.filter { $0.kind == "template" }
+        if !templates.isEmpty {
+            let entries = templates.map { "\($0.name) \(decimal($0.entries.mean))" }.joined(separator: ", ")
             out += "entrants per replication: \(entries) (rows <template>-*: P(survive | entered), median exit in "
                 + "months after entry)\n"
+        }
+        let populations = summary.templates.filter { $0.kind == "population" }
+        if !populations.isEmpty {
+            let sizes = populations.map { "\($0.name) \(Int(($0.entries.mean ?? 0).rounded()))" }.joined(separator: ", ")
+            out += "firms per population: \(sizes) (rows <population>-*: the share of its firms, median exit in "
+                + "months after the start)\n"
         }
         let exits = summary.exitsByDriver.reduce(0, +)
         if exits > 0 {

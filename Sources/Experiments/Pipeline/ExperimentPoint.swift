@@ -25,6 +25,13 @@ public struct ExperimentPoint: Sendable {
     public var templateNames: [String]
     /// Business model of each template.
     public var templateModels: [String]
+    /// Populations (`providers[].count` > 1) in scenario order: their firms follow ``firmNames``
+    /// in a replication and are pooled under these names, as entrants under their template's.
+    public var populationNames: [String] = []
+    /// Business model of each population.
+    public var populationModels: [String] = []
+    /// Firms in each population.
+    public var populationCounts: [Int] = []
     /// Keys drawn afresh for every replication; when non-empty, intervals mix parameter and
     /// Monte Carlo uncertainty.
     public var perReplicationKeys: [String]
@@ -58,13 +65,21 @@ public struct ExperimentPoint: Sendable {
         self.perReplicationKeys = perReplicationKeys; self.source = source; self.replicate = replicate
     }
 
-    /// A point that runs the market on a fixed, already validated scenario (no per-replication draws).
+    /// A point that runs the market on a fixed, already validated scenario (no per-replication
+    /// draws; populations already expanded: their firms, which carry `population`, follow the others).
     public init(index: Int, scenario: Scenario) {
+        let named = scenario.providers.filter { $0.population == nil }
         self.init(index: index, scenario: scenario.name, start: scenario.start, horizonMonths: scenario.horizonMonths,
-                  tierNames: scenario.tiers.map(\.name), firmNames: scenario.providers.map(\.name),
-                  firmModels: scenario.providers.map(\.model.rawValue), templateNames: scenario.entrants.map(\.name),
+                  tierNames: scenario.tiers.map(\.name), firmNames: named.map(\.name),
+                  firmModels: named.map(\.model.rawValue), templateNames: scenario.entrants.map(\.name),
                   templateModels: scenario.entrants.map(\.provider.model.rawValue)) { replication, plan in
             try MarketReplication.run(scenario, plan: plan, replication: replication)
+        }
+        for p in scenario.providers {
+            guard let name = p.population, !populationNames.contains(name) else { continue }
+            populationNames.append(name)
+            populationModels.append(p.model.rawValue)
+            populationCounts.append(scenario.providers.filter { $0.population == name }.count)
         }
     }
 
@@ -90,6 +105,9 @@ public struct RunConfiguration: Sendable, Equatable {
     public var threads: Int
     /// Results held between the workers and the writer, at most; nil: 4 × threads.
     public var window: Int?
+    /// Whether the firms of populations get their own rows in firms_monthly.csv and outcomes.csv
+    /// (`--members`); by default only their pooled rows in summary.csv and survival.csv.
+    public var members = false
 
     public init(replications: Int, masterSeed: UInt64, commonRandomNumbers: Bool = true,
                 generator: Generator = .default, threads: Int, window: Int? = nil) {

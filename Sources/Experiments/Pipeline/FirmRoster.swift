@@ -11,6 +11,11 @@ struct FirmRoster {
         var template: String?
         /// 0 for firms present at the start.
         var entryMonth: Int
+        /// The population of a firm declared as one of many (`providers[].count` > 1), nil otherwise.
+        var population: String? = nil
+        /// What the firm's outcomes are pooled under: its template, or its population; nil for a
+        /// firm declared by itself.
+        var group: String? { template ?? population }
     }
 
     let entries: [Entry]
@@ -24,7 +29,7 @@ struct FirmRoster {
         } else {
             entries = result.firms.map {
                 Entry(name: $0.name, businessModel: $0.model.rawValue, template: $0.template,
-                      entryMonth: $0.template == nil ? 0 : $0.entryMonth)
+                      entryMonth: $0.template == nil ? 0 : $0.entryMonth, population: $0.population)
             }
         }
     }

@@ -37,6 +37,8 @@ public struct TemplateSummary: Sendable {
     public var mainExitDriver: ExitDriver? = nil
     /// Kaplan–Meier median months from entry to exit; nil when beyond what was observed.
     public var medianTimeToExit: Double?
+    /// `template` (entrants) or `population` (a population's firms, present at the start).
+    public var kind = "template"
 
     public init(name: String, businessModel: String, entries: SampleEstimate, survival: ProportionEstimate,
                 profitableFinalYear: ProportionEstimate, mainExitReason: ExitReason?, medianTimeToExit: Double?) {
@@ -104,6 +106,10 @@ public struct PointStatistics: Sendable {
             TemplateTracker(name: point.templateNames[$0],
                             businessModel: $0 < point.templateModels.count ? point.templateModels[$0] : "",
                             start: point.start, horizonMonths: point.horizonMonths)
+        } + point.populationNames.indices.map {
+            TemplateTracker(name: point.populationNames[$0],
+                            businessModel: $0 < point.populationModels.count ? point.populationModels[$0] : "",
+                            start: point.start, horizonMonths: point.horizonMonths, kind: "population")
         }
         market = MarketTracker(tierNames: point.tierNames, horizonMonths: point.horizonMonths)
     }
@@ -122,7 +128,7 @@ public struct PointStatistics: Sendable {
         do {
             for o in ResultFiles.canonical(result.outcomes, by: { ($0.firm, 0) }) {
                 let firm = roster[o.firm]
-                if let template = firm.template {
+                if let template = firm.group {
                     guard seen.insert(o.firm).inserted else {
                         throw OutputError(message: "entrant '\(firm.name)' has more than one outcome")
                     }
@@ -132,11 +138,12 @@ public struct PointStatistics: Sendable {
                 }
             }
             for (f, firm) in roster.entries.enumerated() {
-                guard let template = firm.template else { continue }
+                guard let template = firm.group else { continue }
                 guard seen.contains(f) else { throw OutputError(message: "entrant '\(firm.name)' has no outcome") }
                 if !templates.contains(where: { $0.name == template }) {
                     var tracker = TemplateTracker(name: template, businessModel: firm.businessModel,
-                                                  start: point.start, horizonMonths: point.horizonMonths)
+                                                  start: point.start, horizonMonths: point.horizonMonths,
+                                                  kind: firm.template == nil ? "population" : "template")
                     for _ in 1..<replications { try tracker.add([]) }   // earlier replications had none
                     templates.append(tracker)
                 }
@@ -169,7 +176,7 @@ public struct PointStatistics: Sendable {
             }
         }
         for f in firms { append(kind: f.entityKind, name: f.name, f.survivalCurve) }
-        for t in templates { append(kind: "template", name: t.name, t.survivalCurve) }
+        for t in templates { append(kind: t.kind, name: t.name, t.survivalCurve) }
         return rows
     }
 
@@ -271,19 +278,19 @@ public struct PointStatistics: Sendable {
         }
         for t in templates {
             func prop(_ metric: String, _ p: ProportionEstimate) {
-                rows.append(SummaryRow(scenario: sc, point: pt, kind: "template", entity: t.name, metric: metric,
+                rows.append(SummaryRow(scenario: sc, point: pt, kind: t.kind, entity: t.name, metric: metric,
                                        estimate: p.estimate, low: p.estimate == nil ? nil : p.low,
                                        high: p.estimate == nil ? nil : p.high))
             }
             func sample(_ metric: String, _ e: SampleEstimate) {
-                rows.append(SummaryRow(scenario: sc, point: pt, kind: "template", entity: t.name, metric: metric,
+                rows.append(SummaryRow(scenario: sc, point: pt, kind: t.kind, entity: t.name, metric: metric,
                                        estimate: e.mean, low: e.low, high: e.high, p05: e.p05, p50: e.p50, p95: e.p95))
             }
             sample("entries", t.entries)
             prop("p_survive", t.survival)
             prop("p_profitable_final_year", t.profitableFinalYear)
             sample("time_to_exit_months", t.timeToExit)
-            rows.append(SummaryRow(scenario: sc, point: pt, kind: "template", entity: t.name,
+            rows.append(SummaryRow(scenario: sc, point: pt, kind: t.kind, entity: t.name,
                                    metric: "median_time_to_exit_months", estimate: t.medianTimeToExit))
             for r in ExitReason.allCases { prop("exit_share_" + r.rawValue, t.exitShare(r)) }
             for d in ExitDriver.allCases { prop("exit_driver_share_" + d.rawValue, t.exitDriverShare(d)) }
@@ -332,6 +339,7 @@ public struct PointStatistics: Sendable {
         }
         for (k, t) in templates.enumerated() {
             s.templates[k].mainExitDriver = t.mainExitDriver
+            s.templates[k].kind = t.kind
             for i in t.drivers.indices { s.exitsByDriver[i] += t.drivers[i] }
         }
         return s

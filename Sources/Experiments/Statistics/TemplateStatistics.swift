@@ -19,6 +19,9 @@ import MarketModel
 public struct TemplateTracker: Sendable {
     public let name: String
     public let businessModel: String
+    /// `template` (entrants pooled by template) or `population` (a population's firms, present
+    /// at the start: each "enters" in month 0): the `kind` of its rows in summary.csv and survival.csv.
+    public let kind: String
     public let horizonMonths: Int
     /// Turns exit days into months.
     public let calendar: MonthCalendar
@@ -39,8 +42,8 @@ public struct TemplateTracker: Sendable {
     private(set) var cumulativeProfit: [Double] = []
     private(set) var irr: [Double] = []
 
-    public init(name: String, businessModel: String, start: YearMonth, horizonMonths: Int) {
-        self.name = name; self.businessModel = businessModel
+    public init(name: String, businessModel: String, start: YearMonth, horizonMonths: Int, kind: String = "template") {
+        self.name = name; self.businessModel = businessModel; self.kind = kind
         self.horizonMonths = max(horizonMonths, 0)
         calendar = MonthCalendar(start: start, months: self.horizonMonths)
         entriesByMonth = Array(repeating: 0, count: self.horizonMonths)

@@ -279,7 +279,7 @@ public enum Sensitivity {
         }
         // The runs, in (point, replication) order as outcomes.csv lists them.
         var runs = RunIndex()
-        var oP = 0, oR = 0, oF = 0, oT = 0, oS = 0
+        var oP = 0, oR = 0, oF = 0, oT = 0, oS = 0, oE = 0
         var firmOrder: [String] = []
         var firmSlot: [String: Int] = [:]
         var survival: [RunValues] = []
@@ -287,10 +287,11 @@ public enum Sensitivity {
         let haveOutcomes = try scan(OutputSchemas.outcomes.file, header: { h throws(SweepError) in
             oP = try column(h, "point"); oR = try column(h, "replication")
             oF = try column(h, "firm"); oT = try column(h, "template"); oS = try column(h, "survived")
+            oE = try column(h, "entry_month")
         }, row: { r in
             guard oP < r.count, oR < r.count, let p = Int(r[oP]), let q = Int(r[oR]) else { return }
             let i = runs.index(point: p, replication: q)
-            guard oS < r.count else { return }
+            guard oS < r.count, oE < r.count else { return }
             if entries[i] == nil { entries[i] = 0 }
             if r[oT].isEmpty {
                 let f: Int
@@ -298,9 +299,9 @@ public enum Sensitivity {
                     f = firmOrder.count; firmSlot[r[oF]] = f; firmOrder.append(r[oF]); survival.append(RunValues())
                 }
                 survival[f][i] = r[oS] == "true" ? 1 : 0
-            } else {
+            } else if !r[oE].isEmpty {
                 entries[i]! += 1
-            }
+            }   // a population's firm (`--members`): neither a firm of its own nor an entrant
         })
         guard haveOutcomes else {
             throw SweepError(.sensitivityInput(reason: "outcomes.csv missing; cannot compute \(file)"), file: folder)
