@@ -159,7 +159,7 @@ extension Market {
             }
             endLease(l, at: t, calendar: &calendar)
         }
-        retryWaiting(at: t, calendar: &calendar)
+        retryWaiting(freedBy: j, at: t, calendar: &calendar)
     }
 
     /// The firm's accounts for month `m` (before exits settle).

@@ -162,7 +162,9 @@ extension Market {
         h.mix(spec.name)
         providerKey.append(h.value)
         visibility.append(Swift.min(1, spec.visibility))
-        isConsidered.append(false)
+        watchers.append([])
+        brokersOf.append([])
+        if spec.model == .broker { for a in spec.supply.affiliates { brokersOf[a].append(j) } }
         firmRecords.append([])
         entriesThisMonth += 1
         if spec.model == .sublessor {

@@ -61,6 +61,7 @@ extension Market {
         case .noQuote where wait > 0:
             tenants[i].waitHandle = calendar.schedule(.waitExpired(tenant: i), at: t + wait, priority: Priority.arrival)
             waiting.append(i)
+            if scenario.pricing.considerationMax != nil { startWatching(i) }
         case .noQuote, .walkedAway:
             monthTier[tier].tenantsLost += 1
             monthTier[tier].unitsLost += units
@@ -94,11 +95,19 @@ extension Market {
         tenants[i].round += 1
         // The units of each tier that match the request do not depend on the firm.
         for b in acceptable { needed[b] = unitsNeeded(units, segment: s, wanted: wanted, offered: b) }
+        // A bounded set in a retry: the set the tenant began to wait with, not a new draw.
+        let bounded = scenario.pricing.considerationMax != nil
+        let fixedSet = bounded && !countRefused
+        let watched = fixedSet ? waitSets[i] ?? [] : []
         if !countRefused {
             var any = false
-            for j in retryFirms where canQuote(firm: j, tiers: acceptable, buyer: buyer) {
-                any = true
-                break
+            if fixedSet {
+                any = watched.contains { canQuote(firm: $0, tiers: acceptable, buyer: buyer) }
+            } else {
+                for j in retryFirms where canQuote(firm: j, tiers: acceptable, buyer: buyer) {
+                    any = true
+                    break
+                }
             }
             guard any else { return .noQuote }
         }
@@ -113,20 +122,29 @@ extension Market {
         var bestUtility = -Double.infinity
         var best: (provider: ProviderID, tier: TierID, units: Int, via: ProviderID?, buy: Bool)? = nil
         var anyQuote = false
-        // A retry counts no refusal, so it asks only the firms that had free units when the
-        // retries began (in index order, as an arrival asks every active firm).
-        let asked = countRefused ? activeIDs : retryFirms
-        // A bounded consideration set is drawn over every active firm, so a retry considers the
-        // firms an arrival in its round would; the firms asked outside it are passed over.
-        let bounded = scenario.pricing.considerationMax != nil
-        if let k = scenario.pricing.considerationMax { consideration(roundBase, max: k) }
-        defer { if bounded { for c in considered { isConsidered[c.firm] = false } } }
+        // A bounded consideration set is drawn over every active firm on arrival, and its firms
+        // (seen: no visibility draw) are asked in index order; a retry keeps the set it began to
+        // wait with. Otherwise a retry counts no refusal, so it asks only the firms that had free
+        // units when the retries began (in index order, as an arrival asks every active firm).
+        let asked: [ProviderID]
+        if fixedSet {
+            considered.removeAll(keepingCapacity: true)
+            for f in watched { considered.append((0, f)) }
+            asked = watched
+        } else if let k = scenario.pricing.considerationMax {
+            consideration(roundBase, max: k)
+            considered.sort { $0.firm.index < $1.firm.index }
+            asked = considered.map(\.firm)
+        } else {
+            asked = countRefused ? activeIDs : retryFirms
+        }
         for j in asked where providers[j].active {
-            if bounded && !isConsidered[j] { continue }
             if !countRefused && !canQuote(firm: j, tiers: acceptable, buyer: buyer) { continue }
             var hj = roundBase
             hj.mix(index: providerKey[j])
-            guard Substream.firstUniform(seed: hj.value, stream: scratch) < visibility[j] else { continue }
+            if !bounded {
+                guard Substream.firstUniform(seed: hj.value, stream: scratch) < visibility[j] else { continue }
+            }
             // ε_j is the substream's second draw: taken only once the firm has a quote within r.
             var eps = Double.nan
             @inline(__always) func noise() -> Double {
@@ -232,32 +250,39 @@ extension Market {
     }
 
     /// Draws the round's consideration set when at most `max` firms are considered: every active
-    /// firm j is seen when its visibility draw u_j (the first uniform of the substream keyed
-    /// (tenant, round, firm), as in ``chooseAndSign(_:at:countRefused:calendar:)``) is below v_j; of
+    /// firm j is seen when its visibility draw u_j (keyed (tenant, round, firm): one mixing round,
+    /// `KeyHasher.uniform(entity:)` of the round's key and the firm's) is below v_j; of
     /// those seen, the `max` with the smallest u_j/v_j are kept. Given that j is seen, u_j/v_j is
     /// uniform on [0, 1) and independent across firms, so the kept firms are a uniform random subset
     /// of the seen ones: a firm is considered with probability v_j·E[min(1, max/|seen|) | j seen].
     /// Adding a firm changes the set only where the new firm ranks among the kept (it then displaces
-    /// the last). Leaves the kept firms, by key, in `considered` and marks them in `isConsidered`.
+    /// the last). Leaves the kept firms, by key, in `considered`.
+    /// - Complexity: O(active firms), one mixing round and one multiplication each: a firm whose
+    ///   key cannot enter (u_j ≥ v_j·bound, the bound 1 or, once `max` are kept, the largest kept
+    ///   key, widened by a rounding margin) is passed over without a division.
     mutating func consideration(_ roundBase: KeyHasher, max k: Int) {
         considered.removeAll(keepingCapacity: true)
-        for j in activeIDs where providers[j].active {
-            var hj = roundBase
-            hj.mix(index: providerKey[j])
-            let v = visibility[j]
-            let u = Substream.firstUniform(seed: hj.value, stream: scratch)
-            guard u < v else { continue }
-            let key = u / v
-            if considered.count == k {
-                // Full: a key at or above the largest kept does not enter (ties: the earlier firm stays).
-                guard key < considered[k - 1].key else { continue }
-                considered.removeLast()
+        var bound = 1.0
+        let margin = 1 + 1e-12
+        visibility.values.withUnsafeBufferPointer { vis in
+            providerKey.values.withUnsafeBufferPointer { keys in
+                for j in activeIDs {   // (kept exactly: a firm leaves it when it exits)
+                    let v = vis[j.index]
+                    let u = roundBase.uniform(entity: keys[j.index])
+                    guard u < v * bound * margin, u < v else { continue }
+                    let key = u / v
+                    if considered.count == k {
+                        // Full: a key at or above the largest kept does not enter (ties: the earlier firm stays).
+                        guard key < considered[k - 1].key else { continue }
+                        considered.removeLast()
+                    }
+                    var at = considered.count
+                    while at > 0 && considered[at - 1].key > key { at -= 1 }
+                    considered.insert((key, j), at: at)
+                    if considered.count == k { bound = considered[k - 1].key }
+                }
             }
-            var at = considered.count
-            while at > 0 && considered[at - 1].key > key { at -= 1 }
-            considered.insert((key, j), at: at)
         }
-        for c in considered { isConsidered[c.firm] = true }
     }
 
     /// Whether firm `j` can buy new units of tier `b` this month (a supply line to its jurisdiction
@@ -394,7 +419,7 @@ extension Market {
         guard case .tenant(let i) = lease.lessee else {
             // A sublessor's rent-in from this owner ends: it renews what it still sublets at once.
             wholesaleEnded(l, at: t, calendar: &calendar)
-            retryWaiting(at: t, calendar: &calendar)
+            retryWaiting(freedBy: lease.provider, at: t, calendar: &calendar)
             return
         }
         let tenant = tenants[i]
@@ -428,7 +453,7 @@ extension Market {
                 tenantEnters(i, at: t, calendar: &calendar)
             }
         }
-        retryWaiting(at: t, calendar: &calendar)
+        retryWaiting(freedBy: lease.provider, at: t, calendar: &calendar)
     }
 
     /// Waiting tenants try again, first come first served, whenever units free up.
@@ -441,8 +466,17 @@ extension Market {
     /// `waiting` holds the waiting tenants in arrival order, and possibly some that stopped waiting
     /// (``waitExpired(_:at:)`` only clears the tenant's handle): they are dropped here, in the same pass
     /// that drops the tenants who sign, so leaving the queue costs no search and no shift.
-    mutating func retryWaiting(at t: Double, calendar: inout EventCalendar<MarketEvent>) {
+    ///
+    /// With a bounded consideration set (`pricing.consideration_max`), only the tenants watching
+    /// `firm` (whose set holds it, or a broker it is an affiliate of) retry: see
+    /// ``retryWatchers(of:at:calendar:)``.
+    mutating func retryWaiting(freedBy firm: ProviderID, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
         guard !waiting.isEmpty else { return }
+        if scenario.pricing.considerationMax != nil {
+            retryWatchers(of: firm, at: t, calendar: &calendar)
+            for b in brokersOf[firm] { retryWatchers(of: b, at: t, calendar: &calendar) }
+            return
+        }
         for b in tierIDs {
             mostFree[b] = 0
             cheapestFree[b] = .infinity
@@ -495,11 +529,65 @@ extension Market {
         waiting.removeLast(waiting.count - kept)
     }
 
+    /// A tenant begins to wait with a bounded consideration set: it keeps the firms of the round
+    /// it just lost (``considered``), in index order, and is listed as a watcher of each.
+    mutating func startWatching(_ i: TenantID) {
+        tenants[i].waitSerial &+= 1
+        let serial = tenants[i].waitSerial
+        var set = considered.map(\.firm)
+        set.sort { $0.index < $1.index }
+        waitSets[i] = set
+        for f in set { watchers[f].append(Watch(tenant: i, serial: serial)) }
+    }
+
+    /// Units freed at firm `j` (or at an affiliate of broker `j`), with a bounded consideration
+    /// set: the tenants watching `j` retry, in the order they began to wait, each over its own set
+    /// (``chooseAndSign(_:at:countRefused:calendar:)`` with `countRefused` false). A tenant retries
+    /// only if `j` can now quote it: free units of an acceptable tier (for a broker, at an
+    /// affiliate; for a hybrid and a buyer, units to sell) and, for an owner or sublessor, a list
+    /// price whose quote could be within its reservation price. Its set is not redrawn, and a tenant
+    /// whose set holds no firm that frees units waits until it gives up. Watchers that stopped
+    /// waiting, or wait again with a new set, leave the list here.
+    /// - Complexity: O(watchers of `j`), each retry O(its set × tiers).
+    mutating func retryWatchers(of j: ProviderID, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
+        guard !watchers[j].isEmpty, providers[j].active else { return }
+        let maxSubsidy = scenario.policy.vouchers.reduce(0.0) { Swift.max($0, $1.share) }
+        var kept = 0
+        for k in watchers[j].indices {
+            let w = watchers[j][k]
+            let i = w.tenant
+            guard tenants[i].waitHandle != nil, tenants[i].waitSerial == w.serial else { continue }   // not waiting on this set
+            let s = tenants[i].segment, units = tenants[i].units
+            let wanted = scenario.segments[s].tier
+            let acceptable = acceptableTiers[s]
+            for b in acceptable { needed[b] = unitsNeeded(units, segment: s, wanted: wanted, offered: b) }
+            var servable = canQuote(firm: j, tiers: acceptable, buyer: tenants[i].wantsToBuy)
+            if servable && providers[j].spec.model != .broker && !tenants[i].wantsToBuy {
+                // The lowest quote j could make, computed as the quote is: above r, j cannot sign it.
+                let r = tenants[i].reservation, d = termDiscount(months: tenants[i].nextTermMonths)
+                servable = acceptable.contains { b in
+                    providers[j].free(b) >= needed[b] && providers[j].capacity(b) > 0
+                        && Double(needed[b]) * providers[j].leasing.listPrice[b] * 1.0 * (1 - d) * (1 - maxSubsidy) / Double(units) <= r
+                }
+            }
+            if servable && chooseAndSign(i, at: t, countRefused: false, calendar: &calendar) == .signed {
+                if let handle = tenants[i].waitHandle { calendar.cancel(handle) }
+                tenants[i].waitHandle = nil
+                waitSets[i] = nil
+                continue
+            }
+            watchers[j][kept] = w
+            kept += 1
+        }
+        watchers[j].removeLast(watchers[j].count - kept)
+    }
+
     /// A waiting tenant gives up: lost demand.
-    /// (It leaves `waiting` at the next retry: see ``retryWaiting(at:calendar:)``.)
+    /// (It leaves `waiting` at the next retry: see ``retryWaiting(freedBy:at:calendar:)``; with a bounded set, from a firm's watchers when the list is next read, and from `waiting` at the monthly record.)
     mutating func waitExpired(_ i: TenantID, at t: Double) {
         guard tenants[i].waitHandle != nil else { return }
         tenants[i].waitHandle = nil
+        if scenario.pricing.considerationMax != nil { waitSets[i] = nil }
         let tenant = tenants[i]
         let tier = scenario.segments[tenant.segment].tier
         monthTier[tier].tenantsLost += 1

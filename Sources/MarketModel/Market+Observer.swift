@@ -81,6 +81,8 @@ extension Market {
             totalInstalled += installed
         }
         var waitingUnits = TierTable(repeating: 0, count: tierCount)
+        // With a bounded consideration set no pass over `waiting` drops those who stopped waiting: here.
+        if scenario.pricing.considerationMax != nil { waiting.removeAll { tenants[$0].waitHandle == nil } }
         for i in waiting where tenants[i].waitHandle != nil {   // (tenants who stopped waiting leave at the next retry)
             let tenant = tenants[i]
             waitingUnits[scenario.segments[tenant.segment].tier] += tenant.units

@@ -370,7 +370,7 @@ extension Market {
         providers[j].fleet.onOrder[tier] -= ship.units
         providers[j].fleet.unpowered.append(Cohort(tier: tier, units: ship.units, purchaseDay: t, unitCost: ship.price))
         installUnpowered(j, at: t)
-        retryWaiting(at: t, calendar: &calendar)
+        retryWaiting(freedBy: j, at: t, calendar: &calendar)
     }
 
     /// Adds `kw` of facility power for firm `j`: colocation from its region while there is any and
@@ -477,7 +477,7 @@ extension Market {
         providers[j].power.builds[b].capexLeft = 0
         providers[j].power.builds[b].mw = 0
         installUnpowered(j, at: t)
-        retryWaiting(at: t, calendar: &calendar)
+        retryWaiting(freedBy: j, at: t, calendar: &calendar)
     }
 
     /// Monthly supply-side costs of a firm: build capex as it goes (its overrun share apart, for the

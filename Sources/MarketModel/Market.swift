@@ -82,9 +82,17 @@ struct Market: Simulation {
     var activeIDs: [ProviderID] = []
     var retryFirms: [ProviderID] = []
     /// A round's consideration set when `pricing.consideration_max` bounds it: the firms kept,
-    /// with their keys u_j/v_j (ascending), and a mark per firm (``consideration(_:max:)``).
+    /// with their keys u_j/v_j (ascending; ``consideration(_:max:)``), sorted by firm in the round.
     var considered: [(key: Double, firm: ProviderID)] = []
-    var isConsidered: ProviderTable<Bool> = ProviderTable(repeating: false, count: 0)
+    /// With a bounded consideration set: per firm, the waiting tenants whose set holds it, in the
+    /// order they began to wait (entries of tenants no longer waiting, or waiting again with
+    /// another set, are dropped when the list is next read; ``retryWatchers(of:at:calendar:)``).
+    var watchers: ProviderTable<ContiguousArray<Watch>> = ProviderTable(repeating: [], count: 0)
+    /// With a bounded consideration set: each waiting tenant's set, the firms of the round in
+    /// which it began to wait (by index), which it keeps asking while it waits.
+    var waitSets: [TenantID: [ProviderID]] = [:]
+    /// Per firm, the brokers it is an affiliate of: their quotes change when its free units do.
+    var brokersOf: ProviderTable<[ProviderID]> = ProviderTable(repeating: [], count: 0)
     /// Scratch for `retryWaiting`: the lowest list price of each tier at an active firm with free units.
     var cheapestFree: TierTable<Double>
     /// For segment s and tiers a, b, at (s·T + a)·T + b: units of b that match one of a for the
@@ -231,7 +239,11 @@ struct Market: Simulation {
         fleetStock = stock
         overseasRented = Array(repeating: 0, count: scenario.sublease.overseas.count)
         visibility = ProviderTable(repeating: 0, count: scenario.providers.count)
-        isConsidered = ProviderTable(repeating: false, count: scenario.providers.count)
+        watchers = ProviderTable(repeating: [], count: scenario.providers.count)
+        brokersOf = ProviderTable(repeating: [], count: scenario.providers.count)
+        for j in providers.indices where providers[j].spec.model == .broker {
+            for a in providers[j].spec.supply.affiliates { brokersOf[a].append(j) }
+        }
         monthTier = TierTable(repeating: TierMonth(), count: scenario.tiers.count)
         firmRecords = ProviderTable(repeating: [], count: scenario.providers.count)
         for f in firmRecords.indices { firmRecords[f].reserveCapacity(scenario.horizonMonths) }
@@ -322,6 +334,15 @@ struct Tenant {
     var wantsToBuy = false
     var round: UInt64 = 0      // choice rounds so far (each gets fresh noise)
     var waitHandle: EventHandle? = nil
+    /// With a bounded consideration set: the count of its waits (`Watch.serial`; its set is in
+    /// `Market.waitSets` while it waits, so that a tenant stays a plain value).
+    var waitSerial: UInt32 = 0
+}
+
+/// A waiting tenant's entry in a firm's list of watchers: the tenant, and which of its waits.
+struct Watch {
+    var tenant: TenantID
+    var serial: UInt32
 }
 
 /// A signed contract.

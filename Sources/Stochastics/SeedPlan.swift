@@ -98,6 +98,17 @@ public struct KeyHasher: Sendable {
         mixWord(i)
     }
 
+    /// A uniform on [0, 1) for key `self` and entity `entity` (a hash of its own) in one mixing
+    /// round: the SplitMix64 finaliser of `value + golden·(entity + 1)`, its top 53 bits. For a draw
+    /// made for every entity of a large set at each event (one per firm of a tenant's round),
+    /// where a keyed substream costs three rounds. Distinct entities of one key give distinct
+    /// inputs, so their uniforms are as independent as SplitMix64's outputs.
+    @inlinable
+    public func uniform(entity: UInt64) -> Double {
+        let word = suanli_splitmix64_mix(value &+ 0x9e37_79b9_7f4a_7c15 &* (entity &+ 1))
+        return Double(word >> 11) * 0x1.0p-53
+    }
+
     /// Mixes one raw word: a tag, or a payload word after its tag. Not public, so that every
     /// component a caller adds is tagged.
     @inlinable

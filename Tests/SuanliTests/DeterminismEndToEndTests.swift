@@ -9,7 +9,9 @@ struct DeterminismEndToEndTests {
         let scenario: String
         let replications: Int
         let overrides: [String]
-        var testDescription: String { "\(scenario), \(replications) replications" }
+        /// Whether the firms of populations get their own rows (`--members`).
+        var members = false
+        var testDescription: String { "\(scenario), \(replications) replications" + (members ? ", every member" : "") }
     }
 
     @Test("--threads 1, --threads 2 and a second process write identical CSVs and manifests (but runtime)",
@@ -17,15 +19,17 @@ struct DeterminismEndToEndTests {
               Case(scenario: "Scenarios/baseline.yaml", replications: 8, overrides: []),
               Case(scenario: "Scenarios/validation/erlang-loss.yaml", replications: 12,
                    overrides: ["demand.segments[tenants].rate=120"]),
+              // 264 firms in populations, with bounded consideration sets.
+              Case(scenario: "Scenarios/china-market-2024.yaml", replications: 4, overrides: [], members: true),
           ])
     func identicalOutput(_ c: Case) throws {
         try withTemporaryDirectory { tmp in
             let scenario = packageFile(c.scenario).path
             let seed: UInt64 = 987_654_321
             let one = tmp.file("one"), two = tmp.file("two"), again = tmp.file("again")
-            try runScenario(scenario, out: one, replications: c.replications, seed: seed, threads: 1, overrides: c.overrides)
-            try runScenario(scenario, out: two, replications: c.replications, seed: seed, threads: 2, overrides: c.overrides)
-            try runScenario(scenario, out: again, replications: c.replications, seed: seed, threads: 2, overrides: c.overrides)
+            try runScenario(scenario, out: one, replications: c.replications, seed: seed, threads: 1, overrides: c.overrides, members: c.members)
+            try runScenario(scenario, out: two, replications: c.replications, seed: seed, threads: 2, overrides: c.overrides, members: c.members)
+            try runScenario(scenario, out: again, replications: c.replications, seed: seed, threads: 2, overrides: c.overrides, members: c.members)
 
             let files = try folderFiles(one)
             #expect(files == (try folderFiles(two)))

@@ -155,11 +155,12 @@ func seconds(since start: ContinuousClock.Instant) -> Double {
 /// `suanli run SCENARIO --out OUT --seed … --replications … --threads … --quiet --set …`, expecting success.
 @discardableResult
 func runScenario(_ scenario: String, out: URL, replications: Int, seed: UInt64, threads: Int = 1,
-                 overrides: [String] = [], quiet: Bool = true,
+                 overrides: [String] = [], quiet: Bool = true, members: Bool = false,
                  sourceLocation: SourceLocation = #_sourceLocation) throws -> RunResult {
     var args = ["run", scenario, "--out", out.path, "--replications", String(replications), "--seed", String(seed),
                 "--threads", String(threads)]
     for o in overrides { args += ["--set", o] }
+    if members { args.append("--members") }
     if quiet { args.append("--quiet") }
     let result = try suanli(args)
     try #require(result.status == 0, "\(result)", sourceLocation: sourceLocation)

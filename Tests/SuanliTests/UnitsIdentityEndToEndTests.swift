@@ -14,7 +14,8 @@ struct UnitsIdentityEndToEndTests {
     func unitsIdentity(scenario: String) throws {
         try withTemporaryDirectory { tmp in
             let out = tmp.file("out")
-            try runScenario(packageFile(scenario).path, out: out, replications: 3, seed: 11, threads: 2)
+            // Every firm's rows, populations' included: the units at firms sum over all of them.
+            try runScenario(packageFile(scenario).path, out: out, replications: 3, seed: 11, threads: 2, members: true)
             let fleet = try CSVTable(url: out.appendingPathComponent("fleet_monthly.csv"))
             let firms = try CSVTable(url: out.appendingPathComponent("firms_monthly.csv"))
             let col = { (name: String) throws -> Int in try fleet.index(name) }
