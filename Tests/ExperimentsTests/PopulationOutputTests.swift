@@ -74,6 +74,18 @@ struct PopulationOutputTests {
         #expect(Double(metric["entries"]![6]) == 4)
         let survivedShare = Double(members.filter { $0[7] == "true" }.count) / Double(members.count)
         #expect(abs(Double(metric["p_survive"]![6])! - survivedShare) < 1e-12)
+        // Its interval is clustered by replication (the firms of one replication share its market):
+        // p ∓ t(0.975, R − 1)·√(Σ_r (s_r − p·n_r)² / (R(R − 1)·n̄²)), here n_r = 4, R = 6, t = 2.5706.
+        let p = survivedShare
+        #expect(p > 0 && p < 1, "some firms of the population exit and some survive: p = \(p)")
+        var sum = 0.0
+        for r in 0..<6 {
+            let s = Double(members.filter { $0[2] == String(r) && $0[7] == "true" }.count)
+            sum += (s - p * 4) * (s - p * 4)
+        }
+        let half = 2.5705818366147395 * (sum / (6 * 5 * 16)).squareRoot()
+        #expect(abs(Double(metric["p_survive"]![7])! - max(0, p - half)) < 1e-9)
+        #expect(abs(Double(metric["p_survive"]![8])! - min(1, p + half)) < 1e-9)
         let survival = Self.rows(pooled["survival.csv"]!).filter { $0[2] == "population" }
         #expect(survival.count == 12)
         #expect(survival.first?[3] == "small")

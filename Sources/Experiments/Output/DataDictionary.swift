@@ -305,8 +305,11 @@ public enum DataDictionary {
         s += "said otherwise (`month` is empty). Rows with `kind` = `population` have the same metrics over the firms "
         s += "of a population (a provider entry with `count` > 1), all replications pooled, each firm \"entering\" at "
         s += "the start: `entries` is the population's size, `p_survive` the share of its firms active at the horizon. "
-        s += "Their intervals treat the pooled firms as independent, which the firms of one replication are not (they "
-        s += "share its market): read them as narrower than they should be.\n\n"
+        s += "The firms of one replication share its market, so `p_survive` and `p_profitable_final_year` (and the "
+        s += "band of the population's curve in survival.csv) have intervals clustered by replication: the pooled share "
+        s += "p ∓ t(0.975, R − 1)·√(Σ_r (s_r − p·n_r)² / (R(R − 1)·n̄²)) over the R replications, s_r of n_r firms in "
+        s += "replication r; the exit shares keep the Wilson interval over the pooled exits, too narrow for the same "
+        s += "reason.\n\n"
         s += metricTable("estimate and interval", PointStatistics.templateMetrics.map { ($0.name, $0.unit, $0.doc) })
         s += "\nRows with `kind` = `market` and `entity` = `all` whose `month` is empty: counts over the horizon, "
         s += "one number per replication (exits of entrants included):\n\n"

@@ -42,6 +42,29 @@ public struct ProportionEstimate: Sendable, Equatable {
     public var low: Double?
     public var high: Double?
 
+    /// The pooled share Σs_r/Σn_r of units grouped by replication (s_r of n_r in replication r),
+    /// with the 95% interval of a ratio estimator over clusters: p ∓ t(0.975, R − 1)·√v,
+    /// v = Σ_r (s_r − p·n_r)² / (R(R − 1)·n̄²), n̄ the mean n_r, clamped to [0, 1]. For units that
+    /// share a replication's market (a population's firms), whose outcomes are not independent:
+    /// the Wilson interval over the pooled units would be too narrow. Fewer than two replications
+    /// with units: no interval.
+    public init(clustered groups: [(successes: Int, trials: Int)]) {
+        successes = groups.reduce(0) { $0 + $1.successes }
+        trials = groups.reduce(0) { $0 + $1.trials }
+        let r = groups.count
+        guard trials > 0, r >= 2 else { return }
+        let p = Double(successes) / Double(trials)
+        let mean = Double(trials) / Double(r)
+        var sum = 0.0
+        for g in groups {
+            let e = Double(g.successes) - p * Double(g.trials)
+            sum += e * e
+        }
+        let h = Stats.tTwoSided(0.95, dof: r - 1) * (sum / (Double(r * (r - 1)) * mean * mean)).squareRoot()
+        low = Swift.max(0, p - h)
+        high = Swift.min(1, p + h)
+    }
+
     public init(successes: Int, trials: Int) {
         self.successes = successes
         self.trials = trials

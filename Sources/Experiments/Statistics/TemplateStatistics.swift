@@ -38,6 +38,11 @@ public struct TemplateTracker: Sendable {
     private(set) var reasons: [Int]
     private(set) var drivers: [Int]
     private(set) var exitTimesMonths: [Double] = []
+    /// Per replication: firms, survivors and survivors profitable in their final year (for the
+    /// intervals of a population, clustered by replication).
+    private(set) var byReplication: [(firms: Int, survivors: Int, profitable: Int)] = []
+    /// For a population, per replication: its firms' exits by month (for the survival curve's band).
+    private(set) var exitsByReplication: [[Int]] = []
     private(set) var finalCash: [Double] = []
     private(set) var cumulativeProfit: [Double] = []
     private(set) var irr: [Double] = []
@@ -61,6 +66,15 @@ public struct TemplateTracker: Sendable {
     public mutating func add(_ entrants: [(name: String, entryMonth: Int, outcome: FirmOutcome)]) throws {
         replications += 1
         entriesPerReplication.append(Double(entrants.count))
+        byReplication.append((entrants.count, entrants.filter { $0.outcome.survived }.count,
+                              entrants.filter { $0.outcome.survived && $0.outcome.profitableFinalYear }.count))
+        if kind == "population" {
+            var exits = Array(repeating: 0, count: horizonMonths)
+            for (_, _, o) in entrants where !o.survived {
+                if let m = o.exitMonth, m >= 0 { exits[min(m, horizonMonths - 1)] += 1 }
+            }
+            exitsByReplication.append(exits)
+        }
         for (firm, e, o) in entrants {
             guard e >= 0, e < horizonMonths else {
                 throw OutputError(message: "entrant '\(firm)' (template '\(name)') entered in month index \(e), "
@@ -100,11 +114,20 @@ public struct TemplateTracker: Sendable {
     /// entrants count as 0).
     public var entries: SampleEstimate { SampleEstimate(entriesPerReplication) }
 
-    /// P(active at the horizon | entered): the share of entrants still active at the horizon, Wilson interval.
-    public var survival: ProportionEstimate { ProportionEstimate(successes: entrants - exits, trials: entrants) }
+    /// P(active at the horizon | entered): the share of entrants still active at the horizon, Wilson
+    /// interval; for a population, the share of its firms, with the interval clustered by
+    /// replication (``ProportionEstimate/init(clustered:)``): its firms share each replication's market.
+    public var survival: ProportionEstimate {
+        kind == "population" ? ProportionEstimate(clustered: byReplication.map { ($0.survivors, $0.firms) })
+            : ProportionEstimate(successes: entrants - exits, trials: entrants)
+    }
 
-    /// Share of entrants that survived and were profitable over their final year (as the model flags it).
-    public var profitableFinalYear: ProportionEstimate { ProportionEstimate(successes: profitable, trials: entrants) }
+    /// Share of entrants that survived and were profitable over their final year (as the model
+    /// flags it); for a population, clustered by replication as ``survival``.
+    public var profitableFinalYear: ProportionEstimate {
+        kind == "population" ? ProportionEstimate(clustered: byReplication.map { ($0.profitable, $0.firms) })
+            : ProportionEstimate(successes: profitable, trials: entrants)
+    }
 
     /// Share of entrants' exits with `reason` (nil estimate without exits).
     public func exitShare(_ reason: ExitReason) -> ProportionEstimate {
@@ -129,13 +152,21 @@ public struct TemplateTracker: Sendable {
         var out: [FirmTracker.SurvivalPoint] = []
         out.reserveCapacity(horizonMonths)
         var entered = 0, exited = 0
+        // A population's firms all enter at the start; the band is clustered by replication.
+        var survivors = byReplication.map(\.firms)
         for t in 0..<horizonMonths {
             entered += entriesByMonth[t]
             let atRisk = entered - exited
             exited += exitsByMonth[t]
+            let survival: ProportionEstimate
+            if kind == "population" {
+                for r in survivors.indices { survivors[r] -= exitsByReplication[r][t] }
+                survival = ProportionEstimate(clustered: zip(survivors, byReplication).map { ($0, $1.firms) })
+            } else {
+                survival = ProportionEstimate(successes: entered - exited, trials: entered)
+            }
             out.append(FirmTracker.SurvivalPoint(month: t, atRisk: atRisk, exits: exitsByMonth[t],
-                                                 survivors: entered - exited,
-                                                 survival: ProportionEstimate(successes: entered - exited, trials: entered)))
+                                                 survivors: entered - exited, survival: survival))
         }
         return out
     }
