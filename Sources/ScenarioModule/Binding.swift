@@ -269,6 +269,7 @@ extension Binding {
         d.providerJurisdiction = Array(repeating: nil, count: v.count)
         d.rentInTerm = Array(repeating: [], count: v.count)
         d.providerCount = Array(repeating: 1, count: v.count)
+        d.providerRegions = Array(repeating: [], count: v.count)
     }
 
     /// `entrants`: sizes the templates and their jurisdictions as written.

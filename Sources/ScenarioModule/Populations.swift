@@ -7,6 +7,8 @@ import Stochastics
 extension ScenarioDraft {
     /// Whether some provider entry declares more than one firm.
     var hasPopulations: Bool { providerCount.contains { $0 > 1 } }
+    /// Whether some population draws its firms' sites (`regions`).
+    var drawsSites: Bool { providerRegions.indices.contains { providerCount[$0] > 1 && !providerRegions[$0].isEmpty } }
 
     /// Replaces each population by its firms, every replication afresh.
     ///
@@ -16,9 +18,11 @@ extension ScenarioDraft {
     /// (`rent_in[].lessor`, `affiliates`) follow the firms they name (the checks refuse a reference
     /// to a population). Member k's value of a key drawn `per: firm` is `draw(key, k)`; each is
     /// written through the key's binding into a fresh copy of the entry, so the firm's other keys,
-    /// and its defaults computed from them, are the entry's.
+    /// and its defaults computed from them, are the entry's. With `regions`, firm k's site is the
+    /// region whose cumulative weight share first exceeds `site(entry, k)`, a uniform on [0, 1).
     /// - Complexity: O(firms × keys drawn per firm).
-    mutating func expandPopulations(memberKeys: [DrawnKey], draw: (DrawnKey, Int) -> Double) {
+    mutating func expandPopulations(memberKeys: [DrawnKey], draw: (DrawnKey, Int) -> Double,
+                                    site: (Int, Int) -> Double) {
         guard hasPopulations else { return }
         let declared = scenario.providers
         var newIndex = Array(repeating: 0, count: declared.count)
@@ -47,6 +51,16 @@ extension ScenarioDraft {
                 var member = scenario.providers[i]
                 member.name = "\(declared[i].name)-\(k)"
                 member.population = declared[i].name
+                if !providerRegions[i].isEmpty {
+                    let total = providerRegions[i].reduce(0) { $0 + $1.weight }
+                    let u = site(i, k) * total
+                    var sum = 0.0
+                    member.region = providerRegions[i].last!.region
+                    for w in providerRegions[i] {
+                        sum += w.weight
+                        if u < sum { member.region = w.region; break }
+                    }
+                }
                 specs.append(member)
                 jurisdictions.append(providerJurisdiction[i])
                 terms.append(rentInTerm[i])
@@ -64,5 +78,6 @@ extension ScenarioDraft {
         providerJurisdiction = jurisdictions
         rentInTerm = terms
         providerCount = Array(repeating: 1, count: specs.count)
+        providerRegions = Array(repeating: [], count: specs.count)
     }
 }

@@ -18,6 +18,8 @@ public struct ScenarioDraft: Sendable {
     var rentInTerm: [[Double?]] = []
     /// `providers[].count`: the firms each provider entry declares (1: a named firm; more: a population), by provider.
     var providerCount: [Int] = []
+    /// `providers[].regions`: the sites a population's firms are drawn among, with weights, in file order, by provider.
+    var providerRegions: [[(region: RegionID, weight: Double)]] = []
     /// `shocks[]`, one kind-tagged entry each, sorted into the market's lists by ``finished()``.
     var shocks: [ShockEntry] = []
 

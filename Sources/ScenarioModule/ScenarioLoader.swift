@@ -34,9 +34,9 @@ public struct ScenarioDocument: Sendable {
         draft = checked.draft
         drawnKeys = checked.drawn.filter { $0.scope == .replication }
         memberKeys = checked.drawn.filter { $0.scope == .firm }
-        if drawnKeys.isEmpty && memberKeys.isEmpty {
+        if drawnKeys.isEmpty && memberKeys.isEmpty && !draft.drawsSites {
             var expanded = draft
-            expanded.expandPopulations(memberKeys: []) { _, _ in 0 }
+            expanded.expandPopulations(memberKeys: [], draw: { _, _ in 0 }, site: { _, _ in 0 })
             fixed = expanded.finished()
         } else {
             fixed = nil
@@ -135,9 +135,13 @@ public struct ScenarioDocument: Sendable {
         }
         // Each firm's draw of each key from its own stream, keyed (key path, firm number): adding
         // a firm to a population, or a key, changes no other firm's draws.
-        copy.expandPopulations(memberKeys: memberKeys) { key, k in
+        let names = copy.scenario.providers.map(\.name)
+        copy.expandPopulations(memberKeys: memberKeys, draw: { key, k in
             key.draw(plan.stream(replication: replication, kind: "firm-parameters", entity: key.path, second: String(k)))
-        }
+        }, site: { i, k in
+            plan.stream(replication: replication, kind: "firm-parameters", entity: "providers[\(names[i])].regions",
+                        second: String(k)).uniform()
+        })
         return (copy.finished(), parameters)
     }
 }

@@ -191,6 +191,13 @@ public enum ScenarioSchema {
         SchemaEntry("providers[].name", .name, default: .required,
                     bind: .at(\.scenario.providers, \.name),
                     doc: "Firm name (CSV `firm` column). 'market' is reserved (rent_in lessors), and names of the form <template>-<k> are left to entrants and <population>-<k> to the firms of a population."),
+        SchemaEntry("providers[].regions", .keyedBy("regions"), default: .value("{}"), count: 0...64,
+                    doc: "A population's sites (region: weight): each of its firms is at a region drawn in proportion to the weights, every replication, from a stream keyed by the entry and the firm's number (so adding a firm moves no other firm). Empty: every firm at `region`. Its jurisdiction, unless written, is then its drawn region's."),
+        SchemaEntry("providers[].regions.*", .number, default: .required, range: ValueRange(0, 1e6, lowerOpen: true),
+                    bind: .custom(names: true) { d, v, c in
+                        if let r = c.names.regions[c.key] { d.providerRegions[c.at[0]].append((RegionID(r), Double(bound: v))) }
+                    },
+                    doc: "The weight of one region among a population's sites."),
         SchemaEntry("providers[].count", .integer, unit: "firms", default: .value("1"), range: ValueRange(1, 10_000), drawable: false,
                     bind: .custom { d, v, c in d.providerCount[c.at[0]] = Int(bound: v) },
                     doc: "Firms the entry declares. 1: one firm, named as the entry. N > 1: a population of N similar firms named <name>-1 … <name>-N, each a copy of the entry whose keys written {dist: …, per: firm} are drawn for it (every replication, from a stream keyed by the key and the firm's number, so adding a firm changes no other firm's draws). A population's firms follow the firms declared one by one; outputs pool them under the entry's name (summary.csv and survival.csv, kind population), and write their own rows in firms_monthly.csv and outcomes.csv only with `suanli run --members`. No rent_in lessor or affiliate may name a population."),

@@ -74,6 +74,22 @@ struct SemanticChecker {
         }
     }
 
+    /// A population's sites (`regions`): known regions, and only for a population (a firm declared
+    /// by itself has the one `region`).
+    private mutating func checkSites(_ i: Int, regionNames: [String]?) {
+        guard let sites = mark(K.providerRegions, i), !sites.keys.isEmpty else { return }
+        if draft.providerCount[i] == 1 {
+            sink.error(sites.loc, sites.path, "sites to draw from are for a population (count > 1); a firm declared by itself is at its region")
+        }
+        guard let regionNames else { return }
+        for key in sites.keys where !regionNames.contains(key) {
+            guard let value = marks[K.providerRegionWeight, [i], key] else { continue }
+            let shown = regionNames.filter { !$0.isEmpty }
+            let hint = sink.wantsDetail ? Suggest.hint(key, in: shown) : ""
+            sink.error(value.keyLoc, value.path, "unknown region '\(YNode.clip(key))'\(hint); the regions are \(shown.prefix(10).joined(separator: ", "))")
+        }
+    }
+
     /// A rent_in lessor or a broker's affiliate names one firm: not a population (its firms are
     /// many, and drawn anew each replication).
     private mutating func checkNotPopulation(_ n: SourceMarks.Mark?, populations: [String], role: String) {
@@ -310,6 +326,7 @@ struct SemanticChecker {
         let startMonth = isNull(K.start) ? nil : s.start
         for (i, p) in s.providers.enumerated() {
             checkName(i, templates: templateNames, populations: populationNames)
+            checkSites(i, regionNames: regionNames)
             for k in p.fleet.indices {
                 reference(mark(K.fleetTier, i, k), in: tierNames, kind: "tier")
                 // No firm holds a tier at the start that is released after it.
@@ -505,6 +522,7 @@ struct SemanticChecker {
         static let segments = i("demand.segments"), segmentTier = i("demand.segments[].tier")
         static let substitutes = i("demand.segments[].substitutes"), segmentRate = i("demand.segments[].rate")
         static let providers = i("providers"), providerName = i("providers[].name")
+        static let providerRegions = i("providers[].regions"), providerRegionWeight = i("providers[].regions.*")
         static let fleet = i("providers[].fleet"), fleetTier = i("providers[].fleet[].tier")
         static let fleetUnits = i("providers[].fleet[].units"), leasedShare = i("providers[].fleet[].leased_share")
         static let rentIn = i("providers[].rent_in"), rentInTier = i("providers[].rent_in[].tier")

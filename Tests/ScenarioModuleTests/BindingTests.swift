@@ -39,6 +39,8 @@ struct BindingTests {
                                    "entrants[crossover].accounting=ifrs"]),
         Fixture(name: "policied", yaml: policied.inserting("- {kind: base_rate, from: 2024-05, rate: 0.05}", after: "shocks[0]"),
                 path: "t.yaml"),
+        // A population of six firms drawn among two sites.
+        Fixture(name: "sited", yaml: PopulationTests.sited(count: 6), path: "t.yaml"),
     ]
 
     @Test("sections and keyed maps have no binding; every other key has one")
@@ -109,10 +111,13 @@ struct BindingTests {
         }
     }
 
-    /// The scenario a replication without draws runs: populations expanded (`providers[].count`), finished.
+    /// The scenario a replication without draws runs: populations expanded (`providers[].count`),
+    /// their firms' sites at spread uniforms (k·φ mod 1, so that a change of weight moves some
+    /// firm), finished.
     static func finished(_ draft: ScenarioDraft) -> Scenario {
         var d = draft
-        d.expandPopulations(memberKeys: []) { _, _ in 0 }
+        d.expandPopulations(memberKeys: [], draw: { _, _ in 0 },
+                            site: { _, k in (Double(k) * 0.6180339887498949).truncatingRemainder(dividingBy: 1) })
         return d.finished()
     }
 
@@ -143,13 +148,18 @@ struct BindingTests {
         let (all, changes) = try Self.effects(of: file)
         var writers: [String: [String]] = [:]
         var reached = Set<String>()
+        // A population drawn among sites (`regions`) puts each firm at its drawn site, not at `region`.
+        let sited = Set(changes.filter { $0.entry.keyPath == "providers[].regions.*" }
+            .map { String($0.path.prefix(upTo: $0.path.range(of: ".regions.")!.lowerBound)) })
         for c in changes {
-            #expect(!c.leaves.isEmpty, "\(file): \(c.path) writes nothing into the scenario")
+            let overridden = c.entry.keyPath == "providers[].region" && sited.contains(String(c.path.dropLast(".region".count)))
+            #expect(!c.leaves.isEmpty || overridden, "\(file): \(c.path) writes nothing into the scenario")
             reached.formUnion(c.leaves)
             // A list's own key resizes it, a shock's kind moves it to another list, and a provider's
-            // count makes it a population of several firms: all move many fields.
+            // count makes it a population of several firms, and a population's site weights move its
+            // firms between sites together: all move many fields.
             if c.entry.type == .list || c.entry.type == .namedList || c.entry.key == "kind"
-                || c.entry.keyPath == "providers[].count" { continue }
+                || c.entry.keyPath == "providers[].count" || c.entry.keyPath == "providers[].regions.*" { continue }
             for leaf in c.leaves { writers[leaf, default: []].append(c.path) }
         }
         for (leaf, keys) in writers.sorted(by: { $0.key < $1.key }) where keys.count > 1 {

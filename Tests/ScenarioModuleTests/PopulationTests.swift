@@ -118,4 +118,44 @@ import Stochastics
         #expect(h3.first?.contains("t.yaml:\(zero.line(of: "providers[small].count")):") == true)
         #expect(h3.first?.contains("providers[small].count") == true)
     }
+
+    /// `small` (count n) drawn among two sites, east and west, weights 1 and 3.
+    static func sited(count n: Int) -> String {
+        let twoRegions = minimal.replacingOccurrences(
+            of: "    electricity_price: 0.65\ndemand:",
+            with: "    electricity_price: 0.65\n  - name: west\n    jurisdiction: cn\n    electricity_price: 0.5\ndemand:")
+        return twoRegions + """
+          - name: small
+            count: \(n)
+            region: east
+            regions: {east: 1, west: 3}
+            cash: 2e6
+
+        """
+    }
+
+    /// Each firm's site is drawn by the weights (the share at west within its 99.9% binomial
+    /// interval of 3/4), keyed by firm: one more firm moves no other firm's site.
+    @Test func aPopulationsFirmsAreSitedByTheWeights() throws {
+        let plan = SeedPlan(masterSeed: 9)
+        let doc = try ScenarioLoader.load(yaml: Self.sited(count: 400), path: "t.yaml")
+        let s = doc.instantiate(replication: 0, plan: plan).scenario
+        let members = s.providers.filter { $0.population == "small" }
+        let west = try #require(s.regions.firstIndex { $0.name == "west" })
+        let share = Double(members.filter { $0.region.index == west }.count) / 400
+        #expect(abs(share - 0.75) <= 3.29 * (0.75 * 0.25 / 400).squareRoot(), "share at west \(share)")
+        #expect(members.allSatisfy { $0.jurisdiction == "cn" })
+        let more = try ScenarioLoader.load(yaml: Self.sited(count: 401), path: "t.yaml")
+            .instantiate(replication: 0, plan: plan).scenario.providers.filter { $0.population == "small" }
+        #expect(Array(more.prefix(400)).map(\.region) == members.map(\.region))
+        let other = doc.instantiate(replication: 1, plan: plan).scenario.providers.filter { $0.population == "small" }
+        #expect(other.map(\.region) != members.map(\.region), "a replication draws the sites anew")
+    }
+
+    @Test func sitesAreForAPopulationOfKnownRegions() {
+        let single = Self.sited(count: 1)
+        #expect(headers(single).contains { $0.contains("providers[small].regions: sites to draw from are for a population") })
+        let unknown = Self.sited(count: 3).replacingOccurrences(of: "{east: 1, west: 3}", with: "{east: 1, wset: 3}")
+        #expect(headers(unknown).contains { $0.contains("providers[small].regions.wset: unknown region 'wset'") })
+    }
 }
