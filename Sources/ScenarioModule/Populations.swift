@@ -23,7 +23,7 @@ extension ScenarioDraft {
     /// - Complexity: O(firms × keys drawn per firm).
     mutating func expandPopulations(memberKeys: [DrawnKey], draw: (DrawnKey, Int) -> Double,
                                     site: (Int, Int) -> Double) {
-        guard hasPopulations else { return }
+        guard hasPopulations || !memberKeys.isEmpty else { return }
         let declared = scenario.providers
         var newIndex = Array(repeating: 0, count: declared.count)
         var specs: [ProviderSpec] = []
@@ -34,8 +34,10 @@ extension ScenarioDraft {
         jurisdictions.reserveCapacity(total)
         terms.reserveCapacity(total)
         for i in declared.indices where providerCount[i] == 1 {
+            // A firm declared by itself is its entry's one firm: k = 1.
+            for key in memberKeys where key.context.at.first == i { key.apply(draw(key, 1), to: &self) }
             newIndex[i] = specs.count
-            specs.append(declared[i])
+            specs.append(scenario.providers[i])
             jurisdictions.append(providerJurisdiction[i])
             terms.append(rentInTerm[i])
         }

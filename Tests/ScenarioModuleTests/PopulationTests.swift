@@ -158,4 +158,19 @@ import Stochastics
         let unknown = Self.sited(count: 3).replacingOccurrences(of: "{east: 1, west: 3}", with: "{east: 1, wset: 3}")
         #expect(headers(unknown).contains { $0.contains("providers[small].regions.wset: unknown region 'wset'") })
     }
+
+    /// `per: firm` on a firm declared by itself draws for its one firm, with or without populations.
+    @Test func aFirmDeclaredByItselfDrawsItsOwnValue() throws {
+        let plan = SeedPlan(masterSeed: 2)
+        let alone = minimal.replacingValue(at: "providers[cloud].cash", with: "{dist: uniform, min: 1e6, max: 2e6, per: firm}")
+        let withPopulation = Self.scenario(count: 3)
+            .replacingValue(at: "providers[cloud].cash", with: "{dist: uniform, min: 1e6, max: 2e6, per: firm}")
+        for yaml in [alone, withPopulation] {
+            let doc = try ScenarioLoader.load(yaml: yaml, path: "t.yaml")
+            let a = doc.instantiate(replication: 0, plan: plan).scenario, b = doc.instantiate(replication: 1, plan: plan).scenario
+            let cloud = try #require(a.providers.first { $0.name == "cloud" })
+            #expect((1e6...2e6).contains(cloud.cash), "drawn: \(cloud.cash)")
+            #expect(cloud.cash != b.providers.first { $0.name == "cloud" }?.cash)
+        }
+    }
 }
