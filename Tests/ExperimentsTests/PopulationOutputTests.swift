@@ -98,4 +98,22 @@ struct PopulationOutputTests {
         let two = try Self.run(members: true, threads: 2)
         for (file, text) in one { #expect(text == two[file], "\(file) differs between 1 and 2 threads") }
     }
+
+    /// `compare` pools a population's firms as `population` rows, labelled for firms, not entrants.
+    @Test func comparedAsPopulationRows() throws {
+        let doc = try ScenarioLoader.load(yaml: Self.yaml, path: "pop.yaml")
+        let point = ExperimentPoint(index: 0, document: doc)
+        var base = ComparisonTracker(point: point), variant = ComparisonTracker(point: point)
+        for r in 0..<3 {
+            let plan = SeedPlan(masterSeed: 3)
+            base.add(try point.replicate(r, plan))
+            variant.add(try point.replicate(r, plan))
+        }
+        let rows = PairedComparison.rows(base: base, variant: variant)
+        let population = rows.filter { $0.entityKind == "population" }
+        #expect(population.count == ComparisonMetrics.population.count)
+        #expect(population.allSatisfy { $0.entity == "small" && !$0.label.contains("entrant") })
+        #expect(population.first { $0.metric == "entries" }?.paired.base == 4)
+        #expect(!rows.contains { $0.entityKind == "template" && $0.entity == "small" })
+    }
 }

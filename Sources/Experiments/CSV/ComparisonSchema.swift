@@ -30,13 +30,13 @@ extension OutputSchemas {
             + "d_r over the n pairs. Firms present at the start, entrant templates and tiers are matched by name; "
             + "one present in only one scenario has that scenario's mean and an empty `diff`, interval and "
             + "`sign_settled`.",
-        rowOrder: "entity_kind (`firm`, `template`, then `market`); within a kind, the base scenario's entities in "
+        rowOrder: "entity_kind (`firm`, `template`, `population`, then `market`); within a kind, the base scenario's entities in "
             + "its order, then those only in the variant in its order (market: `all`, then tiers); metrics in the "
             + "order listed below.",
         columns: [
-            CSVColumn("entity_kind", "", "`firm` (present at the start), `template` (entrants pooled by template) or "
-                + "`market`.") { .text($0.entityKind) },
-            CSVColumn("entity", "", "Firm or template name; for market rows `all` or a tier name.") { .text($0.entity) },
+            CSVColumn("entity_kind", "", "`firm` (present at the start), `template` (entrants pooled by template), "
+                + "`population` (a population's firms pooled) or `market`.") { .text($0.entityKind) },
+            CSVColumn("entity", "", "Firm, template or population name; for market rows `all` or a tier name.") { .text($0.entity) },
             CSVColumn("metric", "", "What is compared (see the metric lists below).") { .text($0.metric) },
             CSVColumn("base", "as the metric",
                       "Mean of the metric over the base's replications where it is defined (a share for `p_` "

@@ -125,6 +125,15 @@ public enum ComparisonMetrics {
         },
     ]
 
+    /// A population's firms: the template metrics over them, labelled for firms present at the start.
+    public static let population: [ComparisonMetric<[FirmOutcome]>] = template.map { m in
+        let label = m.label.replacingOccurrences(of: "entrants'", with: "its firms'")
+            .replacingOccurrences(of: "surviving entrants", with: "surviving firms")
+            .replacingOccurrences(of: "entrant exits", with: "exits of its firms")
+            .replacingOccurrences(of: "entrants", with: "firms")
+        return ComparisonMetric(m.name, label: label, unit: m.unit, doc: m.doc, value: m.value)
+    }
+
     /// Market figures over the horizon, per entity (`all`, then tiers matched by name), from
     /// `market_monthly.csv`.
     public static let market: [ComparisonMetric<MarketSeries>] = [

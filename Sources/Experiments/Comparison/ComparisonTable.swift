@@ -73,7 +73,7 @@ public enum ComparisonTable {
     /// `firm` → its name, `template` → `name-*`, `market` → `market` or `market <tier>`.
     static func entityLabel(_ row: ComparisonRow) -> String {
         switch row.entityKind {
-        case "template": row.entity + "-*"
+        case "template", "population": row.entity + "-*"
         case "market": row.entity == "all" ? "market" : "market " + row.entity
         default: row.entity
         }

@@ -104,7 +104,11 @@ public enum PairedComparison {
         add("firm", union(base.firmNames, variant.firmNames), ComparisonMetrics.firm, entityIndex: { _ in nil }) {
             $0.firm($1)
         }
-        add("template", union(base.templateNames, variant.templateNames), ComparisonMetrics.template,
+        let populations = union(base.point.populationNames, variant.point.populationNames)
+        let groups = union(base.templateNames, variant.templateNames)
+        add("template", groups.filter { !populations.contains($0) }, ComparisonMetrics.template,
+            entityIndex: { _ in nil }) { $0.template($1) }
+        add("population", groups.filter { populations.contains($0) }, ComparisonMetrics.population,
             entityIndex: { _ in nil }) { $0.template($1) }
         add("market", union(base.marketEntities, variant.marketEntities), ComparisonMetrics.market,
             entityIndex: { $0 == "all" ? 0 : 1 }) { $0.market($1) }

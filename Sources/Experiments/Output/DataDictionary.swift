@@ -281,7 +281,8 @@ public enum DataDictionary {
         s += "\nRows with `entity_kind` = `template`, one per entrant template and metric: totals over the "
         s += "template's entrants in the replication (0 in a replication without any), so that every replication "
         s += "gives a number in both scenarios (a share of entrants would not be defined without entrants). A "
-        s += "population's firms are compared the same way, as `template` rows under the population's name:\n\n"
+        s += "population's firms are compared the same way, as `population` rows (`entries` is then its number of "
+        s += "firms, the others its firms' survivors, exits, cumulative profit and final cash):\n\n"
         s += metricTable("value in one replication", ComparisonMetrics.template.map { ($0.name, $0.unit, $0.doc) })
         s += "\nRows with `entity_kind` = `market`, one per entity (`all`, then tiers) and metric, from the "
         s += "replication's `market_monthly.csv` rows of that entity over the horizon:\n\n"
