@@ -86,6 +86,23 @@ struct PopulationOutputTests {
         let half = 2.5705818366147395 * (sum / (6 * 5 * 16)).squareRoot()
         #expect(abs(Double(metric["p_survive"]![7])! - max(0, p - half)) < 1e-9)
         #expect(abs(Double(metric["p_survive"]![8])! - min(1, p + half)) < 1e-9)
+        // So are its exit shares: the ratio estimator over replications of exits with the driver
+        // among the exits (n_r varies).
+        let exited = members.filter { $0[7] == "false" }
+        let driver = "debt"
+        let q = Double(exited.filter { $0[11] == driver }.count) / Double(exited.count)
+        #expect(q > 0 && q < 1, "exits by debt and by other drivers: q = \(q)")
+        let share = Dictionary(summary.map { ($0[4], $0) }, uniquingKeysWith: { a, _ in a })["exit_driver_share_" + driver]!
+        #expect(abs(Double(share[6])! - q) < 1e-12)
+        var e2 = 0.0
+        for r in 0..<6 {
+            let inRep = exited.filter { $0[2] == String(r) }
+            let s = Double(inRep.filter { $0[11] == driver }.count), n = Double(inRep.count)
+            e2 += (s - q * n) * (s - q * n)
+        }
+        let nBar = Double(exited.count) / 6
+        let h = 2.5705818366147395 * (e2 / (6 * 5 * nBar * nBar)).squareRoot()
+        #expect(abs(Double(share[7])! - max(0, q - h)) < 1e-9 && abs(Double(share[8])! - min(1, q + h)) < 1e-9)
         let survival = Self.rows(pooled["survival.csv"]!).filter { $0[2] == "population" }
         #expect(survival.count == 12)
         #expect(survival.first?[3] == "small")

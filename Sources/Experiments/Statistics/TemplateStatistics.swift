@@ -41,8 +41,11 @@ public struct TemplateTracker: Sendable {
     /// Per replication: firms, survivors and survivors profitable in their final year (for the
     /// intervals of a population, clustered by replication).
     private(set) var byReplication: [(firms: Int, survivors: Int, profitable: Int)] = []
-    /// For a population, per replication: its firms' exits by month (for the survival curve's band).
+    /// For a population, per replication: its firms' exits by month (for the survival curve's band),
+    /// and by reason and by driver (for the exit shares' intervals).
     private(set) var exitsByReplication: [[Int]] = []
+    private(set) var reasonsByReplication: [[Int]] = []
+    private(set) var driversByReplication: [[Int]] = []
     private(set) var finalCash: [Double] = []
     private(set) var cumulativeProfit: [Double] = []
     private(set) var irr: [Double] = []
@@ -70,10 +73,16 @@ public struct TemplateTracker: Sendable {
                               entrants.filter { $0.outcome.survived && $0.outcome.profitableFinalYear }.count))
         if kind == "population" {
             var exits = Array(repeating: 0, count: horizonMonths)
+            var byReason = Array(repeating: 0, count: ExitReason.allCases.count)
+            var byDriver = Array(repeating: 0, count: ExitDriver.allCases.count)
             for (_, _, o) in entrants where !o.survived {
                 if let m = o.exitMonth, m >= 0 { exits[min(m, horizonMonths - 1)] += 1 }
+                ExitCounts.add(o.exitReason, to: &byReason)
+                ExitCounts.add(o.exitDriver, to: &byDriver)
             }
             exitsByReplication.append(exits)
+            reasonsByReplication.append(byReason)
+            driversByReplication.append(byDriver)
         }
         for (firm, e, o) in entrants {
             guard e >= 0, e < horizonMonths else {
@@ -129,17 +138,23 @@ public struct TemplateTracker: Sendable {
             : ProportionEstimate(successes: profitable, trials: entrants)
     }
 
-    /// Share of entrants' exits with `reason` (nil estimate without exits).
+    /// Share of entrants' exits with `reason` (nil estimate without exits); for a population,
+    /// clustered by replication as ``survival``.
     public func exitShare(_ reason: ExitReason) -> ProportionEstimate {
-        ExitCounts.share(reason, of: reasons, exits: exits)
+        guard kind == "population" else { return ExitCounts.share(reason, of: reasons, exits: exits) }
+        let r = ExitReason.allCases.firstIndex(of: reason)!
+        return ProportionEstimate(clustered: zip(reasonsByReplication, byReplication).map { ($0[r], $1.firms - $1.survivors) })
     }
 
     /// The most frequent exit reason (ties go to the earlier of insolvent, starved, losing); nil without exits.
     public var mainExitReason: ExitReason? { ExitCounts.main(reasons) }
 
-    /// Share of exits with `driver` (nil estimate without exits).
+    /// Share of exits with `driver` (nil estimate without exits); for a population, clustered by
+    /// replication as ``survival``.
     public func exitDriverShare(_ driver: ExitDriver) -> ProportionEstimate {
-        ExitCounts.share(driver, of: drivers, exits: exits)
+        guard kind == "population" else { return ExitCounts.share(driver, of: drivers, exits: exits) }
+        let d = ExitDriver.allCases.firstIndex(of: driver)!
+        return ProportionEstimate(clustered: zip(driversByReplication, byReplication).map { ($0[d], $1.firms - $1.survivors) })
     }
 
     /// The most frequent exit driver (ties go to the earlier of chips, datacentre, price, debt, defaults);
