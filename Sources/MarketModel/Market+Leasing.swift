@@ -276,9 +276,14 @@ extension Market {
                         guard key < considered[k - 1].key else { continue }
                         considered.removeLast()
                     }
+                    // Insertion by shifting the larger keys up one place (at most `max` of them).
                     var at = considered.count
-                    while at > 0 && considered[at - 1].key > key { at -= 1 }
-                    considered.insert((key, j), at: at)
+                    considered.append((key, j))
+                    while at > 0 && considered[at - 1].key > key {
+                        considered[at] = considered[at - 1]
+                        at -= 1
+                    }
+                    considered[at] = (key, j)
                     if considered.count == k { bound = considered[k - 1].key }
                 }
             }
