@@ -134,7 +134,9 @@ extension Market {
         } else if let k = scenario.pricing.considerationMax {
             consideration(roundBase, max: k)
             considered.sort { $0.firm.index < $1.firm.index }
-            asked = considered.map(\.firm)
+            roundFirms.removeAll(keepingCapacity: true)
+            for c in considered { roundFirms.append(c.firm) }
+            asked = roundFirms
         } else {
             asked = countRefused ? activeIDs : retryFirms
         }
@@ -500,7 +502,7 @@ extension Market {
             if any { retryFirms.append(j) }
         }
         // The largest voucher share: with it and no broker's markup, a quote is at least the bound below.
-        let maxSubsidy = scenario.policy.vouchers.reduce(0.0) { Swift.max($0, $1.share) }
+        let maxSubsidy = largestVoucherShare
         // Compaction: tenants still waiting after their turn are written back from the front, in order.
         var kept = 0
         for k in waiting.indices {
@@ -517,7 +519,8 @@ extension Market {
                 // The lowest quote any firm with free units could make, computed as the quote is
                 // (rounding is monotone, so no quote is below it): above r, no firm can sign the tenant.
                 // A buyer may still buy from a hybrid, at another price.
-                if buyer || Double(n) * cheapestFree[b] * 1.0 * (1 - d) * (1 - maxSubsidy) / Double(units) <= r {
+                if buyer || Self.quoteLowerBound(units: n, price: cheapestFree[b], discount: d, subsidy: maxSubsidy,
+                                                 perWanted: units) <= r {
                     servable = true
                     break
                 }
@@ -532,6 +535,19 @@ extension Market {
             kept += 1
         }
         waiting.removeLast(waiting.count - kept)
+    }
+
+    /// The largest voucher share: with it and no broker's markup, a quote is at least
+    /// ``quoteLowerBound(units:price:discount:subsidy:perWanted:)``.
+    var largestVoucherShare: Double { scenario.policy.vouchers.reduce(0.0) { Swift.max($0, $1.share) } }
+
+    /// The lowest quote per wanted unit-hour `units` units at list `price` could make, computed in
+    /// the order ``chooseAndSign(_:at:countRefused:calendar:)`` computes a quote (markup 1, the
+    /// largest `subsidy`): rounding is monotone, so no quote is below it, and above a tenant's
+    /// reservation price no firm at that price can sign it.
+    @inline(__always)
+    static func quoteLowerBound(units n: Int, price: Double, discount d: Double, subsidy: Double, perWanted units: Int) -> Double {
+        Double(n) * price * 1.0 * (1 - d) * (1 - subsidy) / Double(units)
     }
 
     /// A tenant begins to wait with a bounded consideration set: it keeps the firms of the round
@@ -556,7 +572,7 @@ extension Market {
     /// - Complexity: O(watchers of `j`), each retry O(its set × tiers).
     mutating func retryWatchers(of j: ProviderID, at t: Double, calendar: inout EventCalendar<MarketEvent>) {
         guard !watchers[j].isEmpty, providers[j].active else { return }
-        let maxSubsidy = scenario.policy.vouchers.reduce(0.0) { Swift.max($0, $1.share) }
+        let maxSubsidy = largestVoucherShare
         var kept = 0
         for k in watchers[j].indices {
             let w = watchers[j][k]
@@ -572,7 +588,8 @@ extension Market {
                 let r = tenants[i].reservation, d = termDiscount(months: tenants[i].nextTermMonths)
                 servable = acceptable.contains { b in
                     providers[j].free(b) >= needed[b] && providers[j].capacity(b) > 0
-                        && Double(needed[b]) * providers[j].leasing.listPrice[b] * 1.0 * (1 - d) * (1 - maxSubsidy) / Double(units) <= r
+                        && Self.quoteLowerBound(units: needed[b], price: providers[j].leasing.listPrice[b], discount: d,
+                                                subsidy: maxSubsidy, perWanted: units) <= r
                 }
             }
             if servable && chooseAndSign(i, at: t, countRefused: false, calendar: &calendar) == .signed {

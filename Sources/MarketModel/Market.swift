@@ -84,6 +84,9 @@ struct Market: Simulation {
     /// A round's consideration set when `pricing.consideration_max` bounds it: the firms kept,
     /// with their keys u_j/v_j (ascending; ``consideration(_:max:)``), sorted by firm in the round.
     var considered: [(key: Double, firm: ProviderID)] = []
+    /// Scratch for `chooseAndSign`: the considered firms of a round, in index order (kept here so an
+    /// arrival allocates no list of its own).
+    var roundFirms: [ProviderID] = []
     /// With a bounded consideration set: per firm, the waiting tenants whose set holds it, in the
     /// order they began to wait (entries of tenants no longer waiting, or waiting again with
     /// another set, are dropped when the list is next read; ``retryWatchers(of:at:calendar:)``).

@@ -47,10 +47,12 @@ struct ConsiderationCRNTests {
         return (xs.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(xs.count - 1)).squareRoot()
     }
 
-    /// Half-width ratio after/before = sd(d_after)/sd(d_before) (same n, same t quantile). Its log has
-    /// standard error about √(2/(n − 1))·½·√2 = 1/√(n − 1) for two samples of n near-normal
-    /// differences; the test fails when the ratio is above 1.10 by more than 1.645 standard errors
-    /// (one-sided 95%), i.e. when the widening is significantly more than 10%.
+    /// Half-width ratio after/before = sd(d_after)/sd(d_before) (same n, same t quantile). The log of
+    /// one sample sd of n near-normal values has variance about 1/(2(n − 1)), so the log of the ratio
+    /// of two independent ones has standard error about 1/√(n − 1) (the two runs share their seeds,
+    /// which only lowers it: the bound is conservative); the test fails when the ratio is above 1.10
+    /// by more than 1.645 standard errors (one-sided 95%), i.e. when the widening is significantly
+    /// more than 10%.
     @Test func pairedHalfWidthsWidenByAtMostTenPercent() throws {
         let before = try Self.differences(considering: nil)
         let after = try Self.differences(considering: 3)
