@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/setup-python.sh
+scripts/setup-peers.sh
 scripts/setup-browser.sh
 scripts/setup-slurm.sh
 swift build -c release --product suanli

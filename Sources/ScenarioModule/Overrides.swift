@@ -37,6 +37,12 @@ enum Overrides {
         }
         let offset = argument[..<eq].unicodeScalars.count + 1
         let value: YNode
+        // A number needs no YAML parser: a plain token of digits, signs, points and exponents is the
+        // scalar of its own text, as Yams would read it (calibrations set thousands of such values).
+        if !valueText.isEmpty, valueText.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 43 || $0 == 45 || $0 == 46 || $0 == 101 || $0 == 69 }),
+           valueText.utf8.contains(where: { $0 >= 48 && $0 <= 57 }) {
+            return (kp, YNode(value: .scalar(valueText, plain: true), loc: SourceLocation(source: src, line: 1, column: offset + 1)), at1)
+        }
         switch YAMLReader.read(valueText, source: src, columnOffset: offset, keyPath: keyText, sink: &sink) {
         case .failed: return nil
         case .empty: value = YNode(value: .scalar("", plain: true), loc: SourceLocation(source: src, line: 1, column: offset + 1))

@@ -28,7 +28,9 @@ public struct ScenarioDocument: Sendable {
     /// The file and the files it extends (parent, grandparent, …), as diagnostics name them.
     public let files: [String]
 
-    init(path: String, checked: CheckedScenario) {
+    /// - Parameter text: false leaves ``resolvedYAML`` and ``contentHash`` empty (writing and hashing the
+    ///   text costs more than a small replication; see ``ScenarioBase/unhashedDocument(overrides:)``).
+    init(path: String, checked: CheckedScenario, text: Bool = true) {
         self.path = path
         self.files = checked.files.isEmpty ? [path] : checked.files
         draft = checked.draft
@@ -42,8 +44,8 @@ public struct ScenarioDocument: Sendable {
             fixed = nil
         }
         name = draft.scenario.name
-        resolvedYAML = checked.resolvedYAML()
-        contentHash = SHA256.hex(resolvedYAML.utf8)
+        resolvedYAML = text ? checked.resolvedYAML() : ""
+        contentHash = text ? SHA256.hex(resolvedYAML.utf8) : ""
     }
 
     /// The resolved scenario as a file of its own (what `suanli show` prints): a comment saying
@@ -210,6 +212,20 @@ public struct ScenarioBase: Sendable {
         case .success(let p):
             if let checked, let patched = ScenarioPatch.apply(overrides, to: checked, sink: p.sink) {
                 return ScenarioDocument(path: path, checked: patched)
+            }
+            return try fullDocument(overrides: overrides)
+        }
+    }
+
+    /// ``document(overrides:)`` without the resolved text and its hash (both empty): the same scenario
+    /// and the same diagnostics, for runs that need only the scenario (a calibration's proposals, whose
+    /// base document carries the text).
+    public func unhashedDocument(overrides: [String]) throws(ScenarioDiagnostics) -> ScenarioDocument {
+        switch parsed {
+        case .failure(let diagnostics): throw diagnostics
+        case .success(let p):
+            if let checked, let patched = ScenarioPatch.apply(overrides, to: checked, sink: p.sink) {
+                return ScenarioDocument(path: path, checked: patched, text: false)
             }
             return try fullDocument(overrides: overrides)
         }

@@ -114,3 +114,50 @@ extension Distribution {
 private func truncMass(_ a: Double, _ b: Double) -> Double {
     a >= 0 ? gsl_cdf_ugaussian_Q(a) - gsl_cdf_ugaussian_Q(b) : gsl_cdf_ugaussian_P(b) - gsl_cdf_ugaussian_P(a)
 }
+
+extension Distribution {
+    /// The probability density at `x` of a continuous distribution (GSL's `gsl_ran_*_pdf`); for the
+    /// counting and `discrete` cases the probability of the value (0 off their support); for
+    /// `constant` 1 at the value and 0 elsewhere; for `empirical` the slope of its CDF.
+    ///
+    /// ABC-SMC weighs particles by their prior's density (see `Experiments/Calibration`).
+    public func density(_ x: Double) -> Double {
+        if x.isNaN { return 0 }
+        func count(_ x: Double) -> UInt32? { x >= 0 && x <= 4e9 && x == x.rounded() ? UInt32(x) : nil }
+        switch self {
+        case .constant(let v): return x == v ? 1 : 0
+        case .uniform(let a, let b): return gsl_ran_flat_pdf(x, a, b)
+        case .exponential(let m): return gsl_ran_exponential_pdf(x, m)
+        case .gamma(let k, let t): return gsl_ran_gamma_pdf(x, k, t)
+        case .lognormal(let mu, let s): return gsl_ran_lognormal_pdf(x, mu, s)
+        case .normal(let m, let s): return gsl_ran_gaussian_pdf(x - m, s)
+        case .truncatedNormal(let m, let s, let lo, let hi):
+            guard x >= lo, x <= hi else { return 0 }
+            return gsl_ran_gaussian_pdf(x - m, s) / truncMass((lo - m) / s, (hi - m) / s)
+        case .weibull(let l, let k): return gsl_ran_weibull_pdf(x, l, k)
+        case .pareto(let a, let xm): return gsl_ran_pareto_pdf(x, a, xm)
+        case .beta(let a, let b): return gsl_ran_beta_pdf(x, a, b)
+        case .poisson(let m): return count(x).map { gsl_ran_poisson_pdf($0, m) } ?? 0
+        case .binomial(let n, let p): return count(x).map { gsl_ran_binomial_pdf($0, p, UInt32(n)) } ?? 0
+        case .negativeBinomial(let n, let p): return count(x).map { gsl_ran_negative_binomial_pdf($0, p, n) } ?? 0
+        case .discrete(let t):
+            let w = t.weights.reduce(0, +)
+            return zip(t.values, t.weights).reduce(0) { $0 + ($1.0 == x ? $1.1 : 0) } / w
+        case .empirical(let xs, let c):
+            guard x >= xs[0], x <= xs[xs.count - 1] else { return 0 }
+            var i = 1
+            while i < xs.count - 1, xs[i] < x { i += 1 }
+            return (c[i] - c[i - 1]) / (xs[i] - xs[i - 1])
+        }
+    }
+
+    /// Whether the distribution has a density (is continuous): the cases a calibration's prior may use.
+    public var isContinuous: Bool {
+        switch self {
+        case .uniform, .exponential, .gamma, .lognormal, .normal, .truncatedNormal, .weibull, .pareto, .beta, .empirical:
+            return true
+        case .constant, .poisson, .binomial, .negativeBinomial, .discrete:
+            return false
+        }
+    }
+}

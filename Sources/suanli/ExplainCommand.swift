@@ -11,7 +11,8 @@ struct ExplainCommand: ParsableCommand {
         KEY.PATH may carry indices or names or neither: demand.segments[0].rate,
         demand.segments[llm-training].rate and demand.segments.rate all explain the same key.
         A map or list also lists its keys; with no KEY.PATH, the top-level keys are listed.
-        --markdown prints the whole table as docs/scenario-format.md.
+        --markdown prints the whole table as docs/scenario-format.md; --targets-markdown the keys of
+        targets files (suanli calibrate) as docs/targets-format.md.
         """
     )
 
@@ -21,7 +22,15 @@ struct ExplainCommand: ParsableCommand {
     @Flag(help: "Print the full scenario-format reference as Markdown (docs/scenario-format.md).")
     var markdown = false
 
+    @Flag(help: "Print the targets-file reference (suanli calibrate) as Markdown (docs/targets-format.md).")
+    var targetsMarkdown = false
+
     func validate() throws {
+        if markdown && targetsMarkdown { throw ValidationError("give --markdown or --targets-markdown, not both.") }
+        if targetsMarkdown {
+            if keyPath != nil { throw ValidationError("--targets-markdown prints the whole table; give no KEY.PATH with it.") }
+            return
+        }
         if markdown {
             if keyPath != nil { throw ValidationError("--markdown prints the whole table; give no KEY.PATH with it.") }
             return
@@ -33,6 +42,10 @@ struct ExplainCommand: ParsableCommand {
     }
 
     func run() throws {
+        if targetsMarkdown {
+            print(TargetsFile.markdown(), terminator: "")
+            return
+        }
         if markdown {
             print(ScenarioSchema.markdown(), terminator: "")
             return

@@ -165,6 +165,18 @@ import Stochastics
         for d in Distribution.catalogue { #expect(generated.contains("`\(d.name)`")) }
     }
 
+    /// Regenerate with `suanli explain --targets-markdown > docs/targets-format.md`, or with
+    /// `SUANLI_WRITE_DOCS=1 swift test --filter targetsDocsMatchTheTable`.
+    @Test func targetsDocsMatchTheTable() throws {
+        let generated = TargetsFile.markdown()
+        if ProcessInfo.processInfo.environment["SUANLI_WRITE_DOCS"] == "1" {
+            try generated.write(to: packageRoot.appendingPathComponent("docs/targets-format.md"), atomically: true, encoding: .utf8)
+        }
+        #expect(read("docs/targets-format.md") == generated,
+                "docs/targets-format.md is stale: regenerate it with `suanli explain --targets-markdown > docs/targets-format.md`")
+        for k in TargetsFile.keys { #expect(generated.contains("| `\(k.name)` |")) }
+    }
+
     @Test func suggestions() {
         #expect(Suggest.distance("grwoth", "growth") == 1)
         #expect(Suggest.distance("kitten", "sitting") == 3)

@@ -115,6 +115,33 @@ public enum DataDictionary {
             if file.file == OutputSchemas.compare.file { s += comparisonMetrics }
         }
         s += sweeps
+        s += calibrations
+        return s
+    }
+
+    static var calibrations: String {
+        var s = """
+
+        ## Calibrations
+
+        `suanli calibrate Scenarios/targets/NAME.yaml` fits a scenario's keys to observations by ABC-SMC (see
+        docs/MODEL.md, "Calibration", and docs/targets-format.md). The folder, by default `Results/calibrate-<name>/`,
+        holds `posterior.csv`, `generations.csv`, `fit.csv` (below) and `manifest.json`: `tool`, `version`,
+        `kind` (`calibration`), `calibration` (the targets file, its hash, the base scenario and its hash, the
+        settings, each fitted key's `path`, `prior` and bounds, and the counts of observed and fitted values),
+        `result` (`generations`, `stop`: `tolerance`, `acceptance rate`, `generations`, `budget` or
+        `tolerance cannot decrease`; `final_tolerance`, `ess`, `simulations`), `files`, and `runtime`
+        (`created`, `git_revision`, `threads`, `wall_seconds`), the only object that may differ between two runs
+        of the same targets file, seed and version. It is built and replaced atomically; an interrupted
+        calibration keeps its finished batches in `.<name>.calibrate-partial/` beside the output and the same
+        command resumes from them.
+
+        """
+        for file in CalibrationSchemas.documentation {
+            s += "\n### \(file.file)\n\n\(file.summary)\n\nRow order: \(file.rowOrder)\n\n"
+            s += "| column | unit | meaning |\n|---|---|---|\n"
+            for c in file.columns { s += "| `\(c.name)` | \(cell(c.unit)) | \(cell(c.doc)) |\n" }
+        }
         return s
     }
 
@@ -326,7 +353,7 @@ public enum DataDictionary {
 
     /// Every column name documented for `file` (patterns kept as `prefix_<tier>`).
     public static func documentedColumns(of file: String) -> [String] {
-        (files + sweepFiles).first { $0.file == file }?.columns.map(\.name) ?? []
+        (files + sweepFiles + CalibrationSchemas.documentation).first { $0.file == file }?.columns.map(\.name) ?? []
     }
 }
 

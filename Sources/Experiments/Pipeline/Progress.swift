@@ -128,14 +128,14 @@ public final class StandardErrorProgress: ProgressReporter {
         return s
     }
 
-    static func formatRate(_ r: Double) -> String {
+    public static func formatRate(_ r: Double) -> String {
         if r >= 100 { return String(Int(r.rounded())) }
         let tenths = (r * 10).rounded()
         return "\(Int(tenths) / 10).\(Int(tenths) % 10)"
     }
 
     /// `42 s`, `3 min 05 s`, `2 h 07 min`.
-    static func formatDuration(_ seconds: Double) -> String {
+    public static func formatDuration(_ seconds: Double) -> String {
         let s = Int(seconds.rounded(.up))
         if s < 60 { return "\(s) s" }
         if s < 3600 { return "\(s / 60) min \(pad2(s % 60)) s" }

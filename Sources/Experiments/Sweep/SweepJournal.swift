@@ -53,16 +53,17 @@ final class SweepJournal {
     /// How long written chunks may wait for their journal line.
     var syncInterval: Duration = .milliseconds(250)
 
-    /// The partial folder of the sweep whose output is `outputPath`: `.<name>.sweep-partial` beside it.
-    static func folder(outputPath: String) -> String {
+    /// The partial folder of the sweep (or, with `kind` `calibrate`, the calibration) whose output is
+    /// `outputPath`: `.<name>.<kind>-partial` beside it.
+    static func folder(outputPath: String, kind: String = "sweep") -> String {
         var trimmed = outputPath
         while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
         let url = URL(fileURLWithPath: trimmed)
-        return url.deletingLastPathComponent().path + "/." + url.lastPathComponent + ".sweep-partial"
+        return url.deletingLastPathComponent().path + "/." + url.lastPathComponent + "." + kind + "-partial"
     }
 
-    init(outputPath: String, header: String) {
-        folder = Self.folder(outputPath: outputPath)
+    init(outputPath: String, header: String, kind: String = "sweep") {
+        folder = Self.folder(outputPath: outputPath, kind: kind)
         self.header = header
     }
 
