@@ -26,5 +26,7 @@ extension ExperimentPoint {
         populationNames = document.populations.map(\.name)
         populationModels = document.populations.map(\.model)
         populationCounts = document.populations.map(\.count)
+        posteriorKeys = document.posteriorKeys
+        posteriorSource = document.posteriorSource
     }
 }

@@ -14,11 +14,15 @@ public struct ScenarioDocument: Sendable {
     /// The scenario as decoded, keys drawn per replication not yet drawn.
     let draft: ScenarioDraft
     /// The keys drawn once per replication, as typed patches of ``draft``, in document order.
-    let drawnKeys: [DrawnKey]
+    var drawnKeys: [DrawnKey]
     /// The keys drawn for each firm of a population (`per: firm`), in document order.
     let memberKeys: [DrawnKey]
     /// The scenario every replication runs when nothing is drawn (finished once).
-    private let fixed: Scenario?
+    var fixed: Scenario?
+    /// The decoded tree, where ``withParticles(_:)`` finds the keys of a posterior.
+    let tree: RNode
+    /// Whole parameter vectors drawn by weight each replication (``withParticles(_:)``); nil: none.
+    var particles: ParticleKeys?
     /// The fully resolved scenario as YAML: every key, defaults included, in the schema's order.
     /// Loading it gives the same scenario (and the same text).
     public let resolvedYAML: String
@@ -34,6 +38,7 @@ public struct ScenarioDocument: Sendable {
         self.path = path
         self.files = checked.files.isEmpty ? [path] : checked.files
         draft = checked.draft
+        tree = checked.tree
         drawnKeys = checked.drawn.filter { $0.scope == .replication }
         memberKeys = checked.drawn.filter { $0.scope == .firm }
         if drawnKeys.isEmpty && memberKeys.isEmpty && !draft.drawsSites {
@@ -72,7 +77,11 @@ public struct ScenarioDocument: Sendable {
 
     /// Concrete key paths drawn once per replication, in the order of the resolved scenario
     /// (the schema's key order; list entries in file order).
-    public var perReplicationKeys: [String] { drawnKeys.map(\.path) }
+    public var perReplicationKeys: [String] { drawnKeys.map(\.path) + posteriorKeys }
+    /// The keys a posterior's particle sets each replication (``withParticles(_:)``), in its column order.
+    public var posteriorKeys: [String] { particles?.keys.map(\.path) ?? [] }
+    /// Where the particles came from (``ParticleDraws/source``); nil without.
+    public var posteriorSource: String? { particles?.source }
     public var tierNames: [String] { draft.scenario.tiers.map(\.name) }
     public var regionNames: [String] { draft.scenario.regions.map(\.name) }
     /// The firms declared by themselves (`count` 1), in file order: a run's firms 0, 1, … (the
@@ -134,6 +143,16 @@ public struct ScenarioDocument: Sendable {
             let v = k.draw(plan.stream(replication: replication, kind: "parameters", entity: k.path))
             k.apply(v, to: &copy)
             parameters.append((key: k.path, value: v))
+        }
+        if let particles {
+            // One particle a replication, by weight, from a stream keyed by the replication alone:
+            // a base and a variant run with common random numbers draw the same particle.
+            let i = particles.draw(plan.stream(replication: replication, kind: "posterior"))
+            for (j, k) in particles.keys.enumerated() {
+                let v = k.fit(particles.values[i][j])
+                k.apply(v, to: &copy)
+                parameters.append((key: k.path, value: v))
+            }
         }
         // Each firm's draw of each key from its own stream, keyed (key path, firm number): adding
         // a firm to a population, or a key, changes no other firm's draws.

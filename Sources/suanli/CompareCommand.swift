@@ -38,6 +38,8 @@ struct CompareCommand: ParsableCommand {
 
     @OptionGroup var workers: WorkerOptions
 
+    @OptionGroup var posterior: PosteriorOption
+
     @Option(name: .customLong("set"),
             help: ArgumentHelp("Override a value in both scenarios (applied first); repeatable.", valueName: "key.path=value"))
     var overrides: [String] = []
@@ -73,9 +75,13 @@ struct CompareCommand: ParsableCommand {
                 return nil
             }
         }
-        let baseDocument = load(base, baseOverrides)
-        let variantDocument = load(variant, variantOverrides)
-        guard !failed, let baseDocument, let variantDocument else { throw ExitCode.failure }
+        let loadedBase = load(base, baseOverrides)
+        let loadedVariant = load(variant, variantOverrides)
+        guard !failed, let loadedBase, let loadedVariant else { throw ExitCode.failure }
+        // The same particles for both: replication r draws the same one in each (common random numbers).
+        let draws = try posterior.draws()
+        let baseDocument = try PosteriorOption.apply(draws, to: loadedBase)
+        let variantDocument = try PosteriorOption.apply(draws, to: loadedVariant)
 
         let configuration = RunConfiguration(
             replications: replications, masterSeed: seed,

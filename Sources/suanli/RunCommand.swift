@@ -31,6 +31,8 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var workers: WorkerOptions
 
+    @OptionGroup var posterior: PosteriorOption
+
     @Option(name: .customLong("set"),
             help: ArgumentHelp("Override a scenario value; repeatable.", valueName: "key.path=value"))
     var overrides: [String] = []
@@ -58,12 +60,13 @@ struct RunCommand: ParsableCommand {
             return
         }
         guard let scenario else { throw ExitCode.validationFailure }
-        let document: ScenarioDocument
+        var document: ScenarioDocument
         do {
             document = try ScenarioLoader.load(path: scenario, overrides: overrides)
         } catch {
             throw Failure.diagnostics(error, path: scenario)
         }
+        document = try PosteriorOption.apply(try posterior.draws(), to: document)
         let outputPath = out ?? "Results/" + document.name
         do { try OutputFolder.checkPlace(outputPath) } catch {
             Failure.write("suanli: error: \(error)")

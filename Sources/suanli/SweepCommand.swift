@@ -35,6 +35,8 @@ struct SweepCommand: ParsableCommand {
 
     @OptionGroup var workers: WorkerOptions
 
+    @OptionGroup var posterior: PosteriorOption
+
     @Option(parsing: .unconditional, help: "The shard to run, from 0 (with --shards).")
     var shard: Int?
 
@@ -85,10 +87,11 @@ struct SweepCommand: ParsableCommand {
     }
 
     func run() throws {
-        let sweep: Sweep
+        var sweep: Sweep
         do { sweep = try Sweep.load(path: file) } catch {
             throw Failure.diagnostics(error, path: file)
         }
+        sweep.particles = try posterior.draws()
         if slurm { return try writeSlurm(sweep) }
         let n = shards ?? 1, i = shard ?? 0
         if list {
@@ -163,6 +166,7 @@ struct SweepCommand: ParsableCommand {
         // The commands each task runs; SlurmScript defines the variables they use.
         let shardCommand = "exec \(exe) sweep \"$SWEEP\" --shard \"$SHARD\" --shards \"$SHARDS\" \\\n"
             + "    --out \"$SHARD_OUT\" --threads \"$THREADS\" --quiet"
+            + (posterior.posterior.map { " --posterior " + SlurmScript.quote(SlurmScript.absolute($0)) } ?? "")
         let mergeCommand = "\(exe) merge \"${SHARD_FOLDERS[@]}\" --out \"$MERGED\""
         let script = SlurmScript(shardCommand: shardCommand, mergeCommand: mergeCommand,
                                  sweepFile: SlurmScript.absolute(file), out: SlurmScript.absolute(out!),

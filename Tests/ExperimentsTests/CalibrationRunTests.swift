@@ -93,6 +93,18 @@ struct CalibrationRunTests {
         #expect(generations.last!.split(separator: ",", omittingEmptySubsequences: false)[1] == "0")
     }
 
+    @Test("Every shipped targets file reads and resolves against its base scenario")
+    func shippedTargets() throws {
+        let folder = package("Scenarios/targets")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".yaml") }.sorted()
+        #expect(files.contains("poisson-rate.yaml") && files.contains("global-neocloud-2023.yaml"))
+        for f in files {
+            let targets = try TargetsFile.load(path: folder + "/" + f)
+            let (_, _, plan) = try Calibration.check(targets)
+            #expect(plan.values.contains { $0.fit }, "\(f)")
+        }
+    }
+
     @Test("A run cut at a month is the whole run up to that month, so fitting runs may stop at the last observation")
     func truncation() throws {
         let path = package("Scenarios/global-neocloud-2023.yaml")
@@ -106,6 +118,67 @@ struct CalibrationRunTests {
             #expect(a.firmMonths.filter { $0.month < 20 }.map(\.cashEnd) == b.firmMonths.map(\.cashEnd))
             #expect(a.firms.filter { $0.entryMonth < 20 }.map(\.name) == b.firms.map(\.name))
         }
+    }
+
+    @Test("Recovery: for rates drawn from the prior, the 90% credible intervals cover the truth as often as binomial(k, 0.9) allows")
+    func recovery() throws {
+        let k = 16
+        let prior = Distribution.gamma(shape: 4, scale: 1)
+        let stream = RandomStream(seed: 77)
+        let dir = scratchFolder()
+        var covered = 0
+        for i in 0..<k {
+            let truth = prior.sample(stream)
+            // Data simulated from the model at the truth: one run's arrivals over the year.
+            let document = try ScenarioLoader.load(path: package("Scenarios/validation/poisson-rate.yaml"),
+                                                   overrides: ["demand.segments[tenants].rate=\(truth)"])
+            let plan = SeedPlan(masterSeed: 5000 + UInt64(i))
+            let run = try MarketReplication.run(document.instantiate(replication: 0, plan: plan).scenario, plan: plan, replication: 0)
+            let count = run.marketMonths.filter { $0.tier == nil }.reduce(0) { $0 + $1.tenantsArrived }
+            let path = dir + "/recovery-\(i).yaml"
+            try """
+                base: \(package("Scenarios/validation/poisson-rate.yaml"))
+                seed: \(i + 1)
+                particles: 150
+                budget: 200000
+                predictive: 0
+                parameters:
+                  - path: demand.segments[tenants].rate
+                    prior: {dist: gamma, shape: 4, scale: 1}
+                observations:
+                  - {name: arrivals, file: market_monthly, column: tenants_arrived, tier: all, aggregate: sum, value: \(count), sd: 1}
+                """.write(toFile: path, atomically: true, encoding: .utf8)
+            let report = try Calibration.run(try TargetsFile.load(path: path), outputPath: dir + "/out-\(i)", threads: 2, version: "test")
+            #expect(report.stop == .tolerance)
+            let xs = report.posterior.map { $0.theta[0] }, ws = report.posterior.map(\.weight)
+            let lo = ABCSMC.weightedQuantile(xs, weights: ws, 0.05)!, hi = ABCSMC.weightedQuantile(xs, weights: ws, 0.95)!
+            if truth >= lo && truth <= hi { covered += 1 }
+        }
+        // The 99% two-sided acceptance region of binomial(k, 0.9).
+        let binomial = Distribution.binomial(n: k, p: 0.9)
+        let low = (0...k).first { binomial.cdf(Double($0))! > 0.005 }!
+        let high = (0...k).first { binomial.cdf(Double($0))! >= 0.995 }!
+        #expect(covered >= low && covered <= high, "\(covered) of \(k) intervals cover the truth; expected \(low)…\(high)")
+    }
+
+    @Test("A scenario with events dated after the last observation is not cut: its fitting runs go the whole horizon")
+    func noCutPastDatedEvents() throws {
+        let dir = scratchFolder()
+        let path = dir + "/t.yaml"
+        try """
+            base: \(package("Scenarios/baseline.yaml"))
+            particles: 10
+            budget: 10
+            predictive: 0
+            parameters:
+              - {path: pricing.k_u, prior: {dist: uniform, min: 0.1, max: 0.2}}
+            observations:
+              - {name: rent, file: market_monthly, column: price_index, tier: h800, values: {2024-06: 20}, cv: 0.25}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        let report = try Calibration.run(try TargetsFile.load(path: path), outputPath: dir + "/out", threads: 2, version: "test")
+        #expect(report.generations.count == 1 && report.stop == .budget)
+        let manifest = try String(contentsOfFile: dir + "/out/manifest.json", encoding: .utf8)
+        #expect(manifest.contains("\"truncated_overrides\": []"), "\(manifest)")
     }
 
     @Test("The same targets and seed give the same bytes on one and two threads")

@@ -5,13 +5,13 @@ import Testing
 /// The package root, found from this file's path.
 let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// Every shipped scenario file, relative to the package root, sorted.
+/// Every shipped scenario file, relative to the package root, sorted (sweep and targets files are not scenarios).
 func shippedScenarios() -> [String] {
     let dir = packageRoot.appendingPathComponent("Scenarios")
     guard let e = FileManager.default.enumerator(atPath: dir.path) else { return [] }
     var out: [String] = []
     while let f = e.nextObject() as? String {
-        if f.hasSuffix(".yaml") && !f.hasPrefix("sweeps/") { out.append("Scenarios/" + f) }
+        if f.hasSuffix(".yaml") && !f.hasPrefix("sweeps/") && !f.hasPrefix("targets/") { out.append("Scenarios/" + f) }
     }
     return out.sorted()
 }

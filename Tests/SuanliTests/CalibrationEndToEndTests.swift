@@ -76,6 +76,42 @@ struct CalibrationEndToEndTests {
         }
     }
 
+    @Test("run, compare and sweep forecast with a calibration's posterior: a particle per replication, the same for base and variant")
+    func forecastWithPosterior() throws {
+        try withTemporaryDirectory { dir in
+            let targets = try Self.smallTargets(dir)
+            let cal = try suanli(["calibrate", targets, "--out", dir.file("cal").path, "--quiet"])
+            #expect(cal.status == 0, "\(cal)")
+            let scenario = packageFile("Scenarios/validation/poisson-rate.yaml").path
+            let run = try suanli(["run", scenario, "--posterior", dir.file("cal").path, "--replications", "6", "--out", dir.file("run").path, "--quiet"])
+            #expect(run.status == 0 && run.stdout.contains("intervals: Monte Carlo + posterior, 6 replications"), "\(run)")
+            let params = text(dir.file("run/params.csv")).split(separator: "\n")
+            #expect(params.count == 7 && params[1].hasPrefix("poisson-rate,0,0,demand.segments[tenants].rate,"))
+            let posterior = Set(text(dir.file("cal/posterior.csv")).split(separator: "\n").dropFirst().map { $0.split(separator: ",")[2] })
+            #expect(params.dropFirst().allSatisfy { posterior.contains($0.split(separator: ",")[4]) }, "values are particles' values")
+            let compare = try suanli(["compare", scenario, scenario, "--set-variant", "horizon_months=6", "--posterior", dir.file("cal").path,
+                                      "--replications", "4", "--out", dir.file("cmp").path, "--quiet"])
+            #expect(compare.status == 0, "\(compare)")
+            let rows = text(dir.file("cmp/params.csv")).split(separator: "\n").dropFirst().map { $0.split(separator: ",") }
+            for r in 0..<4 {
+                let values = rows.filter { $0[2] == Substring(String(r)) }.map { $0[4] }
+                #expect(values.count == 2 && values[0] == values[1], "replication \(r): \(values)")
+            }
+            let sweep = try dir.write("sweep.yaml", """
+                base: \(scenario)
+                replications: 2
+                parameters:
+                  - path: providers[lessor].fleet[0].units
+                    values: [5, 10]
+                """).path
+            let swept = try suanli(["sweep", sweep, "--posterior", dir.file("cal").path, "--out", dir.file("sw").path, "--quiet"])
+            #expect(swept.status == 0, "\(swept)")
+            #expect(text(dir.file("sw/params.csv")).split(separator: "\n").count == 1 + 2 * 2)
+            let bad = try suanli(["run", packageFile("Scenarios/baseline.yaml").path, "--posterior", dir.file("cal").path, "--out", dir.file("bad").path])
+            #expect(bad.status == 1 && bad.stderr.contains("not a number key of scenario"), "\(bad)")
+        }
+    }
+
     @Test("A bad targets file: file:line:col, the key, what was expected; exit 1 and no output")
     func badTargets() throws {
         try withTemporaryDirectory { dir in

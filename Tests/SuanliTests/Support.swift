@@ -19,14 +19,14 @@ let packageRoot = URL(fileURLWithPath: #filePath)
 /// A file of the package by its path relative to the root.
 func packageFile(_ relative: String) -> URL { packageRoot.appendingPathComponent(relative) }
 
-/// Every shipped scenario, relative to the package root, sorted (sweep folders, if any, are
+/// Every shipped scenario, relative to the package root, sorted (sweep and targets folders are
 /// not single scenarios and are left out).
 func shippedScenarios() -> [String] {
     let dir = packageFile("Scenarios")
     guard let e = FileManager.default.enumerator(atPath: dir.path) else { return [] }
     var out: [String] = []
     while let f = e.nextObject() as? String {
-        if f.hasSuffix(".yaml") && !f.hasPrefix("sweeps/") { out.append("Scenarios/" + f) }
+        if f.hasSuffix(".yaml") && !f.hasPrefix("sweeps/") && !f.hasPrefix("targets/") { out.append("Scenarios/" + f) }
     }
     return out.sorted()
 }

@@ -127,8 +127,11 @@ public enum Calibration {
         do { try OutputFolder.checkPlace(outputPath) } catch {
             throw CalibrationError(cause: .files(SweepError(.output(reason: error.message), file: outputPath)))
         }
-        let truncated = targets.truncate && plan.lastFittedMonth + 1 < document.horizonMonths
+        var truncated = targets.truncate && plan.lastFittedMonth + 1 < document.horizonMonths
             ? ["horizon_months=\(plan.lastFittedMonth + 1)"] : []
+        // A scenario with dated events after the cut (a shock in 2025 when the last observation is in
+        // 2024) is not valid cut there: its runs go the whole horizon.
+        if !truncated.isEmpty, (try? base.unhashedDocument(overrides: truncated)) == nil { truncated = [] }
         let settings = CalibrationEngine.Settings(
             priors: targets.parameters.map { ABCSMC.Prior($0.prior, lower: $0.lower, upper: $0.upper) },
             particles: targets.particles, replications: targets.replications, budget: targets.budget,

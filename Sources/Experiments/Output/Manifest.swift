@@ -69,6 +69,10 @@ public struct Manifest: Sendable {
             })),
             ("templates", .array(p.templateNames.map(JSONValue.string))),
         ]
+        if let posterior = p.posteriorSource {
+            members.append(("posterior", .object([("file", .string(posterior)),
+                                                  ("keys", .array(p.posteriorKeys.map(JSONValue.string)))])))
+        }
         if let s = p.source {
             members += [
                 ("path", .string(s.path)),

@@ -35,6 +35,10 @@ public struct ExperimentPoint: Sendable {
     /// Keys drawn afresh for every replication; when non-empty, intervals mix parameter and
     /// Monte Carlo uncertainty.
     public var perReplicationKeys: [String]
+    /// The keys of ``perReplicationKeys`` set by a posterior's particle (`--posterior`), last among them.
+    public var posteriorKeys: [String] = []
+    /// The posterior's `posterior.csv`, for the manifest; nil without one.
+    public var posteriorSource: String?
     /// Where the point came from, for the manifest; nil for points built in code.
     public var source: Source?
     /// Runs one replication with the point's seed plan.
@@ -84,7 +88,10 @@ public struct ExperimentPoint: Sendable {
     }
 
     /// How the intervals of this point's summary are labelled.
-    public var intervalKind: String { perReplicationKeys.isEmpty ? "Monte Carlo" : "parameter+Monte Carlo" }
+    public var intervalKind: String {
+        let drawn = perReplicationKeys.count > posteriorKeys.count
+        return (drawn ? "parameter+Monte Carlo" : "Monte Carlo") + (posteriorKeys.isEmpty ? "" : " + posterior")
+    }
 
     /// `YYYY-MM` of every month of the horizon.
     public var monthLabels: [String] { (0..<horizonMonths).map { start.adding(months: $0).description } }

@@ -122,10 +122,12 @@ final class LazyPoint: Sendable {
     let base: ScenarioBase
     let overrides: [String]
     let contentHash: String
+    let particles: ParticleDraws?
     private let loaded = Mutex<ExperimentPoint?>(nil)
 
-    init(index: Int, base: ScenarioBase, overrides: [String], contentHash: String) {
+    init(index: Int, base: ScenarioBase, overrides: [String], contentHash: String, particles: ParticleDraws? = nil) {
         self.index = index; self.base = base; self.overrides = overrides; self.contentHash = contentHash
+        self.particles = particles
     }
 
     /// The point with its scenario (loading it on first use).
@@ -138,7 +140,8 @@ final class LazyPoint: Sendable {
             guard doc.contentHash == contentHash else {
                 throw SweepError(.baseChanged(point: index, hash: doc.contentHash, validated: contentHash), file: base.path)
             }
-            let made = ExperimentPoint(index: index, document: doc, overrides: overrides)
+            let made = ExperimentPoint(index: index, document: try particles.map { try doc.withParticles($0) } ?? doc,
+                                       overrides: overrides)
             p = made
             return made
         }

@@ -10,6 +10,8 @@ public struct Sweep: Sendable {
     public let values: [[String]]
     /// The base scenario, read and parsed once: each point is its tree with the point's overrides.
     public let base: ScenarioBase
+    /// A posterior's particles every point draws from (`--posterior`); nil: none.
+    public var particles: ParticleDraws?
 
     public init(file: SweepFile) {
         self.file = file
@@ -49,12 +51,19 @@ public struct Sweep: Sendable {
         var docs: [ScenarioDocument] = []
         var problems = PointProblems()
         for p in indices {
-            do { docs.append(try base.document(overrides: overrides(point: p))) } catch {
+            do { docs.append(try document(point: p)) } catch {
                 problems.add(point: p, overrides: overrides(point: p), diagnostics: error.description)
             }
         }
         guard problems.isEmpty else { throw problems.error(of: indices.count, in: file.path) }
         return docs
+    }
+
+    /// Point `p`'s document: the base with its overrides, and the posterior's particles if any.
+    /// - Throws: the point's diagnostics.
+    public func document(point p: Int) throws(ScenarioDiagnostics) -> ScenarioDocument {
+        let doc = try base.document(overrides: overrides(point: p))
+        return try particles.map { draws throws(ScenarioDiagnostics) in try doc.withParticles(draws) } ?? doc
     }
 
     /// Loads and validates the points of `indices` on `threads` workers, as ``documents(_:)`` does,
@@ -67,10 +76,10 @@ public struct Sweep: Sendable {
     public func forEachDocument(_ indices: [Int], threads: Int,
                                 _ body: (_ point: Int, _ document: ScenarioDocument) throws(SweepError) -> Void) throws(SweepError) {
         enum Loaded: Sendable { case document(ScenarioDocument), problem(String) }
-        let base = self.base
+        let sweep = self
         let sets = indices.map { self.overrides(point: $0) }
         @Sendable func load(_ k: Int) -> Loaded {
-            do throws(ScenarioDiagnostics) { return .document(try base.document(overrides: sets[k])) } catch {
+            do throws(ScenarioDiagnostics) { return .document(try sweep.document(point: indices[k])) } catch {
                 return .problem(error.description)
             }
         }

@@ -111,7 +111,7 @@ public enum SweepRun {
                     throw SweepError.io("write", spoolPath, error)
                 }
                 pointsHash.add(doc.contentHash)
-                made.append(lazyPoint(full, base: sweep.base, contentHash: doc.contentHash))
+                made.append(lazyPoint(full, base: sweep.base, contentHash: doc.contentHash, particles: sweep.particles))
             }
             points = made
         } catch {
@@ -127,7 +127,8 @@ public enum SweepRun {
         let chunks = stride(from: 0, to: points.count, by: perChunk).map { $0..<min($0 + perChunk, points.count) }
 
         let journal = SweepJournal(outputPath: outputPath, header: "suanli-sweep-journal 2 version=\(version) "
-            + "sweep=\(sweep.file.contentHash) points=\(pointsHash.hex) shard=\(shard)/\(shards) monthly=\(monthly)")
+            + "sweep=\(sweep.file.contentHash) points=\(pointsHash.hex) shard=\(shard)/\(shards) monthly=\(monthly)"
+            + (sweep.particles.map { " posterior=\(SweepFile.hash((try? String(contentsOfFile: $0.source, encoding: .utf8)) ?? $0.source))" } ?? ""))
         var done: [SweepJournal.Chunk]
         done = try journal.open(files: dataFiles, keep: [SweepLock.fileName, manifestPointsSpool])
         guard done.count <= chunks.count, zip(done, chunks).allSatisfy({ $0.first == $1.lowerBound && $0.count == $1.count }) else {
@@ -215,9 +216,10 @@ public enum SweepRun {
     static let manifestPointsSpool = "manifest-points.json"
 
     /// A point that loads its scenario when its first replication runs and drops it when released.
-    static func lazyPoint(_ full: ExperimentPoint, base: ScenarioBase, contentHash: String) -> ExperimentPoint {
+    static func lazyPoint(_ full: ExperimentPoint, base: ScenarioBase, contentHash: String,
+                          particles: ParticleDraws? = nil) -> ExperimentPoint {
         let loader = LazyPoint(index: full.index, base: base, overrides: full.source?.overrides ?? [],
-                               contentHash: contentHash)
+                               contentHash: contentHash, particles: particles)
         var p = full
         p.source = nil
         p.replicate = { replication, plan in try loader.point().replicate(replication, plan) }

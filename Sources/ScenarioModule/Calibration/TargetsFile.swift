@@ -123,7 +123,7 @@ public struct TargetsFile: Sendable {
         Key(section: "calibration", name: "max_generations", expects: "an integer in 1 … 1000", doc: "Most generations, the first (from the prior) included (default 30)."),
         Key(section: "calibration", name: "quantile", expects: "a number in (0, 1)", doc: "The next tolerance is this quantile of the last generation's distances (default 0.5), or the largest distance below the last tolerance when the quantile would not decrease it."),
         Key(section: "calibration", name: "predictive", expects: "an integer in 0 … 100000", doc: "Runs of the posterior predictive behind fit.csv, each a particle drawn by weight (default 200)."),
-        Key(section: "calibration", name: "truncate", expects: "true or false", doc: "Cut the fitting runs at the last fitted observation's month (default true); the predictive runs the whole horizon."),
+        Key(section: "calibration", name: "truncate", expects: "true or false", doc: "Cut the fitting runs at the last fitted observation's month (default true; not when the scenario dates events after it); the predictive runs the whole horizon."),
         Key(section: "calibration", name: "parameters", expects: "a non-empty list", doc: "The keys to fit."),
         Key(section: "calibration", name: "observations", expects: "a non-empty list", doc: "What was observed."),
         Key(section: "parameters[]", name: "path", expects: "a scenario key path holding a number", doc: "The key to fit, written as for `--set` (`demand.segments[inference].rate`)."),
