@@ -2,7 +2,7 @@
 
 `suanli report DIR` executes one of them on a results folder and exports it as one HTML page with the code
 hidden (render_report.py): report-run.ipynb for `suanli run`, report-compare.ipynb for `suanli compare`,
-report-sweep.ipynb for `suanli sweep`. Each reads the folder's CSVs and manifest.json only (columns:
+report-sweep.ipynb for `suanli sweep`, report-calibration.ipynb for `suanli calibrate`. Each reads the folder's CSVs and manifest.json only (columns:
 ../../Results/README.md) and never re-implements the model: every estimate, interval and percentile shown is
 one the folder already holds. Figures are shown as PNG outputs (so the page embeds them as data: URIs).
 
@@ -545,14 +545,104 @@ points with P(survive) of each firm, survival curves by point and the price fan 
     (C, RUN_NOTE),
 ])
 
+# --- a calibration -----------------------------------------------------------------------------------------
+
+CAL_TITLE = '''cal = MANIFEST.get("calibration") or {}
+result = MANIFEST.get("result") or {}
+TITLE = f"Suanli report · calibration {cal.get('name', RESULTS.name)}"
+display(Markdown(f"# {TITLE}"))
+keys = [p.get("path") for p in cal.get("parameters", [])]
+display(Markdown(
+    f"ABC-SMC of `{cal.get('base', '?')}` against `{cal.get('file', '?')}`: {len(keys)} key(s) fitted to "
+    f"{cal.get('fitted_values', '?')} observed value(s) ({cal.get('observed_values', 0) - cal.get('fitted_values', 0)} "
+    f"held out); {cal.get('particles', '?')} particles, {cal.get('replications', '?')} run(s) each, seed "
+    f"{cal.get('seed', '?')}. Stopped by {result.get('stop', '?')} after {result.get('generations', '?')} "
+    f"generation(s) and {result.get('simulations', '?')} simulations; final tolerance "
+    f"{num(result.get('final_tolerance'))}, ESS {num(result.get('ess'), 0)}. Results folder `{RESULTS.name}` "
+    f"(suanli {MANIFEST.get('version', '?')})."))'''
+
+CAL_POSTERIOR = '''posterior = pd.read_csv(RESULTS / "posterior.csv")
+priors = {p.get("path"): p.get("prior") for p in cal.get("parameters", [])}
+w = posterior["weight"] / posterior["weight"].sum()
+def wq(x, q):
+    order = x.argsort()
+    c = w.iloc[order].cumsum().values
+    return float(x.iloc[order].values[min(len(c) - 1, (c >= q - 1e-12).argmax())])
+rows = []
+for k in keys:
+    x = posterior[k]
+    rows.append({"key": k, "prior": priors.get(k, "?"), "mean": num((w * x).sum(), 3),
+                 "5%": num(wq(x, 0.05), 3), "median": num(wq(x, 0.5), 3), "95%": num(wq(x, 0.95), 3)})
+table(pd.DataFrame(rows), "## Posterior\\nEach fitted key's weighted mean and quantiles over the particles of the last "
+                          "finished generation (`posterior.csv`), with its prior.")
+fig, axes = panels(max(1, len(keys)), ncols=3, sharey=False)
+for ax, k in zip(axes, keys):
+    ax.hist(posterior[k], bins=30, weights=w, color="#4c72b0", alpha=0.8)
+    ax.set_title(k, fontsize=8); ax.tick_params(labelsize=7)
+figure(fig)
+if 1 < len(keys) <= max_pairs:
+    n = len(keys)
+    fig, axes = plt.subplots(n, n, figsize=(2.2 * n, 2.2 * n), squeeze=False)
+    for i, a in enumerate(keys):
+        for j, b in enumerate(keys):
+            ax = axes[i][j]
+            if i == j:
+                ax.hist(posterior[a], bins=20, weights=w, color="#4c72b0")
+            else:
+                ax.scatter(posterior[b], posterior[a], s=4 + 400 * w, alpha=0.5, color="#4c72b0")
+            ax.tick_params(labelsize=5)
+            if j == 0: ax.set_ylabel(a, fontsize=6)
+            if i == n - 1: ax.set_xlabel(b, fontsize=6)
+    fig.suptitle("Pairs (marker size: weight)", fontsize=9)
+    figure(fig)'''
+
+CAL_FIT = '''fit = read("fit.csv")
+display(Markdown("## Fit\\nWhat was observed against the posterior predictive: runs over the whole horizon, each "
+                 "with a particle drawn by weight (`fit.csv`); median and 5–95% band, held-out values marked."))
+names = list(dict.fromkeys(fit["observation"]))
+fig, axes = panels(max(1, len(names)), ncols=2, width=5.5, height=3.2, sharey=False)
+for ax, name in zip(axes, names):
+    g = fit[fit["observation"] == name]
+    held = not bool(g["fitted"].astype(str).str.lower().eq("true").all())
+    if g["month"].notna().any():
+        x = month_ts(g["month"])
+        ax.fill_between(x, g["predicted_p05"], g["predicted_p95"], alpha=0.2, color="#4c72b0", label="predictive 5–95%")
+        ax.plot(x, g["predicted_p50"], color="#4c72b0", lw=1.2, label="predictive median")
+        ax.plot(x, g["observed"], "o", color="#c44e52", ms=3, label="observed" + (" (held out)" if held else ""))
+    else:
+        ax.errorbar([0], g["predicted_p50"], yerr=[g["predicted_p50"] - g["predicted_p05"], g["predicted_p95"] - g["predicted_p50"]],
+                    fmt="s", color="#4c72b0", label="predictive median, 5–95%")
+        ax.plot([0], g["observed"], "o", color="#c44e52", label="observed" + (" (held out)" if held else ""))
+        ax.set_xticks([])
+    ax.set_title(name + (" (held out)" if held else ""), fontsize=9); ax.tick_params(labelsize=7)
+    ax.legend(fontsize=6)
+figure(fig)
+inside = fit["within_90"].astype(str).str.lower().eq("true").sum()
+display(Markdown(f"{inside} of {len(fit)} observed values lie inside the predictive 90% band."))
+gens = read("generations.csv")
+table(gens, "## Generations\\nTolerance, acceptance, effective sample size and simulations of each generation "
+            "(`generations.csv`). A low ESS means a few particles carry the posterior: add particles.")'''
+
+nb_calibration = notebook("""# Report · a calibration
+
+The page `suanli report` makes of a `suanli calibrate` folder: the posterior of each fitted key (marginals and
+pairs), the fit of the posterior predictive to what was observed (held-out values included) and the generations.""",
+    "../../Scenarios/posteriors/global-neocloud-2023", [
+    (C, CAL_TITLE, "report-title"),
+    (C, "max_pairs = 8       # pairs plot up to this many keys"),
+    (C, CAL_POSTERIOR),
+    (C, CAL_FIT),
+])
+
 SETUP_WITH_NOTE = SETUP + f"\nSTYLE_NOTE = {STYLE_NOTE!r}\n"
-for nb in (nb_run, nb_compare, nb_sweep):
+for nb in (nb_run, nb_compare, nb_sweep, nb_calibration):
     nb.cells[2] = new_code_cell(SETUP_WITH_NOTE)
 
 if __name__ == "__main__":
     from pathlib import Path
     here = Path(__file__).resolve().parent
-    for name, nb in [("report-run", nb_run), ("report-compare", nb_compare), ("report-sweep", nb_sweep)]:
+    for name, nb in [("report-run", nb_run), ("report-compare", nb_compare), ("report-sweep", nb_sweep),
+                     ("report-calibration", nb_calibration)]:
         for i, cell in enumerate(nb.cells):  # stable ids, so regenerating changes nothing that did not change
             cell["id"] = f"{name}-{i:02d}"
         nbformat.validate(nb)

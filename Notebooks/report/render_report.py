@@ -15,7 +15,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-KINDS = {"run": "report-run.ipynb", "compare": "report-compare.ipynb", "sweep": "report-sweep.ipynb"}
+KINDS = {"run": "report-run.ipynb", "compare": "report-compare.ipynb", "sweep": "report-sweep.ipynb",
+         "calibration": "report-calibration.ipynb"}
 
 
 def main(argv=None):

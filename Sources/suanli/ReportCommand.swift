@@ -10,15 +10,16 @@ import Glibc
 import Darwin
 #endif
 
-/// `suanli report DIR`: one self-contained HTML page of a run, comparison or sweep folder, made by executing
+/// `suanli report DIR`: one self-contained HTML page of a run, comparison, sweep or calibration folder, made by executing
 /// the matching report notebook (Notebooks/report/report-KIND.ipynb) and exporting it with nbconvert.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Render a results folder (run, comparison or sweep) as one self-contained HTML page.",
+        abstract: "Render a results folder (run, comparison, sweep or calibration) as one self-contained HTML page.",
         discussion: """
-            Detects what DIR holds from its manifest.json and files (compare.csv: a comparison; points.csv or a \
-            'sweep' object in the manifest: a sweep; otherwise a run), executes the matching notebook of \
+            Detects what DIR holds from its manifest.json and files (kind calibration: a calibration, shown as its \
+            posterior's marginals and pairs, the fit to the observations and the generations; compare.csv: a \
+            comparison; points.csv or a 'sweep' object in the manifest: a sweep; otherwise a run), executes the matching notebook of \
             Notebooks/report/ on it with papermill and exports it with nbconvert, code hidden: a headline table \
             (P(survive) per firm with its interval; the largest paired differences; the sensitivity ranking and \
             the points), the survival chart, the price fan chart and, for a run, exits by month by reason and by \
@@ -29,7 +30,7 @@ struct ReportCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("A results folder written by suanli run, compare or sweep.", valueName: "dir"))
+    @Argument(help: ArgumentHelp("A results folder written by suanli run, compare, sweep or calibrate.", valueName: "dir"))
     var dir: String
 
     @Option(help: ArgumentHelp("The page to write (default: DIR/report.html).", valueName: "file"))
@@ -143,19 +144,21 @@ struct ReportCommand: ParsableCommand {
 
 /// What a results folder holds, from its manifest.json and files.
 enum ResultsKind: String {
-    case run, compare, sweep
+    case run, compare, sweep, calibration
 
     var noun: String {
         switch self {
         case .run: "run"
         case .compare: "comparison"
         case .sweep: "sweep"
+        case .calibration: "calibration"
         }
     }
 
     static let expectation = "a results folder of 'suanli run' (manifest.json, outcomes.csv, survival.csv, "
         + "summary.csv), 'suanli compare' (the same and compare.csv) or 'suanli sweep' (manifest.json, points.csv, "
-        + "survival.csv, summary.csv)"
+        + "survival.csv, summary.csv), or a calibration folder of 'suanli calibrate' (manifest.json, posterior.csv, "
+        + "generations.csv, fit.csv)"
 
     static func detect(folder: String) throws -> ResultsKind {
         let fm = FileManager.default
@@ -170,9 +173,17 @@ enum ResultsKind: String {
         guard has("manifest.json") else {
             throw ReportError("'\(folder)' is not a results folder: it has no manifest.json; expected \(expectation)")
         }
-        guard let data = fm.contents(atPath: root.appendingPathComponent("manifest.json").path),
-              let manifest = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-              manifest["points"] is [Any] else {
+        let manifestObject = fm.contents(atPath: root.appendingPathComponent("manifest.json").path)
+            .flatMap { try? JSONSerialization.jsonObject(with: $0) } as? [String: Any]
+        if manifestObject?["kind"] as? String == "calibration" {
+            let missing = ["posterior.csv", "generations.csv", "fit.csv"].filter { !has($0) }
+            guard missing.isEmpty else {
+                throw ReportError("'\(folder)' looks like a calibration folder but lacks \(missing.joined(separator: ", ")); "
+                                  + "expected \(expectation)")
+            }
+            return .calibration
+        }
+        guard let manifest = manifestObject, manifest["points"] is [Any] else {
             throw ReportError("'\(folder)/manifest.json' is not the manifest of a run, comparison or sweep (a JSON "
                               + "object with 'points'); expected \(expectation)")
         }
@@ -185,6 +196,7 @@ enum ResultsKind: String {
             kind = .run
         }
         let needed: [String] = switch kind {
+        case .calibration: []
         case .run: ["outcomes.csv", "survival.csv", "summary.csv"]
         case .compare: ["compare.csv", "survival.csv", "summary.csv"]
         case .sweep: ["points.csv", "survival.csv", "summary.csv"]

@@ -179,7 +179,7 @@ struct ReportTests {
     }
 
     enum Kind: String, CaseIterable, CustomTestStringConvertible {
-        case run, compare, sweep
+        case run, compare, sweep, calibration
         var testDescription: String { rawValue }
     }
 
@@ -210,6 +210,23 @@ struct ReportTests {
                                "--out", results.path, "--quiet"], timeout: 300)
             expected = ["Suanli report · sweep smoke", "Sensitivity", "Points", "providers[owner].prices.h800",
                         "Survival", "Prices"]
+        case .calibration:
+            let targets = try work.write("targets.yaml", """
+                base: \(packageFile("Scenarios/validation/poisson-rate.yaml").path)
+                particles: 40
+                budget: 400
+                predictive: 20
+                parameters:
+                  - path: demand.segments[tenants].rate
+                    prior: {dist: gamma, shape: 4, scale: 1}
+                  - path: providers[lessor].fleet[0].units
+                    prior: {dist: uniform, min: 2, max: 20}
+                observations:
+                  - {name: arrivals, file: market_monthly, column: tenants_arrived, tier: all, aggregate: sum, value: 20, sd: 2}
+                """).path
+            made = try suanli(["calibrate", targets, "--out", results.path, "--quiet"], timeout: 300)
+            expected = ["Suanli report · calibration targets", "Posterior", "demand.segments[tenants].rate", "Fit",
+                        "Generations"]
         }
         try #require(made.status == 0, "\(made)")
         let before = Set(try FileManager.default.contentsOfDirectory(atPath: results.path))
@@ -226,7 +243,7 @@ struct ReportTests {
         if kind == .sweep {
             #expect(report.stderr.isEmpty, "--quiet printed on standard error:\n\(report.stderr)")
         } else {
-            #expect(report.stderr.contains("holds a \(kind == .compare ? "comparison" : "run")"), "\(report)")
+            #expect(report.stderr.contains("holds a \(kind == .compare ? "comparison" : kind == .calibration ? "calibration" : "run")"), "\(report)")
         }
         let after = Set(try FileManager.default.contentsOfDirectory(atPath: results.path))
         #expect(after.subtracting(before) == ["report.html"], "left behind: \(after.subtracting(before))")
