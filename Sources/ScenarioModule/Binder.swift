@@ -88,13 +88,16 @@ struct DrawnKey: Sendable {
 
     /// The value drawn from `stream`: clamped into the key's valid range (an open end moves one
     /// ulp inwards), rounded to the nearest whole number for an integer key.
-    func draw(_ stream: RandomStream) -> Double {
-        var v = range.clamp(distribution.sample(stream))
+    func draw(_ stream: RandomStream) -> Double { fit(distribution.sample(stream)) }
+
+    /// `v` clamped into the key's range and rounded for an integer key, as a draw is.
+    func fit(_ v: Double) -> Double {
+        var x = range.clamp(v)
         if integer {
-            v = v.rounded()
-            if !range.contains(v) { v = range.lowerOpen ? (range.lower + 1).rounded(.down) : range.lower }
+            x = x.rounded()
+            if !range.contains(x) { x = range.lowerOpen ? (range.lower + 1).rounded(.down) : range.lower }
         }
-        return v
+        return x
     }
 
     /// Writes `value` into `draft` as the key's binding writes a decoded value.

@@ -36,18 +36,6 @@ struct ParticleKeys: Sendable {
     }
 }
 
-extension DrawnKey {
-    /// `v` clamped into the key's range and rounded for an integer key, as a draw is.
-    func fit(_ v: Double) -> Double {
-        var x = range.clamp(v)
-        if integer {
-            x = x.rounded()
-            if !range.contains(x) { x = range.lowerOpen ? (range.lower + 1).rounded(.down) : range.lower }
-        }
-        return x
-    }
-}
-
 extension ScenarioDocument {
     /// The document with a posterior's particles: each replication draws one particle by weight from
     /// `plan.stream(replication: r, kind: "posterior")` and writes its values into the scenario, after the

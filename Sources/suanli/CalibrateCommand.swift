@@ -74,14 +74,11 @@ struct CalibrateCommand: ParsableCommand {
               + "\(report.simulations) simulations, stopped by \(report.stop.rawValue)"
               + (last?.tolerance.map { ", final tolerance \(Self.short($0))" } ?? "")
               + (last.map { ", ESS \(Self.short($0.ess)) of \($0.accepted)" } ?? ""))
+        let weights = report.posterior.map(\.weight)
         for (i, path) in report.parameterPaths.enumerated() {
-            let xs = report.posterior.map { ($0.theta[i], $0.weight) }.sorted { $0.0 < $1.0 }
-            func q(_ f: Double) -> Double {
-                var c = 0.0
-                for (x, w) in xs { c += w; if c >= f { return x } }
-                return xs.last?.0 ?? .nan
-            }
-            let mean = xs.reduce(0) { $0 + $1.0 * $1.1 }
+            let xs = report.posterior.map { $0.theta[i] }
+            func q(_ f: Double) -> Double { ABCSMC.weightedQuantile(xs, weights: weights, f) ?? .nan }
+            let mean = zip(xs, weights).reduce(0) { $0 + $1.0 * $1.1 }
             print("  \(path): mean \(Self.short(mean)), 90% interval \(Self.short(q(0.05))) … \(Self.short(q(0.95)))")
         }
         let covered = report.fit.filter { $0.within90 == true }.count
