@@ -4,7 +4,8 @@
 // Targets depend only on those above them (see docs/ARCHITECTURE.md):
 //   CGSL, CXoshiro → Stochastics ─┐
 //   SimKernel ─────────────────────┼→ ReferenceModels
-//                                  └→ MarketModel → ScenarioModule → Experiments → suanli
+//                                  ├→ MarketModel → ScenarioModule ─┐
+//   Tables (CSV) ──────────────────┴→ Analysis ─────────────────────┴→ Experiments → suanli
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -45,6 +46,10 @@ let package = Package(
         .target(name: "Stochastics", dependencies: ["CGSL", "CXoshiro"], swiftSettings: swiftSettings),
         .target(name: "ReferenceModels", dependencies: ["SimKernel", "Stochastics", "CGSL"], swiftSettings: swiftSettings),
 
+        // MARK: Result files and their analysis (no market words, nothing of how runs are made)
+        .target(name: "Tables", swiftSettings: swiftSettings),
+        .target(name: "Analysis", dependencies: ["Tables", "Stochastics"], swiftSettings: swiftSettings),
+
         // MARK: The market
         .target(name: "MarketModel", dependencies: ["SimKernel", "Stochastics"], swiftSettings: swiftSettings),
         .target(
@@ -55,7 +60,7 @@ let package = Package(
         ),
         .target(
             name: "Experiments",
-            dependencies: ["MarketModel", "ScenarioModule", "Stochastics", "CRename"],
+            dependencies: ["MarketModel", "ScenarioModule", "Stochastics", "Tables", "Analysis", "CRename"],
             swiftSettings: swiftSettings
         ),
 
@@ -63,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "suanli",
             dependencies: [
-                "Experiments", "ScenarioModule", "ReferenceModels", "SimKernel", "Stochastics",
+                "Experiments", "Analysis", "Tables", "ScenarioModule", "ReferenceModels", "SimKernel", "Stochastics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -75,8 +80,10 @@ let package = Package(
         .testTarget(name: "ReferenceModelsTests", dependencies: ["ReferenceModels"], swiftSettings: swiftSettings),
         .testTarget(name: "MarketModelTests", dependencies: ["MarketModel", "ScenarioModule", "Experiments"], swiftSettings: swiftSettings),
         .testTarget(name: "ScenarioModuleTests", dependencies: ["ScenarioModule", "Stochastics"], swiftSettings: swiftSettings),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "ScenarioModule", "Stochastics"], swiftSettings: swiftSettings),
-        .testTarget(name: "SuanliTests", dependencies: ["suanli", "Stochastics", .product(name: "Crypto", package: "swift-crypto")],
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Tables", "Stochastics"], swiftSettings: swiftSettings),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Analysis", "Tables", "ScenarioModule", "Stochastics"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "SuanliTests", dependencies: ["suanli", "Stochastics", "Tables", .product(name: "Crypto", package: "swift-crypto")],
                     exclude: ["Golden"], swiftSettings: swiftSettings),
     ]
 )

@@ -11,6 +11,7 @@
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_multifit.h>
 #include <gsl/gsl_linalg.h>
+#include <gsl/gsl_qrng.h>
 
 /* Swift 6 rejects GSL's generator-type globals as shared mutable state;
    these accessors hand out the (immutable) type descriptors. */
@@ -19,5 +20,6 @@ static inline const gsl_rng_type *suanli_rng_taus2(void) { return gsl_rng_taus2;
 static inline const gsl_rng_type *suanli_rng_ranlxd2(void) { return gsl_rng_ranlxd2; }
 static inline const gsl_rng_type *suanli_rng_ranlxs2(void) { return gsl_rng_ranlxs2; }
 static inline const gsl_rng_type *suanli_rng_ran3(void) { return gsl_rng_ran3; }
+static inline const gsl_qrng_type *suanli_qrng_sobol(void) { return gsl_qrng_sobol; }
 
 #endif

@@ -1,3 +1,4 @@
+import Analysis
 import MarketModel
 import ScenarioModule
 
@@ -47,7 +48,7 @@ public enum Experiment {
             // A single run whose scenario draws parameters per replication ranks them like a sweep's.
             var extraFiles = folderSinks.flatMap(\.fileNames)
             if points.count == 1 && !points[0].perReplicationKeys.isEmpty {
-                do throws(SweepError) { try Sensitivity.write(folder: folder.temporaryPath) } catch {
+                do throws(AnalysisError) { try Sensitivity.write(folder: folder.temporaryPath) } catch {
                     throw ExperimentError.output(error)
                 }
                 extraFiles.append(Sensitivity.file)

@@ -1,7 +1,8 @@
 @testable import Experiments
 import Testing
+import Tables
 
-/// Reading a record back (`SweepMerge.fields`): the split without copies for plain records and
+/// Reading a record back (`CSVRecords.fields`): the split without copies for plain records and
 /// the RFC 4180 path for quoted ones give what the writer meant.
 @Suite("CSV reading")
 struct CSVReadingTests {
@@ -18,7 +19,7 @@ struct CSVReadingTests {
         ("算力,2.5e-3,-0", ["算力", "2.5e-3", "-0"]),
     ])
     func fields(record: String, expected: [String]) {
-        #expect(SweepMerge.fields(ArraySlice(Array(record.utf8))) == expected)
+        #expect(CSVRecords.fields(ArraySlice(Array(record.utf8))) == expected)
     }
 
     /// Every record of a written file reads back as the values written.
@@ -27,7 +28,7 @@ struct CSVReadingTests {
                     ["", "two\nlines", "算力"]]
         for row in rows {
             let line = row.map { CSVFormat.quoted($0) }.joined(separator: ",") + "\n"
-            #expect(SweepMerge.fields(ArraySlice(Array(line.utf8))) == row, "\(line)")
+            #expect(CSVRecords.fields(ArraySlice(Array(line.utf8))) == row, "\(line)")
         }
     }
 }

@@ -1,6 +1,7 @@
 import Experiments
 import Stochastics
 import Testing
+import Tables
 
 @Suite("CSV writing")
 struct CSVTests {

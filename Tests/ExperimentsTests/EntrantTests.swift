@@ -1,6 +1,7 @@
 import Experiments
 import MarketModel
 import Testing
+import Tables
 
 /// Entrants and supply lines through the whole sink, against values worked out by hand.
 ///

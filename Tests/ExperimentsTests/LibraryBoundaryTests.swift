@@ -1,6 +1,7 @@
 import Experiments
 import Foundation
 import Testing
+import Tables
 
 /// Experiments is a library: it reports typed errors and events and leaves wording flags, signal
 /// handling and ending the process to the command-line tool.

@@ -2,6 +2,7 @@
 import Foundation
 import ScenarioModule
 import Testing
+import Tables
 
 /// Replacing an existing output folder: atomically (the path never misses a complete folder), and
 /// never over a file Suanli did not write.

@@ -1,6 +1,7 @@
 import Experiments
 import MarketModel
 import Testing
+import Tables
 
 /// Summary statistics against values worked out by hand (Wilson and t formulas evaluated
 /// separately; z = 1.959963984540054, t(0.975; 2) = 4.302652729749464, t(0.975; 8) =

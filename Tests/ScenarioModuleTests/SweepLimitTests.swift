@@ -89,4 +89,51 @@ struct SweepLimitTests {
         #expect(grid == ["s.yaml:3:15: error: replications: 1000000 points × 1001 replications = 1001000000 runs; expected at "
                          + "most \(RunLimits.maxRuns) runs in one sweep: use fewer replications or fewer points"])
     }
+
+    @Test("sobol and morris designs: their keys, checked where they are written")
+    func globalDesigns() {
+        /// The diagnostics of a sweep file of `design` with `extra` keys, one replication and `parameters`.
+        func headers(design: String, _ extra: [String], parameters: [String]) -> [String] {
+            Self.headers(Self.sweep(design: design, extra + ["replications: 1"], parameters: parameters))
+        }
+        let one = ["  - {path: \"demand.segments[s].rate\", range: [1, 2]}"]
+        let two = one + ["  - {path: \"demand.segments[t].rate\", range: [1, 2]}"]
+        #expect(headers(design: "sobol", ["base_points: 64"], parameters: two) == [])
+        #expect(headers(design: "sobol", ["base_points: 48"], parameters: two)
+                == ["s.yaml:3:14: error: base_points: expected a power of two (the Sobol sequence is balanced at powers of "
+                    + "two), got 48"])
+        #expect(headers(design: "sobol", [], parameters: two)
+                == ["s.yaml:1:1: error: base_points: missing; expected an integer ≥ 2"])
+        #expect(headers(design: "sobol", ["base_points: 8", "points: 8"], parameters: two)
+                == ["s.yaml:4:1: error: points: a sobol design has N·(k + 2) points (N = base_points); points is for random "
+                    + "and latin-hypercube designs"])
+        #expect(headers(design: "grid", ["base_points: 8"],
+                        parameters: ["  - {path: \"demand.segments[s].rate\", values: [1, 2]}"])
+                == ["s.yaml:3:1: error: base_points: base_points is for sobol designs"])
+        #expect(headers(design: "sobol", ["base_points: 8"],
+                        parameters: ["  - {path: \"demand.segments[s].rate\", values: [1, 2]}"])
+                == ["s.yaml:6:5: error: parameters[0].range: a sobol design needs range: [lo, hi] for every parameter"])
+        // 21 parameters: refused at the 21st, naming GSL's limit.
+        let many = (0..<21).map { "  - {path: \"demand.segments[s\($0)].rate\", range: [1, 2]}" }
+        let refused = headers(design: "sobol", ["base_points: 8"], parameters: many)
+        #expect(refused.count == 1 && refused.first?.hasPrefix("s.yaml:26:5: error: parameters[20]: a sobol design takes at most 20 parameters") == true,
+                "\(refused)")
+        #expect(headers(design: "sobol", ["base_points: 8"], parameters: Array(many.prefix(20))) == [])
+        // The design's size: N·(k + 2) points within the limit.
+        #expect(headers(design: "sobol", ["base_points: 262144"], parameters: two)
+                == ["s.yaml:3:14: error: base_points: the design has 1048576 points; expected at most \(RunLimits.maxPoints)"])
+
+        #expect(headers(design: "morris", ["trajectories: 10", "levels: 6", "candidates: 40"], parameters: two) == [])
+        #expect(headers(design: "morris", ["trajectories: 10", "levels: 5"], parameters: two)
+                == ["s.yaml:4:9: error: levels: expected an even number of levels (each step moves a parameter by half of "
+                    + "them), got 5"])
+        #expect(headers(design: "morris", ["trajectories: 10", "candidates: 10"], parameters: two)
+                == ["s.yaml:4:13: error: candidates: expected more candidates than trajectories (10) to choose the most "
+                    + "spread out from, got 10"])
+        #expect(headers(design: "morris", ["levels: 4"], parameters: two)
+                == ["s.yaml:1:1: error: trajectories: missing; expected an integer ≥ 2"])
+        #expect(headers(design: "sobol", ["base_points: 8", "trajectories: 4"], parameters: two)
+                == ["s.yaml:4:1: error: trajectories: trajectories is for morris designs"])
+        #expect(headers(design: "morris", ["trajectories: 4", "levels: 4"], parameters: one) == [])
+    }
 }

@@ -1,3 +1,4 @@
+import Tables
 /// A row of `compare.csv`.
 public struct ComparisonRow: Sendable, Equatable {
     /// `firm`, `template` or `market`.

@@ -1,4 +1,5 @@
 import MarketModel
+import Tables
 
 /// The columns of every CSV file a run writes. The data dictionary (`Results/README.md`)
 /// is generated from these lists; see ``DataDictionary``.
@@ -638,56 +639,6 @@ public enum OutputSchemas {
             ColumnDoc(name: "<parameter path>", unit: "as the key",
                       doc: "One column per parameter of the sweep file, in its order, named by the scenario key path "
                         + "(`demand.segments[llm-training].growth.rate`): the value the point sets."),
-        ],
-        hasTierPatterns: false)
-
-    /// `sensitivity.csv` (sweeps, and runs that draw parameters per replication): computed from the
-    /// folder's other files, documented here as data.
-    public static let sensitivity = FileDoc(
-        file: "sensitivity.csv",
-        summary: "Written by an unsharded `suanli sweep` and by `suanli merge` (never by a single shard), and by "
-            + "`suanli run` when the scenario draws parameters per replication (`per: replication`; then the "
-            + "parameters are those draws): for each outcome, the standardised regression coefficient (SRC) of "
-            + "every parameter — the sweep's (`points.csv`), then the draws per replication (`params.csv`, keys in "
-            + "order of first appearance). The outcome, one number per (point, replication) run, is regressed by "
-            + "OLS on all parameters jointly, each standardised over the runs; SRC = b·sd(x)/sd(y). Beside it, over the "
-            + "same runs, the partial rank correlation coefficient (PRCC; Marino et al. 2008) of every parameter: the "
-            + "correlation of outcome and parameter after ranking both and removing the other parameters' ranks. SRC "
-            + "measures straight-line effects; PRCC measures any monotone effect (an outcome that rises ever more "
-            + "steeply, or levels off, with a parameter); neither catches one that rises and then falls. "
-            + "Outcomes: per firm present at the start, `survived` "
-            + "(1 if active at the horizon, else 0); for the market, `entries` (entrants in the run); and, when the "
-            + "folder has `market_monthly.csv` (`--monthly`), `units_lost_total` (`all` row, summed over months) "
-            + "and `final_price_index` per tier (`all` and each tier, last month).",
-        rowOrder: "outcome (firms in order of first appearance in `outcomes.csv`, then `entries`, `units_lost_total`, "
-            + "`final_price_index` by tier), then parameter (sweep file order, then the drawn keys).",
-        columns: [
-            ColumnDoc(name: "entity_kind", unit: "", doc: "`firm` or `market`."),
-            ColumnDoc(name: "entity", unit: "", doc: "Firm name; for market rows a tier name or `all`."),
-            ColumnDoc(name: "metric", unit: "", doc: "`survived`, `entries`, `units_lost_total` or `final_price_index`."),
-            ColumnDoc(name: "parameter", unit: "", doc: "Parameter path, as in `points.csv`, or a drawn key, as in `params.csv`."),
-            ColumnDoc(name: "src", unit: "ratio",
-                      doc: "Standardised regression coefficient (below 10⁻¹⁰ in size: 0, the fit's rounding); empty when "
-                        + "the outcome or the parameter does not vary, the parameter is not numeric, or the fit is singular "
-                        + "or has no residual degrees of freedom."),
-            ColumnDoc(name: "src_ci95_low", unit: "ratio",
-                      doc: "Lower end of the 95% Student t interval (OLS standard error, n − k − 1 degrees of freedom)."),
-            ColumnDoc(name: "src_ci95_high", unit: "ratio", doc: "Upper end of the 95% interval."),
-            ColumnDoc(name: "prcc", unit: "ratio",
-                      doc: "Partial rank correlation coefficient, in [−1, 1]: the parameter and the outcome are "
-                        + "replaced by their ranks over the runs (ties, such as the 0s and 1s of `survived`, share "
-                        + "their average rank), each rank is regressed with an intercept on the ranks of the other "
-                        + "used parameters, and this is the Pearson correlation of the two residuals (with one "
-                        + "parameter, Spearman's rho). Empty when the outcome or the parameter does not vary, the "
-                        + "parameter is not numeric, a residual does not vary (the other parameters fix its rank), "
-                        + "or n − 3 − p < 1 (n runs, p other parameters)."),
-            ColumnDoc(name: "prcc_ci95_low", unit: "ratio",
-                      doc: "Lower end of the 95% Fisher z interval: tanh(atanh(prcc) − 1.959964/√(n − 3 − p))."),
-            ColumnDoc(name: "prcc_ci95_high", unit: "ratio",
-                      doc: "Upper end of the 95% Fisher z interval: tanh(atanh(prcc) + 1.959964/√(n − 3 − p))."),
-            ColumnDoc(name: "rank", unit: "", doc: "Rank of the parameter by |src| within the outcome, 1 the largest "
-                        + "(ties by parameter order); empty when `src` is."),
-            ColumnDoc(name: "runs", unit: "count", doc: "Runs (point, replication) in the fit: those where the outcome exists."),
         ],
         hasTierPatterns: false)
 

@@ -2,6 +2,7 @@ import Foundation
 import MarketModel
 import ScenarioModule
 import Stochastics
+import Tables
 
 /// Why a calibration stopped before writing its folder.
 public struct CalibrationError: Error, Sendable, CustomStringConvertible {

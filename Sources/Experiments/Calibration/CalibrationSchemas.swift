@@ -1,3 +1,4 @@
+import Tables
 /// A row of `fit.csv`: one observed value against the posterior predictive.
 public struct FitRow: Sendable, Equatable {
     public var observation: String

@@ -1,5 +1,6 @@
 import MarketModel
 import ScenarioModule
+import Tables
 
 /// A targets file's observations resolved against its base scenario and the output schemas: which
 /// rows and column each observed value is read from, ready to be read from any replication's records

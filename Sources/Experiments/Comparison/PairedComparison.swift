@@ -1,4 +1,5 @@
 import MarketModel
+import Tables
 
 /// The per-replication values of every comparison metric for one point: what the paired
 /// differences need (a few numbers per replication and entity, not the monthly rows).

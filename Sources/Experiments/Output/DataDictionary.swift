@@ -1,3 +1,5 @@
+import Analysis
+import Tables
 /// The data dictionary of the output folder, `Results/README.md`, generated from the schemas
 /// so that it cannot drift from what is written. Regenerate with
 /// `suanli run --print-data-dictionary > Results/README.md`.
@@ -146,7 +148,7 @@ public enum DataDictionary {
     }
 
     /// The files only a sweep writes (`points.csv`), documented in the "Sweeps" section.
-    public static var sweepFiles: [FileDoc] { [OutputSchemas.points, OutputSchemas.sensitivity] }
+    public static var sweepFiles: [FileDoc] { [OutputSchemas.points, AnalysisSchemas.sensitivity, AnalysisSchemas.sobol, AnalysisSchemas.morris] }
 
     static var sweeps: String {
         var s = """

@@ -1,3 +1,4 @@
+import Tables
 /// A JSON value whose objects keep their key order, so a manifest is written the same way
 /// every time.
 public indirect enum JSONValue: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import Tables
 
 /// `manifest.json`: what was run, with which seeds, by which tool, and how long it took.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import Tables
 
 extension OutputFolder {
     /// Checks, without creating anything, that `path` can receive an output folder: it names a

@@ -1,4 +1,5 @@
 import MarketModel
+import Tables
 
 /// The standard CSV files of a run, as one sink: `firms_monthly.csv`, `market_monthly.csv`,
 /// `supply_monthly.csv`, `fleet_monthly.csv`, `outcomes.csv`, `params.csv` (written per replication) and

@@ -1,5 +1,6 @@
 import MarketModel
 import Stochastics
+import Tables
 
 /// What the replications of one point say about one firm: survival curve, exit reasons,
 /// profitability and money figures.

@@ -1,4 +1,5 @@
 import MarketModel
+import Tables
 
 /// The summary of one firm for one point, as the run table shows it.
 public struct FirmSummary: Sendable {

@@ -1,4 +1,5 @@
 import MarketModel
+import Tables
 
 /// What the replications of one point say about the entrants made from one template, pooled:
 /// how many enter, how long they last, why they leave and what they end with.

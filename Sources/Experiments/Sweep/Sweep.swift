@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 import ScenarioModule
 import Stochastics
@@ -12,11 +13,25 @@ public struct Sweep: Sendable {
     public let base: ScenarioBase
     /// A posterior's particles every point draws from (`--posterior`); nil: none.
     public var particles: ParticleDraws?
+    /// The layout `sobol.csv` or `morris.csv` is computed on; nil for the other designs.
+    public let analysisDesign: GlobalSensitivity.Design?
 
     public init(file: SweepFile) {
         self.file = file
-        self.values = SweepDesign.values(of: file)
+        (self.values, self.analysisDesign) = SweepDesign.layout(of: file)
         self.base = ScenarioBase(path: file.basePath)
+    }
+
+    /// The files the analyses write into a complete sweep folder.
+    public var analysisFiles: [String] { FolderAnalysis.fileNames(design: analysisDesign) }
+
+    /// Writes the analyses (`sensitivity.csv`, and `sobol.csv` or `morris.csv`) into the complete
+    /// sweep folder `folder`.
+    /// - Throws: ``SweepError`` when the folder's files cannot be analysed.
+    func writeAnalyses(folder: String) throws(SweepError) {
+        do { _ = try FolderAnalysis.write(folder: folder, design: analysisDesign, seed: file.seed) } catch {
+            throw SweepError(.analysisInput(reason: error.reason), file: error.file)
+        }
     }
 
     /// Reads the sweep file at `path` and lays out its design.

@@ -1,5 +1,7 @@
+import Analysis
 import ScenarioModule
 import Stochastics
+import Tables
 
 /// The designs of a sweep: which parameter values each point gets.
 ///
@@ -9,12 +11,7 @@ import Stochastics
 public enum SweepDesign {
     /// The number of points of `file`'s design, computed without laying it out; nil when it
     /// does not fit an `Int` (a grid whose value counts multiply past `Int.max`).
-    public static func pointCount(of file: SweepFile) -> Int? {
-        switch file.design {
-        case .grid: SweepFile.product(file.parameters.map { $0.values?.count ?? 0 })
-        case .random, .latinHypercube: file.points ?? 1
-        }
-    }
+    public static func pointCount(of file: SweepFile) -> Int? { file.pointCount }
 
     /// Each point's override values, one per parameter in file order, as written into the
     /// `--set` override and `points.csv`.
@@ -22,21 +19,39 @@ public enum SweepDesign {
     /// - Precondition: the design has at most ``RunLimits/maxPoints`` points, which
     ///   ``SweepFile/load(path:)`` guarantees (it refuses larger designs with a located error
     ///   before any of them is laid out); a hand-made ``SweepFile`` must respect it too.
-    public static func values(of file: SweepFile) -> [[String]] {
+    public static func values(of file: SweepFile) -> [[String]] { layout(of: file).values }
+
+    /// The design laid out: each point's override values (see ``values(of:)``) and, for a `sobol`
+    /// or `morris` design, the layout the analysis reads (`sobol.csv`, `morris.csv`).
+    ///
+    /// Sobol points come from the Saltelli design (``SaltelliDesign``, GSL's Sobol sequence: no
+    /// random numbers); Morris trajectories from the `design` stream.
+    public static func layout(of file: SweepFile) -> (values: [[String]], analysis: GlobalSensitivity.Design?) {
         let count = pointCount(of: file)
         precondition(count.map { $0 <= RunLimits.maxPoints } == true,
                      "sweep design of \(count.map(String.init) ?? "more than Int.max") points; at most \(RunLimits.maxPoints)")
-        switch file.design {
-        case .grid:
-            return grid(file.parameters.map { $0.values ?? [] })
-        case .random, .latinHypercube:
-            let n = file.points ?? 1
-            let stream = SeedPlan(masterSeed: file.seed).stream(replication: 0, kind: "design")
-            let unit = file.design == .random ? random(points: n, dimensions: file.parameters.count, stream: stream)
-                : latinHypercube(points: n, dimensions: file.parameters.count, stream: stream)
-            return unit.map { u in
+        let stream = SeedPlan(masterSeed: file.seed).stream(replication: 0, kind: "design")
+        func scaled(_ unit: [[Double]]) -> [[String]] {
+            unit.map { u in
                 file.parameters.enumerated().map { j, p in format(scale(u[j], to: p.range ?? 0...1), integer: p.integer) }
             }
+        }
+        switch file.design {
+        case .grid:
+            return (grid(file.parameters.map { $0.values ?? [] }), nil)
+        case .random, .latinHypercube:
+            let n = file.points ?? 1
+            let unit = file.design == .random ? random(points: n, dimensions: file.parameters.count, stream: stream)
+                : latinHypercube(points: n, dimensions: file.parameters.count, stream: stream)
+            return (scaled(unit), nil)
+        case .sobol:
+            let design = SaltelliDesign(basePoints: file.basePoints ?? 2, parameters: file.parameters.count)
+            return (scaled(design.unitPoints()), .sobol(design))
+        case .morris:
+            let design = MorrisDesign(trajectories: file.trajectories ?? 2, levels: file.levels ?? 4,
+                                      parameters: file.parameters.count, candidates: file.candidates)
+            let (points, steps) = design.generate(stream: stream)
+            return (scaled(points), .morris(design, steps: steps))
         }
     }
 

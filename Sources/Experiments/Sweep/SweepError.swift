@@ -1,3 +1,4 @@
+import Tables
 import Foundation
 import ScenarioModule
 #if canImport(Glibc)
@@ -75,10 +76,10 @@ public struct SweepError: Error, Sendable, CustomStringConvertible {
         /// Point `point` resolves to another scenario than in shard folder `shard`.
         case pointChanged(point: Int, shard: String)
 
-        // MARK: Sensitivity
-        /// `sensitivity.csv` cannot be computed from the folder's files: `reason` (``SweepError/file``
-        /// names the folder or the file at fault).
-        case sensitivityInput(reason: String)
+        // MARK: Analyses
+        /// `sensitivity.csv`, `sobol.csv` or `morris.csv` cannot be computed from the folder's files:
+        /// `reason` (``SweepError/file`` names the folder or the file at fault).
+        case analysisInput(reason: String)
     }
 
     /// What two shard folders disagree on.
@@ -166,7 +167,7 @@ public struct SweepError: Error, Sendable, CustomStringConvertible {
         case .pointChanged(let point, let shard):
             return "point \(point) now resolves to another scenario than in shard '\(shard)' (the base scenario \(f) "
                 + "changed since the shards were run?); run the shards again"
-        case .sensitivityInput(let reason):
+        case .analysisInput(let reason):
             return "\(f): \(reason)"
         }
     }

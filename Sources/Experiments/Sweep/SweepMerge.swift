@@ -1,5 +1,6 @@
 import Foundation
 import ScenarioModule
+import Tables
 
 /// `suanli merge`: the shards of one sweep into the folder the unsharded sweep writes.
 ///
@@ -162,8 +163,8 @@ public enum SweepMerge {
             let jobs = sweep.pointCount * sweep.file.replications
             let totals = RunTotals(jobs: jobs, events: shards.reduce(0) { $0 + $1.events },
                                    wallSeconds: shards.reduce(0) { $0 + $1.wallSeconds }, replicationSeconds: [])
-            try Sensitivity.write(folder: folder.temporaryPath)
-            let files = ["manifest.json"] + names + [Sensitivity.file]
+            try sweep.writeAnalyses(folder: folder.temporaryPath)
+            let files = ["manifest.json"] + names + sweep.analysisFiles
             var json = SweepRun.sweepManifest(
                 Manifest(version: first.version, points: [], configuration: configuration, totals: totals).json,
                 sweep: sweep, files: files, shard: nil, indices: indices, monthly: first.monthly,
@@ -204,11 +205,11 @@ public enum SweepMerge {
         var groups: [[Group]] = []
         var pointColumn = -1
         for (s, bytes) in inputs.enumerated() {
-            let records = records(bytes)
+            let records = CSVRecords.records(bytes)
             guard let header = records.first else { throw SweepError(.malformedShardFile(reason: "it is empty"), file: folders[s] + "/" + file) }
             headers.append(bytes[header])
             if s == 0 {
-                pointColumn = fields(bytes[header]).firstIndex(of: "point") ?? -1
+                pointColumn = CSVRecords.fields(bytes[header]).firstIndex(of: "point") ?? -1
                 guard pointColumn >= 0 else { throw SweepError(.malformedShardFile(reason: "it has no point column"), file: folders[s] + "/" + file) }
             } else if bytes[header] != headers[0] {
                 throw SweepError(.malformedShardFile(reason: "different columns than in '\(folders[0])' (the points have "
@@ -216,7 +217,7 @@ public enum SweepMerge {
             }
             var gs: [Group] = []
             for r in records.dropFirst() {
-                let fs = fields(bytes[r])
+                let fs = CSVRecords.fields(bytes[r])
                 guard pointColumn < fs.count, let p = Int(fs[pointColumn]), p >= 0, p < points, p % n == s else {
                     throw SweepError(.malformedShardFile(reason: "a row of a point that is not in shard \(s) of \(n)"), file: folders[s] + "/" + file)
                 }
@@ -267,7 +268,7 @@ public enum SweepMerge {
             guard let h = streams[s].next() else { throw SweepError(.malformedShardFile(reason: "it is empty"), file: folders[s] + "/" + file) }
             if s == 0 {
                 header = h
-                pointColumn = fields(h[...]).firstIndex(of: "point") ?? -1
+                pointColumn = CSVRecords.fields(h[...]).firstIndex(of: "point") ?? -1
                 guard pointColumn >= 0 else { throw SweepError(.malformedShardFile(reason: "it has no point column"), file: folders[s] + "/" + file) }
             } else if h != header {
                 throw SweepError(.malformedShardFile(reason: "different columns than in '\(folders[0])' (the points have "
@@ -281,7 +282,7 @@ public enum SweepMerge {
         func peek(_ s: Int) throws(SweepError) -> (record: [UInt8], point: Int)? {
             if let p = peeked[s] { return p }
             guard let r = streams[s].next() else { return nil }
-            let fs = fields(r[...])
+            let fs = CSVRecords.fields(r[...])
             guard pointColumn < fs.count, let p = Int(fs[pointColumn]), p >= 0, p < points, p % n == s else {
                 throw SweepError(.malformedShardFile(reason: "a row of a point that is not in shard \(s) of \(n)"), file: folders[s] + "/" + file)
             }
@@ -303,54 +304,5 @@ public enum SweepMerge {
             throw SweepError(.malformedShardFile(reason: "rows are not in point order"), file: folders[s] + "/" + file)
         }
         try flush()
-    }
-
-    /// The byte ranges of the records of a CSV text, line ends included (a line end inside
-    /// quotes belongs to its field).
-    static func records(_ bytes: [UInt8]) -> [Range<Int>] {
-        var out: [Range<Int>] = []
-        var start = 0, quoted = false
-        for (i, b) in bytes.enumerated() {
-            if b == UInt8(ascii: "\"") { quoted.toggle() } else if b == 10 && !quoted {
-                out.append(start..<(i + 1))
-                start = i + 1
-            }
-        }
-        if start < bytes.count { out.append(start..<bytes.count) }
-        return out
-    }
-
-    /// The fields of one record, unquoted (RFC 4180).
-    static func fields(_ record: ArraySlice<UInt8>) -> [String] {
-        // Most records have no quote and no line break but the one that ends them: split on commas
-        // without copying bytes (a short field becomes an inline String, no allocation).
-        var end = record.endIndex
-        while end > record.startIndex && (record[end - 1] == 10 || record[end - 1] == 13) { end -= 1 }
-        let body = record[record.startIndex..<end]
-        if !body.contains(where: { $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }) {
-            return body.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
-                .map { String(decoding: $0, as: UTF8.self) }
-        }
-        var out: [String] = []
-        var field: [UInt8] = []
-        var quoted = false
-        var i = record.startIndex
-        while i < record.endIndex {
-            let b = record[i]
-            if quoted {
-                if b == UInt8(ascii: "\"") {
-                    if i + 1 < record.endIndex && record[i + 1] == UInt8(ascii: "\"") { field.append(b); i += 1 } else { quoted = false }
-                } else { field.append(b) }
-            } else if b == UInt8(ascii: "\"") {
-                quoted = true
-            } else if b == UInt8(ascii: ",") {
-                out.append(String(decoding: field, as: UTF8.self)); field = []
-            } else if b != 10 && b != 13 {
-                field.append(b)
-            }
-            i += 1
-        }
-        out.append(String(decoding: field, as: UTF8.self))
-        return out
     }
 }

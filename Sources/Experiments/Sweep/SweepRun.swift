@@ -2,6 +2,7 @@ import Foundation
 import ScenarioModule
 import Stochastics
 import Synchronization
+import Tables
 
 /// What a sweep reports while it runs (see ``SweepRun/run(_:outputPath:threads:shard:shards:monthly:version:progress:stopAfterChunks:onEvent:)``),
 /// in this order: `started`, `saved` as chunks are recorded, `assembling`, `committed`. A caller may
@@ -59,8 +60,8 @@ public enum SweepRun {
     ///
     /// Memory does not grow with the sweep: points are validated up front but their scenarios are
     /// loaded again when they run and dropped when they finish, rows go to the files chunk by
-    /// chunk, the manifest's point entries are spooled to a file, and `sensitivity.csv` is
-    /// computed from the files a record at a time.
+    /// chunk, the manifest's point entries are spooled to a file, and `sensitivity.csv` (with
+    /// `sobol.csv` or `morris.csv`) is computed from the files a record at a time.
     /// - Parameters:
     ///   - stopAfterChunks: stop (throwing) after this many new chunks, leaving the partial
     ///     folder to resume from; for tests and for running a sweep in slices.
@@ -83,8 +84,8 @@ public enum SweepRun {
         do { try OutputFolder.checkPlace(outputPath) } catch { throw SweepError(.output(reason: error.message), file: outputPath) }
         let configuration = sweep.configuration(threads: threads)
         let indices = sweep.pointIndices(shard: shard, of: shards)
-        // sensitivity.csv needs every point: an unsharded run writes it, a shard leaves it to the merge.
-        let names = ["manifest.json"] + fileNames(monthly: monthly) + (shards == 1 ? [Sensitivity.file] : [])
+        // The analyses need every point: an unsharded run writes them, a shard leaves them to the merge.
+        let names = ["manifest.json"] + fileNames(monthly: monthly) + (shards == 1 ? sweep.analysisFiles : [])
         let dataFiles = ResultFiles(directory: nil, monthly: monthly).writtenFileNames
 
         let partialFolder = SweepJournal.folder(outputPath: outputPath)
@@ -193,7 +194,7 @@ public enum SweepRun {
                     throw SweepError.io("write", folder.temporaryPath + "/" + f, error)
                 }
             }
-            if shards == 1 { try Sensitivity.write(folder: folder.temporaryPath) }
+            if shards == 1 { try sweep.writeAnalyses(folder: folder.temporaryPath) }
             let manifest = Manifest(version: version, points: [], configuration: configuration, totals: totals)
             var json = sweepManifest(manifest.json, sweep: sweep, files: names, shard: shards > 1 ? (shard, shards) : nil,
                                      indices: indices, monthly: monthly)
@@ -285,6 +286,12 @@ public enum SweepRun {
             ("sweep_hash", .string(sweep.file.contentHash)),
             ("base", .string(sweep.file.basePath)),
             ("design", .string(sweep.file.design.rawValue)),
+        ]
+        if let n = sweep.file.basePoints { sweepMembers.append(("base_points", .int(n))) }
+        if let r = sweep.file.trajectories { sweepMembers.append(("trajectories", .int(r))) }
+        if let p = sweep.file.levels { sweepMembers.append(("levels", .int(p))) }
+        if let c = sweep.file.candidates { sweepMembers.append(("candidates", .int(c))) }
+        sweepMembers += [
             ("parameters", .array(sweep.parameterPaths.map(JSONValue.string))),
             ("points", .int(sweep.pointCount)),
             ("monthly", .bool(monthly)),

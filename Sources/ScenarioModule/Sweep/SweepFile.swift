@@ -4,8 +4,12 @@ import Foundation
 ///
 /// ```yaml
 /// base: ../validation/erlang-loss.yaml      # relative to the sweep file
-/// design: grid                              # grid | random | latin-hypercube
+/// design: grid                              # grid | random | latin-hypercube | sobol | morris
 /// points: 16                                # random and latin-hypercube only
+/// base_points: 64                           # sobol only: N, a power of two (N·(k + 2) points)
+/// trajectories: 20                          # morris only: r (r·(k + 1) points)
+/// levels: 4                                 # morris only: p, even (default 4)
+/// candidates: 100                           # morris only, optional: Campolongo's improved sampling
 /// replications: 4
 /// seed: 1
 /// common_random_numbers: true               # default
@@ -21,7 +25,15 @@ public struct SweepFile: Sendable {
         case grid
         case random
         case latinHypercube = "latin-hypercube"
+        /// Saltelli's design for Sobol indices.
+        case sobol
+        /// Morris's elementary-effects trajectories.
+        case morris
     }
+
+    /// The most parameters of a `sobol` design: GSL's Sobol sequence has at most 40 dimensions
+    /// and the design needs two per parameter.
+    public static let maxSobolParameters = 20
 
     /// One varied key.
     public struct Parameter: Sendable, Equatable {
@@ -46,8 +58,16 @@ public struct SweepFile: Sendable {
     /// The base scenario's path, resolved against the sweep file's folder.
     public let basePath: String
     public let design: Design
-    /// Points of a `random` or `latin-hypercube` design; nil for `grid`.
+    /// Points of a `random` or `latin-hypercube` design; nil for the others.
     public let points: Int?
+    /// N, the base rows of a `sobol` design (a power of two); nil for the others.
+    public let basePoints: Int?
+    /// r, the trajectories of a `morris` design; nil for the others.
+    public let trajectories: Int?
+    /// p, the grid levels of a `morris` design (even); nil for the others.
+    public let levels: Int?
+    /// Candidate trajectories of a `morris` design with Campolongo's improved sampling; nil: none.
+    public let candidates: Int?
     public let replications: Int
     public let seed: UInt64
     public let commonRandomNumbers: Bool
@@ -56,8 +76,10 @@ public struct SweepFile: Sendable {
     public let contentHash: String
 
     public init(path: String, name: String, basePath: String, design: Design, points: Int?, replications: Int,
-                seed: UInt64, commonRandomNumbers: Bool, parameters: [Parameter], contentHash: String) {
+                seed: UInt64, commonRandomNumbers: Bool, parameters: [Parameter], contentHash: String,
+                basePoints: Int? = nil, trajectories: Int? = nil, levels: Int? = nil, candidates: Int? = nil) {
         self.path = path; self.name = name; self.basePath = basePath; self.design = design; self.points = points
+        self.basePoints = basePoints; self.trajectories = trajectories; self.levels = levels; self.candidates = candidates
         self.replications = replications; self.seed = seed; self.commonRandomNumbers = commonRandomNumbers
         self.parameters = parameters; self.contentHash = contentHash
     }
@@ -65,8 +87,21 @@ public struct SweepFile: Sendable {
     /// SHA-256 of `text` as 64 lowercase hex digits.
     public static func hash(_ text: String) -> String { SHA256.hex(text.utf8) }
 
-    static let keys = ["name", "description", "base", "parameters", "design", "points", "replications", "seed",
-                       "common_random_numbers"]
+    static let keys = ["name", "description", "base", "parameters", "design", "points", "base_points", "trajectories",
+                       "levels", "candidates", "replications", "seed", "common_random_numbers"]
+
+    /// The number of points of the design, computed from the file without laying it out; nil when a
+    /// grid's value counts multiply past `Int.max`.
+    public var pointCount: Int? {
+        switch design {
+        case .grid: Self.product(parameters.map { $0.values?.count ?? 0 })
+        case .random, .latinHypercube: points ?? 1
+        case .sobol: (basePoints ?? 1).multipliedReportingOverflow(by: parameters.count + 2).overflow ? nil
+            : (basePoints ?? 1) * (parameters.count + 2)
+        case .morris: (trajectories ?? 1).multipliedReportingOverflow(by: parameters.count + 1).overflow ? nil
+            : (trajectories ?? 1) * (parameters.count + 1)
+        }
+    }
 
     /// Reads and checks the sweep file at `path`.
     /// - Throws: ``ScenarioDiagnostics`` listing every problem.
@@ -152,17 +187,55 @@ public struct SweepFile: Sendable {
         var design = Design.grid
         if let p = seen["design"] {
             if let s = scalar(p.value), let d = Design(rawValue: s) { design = d } else {
-                sink.error(p.value.loc, "design", "expected grid, random or latin-hypercube, got \(p.value.got)")
+                sink.error(p.value.loc, "design", "expected grid, random, latin-hypercube, sobol or morris, got \(p.value.got)")
             }
         }
         var points: Int? = nil
-        if design == .grid {
-            if let p = seen["points"] {
-                sink.error(p.keyLoc, "points", "a grid has one point per combination of values; points is for random and latin-hypercube designs")
-            }
-        } else {
+        var basePoints: Int? = nil, trajectories: Int? = nil, levels: Int? = nil, candidates: Int? = nil
+        /// Reports `key` when present: it belongs to other designs (`why`).
+        func refuse(_ key: String, _ why: String) {
+            if let p = seen[key] { sink.error(p.keyLoc, key, why) }
+        }
+        switch design {
+        case .grid:
+            refuse("points", "a grid has one point per combination of values; points is for random and latin-hypercube designs")
+        case .random, .latinHypercube:
             points = integer("points", min: 1, max: RunLimits.maxPoints, what: "the most points a design may have",
                              default: nil)
+        case .sobol, .morris:
+            refuse("points", "a \(design.rawValue) design has " + (design == .sobol ? "N·(k + 2) points (N = base_points)"
+                   : "r·(k + 1) points (r = trajectories)") + "; points is for random and latin-hypercube designs")
+        }
+        if design != .sobol { refuse("base_points", "base_points is for sobol designs") }
+        if design != .morris {
+            for key in ["trajectories", "levels", "candidates"] { refuse(key, "\(key) is for morris designs") }
+        }
+        if design == .sobol, let n = integer("base_points", min: 2, max: RunLimits.maxPoints,
+                                              what: "the most points a design may have", default: nil) {
+            if n & (n - 1) != 0 {
+                sink.error(seen["base_points"]!.value.loc, "base_points",
+                           "expected a power of two (the Sobol sequence is balanced at powers of two), got \(n)")
+            } else {
+                basePoints = n
+            }
+        }
+        if design == .morris {
+            trajectories = integer("trajectories", min: 2, max: RunLimits.maxPoints,
+                                   what: "the most points a design may have", default: nil)
+            levels = integer("levels", min: 2, max: 1000, what: "a grid of at most 1,000 levels", default: 4)
+            if let l = levels, l % 2 != 0 {
+                sink.error(seen["levels"]!.value.loc, "levels",
+                           "expected an even number of levels (each step moves a parameter by half of them), got \(l)")
+                levels = nil
+            }
+            if seen["candidates"] != nil {
+                candidates = integer("candidates", min: 2, max: 1000, what: "the greedy choice compares every pair of candidates",
+                                     default: nil)
+                if let c = candidates, let r = trajectories, c <= r {
+                    sink.error(seen["candidates"]!.value.loc, "candidates",
+                               "expected more candidates than trajectories (\(r)) to choose the most spread out from, got \(c)")
+                }
+            }
         }
         let replications = integer("replications", min: 1, max: RunLimits.maxReplications,
                                    what: "the most replications a point may have", default: nil) ?? 1
@@ -198,6 +271,12 @@ public struct SweepFile: Sendable {
         } else {
             sink.error(top, "parameters", "missing; expected a list of {path, values: [...]} or {path, range: [lo, hi]}")
         }
+        if design == .sobol, parameters.count > maxSobolParameters, case .list(let items)? = seen["parameters"]?.value.value {
+            sink.error(items[maxSobolParameters].loc, "parameters[\(maxSobolParameters)]",
+                       "a sobol design takes at most \(maxSobolParameters) parameters (GSL's Sobol sequence has at most 40 "
+                       + "dimensions and the design needs two per parameter), got \(parameters.count): screen them with a "
+                       + "morris design first")
+        }
         // The design's size, checked before anything the size of the design is made.
         let counts = parameters.map { $0.values?.count ?? 0 }
         if sink.isEmpty, design == .grid, case .list(let items)? = seen["parameters"]?.value.value {
@@ -215,7 +294,17 @@ public struct SweepFile: Sendable {
                            + "latin-hypercube design")
             }
         }
-        if sink.isEmpty, let n = design == .grid ? Self.product(counts) : points {
+        let designPoints: Int? = switch design {
+        case .grid: Self.product(counts)
+        case .random, .latinHypercube: points
+        case .sobol: basePoints.map { $0.multipliedReportingOverflow(by: parameters.count + 2).overflow ? Int.max : $0 * (parameters.count + 2) }
+        case .morris: trajectories.map { $0.multipliedReportingOverflow(by: parameters.count + 1).overflow ? Int.max : $0 * (parameters.count + 1) }
+        }
+        if sink.isEmpty, design == .sobol || design == .morris, let n = designPoints, n > RunLimits.maxPoints {
+            let key = design == .sobol ? "base_points" : "trajectories"
+            sink.error(seen[key]!.value.loc, key, "the design has \(n) points; expected at most \(RunLimits.maxPoints)")
+        }
+        if sink.isEmpty, let n = designPoints {
             let (runs, overflow) = n.multipliedReportingOverflow(by: replications)
             if overflow || runs > RunLimits.maxRuns {
                 let at = seen["replications"].map { ($0.value.loc, "replications") } ?? (top, "replications")
@@ -227,7 +316,8 @@ public struct SweepFile: Sendable {
         guard sink.isEmpty else { throw ScenarioDiagnostics(sink, file: path) }
         return SweepFile(path: path, name: name, basePath: basePath, design: design, points: points,
                          replications: replications, seed: seed, commonRandomNumbers: crn, parameters: parameters,
-                         contentHash: hash(yaml))
+                         contentHash: hash(yaml), basePoints: basePoints, trajectories: trajectories, levels: levels,
+                         candidates: candidates)
     }
 
     private static func parameter(_ node: YNode, index i: Int, design: Design, sink: inout DiagnosticSink) -> Parameter? {
@@ -296,7 +386,7 @@ public struct SweepFile: Sendable {
         switch design {
         case .grid where values == nil:
             sink.error(node.loc, key + ".values", "a grid needs a values list for every parameter"); return nil
-        case .random, .latinHypercube:
+        case .random, .latinHypercube, .sobol, .morris:
             if range == nil {
                 sink.error(node.loc, key + ".range", "a \(design.rawValue) design needs range: [lo, hi] for every parameter")
                 return nil

@@ -2,13 +2,13 @@ import Foundation
 
 /// Reads a CSV file record by record in blocks, so a file larger than memory can be scanned.
 /// A record's bytes include its line end; a line end inside quotes belongs to its field
-/// (the same records as ``SweepMerge/records(_:)`` finds in the whole file).
-struct CSVRecordReader {
-    static let blockSize = 1 << 20
+/// (the same records as ``CSVRecords/records(_:)`` finds in the whole file).
+public struct CSVRecordReader {
+    public static let blockSize = 1 << 20
 
     /// Calls `body` with each record of the file at `path`, in order.
     /// - Returns: false when the file cannot be opened.
-    static func forEachRecord(path: String, _ body: (ArraySlice<UInt8>) throws -> Void) rethrows -> Bool {
+    public static func forEachRecord(path: String, _ body: (ArraySlice<UInt8>) throws -> Void) rethrows -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
         var carry: [UInt8] = []
@@ -37,7 +37,7 @@ struct CSVRecordReader {
 
 /// The records of a CSV file pulled one at a time (line ends included, a line end inside quotes
 /// belonging to its field), read in blocks.
-final class CSVRecordStream {
+public final class CSVRecordStream {
     private let handle: FileHandle
     private var buffer: [UInt8] = []
     private var start = 0
@@ -45,7 +45,7 @@ final class CSVRecordStream {
     private var quoted = false
     private var atEnd = false
 
-    init?(path: String) {
+    public init?(path: String) {
         guard let h = FileHandle(forReadingAtPath: path) else { return nil }
         handle = h
     }
@@ -53,7 +53,7 @@ final class CSVRecordStream {
     deinit { try? handle.close() }
 
     /// The next record, or nil at the end of the file.
-    func next() -> [UInt8]? {
+    public func next() -> [UInt8]? {
         while true {
             while scan < buffer.count {
                 let b = buffer[scan]

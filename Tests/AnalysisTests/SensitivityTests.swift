@@ -1,10 +1,7 @@
-import Experiments
+import Analysis
 import Foundation
 import Stochastics
 import Testing
-
-private let smokePath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("Scenarios/sweeps/smoke.yaml").path
 
 @Suite("Sensitivity (standardised regression and partial rank correlation coefficients)")
 struct SensitivityTests {
@@ -146,44 +143,5 @@ struct SensitivityTests {
         // n − 3 − p < 1: four runs with one other parameter held fixed.
         #expect(Sensitivity.prcc(x: [[1, 2, 3, 4], [1, 0, 0, 1]], y: [1, 2, 4, 3]) == [nil, nil])
         #expect(Sensitivity.prcc(x: [[1, 2, 3, 4]], y: [1, 2, 4, 3])[0] != nil)  // n − 3 = 1
-    }
-
-    @Test func unshardedAndMergedSensitivityAreByteIdentical() throws {
-        let folder = NSTemporaryDirectory() + "sens-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let sweep = try Sweep.load(path: smokePath)
-        let whole = try SweepRun.run(sweep, outputPath: folder + "/whole", threads: 2, monthly: true, version: "test")
-        #expect(whole.files.last == "sensitivity.csv")
-        var shardFolders: [String] = []
-        for i in 0..<3 {
-            let r = try SweepRun.run(sweep, outputPath: folder + "/s\(i)", threads: 1, shard: i, shards: 3,
-                                     monthly: true, version: "test")
-            #expect(!r.files.contains("sensitivity.csv"))
-            #expect(!FileManager.default.fileExists(atPath: folder + "/s\(i)/sensitivity.csv"))
-            shardFolders.append(r.outputPath)
-        }
-        _ = try SweepMerge.merge(shardFolders: shardFolders.reversed(), outputPath: folder + "/merged")
-        let a = try #require(FileManager.default.contents(atPath: folder + "/whole/sensitivity.csv"))
-        let b = try #require(FileManager.default.contents(atPath: folder + "/merged/sensitivity.csv"))
-        #expect(a == b)
-        let text = String(decoding: a, as: UTF8.self)
-        let lines = text.split(separator: "\n")
-        #expect(lines.first == "entity_kind,entity,metric,parameter,src,src_ci95_low,src_ci95_high,prcc,prcc_ci95_low,prcc_ci95_high,rank,runs")
-        // In the smoke sweep the owner's overhead decides survival first (more overhead, fewer
-        // survivors), its price second (a higher price, more survivors); PRCC agrees in sign.
-        func row(_ parameter: String) -> [Substring] {
-            let found = lines.filter { $0.hasPrefix("firm,owner,survived,\(parameter),") }
-            #expect(found.count == 1, "one row for \(parameter)")
-            return found.first.map { $0.split(separator: ",", omittingEmptySubsequences: false) } ?? []
-        }
-        let opex = row("providers[owner].fixed_opex_monthly"), price = row("providers[owner].prices.h800")
-        #expect(opex.count == 12 && (Double(opex[6]) ?? 0) < 0 && opex[10] == "1" && opex[11] == "32",
-                "overhead: negative with its whole interval, ranked first: \(opex)")
-        #expect(price.count == 12 && (Double(price[5]) ?? 0) > 0 && price[10] == "2" && price[11] == "32",
-                "price: positive with its whole interval, ranked second: \(price)")
-        let opexPRCC = opex.count == 12 ? (Double(opex[7]) ?? 0, Double(opex[9]) ?? 0) : (0, 0)
-        let pricePRCC = price.count == 12 ? (Double(price[7]) ?? 0, Double(price[8]) ?? 0) : (0, 0)
-        #expect(opexPRCC.0 >= -1 && opexPRCC.1 < 0, "overhead: PRCC negative with its whole interval: \(opex)")
-        #expect(pricePRCC.0 <= 1 && pricePRCC.1 > 0, "price: PRCC positive with its whole interval: \(price)")
     }
 }
