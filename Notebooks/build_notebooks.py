@@ -38,18 +38,18 @@ def save(fig, name):
 '''
 
 
-def params(results):
+def params(results, extra=""):
     return new_code_cell(
         f'# Parameters (papermill: -p results_dir DIR -p figures_dir DIR). Paths are relative to Notebooks/.\n'
-        f'results_dir = "{results}"\nfigures_dir = "output/"',
+        f'results_dir = "{results}"\nfigures_dir = "output/"' + extra,
         metadata={"tags": ["parameters"]})
 
 
-def notebook(title, results, cells):
+def notebook(title, results, cells, extra_params=""):
     nb = new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
-    nb.cells = [new_markdown_cell(title), params(results), new_code_cell(SETUP)]
+    nb.cells = [new_markdown_cell(title), params(results, extra_params), new_code_cell(SETUP)]
     for kind, src in cells:
         nb.cells.append(new_markdown_cell(src) if kind == "md" else new_code_cell(src))
     return nb
@@ -446,7 +446,8 @@ as these numbers change?": `suanli sweep FILE` takes a base scenario and a list 
 *parameters*), builds a set of *points* — each point is the base scenario with one value for every
 parameter — and runs every point with the same number of replications. A *grid* design tries every
 combination of listed values; a *random* or *Latin hypercube* design scatters points over ranges, which
-covers several parameters with fewer runs but gives no tidy table. With common random numbers (the
+covers several parameters with fewer runs but gives no tidy table; a *Sobol* or *Morris* design lays points
+out in a pattern made for one kind of sensitivity analysis (section 4). With common random numbers (the
 default) replication r of every point sees the same tenants and noise, so neighbouring points differ by
 the parameters, not by luck.
 
@@ -466,9 +467,16 @@ sweep over one small owner: 4 fixed prices × 2 monthly overheads) and draws:
    effect; PRCC, computed on ranks, measures any effect that only goes one way (an outcome that rises ever
    more steeply, or levels off). Neither sees an outcome that rises and then falls across a range (an
    optimum in between): both can be near 0 although the map shows the parameter matters.
+4. **Sobol indices or Morris screening** (`sobol.csv` or `morris.csv`, only for sweeps with `design: sobol`
+   or `design: morris`): how much of each outcome's variation a parameter explains, alone and with its
+   interactions, or how large and how regular its effects are, whatever their shape.
+5. **Scenario discovery** (`boxes.csv`, written by `suanli discover`): the region of the swept ranges, a box of
+   limits on a few parameters, where a condition such as a firm's exit concentrates (PRIM).
 
 Everything is read from the folder's CSVs; nothing here re-runs or re-implements the model.""",
-    "../Results/examples/sweep-smoke", [
+    "../Results/examples/sweep-smoke", extra_params=(
+        '\n# Sobol indices and Morris screening: the outcome to draw, "kind/entity/metric" as in sensitivity.csv\n'
+        '# (e.g. "market/all/units_lost_total"); "" draws the first firm\'s survived.\noutcome = ""'), cells=[
     (M, "## The points\n`points.csv` has one row per point and one column per parameter, named by its key "
         "path. `manifest.json` says which sweep file, design and number of replications produced them."),
     (C, """import json
@@ -644,6 +652,226 @@ ax.set_title("Which parameter moves which outcome")
 save(fig, "05-sensitivity")
 fitted.sort_values(["outcome", "rank"])[["outcome", "parameter", "src", "src_ci95_low", "src_ci95_high",
                                           "prcc", "prcc_ci95_low", "prcc_ci95_high", "rank", "runs"]].head(30)"""),
+    (M, """## Sobol indices and Morris screening
+SRC and PRCC sum each effect up as one straight line or one direction. Two designs of `suanli sweep` measure
+effects of any shape, each with its own layout of points (`design:` in the sweep file):
+
+- **`design: sobol`** writes `sobol.csv`. Each outcome (its mean over a point's replications) varies from point
+  to point; a Sobol index is a share of that variance.
+  - **S1**, the first-order index: the share a parameter explains *on its own*. S1 = 0.4: knowing this parameter
+    alone removes about 40% of the outcome's variance.
+  - **ST**, the total index: the share it explains *together with all its interactions* with the other
+    parameters. An ST near 0 means the parameter could be fixed anywhere in its range without changing the outcome.
+  - **ST − S1**, the part that is interaction: the parameter's effect depends on the values of the others (a
+    higher price may hurt only when demand is low).
+
+  The error bars are 95% bootstrap intervals; by estimation error S1 can come out a little below 0 and the S1s can
+  sum above 1.
+- **`design: morris`** writes `morris.csv`. Along each of several *trajectories* the sweep moves one parameter at
+  a time by one step, the others held fixed; the change of the outcome, scaled to the parameter's whole range, is
+  an *elementary effect*.
+  - **μ\\*** (mu star), the mean size of a parameter's elementary effects: how important it is. Rank by μ*.
+  - **σ** (sigma), their standard deviation: how much the effect depends on where it is measured. A σ large
+    beside μ* means the effect is not a straight line, or the parameter interacts with others.
+
+  In the μ*–σ plane the lines σ/μ* = 0.1, 0.5 and 1 (Garcia Sanchez et al. 2014) separate parameters whose effect
+  is nearly linear (below 0.1), monotonic (0.1–0.5), almost monotonic (0.5–1) and non-monotonic or interacting
+  (above 1). μ* is in the outcome's units: compare parameters for one outcome, not across outcomes.
+
+**`noise_share`.** A point's outcome is a mean over a few replications, so some luck is left in it; `noise_share`
+is the share of the variance of the point means that is this replication noise. Noise looks like an effect that
+no parameter explains on its own, so it inflates every ST by about `noise_share` (and ST − S1 with it), and μ* and
+σ likewise: an ST not much above `noise_share` may be nothing but noise. Add replications before reading it.
+
+To draw another outcome, set `outcome` in the parameters cell at the top to `"kind/entity/metric"`, e.g.
+`"market/all/units_lost_total"` (the outcomes are those of `sensitivity.csv`)."""),
+    (C, """from IPython.display import display
+
+def read_global(name):
+    \"\"\"sobol.csv or morris.csv of the folder with an `outcome` column, "kind/entity/metric"; None if absent.\"\"\"
+    if not (RESULTS / name).exists():
+        return None
+    t = pd.read_csv(RESULTS / name, keep_default_na=False, na_values=[""],
+                    dtype={"entity_kind": str, "entity": str, "metric": str, "parameter": str})
+    t["outcome"] = t["entity_kind"] + "/" + t["entity"] + "/" + t["metric"]
+    return t
+
+def choose(t, value):
+    \"\"\"The outcome to draw: `outcome` if set; else the first firm's `survived`, or, when that does not vary over
+    the points (its `value` column empty or 0 throughout), the first outcome that does.\"\"\"
+    outcomes = list(dict.fromkeys(t["outcome"]))
+    if outcome:
+        if outcome not in outcomes:
+            raise ValueError(f"outcome {outcome!r} is not in this file; choose one of {outcomes}")
+        return outcome
+    varies = [o for o in outcomes if (t.loc[t["outcome"] == o, value].fillna(0).abs() > 0).any()]
+    survived = [o for o in outcomes if o.startswith("firm/") and o.endswith("/survived")]
+    first = survived[0] if survived else outcomes[0]
+    if first not in varies and varies:
+        print(f"{first} does not vary over the points; drawing {varies[0]} instead")
+        return varies[0]
+    return first
+
+sobol, morris = read_global("sobol.csv"), read_global("morris.csv")
+if sobol is None and morris is None:
+    print(f"No sobol.csv or morris.csv in {RESULTS.name}: a {sweep.get('design', '?')} sweep; "
+          "Sobol indices and Morris screening need `design: sobol` or `design: morris`.")
+else:
+    print("outcomes:", list(dict.fromkeys((sobol if sobol is not None else morris)["outcome"])))"""),
+    (M, "### Sobol indices\nFor the chosen outcome, per parameter, S1 (alone) and ST (with interactions) side by "
+        "side, each with its 95% interval; the dashed red line is `noise_share`, about what noise alone adds to "
+        "every ST."),
+    (C, """if sobol is not None:
+    chosen = choose(sobol, "st")
+    rows = sobol[sobol["outcome"] == chosen].reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(max(6, 2 * len(rows) + 2), 4.5))
+    if rows[["s1", "st"]].notna().any().any():
+        x = np.arange(len(rows))
+        for dx, col, colour, label in [(-0.2, "s1", "tab:blue", "S1: alone"),
+                                       (0.2, "st", "tab:orange", "ST: with interactions")]:
+            below = (rows[col] - rows[col + "_ci95_low"]).clip(lower=0).fillna(0)
+            above = (rows[col + "_ci95_high"] - rows[col]).clip(lower=0).fillna(0)
+            ax.bar(x + dx, rows[col], width=0.4, yerr=[below, above], capsize=4, color=colour, label=label)
+        ax.set_xticks(x); ax.set_xticklabels(rows["parameter"], rotation=15, ha="right", fontsize=8)
+        ax.axhline(0, color="black", lw=0.8); ax.axhline(1, color="grey", lw=0.8, ls=":")
+        noise = rows["noise_share"].dropna()
+        if len(noise):
+            ax.axhline(noise.iloc[0], color="tab:red", lw=1, ls="--", label=f"noise_share {noise.iloc[0]:.2f}")
+        ax.set_ylabel("share of the outcome's variance"); ax.legend(fontsize=8)
+    else:
+        ax.text(0.5, 0.5, f"{chosen} does not vary over the points: no index", ha="center", va="center",
+                transform=ax.transAxes)
+        ax.set_axis_off()
+    ax.set_title(f"Sobol indices of {chosen}, 95% bootstrap intervals\\n({rows['base_points'].iloc[0]} base points, "
+                 f"{rows['replications'].iloc[0]} replications each)", fontsize=10)
+    save(fig, "05-sobol")
+    display(rows.assign(st_minus_s1=rows["st"] - rows["s1"])[
+        ["parameter", "s1", "s1_ci95_low", "s1_ci95_high", "st", "st_ci95_low", "st_ci95_high", "st_minus_s1",
+         "noise_share"]].round(3))
+elif morris is not None:
+    print("no sobol.csv in this folder (a morris sweep: see the next section)")"""),
+    (M, "### Morris μ*–σ plane\nFor the chosen outcome, one dot per parameter at (μ*, σ), with the 95% interval of "
+        "μ* as a horizontal bar. Far right: important; high up: non-linear or interacting. A hollow dot on the "
+        "axis has no σ (a design with one trajectory)."),
+    (C, """if morris is not None:
+    chosen = choose(morris, "mu_star")
+    rows = morris[morris["outcome"] == chosen].reset_index(drop=True)
+    drawn = rows[rows["mu_star"].notna()]
+    fig, ax = plt.subplots(figsize=(8, 6))
+    if len(drawn) and (drawn["mu_star"] > 0).any():
+        xmax = 1.15 * np.nanmax(drawn[["mu_star", "mu_star_ci95_high"]].values)
+        smax = drawn["sigma"].max() if drawn["sigma"].notna().any() else 0
+        ymax = max(1.2 * smax, 0.6 * xmax)
+        for ratio, style, note in [(0.1, ":", "below: nearly linear"), (0.5, "--", "0.1–0.5: monotonic"),
+                                   (1.0, "-", "0.5–1: almost monotonic; above: non-monotonic or interacting")]:
+            ax.plot([0, xmax], [0, ratio * xmax], color="grey", lw=0.9, ls=style, label=f"σ/μ* = {ratio:g} ({note})")
+        taken = {}  # labels of dots that (nearly) coincide, stacked
+        for i, r in enumerate(drawn.itertuples()):
+            sigma = 0.0 if pd.isna(r.sigma) else r.sigma
+            low = 0.0 if pd.isna(r.mu_star_ci95_low) else max(0.0, r.mu_star - r.mu_star_ci95_low)
+            high = 0.0 if pd.isna(r.mu_star_ci95_high) else max(0.0, r.mu_star_ci95_high - r.mu_star)
+            ax.errorbar([r.mu_star], [sigma], xerr=[[low], [high]], fmt="o", color=f"C{i % 10}", capsize=4,
+                        markersize=7, mfc="white" if pd.isna(r.sigma) else f"C{i % 10}", clip_on=False)
+            spot = (round(50 * r.mu_star / xmax), round(50 * sigma / ymax))
+            taken[spot] = taken.get(spot, -1) + 1
+            ax.annotate(r.parameter, (r.mu_star, sigma), xytext=(6, 6 + 11 * taken[spot]), textcoords="offset points",
+                        fontsize=8)
+        ax.set_xlim(0, xmax); ax.set_ylim(0, ymax)
+        ax.set_xlabel("μ*: mean |elementary effect| (outcome per whole range of the parameter)")
+        ax.set_ylabel("σ: standard deviation of the elementary effects")
+        ax.legend(fontsize=8, loc="upper left")
+    else:
+        ax.text(0.5, 0.5, f"{chosen} does not vary over the points: every elementary effect is 0", ha="center",
+                va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+    noise = rows["noise_share"].dropna()
+    ax.set_title(f"Morris μ*–σ plane of {chosen}\\n({rows['trajectories'].iloc[0]} trajectories, "
+                 f"{rows['levels'].iloc[0]} levels, {rows['replications'].iloc[0]} replications each"
+                 + (f"; noise_share {noise.iloc[0]:.2f})" if len(noise) else ")"), fontsize=10)
+    save(fig, "05-morris")
+    display(rows.assign(sigma_over_mu_star=rows["sigma"] / rows["mu_star"].where(rows["mu_star"] > 0))[
+        ["parameter", "mu_star", "mu_star_ci95_low", "mu_star_ci95_high", "mu", "sigma", "sigma_over_mu_star",
+         "noise_share"]].round(3))
+elif sobol is not None:
+    print("no morris.csv in this folder (a sobol sweep: see the section above)")"""),
+    (M, """### Scenario discovery (PRIM)
+The sections above ask which parameter moves an outcome. *Scenario discovery* asks the reverse: **where** in the
+swept ranges does something of interest happen, say the first firm exiting? `suanli discover SWEEP_DIR --outcome
+'firm[NAME].survived == 0'` marks every run (a point and a replication) as a *case of interest* or not and runs PRIM
+(the Patient Rule Induction Method): starting from a box spanning every parameter's whole range, it peels off a thin
+slice of runs (5% by default) at whichever limit raises the share of cases of interest inside most, again and again, then
+pastes slices back while that helps. It writes every box of this *trajectory* to `boxes.csv`, one row per box and
+restricted parameter.
+
+- **coverage**: the share of all the cases of interest that lie inside the box (how much it explains);
+- **density**: the share of the runs inside the box that are of interest (how reliably it holds there);
+- **mass**: the share of all runs inside; **quasi-p-value** (`qp_lower`, `qp_upper`) of a limit: how likely a density
+  this high would be without that limit, so a small one (≤ 0.05) says the limit matters.
+
+Peeling trades coverage for density. The *chosen* box (`chosen` = `true`) is the densest with coverage ≥ 0.5 (the
+default `--min-coverage`) whose every limit has a quasi-p-value ≤ 0.05; there may be none. Left: the trajectory,
+density against coverage, coloured by the number of restricted parameters (hollow: a limit with qp > 0.05), the
+chosen box circled. Right: the chosen box's limits, each parameter's swept range (from `points.csv`) scaled to 0–1."""),
+    (C, """boxes = pd.read_csv(RESULTS / "boxes.csv", keep_default_na=False, na_values=[""], dtype={"parameter": str}) \\
+    if (RESULTS / "boxes.csv").exists() else None
+if boxes is not None and len(boxes) == 0:
+    print("boxes.csv has no rows")
+elif boxes is not None:
+    boxes["chosen"] = flag(boxes["chosen"])
+    boxes = boxes[boxes["outcome"] == boxes["outcome"].iloc[0]]
+    steps = boxes.drop_duplicates("step").set_index("step")
+    hollow = (boxes.groupby("step")[["qp_lower", "qp_upper"]].max().max(axis=1) > 0.05).reindex(steps.index)
+    chosen = steps.index[steps["chosen"]][0] if steps["chosen"].any() else None
+    box = boxes[(boxes["step"] == chosen) & boxes["parameter"].notna()]
+    print(f"outcome {boxes['outcome'].iloc[0]!r}: {steps['cases_of_interest'].iloc[0]} of {steps['cases'].iloc[0]} runs "
+          f"are cases of interest; trajectory of {len(steps)} boxes")
+    fig, axes = plt.subplots(1, 2 if len(box) else 1, figsize=(13 if len(box) else 6.5, 4.5), squeeze=False)
+    ax = axes[0][0]
+    ax.plot(steps["coverage"], steps["density"], color="grey", lw=0.8)
+    dims = sorted(steps["restricted_dimensions"].unique())
+    for i, d in enumerate(dims):
+        s = steps[steps["restricted_dimensions"] == d]
+        h = hollow.reindex(s.index)
+        colour = plt.get_cmap("viridis")(i / max(1, len(dims) - 1))
+        ax.scatter(s.loc[~h, "coverage"], s.loc[~h, "density"], s=25, color=colour, zorder=2)
+        ax.scatter(s.loc[h, "coverage"], s.loc[h, "density"], s=25, facecolor="white", edgecolor=colour, zorder=2)
+        ax.plot([], [], "o", color=colour, label=f"{d} parameter(s) restricted")
+    if chosen is not None:
+        c = steps.loc[chosen]
+        ax.scatter([c["coverage"]], [c["density"]], s=160, facecolor="none", edgecolor="tab:red", lw=2, zorder=3)
+        ax.annotate(f"chosen: step {chosen}", (c["coverage"], c["density"]), xytext=(-12, -25),
+                    textcoords="offset points", ha="right", color="tab:red", fontsize=8)
+    ax.set_xlabel("coverage"); ax.set_ylabel("density"); ax.legend(fontsize=7, loc="lower left")
+    ax.set_title("PRIM trajectory" + ("" if chosen is not None else ": no box met the rule"), fontsize=10)
+    if len(box):
+        ax = axes[0][1]
+        for y, r in enumerate(box.itertuples()):
+            values = pd.to_numeric(points[r.parameter], errors="coerce")
+            lo, hi = values.min(), values.max()
+            a, b = [min(max((v - lo) / (hi - lo), 0), 1) if hi > lo else 0.5 for v in (r.lower, r.upper)]
+            ax.barh(y, 1, color="#e5e5e5", height=0.45)
+            ax.barh(y, max(b - a, 0.004), left=a, color="tab:red", alpha=0.75, height=0.45)
+            ax.text(1.02, y, f"[{r.lower:.4g}, {r.upper:.4g}]", va="center", fontsize=8,
+                    transform=ax.get_yaxis_transform())
+        ax.set_yticks(range(len(box))); ax.set_yticklabels(box["parameter"], fontsize=8)
+        ax.set_xlim(0, 1); ax.set_ylim(len(box) - 0.4, -0.6)
+        ax.set_xlabel("position in the swept range (0 = lowest value in points.csv, 1 = highest)", fontsize=8)
+        ax.set_title(f"the chosen box (step {chosen})", fontsize=10)
+    fig.tight_layout()
+    save(fig, "05-prim")
+    if chosen is not None:
+        c = steps.loc[chosen]
+        print(f"chosen box: step {chosen} ({c['phase']}), coverage {c['coverage']:.2f}, density {c['density']:.2f}, "
+              f"mass {c['mass']:.2f}, {c['cases_of_interest']} of {c['cases']} runs inside of interest")
+        display(box[["parameter", "lower", "upper", "qp_lower", "qp_upper"]].reset_index(drop=True))
+    else:
+        print("no box met the rule (coverage ≥ the minimum, every limit's quasi-p-value ≤ 0.05); see boxes.csv")
+else:
+    where = RESULTS.resolve()
+    if where.is_relative_to(Path.cwd().resolve().parent):   # as typed from the package root
+        where = where.relative_to(Path.cwd().resolve().parent)
+    print(f"No boxes.csv in {RESULTS.name}: make one from the package root with `suanli discover {where} "
+          f"--outcome 'firm[{firms[0] if firms else 'NAME'}].survived == 0'`, then run this notebook again.")"""),
     (M, "## Reading further\nA map with a few replications per point shows where to look, not the answer: "
         "rerun the interesting corner as a single scenario with more replications (`suanli run BASE --set "
         "KEY=VALUE --replications 200`), or compare two of its points with `suanli compare` to get paired "

@@ -73,12 +73,12 @@ def empty_figure(ax, text):
     ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes)
     ax.set_axis_off()
 
-def panels(n, ncols=3, width=4.2, height=2.8, sharey=True):
+def panels(n, ncols=3, width=4.2, height=2.8, sharey=True, sharex=True):
     """A grid of n small panels; the spare ones hidden."""
     ncols = max(1, min(ncols, n))
     nrows = -(-n // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows), squeeze=False,
-                             sharex=True, sharey=sharey)
+                             sharex=sharex, sharey=sharey)
     flat = list(axes.flat)
     for ax in flat[n:]:
         ax.set_axis_off()
@@ -463,9 +463,9 @@ if (RESULTS / "sensitivity.csv").exists():
         display(Markdown("No outcome varies across the runs of this sweep, so no coefficient is defined "
                          f"({len(sens)} rows in `sensitivity.csv`, all empty)."))
 else:
-    display(Markdown("This folder has no `sensitivity.csv` (a shard: merge the shards with `suanli merge` for it)."))
+    display(Markdown("This folder has no `sensitivity.csv` (a shard: merge the shards with `suanli merge` for it)."))'''
 
-ps = summary_rows(summary, "firm", "p_survive")
+SWEEP_POINTS = '''ps = summary_rows(summary, "firm", "p_survive")
 firms = list(dict.fromkeys(ps["entity"]))
 wide = points.copy()
 for firm in firms:
@@ -475,6 +475,280 @@ shown = wide.head(top_points)
 table(shown, f"## Points\\nThe value of each parameter at each point (`points.csv`) and P(survive) of each firm "
              f"there, one column per firm (`summary.csv`, which also holds its Wilson interval)"
              + (f"; the first {top_points} of {len(wide)} points." if len(wide) > top_points else "."))'''
+
+SWEEP_SOBOL = '''import numpy as np
+
+def global_rows(name, value):
+    """sobol.csv or morris.csv (None when the folder has none) with `outcome` (a key) and `label` columns; the
+    outcomes to draw: each firm's (at most max_firms), then at most max_market_outcomes market outcomes, in file
+    order, of those whose `value` is not empty or 0 throughout; and the outcomes that do not vary."""
+    if not (RESULTS / name).exists():
+        return None, [], []
+    t = read(name)
+    t["outcome"] = t["entity_kind"] + "/" + t["entity"] + "/" + t["metric"]
+    t["label"] = t["entity"] + " · " + t["metric"]
+    order = list(dict.fromkeys(zip(t["entity_kind"], t["outcome"])))
+    varies = set(t.loc[t[value].fillna(0).abs() > 0, "outcome"])
+    drawn = ([o for k, o in order if k == "firm" and o in varies][:max_firms]
+             + [o for k, o in order if k != "firm" and o in varies][:max_market_outcomes])
+    return t, drawn, [o for _, o in order if o not in varies]
+
+def global_note(t, drawn, flat):
+    labels = t.drop_duplicates("outcome").set_index("outcome")["label"]
+    more = len(set(t["outcome"])) - len(drawn) - len(flat)
+    text = []
+    if flat:
+        text.append("Not drawn, as they do not vary over the points: " + ", ".join(f"`{labels[o]}`" for o in flat) + ".")
+    if more > 0:
+        text.append(f"{more} more outcome(s) in the file are not drawn.")
+    if text:
+        display(Markdown(" ".join(text)))
+
+sobol, drawn, flat = global_rows("sobol.csv", "st")
+if sobol is not None:
+    display(Markdown(
+        "## Sobol indices\\nVariance-based sensitivity (`sobol.csv`, from the sweep's `sobol` design): for each "
+        "outcome, its mean over a point's replications varies from point to point, and **S1** (blue) is the share "
+        "of that variance a parameter explains on its own, **ST** (orange) the share it explains together with all "
+        "its interactions with the other parameters. **ST − S1** is interaction (the parameter's effect depends on "
+        "the others' values); an ST near 0 means the parameter could be fixed anywhere in its range without "
+        "changing the outcome. Unlike SRC and PRCC these see effects of any shape. Bars are estimates with their "
+        "95% bootstrap intervals; S1 can fall a little below 0 by estimation error. The **noise share** is the "
+        "share of the variance of the point means that is replication noise: noise no parameter explains inflates "
+        "every ST by about that share, so an ST not much above it may be nothing but noise (more replications "
+        "tell)."))
+    parameters_ = list(dict.fromkeys(sobol["parameter"]))
+    if drawn:
+        d = sobol[sobol["outcome"].isin(drawn)]
+        ends = d[["s1", "st", "s1_ci95_low", "s1_ci95_high", "st_ci95_low", "st_ci95_high"]]
+        xlim = (min(0.0, np.nanmin(ends.values)) - 0.05, max(1.0, np.nanmax(ends.values)) + 0.05)
+        fig, axes = panels(len(drawn), ncols=3, width=4.4, height=0.5 * len(parameters_) + 1.3, sharex=False)
+        ys = np.arange(len(parameters_))
+        for ax, o in zip(axes, drawn):
+            g = sobol[sobol["outcome"] == o].set_index("parameter").reindex(parameters_)
+            for dy, col, colour, name in ((-0.2, "s1", "tab:blue", "S1 (alone)"),
+                                          (0.2, "st", "tab:orange", "ST (with interactions)")):
+                est = g[col].astype(float)
+                err = [(est - g[col + "_ci95_low"]).clip(lower=0).fillna(0),
+                       (g[col + "_ci95_high"] - est).clip(lower=0).fillna(0)]
+                ax.barh(ys + dy, est, height=0.38, xerr=err, color=colour, ecolor="black", capsize=2,
+                        error_kw={"lw": 0.8}, label=name)
+            ax.axvline(0, color="black", lw=0.8); ax.axvline(1, color="grey", lw=0.8, ls=":")
+            ax.set_yticks(ys); ax.set_yticklabels(parameters_, fontsize=7)
+            ax.set_xlim(*xlim); ax.tick_params(axis="x", labelsize=7)
+            noise = g["noise_share"].dropna()
+            ax.set_title(g["label"].dropna().iloc[0] + (f" (noise share {noise.iloc[0]:.2f})" if len(noise) else ""),
+                         fontsize=9)
+        axes[0].invert_yaxis()
+        fig.tight_layout()
+        fig.legend(handles=axes[0].get_legend_handles_labels()[0], loc="upper center", bbox_to_anchor=(0.5, 0.0),
+                   ncol=2, fontsize=8)
+        figure(fig)
+        table(pd.DataFrame({
+            "outcome": d["label"], "parameter": d["parameter"],
+            "S1 [95% CI]": [interval(r["s1"], r["s1_ci95_low"], r["s1_ci95_high"]) for _, r in d.iterrows()],
+            "ST [95% CI]": [interval(r["st"], r["st_ci95_low"], r["st_ci95_high"]) for _, r in d.iterrows()],
+            "ST − S1": (d["st"] - d["s1"]).map(num),
+            "noise share": d["noise_share"].map(num),
+            "base points": d["base_points"],
+        }))
+        global_note(sobol, drawn, flat)
+    else:
+        display(Markdown(f"No outcome varies over the points of this sweep, so no index is defined "
+                         f"({len(sobol)} rows in `sobol.csv`, all empty or 0)."))'''
+
+SWEEP_MORRIS = '''from matplotlib.lines import Line2D
+
+def morris_plane(ax, g, colours):
+    """One outcome's μ*–σ plane: a dot per parameter (hollow, on the axis, where σ is undefined), the 95%
+    interval of μ* as a horizontal bar, and the lines σ/μ* = 0.1, 0.5 and 1."""
+    g = g[g["mu_star"].notna()]
+    xmax = np.nanmax(g[["mu_star", "mu_star_ci95_high"]].values) if len(g) else 0
+    xmax = 1.15 * xmax if xmax > 0 else 1.0
+    smax = g["sigma"].max() if g["sigma"].notna().any() else 0
+    ymax = max(1.2 * smax, 0.6 * xmax)
+    for ratio, style in ((0.1, ":"), (0.5, "--"), (1.0, "-")):
+        ax.plot([0, xmax], [0, ratio * xmax], color="grey", lw=0.8, ls=style)
+        if ratio * xmax <= ymax:   # the line leaves by the right edge: its label just above it, inside
+            ax.annotate(f"σ/μ* = {ratio:g}", (xmax, ratio * xmax), xytext=(-2, 2), textcoords="offset points",
+                        fontsize=6, color="grey", ha="right", va="bottom")
+        else:                      # by the top edge: its label left of it, inside
+            ax.annotate(f"σ/μ* = {ratio:g}", (ymax / ratio, ymax), xytext=(-3, -2), textcoords="offset points",
+                        fontsize=6, color="grey", ha="right", va="top")
+    for r in g.itertuples():
+        colour = colours[r.parameter]
+        sigma = 0.0 if pd.isna(r.sigma) else r.sigma
+        low = 0.0 if pd.isna(r.mu_star_ci95_low) else max(0.0, r.mu_star - r.mu_star_ci95_low)
+        high = 0.0 if pd.isna(r.mu_star_ci95_high) else max(0.0, r.mu_star_ci95_high - r.mu_star)
+        ax.errorbar([r.mu_star], [sigma], xerr=[[low], [high]], fmt="o", color=colour, capsize=3, markersize=6,
+                    mfc="white" if pd.isna(r.sigma) else colour, clip_on=False)
+    ax.set_xlim(0, xmax); ax.set_ylim(0, ymax)
+    ax.set_xlabel("μ* (mean |elementary effect|)", fontsize=7); ax.set_ylabel("σ", fontsize=7)
+    ax.tick_params(labelsize=7)
+
+morris, drawn, flat = global_rows("morris.csv", "mu_star")
+if morris is not None:
+    display(Markdown(
+        "## Morris screening\\nElementary effects (`morris.csv`, from the sweep's `morris` design): along each "
+        "trajectory one parameter moves one step at a time, the others held fixed, and the change of the outcome (its "
+        "mean over the point's replications), scaled to the parameter's whole range, is an elementary effect. "
+        "**μ\\\\*** (mu star), the mean size of a parameter's effects, ranks the parameters by importance; **σ**, their "
+        "standard deviation, says how much the effect depends on where it is measured: an effect that is not a "
+        "straight line, or that interacts with other parameters. Each panel is one outcome's μ*–σ plane, with the "
+        "95% bootstrap interval of μ* as a horizontal bar; the lines σ/μ* = 0.1, 0.5 and 1 (Garcia Sanchez et al. "
+        "2014) separate effects that are nearly linear (below 0.1), monotonic (0.1–0.5), almost monotonic (0.5–1) "
+        "and non-monotonic or interacting (above 1). Effects are in the outcome's units, so compare parameters "
+        "within a panel, not across panels. Replication noise (the **noise share** of the point means' variance) "
+        "inflates μ* and σ alike; a hollow dot has no σ (one trajectory)."))
+    parameters_ = list(dict.fromkeys(morris["parameter"]))
+    colours = {p: f"C{i % 10}" for i, p in enumerate(parameters_)}
+    if drawn:
+        fig, axes = panels(len(drawn), ncols=3, width=4.2, height=3.4, sharey=False, sharex=False)
+        for ax, o in zip(axes, drawn):
+            g = morris[morris["outcome"] == o]
+            morris_plane(ax, g, colours)
+            noise = g["noise_share"].dropna()
+            ax.set_title(g["label"].iloc[0] + (f" (noise share {noise.iloc[0]:.2f})" if len(noise) else ""), fontsize=9)
+        fig.tight_layout()
+        fig.legend(handles=[Line2D([], [], marker="o", ls="", color=colours[p], label=p) for p in parameters_],
+                   loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=min(3, len(parameters_)), fontsize=8)
+        figure(fig)
+        d = morris[morris["outcome"].isin(drawn)]
+        table(pd.DataFrame({
+            "outcome": d["label"], "parameter": d["parameter"],
+            "μ* [95% CI]": [interval(r["mu_star"], r["mu_star_ci95_low"], r["mu_star_ci95_high"]) for _, r in d.iterrows()],
+            "μ": d["mu"].map(num), "σ": d["sigma"].map(num),
+            "σ/μ*": (d["sigma"] / d["mu_star"].where(d["mu_star"] > 0)).map(num),
+            "noise share": d["noise_share"].map(num),
+            "trajectories": d["trajectories"],
+        }))
+        global_note(morris, drawn, flat)
+    else:
+        display(Markdown(f"No outcome varies over the points of this sweep: every elementary effect is 0 "
+                         f"({len(morris)} rows in `morris.csv`, all empty or 0)."))'''
+
+SWEEP_DISCOVERY = '''from matplotlib.lines import Line2D
+
+def qp_text(q):
+    """A quasi-p-value for a label: '–' where that side of the box does not restrict."""
+    if q is None or pd.isna(q):
+        return "–"
+    return "< 0.001" if q < 0.001 else f"{q:.3f}"
+
+def read_boxes():
+    """boxes.csv (`suanli discover`): one row per step and restricted parameter; the first outcome's rows only."""
+    b = pd.read_csv(RESULTS / "boxes.csv", keep_default_na=False, na_values=[""],
+                    dtype={"outcome": str, "phase": str, "parameter": str, "chosen": str})
+    b["chosen"] = b["chosen"].str.lower().eq("true")
+    outcomes_ = list(dict.fromkeys(b["outcome"]))
+    return (b[b["outcome"] == outcomes_[0]] if outcomes_ else b), outcomes_
+
+boxes, box_outcomes = read_boxes() if (RESULTS / "boxes.csv").exists() else (None, [])
+if boxes is not None and not box_outcomes:
+    display(Markdown("## Scenario discovery\\n`boxes.csv` has no rows."))
+elif boxes is not None:
+    condition = box_outcomes[0]
+    steps = boxes.drop_duplicates("step").set_index("step").sort_index()
+    qp_max = boxes.groupby("step")[["qp_lower", "qp_upper"]].max().max(axis=1).reindex(steps.index)
+    supported = ~(qp_max > 0.05)   # every restricting limit's qp <= 0.05 (the initial box restricts none)
+    chosen_step = steps.index[steps["chosen"]][0] if steps["chosen"].any() else None
+    first = steps.iloc[0]
+    display(Markdown(
+        "## Scenario discovery\\nWhere in the swept ranges does `" + condition + "` hold? Each run of the sweep "
+        f"(a point and a replication) is a case, and {int(first['cases_of_interest'])} of the {int(first['cases'])} "
+        f"runs ({first['cases_of_interest'] / first['cases']:.0%}) are of interest, the condition holding in them "
+        "(`boxes.csv`, from `suanli discover`). PRIM, the Patient Rule Induction Method (Friedman & Fisher 1999), "
+        "looks for a simple region, a *box* with a lower and an upper limit on some parameters, where those runs "
+        "concentrate: it starts from the whole swept range and peels off a thin slice (5% of the runs inside by default) at "
+        "whichever limit raises the share of runs of interest most, again and again, then pastes slices back "
+        "while that still helps. Two numbers describe each box: **coverage**, the share of all the runs of "
+        "interest that lie inside it (how much of the story the box tells), and **density**, the share of the "
+        "runs inside that are of interest (how reliably the condition holds there); **mass** is the share of all "
+        "runs inside. Peeling trades coverage for density. The box reported is the densest one with coverage at "
+        "least the minimum (0.5 unless `--min-coverage` set another) whose every limit has a **quasi-p-value** "
+        "≤ 0.05 (`--max-qp`): the chance of a density this high inside were that limit dropped, so a small one says "
+        "the limit does real work. Read the box as \\"with these parameters inside these limits, the condition "
+        "held in this share of the runs\\": a region to watch and to test with more runs, not a forecast; a limit "
+        "at the end of a swept range says only that the sweep did not look beyond it."
+        + (f" (`boxes.csv` also holds {len(box_outcomes) - 1} other outcome(s); this section shows the first.)"
+           if len(box_outcomes) > 1 else "")))
+
+    ranges = {}
+    for p in dict.fromkeys(boxes["parameter"].dropna()):
+        values = pd.to_numeric(points[p], errors="coerce") if p in points.columns else pd.Series(dtype=float)
+        ranges[p] = (values.min(), values.max()) if values.notna().any() else \\
+            (boxes.loc[boxes["parameter"] == p, "lower"].min(), boxes.loc[boxes["parameter"] == p, "upper"].max())
+    box = boxes[boxes["step"] == chosen_step].dropna(subset=["parameter"]) if chosen_step is not None else boxes.iloc[:0]
+
+    fig = plt.figure(figsize=(12.5 if len(box) else 6.5, max(4.2, 0.75 * len(box) + 2.2)))
+    grid = fig.add_gridspec(1, 2, width_ratios=[1, 1.05], wspace=0.75) if len(box) else fig.add_gridspec(1, 1)
+    ax = fig.add_subplot(grid[0])
+    dims = sorted(steps["restricted_dimensions"].unique())
+    colours = {d: plt.get_cmap("viridis")(i / max(1, len(dims) - 1)) for i, d in enumerate(dims)}
+    ax.plot(steps["coverage"], steps["density"], color="grey", lw=0.8, zorder=1)
+    for d in dims:
+        s = steps[steps["restricted_dimensions"] == d]
+        ok = supported.reindex(s.index)
+        ax.scatter(s.loc[ok, "coverage"], s.loc[ok, "density"], color=colours[d], s=28, zorder=2, edgecolor="black", lw=0.3)
+        ax.scatter(s.loc[~ok, "coverage"], s.loc[~ok, "density"], facecolor="white", edgecolor=colours[d], s=28,
+                   zorder=2, lw=1.2)
+    ax.axvline(0.5, color="grey", lw=0.8, ls=":")
+    handles = [Line2D([], [], marker="o", ls="", color=colours[d], label=f"{d} parameter(s) restricted") for d in dims]
+    if not supported.all():
+        handles.append(Line2D([], [], marker="o", ls="", mfc="white", mec="grey", label="a limit's qp > 0.05"))
+    if chosen_step is not None:
+        c = steps.loc[chosen_step]
+        ax.scatter([c["coverage"]], [c["density"]], s=180, facecolor="none", edgecolor="tab:red", lw=2, zorder=3)
+        ax.annotate(f"chosen: step {chosen_step}\\ncoverage {c['coverage']:.2f}, density {c['density']:.2f}",
+                    (c["coverage"], c["density"]), xytext=(-14, -42), textcoords="offset points", fontsize=8, ha="right",
+                    color="tab:red", arrowprops={"arrowstyle": "-", "color": "tab:red", "lw": 0.8})
+        handles.append(Line2D([], [], marker="o", ls="", mfc="none", mec="tab:red", mew=2, ms=10, label="chosen box"))
+    ax.set_xlim(min(0.45, steps["coverage"].min() - 0.05), 1.02)
+    ax.set_ylim(0, min(1.02, max(0.1, steps["density"].max() * 1.1)))
+    ax.set_xlabel("coverage (share of the runs of interest inside)", fontsize=8)
+    ax.set_ylabel("density (share of the runs inside of interest)", fontsize=8)
+    ax.tick_params(labelsize=7); ax.legend(handles=handles, fontsize=7, loc="lower left")
+    ax.set_title(f"(a) peeling and pasting: {len(steps)} box(es); dotted: coverage 0.5"
+                 + ("" if chosen_step is not None else "\\nno box met the rule"), fontsize=9)
+
+    if len(box):
+        ax = fig.add_subplot(grid[1])
+        ys = range(len(box))
+        labels = []
+        for y, r in zip(ys, box.itertuples()):
+            lo, hi = ranges[r.parameter]
+            span = hi - lo if hi > lo else 1.0
+            a, b = (min(max((v - lo) / span, 0.0), 1.0) for v in (r.lower, r.upper))
+            ax.barh(y, 1.0, left=0.0, height=0.45, color="#e5e5e5")
+            ax.barh(y, max(b - a, 0.004), left=a, height=0.45, color="tab:red", alpha=0.75)
+            ax.text(1.03, y, f"[{num(r.lower)}, {num(r.upper)}]\\nqp lower {qp_text(r.qp_lower)}, upper {qp_text(r.qp_upper)}",
+                    va="center", fontsize=7, transform=ax.get_yaxis_transform())
+            labels.append(f"{r.parameter}\\nrange {num(lo)} – {num(hi)}")
+        ax.set_yticks(list(ys)); ax.set_yticklabels(labels, fontsize=7)
+        ax.set_xlim(0, 1); ax.set_ylim(len(box) - 0.4, -0.6)
+        ax.set_xticks([0, 0.5, 1]); ax.set_xticklabels(["range min", "", "range max"], fontsize=7)
+        ax.set_title(f"(b) the chosen box (step {chosen_step}) within each parameter's swept range", fontsize=9)
+    figure(fig)
+
+    if len(box):
+        table(pd.DataFrame({
+            "parameter": box["parameter"], "lower": box["lower"].map(num), "upper": box["upper"].map(num),
+            "qp lower": box["qp_lower"].map(qp_text), "qp upper": box["qp_upper"].map(qp_text),
+        }))
+        c = steps.loc[chosen_step]
+        display(Markdown(
+            f"**Chosen box** (step {chosen_step}, {c['phase']}): coverage {c['coverage']:.2f}, density "
+            f"{c['density']:.2f}, mass {c['mass']:.2f}; {int(c['cases_of_interest'])} of the {int(c['cases'])} runs "
+            f"inside are of interest. Limits not listed are not restricted; a qp of '–' is a side that does not "
+            "restrict (it lies at the end of the swept range)."))
+    else:
+        display(Markdown(
+            "**No box met the rule**: " + (
+                "PRIM found no limit worth peeling, so the trajectory is the initial box alone (the whole swept "
+                "range, which restricts no parameter)." if len(steps) == 1 else
+                f"no box of the trajectory ({len(steps)} boxes) restricts a parameter with coverage at least the "
+                "minimum and every limit's quasi-p-value ≤ 0.05. The trajectory above still shows how density and "
+                "coverage trade; more runs, or a lower `suanli discover --min-coverage`, may find one.")))'''
 
 SWEEP_SURVIVAL = '''survival = read("survival.csv")
 survival = survival[survival["entity_kind"] == "firm"].copy()
@@ -533,13 +807,21 @@ figure(fig)'''
 
 nb_sweep = notebook("""# Report · a sweep
 
-The page `suanli report` makes of a `suanli sweep` folder: the sensitivity ranking (`sensitivity.csv`), the
-points with P(survive) of each firm, survival curves by point and the price fan by point.""",
+The page `suanli report` makes of a `suanli sweep` folder: the sensitivity ranking (`sensitivity.csv`), Sobol
+indices (`sobol.csv`, design `sobol`) or the Morris μ*–σ plane (`morris.csv`, design `morris`) when the folder has
+them, scenario discovery (`boxes.csv`, from `suanli discover`: the PRIM trajectory and the chosen box) when it
+has one, the points with P(survive) of each firm, survival curves by point and the price fan by point.""",
     "../../Results/examples/sweep-smoke", [
     (C, SWEEP_TITLE, "report-title"),
     (C, "top = 20            # rows of the sensitivity table\ntop_points = 40     # rows of the points table\n"
-        "max_firms = 12      # survival panels\nmax_fan_points = 8  # points in the price fan"),
+        "max_firms = 12      # survival panels; firm outcomes in the Sobol and Morris panels\n"
+        "max_market_outcomes = 4  # market outcomes in the Sobol and Morris panels\n"
+        "max_fan_points = 8  # points in the price fan"),
     (C, SWEEP_HEADLINE),
+    (C, SWEEP_SOBOL),
+    (C, SWEEP_MORRIS),
+    (C, SWEEP_DISCOVERY),
+    (C, SWEEP_POINTS),
     (C, SWEEP_SURVIVAL),
     (C, SWEEP_FAN),
     (C, RUN_NOTE),

@@ -29,8 +29,10 @@ public enum AnalysisSchemas {
             ColumnDoc(name: "parameter", unit: "", doc: "Parameter path, as in `points.csv`, or a drawn key, as in `params.csv`."),
             ColumnDoc(name: "src", unit: "ratio",
                       doc: "Standardised regression coefficient (below 10⁻¹⁰ in size: 0, the fit's rounding); empty when "
-                        + "the outcome or the parameter does not vary, the parameter is not numeric, or the fit is singular "
-                        + "or has no residual degrees of freedom."),
+                        + "the outcome or the parameter does not vary, the parameter is not numeric or is (nearly) a linear "
+                        + "combination of earlier parameters (as draws per replication are under common random numbers "
+                        + "when there are no more replications than draws: each is then a function of the replication), "
+                        + "or the fit is singular or has no residual degrees of freedom."),
             ColumnDoc(name: "src_ci95_low", unit: "ratio",
                       doc: "Lower end of the 95% Student t interval (OLS standard error, n − k − 1 degrees of freedom)."),
             ColumnDoc(name: "src_ci95_high", unit: "ratio", doc: "Upper end of the 95% interval."),
@@ -40,7 +42,8 @@ public enum AnalysisSchemas {
                         + "their average rank), each rank is regressed with an intercept on the ranks of the other "
                         + "used parameters, and this is the Pearson correlation of the two residuals (with one "
                         + "parameter, Spearman's rho). Empty when the outcome or the parameter does not vary, the "
-                        + "parameter is not numeric, a residual does not vary (the other parameters fix its rank), "
+                        + "parameter is not numeric, its ranks are (nearly) a linear combination of earlier parameters' "
+                        + "ranks, a residual does not vary (the other parameters fix its rank), "
                         + "or n − 3 − p < 1 (n runs, p other parameters)."),
             ColumnDoc(name: "prcc_ci95_low", unit: "ratio",
                       doc: "Lower end of the 95% Fisher z interval: tanh(atanh(prcc) − 1.959964/√(n − 3 − p))."),

@@ -42,9 +42,39 @@ public enum Sensitivity {
         return s > 1e-12 * max(1, abs(m))
     }
 
-    /// The columns of `x` both fits use: as long as `y` (`n` values) and varying.
+    /// The columns of `x` both fits use: as long as `y` (`n` values), varying, and not (nearly) a
+    /// linear combination of earlier used columns (``independent(_:)``).
     private static func usedColumns(_ x: [[Double]], n: Int) -> [Int] {
-        x.indices.filter { x[$0].count == n && varies(x[$0]) }
+        let candidates = x.indices.filter { x[$0].count == n && varies(x[$0]) }
+        return independent(candidates.map { x[$0] }).map { candidates[$0] }
+    }
+
+    /// The indices of `columns` kept, in order, when each column that is (nearly) a linear
+    /// combination of the constant and the columns kept before it is left out: modified
+    /// Gram–Schmidt on the centred columns, keeping a column whose remainder keeps more than
+    /// 10⁻¹⁰ of its sum of squares. A sweep's parameters come first, so they are kept before the
+    /// draws per replication; draws are collinear when there are no more replications than
+    /// draws under common random numbers (each draw is then a function of the replication alone).
+    public static func independent(_ columns: [[Double]]) -> [Int] {
+        var basis: [[Double]] = []
+        var kept: [Int] = []
+        for (j, column) in columns.enumerated() {
+            let m = column.reduce(0, +) / Double(column.count)
+            var v = column.map { $0 - m }
+            let norm = v.reduce(0) { $0 + $1 * $1 }
+            guard norm > 0 else { continue }
+            for q in basis {
+                var dot = 0.0
+                for i in v.indices { dot += v[i] * q[i] }
+                for i in v.indices { v[i] -= dot * q[i] }
+            }
+            let left = v.reduce(0) { $0 + $1 * $1 }
+            guard left > 1e-10 * norm else { continue }
+            let scale = 1 / left.squareRoot()
+            basis.append(v.map { $0 * scale })
+            kept.append(j)
+        }
+        return kept
     }
 
     /// The standardised regression coefficients of `y` on the columns of `x` (one array per
@@ -90,20 +120,24 @@ public enum Sensitivity {
     /// se = 1/√(n − 3 − (k − 1)) (``Stats/fisherInterval(r:n:controlled:level:)``).
     ///
     /// Where SRC sees straight-line effects, PRCC sees any monotone one (y = x³ gives 1); neither sees
-    /// an effect that rises and then falls. `nil` for a parameter that is constant or whose residuals
-    /// (or those of y) do not vary, and for all when `y` is constant or n − 3 − (k − 1) < 1.
+    /// an effect that rises and then falls. `nil` for a parameter that is constant, whose ranks are (nearly)
+    /// a linear combination of earlier parameters' (``independent(_:)``) or whose residuals (or those of
+    /// y) do not vary, and for all when `y` is constant or n − 3 − (k − 1) < 1.
     public static func prcc(x: [[Double]], y: [Double]) -> [RankCorrelation?] {
         let n = y.count
         var out = [RankCorrelation?](repeating: nil, count: x.count)
         guard n >= 3, varies(y) else { return out }
-        let used = usedColumns(x, n: n)
-        let k = used.count
-        guard k >= 1, n - 3 - (k - 1) >= 1 else { return out }
         // Centred ranks (average ranks always have mean (n + 1)/2): a fit without intercept on
         // them is the fit with intercept on the ranks.
         let centre = Double(n + 1) / 2
         func centredRanks(_ v: [Double]) -> [Double] { Stats.averageRanks(v).map { $0 - centre } }
-        let rx = used.map { centredRanks(x[$0]) }
+        // Ranks can be collinear where values are not: those are left out of the ranks' fit too.
+        let candidates = usedColumns(x, n: n)
+        let ranked = candidates.map { centredRanks(x[$0]) }
+        let kept = independent(ranked)
+        let used = kept.map { candidates[$0] }, rx = kept.map { ranked[$0] }
+        let k = used.count
+        guard k >= 1, n - 3 - (k - 1) >= 1 else { return out }
         let ry = centredRanks(y)
         func sumOfSquares(_ v: [Double]) -> Double { v.reduce(0) { $0 + $1 * $1 } }
         /// The residuals of `v` on the ranks of every used parameter but `skip`: `v` itself when there are none.

@@ -11,13 +11,15 @@ struct SweepCommand: ParsableCommand {
         abstract: "Run a parameter sweep: every point of a sweep file, each the base scenario with --set overrides.",
         discussion: """
             A sweep file (Scenarios/sweeps/*.yaml) names a base scenario, the keys to vary (values or ranges), \
-            a design (grid, random, latin-hypercube), replications and seed. Every point is validated like a \
+            a design (grid, random, latin-hypercube, sobol, morris; docs/sweeps.md), replications and seed. Every point is validated like a \
             scenario before anything runs. Writes points.csv, outcomes.csv, params.csv, survival.csv, summary.csv \
             (the monthly files too with --monthly) and manifest.json into the output folder (default \
             Results/sweep-<name>/), atomically. With --shard I --shards N only the points p with p mod N = I run \
             (keeping their point indices); 'suanli merge' joins the shard folders into the unsharded output, \
             byte for byte. An unsharded run and a merge also write sensitivity.csv (standardised regression \
-            coefficients of the parameters on survival and market figures). Resumable: finished points are kept \
+            and partial rank correlation coefficients of the parameters on survival and market figures), and \
+            for a sobol design sobol.csv (first-order and total Sobol indices), for a morris design morris.csv \
+            (elementary effects: mu*, mu, sigma), each with 95% bootstrap intervals. Resumable: finished points are kept \
             in .<out>.sweep-partial beside the output, so after a kill or Ctrl-C the same command carries on where \
             it stopped and ends with the same bytes; a second sweep into the same output is refused while the \
             first runs. Progress on standard error shows points done, runs per second and time left. With --slurm --out DIR nothing runs: \

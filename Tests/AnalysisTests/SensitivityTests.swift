@@ -104,8 +104,7 @@ struct SensitivityTests {
     /// From 8 parameters on PRCC comes from one inverse of the ranks' Gram matrix; it must equal the
     /// definition (the correlation of the residuals of rank(x_j) and rank(y) on the other ranks), computed
     /// here with GSL's least squares, on a pseudo-random design of 12 parameters and 60 runs where y
-    /// depends monotonically on three of them; a parameter that copies another falls back to the
-    /// regressions and is nil, as before.
+    /// depends monotonically on three of them; a parameter that copies another is left out.
     @Test func prccFromTheInverseGramMatrixEqualsTheResidualDefinition() throws {
         let n = 60, k = 12
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
@@ -128,10 +127,15 @@ struct SensitivityTests {
         }
         let first = try #require(fast[0]), second = try #require(fast[1])
         #expect(first.prcc > 0.5 && second.prcc < -0.5)
-        // A copy of parameter 0: the Gram matrix is singular, so both fall back to the regressions, where
-        // each is explained away by the other.
+        // A copy of parameter 0 is left out (a linear combination of an earlier parameter); the others'
+        // coefficients are those without it.
         let copied = Sensitivity.prcc(x: x + [x[0]], y: y)
-        #expect(copied[0] == nil && copied[k] == nil && copied[1] != nil)
+        #expect(copied[k] == nil && copied[0] == fast[0] && copied[1] == fast[1])
+        #expect(Sensitivity.src(x: x + [x[1].map { 2 * $0 + 1 }], y: y)[k] == nil)
+        // Ten distinct values in 40 runs, as draws per replication under common random numbers with ten
+        // replications: at most nine centred columns are independent, so 12 such columns keep 9.
+        let perReplication = (0..<12).map { _ in (0..<10).map { _ in next() } }.map { v in (0..<40).map { v[$0 % 10] } }
+        #expect(Sensitivity.independent(perReplication).count == 9)
     }
 
     @Test func prccIsNilForAConstantParameterOutcomeOrTooFewRuns() {

@@ -236,7 +236,16 @@ enum FreshResults {
             let b = try suanli(["sweep", file.path, "--threads", "2", "--monthly", "--out", lhs.path, "--quiet"],
                                timeout: 300)
             try #require(b.status == 0, "\(b)")
-            return [smoke, lhs]
+            // A Sobol and a Morris sweep of the smallest market that can fail: the notebook's global-sensitivity figures.
+            var global: [URL] = []
+            for (name, design) in [("sobol", "design: sobol\nbase_points: 16"), ("morris", "design: morris\ntrajectories: 8")] {
+                let file = URL(fileURLWithPath: try writeSmallOwnerSweep(work, name: "\(name).yaml", design: design, replications: 3, seed: 5))
+                let out = work.file("sweep-\(name)")
+                let c = try suanli(["sweep", file.path, "--threads", "2", "--monthly", "--out", out.path, "--quiet"], timeout: 300)
+                try #require(c.status == 0, "\(c)")
+                global.append(out)
+            }
+            return [smoke, lhs] + global
         }
     }
 }

@@ -179,7 +179,7 @@ struct ReportTests {
     }
 
     enum Kind: String, CaseIterable, CustomTestStringConvertible {
-        case run, compare, sweep, calibration
+        case run, compare, sweep, sobol, morris, calibration
         var testDescription: String { rawValue }
     }
 
@@ -194,6 +194,7 @@ struct ReportTests {
         let baseline = packageFile("Scenarios/baseline.yaml").path
         let made: RunResult
         let expected: [String]  // text the page must show
+        var absent: [String] = []   // text it must not show
         switch kind {
         case .run:
             made = try suanli(["run", baseline, "--replications", "3", "--seed", "3", "--threads", "2",
@@ -210,6 +211,27 @@ struct ReportTests {
                                "--out", results.path, "--quiet"], timeout: 300)
             expected = ["Suanli report · sweep smoke", "Sensitivity", "Points", "providers[owner].prices.h800",
                         "Survival", "Prices"]
+            absent = ["Sobol indices", "Morris screening"]   // a grid: neither section
+        case .sobol, .morris:
+            // A Saltelli or Morris design over the smallest market that can fail, with the monthly files.
+            let design = kind == .sobol ? "design: sobol\nbase_points: 16" : "design: morris\ntrajectories: 8\nlevels: 4"
+            let file = try work.write("\(kind.rawValue).yaml", """
+                base: \(packageFile("Scenarios/small-owner.yaml").path)
+                \(design)
+                replications: 3
+                seed: 5
+                parameters:
+                  - path: providers[owner].prices.h800
+                    range: [4, 10]
+                  - path: providers[owner].fixed_opex_monthly
+                    range: [2.5e5, 1e6]
+                  - path: demand.segments[tenants].rate
+                    range: [60, 180]
+                """).path
+            made = try suanli(["sweep", file, "--threads", "2", "--monthly", "--out", results.path, "--quiet"], timeout: 300)
+            expected = kind == .sobol
+                ? ["Suanli report · sweep sobol", "Sensitivity", "Sobol indices", "S1 [95% CI]", "ST [95% CI]", "Points"]
+                : ["Suanli report · sweep morris", "Sensitivity", "Morris screening", "μ* [95% CI]", "σ/μ*", "Points"]
         case .calibration:
             let targets = try work.write("targets.yaml", """
                 base: \(packageFile("Scenarios/validation/poisson-rate.yaml").path)
@@ -233,14 +255,15 @@ struct ReportTests {
 
         // From the package root with the defaults (./Notebooks, DIR/report.html); the sweep with --quiet.
         var args = ["report", results.path]
-        if kind == .sweep { args.append("--quiet") }
+        let isSweep = [.sweep, .sobol, .morris].contains(kind)
+        if isSweep { args.append("--quiet") }
         let report = try oneKernelAtATime {
             try suanliWithEnvironment(args, in: packageRoot, adding: ["SUANLI_PYTHON": python.path])
         }
         try #require(report.status == 0, "\(report)")
         let page = results.appendingPathComponent("report.html")
         #expect(report.stdout == "report: \(page.path)\n", "\(report)")
-        if kind == .sweep {
+        if isSweep {
             #expect(report.stderr.isEmpty, "--quiet printed on standard error:\n\(report.stderr)")
         } else {
             #expect(report.stderr.contains("holds a \(kind == .compare ? "comparison" : kind == .calibration ? "calibration" : "run")"), "\(report)")
@@ -251,6 +274,9 @@ struct ReportTests {
         let html = try String(contentsOf: page, encoding: .utf8)
         for text in expected {
             #expect(html.contains(text), "the page lacks '\(text)'")
+        }
+        for text in absent {
+            #expect(!html.contains(text), "the page shows '\(text)'")
         }
         #expect(html.contains("<title>\(expected[0])</title>"), "the page's title does not name the scenario")
         for code in ["import matplotlib", "def read(name)", "results_dir = "] {

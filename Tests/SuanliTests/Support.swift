@@ -405,3 +405,22 @@ func oneKernelAtATime<T>(_ body: () throws -> T) rethrows -> T {
     defer { jupyterKernelLock.unlock() }
     return try body()
 }
+
+/// A sweep file over the smallest market that can fail (`Scenarios/small-owner.yaml`): the owner's
+/// price [4, 10], its overhead [2.5e5, 1e6] and the tenants' arrival rate [60, 180], with `design`
+/// (its lines, e.g. `design: sobol\nbase_points: 16`), written as `name` into `dir`; its path.
+func writeSmallOwnerSweep(_ dir: TemporaryDirectory, name: String, design: String, replications: Int, seed: Int) throws -> String {
+    try dir.write(name, """
+        base: \(packageFile("Scenarios/small-owner.yaml").path)
+        \(design)
+        replications: \(replications)
+        seed: \(seed)
+        parameters:
+          - path: providers[owner].prices.h800
+            range: [4, 10]
+          - path: providers[owner].fixed_opex_monthly
+            range: [2.5e5, 1e6]
+          - path: demand.segments[tenants].rate
+            range: [60, 180]
+        """).path
+}

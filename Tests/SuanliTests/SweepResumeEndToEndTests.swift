@@ -256,6 +256,33 @@ struct SweepResumeEndToEndTests {
         #expect(left.isEmpty, "left behind: \(left)")
     }
 
+    @Test("a Sobol sweep killed (SIGKILL) as it starts, once points are saved and as its output is assembled resumes to the same bytes")
+    func killAndResumeSobol() throws {
+        let dir = try TemporaryDirectory(prefix: "suanli-resume-sobol")
+        defer { dir.remove() }
+        // N = 8 base rows × (3 + 2) = 40 points over the smallest market that can fail.
+        let sweep = try writeSmallOwnerSweep(dir, name: "sobol.yaml", design: "design: sobol\nbase_points: 8", replications: 3, seed: 9)
+        func command(_ out: String) -> [String] { ["sweep", sweep, "--out", out, "--threads", "2", "--monthly", "--quiet"] }
+        let reference = try Running(command("reference"), in: dir, tag: "ref")
+        #expect(reference.wait() == 0, "\(reference.stderr)")
+        let ref = dir.file("reference").path, out = dir.file("out").path
+        let files = try FileManager.default.contentsOfDirectory(atPath: ref).sorted()
+        #expect(files.contains("sobol.csv") && files.contains("sensitivity.csv"))
+        for (attempt, step) in ["started", "saved:1", "assembling"].enumerated() {
+            let run = try Running(command("out"), in: dir, tag: "\(attempt)", stopAt: step)
+            let status = run.wait()
+            #expect(run.process.terminationReason == .uncaughtSignal && status == SIGKILL,
+                    "attempt \(attempt): \(step) was not reached (status \(status)): \(run.stderr)")
+            #expect(!exists(out), "attempt \(attempt): an output folder after a kill at \(step)")
+        }
+        let last = try Running(command("out"), in: dir, tag: "last")
+        #expect(last.wait() == 0, "\(last.stderr)")
+        for f in files where f != "manifest.json" {
+            #expect(bytes(out + "/" + f) == bytes(ref + "/" + f), "\(f) differs from the uninterrupted run")
+        }
+        #expect(try manifestWithoutRuntime(out) == manifestWithoutRuntime(ref))
+    }
+
     @Test("a write the disk refuses names the file and keeps the partial folder; the same command then resumes")
     func writeFailure() throws {
         let dir = try TemporaryDirectory(prefix: "suanli-full")
