@@ -124,4 +124,81 @@ public enum AnalysisSchemas {
             ColumnDoc(name: "levels", unit: "count", doc: "p, the grid's levels."),
         ] + noiseColumns,
         hasTierPatterns: false)
+
+    /// `boxes.csv` (`suanli discover`).
+    public static let boxes = FileDoc(
+        file: "boxes.csv",
+        summary: "Written by `suanli discover SWEEP_DIR --outcome CONDITION` (into the sweep folder, or `--out`): "
+            + "scenario discovery by PRIM (Friedman & Fisher 1999, as EMA Workbench 2.5 computes it) over the sweep's "
+            + "parameters. A case is one (point, replication) run; it is of interest when the condition holds for its "
+            + "outcome. From the box spanning every parameter's range, PRIM peels off the α share of cases (α = 0.05 by "
+            + "default) at the limit whose removal raises the share of cases of interest most per case removed, while the "
+            + "box keeps the minimum mass; then pastes back cases at a limit while that raises the share. Every box of "
+            + "this peeling (and pasting) trajectory is listed; the chosen one is marked. The rule: among the boxes "
+            + "with coverage ≥ the minimum coverage (0.5 by default) whose every restricting limit has a quasi-p-value "
+            + "≤ the maximum (0.05), the densest; ties to the larger coverage, then the earlier box. None is chosen when "
+            + "no box qualifies, and no file is written when no case is of interest.",
+        rowOrder: "step, then restricted parameter (sweep file order); one row with an empty `parameter` for a box "
+            + "that restricts none (the initial box).",
+        columns: [
+            ColumnDoc(name: "outcome", unit: "", doc: "The condition that makes a case of interest, as given to `--outcome`."),
+            ColumnDoc(name: "step", unit: "", doc: "Index of the box on the trajectory, from 0 (the initial box)."),
+            ColumnDoc(name: "phase", unit: "", doc: "`initial`, `peel` or `paste`."),
+            ColumnDoc(name: "chosen", unit: "", doc: "`true` on the rows of the chosen box, else `false`."),
+            ColumnDoc(name: "coverage", unit: "share", doc: "Cases of interest inside the box over all cases of interest."),
+            ColumnDoc(name: "density", unit: "share", doc: "Cases of interest inside the box over all cases inside it."),
+            ColumnDoc(name: "mass", unit: "share", doc: "Cases inside the box over all cases."),
+            ColumnDoc(name: "cases", unit: "count", doc: "Runs inside the box."),
+            ColumnDoc(name: "cases_of_interest", unit: "count", doc: "Runs inside the box where the condition holds."),
+            ColumnDoc(name: "restricted_dimensions", unit: "count", doc: "Parameters whose range the box narrows."),
+            ColumnDoc(name: "parameter", unit: "", doc: "A restricted parameter's path, as in `points.csv`; empty when none is restricted."),
+            ColumnDoc(name: "lower", unit: "as the key",
+                      doc: "The box's lower limit on the parameter (the smallest value over the cases when not restricted "
+                        + "there); a peeled limit lies midway between two values the sweep took."),
+            ColumnDoc(name: "upper", unit: "as the key", doc: "The box's upper limit on the parameter."),
+            ColumnDoc(name: "qp_lower", unit: "probability",
+                      doc: "Quasi-p-value of the lower limit: the one-sided binomial probability of at least `cases_of_interest` "
+                        + "among `cases` were the density that of the box with this limit removed (EMA Workbench's "
+                        + "`calculate_qp`); small values say the limit matters. Empty when the lower limit does not restrict."),
+            ColumnDoc(name: "qp_upper", unit: "probability", doc: "Quasi-p-value of the upper limit, as `qp_lower`."),
+        ],
+        hasTierPatterns: false)
+
+    /// `robustness.csv` (sweeps with `levers` and `uncertainties`).
+    public static let robustness = FileDoc(
+        file: "robustness.csv",
+        summary: "Written by an unsharded `suanli sweep` and by `suanli merge` when the sweep file splits its parameters "
+            + "into `levers` (a firm's own choices) and `uncertainties` (the world): every combination of the levers' values "
+            + "runs against the same worlds, with common random numbers. For the sweep file's `robustness` outcome, one row "
+            + "per combination, over the worlds, each world's outcome its mean over the replications: the mean, the 10th "
+            + "and 90th percentiles and the worst; the regret — in each world, how far the combination falls short of the "
+            + "best combination there — as a mean, with a 95% Monte Carlo interval, and a 90th percentile; and the share "
+            + "of worlds meeting the threshold (satisficing). Regret from estimated means is biased upward: the best of "
+            + "several noisy means overstates the best true mean, so a small regret whose interval reaches 0 is no regret "
+            + "that the replications can tell apart.",
+        rowOrder: "combination (the levers' values in grid order, the first lever varying slowest).",
+        columns: [
+            ColumnDoc(name: "combination", unit: "", doc: "Index of the combination, from 0: its points are combination × worlds + world."),
+            ColumnDoc(name: "<lever path>", unit: "as the key", doc: "One column per lever, in the sweep file's order: its value in this combination."),
+            ColumnDoc(name: "outcome", unit: "", doc: "The outcome measured, `KIND[NAME].METRIC` (`robustness.outcome`)."),
+            ColumnDoc(name: "direction", unit: "", doc: "`maximize` or `minimize`: which way the outcome is good."),
+            ColumnDoc(name: "threshold", unit: "as the outcome", doc: "The level a world's outcome must reach (maximize: ≥; minimize: ≤) to satisfice."),
+            ColumnDoc(name: "mean", unit: "as the outcome", doc: "Mean over the worlds of the world's outcome (its mean over replications)."),
+            ColumnDoc(name: "p10", unit: "as the outcome", doc: "10th percentile over the worlds (GSL's quantile)."),
+            ColumnDoc(name: "p90", unit: "as the outcome", doc: "90th percentile over the worlds."),
+            ColumnDoc(name: "worst", unit: "as the outcome", doc: "The worst world's outcome: the lowest when maximizing, the highest when minimizing."),
+            ColumnDoc(name: "regret_mean", unit: "as the outcome",
+                      doc: "Mean over the worlds of the regret: the best combination's outcome in that world minus this one's "
+                        + "(reversed when minimizing), ≥ 0; 0 for a combination that is best in every world."),
+            ColumnDoc(name: "regret_mean_ci95_low", unit: "as the outcome",
+                      doc: "Lower end of the 95% percentile-bootstrap interval of `regret_mean`: each world's replications "
+                        + "resampled, the same draw for every combination (1,000 resamples)."),
+            ColumnDoc(name: "regret_mean_ci95_high", unit: "as the outcome", doc: "Upper end of that interval."),
+            ColumnDoc(name: "regret_p90", unit: "as the outcome", doc: "90th percentile of the regret over the worlds."),
+            ColumnDoc(name: "satisficing", unit: "share", doc: "Share of the worlds whose outcome meets the threshold."),
+            ColumnDoc(name: "best_share", unit: "share", doc: "Share of the worlds where this combination is the best (ties count for each)."),
+            ColumnDoc(name: "worlds", unit: "count", doc: "Worlds: the points of the uncertainties' design."),
+            ColumnDoc(name: "replications", unit: "count", doc: "Replications per (combination, world)."),
+        ],
+        hasTierPatterns: false)
 }

@@ -7,7 +7,7 @@ import Tables
 ///
 /// The outcome of a point is its mean over the point's replications, so replication noise adds
 /// variance no parameter explains: it inflates total indices (every ST_j by about the noise
-/// share; ``noiseShare(withinVariance:replications:means:)``) and elementary effects. Each row
+/// share; ``noiseShare(noiseVariance:replications:means:)``) and elementary effects. Each row
 /// reports that share. The bootstrap draws from the sweep seed's `bootstrap` stream, one per
 /// outcome (`SeedPlan(masterSeed: seed).stream(replication: 0, kind: "bootstrap", entity:
 /// "kind/entity/metric")`), so the files do not depend on how many outcomes there are or in
@@ -31,11 +31,12 @@ public enum GlobalSensitivity {
         }
     }
 
-    /// The share of the variance of the point means that is replication noise: the mean
-    /// within-point variance over R replications, divided by R, over the variance of the point
+    /// The share of the variance of the point means that is replication noise: the noise variance
+    /// (``RunOutcomes/pointMeans(points:)``: the point × replication interaction, which common
+    /// random numbers do not cancel) divided by the R replications, over the variance of the point
     /// means (divisor n − 1); nil with one replication or constant means. Capped at 1.
-    public static func noiseShare(withinVariance: Double?, replications: Int, means: [Double]) -> Double? {
-        guard let w = withinVariance, replications > 1, means.count > 1 else { return nil }
+    public static func noiseShare(noiseVariance: Double?, replications: Int, means: [Double]) -> Double? {
+        guard let w = noiseVariance, replications > 1, means.count > 1 else { return nil }
         let m = means.reduce(0, +) / Double(means.count)
         let v = means.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(means.count - 1)
         guard v > 0 else { return nil }
@@ -73,7 +74,7 @@ public enum GlobalSensitivity {
                 let ys = m.means.compactMap { $0 }
                 let stream = plan.stream(replication: 0, kind: "bootstrap", entity: s.kind + "/" + s.entity + "/" + s.metric)
                 let indices = complete ? SobolIndices.estimate(outputs: ys, parameters: k, resamples: resamples, stream: stream) : nil
-                let noise = complete ? noiseShare(withinVariance: m.withinVariance, replications: m.replications, means: ys) : nil
+                let noise = complete ? noiseShare(noiseVariance: m.noiseVariance, replications: m.replications, means: ys) : nil
                 for j in 0..<k {
                     var fields = [s.kind, s.entity, s.metric, parameters[j]].map { CSVValue.text($0) }
                     if let x = indices?[j] {
@@ -94,7 +95,7 @@ public enum GlobalSensitivity {
                 let stream = plan.stream(replication: 0, kind: "bootstrap", entity: s.kind + "/" + s.entity + "/" + s.metric)
                 let effects = complete ? MorrisScreening.estimate(outputs: ys, design: d, steps: steps, resamples: resamples,
                                                                   stream: stream) : nil
-                let noise = complete ? noiseShare(withinVariance: m.withinVariance, replications: m.replications, means: ys) : nil
+                let noise = complete ? noiseShare(noiseVariance: m.noiseVariance, replications: m.replications, means: ys) : nil
                 for j in 0..<k {
                     var fields = [s.kind, s.entity, s.metric, parameters[j]].map { CSVValue.text($0) }
                     if let e = effects?[j] {

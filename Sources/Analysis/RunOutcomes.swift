@@ -14,7 +14,11 @@ import Tables
 /// memory grows with the number of runs, not with the files' size.
 public struct RunOutcomes: Sendable {
     /// One run of the folder.
-    public struct Run: Hashable, Sendable { public var point: Int; public var replication: Int }
+    public struct Run: Hashable, Sendable {
+        public var point: Int
+        public var replication: Int
+        public init(point: Int, replication: Int) { self.point = point; self.replication = replication }
+    }
 
     /// Parameter names: the sweep's, then the drawn keys.
     public var parameters: [String]
@@ -25,48 +29,78 @@ public struct RunOutcomes: Sendable {
     public var series: [Series]
     /// The sweep parameters' values by point.
     var pointValues: [Int: [Double?]]
-    /// The drawn values by run, keyed by parameter index.
-    var drawValues: [Run: [Int: Double]]
+    /// The drawn values, one array per drawn key (parameter index − ``sweepParameterCount``), a
+    /// value per run of ``runs`` (flat, so memory grows by a number per run and key).
+    var drawValues: [[Double?]]
 
-    /// The parameters' values in `run` (nil where it has none); nil when the run's point has no
-    /// row in `points.csv`.
-    public func parameterValues(of run: Run) -> [Double?]? {
-        let pv = pointValues[run.point]
+    /// Outcomes given directly (the sweep's parameters only, no draws); ``read(folder:templates:)``
+    /// reads them from a folder.
+    public init(parameters: [String], pointValues: [Int: [Double?]], runs: [Run], series: [Series]) {
+        self.init(parameters: parameters, sweepParameterCount: parameters.count, runs: runs, series: series,
+                  pointValues: pointValues, drawValues: [])
+    }
+
+    init(parameters: [String], sweepParameterCount: Int, runs: [Run], series: [Series], pointValues: [Int: [Double?]],
+         drawValues: [[Double?]]) {
+        self.parameters = parameters; self.sweepParameterCount = sweepParameterCount; self.runs = runs
+        self.series = series; self.pointValues = pointValues; self.drawValues = drawValues
+    }
+
+    /// The parameters' values in run `i` of ``runs`` (nil where it has none); nil when the run's
+    /// point has no row in `points.csv`.
+    public func parameterValues(at i: Int) -> [Double?]? {
+        let pv = pointValues[runs[i].point]
         if sweepParameterCount > 0 && pv == nil { return nil }
-        let draws = drawValues[run]
         return parameters.indices.map { j in
-            j < sweepParameterCount ? (j < pv!.count ? pv![j] : nil) : draws?[j]
+            j < sweepParameterCount ? (j < pv!.count ? pv![j] : nil)
+                : (i < drawValues[j - sweepParameterCount].count ? drawValues[j - sweepParameterCount][i] : nil)
         }
     }
 
     /// Each series' mean over the replications of each point `0 ..< points` (nil for a point
-    /// with no value), with the replication noise: the mean over points of the within-point
-    /// sample variance (points with at least two values; nil when there are none).
-    public func pointMeans(points: Int) -> [(means: [Double?], withinVariance: Double?, replications: Int)] {
-        series.map { s in
-            var sum = [Double](repeating: 0, count: points), sumSq = sum
+    /// with no value), with the variance of the noise those means keep.
+    ///
+    /// A run's outcome is taken as y_pr = μ_p + ρ_r + ε_pr: the point's effect, the replication's
+    /// and their interaction. Under common random numbers ρ_r (the same tenants and shocks in
+    /// replication r of every point) moves every point's mean alike, so it adds nothing to the
+    /// differences between points that sensitivity measures; only ε does. `noiseVariance` is
+    /// σ²_ε, estimated from the two-way residuals y_pr − ȳ_p· − ȳ_·r + ȳ_·· with (P − 1)(R − 1)
+    /// degrees of freedom. Without common random numbers the replications of different points are
+    /// independent, and the same residual mean square estimates the within-point variance. nil
+    /// unless every point has a value in the same R ≥ 2 replications, P ≥ 2.
+    public func pointMeans(points: Int) -> [(means: [Double?], noiseVariance: Double?, replications: Int)] {
+        let replicationCount = (runs.map(\.replication).max() ?? -1) + 1
+        return series.map { s in
+            var sum = [Double](repeating: 0, count: points)
             var count = [Int](repeating: 0, count: points)
+            var repSum = [Double](repeating: 0, count: max(0, replicationCount)), repCount = [Int](repeating: 0, count: max(0, replicationCount))
             for (i, run) in runs.enumerated() where run.point >= 0 && run.point < points {
                 guard let v = s.values[i] else { continue }
-                sum[run.point] += v; sumSq[run.point] += v * v; count[run.point] += 1
+                sum[run.point] += v; count[run.point] += 1
+                repSum[run.replication] += v; repCount[run.replication] += 1
             }
-            var within = 0.0, withinPoints = 0
-            let means: [Double?] = (0..<points).map { p in
-                guard count[p] > 0 else { return nil }
-                let m = sum[p] / Double(count[p])
-                if count[p] > 1 {
-                    within += max(0, sumSq[p] - Double(count[p]) * m * m) / Double(count[p] - 1)
-                    withinPoints += 1
-                }
-                return m
+            let means: [Double?] = (0..<points).map { count[$0] > 0 ? sum[$0] / Double(count[$0]) : nil }
+            let r = count.max() ?? 0
+            guard points >= 2, r >= 2, count.allSatisfy({ $0 == r }), repCount.filter({ $0 > 0 }).count == r,
+                  repCount.allSatisfy({ $0 == 0 || $0 == points }) else { return (means, nil, r) }
+            let grand = sum.reduce(0, +) / Double(points * r)
+            let repMean = zip(repSum, repCount).map { $1 > 0 ? $0 / Double($1) : 0 }
+            var ss = 0.0
+            for (i, run) in runs.enumerated() where run.point >= 0 && run.point < points {
+                guard let v = s.values[i] else { continue }
+                let e = v - means[run.point]! - repMean[run.replication] + grand
+                ss += e * e
             }
-            return (means, withinPoints > 0 ? within / Double(withinPoints) : nil, count.max() ?? 0)
+            return (means, ss / Double((points - 1) * (r - 1)), r)
         }
     }
 
     /// One outcome series: its identity and a value per run (`nil` where it does not exist).
     public struct Series: Sendable {
-        /// `firm` or `market`.
+        public init(kind: String, entity: String, metric: String, values: [Double?]) {
+            self.kind = kind; self.entity = entity; self.metric = metric; self.values = values
+        }
+        /// `firm`, `market` or `template`.
         public var kind: String
         /// A firm's name, a tier name or `all`.
         public var entity: String
@@ -132,8 +166,11 @@ public struct RunOutcomes: Sendable {
 
 
     /// Reads the runs of the complete result folder `folder`.
+    /// - Parameter templates: also the series of every entrant template T, after the others:
+    ///   `template/T/entries` (entrants of T in the run) and `template/T/survivors` (those of them
+    ///   active at the horizon), 0 in a run where T made no entrant.
     /// - Throws: ``AnalysisError`` when a needed file is missing or malformed.
-    public static func read(folder: String) throws(AnalysisError) -> RunOutcomes {
+    public static func read(folder: String, templates: Bool = false) throws(AnalysisError) -> RunOutcomes {
         // The sweep's parameters, by point (none for a single run).
         var parameters: [String] = []
         var pointValues: [Int: [Double?]] = [:]
@@ -145,8 +182,10 @@ public struct RunOutcomes: Sendable {
             }
         }
         let sweepParameters = parameters.count
-        // Draws per replication, by run.
-        var drawValues: [Run: [Int: Double]] = [:]
+        // Draws per replication, by run (the runs numbered as params.csv lists them, the canonical
+        // order outcomes.csv and market_monthly.csv follow too).
+        var runs = RunIndex()
+        var drawValues: [RunValues] = []
         // params.csv: point, replication, key, value (streamed; header only when nothing is drawn).
         var drawColumns: (point: Int, replication: Int, key: Int, value: Int)?
         var drawKeySlot: [String: Int] = [:]
@@ -166,9 +205,9 @@ public struct RunOutcomes: Sendable {
                   let p = Int(r[c.point]), let q = Int(r[c.replication]) else { return }
             let k: Int
             if let slot = drawKeySlot[r[c.key]] { k = slot } else {
-                k = parameters.count; drawKeySlot[r[c.key]] = k; parameters.append(r[c.key])
+                k = drawValues.count; drawKeySlot[r[c.key]] = k; parameters.append(r[c.key]); drawValues.append(RunValues())
             }
-            drawValues[Run(point: p, replication: q), default: [:]][k] = Double(r[c.value])
+            drawValues[k][runs.index(point: p, replication: q)] = Double(r[c.value])
         }
         if badParams { throw AnalysisError(file: folder + "/params.csv", reason: "expected the columns point, replication, key and value") }
         guard !parameters.isEmpty else {
@@ -197,12 +236,15 @@ public struct RunOutcomes: Sendable {
             return found
         }
         // The runs, in (point, replication) order as outcomes.csv lists them.
-        var runs = RunIndex()
+        runs.restart()
         var oP = 0, oR = 0, oF = 0, oT = 0, oS = 0, oE = 0
         var firmOrder: [String] = []
         var firmSlot: [String: Int] = [:]
         var survival: [RunValues] = []
         var entries = RunValues()
+        var templateOrder: [String] = []
+        var templateSlot: [String: Int] = [:]
+        var templateEntries: [RunValues] = [], templateSurvivors: [RunValues] = []
         let haveOutcomes = try scan(FolderFiles.outcomes, header: { h throws(AnalysisError) in
             oP = try column(h, "point"); oR = try column(h, "replication")
             oF = try column(h, "firm"); oT = try column(h, "template"); oS = try column(h, "survived")
@@ -220,6 +262,15 @@ public struct RunOutcomes: Sendable {
                 survival[f][i] = r[oS] == "true" ? 1 : 0
             } else if !r[oE].isEmpty {
                 entries[i]! += 1
+                if templates {
+                    let t: Int
+                    if let s = templateSlot[r[oT]] { t = s } else {
+                        t = templateOrder.count; templateSlot[r[oT]] = t; templateOrder.append(r[oT])
+                        templateEntries.append(RunValues()); templateSurvivors.append(RunValues())
+                    }
+                    templateEntries[t][i] = (templateEntries[t][i] ?? 0) + 1
+                    templateSurvivors[t][i] = (templateSurvivors[t][i] ?? 0) + (r[oS] == "true" ? 1 : 0)
+                }
             }   // a population's firm (`--members`): neither a firm of its own nor an entrant
         })
         guard haveOutcomes else {
@@ -256,8 +307,14 @@ public struct RunOutcomes: Sendable {
                                      values: lastPrice[t].padded(to: n)))
             }
         }
+        for t in templateOrder.indices {
+            for (metric, counts) in [("entries", templateEntries[t]), ("survivors", templateSurvivors[t])] {
+                series.append(Series(kind: "template", entity: templateOrder[t], metric: metric,
+                                     values: counts.padded(to: n).map { $0 ?? 0 }))
+            }
+        }
         return RunOutcomes(parameters: parameters, sweepParameterCount: sweepParameters, runs: runs.runs, series: series,
-                           pointValues: pointValues, drawValues: drawValues)
+                           pointValues: pointValues, drawValues: drawValues.map { $0.padded(to: n) })
     }
 }
 

@@ -185,8 +185,8 @@ public enum Sensitivity {
             var ys: [Double] = []
             var xs = [[Double]](repeating: [], count: parameters.count)
             var numeric = [Bool](repeating: true, count: parameters.count)
-            for (i, run) in outcomes.runs.enumerated() {
-                guard let y = s.values[i], let pv = outcomes.parameterValues(of: run) else { continue }
+            for i in outcomes.runs.indices {
+                guard let y = s.values[i], let pv = outcomes.parameterValues(at: i) else { continue }
                 ys.append(y)
                 for j in parameters.indices {
                     if j < pv.count, let v = pv[j] { xs[j].append(v) } else { numeric[j] = false }

@@ -162,6 +162,16 @@ public enum Stats {
         return (tanh(z - half), tanh(z + half))
     }
 
+    /// P(X ≥ k) for X ~ Binomial(n, p) (GSL's upper tail, an incomplete beta function, accurate far
+    /// into the tail): 1 for k ≤ 0, 0 for k > n.
+    public static func binomialUpperTail(atLeast k: Int, trials n: Int, p: Double) -> Double {
+        guard k > 0 else { return 1 }
+        guard k <= n else { return 0 }
+        if p <= 0 { return 0 }
+        if p >= 1 { return 1 }
+        return gsl_cdf_binomial_Q(UInt32(k - 1), p, UInt32(n))
+    }
+
     /// Quantile of already sorted data by GSL's definition (linear interpolation between
     /// order statistics, `gsl_stats_quantile_from_sorted_data`).
     public static func quantile(sorted: [Double], _ f: Double) -> Double? {

@@ -43,6 +43,8 @@ enum Failure {
             text = "suanli: error: --shards \(shards) is more than the sweep's \(points) points"
         case .threadsOutOfRange(let t):
             text = "suanli: error: --threads must be in 1 … \(RunLimits.maxThreads), got \(t)"
+        case .robustnessOutcome(let details):
+            text = details + "suanli: the robustness outcome of \(error.file ?? "?") is not one of its base scenario's; nothing was run."
         case .invalidPoints(let failing, let total, let details):
             text = details + "suanli: \(failing) of \(total) points of \(error.file ?? "?") are not valid scenarios; "
                 + "nothing was run."

@@ -145,10 +145,153 @@ struct GlobalSensitivityTests {
         #expect(spread(chosen) > spread(Array(trajectories.prefix(8))))
     }
 
-    @Test func noiseShareIsWithinVarianceOverReplicationsOverTheMeansVariance() {
-        #expect(GlobalSensitivity.noiseShare(withinVariance: 0.5, replications: 10, means: [0, 1, 0, 1]) == 0.05 / (1.0 / 3))
-        #expect(GlobalSensitivity.noiseShare(withinVariance: 0.5, replications: 1, means: [0, 1]) == nil)
-        #expect(GlobalSensitivity.noiseShare(withinVariance: 9, replications: 2, means: [0, 1]) == 1)
-        #expect(GlobalSensitivity.noiseShare(withinVariance: 1, replications: 2, means: [3, 3]) == nil)
+    @Test func noiseShareIsNoiseVarianceOverReplicationsOverTheMeansVariance() {
+        #expect(GlobalSensitivity.noiseShare(noiseVariance: 0.5, replications: 10, means: [0, 1, 0, 1]) == 0.05 / (1.0 / 3))
+        #expect(GlobalSensitivity.noiseShare(noiseVariance: 0.5, replications: 1, means: [0, 1]) == nil)
+        #expect(GlobalSensitivity.noiseShare(noiseVariance: 9, replications: 2, means: [0, 1]) == 1)
+        #expect(GlobalSensitivity.noiseShare(noiseVariance: 1, replications: 2, means: [3, 3]) == nil)
+    }
+}
+
+@Suite("Scenario discovery: PRIM as EMA Workbench computes it")
+struct PRIMTests {
+    @Test func quantileIsEMAsTieAwareMidpoint() {
+        let ramp = (0...20).map(Double.init)
+        #expect(PRIM.quantile(ramp, 0.05) == 1.5 && PRIM.quantile(ramp, 0.95) == 18.5 && PRIM.quantile(ramp, 0.5) == 10.5)
+        let tied: [Double] = [0, 0, 0, 0, 1, 2, 3, 3, 3, 3]
+        #expect(PRIM.quantile(tied, 0.05) == 0.5 && PRIM.quantile(tied, 0.95) == 2.5)
+        #expect(PRIM.quantile([2, 2, 2], 0.05) == 2 && PRIM.quantile([7], 0.95) == 7)
+    }
+
+    /// Three inputs uniform on [0, 1]; a case is of interest with probability 0.9 inside
+    /// x0 > 0.6, x1 < 0.4 and 0.05 outside: PRIM's chosen box restricts x0 from below and x1 from
+    /// above near those limits, and leaves x2 alone.
+    @Test func recoversAKnownBox() throws {
+        let stream = SeedPlan(masterSeed: 20_240_601).stream(replication: 0, kind: "prim")
+        let n = 2000
+        let x = (0..<3).map { _ in (0..<n).map { _ in stream.uniform() } }
+        let y = (0..<n).map { i in stream.uniform() < (x[0][i] > 0.6 && x[1][i] < 0.4 ? 0.9 : 0.05) }
+        let steps = PRIM.trajectory(inputs: x, interest: y)
+        #expect(steps.first?.phase == .initial && steps.first?.mass == 1 && steps.first?.coverage == 1)
+        #expect(steps.dropFirst().allSatisfy { $0.phase != .initial })
+        // Peeling only shrinks, pasting only grows; the limits stay inside the data's range.
+        for (a, b) in zip(steps, steps.dropFirst()) {
+            #expect(b.phase == .peel ? b.mass < a.mass : b.mass > a.mass)
+            #expect(b.mass >= 0.05)
+        }
+        let c = try #require(PRIM.chosen(steps))
+        let box = steps[c]
+        #expect(box.restricted == [0, 1], "restricted \(box.restricted)")
+        #expect(abs(box.lower[0] - 0.6) < 0.03 && abs(box.upper[1] - 0.4) < 0.03, "x0 ≥ \(box.lower[0]), x1 ≤ \(box.upper[1])")
+        #expect(box.quasiPLower[1] == nil && box.quasiPUpper[0] == nil)   // the sides that do not restrict
+        #expect(try #require(box.quasiPLower[0]) < 1e-20 && (try #require(box.quasiPUpper[1])) < 1e-20)
+        // 0.9 inside the true box, whose mass is 0.16: the density near 0.9, the coverage near 0.144/0.184.
+        #expect(box.density > 0.8 && box.coverage > 0.6)
+        // The last box of the trajectory restricts x2 too, by chance: its quasi-p-values are large, so it is not chosen.
+        let last = try #require(steps.last)
+        if last.restricted.contains(2) { #expect(c != steps.count - 1) }
+    }
+
+    @Test func chosenBoxRule() {
+        func step(_ coverage: Double, _ density: Double, qp: Double?) -> PRIM.Step {
+            PRIM.Step(phase: .peel, lower: [0.5], upper: [1], cases: 10, casesOfInterest: 5, coverage: coverage, density: density,
+                      mass: 0.5, restricted: qp == nil ? [] : [0], quasiPLower: [qp], quasiPUpper: [nil])
+        }
+        let steps = [step(1, 0.2, qp: nil), step(0.9, 0.5, qp: 0.01), step(0.7, 0.8, qp: 0.2), step(0.6, 0.7, qp: 0.04),
+                     step(0.4, 0.95, qp: 0.001), step(0.65, 0.7, qp: 0.0)]
+        // Coverage ≥ 0.5 and every qp ≤ 0.05: steps 1, 3 and 5; the densest are 3 and 5, the larger coverage wins.
+        #expect(PRIM.chosen(steps) == 5)
+        #expect(PRIM.chosen(steps, minCoverage: 0.3) == 4)
+        #expect(PRIM.chosen(steps, maxQuasiP: 0.5) == 2)
+        #expect(PRIM.chosen(steps, minCoverage: 0.95) == nil)   // the initial box never counts
+    }
+
+    @Test func conditionsParseAndHold() throws {
+        let c = try ScenarioDiscovery.Condition.parse("firm[small-gpu-cloud].survived == 0")
+        #expect(c.kind == "firm" && c.entity == "small-gpu-cloud" && c.metric == "survived" && c.comparison == .equal && c.value == 0)
+        #expect(c.holds(0) && !c.holds(1) && c.description == "firm[small-gpu-cloud].survived == 0")
+        let p = try ScenarioDiscovery.Condition.parse("market[h800].final_price_index<=20.5")
+        #expect(p.comparison == .lessOrEqual && p.value == 20.5 && p.holds(20.5) && !p.holds(21))
+        #expect(try ScenarioDiscovery.Condition.parse("template[crossover].entries >= 1").holds(2))
+        for bad in ["firm[x].survived", "firm.survived == 0", "desk[x].survived == 0", "firm[x].survived == no", "firm[].survived == 0"] {
+            #expect(throws: AnalysisError.self, "\(bad)") { try ScenarioDiscovery.Condition.parse(bad) }
+        }
+    }
+}
+
+@Suite("Robustness of lever combinations across worlds: regret and satisficing")
+struct RobustnessTests {
+    /// Two combinations, three worlds, two replications each; world outcomes (means) c0: 2, 4, 1 and c1: 3, 2, 2.
+    static let values: [[[Double]]] = [[[1, 3], [4, 4], [0, 2]], [[3, 3], [2, 2], [2, 2]]]
+
+    @Test func aHandComputedTableWhenMaximizing() {
+        let stream = SeedPlan(masterSeed: 1).stream(replication: 0, kind: "bootstrap")
+        let r = Robustness.summarize(values: Self.values, direction: .maximize, threshold: 2, resamples: 0, stream: stream)
+        let eps = 1e-12
+        // c0: mean 7/3; sorted 1, 2, 4: p10 = 1.2, p90 = 3.6 (GSL's interpolation), worst 1.
+        #expect(abs(r[0].mean - 7.0 / 3) < eps && abs(r[0].p10 - 1.2) < eps && abs(r[0].p90 - 3.6) < eps && r[0].worst == 1)
+        #expect(abs(r[1].mean - 7.0 / 3) < eps && abs(r[1].p10 - 2) < eps && abs(r[1].p90 - 2.8) < eps && r[1].worst == 2)
+        // Best per world: 3 (c1), 4 (c0), 2 (c1); regrets c0: 1, 0, 1 and c1: 0, 2, 0.
+        #expect(abs(r[0].regretMean - 2.0 / 3) < eps && abs(r[0].regretP90 - 1) < eps)
+        #expect(abs(r[1].regretMean - 2.0 / 3) < eps && abs(r[1].regretP90 - 1.6) < eps)
+        // Worlds with outcome ≥ 2: c0 two of three, c1 all; best in one and two worlds.
+        #expect(abs(r[0].satisficing - 2.0 / 3) < eps && r[1].satisficing == 1)
+        #expect(abs(r[0].bestShare - 1.0 / 3) < eps && abs(r[1].bestShare - 2.0 / 3) < eps)
+        // Without resamples the interval is the estimate.
+        #expect(r[0].regretMeanLow == r[0].regretMean && r[0].regretMeanHigh == r[0].regretMean)
+    }
+
+    @Test func aHandComputedTableWhenMinimizing() {
+        let stream = SeedPlan(masterSeed: 1).stream(replication: 0, kind: "bootstrap")
+        let r = Robustness.summarize(values: Self.values, direction: .minimize, threshold: 2, resamples: 0, stream: stream)
+        let eps = 1e-12
+        #expect(r[0].worst == 4 && r[1].worst == 3)
+        // Best (lowest) per world: 2 (c0), 2 (c1), 1 (c0); regrets c0: 0, 2, 0 and c1: 1, 0, 1.
+        #expect(abs(r[0].regretMean - 2.0 / 3) < eps && abs(r[1].regretMean - 2.0 / 3) < eps)
+        // Worlds with outcome ≤ 2: c0 two of three (2, 1), c1 two (2, 2).
+        #expect(abs(r[0].satisficing - 2.0 / 3) < eps && abs(r[1].satisficing - 2.0 / 3) < eps)
+    }
+
+    @Test func regretIntervalResamplesPairedReplications() {
+        // Combination 1 is combination 0 plus 1 in every replication: paired, its regret is exactly 1 in every
+        // resample (the pairing removes the noise), and combination 0's is 0.
+        let stream = SeedPlan(masterSeed: 4).stream(replication: 0, kind: "bootstrap")
+        let noise = (0..<5).map { w in (0..<8).map { Double(($0 * 7 + w * 3) % 5) } }
+        let values = [noise.map { $0.map { $0 + 1 } }, noise]
+        let r = Robustness.summarize(values: values, direction: .maximize, threshold: 0, resamples: 200, stream: stream)
+        #expect(r[0].regretMean == 0 && r[0].regretMeanLow == 0 && r[0].regretMeanHigh == 0)
+        #expect(abs(r[1].regretMean - 1) < 1e-12 && abs(r[1].regretMeanLow - 1) < 1e-12 && abs(r[1].regretMeanHigh - 1) < 1e-12)
+        // Unpaired noise of the same size: the best of two noisy means is biased upward, and the interval shows it.
+        let shuffled = [noise, noise.map { Array($0.reversed()) }]
+        let s = Robustness.summarize(values: shuffled, direction: .maximize, threshold: 0, resamples: 200,
+                                     stream: SeedPlan(masterSeed: 4).stream(replication: 0, kind: "bootstrap"))
+        #expect(s.allSatisfy { $0.regretMeanLow <= $0.regretMeanHigh && $0.regretMeanLow >= 0 })
+    }
+}
+
+@Suite("Point means and the noise they keep")
+struct PointMeansTests {
+    /// 4 points × 5 replications of y = μ_p + ρ_r (+ ε): the replication effect ρ, common to every point as
+    /// under common random numbers, is no noise between points; only the interaction ε is.
+    @Test func theReplicationEffectIsNotNoiseTheInteractionIs() throws {
+        let mu: [Double] = [0, 1, 2, 4], rho: [Double] = [-3, 5, 0, 2, 9]
+        let runs = (0..<4).flatMap { p in (0..<5).map { RunOutcomes.Run(point: p, replication: $0) } }
+        func outcomes(_ epsilon: (Int, Int) -> Double) -> RunOutcomes {
+            RunOutcomes(parameters: ["x"], pointValues: [0: [0], 1: [1], 2: [2], 3: [3]], runs: runs,
+                        series: [RunOutcomes.Series(kind: "firm", entity: "a", metric: "survived",
+                                                    values: runs.map { mu[$0.point] + rho[$0.replication] + epsilon($0.point, $0.replication) })])
+        }
+        let clean = outcomes { _, _ in 0 }.pointMeans(points: 4)[0]
+        let cleanNoise = try #require(clean.noiseVariance)
+        #expect(clean.replications == 5 && abs(cleanNoise) < 1e-12)
+        let means = clean.means.compactMap { $0 }
+        #expect(zip(means, mu).allSatisfy { abs($0 - $1 - 2.6) < 1e-12 })   // each μ_p plus the mean ρ, 2.6
+        #expect(GlobalSensitivity.noiseShare(noiseVariance: clean.noiseVariance, replications: 5, means: means) == 0)
+        // An interaction ε = ±0.5 by the parity of p + r: its residual mean square, with (P − 1)(R − 1) = 12
+        // degrees of freedom, is positive, and the noise share with it.
+        let noisy = outcomes { p, r in (p + r) % 2 == 0 ? 0.5 : -0.5 }.pointMeans(points: 4)[0]
+        #expect(try #require(noisy.noiseVariance) > 0.2)
+        #expect(try #require(GlobalSensitivity.noiseShare(noiseVariance: noisy.noiseVariance, replications: 5,
+                                                          means: noisy.means.compactMap { $0 })) > 0)
     }
 }

@@ -113,4 +113,69 @@ struct SweepAnalysisTests {
         #expect(manifest.contains("\"design\": \"\(design)\""))
         #expect(manifest.contains(design == "sobol" ? "\"base_points\": 8" : "\"trajectories\": 6"))
     }
+
+    @Test func leversRunAgainstTheSameWorldsAndGiveRobustnessCSV() throws {
+        let folder = scratchFolder("robust")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/robust.yaml"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try ([
+            "base: " + root.appendingPathComponent("Scenarios/small-owner.yaml").path,
+            "design: latin-hypercube", "points: 5", "replications: 3", "seed: 2",
+            "levers:",
+            "  - path: providers[owner].prices.h800", "    values: [4, 9]",
+            "  - path: providers[owner].opex_per_unit_monthly", "    values: [0, 100]",
+            "uncertainties:",
+            "  - path: providers[owner].fixed_opex_monthly", "    range: [2.5e5, 1e6]",
+            "  - path: demand.segments[tenants].rate", "    range: [60, 180]",
+            "robustness:", "  outcome: firm[owner].survived", "  direction: maximize", "  threshold: 0.5",
+        ].joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let sweep = try Sweep.load(path: path)
+        // 2 × 2 combinations against the same 5 worlds: point c·5 + w.
+        #expect(sweep.pointCount == 20 && sweep.file.leverCount == 2)
+        for c in 0..<4 { for w in 0..<5 {
+            #expect(Array(sweep.values[c * 5 + w].suffix(2)) == Array(sweep.values[w].suffix(2)), "world \(w) of combination \(c)")
+        } }
+        #expect(sweep.values[0].prefix(2) == ["4", "0"] && sweep.values[5].prefix(2) == ["4", "100"] && sweep.values[10].prefix(2) == ["9", "0"])
+        let whole = try SweepRun.run(sweep, outputPath: folder + "/whole", threads: 2, version: "test")
+        #expect(whole.files.suffix(2) == ["sensitivity.csv", "robustness.csv"])
+        var shards: [String] = []
+        for i in 0..<2 {
+            shards.append(try SweepRun.run(sweep, outputPath: folder + "/s\(i)", threads: 1, shard: i, shards: 2, version: "test").outputPath)
+        }
+        _ = try SweepMerge.merge(shardFolders: shards, outputPath: folder + "/merged")
+        let text = String(decoding: contents(folder + "/whole/robustness.csv"), as: UTF8.self)
+        #expect(contents(folder + "/merged/robustness.csv") == contents(folder + "/whole/robustness.csv"))
+        let lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        #expect(lines.first == ["combination", "providers[owner].prices.h800", "providers[owner].opex_per_unit_monthly", "outcome",
+                                "direction", "threshold", "mean", "p10", "p90", "worst", "regret_mean", "regret_mean_ci95_low",
+                                "regret_mean_ci95_high", "regret_p90", "satisficing", "best_share", "worlds", "replications"])
+        #expect(lines.count == 5 && lines.dropFirst().map { $0[0] } == ["0", "1", "2", "3"])
+        // The higher price survives more: its mean survival is at least the lower price's, its regret no larger.
+        let mean = lines.dropFirst().map { Double($0[6])! }, regret = lines.dropFirst().map { Double($0[10])! }
+        #expect(mean[2] >= mean[0] && regret[2] <= regret[0], "\(text)")
+        #expect(lines.dropFirst().allSatisfy { $0[3] == "firm[owner].survived" && $0[16] == "5" && $0[17] == "3" })
+    }
+
+    @Test func aRobustnessOutcomeTheBaseLacksIsRefusedBeforeAnythingRuns() throws {
+        let folder = scratchFolder("robust-bad")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/bad.yaml"
+        try ([
+            "base: " + root.appendingPathComponent("Scenarios/small-owner.yaml").path,
+            "design: grid", "replications: 1",
+            "levers:", "  - path: providers[owner].prices.h800", "    values: [4, 9]",
+            "uncertainties:", "  - path: demand.segments[tenants].rate", "    values: [60, 180]",
+            "robustness:", "  outcome: firm[ownr].survived", "  threshold: 0.5",
+        ].joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let sweep = try Sweep.load(path: path)
+        do {
+            _ = try SweepRun.run(sweep, outputPath: folder + "/out", threads: 1, version: "test")
+            Issue.record("a sweep whose robustness outcome names no firm ran")
+        } catch {
+            #expect(error.description.contains(path + ":11:12: error: robustness.outcome: no firm 'ownr' in the base scenario; expected one of owner"),
+                    "\(error.description)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder + "/out"))
+    }
 }

@@ -136,4 +136,34 @@ struct SweepLimitTests {
                 == ["s.yaml:4:1: error: trajectories: trajectories is for morris designs"])
         #expect(headers(design: "morris", ["trajectories: 4", "levels: 4"], parameters: one) == [])
     }
+
+    @Test("levers, uncertainties and robustness: checked where they are written")
+    func leversAndUncertainties() {
+        let lever = ["levers:", "  - {path: \"providers[a].ltv_cap\", values: [0.3, 0.6]}"]
+        let world = ["uncertainties:", "  - {path: \"demand.segments[s].rate\", range: [1, 2]}"]
+        /// A robustness map in block style (`[a]` inside a flow map is YAML's flow sequence).
+        func robustness(_ outcome: String, direction: String = "maximize") -> [String] {
+            ["robustness:", "  outcome: \(outcome)", "  direction: \(direction)", "  threshold: 0.8"]
+        }
+        let robust = robustness("firm[a].survived")
+        func headers(_ lines: [String]) -> [String] {
+            Self.headers((["base: \(Self.base)", "design: latin-hypercube", "points: 4", "replications: 1"] + lines).joined(separator: "\n") + "\n")
+        }
+        #expect(headers(lever + world + robust) == [])
+        #expect(headers(lever + world) == ["s.yaml:1:1: error: robustness: missing; expected {outcome: KIND[NAME].METRIC, direction: "
+                                           + "maximize | minimize, threshold: NUMBER} (what robustness.csv measures)"])
+        #expect(headers(world + robust).contains("s.yaml:1:1: error: levers: missing; expected a list of {path, values: [...]} "
+                                                 + "(a firm's own choices; every combination runs)"))
+        #expect(headers(["levers:", "  - {path: \"providers[a].ltv_cap\", range: [0.3, 0.6]}"] + world + robust)
+                == ["s.yaml:6:5: error: levers[0].values: a grid needs a values list for every parameter"])
+        #expect(headers(lever + world + robustness("survived"))
+                == ["s.yaml:10:12: error: robustness.outcome: expected KIND[NAME].METRIC with KIND firm, market or template "
+                    + "(e.g. firm[small-gpu-cloud].survived), got 'survived'"])
+        #expect(headers(lever + world + robustness("firm[a].survived", direction: "up"))
+                == ["s.yaml:11:14: error: robustness.direction: expected maximize or minimize, got 'up'"])
+        #expect(headers(lever + world + robust + ["parameters:", "  - {path: \"demand.segments[s].rate\", range: [1, 2]}"])
+                .first == "s.yaml:13:1: error: parameters: give parameters, or levers and uncertainties, not both")
+        #expect(headers(["parameters:", "  - {path: \"demand.segments[s].rate\", range: [1, 2]}"] + robust)
+                == ["s.yaml:7:1: error: robustness: robustness measures the choices of levers: give levers and uncertainties"])
+    }
 }

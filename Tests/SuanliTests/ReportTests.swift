@@ -209,29 +209,23 @@ struct ReportTests {
         case .sweep:
             made = try suanli(["sweep", packageFile("Scenarios/sweeps/smoke.yaml").path, "--threads", "2",
                                "--out", results.path, "--quiet"], timeout: 300)
+            // Scenario discovery on it: where does the owner fail?
+            if made.status == 0 {
+                let found = try suanli(["discover", results.path, "--outcome", "firm[owner].survived == 0"])
+                try #require(found.status == 0, "\(found)")
+            }
             expected = ["Suanli report · sweep smoke", "Sensitivity", "Points", "providers[owner].prices.h800",
-                        "Survival", "Prices"]
+                        "Survival", "Prices", "Scenario discovery", "firm[owner].survived == 0"]
             absent = ["Sobol indices", "Morris screening"]   // a grid: neither section
         case .sobol, .morris:
             // A Saltelli or Morris design over the smallest market that can fail, with the monthly files.
             let design = kind == .sobol ? "design: sobol\nbase_points: 16" : "design: morris\ntrajectories: 8\nlevels: 4"
-            let file = try work.write("\(kind.rawValue).yaml", """
-                base: \(packageFile("Scenarios/small-owner.yaml").path)
-                \(design)
-                replications: 3
-                seed: 5
-                parameters:
-                  - path: providers[owner].prices.h800
-                    range: [4, 10]
-                  - path: providers[owner].fixed_opex_monthly
-                    range: [2.5e5, 1e6]
-                  - path: demand.segments[tenants].rate
-                    range: [60, 180]
-                """).path
+            let file = try writeSmallOwnerSweep(work, name: "\(kind.rawValue).yaml", design: design, replications: 3, seed: 5)
             made = try suanli(["sweep", file, "--threads", "2", "--monthly", "--out", results.path, "--quiet"], timeout: 300)
             expected = kind == .sobol
                 ? ["Suanli report · sweep sobol", "Sensitivity", "Sobol indices", "S1 [95% CI]", "ST [95% CI]", "Points"]
                 : ["Suanli report · sweep morris", "Sensitivity", "Morris screening", "μ* [95% CI]", "σ/μ*", "Points"]
+            absent = ["Scenario discovery"]   // no boxes.csv
         case .calibration:
             let targets = try work.write("targets.yaml", """
                 base: \(packageFile("Scenarios/validation/poisson-rate.yaml").path)

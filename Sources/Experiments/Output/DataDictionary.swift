@@ -148,7 +148,8 @@ public enum DataDictionary {
     }
 
     /// The files only a sweep writes (`points.csv`), documented in the "Sweeps" section.
-    public static var sweepFiles: [FileDoc] { [OutputSchemas.points, AnalysisSchemas.sensitivity, AnalysisSchemas.sobol, AnalysisSchemas.morris] }
+    public static var sweepFiles: [FileDoc] { [OutputSchemas.points, AnalysisSchemas.sensitivity, AnalysisSchemas.sobol, AnalysisSchemas.morris,
+                                                AnalysisSchemas.robustness, AnalysisSchemas.boxes] }
 
     static var sweeps: String {
         var s = """

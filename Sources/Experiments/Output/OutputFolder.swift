@@ -39,13 +39,14 @@ public final class OutputFolder: Sendable {
     /// The names of the files Suanli writes into an output folder: `manifest.json`, the CSV files
     /// of a run (``ResultFiles/fileNames``), `compare.csv` of a comparison, `points.csv` and
     /// `sensitivity.csv` (and `sobol.csv` or `morris.csv`) of a sweep or a merge (and `sensitivity.csv` of a run
-    /// with per-replication draws), and
+    /// with per-replication draws), `robustness.csv` of a sweep with levers, `boxes.csv` of `suanli discover`, and
     /// `posterior.csv`, `generations.csv` and `fit.csv` of a calibration, and
     /// `report.html` of `suanli report`. An existing folder holding anything else (another file,
     /// any subfolder) is never replaced.
     public static let writtenNames: Set<String> = Set(["manifest.json", OutputSchemas.compare.file,
                                                        OutputSchemas.pointsFile, Sensitivity.file, GlobalSensitivity.sobolFile,
-                                                       GlobalSensitivity.morrisFile, "report.html"]
+                                                       GlobalSensitivity.morrisFile, ScenarioDiscovery.file, RobustnessAnalysis.file,
+                                                       "report.html"]
                                                       + ResultFiles.fileNames + Calibration.fileNames)
 
     /// Whether `name` in an output folder is `suanli report`'s temporary page (`.report.html.tmp-<pid>`),

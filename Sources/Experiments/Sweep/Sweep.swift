@@ -23,13 +23,55 @@ public struct Sweep: Sendable {
     }
 
     /// The files the analyses write into a complete sweep folder.
-    public var analysisFiles: [String] { FolderAnalysis.fileNames(design: analysisDesign) }
+    public var analysisFiles: [String] {
+        FolderAnalysis.fileNames(design: analysisDesign) + (robustnessLayout == nil ? [] : [RobustnessAnalysis.file])
+    }
 
-    /// Writes the analyses (`sensitivity.csv`, and `sobol.csv` or `morris.csv`) into the complete
-    /// sweep folder `folder`.
+    /// What `robustness.csv` is computed on: the levers' combinations against the worlds; nil
+    /// without levers.
+    public var robustnessLayout: RobustnessAnalysis.Layout? {
+        guard file.leverCount > 0, let r = file.robustness, let direction = Robustness.Direction(rawValue: r.direction) else { return nil }
+        let combinations = SweepDesign.grid(file.parameters.prefix(file.leverCount).map { $0.values ?? [] })
+        return RobustnessAnalysis.Layout(levers: Array(parameterPaths.prefix(file.leverCount)), combinations: combinations,
+                                         worlds: pointCount / max(1, combinations.count), kind: r.kind, entity: r.entity,
+                                         metric: r.metric, direction: direction, threshold: r.threshold)
+    }
+
+    /// Checks that the robustness outcome names a firm, tier or entrant template of `point` (the
+    /// base with its overrides), so that a long sweep does not fail at its end.
+    /// - Throws: ``SweepError`` located at the outcome in the sweep file, naming those there are.
+    func checkRobustnessOutcome(_ point: ExperimentPoint) throws(SweepError) {
+        guard let r = file.robustness else { return }
+        let known: [String]
+        let metrics: [String]
+        switch r.kind {
+        case "firm": known = point.firmNames; metrics = ["survived"]
+        case "template": known = point.templateNames; metrics = ["entries", "survivors"]
+        default:
+            known = ["all"] + point.tierNames
+            metrics = r.entity == "all" ? ["entries", "units_lost_total", "final_price_index"] : ["final_price_index"]
+        }
+        var problems: [String] = []
+        if !known.contains(r.entity) {
+            problems.append("no \(r.kind) '\(r.entity)' in the base scenario; expected one of " + known.joined(separator: ", "))
+        }
+        if !metrics.contains(r.metric) {
+            problems.append("no \(r.kind) outcome '\(r.metric)'; expected one of " + metrics.joined(separator: ", "))
+        }
+        guard problems.isEmpty else {
+            throw SweepError(.robustnessOutcome(details: problems.map { "\(r.location): error: robustness.outcome: " + $0 + "\n" }.joined()),
+                             file: file.path)
+        }
+    }
+
+    /// Writes the analyses (`sensitivity.csv`, `sobol.csv` or `morris.csv`, `robustness.csv`) into the
+    /// complete sweep folder `folder`.
     /// - Throws: ``SweepError`` when the folder's files cannot be analysed.
     func writeAnalyses(folder: String) throws(SweepError) {
-        do { _ = try FolderAnalysis.write(folder: folder, design: analysisDesign, seed: file.seed) } catch {
+        do {
+            _ = try FolderAnalysis.write(folder: folder, design: analysisDesign, seed: file.seed)
+            if let layout = robustnessLayout { try RobustnessAnalysis.write(folder: folder, layout: layout, seed: file.seed) }
+        } catch {
             throw SweepError(.analysisInput(reason: error.reason), file: error.file)
         }
     }

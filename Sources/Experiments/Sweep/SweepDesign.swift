@@ -31,6 +31,7 @@ public enum SweepDesign {
         precondition(count.map { $0 <= RunLimits.maxPoints } == true,
                      "sweep design of \(count.map(String.init) ?? "more than Int.max") points; at most \(RunLimits.maxPoints)")
         let stream = SeedPlan(masterSeed: file.seed).stream(replication: 0, kind: "design")
+        /// Unit points scaled to every parameter's range (designs without levers).
         func scaled(_ unit: [[Double]]) -> [[String]] {
             unit.map { u in
                 file.parameters.enumerated().map { j, p in format(scale(u[j], to: p.range ?? 0...1), integer: p.integer) }
@@ -40,10 +41,18 @@ public enum SweepDesign {
         case .grid:
             return (grid(file.parameters.map { $0.values ?? [] }), nil)
         case .random, .latinHypercube:
-            let n = file.points ?? 1
-            let unit = file.design == .random ? random(points: n, dimensions: file.parameters.count, stream: stream)
-                : latinHypercube(points: n, dimensions: file.parameters.count, stream: stream)
-            return (scaled(unit), nil)
+            // With levers: every combination of the levers' values against the same worlds, drawn
+            // for the uncertainties (the parameters after the levers), combination after combination.
+            let n = file.points ?? 1, k = file.parameters.count - file.leverCount
+            let unit = file.design == .random ? random(points: n, dimensions: k, stream: stream)
+                : latinHypercube(points: n, dimensions: k, stream: stream)
+            let worlds = unit.map { u in
+                file.parameters.dropFirst(file.leverCount).enumerated().map { j, p in
+                    format(scale(u[j], to: p.range ?? 0...1), integer: p.integer)
+                }
+            }
+            let combinations = grid(file.parameters.prefix(file.leverCount).map { $0.values ?? [] })
+            return (combinations.flatMap { c in worlds.map { c + $0 } }, nil)
         case .sobol:
             let design = SaltelliDesign(basePoints: file.basePoints ?? 2, parameters: file.parameters.count)
             return (scaled(design.unitPoints()), .sobol(design))

@@ -28,6 +28,9 @@ public struct SweepError: Error, Sendable, CustomStringConvertible {
         /// `failing` of `total` points are not valid scenarios; `details` holds their diagnostics,
         /// grouped (see ``Sweep/documents(_:)``). ``SweepError/file`` is the sweep file.
         case invalidPoints(failing: Int, total: Int, details: String)
+        /// The robustness outcome of a sweep file names no firm, tier or template of its base
+        /// scenario; `details` holds the located diagnostics.
+        case robustnessOutcome(details: String)
         /// A point's scenario no longer resolves to the one validated before the sweep ran (its
         /// base file changed). ``SweepError/file`` is the base scenario.
         case baseChanged(point: Int, hash: String, validated: String)
@@ -118,6 +121,8 @@ public struct SweepError: Error, Sendable, CustomStringConvertible {
             return "threads must be in 1 … \(RunLimits.maxThreads), got \(t)"
         case .invalidPoints(let failing, let total, let details):
             return details + "\(failing) of \(total) points of \(f) are not valid scenarios; nothing was run."
+        case .robustnessOutcome(let details):
+            return details + "\(f): the robustness outcome is not one of the base scenario's; nothing was run."
         case .baseChanged(let point, let hash, let validated):
             return "point \(point): \(f) changed while the sweep ran (scenario hash \(hash.prefix(12)), "
                 + "validated \(validated.prefix(12)))"

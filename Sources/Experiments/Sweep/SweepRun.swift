@@ -107,6 +107,7 @@ public enum SweepRun {
             try sweep.forEachDocument(indices, threads: threads) { (p, doc) throws(SweepError) in
                 let full = ExperimentPoint(index: p, document: doc,
                                            overrides: sweep.overrides(point: p))
+                if made.isEmpty { try sweep.checkRobustnessOutcome(full) }
                 let text = Manifest.pointJSON(full).text().dropLast().replacingOccurrences(of: "\n", with: "\n    ")
                 do { try spool.write(contentsOf: Data(((made.isEmpty ? "" : ",\n") + "    " + text).utf8)) } catch {
                     throw SweepError.io("write", spoolPath, error)

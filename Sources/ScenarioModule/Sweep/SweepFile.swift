@@ -68,6 +68,32 @@ public struct SweepFile: Sendable {
     public let levels: Int?
     /// Candidate trajectories of a `morris` design with Campolongo's improved sampling; nil: none.
     public let candidates: Int?
+    /// How many of ``parameters`` are levers (a firm's own choices, `levers:`), listed first; the
+    /// rest are the uncertainties (`uncertainties:`). 0 for a sweep of `parameters:`.
+    public let leverCount: Int
+    /// What `robustness.csv` measures; given exactly when there are levers.
+    public let robustness: Robustness?
+
+    /// A sweep's `robustness:` map: the outcome, which way it is good, and the threshold a world's
+    /// outcome must meet to count as satisficing.
+    public struct Robustness: Sendable, Equatable {
+        /// `KIND[NAME].METRIC`, as written.
+        public var outcome: String
+        public var kind: String
+        public var entity: String
+        public var metric: String
+        /// `maximize` or `minimize`.
+        public var direction: String
+        public var threshold: Double
+        /// Where `outcome` is written (`file:line:col`), for errors found against the base scenario.
+        public var location: String
+
+        public init(outcome: String, kind: String, entity: String, metric: String, direction: String, threshold: Double,
+                    location: String) {
+            self.outcome = outcome; self.kind = kind; self.entity = entity; self.metric = metric
+            self.direction = direction; self.threshold = threshold; self.location = location
+        }
+    }
     public let replications: Int
     public let seed: UInt64
     public let commonRandomNumbers: Bool
@@ -77,9 +103,11 @@ public struct SweepFile: Sendable {
 
     public init(path: String, name: String, basePath: String, design: Design, points: Int?, replications: Int,
                 seed: UInt64, commonRandomNumbers: Bool, parameters: [Parameter], contentHash: String,
-                basePoints: Int? = nil, trajectories: Int? = nil, levels: Int? = nil, candidates: Int? = nil) {
+                basePoints: Int? = nil, trajectories: Int? = nil, levels: Int? = nil, candidates: Int? = nil,
+                leverCount: Int = 0, robustness: Robustness? = nil) {
         self.path = path; self.name = name; self.basePath = basePath; self.design = design; self.points = points
         self.basePoints = basePoints; self.trajectories = trajectories; self.levels = levels; self.candidates = candidates
+        self.leverCount = leverCount; self.robustness = robustness
         self.replications = replications; self.seed = seed; self.commonRandomNumbers = commonRandomNumbers
         self.parameters = parameters; self.contentHash = contentHash
     }
@@ -87,15 +115,19 @@ public struct SweepFile: Sendable {
     /// SHA-256 of `text` as 64 lowercase hex digits.
     public static func hash(_ text: String) -> String { SHA256.hex(text.utf8) }
 
-    static let keys = ["name", "description", "base", "parameters", "design", "points", "base_points", "trajectories",
-                       "levels", "candidates", "replications", "seed", "common_random_numbers"]
+    static let keys = ["name", "description", "base", "parameters", "levers", "uncertainties", "robustness", "design", "points",
+                       "base_points", "trajectories", "levels", "candidates", "replications", "seed", "common_random_numbers"]
+
+    /// The combinations of the levers' values (1 without levers); nil past `Int.max`.
+    public var leverCombinations: Int? { Self.product(parameters.prefix(leverCount).map { $0.values?.count ?? 0 }) }
 
     /// The number of points of the design, computed from the file without laying it out; nil when a
     /// grid's value counts multiply past `Int.max`.
     public var pointCount: Int? {
         switch design {
         case .grid: Self.product(parameters.map { $0.values?.count ?? 0 })
-        case .random, .latinHypercube: points ?? 1
+        case .random, .latinHypercube: leverCombinations.flatMap { c in
+            (points ?? 1).multipliedReportingOverflow(by: c).overflow ? nil : (points ?? 1) * c }
         case .sobol: (basePoints ?? 1).multipliedReportingOverflow(by: parameters.count + 2).overflow ? nil
             : (basePoints ?? 1) * (parameters.count + 2)
         case .morris: (trajectories ?? 1).multipliedReportingOverflow(by: parameters.count + 1).overflow ? nil
@@ -253,23 +285,57 @@ public struct SweepFile: Sendable {
             default: sink.error(p.value.loc, "common_random_numbers", "expected true or false, got \(p.value.got)")
             }
         }
-        // parameters
+        // parameters, or levers and uncertainties
         var parameters: [Parameter] = []
-        if let p = seen["parameters"] {
-            if case .list(let items) = p.value.value, !items.isEmpty {
-                for (i, item) in items.enumerated() {
-                    if let param = parameter(item, index: i, design: design, sink: &sink) {
-                        if parameters.contains(where: { $0.path == param.path }) {
-                            sink.error(item.loc, "parameters[\(i)].path", "'\(param.path)' is varied twice")
-                        }
-                        parameters.append(param)
-                    }
-                }
-            } else {
-                sink.error(p.value.loc, "parameters", "expected a non-empty list of {path, values} or {path, range}, got \(p.value.got)")
+        var leverCount = 0
+        /// The parameters listed under `key`, each checked for `design`; nil (reported) when missing or empty.
+        func list(_ key: String, design: Design, what: String) -> [Parameter]? {
+            guard let p = seen[key] else {
+                sink.error(top, key, "missing; expected a list of " + what)
+                return nil
             }
+            guard case .list(let items) = p.value.value, !items.isEmpty else {
+                sink.error(p.value.loc, key, "expected a non-empty list of \(what), got \(p.value.got)")
+                return nil
+            }
+            var out: [Parameter] = []
+            for (i, item) in items.enumerated() {
+                if let param = parameter(item, index: i, design: design, list: key, sink: &sink) {
+                    if (parameters + out).contains(where: { $0.path == param.path }) {
+                        sink.error(item.loc, "\(key)[\(i)].path", "'\(param.path)' is varied twice")
+                    }
+                    out.append(param)
+                }
+            }
+            return out
+        }
+        if seen["levers"] != nil || seen["uncertainties"] != nil {
+            if let p = seen["parameters"] {
+                sink.error(p.keyLoc, "parameters", "give parameters, or levers and uncertainties, not both")
+            }
+            if design == .sobol || design == .morris {
+                sink.error(seen["design"]!.value.loc, "design", "levers and uncertainties take a grid, random or latin-hypercube "
+                           + "design of the uncertainties, got \(design.rawValue)")
+            }
+            let levers = list("levers", design: .grid, what: "{path, values: [...]} (a firm's own choices; every combination runs)") ?? []
+            parameters = levers
+            let uncertainties = list("uncertainties", design: design,
+                                     what: design == .grid ? "{path, values: [...]}" : "{path, range: [lo, hi]}") ?? []
+            parameters += uncertainties
+            leverCount = levers.count
         } else {
-            sink.error(top, "parameters", "missing; expected a list of {path, values: [...]} or {path, range: [lo, hi]}")
+            parameters = list("parameters", design: design, what: "{path, values: [...]} or {path, range: [lo, hi]}") ?? []
+        }
+        // robustness
+        var robustness: Robustness?
+        if let p = seen["robustness"] {
+            if leverCount == 0 && seen["levers"] == nil {
+                sink.error(p.keyLoc, "robustness", "robustness measures the choices of levers: give levers and uncertainties")
+            }
+            robustness = Self.robustness(p.value, path: path, sink: &sink)
+        } else if seen["levers"] != nil {
+            sink.error(top, "robustness", "missing; expected {outcome: KIND[NAME].METRIC, direction: maximize | minimize, "
+                       + "threshold: NUMBER} (what robustness.csv measures)")
         }
         if design == .sobol, parameters.count > maxSobolParameters, case .list(let items)? = seen["parameters"]?.value.value {
             sink.error(items[maxSobolParameters].loc, "parameters[\(maxSobolParameters)]",
@@ -279,7 +345,7 @@ public struct SweepFile: Sendable {
         }
         // The design's size, checked before anything the size of the design is made.
         let counts = parameters.map { $0.values?.count ?? 0 }
-        if sink.isEmpty, design == .grid, case .list(let items)? = seen["parameters"]?.value.value {
+        if sink.isEmpty, design == .grid, leverCount == 0, case .list(let items)? = seen["parameters"]?.value.value {
             if let over = Self.firstOverLimit(counts) {
                 let product = Self.product(counts).map(String.init) ?? "more than \(Int.max)"
                 var at = items[over].loc
@@ -296,9 +362,16 @@ public struct SweepFile: Sendable {
         }
         let designPoints: Int? = switch design {
         case .grid: Self.product(counts)
-        case .random, .latinHypercube: points
+        case .random, .latinHypercube: points.map { n in
+            Self.product(counts.prefix(leverCount).map { $0 }).map { n.multipliedReportingOverflow(by: $0).overflow ? Int.max : n * $0 } ?? Int.max }
         case .sobol: basePoints.map { $0.multipliedReportingOverflow(by: parameters.count + 2).overflow ? Int.max : $0 * (parameters.count + 2) }
         case .morris: trajectories.map { $0.multipliedReportingOverflow(by: parameters.count + 1).overflow ? Int.max : $0 * (parameters.count + 1) }
+        }
+        if sink.isEmpty, leverCount > 0, (designPoints ?? Int.max) > RunLimits.maxPoints {
+            let combinations = Self.product(counts.prefix(leverCount).map { $0 }).map(String.init) ?? "more than \(Int.max)"
+            sink.error(seen["levers"]!.value.loc, "levers", "the levers' \(combinations) combinations × the worlds of the "
+                       + "uncertainties = " + (designPoints.map(String.init) ?? "more than \(Int.max)")
+                       + " points; expected at most \(RunLimits.maxPoints)")
         }
         if sink.isEmpty, design == .sobol || design == .morris, let n = designPoints, n > RunLimits.maxPoints {
             let key = design == .sobol ? "base_points" : "trajectories"
@@ -317,11 +390,61 @@ public struct SweepFile: Sendable {
         return SweepFile(path: path, name: name, basePath: basePath, design: design, points: points,
                          replications: replications, seed: seed, commonRandomNumbers: crn, parameters: parameters,
                          contentHash: hash(yaml), basePoints: basePoints, trajectories: trajectories, levels: levels,
-                         candidates: candidates)
+                         candidates: candidates, leverCount: leverCount, robustness: robustness)
     }
 
-    private static func parameter(_ node: YNode, index i: Int, design: Design, sink: inout DiagnosticSink) -> Parameter? {
-        let key = "parameters[\(i)]"
+    /// The `robustness:` map at `node`; nil (reported) when it is not one.
+    private static func robustness(_ node: YNode, path: String, sink: inout DiagnosticSink) -> Robustness? {
+        let expected = "expected {outcome: KIND[NAME].METRIC, direction: maximize | minimize, threshold: NUMBER}"
+        guard case .map(let pairs) = node.value else {
+            sink.error(node.loc, "robustness", expected + ", got \(node.got)")
+            return nil
+        }
+        var outcome: (text: String, kind: String, entity: String, metric: String, at: SourceLocation)?
+        var direction = "maximize", threshold: Double?
+        var ok = true
+        for p in pairs {
+            let s: String? = { if case .scalar(let v, _) = p.value.value, !p.value.isNull { return v } else { return nil } }()
+            switch p.key {
+            case "outcome":
+                if let s, let open = s.firstIndex(of: "["), let close = s.lastIndex(of: "]"), open < close,
+                   s[s.index(after: close)...].hasPrefix("."), s.index(close, offsetBy: 2) <= s.endIndex {
+                    let kind = String(s[..<open]), entity = String(s[s.index(after: open)..<close])
+                    let metric = String(s[s.index(close, offsetBy: 2)...])
+                    if ["firm", "market", "template"].contains(kind), !entity.isEmpty, !metric.isEmpty {
+                        outcome = (s, kind, entity, metric, p.value.loc)
+                        continue
+                    }
+                }
+                sink.error(p.value.loc, "robustness.outcome", "expected KIND[NAME].METRIC with KIND firm, market or template "
+                           + "(e.g. firm[small-gpu-cloud].survived), got \(p.value.got)")
+                ok = false
+            case "direction":
+                if let s, ["maximize", "minimize"].contains(s) { direction = s } else {
+                    sink.error(p.value.loc, "robustness.direction", "expected maximize or minimize, got \(p.value.got)")
+                    ok = false
+                }
+            case "threshold":
+                if let s, let v = Double(s), v.isFinite { threshold = v } else {
+                    sink.error(p.value.loc, "robustness.threshold", "expected a number, got \(p.value.got)")
+                    ok = false
+                }
+            default:
+                sink.error(p.keyLoc, "robustness." + p.key, "unknown key; expected outcome, direction or threshold")
+                ok = false
+            }
+        }
+        guard ok else { return nil }
+        guard let outcome else { sink.error(node.loc, "robustness.outcome", "missing; " + expected); return nil }
+        guard let threshold else { sink.error(node.loc, "robustness.threshold", "missing; " + expected); return nil }
+        return Robustness(outcome: outcome.text, kind: outcome.kind, entity: outcome.entity, metric: outcome.metric,
+                          direction: direction, threshold: threshold,
+                          location: "\(path):\(outcome.at.line):\(outcome.at.column)")
+    }
+
+    private static func parameter(_ node: YNode, index i: Int, design: Design, list: String = "parameters",
+                                  sink: inout DiagnosticSink) -> Parameter? {
+        let key = "\(list)[\(i)]"
         guard case .map(let pairs) = node.value else {
             sink.error(node.loc, key, "expected {path: KEY.PATH, values: [...]} or {path: KEY.PATH, range: [lo, hi]}, got \(node.got)")
             return nil
