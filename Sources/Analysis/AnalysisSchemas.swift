@@ -66,11 +66,13 @@ public enum AnalysisSchemas {
     static let noiseColumns = [
         ColumnDoc(name: "replications", unit: "count", doc: "Replications per point (the most any point has)."),
         ColumnDoc(name: "noise_share", unit: "share",
-                  doc: "Share of the variance of the point means that is replication noise: the mean within-point "
-                    + "variance over the replications, divided by their number, over the variance of the point means "
-                    + "(capped at 1). Noise no parameter explains inflates every total index by about this share, and "
-                    + "the elementary effects likewise; add replications when it is large. Empty with one replication "
-                    + "or when the point means do not vary."),
+                  doc: "Share of the variance of the point means that is replication noise: the variance of the point × "
+                    + "replication interaction (the two-way residuals of the runs' outcomes; under common random numbers "
+                    + "a replication's own effect moves every point alike and is no noise between points), divided by "
+                    + "the replications, over the variance of the point means (capped at 1). Noise no parameter explains "
+                    + "inflates every total index by about this share, and the elementary effects likewise; add "
+                    + "replications when it is large. Empty with one replication, when points lack replications the "
+                    + "others have, or when the point means do not vary."),
     ]
 
     /// `sobol.csv` (sweeps with `design: sobol`).
