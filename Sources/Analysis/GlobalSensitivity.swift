@@ -121,10 +121,10 @@ public enum FolderAnalysis {
     /// - Throws: ``AnalysisError``.
     public static func write(folder: String, design: GlobalSensitivity.Design?, seed: UInt64) throws(AnalysisError) -> [String] {
         let outcomes = try RunOutcomes.read(folder: folder)
-        try Sensitivity.write(Sensitivity.csv(outcomes), file: Sensitivity.file, folder: folder)
+        try FolderFiles.write(Sensitivity.csv(outcomes), file: Sensitivity.file, folder: folder)
         guard let design else { return [Sensitivity.file] }
         let (file, text) = try GlobalSensitivity.csv(outcomes, design: design, seed: seed, folder: folder)
-        try Sensitivity.write(text, file: file, folder: folder)
+        try FolderFiles.write(text, file: file, folder: folder)
         return [Sensitivity.file, file]
     }
 

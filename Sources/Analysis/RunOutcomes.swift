@@ -324,4 +324,11 @@ public enum FolderFiles {
     public static let params = "params.csv"
     public static let outcomes = "outcomes.csv"
     public static let marketMonthly = "market_monthly.csv"
+
+    /// Writes an analysis's `text` as `folder/file` (the folder is a temporary one its writer commits).
+    static func write(_ text: String, file: String, folder: String) throws(AnalysisError) {
+        guard FileManager.default.createFile(atPath: folder + "/" + file, contents: Data(text.utf8)) else {
+            throw AnalysisError(file: folder + "/" + file, reason: "cannot write the file")
+        }
+    }
 }

@@ -219,13 +219,6 @@ public enum Sensitivity {
 
     /// Writes `sensitivity.csv` into `folder` from the folder's other files.
     public static func write(folder: String) throws(AnalysisError) {
-        try write(csv(folder: folder), file: file, folder: folder)
-    }
-
-    /// Writes `text` as `folder/file`.
-    static func write(_ text: String, file: String, folder: String) throws(AnalysisError) {
-        guard FileManager.default.createFile(atPath: folder + "/" + file, contents: Data(text.utf8)) else {
-            throw AnalysisError(file: folder + "/" + file, reason: "cannot write the file")
-        }
+        try FolderFiles.write(csv(folder: folder), file: file, folder: folder)
     }
 }

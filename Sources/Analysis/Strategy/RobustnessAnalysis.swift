@@ -66,6 +66,6 @@ public enum RobustnessAnalysis {
     /// Writes `robustness.csv` into the complete sweep folder `folder`.
     public static func write(folder: String, layout: Layout, seed: UInt64) throws(AnalysisError) {
         let outcomes = try RunOutcomes.read(folder: folder, templates: layout.kind == "template")
-        try Sensitivity.write(csv(outcomes, layout: layout, seed: seed, folder: folder), file: file, folder: folder)
+        try FolderFiles.write(csv(outcomes, layout: layout, seed: seed, folder: folder), file: file, folder: folder)
     }
 }
