@@ -15,9 +15,13 @@ import Tables
 public struct RunOutcomes: Sendable {
     /// One run of the folder.
     public struct Run: Hashable, Sendable {
-        public var point: Int
-        public var replication: Int
-        public init(point: Int, replication: Int) { self.point = point; self.replication = replication }
+        // 32 bits each: a run takes 8 bytes, and a sweep has fewer than 2³¹ points and replications.
+        private var p: Int32, r: Int32
+        public var point: Int { get { Int(p) } set { p = Int32(truncatingIfNeeded: newValue) } }
+        public var replication: Int { get { Int(r) } set { r = Int32(truncatingIfNeeded: newValue) } }
+        public init(point: Int, replication: Int) {
+            p = Int32(truncatingIfNeeded: point); r = Int32(truncatingIfNeeded: replication)
+        }
     }
 
     /// Parameter names: the sweep's, then the drawn keys.
@@ -29,9 +33,50 @@ public struct RunOutcomes: Sendable {
     public var series: [Series]
     /// The sweep parameters' values by point.
     var pointValues: [Int: [Double?]]
-    /// The drawn values, one array per drawn key (parameter index − ``sweepParameterCount``), a
-    /// value per run of ``runs`` (flat, so memory grows by a number per run and key).
-    var drawValues: [[Double?]]
+    /// The drawn values, one column per drawn key (parameter index − ``sweepParameterCount``).
+    var drawValues: [DrawColumn]
+
+    /// The values of one key drawn per replication. Under common random numbers a replication
+    /// draws the same values at every point, so the column is kept as a value per replication
+    /// (memory that does not grow with the points); it becomes a value per run (8 bytes each) as
+    /// soon as a run's value differs from its replication's, or a run has none.
+    struct DrawColumn: Sendable {
+        /// A value per replication (NaN: none), used while ``byRun`` is nil.
+        var byReplication: [Double] = []
+        /// A value per run (NaN: none), once the values are not a function of the replication.
+        var byRun: [Double]?
+        /// The run of the last value set; values come in run order, one per run, from run 0.
+        var lastRun = -1
+
+        func value(run i: Int, replication q: Int) -> Double {
+            if let byRun { return i < byRun.count ? byRun[i] : .nan }
+            return i <= lastRun && q < byReplication.count ? byReplication[q] : .nan
+        }
+
+        /// Sets the value of run `i` (of replication `q`, `runs` the runs so far).
+        mutating func set(_ v: Double, run i: Int, replication q: Int, runs: [Run]) {
+            if byRun == nil {
+                let known = q < byReplication.count && !byReplication[q].isNaN
+                if i == lastRun + 1, !v.isNaN, !known || byReplication[q] == v {
+                    if q >= byReplication.count {
+                        byReplication.append(contentsOf: repeatElement(.nan, count: q + 1 - byReplication.count))
+                    }
+                    byReplication[q] = v
+                    lastRun = i
+                    return
+                }
+                spread(runs: runs)
+            }
+            if i >= byRun!.count { byRun!.append(contentsOf: repeatElement(.nan, count: i + 1 - byRun!.count)) }
+            byRun![i] = v
+        }
+
+        /// Turns the column into a value per run, for `runs`' runs.
+        mutating func spread(runs: [Run]) {
+            guard byRun == nil else { return }
+            byRun = runs.indices.map { value(run: $0, replication: runs[$0].replication) }
+        }
+    }
 
     /// Outcomes given directly (the sweep's parameters only, no draws); ``read(folder:templates:)``
     /// reads them from a folder.
@@ -41,7 +86,7 @@ public struct RunOutcomes: Sendable {
     }
 
     init(parameters: [String], sweepParameterCount: Int, runs: [Run], series: [Series], pointValues: [Int: [Double?]],
-         drawValues: [[Double?]]) {
+         drawValues: [DrawColumn]) {
         self.parameters = parameters; self.sweepParameterCount = sweepParameterCount; self.runs = runs
         self.series = series; self.pointValues = pointValues; self.drawValues = drawValues
     }
@@ -52,9 +97,26 @@ public struct RunOutcomes: Sendable {
         let pv = pointValues[runs[i].point]
         if sweepParameterCount > 0 && pv == nil { return nil }
         return parameters.indices.map { j in
-            j < sweepParameterCount ? (j < pv!.count ? pv![j] : nil)
-                : (i < drawValues[j - sweepParameterCount].count ? drawValues[j - sweepParameterCount][i] : nil)
+            if j < sweepParameterCount { return j < pv!.count ? pv![j] : nil }
+            let v = drawValues[j - sweepParameterCount].value(run: i, replication: runs[i].replication)
+            return v.isNaN ? nil : v
         }
+    }
+
+    /// How parameter `j`'s value in a run is found: by the run's point (a sweep parameter), its
+    /// replication (a draw under common random numbers) or the run itself; `values[g]` is the
+    /// value of group g (NaN: none).
+    enum Grouping { case point, replication, run }
+    func column(_ j: Int, points: Int) -> (grouping: Grouping, values: [Double]) {
+        if j < sweepParameterCount {
+            return (.point, (0..<points).map { p in
+                guard let pv = pointValues[p], j < pv.count, let v = pv[j] else { return .nan }
+                return v
+            })
+        }
+        let d = drawValues[j - sweepParameterCount]
+        if let byRun = d.byRun { return (.run, byRun) }
+        return (.replication, d.byReplication)
     }
 
     /// Each series' mean over the replications of each point `0 ..< points` (nil for a point
@@ -75,7 +137,7 @@ public struct RunOutcomes: Sendable {
             var count = [Int](repeating: 0, count: points)
             var repSum = [Double](repeating: 0, count: max(0, replicationCount)), repCount = [Int](repeating: 0, count: max(0, replicationCount))
             for (i, run) in runs.enumerated() where run.point >= 0 && run.point < points {
-                guard let v = s.values[i] else { continue }
+                guard let v = s[i] else { continue }
                 sum[run.point] += v; count[run.point] += 1
                 repSum[run.replication] += v; repCount[run.replication] += 1
             }
@@ -87,7 +149,7 @@ public struct RunOutcomes: Sendable {
             let repMean = zip(repSum, repCount).map { $1 > 0 ? $0 / Double($1) : 0 }
             var ss = 0.0
             for (i, run) in runs.enumerated() where run.point >= 0 && run.point < points {
-                guard let v = s.values[i] else { continue }
+                guard let v = s[i] else { continue }
                 let e = v - means[run.point]! - repMean[run.replication] + grand
                 ss += e * e
             }
@@ -98,15 +160,23 @@ public struct RunOutcomes: Sendable {
     /// One outcome series: its identity and a value per run (`nil` where it does not exist).
     public struct Series: Sendable {
         public init(kind: String, entity: String, metric: String, values: [Double?]) {
-            self.kind = kind; self.entity = entity; self.metric = metric; self.values = values
+            self.init(kind: kind, entity: entity, metric: metric, stored: values.map { $0 ?? .nan })
+        }
+        init(kind: String, entity: String, metric: String, stored: [Double]) {
+            self.kind = kind; self.entity = entity; self.metric = metric; self.stored = stored
         }
         /// `firm`, `market` or `template`.
         public var kind: String
         /// A firm's name, a tier name or `all`.
         public var entity: String
         public var metric: String
-        /// One value per run of ``RunOutcomes/runs``.
-        public var values: [Double?]
+        /// One value per run of ``RunOutcomes/runs``, NaN where there is none (8 bytes a run; an
+        /// outcome that is not a number counts as none).
+        var stored: [Double]
+        /// The value in run `i` of ``RunOutcomes/runs`` (nil where it does not exist).
+        public subscript(i: Int) -> Double? { i < stored.count && !stored[i].isNaN ? stored[i] : nil }
+        /// The values of every run (an array made on each call; ``subscript(_:)`` reads one).
+        public var values: [Double?] { stored.map { $0.isNaN ? nil : $0 } }
     }
 
     /// Reads a CSV file into header and rows of fields.
@@ -151,17 +221,24 @@ public struct RunOutcomes: Sendable {
         }
     }
 
-    /// A per-run value array that grows as runs appear (`nil` for runs without a value).
+    /// A per-run value array that grows as runs appear (`nil` for runs without a value; stored
+    /// as NaN, 8 bytes a run).
     struct RunValues {
-        var values: [Double?] = []
+        var values: [Double] = []
         subscript(i: Int) -> Double? {
-            get { i < values.count ? values[i] : nil }
+            get { i < values.count && !values[i].isNaN ? values[i] : nil }
             set {
-                if i >= values.count { values.append(contentsOf: repeatElement(nil, count: i + 1 - values.count)) }
-                values[i] = newValue
+                if i >= values.count { values.append(contentsOf: repeatElement(.nan, count: i + 1 - values.count)) }
+                values[i] = newValue ?? .nan
             }
         }
-        func padded(to n: Int) -> [Double?] { values.count >= n ? values : values + repeatElement(nil, count: n - values.count) }
+        /// The values of runs 0 ..< n (NaN past the last one set), without spare capacity.
+        func padded(to n: Int) -> [Double] {
+            var out = [Double](); out.reserveCapacity(n)
+            out.append(contentsOf: values.prefix(n))
+            out.append(contentsOf: repeatElement(.nan, count: n - out.count))
+            return out
+        }
     }
 
 
@@ -185,7 +262,7 @@ public struct RunOutcomes: Sendable {
         // Draws per replication, by run (the runs numbered as params.csv lists them, the canonical
         // order outcomes.csv and market_monthly.csv follow too).
         var runs = RunIndex()
-        var drawValues: [RunValues] = []
+        var drawValues: [DrawColumn] = []
         // params.csv: point, replication, key, value (streamed; header only when nothing is drawn).
         var drawColumns: (point: Int, replication: Int, key: Int, value: Int)?
         var drawKeySlot: [String: Int] = [:]
@@ -205,9 +282,10 @@ public struct RunOutcomes: Sendable {
                   let p = Int(r[c.point]), let q = Int(r[c.replication]) else { return }
             let k: Int
             if let slot = drawKeySlot[r[c.key]] { k = slot } else {
-                k = drawValues.count; drawKeySlot[r[c.key]] = k; parameters.append(r[c.key]); drawValues.append(RunValues())
+                k = drawValues.count; drawKeySlot[r[c.key]] = k; parameters.append(r[c.key]); drawValues.append(DrawColumn())
             }
-            drawValues[k][runs.index(point: p, replication: q)] = Double(r[c.value])
+            let i = runs.index(point: p, replication: q)
+            drawValues[k].set(Double(r[c.value]) ?? .nan, run: i, replication: q, runs: runs.runs)
         }
         if badParams { throw AnalysisError(file: folder + "/params.csv", reason: "expected the columns point, replication, key and value") }
         guard !parameters.isEmpty else {
@@ -297,24 +375,30 @@ public struct RunOutcomes: Sendable {
         })
         let n = runs.runs.count
         var series: [Series] = firmOrder.indices.map { f in
-            Series(kind: "firm", entity: firmOrder[f], metric: "survived", values: survival[f].padded(to: n))
+            Series(kind: "firm", entity: firmOrder[f], metric: "survived", stored: survival[f].padded(to: n))
         }
-        series.append(Series(kind: "market", entity: "all", metric: "entries", values: entries.padded(to: n)))
+        survival = []
+        series.append(Series(kind: "market", entity: "all", metric: "entries", stored: entries.padded(to: n)))
         if haveMarket {
-            series.append(Series(kind: "market", entity: "all", metric: "units_lost_total", values: lost.padded(to: n)))
+            series.append(Series(kind: "market", entity: "all", metric: "units_lost_total", stored: lost.padded(to: n)))
             for t in tiers.indices {
                 series.append(Series(kind: "market", entity: tiers[t], metric: "final_price_index",
-                                     values: lastPrice[t].padded(to: n)))
+                                     stored: lastPrice[t].padded(to: n)))
             }
         }
+        lastPrice = []
         for t in templateOrder.indices {
             for (metric, counts) in [("entries", templateEntries[t]), ("survivors", templateSurvivors[t])] {
                 series.append(Series(kind: "template", entity: templateOrder[t], metric: metric,
-                                     values: counts.padded(to: n).map { $0 ?? 0 }))
+                                     stored: counts.padded(to: n).map { $0.isNaN ? 0 : $0 }))
             }
         }
+        // A drawn key with no value in the runs after its last one is not a function of the replication.
+        for k in drawValues.indices where drawValues[k].byRun == nil && drawValues[k].lastRun < n - 1 {
+            drawValues[k].spread(runs: runs.runs)
+        }
         return RunOutcomes(parameters: parameters, sweepParameterCount: sweepParameters, runs: runs.runs, series: series,
-                           pointValues: pointValues, drawValues: drawValues.map { $0.padded(to: n) })
+                           pointValues: pointValues, drawValues: drawValues)
     }
 }
 

@@ -29,49 +29,120 @@ public enum Sensitivity {
         public var high: Double
     }
 
-    /// Mean and sample standard deviation (n − 1).
-    private static func meanSD(_ v: [Double]) -> (mean: Double, sd: Double) {
-        let m = v.reduce(0, +) / Double(v.count)
-        let ss = v.reduce(0) { $0 + ($1 - m) * ($1 - m) }
-        return (m, (ss / Double(v.count - 1)).squareRoot())
+    /// The data of one fit: n rows of k parameter columns and an outcome y. A column's value in
+    /// row i is `values[group[i]]` — a value per point, per replication or per run, so that a
+    /// sweep parameter is kept once per point however many runs the point has — or `values[i]`
+    /// when it has no groups.
+    struct Data {
+        struct Column {
+            var values: [Double]
+            var group: [Int32]?
+            @inline(__always) func callAsFunction(_ i: Int) -> Double { group.map { values[Int($0[i])] } ?? values[i] }
+        }
+        var columns: [Column]
+        var y: [Double]
+        var n: Int { y.count }
+
+        init(columns: [Column], y: [Double]) { self.columns = columns; self.y = y }
+
+        /// Columns given in full, each as long as `y`.
+        init(x: [[Double]], y: [Double]) { self.init(columns: x.map { Column(values: $0, group: nil) }, y: y) }
+
+        /// The means of `cols` and y, and their centred cross products (row-major, y last):
+        /// two passes over the rows, with no row kept.
+        func crossProducts(_ cols: [Int]) -> (mean: [Double], cross: [Double]) {
+            let w = cols.count + 1
+            var mean = [Double](repeating: 0, count: w)
+            for i in 0..<n {
+                for (a, j) in cols.enumerated() { mean[a] += columns[j](i) }
+                mean[w - 1] += y[i]
+            }
+            for a in 0..<w { mean[a] /= Double(n) }
+            var cross = [Double](repeating: 0, count: w * w)
+            var row = [Double](repeating: 0, count: w)
+            cross.withUnsafeMutableBufferPointer { g in
+                row.withUnsafeMutableBufferPointer { r in
+                    for i in 0..<n {
+                        for (a, j) in cols.enumerated() { r[a] = columns[j](i) - mean[a] }
+                        r[w - 1] = y[i] - mean[w - 1]
+                        for a in 0..<w {
+                            let ra = r[a]
+                            for b in a..<w { g[a * w + b] += ra * r[b] }
+                        }
+                    }
+                }
+            }
+            for a in 0..<w { for b in 0..<a { cross[a * w + b] = cross[b * w + a] } }
+            return (mean, cross)
+        }
+
+        /// Column j replaced by its average ranks over the n rows (ties share the mean of the
+        /// ranks they span, as ``Stats/averageRanks(_:)``), kept per group: each group's value
+        /// counts as often as it has rows.
+        func ranked(_ j: Int) -> Column {
+            let c = columns[j]
+            guard let group = c.group else { return Column(values: Stats.averageRanks(c.values), group: nil) }
+            var weight = [Int](repeating: 0, count: c.values.count)
+            for i in 0..<n { weight[Int(group[i])] += 1 }
+            let ranks = Stats.averageRanks(c.values, weights: weight)
+            return Column(values: ranks, group: group)
+        }
     }
 
-    /// Whether `v` (at least two values) varies by more than rounding: sd > 10⁻¹²·max(1, |mean|).
-    private static func varies(_ v: [Double]) -> Bool {
-        let (m, s) = meanSD(v)
-        return s > 1e-12 * max(1, abs(m))
+    /// Whether a column of n values with this mean and centred sum of squares varies by more than
+    /// rounding: sd > 10⁻¹²·max(1, |mean|).
+    private static func varies(mean: Double, sumOfSquares: Double, n: Int) -> Bool {
+        (sumOfSquares / Double(n - 1)).squareRoot() > 1e-12 * max(1, abs(mean))
     }
 
-    /// The columns of `x` both fits use: as long as `y` (`n` values), varying, and not (nearly) a
-    /// linear combination of earlier used columns (``independent(_:)``).
-    private static func usedColumns(_ x: [[Double]], n: Int) -> [Int] {
-        let candidates = x.indices.filter { x[$0].count == n && varies(x[$0]) }
-        return independent(candidates.map { x[$0] }).map { candidates[$0] }
+    /// The columns a fit uses, among `numeric` ones (a value in every row): varying, and not
+    /// (nearly) a linear combination of earlier used columns (``independent(gram:width:among:)``);
+    /// with the means and centred cross products of those columns and y (y last).
+    private static func usedColumns(_ data: Data, numeric: [Int]) -> (used: [Int], mean: [Double], cross: [Double]) {
+        let (mean, cross) = data.crossProducts(numeric)
+        let w = numeric.count + 1
+        let candidates = numeric.indices.filter { varies(mean: mean[$0], sumOfSquares: cross[$0 * w + $0], n: data.n) }
+        let kept = independent(gram: cross, width: w, among: candidates)
+        // Narrow the sums to the kept columns and y.
+        let keep = kept + [w - 1]
+        return (kept.map { numeric[$0] }, keep.map { mean[$0] }, keep.flatMap { a in keep.map { cross[a * w + $0] } })
     }
 
     /// The indices of `columns` kept, in order, when each column that is (nearly) a linear
-    /// combination of the constant and the columns kept before it is left out: modified
-    /// Gram–Schmidt on the centred columns, keeping a column whose remainder keeps more than
-    /// 10⁻¹⁰ of its sum of squares. A sweep's parameters come first, so they are kept before the
-    /// draws per replication; draws are collinear when there are no more replications than
-    /// draws under common random numbers (each draw is then a function of the replication alone).
+    /// combination of the constant and the columns kept before it is left out
+    /// (``independent(gram:width:among:)`` on the centred columns). A sweep's parameters come
+    /// first, so they are kept before the draws per replication; draws are collinear when there
+    /// are no more replications than draws under common random numbers (each draw is then a
+    /// function of the replication alone).
     public static func independent(_ columns: [[Double]]) -> [Int] {
-        var basis: [[Double]] = []
+        guard let n = columns.first?.count, n > 0 else { return [] }
+        let data = Data(x: columns, y: [Double](repeating: 0, count: n))
+        let (_, cross) = data.crossProducts(Array(columns.indices))
+        return independent(gram: cross, width: columns.count + 1, among: Array(columns.indices))
+    }
+
+    /// Of the columns `among` (in order) whose centred Gram matrix is `gram` (`width` × `width`,
+    /// row-major), those kept when each is projected on the columns kept before it and kept only
+    /// if what remains keeps more than 10⁻¹⁰ of its sum of squares: Gram–Schmidt done on the Gram
+    /// matrix (a Cholesky factorisation that skips dependent columns), so no column is held.
+    static func independent(gram g: [Double], width w: Int, among candidates: [Int]) -> [Int] {
         var kept: [Int] = []
-        for (j, column) in columns.enumerated() {
-            let m = column.reduce(0, +) / Double(column.count)
-            var v = column.map { $0 - m }
-            let norm = v.reduce(0) { $0 + $1 * $1 }
+        var factor: [[Double]] = []   // row p: the kept column p's coordinates on the orthonormal basis
+        for j in candidates {
+            let norm = g[j * w + j]
             guard norm > 0 else { continue }
-            for q in basis {
-                var dot = 0.0
-                for i in v.indices { dot += v[i] * q[i] }
-                for i in v.indices { v[i] -= dot * q[i] }
+            var coordinates: [Double] = []
+            var left = norm
+            for (p, kp) in kept.enumerated() {
+                var v = g[j * w + kp]
+                for q in 0..<p { v -= coordinates[q] * factor[p][q] }
+                v /= factor[p][p]
+                coordinates.append(v)
+                left -= v * v
             }
-            let left = v.reduce(0) { $0 + $1 * $1 }
             guard left > 1e-10 * norm else { continue }
-            let scale = 1 / left.squareRoot()
-            basis.append(v.map { $0 * scale })
+            coordinates.append(left.squareRoot())
+            factor.append(coordinates)
             kept.append(j)
         }
         return kept
@@ -83,90 +154,104 @@ public enum Sensitivity {
     /// freedom). SRC_j = b_j·sd(x_j)/sd(y). `nil` for a parameter that is constant, and for all when
     /// `y` is constant, the design is singular or there are too few runs.
     public static func src(x: [[Double]], y: [Double]) -> [Coefficient?] {
-        let n = y.count
-        var out = [Coefficient?](repeating: nil, count: x.count)
+        src(Data(x: x, y: y), numeric: x.indices.filter { x[$0].count == y.count })
+    }
+
+    /// ``src(x:y:)`` on `data`, over the columns `numeric`. The fit is solved from the sums of
+    /// squares and cross products (GSL's Cholesky decomposition of the correlation matrix), and the
+    /// residuals summed in a last pass, so the runs' rows are never held.
+    static func src(_ data: Data, numeric: [Int]) -> [Coefficient?] {
+        let n = data.n
+        var out = [Coefficient?](repeating: nil, count: data.columns.count)
         guard n >= 3 else { return out }
-        let (my, sy) = meanSD(y)
-        guard varies(y) else { return out }
-        let used = usedColumns(x, n: n)
-        let z = used.map { j in
-            let (m, s) = meanSD(x[j])
-            return x[j].map { ($0 - m) / s }
-        }
-        let k = used.count
+        let my = data.y.reduce(0, +) / Double(n)
+        let syy = data.y.reduce(0) { $0 + ($1 - my) * ($1 - my) }
+        guard varies(mean: my, sumOfSquares: syy, n: n) else { return out }
+        let (used, mean, cross) = usedColumns(data, numeric: numeric)
+        let k = used.count, w = k + 1
         guard k >= 1, n - k - 1 >= 1 else { return out }
-        let zy = y.map { ($0 - my) / sy }
-        // On centred data the intercept is 0: least squares of zy on the z columns (GSL, by SVD).
-        guard let fit = Stats.leastSquares(columns: z, y: zy) else { return out }
+        // On z-scores the normal equations are R·b = r_y, R the parameters' correlation matrix
+        // and r_y their correlations with y; (ZᵀZ)⁻¹ = R⁻¹/(n − 1).
+        let sd = (0..<w).map { cross[$0 * w + $0].squareRoot() }
+        var r = [Double](repeating: 0, count: k * k)
+        for a in 0..<k { for b in 0..<k { r[a * k + b] = cross[a * w + b] / (sd[a] * sd[b]) } }
+        let ry = (0..<k).map { cross[$0 * w + k] / (sd[$0] * sd[k]) }
+        guard let fit = Stats.choleskySolve(r, order: k, rhs: [ry], inverseDiagonal: true) else { return out }
+        let coefficients = fit.solutions[0]
+        // The residual sum of squares on z-scores (z = (v − mean)/sample sd), summed over the rows.
+        let scale = (Double(n - 1)).squareRoot()
+        var rss = 0.0
+        for i in 0..<n {
+            var e = (data.y[i] - mean[k]) * scale / sd[k]
+            for a in 0..<k { e -= coefficients[a] * (data.columns[used[a]](i) - mean[a]) * scale / sd[a] }
+            rss += e * e
+        }
         let dof = n - k - 1   // the centring spent one more degree of freedom
-        let sigma2 = fit.residualSumOfSquares / Double(dof)
+        let sigma2 = rss / Double(dof)
         let t = Stats.tTwoSided(0.95, dof: dof)
-        for r in 0..<k {
-            // On z-scores a coefficient below 10⁻¹⁰ is the rounding of the SVD, not an effect; in an exact
-            // fit its standard error is 0 too, and its zero-width interval would seem to exclude 0.
-            let b = abs(fit.coefficients[r]) < 1e-10 ? 0 : fit.coefficients[r]
-            let se = (max(0, sigma2 * fit.inverseGramDiagonal[r])).squareRoot()
-            out[used[r]] = Coefficient(src: b, low: b - t * se, high: b + t * se)
+        for a in 0..<k {
+            // On z-scores a coefficient below 10⁻¹⁰ is rounding, not an effect; in an exact fit its
+            // standard error is 0 too, and its zero-width interval would seem to exclude 0.
+            let b = abs(coefficients[a]) < 1e-10 ? 0 : coefficients[a]
+            let se = (max(0, sigma2 * fit.inverseDiagonal[a] / Double(n - 1))).squareRoot()
+            out[used[a]] = Coefficient(src: b, low: b - t * se, high: b + t * se)
         }
         return out
     }
 
     /// The partial rank correlation coefficients of `y` with the columns of `x` (Marino et al. 2008),
     /// over the same runs and parameters as ``src(x:y:)``: every used parameter and `y` are replaced by
-    /// their ranks (ties share the average rank, ``Stats/averageRanks(_:)``); for parameter j, rank(x_j)
-    /// and rank(y) are each regressed with an intercept on the ranks of the other k − 1 parameters
-    /// (``Stats/leastSquares(columns:y:rankTolerance:)``), and PRCC_j is the Pearson correlation of the
-    /// two residual vectors — with one parameter, Spearman's rho. The 95% interval is Fisher's z with
+    /// their ranks (ties share the average rank, ``Stats/averageRanks(_:)``); PRCC_j is the correlation
+    /// of the residuals of rank(x_j) and rank(y), each regressed with an intercept on the ranks of the
+    /// other k − 1 parameters — with one parameter, Spearman's rho. The 95% interval is Fisher's z with
     /// se = 1/√(n − 3 − (k − 1)) (``Stats/fisherInterval(r:n:controlled:level:)``).
     ///
     /// Where SRC sees straight-line effects, PRCC sees any monotone one (y = x³ gives 1); neither sees
     /// an effect that rises and then falls. `nil` for a parameter that is constant, whose ranks are (nearly)
     /// a linear combination of earlier parameters' (``independent(_:)``) or whose residuals (or those of
-    /// y) do not vary, and for all when `y` is constant or n − 3 − (k − 1) < 1.
+    /// y) keep no more than 10⁻¹² of their sum of squares, and for all when `y` is constant or
+    /// n − 3 − (k − 1) < 1.
     public static func prcc(x: [[Double]], y: [Double]) -> [RankCorrelation?] {
-        let n = y.count
-        var out = [RankCorrelation?](repeating: nil, count: x.count)
-        guard n >= 3, varies(y) else { return out }
-        // Centred ranks (average ranks always have mean (n + 1)/2): a fit without intercept on
-        // them is the fit with intercept on the ranks.
-        let centre = Double(n + 1) / 2
-        func centredRanks(_ v: [Double]) -> [Double] { Stats.averageRanks(v).map { $0 - centre } }
+        prcc(Data(x: x, y: y), numeric: x.indices.filter { x[$0].count == y.count })
+    }
+
+    /// ``prcc(x:y:)`` on `data`, over the columns `numeric`. The regressions are not run: with M the
+    /// Gram matrix of the centred ranks, the residual sums of squares and products of rank(x_j) and
+    /// rank(y) given the others O are the Schur complement M_jy − M_jO·M_OO⁻¹·M_Oy (and likewise for
+    /// jj and yy), so only (k + 1)² sums are kept, whatever the number of runs.
+    static func prcc(_ data: Data, numeric: [Int]) -> [RankCorrelation?] {
+        let n = data.n
+        var out = [RankCorrelation?](repeating: nil, count: data.columns.count)
+        guard n >= 3 else { return out }
+        let my = data.y.reduce(0, +) / Double(n)
+        guard varies(mean: my, sumOfSquares: data.y.reduce(0) { $0 + ($1 - my) * ($1 - my) }, n: n) else { return out }
         // Ranks can be collinear where values are not: those are left out of the ranks' fit too.
-        let candidates = usedColumns(x, n: n)
-        let ranked = candidates.map { centredRanks(x[$0]) }
-        let kept = independent(ranked)
-        let used = kept.map { candidates[$0] }, rx = kept.map { ranked[$0] }
-        let k = used.count
+        let candidates = usedColumns(data, numeric: numeric).used
+        let ranks = Data(columns: candidates.map { data.ranked($0) }, y: Stats.averageRanks(data.y))
+        let (_, m) = ranks.crossProducts(Array(candidates.indices))
+        let w = candidates.count + 1, yi = w - 1
+        let kept = independent(gram: m, width: w, among: Array(candidates.indices))
+        let k = kept.count
         guard k >= 1, n - 3 - (k - 1) >= 1 else { return out }
-        let ry = centredRanks(y)
-        func sumOfSquares(_ v: [Double]) -> Double { v.reduce(0) { $0 + $1 * $1 } }
-        /// The residuals of `v` on the ranks of every used parameter but `skip`: `v` itself when there are none.
-        func residuals(_ v: [Double], without skip: Int) -> [Double]? {
-            let others = rx.indices.filter { $0 != skip }.map { rx[$0] }
-            guard !others.isEmpty else { return v }
-            guard let e = Stats.leastSquares(columns: others, y: v)?.residuals,
-                  sumOfSquares(e) > 1e-12 * sumOfSquares(v) else { return nil }   // v is (nearly) explained away
-            return e
-        }
-        // With many parameters, the 2k regressions cost O(k³n); the same partial correlations come
-        // from one inverse P of the Gram matrix of the centred ranks (x's and y's):
-        // PRCC_j = −P_jy/√(P_jj·P_yy) (``Stats/inverseGram(columns:)``). Used from 8 parameters on,
-        // and for a parameter only when neither residual is nearly 0 (1/P_jj and 1/P_yy, the residual
-        // sums of squares given every other column, are lower bounds of the regressions' residuals);
-        // otherwise, and for fewer parameters, the regressions decide as before.
-        let p = k >= 8 ? Stats.inverseGram(columns: rx + [ry]) : nil
-        let w = k + 1
-        for r in 0..<k {
-            let rho: Double
-            if let p, 1 / (p[r * w + r] * sumOfSquares(rx[r])) > 1e-12, 1 / (p[k * w + k] * sumOfSquares(ry)) > 1e-12 {
-                rho = Swift.max(-1, Swift.min(1, -p[r * w + k] / (p[r * w + r] * p[k * w + k]).squareRoot()))
-            } else {
-                guard let ex = residuals(rx[r], without: r), let ey = residuals(ry, without: r),
-                      let c = Stats.correlation(ex, ey) else { continue }
-                rho = c
+        for r in kept {
+            let others = kept.filter { $0 != r }
+            var err = m[r * w + r], eyy = m[yi * w + yi], ery = m[r * w + yi]
+            if !others.isEmpty {
+                let o = others.count
+                let a = others.flatMap { p in others.map { m[p * w + $0] } }
+                let toR = others.map { m[$0 * w + r] }, toY = others.map { m[$0 * w + yi] }
+                guard let s = Stats.choleskySolve(a, order: o, rhs: [toR, toY]) else { continue }
+                for q in 0..<o {
+                    err -= toR[q] * s.solutions[0][q]
+                    eyy -= toY[q] * s.solutions[1][q]
+                    ery -= toR[q] * s.solutions[1][q]
+                }
             }
+            // A residual that is (nearly) 0: the parameter or y is explained away by the others.
+            guard err > 1e-12 * m[r * w + r], eyy > 1e-12 * m[yi * w + yi] else { continue }
+            let rho = Swift.max(-1, Swift.min(1, ery / (err * eyy).squareRoot()))
             guard let ci = Stats.fisherInterval(r: rho, n: n, controlled: k - 1) else { continue }
-            out[used[r]] = RankCorrelation(prcc: rho, low: ci.low, high: ci.high)
+            out[candidates[r]] = RankCorrelation(prcc: rho, low: ci.low, high: ci.high)
         }
         return out
     }
@@ -177,24 +262,38 @@ public enum Sensitivity {
         csv(try RunOutcomes.read(folder: folder))
     }
 
-    /// The bytes of `sensitivity.csv` for the runs of `outcomes`.
+    /// The bytes of `sensitivity.csv` for the runs of `outcomes`. A series' fit reads the runs
+    /// where it has a value (and whose point has a row in `points.csv`), over the parameters with a
+    /// value in every one of them.
     public static func csv(_ outcomes: RunOutcomes) -> String {
         let parameters = outcomes.parameters
+        let points = (outcomes.pointValues.keys.max() ?? -1) + 1
+        let sourceColumns = parameters.indices.map { outcomes.column($0, points: points) }
+        let hasPoint = (0..<points).map { outcomes.pointValues[$0] != nil }
         var text = AnalysisSchemas.sensitivity.columns.map(\.name).joined(separator: ",") + "\n"
         for s in outcomes.series {
+            // The runs of the fit, by point, replication and run.
+            var byPoint: [Int32] = [], byReplication: [Int32] = [], byRun: [Int32] = []
             var ys: [Double] = []
-            var xs = [[Double]](repeating: [], count: parameters.count)
-            var numeric = [Bool](repeating: true, count: parameters.count)
-            for i in outcomes.runs.indices {
-                guard let y = s.values[i], let pv = outcomes.parameterValues(at: i) else { continue }
+            for (i, run) in outcomes.runs.enumerated() {
+                guard let y = s[i] else { continue }
+                if outcomes.sweepParameterCount > 0 && !(run.point >= 0 && run.point < points && hasPoint[run.point]) { continue }
                 ys.append(y)
-                for j in parameters.indices {
-                    if j < pv.count, let v = pv[j] { xs[j].append(v) } else { numeric[j] = false }
+                byPoint.append(Int32(run.point)); byReplication.append(Int32(run.replication)); byRun.append(Int32(i))
+            }
+            let columns = sourceColumns.map { c in
+                Data.Column(values: c.values, group: c.grouping == .point ? byPoint : c.grouping == .replication ? byReplication : byRun)
+            }
+            let data = Data(columns: columns, y: ys)
+            let numeric = parameters.indices.filter { j in
+                let c = columns[j]
+                return (0..<data.n).allSatisfy { i in
+                    let g = Int(c.group![i])
+                    return g < c.values.count && !c.values[g].isNaN
                 }
             }
-            let columns = parameters.indices.map { numeric[$0] ? xs[$0] : [] }
-            let fit = src(x: columns, y: ys)
-            let ranked = prcc(x: columns, y: ys)
+            let fit = src(data, numeric: numeric)
+            let ranked = prcc(data, numeric: numeric)
             let order = parameters.indices.filter { fit[$0] != nil }
                 .sorted { abs(fit[$0]!.src) > abs(fit[$1]!.src) || (abs(fit[$0]!.src) == abs(fit[$1]!.src) && $0 < $1) }
             for j in parameters.indices {

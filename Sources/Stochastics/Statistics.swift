@@ -88,32 +88,33 @@ public enum Stats {
                 (0..<n).map { gsl_vector_get(r, $0) })
     }
 
-    /// The inverse of the Gram matrix XᵀX of the columns of X (each as long as the others), by
-    /// GSL's Cholesky decomposition (`gsl_linalg_cholesky_decomp1`, `gsl_linalg_cholesky_invert`),
-    /// row-major; nil when there are no columns, the lengths differ, or XᵀX is not positive definite
-    /// (some combination of the columns is 0).
-    ///
-    /// With centred columns, the partial correlation of columns i and j given all the others is
-    /// −P_ij/√(P_ii·P_jj), and the residual sum of squares of column i regressed on the others is
-    /// 1/P_ii: one inversion of a (k × k) matrix in place of 2k regressions.
-    public static func inverseGram(columns: [[Double]]) -> [Double]? {
-        let k = columns.count
-        guard k >= 1, let n = columns.first?.count, n >= k, columns.allSatisfy({ $0.count == n }) else { return nil }
+    /// Solves A·x = b for each right-hand side b of `rhs`, A a symmetric positive definite
+    /// `order` × `order` matrix given row-major (a Gram matrix XᵀX, say), by GSL's Cholesky
+    /// decomposition (`gsl_linalg_cholesky_decomp1`, `gsl_linalg_cholesky_solve`); with
+    /// `inverseDiagonal`, also the diagonal of A⁻¹ (`gsl_linalg_cholesky_invert`).
+    /// - Returns: nil when A is not positive definite (some combination of X's columns is 0), a
+    ///   right-hand side has another length, or a result is not finite.
+    public static func choleskySolve(_ a: [Double], order k: Int, rhs: [[Double]], inverseDiagonal: Bool = false)
+        -> (solutions: [[Double]], inverseDiagonal: [Double])? {
+        guard k >= 1, a.count == k * k, rhs.allSatisfy({ $0.count == k }) else { return nil }
         disableGSLAbort()
-        guard let a = gsl_matrix_alloc(k, k) else { return nil }
-        defer { gsl_matrix_free(a) }
-        for i in 0..<k {
-            for j in i..<k {
-                var dot = 0.0
-                for r in 0..<n { dot += columns[i][r] * columns[j][r] }
-                gsl_matrix_set(a, i, j, dot)
-                gsl_matrix_set(a, j, i, dot)
-            }
+        guard let m = gsl_matrix_alloc(k, k), let b = gsl_vector_alloc(k), let x = gsl_vector_alloc(k) else { return nil }
+        defer { gsl_matrix_free(m); gsl_vector_free(b); gsl_vector_free(x) }
+        for i in 0..<k { for j in 0..<k { gsl_matrix_set(m, i, j, a[i * k + j]) } }
+        guard gsl_linalg_cholesky_decomp1(m) == GSL_SUCCESS else { return nil }
+        var solutions: [[Double]] = []
+        for r in rhs {
+            for i in 0..<k { gsl_vector_set(b, i, r[i]) }
+            guard gsl_linalg_cholesky_solve(m, b, x) == GSL_SUCCESS else { return nil }
+            solutions.append((0..<k).map { gsl_vector_get(x, $0) })
         }
-        guard gsl_linalg_cholesky_decomp1(a) == GSL_SUCCESS, gsl_linalg_cholesky_invert(a) == GSL_SUCCESS else { return nil }
-        var out = [Double](repeating: 0, count: k * k)
-        for i in 0..<k { for j in 0..<k { out[i * k + j] = gsl_matrix_get(a, i, j) } }
-        return out.allSatisfy(\.isFinite) ? out : nil
+        var diagonal: [Double] = []
+        if inverseDiagonal {
+            guard gsl_linalg_cholesky_invert(m) == GSL_SUCCESS else { return nil }
+            diagonal = (0..<k).map { gsl_matrix_get(m, $0, $0) }
+        }
+        guard solutions.allSatisfy({ $0.allSatisfy(\.isFinite) }), diagonal.allSatisfy(\.isFinite) else { return nil }
+        return (solutions, diagonal)
     }
 
     /// The ranks of `values`, 1 for the smallest, ties sharing the average of the ranks they span
@@ -133,6 +134,36 @@ public enum Stats {
             while end < n, values[order[end]] == values[order[start]] { end += 1 }
             let rank = Double(start + 1 + end) / 2   // the mean of ranks start + 1 … end
             for i in start..<end { ranks[order[i]] = rank }
+            start = end
+        }
+        return ranks
+    }
+
+    /// The average ranks of `values` when value i occurs `weights[i]` times: value i's rank is
+    /// the mean of the ranks its occurrences would take among all occurrences (ties, equal values,
+    /// share the ranks they span), so `averageRanks(v, weights: [1, 1, …])` is `averageRanks(v)`;
+    /// NaN for a value of weight 0. The ranks of n runs whose value is their point's, say, from
+    /// one value per point. The order comes from GSL's `gsl_sort_index`.
+    public static func averageRanks(_ values: [Double], weights: [Int]) -> [Double] {
+        precondition(values.count == weights.count, "a weight per value")
+        let present = values.indices.filter { weights[$0] > 0 }
+        let kept = present.map { values[$0] }
+        var order = [Int](repeating: 0, count: kept.count)
+        if !kept.isEmpty {
+            order.withUnsafeMutableBufferPointer { o in
+                kept.withUnsafeBufferPointer { v in gsl_sort_index(o.baseAddress!, v.baseAddress!, 1, kept.count) }
+            }
+        }
+        var ranks = [Double](repeating: .nan, count: values.count)
+        var start = 0, before = 0
+        while start < order.count {
+            var end = start + 1, tied = weights[present[order[start]]]
+            while end < order.count, kept[order[end]] == kept[order[start]] {
+                tied += weights[present[order[end]]]; end += 1
+            }
+            let rank = Double(2 * before + tied + 1) / 2   // the mean of ranks before + 1 … before + tied
+            for s in start..<end { ranks[present[order[s]]] = rank }
+            before += tied
             start = end
         }
         return ranks

@@ -101,11 +101,11 @@ struct SensitivityTests {
         #expect(abs(other.prcc) < 1e-12 && other.low < 0 && 0 < other.high, "x2 does nothing: \(other)")
     }
 
-    /// From 8 parameters on PRCC comes from one inverse of the ranks' Gram matrix; it must equal the
-    /// definition (the correlation of the residuals of rank(x_j) and rank(y) on the other ranks), computed
+    /// PRCC comes from the Gram matrix of the ranks (Schur complements, no regression run); it must
+    /// equal the definition (the correlation of the residuals of rank(x_j) and rank(y) on the other ranks), computed
     /// here with GSL's least squares, on a pseudo-random design of 12 parameters and 60 runs where y
     /// depends monotonically on three of them; a parameter that copies another is left out.
-    @Test func prccFromTheInverseGramMatrixEqualsTheResidualDefinition() throws {
+    @Test func prccFromTheRanksGramMatrixEqualsTheResidualDefinition() throws {
         let n = 60, k = 12
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         func next() -> Double {

@@ -172,6 +172,35 @@ struct StatisticsTests {
         #expect(Stats.averageRanks(many) == many.map { $0 + 1 })
     }
 
+    @Test("weighted average ranks are the ranks of the values repeated by their weights")
+    func weightedAverageRanks() {
+        let values: [Double] = [3, 1, 4, 1, 5, 9, 2, 6, 3], weights = [2, 1, 0, 3, 1, 4, 2, 1, 1]
+        let ranks = Stats.averageRanks(values, weights: weights)
+        // Expand each value by its weight, rank the expansion, and read back each value's rank.
+        let expanded = values.indices.flatMap { repeatElement(values[$0], count: weights[$0]) }
+        let expandedRanks = Stats.averageRanks(expanded)
+        var position = 0
+        for i in values.indices {
+            if weights[i] == 0 { #expect(ranks[i].isNaN); continue }
+            #expect(ranks[i] == expandedRanks[position], "value \(values[i])")
+            position += weights[i]
+        }
+        #expect(Stats.averageRanks([5, 1, 5, 3], weights: [1, 1, 1, 1]) == Stats.averageRanks([5, 1, 5, 3]))
+        #expect(Stats.averageRanks([], weights: []) == [])
+    }
+
+    @Test("Cholesky solve: a known system, the inverse's diagonal, and nil for a singular matrix")
+    func choleskySolve() throws {
+        // A = [[4, 2], [2, 3]]: A·[1, 2] = [8, 8]; A⁻¹ = [[3, −2], [−2, 4]]/8.
+        let solved = try #require(Stats.choleskySolve([4, 2, 2, 3], order: 2, rhs: [[8, 8], [4, 2]], inverseDiagonal: true))
+        #expect(abs(solved.solutions[0][0] - 1) < 1e-14 && abs(solved.solutions[0][1] - 2) < 1e-14)
+        #expect(abs(solved.solutions[1][0] - 1) < 1e-14 && abs(solved.solutions[1][1]) < 1e-14)
+        #expect(abs(solved.inverseDiagonal[0] - 3.0 / 8) < 1e-14 && abs(solved.inverseDiagonal[1] - 0.5) < 1e-14)
+        #expect(Stats.choleskySolve([1, 2, 2, 4], order: 2, rhs: [[1, 1]]) == nil)   // rank 1
+        #expect(Stats.choleskySolve([1, 0, 0, -1], order: 2, rhs: [[1, 1]]) == nil)  // not positive definite
+        #expect(Stats.choleskySolve([4, 2, 2, 3], order: 2, rhs: [[1]]) == nil)     // a short right-hand side
+    }
+
     @Test("Pearson correlation by hand, and nil where it is undefined")
     func correlation() throws {
         // dx = (−1.5, −0.5, 0.5, 1.5), dy = (−1, 1, −1, 1): Σdxdy = 2, Σdx² = 5, Σdy² = 4.
