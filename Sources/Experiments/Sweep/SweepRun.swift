@@ -113,7 +113,8 @@ public enum SweepRun {
                     throw SweepError.io("write", spoolPath, error)
                 }
                 pointsHash.add(doc.contentHash)
-                made.append(lazyPoint(full, base: sweep.base, contentHash: doc.contentHash, particles: sweep.particles))
+                made.append(lazyPoint(full, base: sweep.base, contentHash: doc.contentHash, particles: sweep.particles,
+                                      like: made.last))
             }
             points = made
         } catch {
@@ -218,12 +219,23 @@ public enum SweepRun {
     static let manifestPointsSpool = "manifest-points.json"
 
     /// A point that loads its scenario when its first replication runs and drops it when released.
+    /// - Parameter like: the previous point, whose name lists `full`'s share when equal: a sweep's
+    ///   points mostly have the same tiers, firms and drawn keys (the baseline draws 95 keys), and
+    ///   a copy of each list per point made memory grow by kilobytes a point.
     static func lazyPoint(_ full: ExperimentPoint, base: ScenarioBase, contentHash: String,
-                          particles: ParticleDraws? = nil) -> ExperimentPoint {
+                          particles: ParticleDraws? = nil, like previous: ExperimentPoint? = nil) -> ExperimentPoint {
         let loader = LazyPoint(index: full.index, base: base, overrides: full.source?.overrides ?? [],
                                contentHash: contentHash, particles: particles)
         var p = full
         p.source = nil
+        if let previous {
+            func share<T: Equatable>(_ path: WritableKeyPath<ExperimentPoint, T>) {
+                if p[keyPath: path] == previous[keyPath: path] { p[keyPath: path] = previous[keyPath: path] }
+            }
+            share(\.scenario); share(\.tierNames); share(\.firmNames); share(\.firmModels); share(\.templateNames)
+            share(\.templateModels); share(\.populationNames); share(\.populationModels); share(\.populationCounts)
+            share(\.perReplicationKeys); share(\.posteriorKeys); share(\.posteriorSource)
+        }
         p.replicate = { replication, plan in try loader.point().replicate(replication, plan) }
         p.release = { loader.release() }
         return p
