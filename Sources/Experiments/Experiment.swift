@@ -9,6 +9,10 @@ public struct ExperimentReport: Sendable {
     /// Firm summaries per point, in point order.
     public var summaries: [PointSummary]
     public var totals: RunTotals
+    /// Replications run per point (``RunConfiguration/replications``, or where `--precision` stopped).
+    public var replications: Int
+    /// How `--precision` decided ``replications``; nil for a fixed count.
+    public var precision: PrecisionOutcome?
 }
 
 /// A whole experiment: the pipeline plus the output folder and its manifest.
@@ -22,11 +26,25 @@ public enum Experiment {
     ///     A ``FolderResultSink`` among them is given the folder to write its own files into
     ///     (before `begin`), and its files are listed in the manifest; others keep their
     ///     results in memory or write elsewhere.
+    ///   - precision: for one point: run up to `maxReplications` (in place of
+    ///     `configuration.replications`) and stop at the first batch end where ``PrecisionRule``
+    ///     holds; the files are those of a run of the replications reached.
+    ///   - decided: how an earlier pass chose `configuration.replications` (a comparison's), for
+    ///     the manifest.
     /// - Throws: ``ExperimentError``.
     public static func run(points: [ExperimentPoint], configuration: RunConfiguration, outputPath: String,
                            version: String, progress: (any ProgressReporter)? = nil,
-                           extraSinks: [any ResultSink] = []) throws(ExperimentError) -> ExperimentReport {
+                           extraSinks: [any ResultSink] = [], precision: PrecisionTarget? = nil,
+                           decided: PrecisionOutcome? = nil) throws(ExperimentError) -> ExperimentReport {
         guard !points.isEmpty else { throw .invalid("nothing to run: no points") }
+        var configuration = configuration
+        if let precision {
+            guard points.count == 1 else { throw .invalid("--precision stops a run of one scenario; a comparison decides first") }
+            guard precision.halfWidth > 0, precision.halfWidth < 1 else {
+                throw .invalid("--precision must be in (0, 1), got \(precision.halfWidth)")
+            }
+            configuration.replications = precision.maxReplications
+        }
         // Refused before anything is made: counts past the limits, and an unusable output place.
         guard (1...RunLimits.maxReplications).contains(configuration.replications) else {
             throw .invalid("replications must be in 1 … \(RunLimits.maxReplications), got \(configuration.replications)")
@@ -43,8 +61,12 @@ public enum Experiment {
             do {
                 for sink in folderSinks { try sink.open(directory: folder.temporaryPath) }
             } catch { throw ExperimentError.output(error) }
+            let stop = precision.map { SequentialStop(point: points[0], target: $0) }
             let totals = try ExperimentRunner.run(points: points, configuration: configuration,
-                                                  sinks: [files] + extraSinks, progress: progress)
+                                                  sinks: [files] + extraSinks, progress: progress, stop: stop)
+            // What was run: the replications reached, as `--replications n` would record them.
+            configuration.replications = totals.jobs / points.count
+            let outcome = stop?.outcome ?? decided
             // A single run whose scenario draws parameters per replication ranks them like a sweep's.
             var extraFiles = folderSinks.flatMap(\.fileNames)
             if points.count == 1 && !points[0].perReplicationKeys.isEmpty {
@@ -55,11 +77,12 @@ public enum Experiment {
             }
             do {
                 try Manifest(version: version, points: points, configuration: configuration, totals: totals,
-                             extraFiles: extraFiles)
+                             extraFiles: extraFiles, precision: outcome)
                     .write(to: folder.temporaryPath + "/manifest.json")
                 try folder.commit()
             } catch { throw ExperimentError.output(error) }
-            return ExperimentReport(outputPath: folder.path, summaries: files.summaries, totals: totals)
+            return ExperimentReport(outputPath: folder.path, summaries: files.summaries, totals: totals,
+                                    replications: configuration.replications, precision: outcome)
         } catch {
             folder.discard()
             throw error

@@ -17,7 +17,9 @@ struct CompareCommand: ParsableCommand {
             (default Results/compare-<base name>-<variant name>/), replacing an earlier folder only once the new one \
             is complete. Prints the largest changes first: those whose interval excludes 0, then the rest, each \
             group by |diff| divided by the figure's spread across replications. BASE and VARIANT may be the same \
-            file with different --set-base / --set-variant values.
+            file with different --set-base / --set-variant values. With --precision H the pairs first run in \
+            batches of 32 until every firm's paired difference of P(survive) is known to ±H (95%); then that \
+            many replications are run and written, as --replications n would.
             """
     )
 
@@ -27,8 +29,7 @@ struct CompareCommand: ParsableCommand {
     @Argument(help: "The variant scenario file (YAML); may be the base file with --set-variant overrides.")
     var variant: String
 
-    @Option(parsing: .unconditional, help: "Replications of each scenario (≥ 2 for intervals).")
-    var replications: Int = 100
+    @OptionGroup var count: ReplicationOptions
 
     @Option(parsing: .unconditional, help: "Master seed of every random stream, shared by both scenarios (0 … 2^64 − 1).")
     var seed: UInt64 = 1
@@ -56,7 +57,6 @@ struct CompareCommand: ParsableCommand {
     var top: Int = 20
 
     func validate() throws {
-        try CommandChecks.replications(replications)
         guard top >= 0 else { throw ValidationError("--top must be ≥ 0, got \(top)") }
         for (flag, values) in [("--set", overrides), ("--set-base", baseOverrides), ("--set-variant", variantOverrides)] {
             try CommandChecks.overrides(values, flag: flag)
@@ -84,7 +84,7 @@ struct CompareCommand: ParsableCommand {
         let variantDocument = try PosteriorOption.apply(draws, to: loadedVariant)
 
         let configuration = RunConfiguration(
-            replications: replications, masterSeed: seed,
+            replications: count.fixed, masterSeed: seed,
             threads: workers.threads ?? ProcessInfo.processInfo.activeProcessorCount)
         // Common random numbers: both points run on the configuration's plan (the point is not mixed in).
         let basePoint = ExperimentPoint(index: 0, document: baseDocument,
@@ -101,13 +101,15 @@ struct CompareCommand: ParsableCommand {
         do {
             report = try Comparison.run(
                 base: basePoint, variant: variantPoint, configuration: configuration, outputPath: outputPath,
-                version: SuanliVersion.string, progress: workers.quiet ? nil : StandardErrorProgress())
+                version: SuanliVersion.string, progress: workers.quiet ? nil : StandardErrorProgress(),
+                precision: count.target)
         } catch {
             throw Failure.experiment(error)
         }
         print("base:    \(Self.describe(baseDocument, overrides + baseOverrides))")
         print("variant: \(Self.describe(variantDocument, overrides + variantOverrides))")
         print(ComparisonTable.text(report.rows, replications: report.replications, top: top), terminator: "")
+        if let precision = report.precision { print(precision.sentence) }
         print("results: \(report.outputPath)")
     }
 

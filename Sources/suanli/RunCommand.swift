@@ -13,15 +13,16 @@ struct RunCommand: ParsableCommand {
             outcomes.csv, params.csv, survival.csv and summary.csv into the output folder (default Results/<scenario name>/), \
             and sensitivity.csv when the scenario draws parameters per replication (per: replication), \
             replacing an earlier run's folder only once the new one is complete. The same scenario, \
-            seed and version give the same CSV bytes on any number of threads.
+            seed and version give the same CSV bytes on any number of threads. With --precision H the \
+            replications run in batches of 32 until every reported survival probability is known to ±H \
+            (95%), and the files are those of --replications n for the n reached.
             """
     )
 
     @Argument(help: "The scenario file (YAML).")
     var scenario: String?
 
-    @Option(parsing: .unconditional, help: "Replications to run (≥ 1).")
-    var replications: Int = 100
+    @OptionGroup var count: ReplicationOptions
 
     @Option(parsing: .unconditional, help: "Master seed of every random stream (0 … 2^64 − 1).")
     var seed: UInt64 = 1
@@ -48,7 +49,6 @@ struct RunCommand: ParsableCommand {
         guard scenario != nil else {
             throw ValidationError("Missing the scenario file, e.g. 'suanli run Scenarios/baseline.yaml'.")
         }
-        try CommandChecks.replications(replications)
         try CommandChecks.overrides(overrides)
         try CommandChecks.outputFolder(out)
         if let out { try CommandChecks.outputPlace(out) }
@@ -73,7 +73,7 @@ struct RunCommand: ParsableCommand {
             throw ExitCode.failure
         }
         var configuration = RunConfiguration(
-            replications: replications, masterSeed: seed,
+            replications: count.fixed, masterSeed: seed,
             threads: workers.threads ?? ProcessInfo.processInfo.activeProcessorCount)
         configuration.members = members
         let point = ExperimentPoint(index: 0, document: document,
@@ -84,11 +84,13 @@ struct RunCommand: ParsableCommand {
             report = try Experiment.run(points: [point], configuration: configuration,
                                         outputPath: outputPath,
                                         version: SuanliVersion.string,
-                                        progress: workers.quiet ? nil : StandardErrorProgress())
+                                        progress: workers.quiet ? nil : StandardErrorProgress(),
+                                        precision: count.target)
         } catch {
             throw Failure.experiment(error)
         }
         if let summary = report.summaries.first { print(RunTable.text(summary), terminator: "") }
+        if let precision = report.precision { print(precision.sentence) }
         print("results: \(report.outputPath)")
     }
 }

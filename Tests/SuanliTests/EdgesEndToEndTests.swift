@@ -9,7 +9,7 @@ struct EdgesEndToEndTests {
     static let erlang = packageFile("Scenarios/validation/erlang-loss.yaml").path
     static let smoke = packageFile("Scenarios/sweeps/smoke.yaml").path
 
-    @Test("replications and threads past RunLimits are refused as usage errors before anything is made",
+    @Test("replications, threads and precision past their limits are refused as usage errors before anything is made",
           arguments: [
             (["run", erlang, "--replications", "10000000000"], "--replications must be at most 1000000, got 10000000000"),
             (["run", erlang, "--replications", "1000001"], "--replications must be at most 1000000, got 1000001"),
@@ -18,6 +18,10 @@ struct EdgesEndToEndTests {
             (["run", erlang, "--threads", "1000000000"], "--threads must be at most 1024, got 1000000000"),
             (["compare", erlang, erlang, "--threads", "1025"], "--threads must be at most 1024, got 1025"),
             (["sweep", smoke, "--threads", "1000000000"], "--threads must be at most 1024, got 1000000000"),
+            (["run", erlang, "--replications", "5", "--precision", "0.1"], "--replications and --precision exclude each other"),
+            (["run", erlang, "--max-replications", "50"], "--max-replications needs --precision"),
+            (["compare", erlang, erlang, "--precision", "1.5"], "--precision must be a half-width in (0, 1), e.g. 0.05, got 1.5"),
+            (["run", erlang, "--precision", "0.1", "--max-replications", "0"], "--max-replications must be in 1 … 1000000, got 0"),
           ])
     func limits(_ arguments: [String], _ message: String) throws {
         try withTemporaryDirectory { tmp in

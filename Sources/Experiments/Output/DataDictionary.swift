@@ -14,7 +14,14 @@ public enum DataDictionary {
             + "values), `content_hash` and `resolved_yaml` (the scenario with every default filled in)."),
         ("seed_plan", "`master_seed`, `common_random_numbers` (true: every point sees the same random streams) and "
             + "`generator`."),
-        ("replications", "Replications per point."),
+        ("replications", "Replications per point (with `--precision`, those the rule needed)."),
+        ("precision", "Only after `suanli run` or `compare --precision H`: `half_width` (H), `max_replications`, "
+            + "`batch` (32: the rule is checked at the end of each batch and at the maximum), `replications_needed`, "
+            + "`met` (false: the maximum came first), `deciding_figure` (the widest watched figure at the stop, e.g. "
+            + "`firm owner P(survive)`, or for compare `firm owner P(survive) difference`), `widest_half_width` "
+            + "(its (ci95_high − ci95_low)/2) and a `note` that intervals after sequential stopping are nominal. "
+            + "Watched: every firm's and population's `p_survive`, and an entrant template's when it averages at "
+            + "least 0.5 entrants a replication; for compare, every firm's paired difference of `p_survive`."),
         ("output_options", "`members`: whether the firms of populations have rows of their own in firms_monthly.csv "
             + "and outcomes.csv (`suanli run --members`); false: they are pooled in summary.csv and survival.csv only."),
         ("events", "Events processed, summed over all replications."),

@@ -15,18 +15,35 @@ public struct Manifest: Sendable {
     /// Files besides the standard ones (e.g. `compare.csv`), listed after them in `files`.
     public var extraFiles: [String]
     public var created: String
+    /// How `--precision` chose the replications; nil for a fixed count.
+    public var precision: PrecisionOutcome?
 
     public init(version: String, points: [ExperimentPoint], configuration: RunConfiguration, totals: RunTotals,
-                extraFiles: [String] = [],
+                extraFiles: [String] = [], precision: PrecisionOutcome? = nil,
                 gitRevision: String = Manifest.gitRevision(), created: String = Date().ISO8601Format()) {
         self.version = version; self.points = points; self.configuration = configuration; self.totals = totals
-        self.extraFiles = extraFiles; self.gitRevision = gitRevision; self.created = created
+        self.extraFiles = extraFiles; self.precision = precision; self.gitRevision = gitRevision; self.created = created
+    }
+
+    /// The `precision` object: the rule, the replications it needed and the figure that decided.
+    static func precisionJSON(_ p: PrecisionOutcome) -> JSONValue {
+        .object([
+            ("half_width", .double(p.target.halfWidth)),
+            ("max_replications", .int(p.target.maxReplications)),
+            ("batch", .int(PrecisionTarget.batch)),
+            ("replications_needed", .int(p.replications)),
+            ("met", .bool(p.met)),
+            ("deciding_figure", p.deciding.map { .string($0.name) } ?? .null),
+            ("widest_half_width", p.deciding.map { .double($0.halfWidth) } ?? .null),
+            ("note", .string("replications run in batches until every watched 95% half-width was at most half_width; "
+                             + "intervals after sequential stopping are nominal")),
+        ])
     }
 
     public var json: JSONValue {
         let secs = totals.replicationSeconds
         let mean = secs.isEmpty ? 0 : secs.reduce(0, +) / Double(secs.count)
-        return .object([
+        var members: [(String, JSONValue)] = [
             ("tool", .string("suanli")),
             ("version", .string(version)),
             ("points", .array(points.map(Self.pointJSON))),
@@ -36,6 +53,9 @@ public struct Manifest: Sendable {
                 ("generator", .string(configuration.generator.rawValue)),
             ])),
             ("replications", .int(configuration.replications)),
+        ]
+        if let precision { members.append(("precision", Self.precisionJSON(precision))) }
+        members += [
             ("output_options", .object([("members", .bool(configuration.members))])),
             ("events", .int(totals.events)),
             ("files", .array((["manifest.json"] + ResultFiles.fileNames + extraFiles).map(JSONValue.string))),
@@ -51,7 +71,8 @@ public struct Manifest: Sendable {
                     ("total", .double(secs.reduce(0, +))),
                 ])),
             ])),
-        ])
+        ]
+        return .object(members)
     }
 
     static func pointJSON(_ p: ExperimentPoint) -> JSONValue {

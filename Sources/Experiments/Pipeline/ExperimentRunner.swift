@@ -47,12 +47,17 @@ public enum ExperimentRunner {
     ///   - recordSeconds: false leaves ``RunTotals/replicationSeconds`` empty (a long sweep keeps
     ///     no per-run list; it reads the seconds through `onTimed`).
     ///   - onTimed: called on the writer thread with each job's index and seconds, before the sinks.
+    ///   - stop: for one point only: asked after each replication whether to stop; when it does,
+    ///     the point ends there (jobs already running are discarded) and ``RunTotals/jobs`` is the
+    ///     replications written, so the sinks see exactly a run of that many replications.
     /// - Throws: ``ExperimentError/replicationFailed(scenario:point:replication:underlying:)`` for the
     ///   first failing replication in canonical order; ``ExperimentError/output(_:)`` when a sink throws.
     public static func run(points: [ExperimentPoint], configuration: RunConfiguration, sinks: [any ResultSink],
                            progress: (any ProgressReporter)? = nil, recordSeconds: Bool = true,
-                           onTimed: ((_ job: Int, _ seconds: Double) -> Void)? = nil) throws(ExperimentError) -> RunTotals {
+                           onTimed: ((_ job: Int, _ seconds: Double) -> Void)? = nil,
+                           stop: SequentialStop? = nil) throws(ExperimentError) -> RunTotals {
         guard !points.isEmpty else { throw .invalid("nothing to run: no points") }
+        guard stop == nil || points.count == 1 else { throw .invalid("a run stopped by precision has one point") }
         guard configuration.replications >= 1 else {
             throw .invalid("replications must be ≥ 1, got \(configuration.replications)")
         }
@@ -79,29 +84,37 @@ public enum ExperimentRunner {
         let preparers = sinks.map { $0.preparer() }
 
         do {
-            try pipeline.run(count: total, work: { k in
-                let p = k / r, rep = k % r
-                let started = ContinuousClock.now
-                let result = try points[p].replicate(rep, plans[p])
-                let seconds = (ContinuousClock.now - started).seconds
-                // Sinks' per-replication formatting runs here, on the worker, in parallel.
-                let prepared = try preparers.map { try $0?(result, points[p], rep) }
-                return Timed(result: result, seconds: seconds, prepared: prepared)
-            }, consume: { k, timed in
-                let p = k / r, rep = k % r
-                onTimed?(k, timed.seconds)
-                for (i, sink) in sinks.enumerated() {
-                    try sink.consume(timed.result, point: points[p], replication: rep, prepared: timed.prepared[i])
-                }
-                totals.events += timed.result.events
-                if recordSeconds { totals.replicationSeconds.append(timed.seconds) }
-                consumed = k + 1
-                if rep == r - 1 {
-                    for sink in sinks { try sink.endPoint(points[p]) }
-                    points[p].release?()
-                }
-                progress?.update(done: k + 1, total: total)
-            })
+            do {
+                try pipeline.run(count: total, work: { k in
+                    let p = k / r, rep = k % r
+                    let started = ContinuousClock.now
+                    let result = try points[p].replicate(rep, plans[p])
+                    let seconds = (ContinuousClock.now - started).seconds
+                    // Sinks' per-replication formatting runs here, on the worker, in parallel.
+                    let prepared = try preparers.map { try $0?(result, points[p], rep) }
+                    return Timed(result: result, seconds: seconds, prepared: prepared)
+                }, consume: { k, timed in
+                    let p = k / r, rep = k % r
+                    onTimed?(k, timed.seconds)
+                    for (i, sink) in sinks.enumerated() {
+                        try sink.consume(timed.result, point: points[p], replication: rep, prepared: timed.prepared[i])
+                    }
+                    totals.events += timed.result.events
+                    if recordSeconds { totals.replicationSeconds.append(timed.seconds) }
+                    consumed = k + 1
+                    if rep == r - 1 {
+                        for sink in sinks { try sink.endPoint(points[p]) }
+                        points[p].release?()
+                    }
+                    progress?.update(done: k + 1, total: total)
+                    if let stop, try stop.stop(after: timed.result, replications: k + 1), k + 1 < total { throw StopSignal() }
+                })
+            } catch is StopSignal {
+                // Stopped at a batch end: the point ends with the replications consumed.
+                for sink in sinks { try sink.endPoint(points[0]) }
+                points[0].release?()
+                totals.jobs = consumed
+            }
             for sink in sinks { try sink.finish() }
         } catch let failure as OrderedPipeline.JobFailure {
             progress?.finish(done: failure.index, total: total)
@@ -112,7 +125,7 @@ public enum ExperimentRunner {
             progress?.finish(done: consumed, total: total)
             throw .output(error)
         }
-        progress?.finish(done: total, total: total)
+        progress?.finish(done: totals.jobs, total: totals.jobs)
         totals.wallSeconds = (clock.now - t0).seconds
         return totals
     }
