@@ -157,6 +157,18 @@ public struct RunOutcomes: Sendable {
         }
     }
 
+    /// The metrics of the outcome series an entity of `kind` (`firm`, `template` or `market`) has,
+    /// as ``read(folder:templates:)`` makes them: a market's `entity` is `all` or a tier.
+    /// `units_lost_total` and `final_price_index` exist only when the folder has
+    /// `market_monthly.csv`.
+    public static func metrics(kind: String, entity: String) -> [String] {
+        switch kind {
+        case "firm": ["survived"]
+        case "template": ["entries", "survivors"]
+        default: entity == "all" ? ["entries", "units_lost_total", "final_price_index"] : ["final_price_index"]
+        }
+    }
+
     /// One outcome series: its identity and a value per run (`nil` where it does not exist).
     public struct Series: Sendable {
         public init(kind: String, entity: String, metric: String, values: [Double?]) {

@@ -42,15 +42,12 @@ public struct Sweep: Sendable {
     /// - Throws: ``SweepError`` located at the outcome in the sweep file, naming those there are.
     func checkRobustnessOutcome(_ point: ExperimentPoint) throws(SweepError) {
         guard let r = file.robustness else { return }
-        let known: [String]
-        let metrics: [String]
-        switch r.kind {
-        case "firm": known = point.firmNames; metrics = ["survived"]
-        case "template": known = point.templateNames; metrics = ["entries", "survivors"]
-        default:
-            known = ["all"] + point.tierNames
-            metrics = r.entity == "all" ? ["entries", "units_lost_total", "final_price_index"] : ["final_price_index"]
+        let known = switch r.kind {
+        case "firm": point.firmNames
+        case "template": point.templateNames
+        default: ["all"] + point.tierNames
         }
+        let metrics = RunOutcomes.metrics(kind: r.kind, entity: r.entity)
         var problems: [String] = []
         if !known.contains(r.entity) {
             problems.append("no \(r.kind) '\(r.entity)' in the base scenario; expected one of " + known.joined(separator: ", "))
