@@ -61,7 +61,8 @@ public enum Experiment {
             do {
                 for sink in folderSinks { try sink.open(directory: folder.temporaryPath) }
             } catch { throw ExperimentError.output(error) }
-            let stop = precision.map { SequentialStop(point: points[0], target: $0) }
+            // The summary so far; after the last replication the point has ended and its summary is kept.
+            let stop = precision.map { SequentialStop(target: $0, summary: { files.currentSummary ?? files.summaries.last }) }
             let totals = try ExperimentRunner.run(points: points, configuration: configuration,
                                                   sinks: [files] + extraSinks, progress: progress, stop: stop)
             // What was run: the replications reached, as `--replications n` would record them.

@@ -174,6 +174,9 @@ public final class ResultFiles: ResultSink {
         try statistics!.add(result)
     }
 
+    /// The summary of the point being consumed, over its replications so far (nil between points).
+    public var currentSummary: PointSummary? { statistics?.summary() }
+
     public func endPoint(_ point: ExperimentPoint) throws {
         guard let stats = statistics, stats.point.index == point.index else { return }
         let sw = writer(OutputSchemas.survival.file)

@@ -107,7 +107,7 @@ public enum ExperimentRunner {
                         points[p].release?()
                     }
                     progress?.update(done: k + 1, total: total)
-                    if let stop, try stop.stop(after: timed.result, replications: k + 1), k + 1 < total { throw StopSignal() }
+                    if let stop, stop.stop(replications: k + 1), k + 1 < total { throw StopSignal() }
                 })
             } catch is StopSignal {
                 // Stopped at a batch end: the point ends with the replications consumed.

@@ -1,5 +1,4 @@
 import Foundation
-import MarketModel
 
 /// `--precision H`: run replications in fixed batches until every reported survival probability
 /// is known to ±H (95%), or a maximum is reached.
@@ -104,25 +103,26 @@ public enum PrecisionRule {
     }
 }
 
-/// Stops a one-point run at the first batch end where ``PrecisionRule`` holds: fed every
-/// replication in order on the consuming thread, it keeps its own ``PointStatistics`` (the
-/// figures the run's files will report) and is asked after each one whether to stop.
+/// Stops a one-point run at the first batch end where ``PrecisionRule`` holds: asked on the
+/// consuming thread after each replication whether to stop, it reads the summary of the
+/// replications so far from the statistics the run's files are written from (so the figures it
+/// judges are those the files report, and no second copy of them is kept).
 public final class SequentialStop {
     public let target: PrecisionTarget
-    private var statistics: PointStatistics
+    private let summary: () -> PointSummary?
     /// Set once the run stops.
     public private(set) var outcome: PrecisionOutcome?
 
-    public init(point: ExperimentPoint, target: PrecisionTarget) {
+    /// - Parameter summary: the point's summary over the replications consumed so far.
+    public init(target: PrecisionTarget, summary: @escaping () -> PointSummary?) {
         self.target = target
-        statistics = PointStatistics(point: point)
+        self.summary = summary
     }
 
-    /// Adds replication `n − 1` and says whether the run stops after it.
-    public func stop(after result: ReplicationResult, replications n: Int) throws -> Bool {
-        try statistics.add(result)
-        guard target.checks(after: n) else { return false }
-        let widest = PrecisionRule.widest(PrecisionRule.figures(statistics.summary()))
+    /// Says whether the run stops after its `n`-th replication (the sinks have consumed it).
+    public func stop(replications n: Int) -> Bool {
+        guard target.checks(after: n), let summary = summary() else { return false }
+        let widest = PrecisionRule.widest(PrecisionRule.figures(summary))
         let met = widest.map { $0.halfWidth <= target.halfWidth } ?? true
         guard met || n >= target.maxReplications else { return false }
         outcome = PrecisionOutcome(target: target, replications: n, deciding: widest, met: met)
