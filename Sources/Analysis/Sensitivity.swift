@@ -161,13 +161,24 @@ public enum Sensitivity {
     /// squares and cross products (GSL's Cholesky decomposition of the correlation matrix), and the
     /// residuals summed in a last pass, so the runs' rows are never held.
     static func src(_ data: Data, numeric: [Int]) -> [Coefficient?] {
+        guard let u = prepared(data, numeric: numeric) else { return [Coefficient?](repeating: nil, count: data.columns.count) }
+        return src(data, using: u)
+    }
+
+    /// The columns both fits use, with their sums (``usedColumns(_:numeric:)``), once per outcome;
+    /// nil when there are fewer than 3 runs or y does not vary (both fits are then empty).
+    private static func prepared(_ data: Data, numeric: [Int]) -> (used: [Int], mean: [Double], cross: [Double])? {
+        let n = data.n
+        guard n >= 3 else { return nil }
+        let my = data.y.reduce(0, +) / Double(n)
+        guard varies(mean: my, sumOfSquares: data.y.reduce(0) { $0 + ($1 - my) * ($1 - my) }, n: n) else { return nil }
+        return usedColumns(data, numeric: numeric)
+    }
+
+    private static func src(_ data: Data, using u: (used: [Int], mean: [Double], cross: [Double])) -> [Coefficient?] {
         let n = data.n
         var out = [Coefficient?](repeating: nil, count: data.columns.count)
-        guard n >= 3 else { return out }
-        let my = data.y.reduce(0, +) / Double(n)
-        let syy = data.y.reduce(0) { $0 + ($1 - my) * ($1 - my) }
-        guard varies(mean: my, sumOfSquares: syy, n: n) else { return out }
-        let (used, mean, cross) = usedColumns(data, numeric: numeric)
+        let (used, mean, cross) = u
         let k = used.count, w = k + 1
         guard k >= 1, n - k - 1 >= 1 else { return out }
         // On z-scores the normal equations are R·b = r_y, R the parameters' correlation matrix
@@ -220,13 +231,15 @@ public enum Sensitivity {
     /// rank(y) given the others O are the Schur complement M_jy − M_jO·M_OO⁻¹·M_Oy (and likewise for
     /// jj and yy), so only (k + 1)² sums are kept, whatever the number of runs.
     static func prcc(_ data: Data, numeric: [Int]) -> [RankCorrelation?] {
+        guard let u = prepared(data, numeric: numeric) else { return [RankCorrelation?](repeating: nil, count: data.columns.count) }
+        return prcc(data, candidates: u.used)
+    }
+
+    /// PRCC over `candidates`, the columns SRC uses (varying, independent in value).
+    private static func prcc(_ data: Data, candidates: [Int]) -> [RankCorrelation?] {
         let n = data.n
         var out = [RankCorrelation?](repeating: nil, count: data.columns.count)
-        guard n >= 3 else { return out }
-        let my = data.y.reduce(0, +) / Double(n)
-        guard varies(mean: my, sumOfSquares: data.y.reduce(0) { $0 + ($1 - my) * ($1 - my) }, n: n) else { return out }
         // Ranks can be collinear where values are not: those are left out of the ranks' fit too.
-        let candidates = usedColumns(data, numeric: numeric).used
         let ranks = Data(columns: candidates.map { data.ranked($0) }, y: Stats.averageRanks(data.y))
         let (_, m) = ranks.crossProducts(Array(candidates.indices))
         let w = candidates.count + 1, yi = w - 1
@@ -292,8 +305,9 @@ public enum Sensitivity {
                     return g < c.values.count && !c.values[g].isNaN
                 }
             }
-            let fit = src(data, numeric: numeric)
-            let ranked = prcc(data, numeric: numeric)
+            let u = prepared(data, numeric: numeric)
+            let fit = u.map { src(data, using: $0) } ?? [Coefficient?](repeating: nil, count: parameters.count)
+            let ranked = u.map { prcc(data, candidates: $0.used) } ?? [RankCorrelation?](repeating: nil, count: parameters.count)
             let order = parameters.indices.filter { fit[$0] != nil }
                 .sorted { abs(fit[$0]!.src) > abs(fit[$1]!.src) || (abs(fit[$0]!.src) == abs(fit[$1]!.src) && $0 < $1) }
             for j in parameters.indices {
