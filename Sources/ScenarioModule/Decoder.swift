@@ -109,6 +109,8 @@ struct Decoder {
 
         var suggested = Set<String>()   // a misspelt required key is not also reported missing
         for p in pairs {
+            // `levers:` is presentation, read beside the scenario (``LeverReader``), never decoded into it.
+            if path.isEmpty && p.key == "levers" { continue }
             guard let ki = kids.first(where: { entries[$0].key == p.key }) else {
                 if let retired = ScenarioSchema.retiredKeys[KeyPath.join(path, p.key)] {
                     sink.error(p.keyLoc, path, "unknown key '\(YNode.clip(p.key))' (\(retired))")

@@ -32,6 +32,21 @@ public struct ScenarioDocument: Sendable {
     /// The file and the files it extends (parent, grandparent, …), as diagnostics name them.
     public let files: [String]
 
+    /// The keys the file declares under `levers:` for `suanli serve` (its parent's when it declares
+    /// none); presentation only, outside ``resolvedYAML`` and ``contentHash``.
+    public let levers: [Lever]
+
+    /// The scenario's `description:`.
+    public var scenarioDescription: String { draft.scenario.description }
+    /// The scenario's `currency:`.
+    public var currency: String { draft.scenario.currency }
+
+    /// ``levers``, or when there are none the tool's choice: each shock's start and numbers, each
+    /// segment's demand growth and each region's electricity price (``Lever/declared`` false).
+    public var offeredLevers: [Lever] {
+        levers.isEmpty ? LeverReader.suggested(tree, start: draft.scenario.start, horizon: draft.scenario.horizonMonths) : levers
+    }
+
     /// - Parameter text: false leaves ``resolvedYAML`` and ``contentHash`` empty (writing and hashing the
     ///   text costs more than a small replication; see ``ScenarioBase/unhashedDocument(overrides:)``).
     init(path: String, checked: CheckedScenario, text: Bool = true) {
@@ -39,6 +54,7 @@ public struct ScenarioDocument: Sendable {
         self.files = checked.files.isEmpty ? [path] : checked.files
         draft = checked.draft
         tree = checked.tree
+        levers = checked.levers
         drawnKeys = checked.drawn.filter { $0.scope == .replication }
         memberKeys = checked.drawn.filter { $0.scope == .firm }
         if drawnKeys.isEmpty && memberKeys.isEmpty && !draft.drawsSites {
@@ -175,6 +191,8 @@ struct CheckedScenario: Sendable {
     var drawn: [DrawnKey]
     var marks: SourceMarks
     var files: [String]
+    /// The file's `levers:` (presentation: not in the tree, the text or the hash).
+    var levers: [Lever] = []
 
     /// The tree with each computed default left null in it as the draft settles it.
     func resolvedTree() -> RNode {
@@ -385,6 +403,7 @@ public enum ScenarioLoader {
 
         var decoder = Decoder(sink: sink)
         let tree = decoder.decodeRoot(root)
+        let levers = LeverReader.read(root, tree: tree, sink: &decoder.sink)
         // A tree with problems binds too (refused values as blanks), so that the cross-key
         // problems are reported with the decoder's.
         let binder = Binder(tree)
@@ -396,7 +415,8 @@ public enum ScenarioLoader {
             throw ScenarioDiagnostics(checker.sink, file: path)
         }
         let files = checker.sink.sources.texts.map(\.name).filter { !$0.hasPrefix(Diagnostic.commandLinePrefix) }
-        return CheckedScenario(tree: tree, draft: binder.draft, drawn: binder.drawn, marks: binder.marks, files: files)
+        return CheckedScenario(tree: tree, draft: binder.draft, drawn: binder.drawn, marks: binder.marks, files: files,
+                               levers: levers)
     }
 
     /// Line and column of the first byte that is not valid UTF-8.

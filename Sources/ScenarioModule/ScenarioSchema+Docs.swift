@@ -123,6 +123,17 @@ extension ScenarioSchema {
         **Resolved scenario.** Every run records the scenario with all defaults filled in, in the
         order of this table, and its SHA-256; loading that text gives the same scenario.
         `suanli show FILE [--set …]` prints it as a file of its own.
+
+        **Levers.** A top-level `levers:` list names the keys `suanli serve` offers a strategist to
+        move (docs/explorer.md): each entry has `key` (a number or month key path as `--set` takes
+        it, named entries by name), `label`, `unit` (default: the key's), `kind` (`number`, the
+        default; `month` for a month key; `switch`), `min` and `max` (numbers, or `YYYY-MM` for a
+        month lever) and `step` (default a hundredth of the range; 1 for months and integers), or
+        for a switch `on` and `off`. Bounds must be values the key accepts, `min < max`, and
+        0 < `step` ≤ `max − min`; at most \(LeverReader.maxLevers) levers. Levers are presentation:
+        they are not part of the scenario, its resolved text, its hash or its results, `--set`
+        cannot change them, and a file that extends another inherits them whole unless it writes
+        its own list.
         """)
         var group = ""
         for e in entries {
