@@ -5,7 +5,7 @@
 //   CGSL, CXoshiro → Stochastics ─┐
 //   SimKernel ─────────────────────┼→ ReferenceModels
 //                                  ├→ MarketModel → ScenarioModule ─┐
-//   Tables (CSV) ──────────────────┴→ Analysis ─────────────────────┴→ Experiments → suanli
+//   Tables (CSV) ──────────────────┴→ Analysis ─────────────────────┴→ Experiments → Explorer → suanli
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // MARK: C libraries
@@ -64,11 +66,23 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: The what-if explorer (`suanli serve`): an HTTP server, its page and API
+        .target(
+            name: "Explorer",
+            dependencies: ["Experiments", "ScenarioModule", "MarketModel", "Tables",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "Logging", package: "swift-log")],
+            resources: [.embedInCode("Resources/index.html"), .embedInCode("Resources/app.js"),
+                        .embedInCode("Resources/app.css")],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: The command-line tool
         .executableTarget(
             name: "suanli",
             dependencies: [
                 "Experiments", "Analysis", "Tables", "ScenarioModule", "ReferenceModels", "SimKernel", "Stochastics",
+                "Explorer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -7,7 +7,7 @@ struct Suanli: ParsableCommand {
         commandName: "suanli",
         abstract: "A discrete-event simulator of the compute-leasing market.",
         version: SuanliVersion.string,
-        subcommands: [RunCommand.self, CompareCommand.self, SweepCommand.self, MergeCommand.self, DiscoverCommand.self, CalibrateCommand.self, ShowCommand.self, ValidateCommand.self, ExplainCommand.self, BenchCommand.self, ReportCommand.self]
+        subcommands: [RunCommand.self, CompareCommand.self, SweepCommand.self, MergeCommand.self, DiscoverCommand.self, CalibrateCommand.self, ShowCommand.self, ValidateCommand.self, ExplainCommand.self, BenchCommand.self, ReportCommand.self, ServeCommand.self]
     )
 }
 

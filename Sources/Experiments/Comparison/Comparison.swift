@@ -28,10 +28,13 @@ public enum Comparison {
     ///   - base, variant: their `index` is set to 0 and 1.
     ///   - precision: choose the replications first (`decideReplications`),
     ///     then run that many in place of `configuration.replications`.
+    ///   - extraSinks: sinks that see every result after `compare.csv`'s (a sink that throws
+    ///     stops the run, and nothing is left at `outputPath`: how `suanli serve` cancels).
     /// - Throws: ``ExperimentError``; nothing is left at `outputPath` then.
     public static func run(base: ExperimentPoint, variant: ExperimentPoint, configuration: RunConfiguration,
                            outputPath: String, version: String, progress: (any ProgressReporter)? = nil,
-                           precision: PrecisionTarget? = nil) throws(ExperimentError) -> ComparisonReport {
+                           precision: PrecisionTarget? = nil,
+                           extraSinks: [any ResultSink] = []) throws(ExperimentError) -> ComparisonReport {
         var b = base, v = variant
         b.index = 0
         v.index = 1
@@ -49,7 +52,7 @@ public enum Comparison {
         }
         let sink = ComparisonSink()
         let report = try Experiment.run(points: [b, v], configuration: configuration, outputPath: outputPath,
-                                        version: version, progress: progress, extraSinks: [sink], decided: decided)
+                                        version: version, progress: progress, extraSinks: [sink] + extraSinks, decided: decided)
         return ComparisonReport(outputPath: report.outputPath, rows: sink.rows, summaries: report.summaries,
                                 replications: configuration.replications, totals: report.totals, precision: decided)
     }
