@@ -9,5 +9,6 @@ scripts/setup-python.sh
 scripts/setup-peers.sh
 scripts/setup-browser.sh
 scripts/setup-slurm.sh
-swift build -c release --product suanli
+# `swift test` builds and links the `suanli` binary the end-to-end tests run (SuanliTests depends on
+# it): a separate `swift build` first would compile everything twice (tests build with testing on).
 swift test -c release "$@"

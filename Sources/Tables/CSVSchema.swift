@@ -89,9 +89,16 @@ public struct CSVSchema<Row>: Sendable {
     public let summary: String
     public let rowOrder: String
     public let columns: [CSVColumn<Row>]
+    /// Each column's value function and whether it is per tier, taken out of the columns once:
+    /// reading them from `columns` in the row loop copied the whole column (its three strings and
+    /// its closure) for every field, and cost more than formatting the numbers.
+    private let values: [@Sendable (Row, Int) -> CSVValue]
+    private let perTier: [Bool]
 
     public init(file: String, summary: String, rowOrder: String, columns: [CSVColumn<Row>]) {
         self.file = file; self.summary = summary; self.rowOrder = rowOrder; self.columns = columns
+        values = columns.map(\.value)
+        perTier = columns.map { $0.expansion != .single }
     }
 
     /// The data-dictionary entry.
@@ -123,18 +130,22 @@ public struct CSVSchema<Row>: Sendable {
     /// - Complexity: O(columns + tiers × per-tier columns).
     public func write(_ row: Row, tierMap: [Int?] = [], to writer: CSVWriter) throws {
         try writer.writeRow { bytes in
-            var first = true
-            for c in columns.indices {
-                switch columns[c].expansion {
-                case .single:
-                    if !first { bytes.append(UInt8(ascii: ",")) }
-                    first = false
-                    CSVWriter.append(columns[c].value(row, 0), to: &bytes)
-                case .perTier:
-                    for t in tierMap {
-                        if !first { bytes.append(UInt8(ascii: ",")) }
-                        first = false
-                        if let t { CSVWriter.append(columns[c].value(row, t), to: &bytes) }
+            values.withUnsafeBufferPointer { values in
+                perTier.withUnsafeBufferPointer { perTier in
+                    var first = true
+                    for c in 0..<values.count {
+                        let value = values[c]
+                        if !perTier[c] {
+                            if !first { bytes.append(UInt8(ascii: ",")) }
+                            first = false
+                            CSVWriter.append(value(row, 0), to: &bytes)
+                        } else {
+                            for t in tierMap {
+                                if !first { bytes.append(UInt8(ascii: ",")) }
+                                first = false
+                                if let t { CSVWriter.append(value(row, t), to: &bytes) }
+                            }
+                        }
                     }
                 }
             }
