@@ -31,7 +31,8 @@ fi
 CHART_JS=/usr/share/javascript/chart.js/chart.min.js
 missing=()
 browser="$(find_browser)" || missing+=(chromium)
-command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+# chromedriver must match the browser's version: installing it brings chromium to the same version.
+command -v chromedriver >/dev/null 2>&1 || { missing+=(chromium-driver); [[ " ${missing[*]} " == *" chromium "* ]] || missing+=(chromium); }
 [ -f "$CHART_JS" ] || missing+=(libjs-chart.js)
 
 if [ ${#missing[@]} -eq 0 ]; then

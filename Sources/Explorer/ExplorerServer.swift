@@ -99,11 +99,11 @@ public final class ExplorerServer: Sendable {
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
-        router.get("/") { request, _ in try self.page(request, PackageResources.index_html, "text/html; charset=utf-8") }
-        router.get("/app.js") { request, _ in try self.page(request, PackageResources.app_js, "text/javascript; charset=utf-8") }
-        router.get("/app.css") { request, _ in try self.page(request, PackageResources.app_css, "text/css; charset=utf-8") }
+        router.get("/") { request, _ in self.page(request, PackageResources.index_html, "text/html; charset=utf-8") }
+        router.get("/app.js") { request, _ in self.page(request, PackageResources.app_js, "text/javascript; charset=utf-8") }
+        router.get("/app.css") { request, _ in self.page(request, PackageResources.app_css, "text/css; charset=utf-8") }
         router.get("/vendor/chart.js") { request, _ in
-            try self.checkHost(request)
+            if let refused = self.hostRefusal(request) { return refused }
             guard let data = FileManager.default.contents(atPath: self.configuration.chartJS) else {
                 return Self.problem(.notFound, "Chart.js is not at \(self.configuration.chartJS): install Debian's libjs-chart.js, or start with --chart-js FILE")
             }
@@ -111,7 +111,7 @@ public final class ExplorerServer: Sendable {
                             body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
         router.get("/api/scenarios") { request, _ in
-            try self.authorize(request)
+            if let refused = self.refusal(request) { return refused }
             let listing = self.catalog.listing()
             return Self.json(.object([("scenarios", .array(listing.names.map { name in
                 let document = listing.byName[name]!.document
@@ -120,7 +120,7 @@ public final class ExplorerServer: Sendable {
             }))]))
         }
         router.get("/api/scenarios/{name}") { request, context in
-            try self.authorize(request)
+            if let refused = self.refusal(request) { return refused }
             let name = context.parameters.get("name") ?? ""
             guard let entry = self.catalog.entry(named: name) else { return Self.unknownScenario(name) }
             let d = entry.document
@@ -134,7 +134,7 @@ public final class ExplorerServer: Sendable {
             ]))
         }
         router.post("/api/runs") { request, _ in
-            try self.authorize(request)
+            if let refused = self.refusal(request) { return refused }
             var request = request
             let body: ByteBuffer
             do { body = try await request.collectBody(upTo: Self.maxBody) } catch {
@@ -143,30 +143,30 @@ public final class ExplorerServer: Sendable {
             return await self.start(Data(body.readableBytesView))
         }
         router.get("/api/runs/{id}") { request, context in
-            try self.authorize(request)
+            if let refused = self.refusal(request) { return refused }
             guard let run = self.run(context) else { return Self.unknownRun(context) }
             return Self.json(run.json())
         }
         router.get("/api/runs/{id}/events") { request, context in
-            try self.authorize(request)
+            if let refused = self.refusal(request) { return refused }
             guard let run = self.run(context) else { return Self.unknownRun(context) }
             return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
                             body: .init(asyncSequence: run.events()))
         }
         router.delete("/api/runs/{id}") { request, context in
-            try self.authorize(request)
+            if let refused = self.refusal(request) { return refused }
             guard let run = self.run(context) else { return Self.unknownRun(context) }
             self.discard(run)
             return Self.json(run.json())
         }
         router.get("/api/runs/{id}/files") { request, context in
-            try self.authorize(request)
+            if let refused = self.refusal(request) { return refused }
             guard let run = self.run(context) else { return Self.unknownRun(context) }
             guard run.phase == .done else { return Self.problem(.conflict, "run \(run.id) is \(run.phase.rawValue): it has no files") }
             return Self.json(.object([("files", .array(run.files.map { .string($0) }))]))
         }
         router.get("/api/runs/{id}/files/{file}") { request, context in
-            try self.authorize(request)
+            if let refused = self.refusal(request) { return refused }
             guard let run = self.run(context) else { return Self.unknownRun(context) }
             let file = context.parameters.get("file") ?? ""
             // Only a name the run listed: nothing else of the folder, let alone outside it.
@@ -274,31 +274,33 @@ public final class ExplorerServer: Sendable {
     // MARK: Safety
 
     /// With a token, every API request must carry it; on loopback, the Host header must be a
-    /// loopback name (a page of another site cannot reach the API through DNS rebinding).
-    private func authorize(_ request: Request) throws {
-        try checkHost(request)
-        guard let token = configuration.token else { return }
+    /// loopback name (a page of another site cannot reach the API through DNS rebinding). The
+    /// answer that refuses the request (401, 403), or nil to serve it.
+    private func refusal(_ request: Request) -> Response? {
+        if let refused = hostRefusal(request) { return refused }
+        guard let token = configuration.token else { return nil }
         let header = request.headers[.authorization]
         let query = request.uri.queryParameters.get("token")
         guard header == "Bearer " + token || query == token else {
-            throw HTTPError(.unauthorized, message: "this server needs the token it printed at start: Authorization: Bearer TOKEN, or ?token=TOKEN")
+            return Self.problem(.unauthorized, "this server needs the token it printed at start: Authorization: Bearer TOKEN, or ?token=TOKEN")
         }
+        return nil
     }
 
-    private func checkHost(_ request: Request) throws {
-        guard configuration.token == nil else { return }
-        guard let authority = request.head.authority else { return }
+    private func hostRefusal(_ request: Request) -> Response? {
+        guard configuration.token == nil, let authority = request.head.authority else { return nil }
         var host = authority
         if host.hasPrefix("[") { host = String(host.prefix { $0 != "]" }) + "]" } else if let colon = host.lastIndex(of: ":") {
             host = String(host[..<colon])
         }
         guard ExplorerConfiguration.isLoopback(host) else {
-            throw HTTPError(.forbidden, message: "this server answers loopback names only (Host: \(Self.clip(authority)))")
+            return Self.problem(.forbidden, "this server answers loopback names only (Host: \(Self.clip(authority)))")
         }
+        return nil
     }
 
-    private func page(_ request: Request, _ bytes: [UInt8], _ type: String) throws -> Response {
-        try checkHost(request)
+    private func page(_ request: Request, _ bytes: [UInt8], _ type: String) -> Response {
+        if let refused = hostRefusal(request) { return refused }
         var headers: HTTPFields = [.contentType: type, .cacheControl: "no-store"]
         headers[.contentSecurityPolicy] = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))

@@ -466,8 +466,8 @@ struct ExplorerAPITests {
             #expect(try server.request("GET", "/api/scenarios?token=wrong").status == 401)
             #expect(try server.request("GET", "/api/scenarios?token=\(token)").status == 200)
             #expect(try server.request("GET", "/api/scenarios", headers: ["Authorization": "Bearer \(token)"]).status == 200)
-            let (status, _) = try server.json("POST", "/api/runs", body: ["scenario": "baseline"])
-            #expect(status == 401)
+            let (status, refused) = try server.json("POST", "/api/runs", body: ["scenario": "baseline"])
+            #expect(status == 401 && (refused["error"] as? String)?.contains("token") == true, "errors keep the API's shape: \(refused)")
         }
     }
 
