@@ -396,7 +396,7 @@ struct ExplorerAPITests {
         try withTemporaryDirectory { dir in
             let served = dir.url.appendingPathComponent("served")
             try FileManager.default.createDirectory(at: served, withIntermediateDirectories: true)
-            let scenario = try served.appendingPathComponent("late.yaml").path
+            let scenario = served.appendingPathComponent("late.yaml").path
             try """
             extends: \(packageFile("Scenarios/baseline.yaml").path)
             name: late-default-wave
