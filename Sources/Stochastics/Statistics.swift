@@ -1,4 +1,5 @@
 import CGSL
+import Synchronization
 
 /// Running mean and variance by Welford's method; adding in a fixed order gives fixed bits.
 public struct Tally: Sendable, Equatable {
@@ -28,7 +29,7 @@ public struct Tally: Sendable, Equatable {
     /// - Returns: `nil` with fewer than two observations.
     public func halfWidth(level: Double = 0.95) -> Double? {
         guard count > 1 else { return nil }
-        let t = gsl_cdf_tdist_Pinv(1 - (1 - level) / 2, Double(count - 1))
+        let t = Stats.tTwoSided(level, dof: count - 1)
         return t * (variance / Double(count)).squareRoot()
     }
 }
@@ -38,7 +39,26 @@ public enum Stats {
     public static func zTwoSided(_ level: Double) -> Double { gsl_cdf_ugaussian_Pinv(1 - (1 - level) / 2) }
 
     /// The Student t quantile for a two-sided interval at `level` with `dof` degrees of freedom.
-    public static func tTwoSided(_ level: Double, dof: Int) -> Double { gsl_cdf_tdist_Pinv(1 - (1 - level) / 2, Double(dof)) }
+    ///
+    /// Remembered by (level, dof): GSL inverts the t CDF iteratively, and a run's statistics ask
+    /// for the same few quantiles thousands of times (every interval of every point of a sweep).
+    /// The cached value is GSL's own, so results are unchanged to the bit.
+    public static func tTwoSided(_ level: Double, dof: Int) -> Double {
+        let key = TQuantileKey(level: level.bitPattern, dof: dof)
+        if let t = tQuantiles.withLock({ $0[key] }) { return t }
+        let t = gsl_cdf_tdist_Pinv(1 - (1 - level) / 2, Double(dof))
+        tQuantiles.withLock { table in
+            if table.count >= 4096 { table.removeAll() }   // bounded: a long sweep of many sizes
+            table[key] = t
+        }
+        return t
+    }
+
+    private struct TQuantileKey: Hashable {
+        var level: UInt64
+        var dof: Int
+    }
+    private static let tQuantiles = Mutex<[TQuantileKey: Double]>([:])
 
     /// Wilson score interval for a proportion of `successes` in `n` trials.
     /// - Returns: (low, high); (0, 1) when n = 0.
