@@ -57,8 +57,7 @@ public struct Lever: Sendable, Equatable {
     public func override(_ v: Double) -> String { "\(key)=\(text(v))" }
 
     static func month(_ ordinal: Double) -> YearMonth {
-        let o = Int(ordinal.rounded())
-        return YearMonth(year: o / 12, month: o % 12 + 1)
+        YearMonth(year: 0, month: 1).adding(months: Int(ordinal.rounded()))
     }
 
     /// Why `v` is not a value of this lever, located at the lever's bound in the scenario file as

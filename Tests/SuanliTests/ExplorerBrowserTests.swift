@@ -9,19 +9,8 @@ import Foundation
 import Testing
 
 enum ExplorerBrowserEnvironment {
-    /// `SUANLI_CHROMEDRIVER` if set, else /usr/bin/chromedriver or chromedriver on PATH.
-    static let chromedriver: URL? = {
-        let env = ProcessInfo.processInfo.environment
-        if let path = env["SUANLI_CHROMEDRIVER"], !path.isEmpty {
-            return FileManager.default.isExecutableFile(atPath: path) ? URL(fileURLWithPath: path) : nil
-        }
-        let dirs = (env["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":").map(String.init)
-        for dir in dirs {
-            let candidate = URL(fileURLWithPath: dir).appendingPathComponent("chromedriver")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        return nil
-    }()
+    /// `SUANLI_CHROMEDRIVER` if set, else chromedriver on PATH.
+    static let chromedriver = ReportEnvironment.executable(override: "SUANLI_CHROMEDRIVER", names: ["chromedriver"])
 
     static let chartJS = ProcessInfo.processInfo.environment["SUANLI_CHART_JS"] ?? "/usr/share/javascript/chart.js/chart.min.js"
 

@@ -206,6 +206,16 @@ func manifestWithoutRuntime(_ data: Data) throws -> String {
     return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
 }
 
+/// A folder `served` in `dir` holding copies of the package's scenario files `files`.
+func servedFolder(in dir: TemporaryDirectory, with files: [String]) throws -> URL {
+    let served = dir.url.appendingPathComponent("served")
+    try FileManager.default.createDirectory(at: served, withIntermediateDirectories: true)
+    for file in files {
+        try FileManager.default.copyItem(at: packageFile(file), to: served.appendingPathComponent((file as NSString).lastPathComponent))
+    }
+    return served
+}
+
 // MARK: - Tests
 
 @Suite("suanli serve: the explorer's API on loopback", .serialized)
@@ -216,10 +226,7 @@ struct ExplorerAPITests {
     func listing() throws {
         try withTemporaryDirectory { dir in
             // A folder with one scenario declaring no levers, and a file that is not a scenario.
-            let served = dir.url.appendingPathComponent("served")
-            try FileManager.default.createDirectory(at: served, withIntermediateDirectories: true)
-            try FileManager.default.copyItem(at: packageFile("Scenarios/validation/exit-losing.yaml"),
-                                             to: served.appendingPathComponent("exit-losing.yaml"))
+            let served = try servedFolder(in: dir, with: ["Scenarios/validation/exit-losing.yaml"])
             try "not: [a scenario".write(to: served.appendingPathComponent("broken.yaml"), atomically: true, encoding: .utf8)
             let server = try ServeProcess(["--scenarios", served.path, "--quiet"], tmp: dir.url)
             defer { server.stop() }
@@ -394,8 +401,7 @@ struct ExplorerAPITests {
         }
         // A value inside its lever that the scenario refuses: the command line's own diagnostic.
         try withTemporaryDirectory { dir in
-            let served = dir.url.appendingPathComponent("served")
-            try FileManager.default.createDirectory(at: served, withIntermediateDirectories: true)
+            let served = try servedFolder(in: dir, with: [])
             let scenario = served.appendingPathComponent("late.yaml").path
             try """
             extends: \(packageFile("Scenarios/baseline.yaml").path)
@@ -421,10 +427,7 @@ struct ExplorerAPITests {
     @Test("names, never paths: traversal plain and percent-encoded is refused, and an over-large body gets 413")
     func safety() throws {
         try withTemporaryDirectory { dir in
-            let served = dir.url.appendingPathComponent("served")
-            try FileManager.default.createDirectory(at: served, withIntermediateDirectories: true)
-            try FileManager.default.copyItem(at: packageFile("Scenarios/validation/exit-losing.yaml"),
-                                             to: served.appendingPathComponent("exit-losing.yaml"))
+            let served = try servedFolder(in: dir, with: ["Scenarios/validation/exit-losing.yaml"])
             // A scenario beside the served folder, which must stay out of reach.
             let secret = try String(contentsOf: packageFile("Scenarios/validation/exit-losing.yaml"), encoding: .utf8)
                 .replacingOccurrences(of: "name: exit-losing", with: "name: secret")

@@ -18,20 +18,24 @@ import Darwin
 
 enum ReportEnvironment {
     /// `SUANLI_CHROMIUM` if set, else `chromium` or `chromium-browser` on PATH; nil when none is found.
-    static let chromium: URL? = {
+    static let chromium = executable(override: "SUANLI_CHROMIUM", names: ["chromium", "chromium-browser"])
+
+    /// The executable the environment variable `override` names (nil if it is not one), else the
+    /// first of `names` on PATH; nil when none is found.
+    static func executable(override: String, names: [String]) -> URL? {
         let env = ProcessInfo.processInfo.environment
-        if let path = env["SUANLI_CHROMIUM"], !path.isEmpty {
+        if let path = env[override], !path.isEmpty {
             return FileManager.default.isExecutableFile(atPath: path) ? URL(fileURLWithPath: path) : nil
         }
         let dirs = (env["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":").map(String.init)
-        for name in ["chromium", "chromium-browser"] {
+        for name in names {
             for dir in dirs {
                 let candidate = URL(fileURLWithPath: dir).appendingPathComponent(name)
                 if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
             }
         }
         return nil
-    }()
+    }
 
     static let browserMissing: Comment =
         "no headless Chromium (chromium on PATH or SUANLI_CHROMIUM): run scripts/setup-browser.sh (as root)"
