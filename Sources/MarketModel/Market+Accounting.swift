@@ -166,7 +166,7 @@ extension Market {
     mutating func accounts(firm j: ProviderID, month m: Int, at t: Double, days: Double) -> FirmMonthRecord {
         let site = sitePower(firm: j, month: m)
         let spec = providers[j].spec
-        for b in tierIDs { providers[j].changeLeased(tier: b, by: 0, at: t) }
+        for b in tierIDs { changeLeased(firm: j, tier: b, by: 0, at: t) }
         var r = FirmMonthRecord(firm: j.index, month: m)
         r.cashStart = providers[j].ledger.cash
         r.rentRevenue = providers[j].month.rentRevenue

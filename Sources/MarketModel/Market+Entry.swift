@@ -155,6 +155,7 @@ extension Market {
         state.month = MonthFlows(tierCount: tierCount, from: t)
         providers.append(state)
         activeIDs.append(j)
+        noteFreeUnits(j)
         if colo > 0 { rentColocation(j, kw: colo, price: colocationPrice(region, addingKW: colo), at: t) }
         planConditions(firm: j)
         firms.append(FirmInfo(name: spec.name, model: spec.model, template: tpl.name, entryMonth: m))

@@ -227,7 +227,7 @@ extension Market {
 
     /// Adds rented-in capacity to a sublessor.
     mutating func rentIn(firm j: ProviderID, tier b: TierID, units: Int, price: Double, backing: RentIn.Backing, end: Double, at t: Double) {
-        providers[j].changeLeased(tier: b, by: 0, at: t)
+        changeLeased(firm: j, tier: b, by: 0, at: t)
         providers[j].fleet.rentIns.append(RentIn(tier: b, units: units, price: price, end: end, backing: backing, billedUntil: t))
         providers[j].fleet.rentedIn[b] += units
         planInvestment(firm: j, tier: b, units: units)
@@ -247,7 +247,7 @@ extension Market {
             providers[j].month.rentInCost += Double(r.units) * r.price * Swift.max(0, until - r.billedUntil) * hoursPerDay
             r.billedUntil = until
             if r.end <= t {
-                providers[j].changeLeased(tier: r.tier, by: 0, at: t)
+                changeLeased(firm: j, tier: r.tier, by: 0, at: t)
                 providers[j].fleet.rentedIn[r.tier] -= r.units
                 overseasRented[k] -= r.units
                 if !ended.contains(r.tier) { ended.append(r.tier) }

@@ -371,8 +371,29 @@ extension Market {
         }
         leases.append(lease)
         providers[j].leasing.book.append(id)
-        providers[j].changeLeased(tier: lease.tier, by: lease.units, at: t)
+        changeLeased(firm: j, tier: lease.tier, by: lease.units, at: t)
         return id
+    }
+
+    /// Records a change of firm `j`'s leased units of `tier` (or, with `delta` 0, of its capacity,
+    /// about to change) at day `t`: ``ProviderState/changeLeased(tier:by:at:)``, and, where units may
+    /// free up, notes the firm for the retries' next scan (``scanFreeUnits()``).
+    @inline(__always)
+    mutating func changeLeased(firm j: ProviderID, tier: TierID, by delta: Int, at t: Double) {
+        providers[j].changeLeased(tier: tier, by: delta, at: t)
+        if delta <= 0 { noteFreeUnits(j) }
+    }
+
+    /// Notes that firm `j`'s free units may grow (see ``freedSinceScan``).
+    @inline(__always)
+    mutating func noteFreeUnits(_ j: ProviderID) {
+        guard !freeScanStale, freedSinceScan.last != j else { return }
+        if freedSinceScan.count >= 16 {
+            freeScanStale = true
+            freedSinceScan.removeAll(keepingCapacity: true)
+        } else {
+            freedSinceScan.append(j)
+        }
     }
 
     /// Bills a lease pro rata by contract-hours up to day `t`.
@@ -410,7 +431,7 @@ extension Market {
             providers[j].leasing.book[pos] = last
             leases[last].positionInBook = pos
         }
-        providers[j].changeLeased(tier: lease.tier, by: -lease.units, at: t)
+        changeLeased(firm: j, tier: lease.tier, by: -lease.units, at: t)
         if case .sublessor = lease.lessee { providers[j].leasing.wholesaleOut[lease.tier] -= lease.units }
     }
 
@@ -467,12 +488,14 @@ extension Market {
     ///
     /// A tenant whose request no active firm has the free units for, in any tier it accepts, is
     /// passed over: its round still counts, as ``chooseAndSign(_:at:countRefused:calendar:)`` would
-    /// count it before finding no quote. The most free units of each tier are taken once, before
-    /// the first retry; signings only lower them, so they stay an upper bound.
+    /// count it before finding no quote. The test reads bounds on every firm's free units and prices
+    /// (``scanFreeUnits()``), kept from one pass to the next rather than rescanned at each lease end;
+    /// signings during the pass only lower free units, so they stay bounds.
     ///
     /// `waiting` holds the waiting tenants in arrival order, and possibly some that stopped waiting
-    /// (``waitExpired(_:at:)`` only clears the tenant's handle): they are dropped here, in the same pass
-    /// that drops the tenants who sign, so leaving the queue costs no search and no shift.
+    /// (``waitExpired(_:at:)`` only clears the tenant's handle): they are dropped here, first (with
+    /// none still waiting, the pass ends before any bound is read), and then with the tenants who
+    /// sign, so leaving the queue costs no search and no shift.
     ///
     /// With a bounded consideration set (`pricing.consideration_max`), only the tenants watching
     /// `firm` (whose set holds it, or a broker it is an affiliate of) retry: see
@@ -484,23 +507,15 @@ extension Market {
             for b in brokersOf[firm] { retryWatchers(of: b, at: t, calendar: &calendar) }
             return
         }
-        for b in tierIDs {
-            mostFree[b] = 0
-            cheapestFree[b] = .infinity
+        // Tenants that stopped waiting leave first: with none still waiting there is nothing to scan for.
+        var live = 0
+        for k in waiting.indices where tenants[waiting[k]].waitHandle != nil {
+            waiting[live] = waiting[k]
+            live += 1
         }
-        retryFirms.removeAll(keepingCapacity: true)
-        for j in providers.indices where providers[j].active {
-            var any = providers[j].spec.model == .broker
-            for b in tierIDs {
-                let free = providers[j].free(b)
-                mostFree[b] = Swift.max(mostFree[b], free)
-                if free > 0 {
-                    any = true
-                    cheapestFree[b] = Swift.min(cheapestFree[b], providers[j].leasing.listPrice[b])
-                }
-            }
-            if any { retryFirms.append(j) }
-        }
+        waiting.removeLast(waiting.count - live)
+        guard live > 0 else { return }
+        scanFreeUnits()
         // The largest voucher share: with it and no broker's markup, a quote is at least the bound below.
         let maxSubsidy = largestVoucherShare
         // Compaction: tenants still waiting after their turn are written back from the front, in order.
@@ -535,6 +550,58 @@ extension Market {
             kept += 1
         }
         waiting.removeLast(waiting.count - kept)
+    }
+
+    /// Before a pass of retries: bounds on what any active firm could quote. `mostFree[b]` is at least
+    /// the free units of tier b at any active firm, `cheapestFree[b]` at most the lowest list price
+    /// among firms with free units of b, and `retryFirms` (in index order) holds every active firm
+    /// with a free unit of some tier, and every broker.
+    ///
+    /// The bounds are exact after a full scan, and are then kept by updating them with only the firms
+    /// whose free units may have grown since (``freedSinceScan``: signings only lower free units, so
+    /// the rest stay bounds); a change of list prices, or many such firms, asks for a full scan.
+    /// Bounds that are not exact change nothing but the work: a tenant they let through is asked by
+    /// ``chooseAndSign(_:at:countRefused:calendar:)``, which finds no quote, draws nothing that moves
+    /// another draw, and counts the round as the pass would; a firm in `retryFirms` that cannot
+    /// quote is passed over there.
+    /// - Complexity: O(active firms × tiers) for a full scan, O(tiers + log firms) for each firm noted.
+    mutating func scanFreeUnits() {
+        if freeScanStale || rescanEveryRetry {
+            for b in tierIDs {
+                mostFree[b] = 0
+                cheapestFree[b] = .infinity
+            }
+            retryFirms.removeAll(keepingCapacity: true)
+            for j in activeIDs where addFreeUnits(of: j) { retryFirms.append(j) }
+            freeScanStale = false
+        } else {
+            for j in freedSinceScan where providers[j].active && addFreeUnits(of: j) {
+                // Into its place in index order, unless already listed.
+                var lo = 0, hi = retryFirms.count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if retryFirms[mid] < j { lo = mid + 1 } else { hi = mid }
+                }
+                if lo == retryFirms.count || retryFirms[lo] != j { retryFirms.insert(j, at: lo) }
+            }
+        }
+        freedSinceScan.removeAll(keepingCapacity: true)
+    }
+
+    /// Widens the retries' bounds by active firm `j`'s free units and prices; whether it belongs in
+    /// `retryFirms` (a free unit of some tier, or a broker).
+    @inline(__always)
+    mutating func addFreeUnits(of j: ProviderID) -> Bool {
+        var any = providers[j].spec.model == .broker
+        for b in tierIDs {
+            let free = providers[j].free(b)
+            mostFree[b] = Swift.max(mostFree[b], free)
+            if free > 0 {
+                any = true
+                cheapestFree[b] = Swift.min(cheapestFree[b], providers[j].leasing.listPrice[b])
+            }
+        }
+        return any
     }
 
     /// The largest voucher share: with it and no broker's markup, a quote is at least
@@ -626,12 +693,13 @@ extension Market {
     /// generation released during the horizon would be bought only by entrants.
     mutating func countLaunchDemand(firm j: ProviderID, tier b: TierID, units n: Int, perWanted wanted: Double,
                                     reservation r: Double, discount d: Double) {
+        // (The conditions are pure: the cheapest first, the division last.)
         let model = providers[j].spec.model
         guard model == .owner || model == .hybrid,
               isSuccessorTier[b],
-              Double(n) * providers[j].leasing.listPrice[b] * (1 - d) / wanted <= r,
               let k = providers[j].supply[b],
-              supplyCapacity(k, month: currentMonth) > 0 else { return }
+              supplyCapacity(k, month: currentMonth) > 0,
+              Double(n) * providers[j].leasing.listPrice[b] * (1 - d) / wanted <= r else { return }
         providers[j].month.refused[b] += n
         providers[j].quarter.refused[b] += n
     }
@@ -647,7 +715,7 @@ extension Market {
     /// A hybrid sells free units, oldest first: they leave its fleet at book value; the sale is
     /// revenue and the book value cost of revenue.
     mutating func sellUnits(firm j: ProviderID, tier b: TierID, units n: Int, price: Double, at t: Double) {
-        providers[j].changeLeased(tier: b, by: 0, at: t)
+        changeLeased(firm: j, tier: b, by: 0, at: t)
         var left = n
         var kept: [Cohort] = []
         for var c in providers[j].fleet.cohorts {

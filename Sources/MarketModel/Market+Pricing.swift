@@ -85,6 +85,7 @@ extension Market {
             }
         }
         for j in providers.indices { providers[j].leasing.listPrice = newPrices[j] }
+        freeScanStale = true   // the retries' price bounds (``scanFreeUnits()``)
         updatePriceIndex()
     }
 

@@ -338,7 +338,7 @@ extension Market {
             let per = unitFacilityKW(j, tier: c.tier)
             let n = Swift.min(c.units, per > 0 ? Int((free / per + 1e-9).rounded(.down)) : c.units)
             if n > 0 {
-                providers[j].changeLeased(tier: c.tier, by: 0, at: t)
+                changeLeased(firm: j, tier: c.tier, by: 0, at: t)
                 var installedPart = c
                 installedPart.units = n
                 providers[j].fleet.cohorts.append(installedPart)
@@ -500,7 +500,7 @@ extension Market {
             if ageYears(c, at: t) >= scenario.tiers[c.tier].physicalLifeYears {
                 let n = Swift.min(c.units, providers[j].free(c.tier))
                 if n > 0 {
-                    providers[j].changeLeased(tier: c.tier, by: 0, at: t)
+                    changeLeased(firm: j, tier: c.tier, by: 0, at: t)
                     providers[j].fleet.installed[c.tier] -= n
                     monthTier[c.tier].retired += n
                     c.units -= n

@@ -121,7 +121,7 @@ extension Market {
     mutating func takeFreeUnits(firm j: ProviderID, tier b: TierID, units n: Int, at t: Double) -> [Cohort] {
         var left = Swift.min(n, Swift.max(0, providers[j].free(b)), providers[j].fleet.installed[b])
         guard left > 0 else { return [] }
-        providers[j].changeLeased(tier: b, by: 0, at: t)
+        changeLeased(firm: j, tier: b, by: 0, at: t)
         var taken: [Cohort] = [], kept: [Cohort] = []
         for var c in providers[j].fleet.cohorts {
             if c.tier == b && left > 0 {

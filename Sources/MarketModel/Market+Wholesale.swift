@@ -108,7 +108,7 @@ extension Market {
         guard case .sublessor(let s) = leases[l].lessee,
               let k = providers[s].fleet.rentIns.firstIndex(where: { $0.backing == .lease(l) }) else { return }
         let b = leases[l].tier
-        providers[s].changeLeased(tier: b, by: 0, at: t)
+        changeLeased(firm: s, tier: b, by: 0, at: t)
         providers[s].fleet.rentedIn[b] -= providers[s].fleet.rentIns[k].units
         providers[s].fleet.rentIns.remove(at: k)
         coverShortfall(firm: s, tier: b, at: t, calendar: &calendar)

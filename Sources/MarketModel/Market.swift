@@ -98,6 +98,15 @@ struct Market: Simulation {
     var brokersOf: ProviderTable<[ProviderID]> = ProviderTable(repeating: [], count: 0)
     /// Scratch for `retryWaiting`: the lowest list price of each tier at an active firm with free units.
     var cheapestFree: TierTable<Double>
+    /// Whether `mostFree`, `cheapestFree` and `retryFirms` must be scanned afresh before the next
+    /// retries (list prices changed, or too many firms freed units to update them one by one).
+    var freeScanStale = true
+    /// Firms whose free units may have grown since the last scan (a lease ended, units arrived or
+    /// were rented in, the firm entered): the next retries update the scan with these firms only.
+    /// See ``scanFreeUnits()``.
+    var freedSinceScan: [ProviderID] = []
+    /// For tests: scan afresh before every pass of retries (the kept bounds must give the same market).
+    var rescanEveryRetry = false
     /// For segment s and tiers a, b, at (s·T + a)·T + b: units of b that match one of a for the
     /// segment's workload (training: E_a/E_b; inference: the larger of the bandwidth and memory ratios).
     let substitution: [Double]
