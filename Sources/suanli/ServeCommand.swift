@@ -55,7 +55,11 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         let loopback = ExplorerConfiguration.isLoopback(host)
-        let token: String? = loopback ? nil : (0..<4).map { _ in String(UInt32.random(in: 0...UInt32.max), radix: 16) }.joined()
+        // 128 random bits as 32 hex digits: each word zero-padded to 8, so every token has the same length.
+        let token: String? = loopback ? nil : (0..<4).map { _ in
+            let word = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+            return String(repeating: "0", count: 8 - word.count) + word
+        }.joined()
         let chart = chartJS ?? ProcessInfo.processInfo.environment["SUANLI_CHART_JS"] ?? ExplorerServer.debianChartJS
         if !FileManager.default.fileExists(atPath: chart) {
             StandardError.write("suanli serve: warning: Chart.js is not at \(chart): the page will show tables but no charts "
