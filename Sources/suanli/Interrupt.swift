@@ -11,10 +11,26 @@ import Darwin
 
 /// Ctrl-C and SIGTERM for run, compare, sweep and merge: remove the output folders still being
 /// built (``InterruptCleanup/removeOpenFolders()``), say what happened, and exit with 128 + the
-/// signal number. The library only keeps the list of open folders; the handlers live here.
+/// signal number. The library only keeps the list of open folders; the handlers live here, and
+/// every command that handles the signals (report, serve) installs its own through ``onSignal(_:)``.
 enum Interrupt {
     private static let sources = Mutex<[any DispatchSourceSignal]>([])
     private static let note = Mutex<(@Sendable () -> String)?>(nil)
+
+    /// Calls `handle` with the signal's number on SIGINT or SIGTERM (on a global queue) instead of
+    /// the default action. A process installs one handler: later calls are ignored.
+    static func onSignal(_ handle: @escaping @Sendable (Int32) -> Void) {
+        sources.withLock { sources in
+            guard sources.isEmpty else { return }
+            for sig in [SIGINT, SIGTERM] {
+                signal(sig, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+                source.setEventHandler { handle(sig) }
+                source.resume()
+                sources.append(source)
+            }
+        }
+    }
 
     /// Sets what an interrupt prints instead of the default line (nil: the default), e.g. how to
     /// resume a sweep; called from the handler, so it must not block for long.
@@ -22,20 +38,11 @@ enum Interrupt {
 
     /// Installs the handlers (idempotent).
     static func install() {
-        sources.withLock { sources in
-            guard sources.isEmpty else { return }
-            for sig in [SIGINT, SIGTERM] {
-                signal(sig, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-                source.setEventHandler {
-                    InterruptCleanup.removeOpenFolders()
-                    let text = note.withLock { $0 }?() ?? "suanli: interrupted; the unfinished output was removed\n"
-                    StandardError.write("\n" + text)
-                    exit(128 + sig)
-                }
-                source.resume()
-                sources.append(source)
-            }
+        onSignal { sig in
+            InterruptCleanup.removeOpenFolders()
+            let text = note.withLock { $0 }?() ?? "suanli: interrupted; the unfinished output was removed\n"
+            StandardError.write("\n" + text)
+            exit(128 + sig)
         }
     }
 }

@@ -240,25 +240,16 @@ struct ReportError: Error {
 
 /// On SIGINT or SIGTERM while a page is being rendered: stop the renderer, remove the unfinished page, exit.
 enum ReportInterrupt {
-    private static let state = Mutex<(path: String?, child: pid_t?, sources: [any DispatchSourceSignal])>((nil, nil, []))
+    private static let state = Mutex<(path: String?, child: pid_t?)>((nil, nil))
 
     static func install(removing path: String) {
-        state.withLock { state in
-            state.path = path
-            guard state.sources.isEmpty else { return }
-            for sig in [SIGINT, SIGTERM] {
-                signal(sig, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-                source.setEventHandler {
-                    let (path, child) = ReportInterrupt.state.withLock { ($0.path, $0.child) }
-                    if let child { kill(child, SIGTERM) }
-                    if let path { unlink(path) }
-                    StandardError.write("\nsuanli: interrupted; the unfinished page was removed\n")
-                    exit(128 + sig)
-                }
-                source.resume()
-                state.sources.append(source)
-            }
+        state.withLock { $0.path = path }
+        Interrupt.onSignal { sig in
+            let (path, child) = ReportInterrupt.state.withLock { ($0.path, $0.child) }
+            if let child { kill(child, SIGTERM) }
+            if let path { unlink(path) }
+            StandardError.write("\nsuanli: interrupted; the unfinished page was removed\n")
+            exit(128 + sig)
         }
     }
 

@@ -5,12 +5,6 @@ import Explorer
 import Foundation
 import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// `suanli serve`: the what-if explorer in the browser (docs/explorer.md).
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -76,7 +70,12 @@ struct ServeCommand: ParsableCommand {
         }
         let quiet = workers.quiet
         let shown = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
-        Self.stopOnSignals(server, quiet: quiet)
+        // Ctrl-C and SIGTERM: cancel the runs, remove the temporary folder, exit 0.
+        Interrupt.onSignal { _ in
+            server.shutdown()
+            if !quiet { StandardError.write("\nsuanli serve: stopped; the runs' temporary files were removed\n") }
+            Foundation.exit(0)
+        }
         let failure = Mutex<String?>(nil)
         let finished = DispatchSemaphore(value: 0)
         Task.detached {
@@ -99,24 +98,6 @@ struct ServeCommand: ParsableCommand {
         if let message = failure.withLock({ $0 }) {
             Failure.write("suanli: error: cannot serve on \(host):\(port): \(message)")
             throw ExitCode.failure
-        }
-    }
-
-    /// Ctrl-C and SIGTERM: cancel the runs, remove the temporary folder, exit 0.
-    private static let sources = Mutex<[any DispatchSourceSignal]>([])
-    private static func stopOnSignals(_ server: ExplorerServer, quiet: Bool) {
-        sources.withLock { sources in
-            for sig in [SIGINT, SIGTERM] {
-                signal(sig, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-                source.setEventHandler {
-                    server.shutdown()
-                    if !quiet { StandardError.write("\nsuanli serve: stopped; the runs' temporary files were removed\n") }
-                    Foundation.exit(0)
-                }
-                source.resume()
-                sources.append(source)
-            }
         }
     }
 }
