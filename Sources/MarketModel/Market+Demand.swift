@@ -95,13 +95,15 @@ extension Market {
 
     /// Draws a tenant's attributes, in a fixed order, from the substream `key`.
     mutating func drawTenant(segment s: SegmentID, key: UInt64, at t: Double) -> TenantID {
-        // The segment's fields are read in place (a copy of the segment would retain every distribution).
+        // The segment's draws are held flat (``TenantDraws``): a copy of a distribution costs a call
+        // and a retain. The kinds not held flat are read in place from the segment.
         scratch.reseed(key)
-        let units = Swift.max(1, Int(Swift.min(1e7, scenario.segments[s].units.sample(scratch)).rounded(.up)))
-        let term = Swift.max(1.0 / daysPerMonth, scenario.segments[s].termMonths.sample(scratch))
-        let r = Swift.max(1e-9, scenario.segments[s].reservationPrice.sample(scratch))
-        let beta = scenario.segments[s].priceSensitivity.sample(scratch)
-        let wait = Swift.max(0, scenario.segments[s].maxWaitDays.sample(scratch))
+        let draws = tenantDraws[s]
+        let units = Swift.max(1, Int(Swift.min(1e7, draws.units.sample(scratch) ?? scenario.segments[s].units.sample(scratch)).rounded(.up)))
+        let term = Swift.max(1.0 / daysPerMonth, draws.term.sample(scratch) ?? scenario.segments[s].termMonths.sample(scratch))
+        let r = Swift.max(1e-9, draws.reservation.sample(scratch) ?? scenario.segments[s].reservationPrice.sample(scratch))
+        let beta = draws.sensitivity.sample(scratch) ?? scenario.segments[s].priceSensitivity.sample(scratch)
+        let wait = Swift.max(0, draws.wait.sample(scratch) ?? scenario.segments[s].maxWaitDays.sample(scratch))
         let takeOrPayShare = scenario.segments[s].takeOrPayShare, buyShare = scenario.segments[s].buyShare
         let top = scratch.uniform() < takeOrPayShare
         let buys = buyShare > 0 && scratch.uniform() < buyShare
@@ -115,8 +117,8 @@ extension Market {
     /// draws as ``drawTenant(segment:key:at:)`` (units, then term), with no tenant made.
     mutating func peekTerm(segment s: SegmentID, key: UInt64) -> Double {
         scratch.reseed(key)
-        _ = scenario.segments[s].units.sample(scratch)
-        return Swift.max(1.0 / daysPerMonth, scenario.segments[s].termMonths.sample(scratch))
+        _ = tenantDraws[s].units.sample(scratch) ?? scenario.segments[s].units.sample(scratch)
+        return Swift.max(1.0 / daysPerMonth, tenantDraws[s].term.sample(scratch) ?? scenario.segments[s].termMonths.sample(scratch))
     }
 }
 

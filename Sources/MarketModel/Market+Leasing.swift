@@ -81,7 +81,9 @@ extension Market {
     /// keyed substream, skipping one moves no other: ε_j is drawn only for a visible firm; ε_0 only
     /// once some quote exists (the first best quote beats the outside option exactly when the
     /// quote chosen against it would); and in a retry (`countRefused` false: no refusal is
-    /// counted) a firm with nothing it could quote is passed over without its draws.
+    /// counted) a firm with nothing it could quote is passed over without its draws, as is, in any
+    /// round, a firm holding none of the tenant's acceptable tiers that has no launch demand to count
+    /// (``Fleet/held``).
     mutating func chooseAndSign(_ i: TenantID, at t: Double, countRefused: Bool,
                                 calendar: inout EventCalendar<MarketEvent>) -> ChoiceResult {
         let s = tenants[i].segment
@@ -140,7 +142,16 @@ extension Market {
         } else {
             asked = countRefused ? activeIDs : retryFirms
         }
+        let acceptBits = acceptableBits[s]
+        let launchBits = countRefused ? acceptableSuccessorBits[s] : 0
         for j in asked where providers[j].active {
+            let model = providers[j].spec.model
+            // The tiers the firm holds (a broker's come from its affiliates: all asked).
+            let heldBits = model == .broker ? ~0 : providers[j].fleet.held
+            // A firm with no acceptable tier and no launch demand to count has nothing to say: its
+            // draws (keyed) are not taken. (Tiers from the 64th on have no bit: always asked.)
+            if heldBits & acceptBits == 0 && acceptBits != ~0
+                && !(launchBits != 0 && (model == .owner || model == .hybrid)) { continue }
             if !countRefused && !canQuote(firm: j, tiers: acceptable, buyer: buyer) { continue }
             var hj = roundBase
             hj.mix(index: providerKey[j])
@@ -155,7 +166,6 @@ extension Market {
                 return draws.gumbel()
             }
             let rep = providers[j].spec.reputation
-            let model = providers[j].spec.model
             // Units of a tier it cannot buy new that it turned away, and whether it quoted at all.
             var unbuyable = 0, quoted = false
             for b in acceptable {
@@ -173,14 +183,15 @@ extension Market {
                     guard let cheapest else { continue }
                     owner = cheapest
                 } else {
-                    let capacity = providers[j].capacity(b)
-                    guard capacity > 0 else {
+                    let holds = b.index < 64 ? heldBits & (1 << UInt64(b.index)) != 0 : providers[j].capacity(b) > 0
+                    guard holds else {
                         if countRefused && isSuccessorTier[b] {
                             countLaunchDemand(firm: j, tier: b, units: needed[b],
                                               perWanted: Double(units), reservation: r, discount: d)
                         }
                         continue
                     }
+                    let capacity = providers[j].capacity(b)
                     n = needed[b]
                     if capacity - providers[j].leasing.leased[b] < n {
                         // Refused demand signals scarcity only for requests the firm could serve with its whole capacity.

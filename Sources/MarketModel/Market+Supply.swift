@@ -495,6 +495,11 @@ extension Market {
 
     /// Retires free units at their physical life (they leave the market, counted as retired).
     mutating func retireUnits(_ j: ProviderID, at t: Double) {
+        // Most months no cohort is due and none is empty: the fleet stays as it is (not rebuilt).
+        let due = providers[j].fleet.cohorts.contains { c in
+            c.units <= 0 || ageYears(c, at: t) >= scenario.tiers[c.tier].physicalLifeYears
+        }
+        guard due else { return }
         var kept: [Cohort] = []
         for var c in providers[j].fleet.cohorts {
             if ageYears(c, at: t) >= scenario.tiers[c.tier].physicalLifeYears {

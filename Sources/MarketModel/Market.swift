@@ -120,6 +120,14 @@ struct Market: Simulation {
     let acceptableTiers: Table<Segment, [TierID]>
     /// Per tier: whether some tier names it as its `successor` (launch demand is counted for it).
     let isSuccessorTier: TierTable<Bool>
+    /// Per segment: its acceptable tiers as bits (tier b: bit b; all bits when a tier index passes
+    /// 63), and, of those, the successor tiers: a firm that holds none of the first and could not
+    /// count launch demand for the second has nothing to say to the segment's tenants.
+    let acceptableBits: Table<Segment, UInt64>
+    /// Per segment: its tenants' draws held flat (``FlatDistribution``): units, term, reservation
+    /// price, price sensitivity, patience.
+    let tenantDraws: Table<Segment, TenantDraws>
+    let acceptableSuccessorBits: Table<Segment, UInt64>
     var entriesThisMonth = 0
 
     // Market state.
@@ -214,6 +222,17 @@ struct Market: Simulation {
         segmentSerial = Table(repeating: 0, count: scenario.segments.count)
         acceptableTiers = Table(scenario.segments.map { [$0.tier] + $0.substitutes })
         isSuccessorTier = TierTable(scenario.tiers.ids.map { b in scenario.tiers.contains { $0.successor == b } })
+        func bits(_ tiers: [TierID]) -> UInt64 {
+            tiers.contains { $0.index >= 64 } ? ~0 : tiers.reduce(0) { $0 | 1 << UInt64($1.index) }
+        }
+        tenantDraws = Table(scenario.segments.map {
+            TenantDraws(units: FlatDistribution($0.units), term: FlatDistribution($0.termMonths),
+                        reservation: FlatDistribution($0.reservationPrice), sensitivity: FlatDistribution($0.priceSensitivity),
+                        wait: FlatDistribution($0.maxWaitDays))
+        })
+        let accepted = scenario.segments.map { [$0.tier] + $0.substitutes }
+        acceptableBits = Table(accepted.map { bits($0) })
+        acceptableSuccessorBits = Table(accepted.map { ts in bits(ts.filter { b in scenario.tiers.contains { $0.successor == b } }) })
         mostFree = TierTable(repeating: 0, count: scenario.tiers.count)
         needed = TierTable(repeating: 0, count: scenario.tiers.count)
         cheapestFree = TierTable(repeating: .infinity, count: scenario.tiers.count)
@@ -292,6 +311,20 @@ struct Market: Simulation {
     }
 
     /// Runs the whole horizon.
+    /// Reserves room for the tenants and leases the run is expected to make (the base arrival
+    /// rates over the horizon, and a quarter more), so that the tables are not copied as they grow.
+    /// Only the memory changes: a run that makes more grows them as before.
+    mutating func reserveForArrivals() {
+        var expected = 0.0
+        for m in 0..<scenario.horizonMonths {
+            let mid = (monthStart[m] + monthStart[m + 1]) / 2
+            for s in scenario.segments.ids { expected += baseRate(segment: s, at: mid) / 12 }
+        }
+        let n = Int(Swift.min(4e6, expected * 1.25))
+        tenants.reserveCapacity(tenants.count + n)
+        leases.reserveCapacity(leases.count + 2 * n)   // (renewals and re-entries sign more leases than tenants arrive)
+    }
+
     mutating func simulate() throws(ReplicationError) -> Int {
         var calendar = EventCalendar<MarketEvent>(startTime: 0, minimumCapacity: 1024)
         updatePriceIndex()
@@ -312,6 +345,7 @@ struct Market: Simulation {
             }
         }
         seedInitialBook(calendar: &calendar)
+        reserveForArrivals()
         for s in scenario.segments.ids { scheduleNextCandidate(segment: s, from: 0, calendar: &calendar) }
         for m in 0..<scenario.horizonMonths {
             calendar.schedule(.monthClosed(month: Int32(m)), at: monthStart[m + 1], priority: Priority.close)
@@ -419,4 +453,9 @@ struct TierMonth {
     var soldToUsers = 0
     var deliveredUnits = 0
     var leadTimeSum = 0.0
+}
+
+/// A segment's tenant draws held flat, in the order ``Market/drawTenant(segment:key:at:)`` takes them.
+struct TenantDraws {
+    var units, term, reservation, sensitivity, wait: FlatDistribution
 }

@@ -127,7 +127,7 @@ struct Fleet {
     /// Owned, installed units by cohort.
     var cohorts: [Cohort] = []
     /// Owned, installed units by tier (the sum of `cohorts`).
-    var installed: TierTable<Int>
+    var installed: TierTable<Int> { didSet { updateHeld() } }
     /// Delivered units waiting for power, oldest first.
     var unpowered: [Cohort] = []
     /// Units ordered and not yet delivered, by tier.
@@ -135,12 +135,28 @@ struct Fleet {
     /// Capacity rented in (sublessors).
     var rentIns: [RentIn] = []
     /// Units rented in by tier (the sum of `rentIns`).
-    var rentedIn: TierTable<Int>
+    var rentedIn: TierTable<Int> { didSet { updateHeld() } }
+    /// The tiers the firm has capacity of (installed or rented in), bit b for tier b: kept with
+    /// `installed` and `rentedIn`, so that a choice round passes over the tiers a firm does not
+    /// hold without reading its tables. Tiers from the 64th on have no bit (``holds(_:)`` reads them).
+    private(set) var held: UInt64 = 0
 
     init(tierCount n: Int) {
         installed = TierTable(repeating: 0, count: n)
         onOrder = TierTable(repeating: 0, count: n)
         rentedIn = TierTable(repeating: 0, count: n)
+    }
+
+    /// Whether the firm has capacity of tier `b` (installed or rented in).
+    @inline(__always)
+    func holds(_ b: TierID) -> Bool {
+        b.index < 64 ? held & (1 << UInt64(b.index)) != 0 : installed[b] + rentedIn[b] > 0
+    }
+
+    private mutating func updateHeld() {
+        var bits: UInt64 = 0
+        for k in 0..<Swift.min(64, installed.count) where installed.values[k] + rentedIn.values[k] > 0 { bits |= 1 << UInt64(k) }
+        held = bits
     }
 }
 

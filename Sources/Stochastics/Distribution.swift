@@ -114,3 +114,42 @@ public struct DistributionError: Error, Equatable, CustomStringConvertible, Send
     public let message: String
     public var description: String { message }
 }
+
+/// The common kinds of ``Distribution`` with their parameters held flat (no reference in them), for
+/// draws in a hot loop: copying a `Distribution` (an enum some of whose cases hold arrays) costs a
+/// call and a retain, copying this costs neither. ``sample(_:)`` draws exactly what the
+/// distribution's own `sample` would (the same GSL call, the same parameters) and returns nil for
+/// the kinds not held, which the caller draws from the distribution itself.
+public struct FlatDistribution: Sendable {
+    @usableFromInline enum Kind: UInt8, Sendable { case constant, uniform, exponential, gamma, lognormal, normal, other }
+    @usableFromInline let kind: Kind
+    @usableFromInline let a: Double
+    @usableFromInline let b: Double
+
+    public init(_ d: Distribution) {
+        switch d {
+        case .constant(let v): (kind, a, b) = (.constant, v, 0)
+        case .uniform(let lo, let hi): (kind, a, b) = (.uniform, lo, hi)
+        case .exponential(let m): (kind, a, b) = (.exponential, m, 0)
+        case .gamma(let k, let theta): (kind, a, b) = (.gamma, k, theta)
+        case .lognormal(let mu, let s): (kind, a, b) = (.lognormal, mu, s)
+        case .normal(let m, let s): (kind, a, b) = (.normal, m, s)
+        default: (kind, a, b) = (.other, 0, 0)
+        }
+    }
+
+    /// One draw, as ``Distribution/sample(_:)`` draws it; nil for a kind not held flat.
+    @inlinable
+    public func sample(_ stream: RandomStream) -> Double? {
+        let r = stream.rng
+        switch kind {
+        case .constant: return a
+        case .uniform: return gsl_ran_flat(r, a, b)
+        case .exponential: return gsl_ran_exponential(r, a)
+        case .gamma: return gsl_ran_gamma(r, a, b)
+        case .lognormal: return gsl_ran_lognormal(r, a, b)
+        case .normal: return a + gsl_ran_gaussian_ziggurat(r, b)
+        case .other: return nil
+        }
+    }
+}
