@@ -163,6 +163,7 @@ extension Market {
         h.mix(spec.name)
         providerKey.append(h.value)
         visibility.append(Swift.min(1, spec.visibility))
+        refreshConsiderationLanes()
         watchers.append([])
         brokersOf.append([])
         if spec.model == .broker { for a in spec.supply.affiliates { brokersOf[a].append(j) } }

@@ -143,6 +143,7 @@ extension Market {
             releaseColocation(j)
             providers[j].exit = Exit(day: t, month: m, reason: reason)
             activeIDs.removeAll { $0 == j }
+            refreshConsiderationLanes()
             r.debt = providers[j].ledger.debt
             r.status = .exited
             records[j] = r

@@ -263,43 +263,104 @@ extension Market {
     }
 
     /// Draws the round's consideration set when at most `max` firms are considered: every active
-    /// firm j is seen when its visibility draw u_j (keyed (tenant, round, firm): one mixing round,
-    /// `KeyHasher.uniform(entity:)` of the round's key and the firm's) is below v_j; of
-    /// those seen, the `max` with the smallest u_j/v_j are kept. Given that j is seen, u_j/v_j is
+    /// firm j is seen when its visibility draw u_j is below v_j; of those seen, the `max` with the
+    /// smallest u_j/v_j are kept. u_j is keyed by (tenant, round, firm) and nothing else
+    /// (``considerationWord(seed:key:)``: a 32-bit mix of the round's seed and the firm's key, its
+    /// top 24 bits as a uniform on [0, 1) in steps of 2⁻²⁴). Given that j is seen, u_j/v_j is
     /// uniform on [0, 1) and independent across firms, so the kept firms are a uniform random subset
     /// of the seen ones: a firm is considered with probability v_j·E[min(1, max/|seen|) | j seen].
     /// Adding a firm changes the set only where the new firm ranks among the kept (it then displaces
     /// the last). Leaves the kept firms, by key, in `considered`.
-    /// - Complexity: O(active firms), one mixing round and one multiplication each: a firm whose
-    ///   key cannot enter (u_j ≥ v_j·bound, the bound 1 or, once `max` are kept, the largest kept
-    ///   key, widened by a rounding margin) is passed over without a division.
+    /// - Complexity: O(active firms), eight at a time: the firms' draws are mixed as vectors of eight
+    ///   32-bit words (``laneKeys``) and tested against thresholds a little above v_j times the
+    ///   largest kept key (``laneThresholds``, in Float, raised by 2⁻²⁰ of themselves); only
+    ///   the few firms that pass are tested exactly and ranked, one by one.
     mutating func consideration(_ roundBase: KeyHasher, max k: Int) {
         considered.removeAll(keepingCapacity: true)
-        var bound = 1.0
-        let margin = 1 + 1e-12
-        visibility.values.withUnsafeBufferPointer { vis in
-            providerKey.values.withUnsafeBufferPointer { keys in
-                for j in activeIDs {   // (kept exactly: a firm leaves it when it exits)
-                    let v = vis[j.index]
-                    let u = roundBase.uniform(entity: keys[j.index])
-                    guard u < v * bound * margin, u < v else { continue }
-                    let key = u / v
-                    if considered.count == k {
-                        // Full: a key at or above the largest kept does not enter (ties: the earlier firm stays).
-                        guard key < considered[k - 1].key else { continue }
-                        considered.removeLast()
-                    }
-                    // Insertion by shifting the larger keys up one place (at most `max` of them).
-                    var at = considered.count
-                    considered.append((key, j))
-                    while at > 0 && considered[at - 1].key > key {
-                        considered[at] = considered[at - 1]
-                        at -= 1
-                    }
-                    considered[at] = (key, j)
-                    if considered.count == k { bound = considered[k - 1].key }
+        let seed = SIMD8<UInt32>(repeating: Self.considerationSeed(roundBase))
+        // The largest kept key, rounded up a little as a Float (1 until `max` are kept): the test
+        // word ≤ (v·2²⁴, rounded up)·scale in Float lets through every firm whose draw could enter.
+        var scale = Float(1).nextUp
+        let n = activeIDs.count
+        let laneBits = SIMD8<UInt32>(1, 2, 4, 8, 16, 32, 64, 128)
+        for c in laneKeys.indices {
+            let words = Self.considerationWords(laneKeys[c] ^ seed)
+            // (A word is below 2²⁴: exact as an Int32 and as a Float.)
+            let pass = SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: words)) .<= laneThresholds[c] * scale
+            guard any(pass) else { continue }
+            // The lanes that pass, as the bits of one word, taken lowest first.
+            var bits = laneBits.replacing(with: 0, where: .!pass).wrappedSum()
+            while bits != 0 {
+                let lane = bits.trailingZeroBitCount
+                bits &= bits &- 1
+                let i = c &* 8 &+ lane
+                guard i < n else { break }
+                let j = activeIDs[i]
+                let v = visibility[j]
+                let u = Double(words[lane]) * 0x1p-24
+                guard u < v else { continue }
+                let key = u / v
+                if considered.count == k {
+                    // Full: a key at or above the largest kept does not enter (ties: the earlier firm stays).
+                    guard key < considered[k - 1].key else { continue }
+                    considered.removeLast()
                 }
+                // Insertion by shifting the larger keys up one place (at most `max` of them).
+                var at = considered.count
+                considered.append((key, j))
+                while at > 0 && considered[at - 1].key > key {
+                    considered[at] = considered[at - 1]
+                    at -= 1
+                }
+                considered[at] = (key, j)
+                if considered.count == k { scale = Float(considered[k - 1].key * (1 + 0x1p-20)) }
             }
+        }
+    }
+
+    /// The round's 32-bit seed for the consideration draw (both halves of its key).
+    @inline(__always)
+    static func considerationSeed(_ roundBase: KeyHasher) -> UInt32 {
+        UInt32(truncatingIfNeeded: roundBase.value ^ (roundBase.value >> 32))
+    }
+
+    /// A firm's 32-bit key for the consideration draw (both halves of its provider key).
+    @inline(__always)
+    static func considerationKey(_ providerKey: UInt64) -> UInt32 {
+        UInt32(truncatingIfNeeded: providerKey ^ (providerKey >> 32))
+    }
+
+    /// The 24-bit draw of firm key `key` in the round seeded `seed`: u = word·2⁻²⁴. The 32-bit
+    /// mixer is Wellons's `lowbias32` (a bijection with near-ideal avalanche), applied to key ⊕ seed.
+    @inline(__always)
+    static func considerationWord(seed: UInt32, key: UInt32) -> UInt32 {
+        var x = key ^ seed
+        x ^= x >> 16; x &*= 0x7feb_352d
+        x ^= x >> 15; x &*= 0x846c_a68b
+        x ^= x >> 16
+        return x >> 8
+    }
+
+    /// ``considerationWord(seed:key:)`` for eight inputs (key ⊕ seed) at once.
+    @inline(__always)
+    static func considerationWords(_ input: SIMD8<UInt32>) -> SIMD8<UInt32> {
+        var x = input
+        x ^= x &>> 16; x &*= SIMD8(repeating: 0x7feb_352d)
+        x ^= x &>> 15; x &*= SIMD8(repeating: 0x846c_a68b)
+        x ^= x &>> 16
+        return x &>> 8
+    }
+
+    /// Rebuilds ``laneKeys`` and ``laneThresholds`` from the active firms and their visibilities.
+    mutating func refreshConsiderationLanes() {
+        guard scenario.pricing.considerationMax != nil else { return }
+        let n = activeIDs.count, chunks = (n + 7) / 8
+        laneKeys = Array(repeating: SIMD8(repeating: 0), count: chunks)
+        laneThresholds = Array(repeating: SIMD8(repeating: 0), count: chunks)
+        for (i, j) in activeIDs.enumerated() {
+            let v = visibility[j]
+            laneKeys[i / 8][i % 8] = Self.considerationKey(providerKey[j])
+            laneThresholds[i / 8][i % 8] = Float(v * 0x1p24 * (1 + 0x1p-20))
         }
     }
 

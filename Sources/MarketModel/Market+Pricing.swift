@@ -146,5 +146,6 @@ extension Market {
             let share = total > 0 ? Double(providers[j].totalInstalled) / Double(total) : 0
             visibility[j] = Swift.min(1, providers[j].spec.visibility + scenario.pricing.visibilitySlope * share)
         }
+        refreshConsiderationLanes()
     }
 }

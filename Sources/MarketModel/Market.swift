@@ -84,6 +84,14 @@ struct Market: Simulation {
     /// A round's consideration set when `pricing.consideration_max` bounds it: the firms kept,
     /// with their keys u_j/v_j (ascending; ``consideration(_:max:)``), sorted by firm in the round.
     var considered: [(key: Double, firm: ProviderID)] = []
+    /// The consideration draw's lanes (``consideration(_:max:)``), eight firms to a vector in
+    /// `activeIDs` order: each active firm's 32-bit key, and its visibility as a threshold on the
+    /// 24-bit draw (v·2²⁴ as a Float, raised by 2⁻²⁰ of itself; 0 for a lane past the last firm or
+    /// a firm nobody sees, which the exact test turns away). Rebuilt when
+    /// the active firms or their visibilities change (a month's start, an entry, an exit), and only
+    /// when the scenario bounds the sets.
+    var laneKeys: [SIMD8<UInt32>] = []
+    var laneThresholds: [SIMD8<Float>] = []
     /// Scratch for `chooseAndSign`: the considered firms of a round, in index order (kept here so an
     /// arrival allocates no list of its own).
     var roundFirms: [ProviderID] = []

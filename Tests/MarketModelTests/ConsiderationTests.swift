@@ -71,6 +71,49 @@ import Testing
         #expect(chi2 < 22.46, "χ² = \(chi2): observed \(observed), expected \(expected.map { ($0 * 10).rounded() / 10 })")
     }
 
+    /// The firm's visibility draw u_j in the round keyed `h`, one firm at a time.
+    static func draw(_ h: KeyHasher, _ providerKey: UInt64) -> Double {
+        Double(Market.considerationWord(seed: Market.considerationSeed(h), key: Market.considerationKey(providerKey))) * 0x1p-24
+    }
+
+    /// The set is drawn eight firms at a time, against thresholds that only let through firms that
+    /// may enter: it must be exactly the set a scan of every firm, one at a time, keeps — the `max`
+    /// smallest u_j/v_j among the firms with u_j < v_j. 150 firms (19 vectors, the last one part
+    /// full) of visibilities from 0 to 1, bounds 1, 3, 8 and 200, 2,000 rounds each; some firms
+    /// leave between rounds (the lanes are rebuilt without them).
+    @Test func theVectorDrawKeepsWhatAScanOfEveryFirmKeeps() throws {
+        var s = Self.market(considering: 8)
+        s.providers = (0..<150).map { i in
+            Fixtures.provider(name: "f\(i)", units: 10, price: 10, visibility: i % 10 == 0 ? 0 : Double(i % 7 + 1) / 7)
+        }
+        var m = Market(scenario: s, plan: SeedPlan(masterSeed: 9), replication: 0)
+        m.beginMonth(0)
+        var kept = 0
+        for k in [1, 3, 8, 200] {
+            for n in 0..<2000 {
+                if n == 1000 {
+                    // Some firms leave: the lanes follow the active firms.
+                    m.activeIDs.removeAll { $0.index % 9 == 4 }
+                    m.refreshConsiderationLanes()
+                }
+                var h = m.choiceBase
+                h.mix(index: UInt64(k))
+                h.mix(index: UInt64(n))
+                m.consideration(h, max: k)
+                let scan = m.activeIDs.compactMap { j -> (key: Double, firm: ProviderID)? in
+                    let u = Self.draw(h, m.providerKey[j]), v = m.visibility[j]
+                    return u < v ? (u / v, j) : nil
+                }.sorted { ($0.key, $0.firm.index) < ($1.key, $1.firm.index) }.prefix(k)   // (ties: the earlier firm)
+                #expect(m.considered.map(\.firm) == scan.map(\.firm), "bound \(k), round \(n)")
+                #expect(m.considered.map(\.key) == scan.map(\.key), "bound \(k), round \(n)")
+                kept += m.considered.count
+            }
+            m = Market(scenario: s, plan: SeedPlan(masterSeed: 9), replication: 0)
+            m.beginMonth(0)
+        }
+        #expect(kept > 20_000)
+    }
+
     /// A bound at least the number of firms keeps every firm a tenant sees (u_j < v_j, the keyed
     /// uniform of the round and the firm): each firm is in the set in a share v_j of the rounds, the
     /// arrival's law without a bound. Each share is checked against v_j with its 99.9% binomial
@@ -85,7 +128,7 @@ import Testing
             h.mix(index: 7)
             h.mix(index: UInt64(n))
             m.consideration(h, max: 6)
-            let seen = m.activeIDs.filter { h.uniform(entity: m.providerKey[$0]) < m.visibility[$0] }
+            let seen = m.activeIDs.filter { Self.draw(h, m.providerKey[$0]) < m.visibility[$0] }
             #expect(Set(m.considered.map(\.firm)) == Set(seen), "round \(n): kept \(m.considered.map(\.firm)), seen \(seen)")
             for c in m.considered { counts[c.firm.index] += 1 }
             m.consideration(h, max: 1)
