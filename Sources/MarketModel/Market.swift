@@ -87,9 +87,9 @@ struct Market: Simulation {
     /// The consideration draw's lanes (``consideration(_:max:)``), eight firms to a vector in
     /// `activeIDs` order: each active firm's 32-bit key, and its visibility as a threshold on the
     /// 24-bit draw (v·2²⁴ as a Float, raised by 2⁻²⁰ of itself; 0 for a lane past the last firm or
-    /// a firm nobody sees, which the exact test turns away). Rebuilt when
-    /// the active firms or their visibilities change (a month's start, an entry, an exit), and only
-    /// when the scenario bounds the sets.
+    /// a firm nobody sees, which the exact test turns away). Rebuilt when the active firms or their
+    /// visibilities change (a month's start, an entry, an exit), and only when the scenario bounds
+    /// the sets.
     var laneKeys: [SIMD8<UInt32>] = []
     var laneThresholds: [SIMD8<Float>] = []
     /// Scratch for `chooseAndSign`: the considered firms of a round, in index order (kept here so an
@@ -132,10 +132,10 @@ struct Market: Simulation {
     /// 63), and, of those, the successor tiers: a firm that holds none of the first and could not
     /// count launch demand for the second has nothing to say to the segment's tenants.
     let acceptableBits: Table<Segment, UInt64>
+    let acceptableSuccessorBits: Table<Segment, UInt64>
     /// Per segment: its tenants' draws held flat (``FlatDistribution``): units, term, reservation
     /// price, price sensitivity, patience.
     let tenantDraws: Table<Segment, TenantDraws>
-    let acceptableSuccessorBits: Table<Segment, UInt64>
     var entriesThisMonth = 0
 
     // Market state.
@@ -318,7 +318,6 @@ struct Market: Simulation {
         }
     }
 
-    /// Runs the whole horizon.
     /// Reserves room for the tenants and leases the run is expected to make (the base arrival
     /// rates over the horizon, and a quarter more), so that the tables are not copied as they grow.
     /// Only the memory changes: a run that makes more grows them as before.
@@ -333,6 +332,7 @@ struct Market: Simulation {
         leases.reserveCapacity(leases.count + 2 * n)   // (renewals and re-entries sign more leases than tenants arrive)
     }
 
+    /// Runs the whole horizon.
     mutating func simulate() throws(ReplicationError) -> Int {
         var calendar = EventCalendar<MarketEvent>(startTime: 0, minimumCapacity: 1024)
         updatePriceIndex()
