@@ -307,18 +307,21 @@ public struct RunOutcomes: Sendable {
             guard let i = h.firstIndex(of: name) else { throw AnalysisError(file: folder, reason: "no \(name) column") }
             return i
         }
-        /// Streams the rows of `name` (after its header) as fields; false when the file is missing.
-        func scan(_ name: String, header: (_ columns: [String]) throws(AnalysisError) -> Void,
+        /// Streams the rows of `name` (after its header) as fields, the first `limit()` of them
+        /// (asked once the header is read: the columns the rows need); false when the file is missing.
+        func scan(_ name: String, header: (_ columns: [String]) throws(AnalysisError) -> Void, limit: () -> Int,
                   row: (_ fields: [String]) -> Void) throws(AnalysisError) -> Bool {
             var columns: [String]?
             var failure: AnalysisError?
+            var needed = Int.max
             let found = CSVRecordReader.forEachRecord(path: folder + "/" + name) { record in
                 guard failure == nil else { return }
                 if columns == nil {
                     columns = CSVRecords.fields(record)
                     do throws(AnalysisError) { try header(columns!) } catch { failure = error }
+                    needed = limit()
                 } else {
-                    row(CSVRecords.fields(record))
+                    row(CSVRecords.fields(record, limit: needed))
                 }
             }
             if let failure { throw failure }
@@ -339,7 +342,7 @@ public struct RunOutcomes: Sendable {
             oP = try column(h, "point"); oR = try column(h, "replication")
             oF = try column(h, "firm"); oT = try column(h, "template"); oS = try column(h, "survived")
             oE = try column(h, "entry_month")
-        }, row: { r in
+        }, limit: { max(oP, oR, oF, oT, oS, oE) + 1 }, row: { r in
             guard oP < r.count, oR < r.count, let p = Int(r[oP]), let q = Int(r[oR]) else { return }
             let i = runs.index(point: p, replication: q)
             guard oS < r.count, oE < r.count else { return }
@@ -375,7 +378,7 @@ public struct RunOutcomes: Sendable {
         let haveMarket = try scan(FolderFiles.marketMonthly, header: { h throws(AnalysisError) in
             mP = try column(h, "point"); mR = try column(h, "replication")
             mT = try column(h, "tier"); mI = try column(h, "price_index"); mL = try column(h, "units_lost")
-        }, row: { r in
+        }, limit: { max(mP, mR, mT, mI, mL) + 1 }, row: { r in
             guard mP < r.count, mR < r.count, let p = Int(r[mP]), let q = Int(r[mR]) else { return }
             let i = runs.index(point: p, replication: q)
             guard mL < r.count, mI < r.count else { return }

@@ -48,4 +48,28 @@ public enum CSVRecords {
         out.append(String(decoding: field, as: UTF8.self))
         return out
     }
+
+    /// The first `limit` fields of one record (all of them when it has fewer), as
+    /// ``fields(_:)`` gives them: a reader that needs the first few columns of a wide file
+    /// makes no string of the rest.
+    public static func fields(_ record: ArraySlice<UInt8>, limit: Int) -> [String] {
+        var end = record.endIndex
+        while end > record.startIndex && (record[end - 1] == 10 || record[end - 1] == 13) { end -= 1 }
+        let body = record[record.startIndex..<end]
+        guard !body.contains(where: { $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }) else {
+            return Array(fields(record).prefix(limit))
+        }
+        var out: [String] = []
+        out.reserveCapacity(limit)
+        var start = body.startIndex
+        while out.count < limit {
+            guard let comma = body[start...].firstIndex(of: UInt8(ascii: ",")) else {
+                out.append(String(decoding: body[start...], as: UTF8.self))
+                break
+            }
+            out.append(String(decoding: body[start..<comma], as: UTF8.self))
+            start = comma + 1
+        }
+        return out
+    }
 }

@@ -20,6 +20,10 @@ struct CSVReadingTests {
     ])
     func fields(record: String, expected: [String]) {
         #expect(CSVRecords.fields(ArraySlice(Array(record.utf8))) == expected)
+        // The first k fields, for every k: those of the whole split (the readers of wide files ask few).
+        for k in 1...(expected.count + 1) {
+            #expect(CSVRecords.fields(ArraySlice(Array(record.utf8)), limit: k) == Array(expected.prefix(k)), "limit \(k)")
+        }
     }
 
     /// Every record of a written file reads back as the values written.
