@@ -53,6 +53,7 @@ public enum CSVRecords {
     /// ``fields(_:)`` gives them: a reader that needs the first few columns of a wide file
     /// makes no string of the rest.
     public static func fields(_ record: ArraySlice<UInt8>, limit: Int) -> [String] {
+        guard limit > 0 else { return [] }
         var end = record.endIndex
         while end > record.startIndex && (record[end - 1] == 10 || record[end - 1] == 13) { end -= 1 }
         let body = record[record.startIndex..<end]
@@ -60,7 +61,7 @@ public enum CSVRecords {
             return Array(fields(record).prefix(limit))
         }
         var out: [String] = []
-        out.reserveCapacity(limit)
+        out.reserveCapacity(Swift.min(limit, 64))
         var start = body.startIndex
         while out.count < limit {
             guard let comma = body[start...].firstIndex(of: UInt8(ascii: ",")) else {

@@ -21,7 +21,7 @@ struct CSVReadingTests {
     func fields(record: String, expected: [String]) {
         #expect(CSVRecords.fields(ArraySlice(Array(record.utf8))) == expected)
         // The first k fields, for every k: those of the whole split (the readers of wide files ask few).
-        for k in 1...(expected.count + 1) {
+        for k in [0, 1, 2, 3, 4, Int.max] {
             #expect(CSVRecords.fields(ArraySlice(Array(record.utf8)), limit: k) == Array(expected.prefix(k)), "limit \(k)")
         }
     }
