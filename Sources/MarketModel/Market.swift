@@ -228,19 +228,20 @@ struct Market: Simulation {
             return h.value
         })
         segmentSerial = Table(repeating: 0, count: scenario.segments.count)
-        acceptableTiers = Table(scenario.segments.map { [$0.tier] + $0.substitutes })
-        isSuccessorTier = TierTable(scenario.tiers.ids.map { b in scenario.tiers.contains { $0.successor == b } })
+        let accepted = scenario.segments.map { [$0.tier] + $0.substitutes }
+        let successor = TierTable(scenario.tiers.ids.map { b in scenario.tiers.contains { $0.successor == b } })
+        acceptableTiers = Table(accepted)
+        isSuccessorTier = successor
         func bits(_ tiers: [TierID]) -> UInt64 {
             tiers.contains { $0.index >= 64 } ? ~0 : tiers.reduce(0) { $0 | 1 << UInt64($1.index) }
         }
+        acceptableBits = Table(accepted.map { bits($0) })
+        acceptableSuccessorBits = Table(accepted.map { bits($0.filter { successor[$0] }) })
         tenantDraws = Table(scenario.segments.map {
             TenantDraws(units: FlatDistribution($0.units), term: FlatDistribution($0.termMonths),
                         reservation: FlatDistribution($0.reservationPrice), sensitivity: FlatDistribution($0.priceSensitivity),
                         wait: FlatDistribution($0.maxWaitDays))
         })
-        let accepted = scenario.segments.map { [$0.tier] + $0.substitutes }
-        acceptableBits = Table(accepted.map { bits($0) })
-        acceptableSuccessorBits = Table(accepted.map { ts in bits(ts.filter { b in scenario.tiers.contains { $0.successor == b } }) })
         mostFree = TierTable(repeating: 0, count: scenario.tiers.count)
         needed = TierTable(repeating: 0, count: scenario.tiers.count)
         cheapestFree = TierTable(repeating: .infinity, count: scenario.tiers.count)
@@ -318,16 +319,17 @@ struct Market: Simulation {
         }
     }
 
-    /// Reserves room for the tenants and leases the run is expected to make (the base arrival
-    /// rates over the horizon, and a quarter more), so that the tables are not copied as they grow.
-    /// Only the memory changes: a run that makes more grows them as before.
+    /// Reserves room for the tenants the run is expected to make (the base arrival rates over the
+    /// horizon, and a quarter more) and twice as many leases, so that the tables are not copied as
+    /// they grow; at most 2¹⁸ tenants, so that a run stopped early by its event budget reserves no
+    /// gigabytes. Only the memory changes: a run that makes more grows them as before.
     mutating func reserveForArrivals() {
         var expected = 0.0
         for m in 0..<scenario.horizonMonths {
             let mid = (monthStart[m] + monthStart[m + 1]) / 2
             for s in scenario.segments.ids { expected += baseRate(segment: s, at: mid) / 12 }
         }
-        let n = Int(Swift.min(4e6, expected * 1.25))
+        let n = Int(Swift.min(262_144, expected * 1.25))
         tenants.reserveCapacity(tenants.count + n)
         leases.reserveCapacity(leases.count + 2 * n)   // (renewals and re-entries sign more leases than tenants arrive)
     }

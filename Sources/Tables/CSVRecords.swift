@@ -16,16 +16,10 @@ public enum CSVRecords {
     }
 
     /// The fields of one record, unquoted (RFC 4180).
-    public static func fields(_ record: ArraySlice<UInt8>) -> [String] {
-        // Most records have no quote and no line break but the one that ends them: split on commas
-        // without copying bytes (a short field becomes an inline String, no allocation).
-        var end = record.endIndex
-        while end > record.startIndex && (record[end - 1] == 10 || record[end - 1] == 13) { end -= 1 }
-        let body = record[record.startIndex..<end]
-        if !body.contains(where: { $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }) {
-            return body.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
-                .map { String(decoding: $0, as: UTF8.self) }
-        }
+    public static func fields(_ record: ArraySlice<UInt8>) -> [String] { fields(record, limit: .max) }
+
+    /// The fields of a record with a quote or a line break inside it, unquoted.
+    private static func quotedFields(_ record: ArraySlice<UInt8>) -> [String] {
         var out: [String] = []
         var field: [UInt8] = []
         var quoted = false
@@ -49,16 +43,17 @@ public enum CSVRecords {
         return out
     }
 
-    /// The first `limit` fields of one record (all of them when it has fewer), as
-    /// ``fields(_:)`` gives them: a reader that needs the first few columns of a wide file
-    /// makes no string of the rest.
+    /// The first `limit` fields of one record (all of them when it has fewer), unquoted: a reader
+    /// that needs the first few columns of a wide file makes no string of the rest.
     public static func fields(_ record: ArraySlice<UInt8>, limit: Int) -> [String] {
         guard limit > 0 else { return [] }
+        // Most records have no quote and no line break but the one that ends them: split on commas
+        // without copying bytes (a short field becomes an inline String, no allocation).
         var end = record.endIndex
         while end > record.startIndex && (record[end - 1] == 10 || record[end - 1] == 13) { end -= 1 }
         let body = record[record.startIndex..<end]
         guard !body.contains(where: { $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }) else {
-            return Array(fields(record).prefix(limit))
+            return Array(quotedFields(record).prefix(limit))
         }
         var out: [String] = []
         out.reserveCapacity(Swift.min(limit, 64))
