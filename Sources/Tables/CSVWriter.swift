@@ -88,43 +88,60 @@ public final class CSVWriter {
         }
     }
 
+    /// Appends the decimal digits of `i`, written back to front into a 24-byte scratch and
+    /// copied in one append (one uniqueness check, not one a digit).
     @usableFromInline
     static func appendInt(_ i: Int, to bytes: inout [UInt8]) {
-        if i < 0 { bytes.append(UInt8(ascii: "-")) }
         var m = i.magnitude
-        if m < 10 { bytes.append(UInt8(ascii: "0") + UInt8(m)); return }
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)   // 24 bytes: enough for 20 digits
-        var n = 0
+        if m < 10 {
+            if i < 0 { bytes.append(UInt8(ascii: "-")) }
+            bytes.append(UInt8(ascii: "0") + UInt8(m))
+            return
+        }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)   // 24 bytes: a sign and 20 digits fit
         withUnsafeMutableBytes(of: &digits) { d in
+            var n = d.count
             while m > 0 {
-                d[n] = UInt8(ascii: "0") + UInt8(m % 10)
+                n -= 1
+                d[n] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: m % 10)
                 m /= 10
-                n += 1
             }
-            for k in stride(from: n - 1, through: 0, by: -1) { bytes.append(d[k]) }
+            if i < 0 { n -= 1; d[n] = UInt8(ascii: "-") }
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[n...]))
         }
     }
 
+    /// Appends Swift's shortest round-trip form of `x` without making a `String` of it:
+    /// `Double.write(to:)` hands its digits to the stream's `_writeASCII` (``ASCIIBytes``).
     @usableFromInline
     static func appendDouble(_ x: Double, to bytes: inout [UInt8]) {
         guard x.isFinite else { return }
         if x == 0 { bytes.append(UInt8(ascii: "0")); return }
         let start = bytes.count
-        bytes.append(contentsOf: x.description.utf8)
+        var sink = ASCIIBytes()
+        swap(&sink.bytes, &bytes)   // the sink holds the only reference: no copy on append
+        x.write(to: &sink)
+        swap(&sink.bytes, &bytes)
         let n = bytes.count
         if n - start >= 2, bytes[n - 1] == UInt8(ascii: "0"), bytes[n - 2] == UInt8(ascii: ".") {
             bytes.removeLast(2)
         }
     }
 
+    /// The bytes of `s` (in one copy when its UTF-8 is contiguous, as a native string's is),
+    /// quoted per RFC 4180 when it holds a comma, a double quote, CR or LF.
     @usableFromInline
     static func appendText(_ s: String, to bytes: inout [UInt8]) {
-        var needs = false
-        for b in s.utf8 where b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == 10 || b == 13 {
-            needs = true
-            break
+        func special(_ b: UInt8) -> Bool {
+            b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == 10 || b == 13
         }
-        guard needs else { bytes.append(contentsOf: s.utf8); return }
+        let copied: Bool? = s.utf8.withContiguousStorageIfAvailable { utf8 in
+            guard !utf8.contains(where: special) else { return false }
+            bytes.append(contentsOf: utf8)
+            return true
+        }
+        if copied == true { return }
+        guard s.utf8.contains(where: special) else { bytes.append(contentsOf: s.utf8); return }
         bytes.append(UInt8(ascii: "\""))
         for b in s.utf8 {
             bytes.append(b)
@@ -176,6 +193,17 @@ public final class CSVWriter {
     }
 
     deinit { try? handle?.close() }
+}
+
+/// The stream `Double.write(to:)` formats into: it passes its ASCII digits to `_writeASCII`
+/// (the standard library's hook for text already in ASCII), so no `String` is made; `write(_:)`
+/// is the general path, for a standard library that does not call the hook.
+struct ASCIIBytes: TextOutputStream {
+    var bytes: [UInt8] = []
+
+    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
+
+    mutating func write(_ string: String) { bytes.append(contentsOf: string.utf8) }
 }
 
 /// A failure to write the output folder.

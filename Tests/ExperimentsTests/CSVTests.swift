@@ -33,6 +33,29 @@ struct CSVTests {
         }
     }
 
+    @Test("doubles: Swift's description, less a trailing .0, whatever the magnitude")
+    func sameTextAsDescription() {
+        // The writer formats through `Double.write(to:)` into bytes; the documented rule is the
+        // text of `description`. Random bit patterns cover every exponent; money-like values
+        // (cents, millions) are what the files mostly hold.
+        var g = SplitMix64(seed: 12)
+        for k in 0..<20_000 {
+            let x = k % 2 == 0 ? Double(bitPattern: g.next())
+                : Double(Int64(bitPattern: g.next()) % 1_000_000_000_000) / 100
+            guard x.isFinite, x != 0 else { continue }
+            var expected = x.description
+            if expected.hasSuffix(".0") { expected.removeLast(2) }
+            #expect(CSVFormat.double(x) == expected, "\(x)")
+        }
+    }
+
+    @Test("integers: every digit count and sign", arguments: [
+        0, 7, -7, 10, -10, 99, 100, 123_456_789, -987_654_321_012, Int.max, Int.min, Int.min + 1,
+    ])
+    func integers(i: Int) {
+        #expect(CSVValue.int(i).formatted == String(i))
+    }
+
     @Test("rows: fields, empties, line ends")
     func rows() throws {
         let w = try CSVWriter(.memory)
