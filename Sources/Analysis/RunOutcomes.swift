@@ -254,6 +254,146 @@ public struct RunOutcomes: Sendable {
     }
 
 
+    /// The rows of a result folder's files as values, turned into ``RunOutcomes`` by the rules
+    /// ``read(folder:templates:)`` applies to the files: `params.csv`'s rows (``draw(point:replication:key:value:)``),
+    /// `outcomes.csv`'s (``outcome(point:replication:firm:template:entered:survived:)``) and
+    /// `market_monthly.csv`'s (``market(point:replication:tier:priceIndex:unitsLost:)``), each file's
+    /// in its order. A run that writes those files can give its rows here as it writes them, a
+    /// replication's three groups in turn, and need not read the files back: the runs are
+    /// numbered as the files list them as long as each replication has a row of `params.csv`
+    /// (``exact`` says whether it had).
+    public struct Collector: Sendable {
+        let templates: Bool
+        var parameters: [String]
+        let sweepParameterCount: Int
+        let pointValues: [Int: [Double?]]
+        var runs = RunIndex()
+        var drawValues: [DrawColumn] = []
+        var drawKeySlot: [String: Int] = [:]
+        var firmOrder: [String] = []
+        var firmSlot: [String: Int] = [:]
+        var survival: [RunValues] = []
+        var entries = RunValues()
+        var templateOrder: [String] = []
+        var templateSlot: [String: Int] = [:]
+        var templateEntries: [RunValues] = [], templateSurvivors: [RunValues] = []
+        var tiers: [String] = []
+        var tierSlot: [String: Int] = [:]
+        var lastPrice: [RunValues] = []
+        var lost = RunValues()
+        /// How many parameters the rows named so far (the sweep's and the drawn keys).
+        public var parameterCount: Int { parameters.count }
+        /// False once an outcome or market row named a run `params.csv` had not: runs given
+        /// replication by replication are then not numbered as the files would number them.
+        public private(set) var exact = true
+
+        /// - Parameters:
+        ///   - templates: also the series of every entrant template (``read(folder:templates:)``).
+        ///   - parameters, pointValues: a sweep's parameters and their values by point (`points.csv`).
+        public init(templates: Bool = false, parameters: [String] = [], pointValues: [Int: [Double?]] = [:]) {
+            self.templates = templates; self.parameters = parameters; self.pointValues = pointValues
+            sweepParameterCount = parameters.count
+        }
+
+        /// Before the rows of another file: the files list the runs in the same order, so each
+        /// is read from its first run.
+        mutating func restart() { runs.restart() }
+
+        /// The run `(point, replication)`, numbered on first sight.
+        mutating func run(point: Int, replication: Int) -> Int { runs.index(point: point, replication: replication) }
+
+        /// A row of `params.csv`: `value` nil when the field is empty or not a number.
+        public mutating func draw(point: Int, replication: Int, key: String, value: Double?) {
+            let k: Int
+            if let slot = drawKeySlot[key] { k = slot } else {
+                k = drawValues.count; drawKeySlot[key] = k; parameters.append(key); drawValues.append(DrawColumn())
+            }
+            let i = run(point: point, replication: replication)
+            drawValues[k].set(value ?? .nan, run: i, replication: replication, runs: runs.runs)
+        }
+
+        /// A row of `outcomes.csv`: `template` empty for a firm declared by itself; `entered`
+        /// whether its `entry_month` is set.
+        public mutating func outcome(point: Int, replication: Int, firm: String, template: String, entered: Bool,
+                                     survived: Bool) {
+            outcome(run: noteRun(point: point, replication: replication), firm: firm, template: template,
+                    entered: entered, survived: survived)
+        }
+
+        mutating func outcome(run i: Int, firm: String, template: String, entered: Bool, survived: Bool) {
+            if entries[i] == nil { entries[i] = 0 }
+            if template.isEmpty {
+                let f: Int
+                if let s = firmSlot[firm] { f = s } else {
+                    f = firmOrder.count; firmSlot[firm] = f; firmOrder.append(firm); survival.append(RunValues())
+                }
+                survival[f][i] = survived ? 1 : 0
+            } else if entered {
+                entries[i]! += 1
+                if templates {
+                    let t: Int
+                    if let s = templateSlot[template] { t = s } else {
+                        t = templateOrder.count; templateSlot[template] = t; templateOrder.append(template)
+                        templateEntries.append(RunValues()); templateSurvivors.append(RunValues())
+                    }
+                    templateEntries[t][i] = (templateEntries[t][i] ?? 0) + 1
+                    templateSurvivors[t][i] = (templateSurvivors[t][i] ?? 0) + (survived ? 1 : 0)
+                }
+            }   // a population's firm (`--members`): neither a firm of its own nor an entrant
+        }
+
+        /// A row of `market_monthly.csv`: `tier` a tier's name or `all`; `priceIndex` nil when empty.
+        public mutating func market(point: Int, replication: Int, tier: String, priceIndex: Double?, unitsLost: Double?) {
+            market(run: noteRun(point: point, replication: replication), tier: tier, priceIndex: priceIndex,
+                   unitsLost: unitsLost)
+        }
+
+        mutating func market(run i: Int, tier: String, priceIndex: Double?, unitsLost: Double?) {
+            let t: Int
+            if let s = tierSlot[tier] { t = s } else { t = tiers.count; tierSlot[tier] = t; tiers.append(tier); lastPrice.append(RunValues()) }
+            lastPrice[t][i] = priceIndex   // rows are in month order: the last one stays
+            if tier == "all" { lost[i] = (lost[i] ?? 0) + (unitsLost ?? 0) }
+        }
+
+        /// The run of a row given replication by replication, which `params.csv` should have named.
+        private mutating func noteRun(point: Int, replication: Int) -> Int {
+            let known = runs.runs.count
+            let i = run(point: point, replication: replication)
+            if i >= known { exact = false }
+            return i
+        }
+
+        /// The outcomes of the rows given.
+        /// - Parameter market: whether `market_monthly.csv` was given (its series exist only then).
+        public func outcomes(market haveMarket: Bool) -> RunOutcomes {
+            let n = runs.runs.count
+            var series: [Series] = firmOrder.indices.map { f in
+                Series(kind: "firm", entity: firmOrder[f], metric: "survived", stored: survival[f].padded(to: n))
+            }
+            series.append(Series(kind: "market", entity: "all", metric: "entries", stored: entries.padded(to: n)))
+            if haveMarket {
+                series.append(Series(kind: "market", entity: "all", metric: "units_lost_total", stored: lost.padded(to: n)))
+                for t in tiers.indices {
+                    series.append(Series(kind: "market", entity: tiers[t], metric: "final_price_index",
+                                         stored: lastPrice[t].padded(to: n)))
+                }
+            }
+            for t in templateOrder.indices {
+                for (metric, counts) in [("entries", templateEntries[t]), ("survivors", templateSurvivors[t])] {
+                    series.append(Series(kind: "template", entity: templateOrder[t], metric: metric,
+                                         stored: counts.padded(to: n).map { $0.isNaN ? 0 : $0 }))
+                }
+            }
+            // A drawn key with no value in the runs after its last one is not a function of the replication.
+            var drawValues = drawValues
+            for k in drawValues.indices where drawValues[k].byRun == nil && drawValues[k].lastRun < n - 1 {
+                drawValues[k].spread(runs: runs.runs)
+            }
+            return RunOutcomes(parameters: parameters, sweepParameterCount: sweepParameterCount, runs: runs.runs,
+                               series: series, pointValues: pointValues, drawValues: drawValues)
+        }
+    }
+
     /// Reads the runs of the complete result folder `folder`.
     /// - Parameter templates: also the series of every entrant template T, after the others:
     ///   `template/T/entries` (entrants of T in the run) and `template/T/survivors` (those of them
@@ -261,23 +401,20 @@ public struct RunOutcomes: Sendable {
     /// - Throws: ``AnalysisError`` when a needed file is missing or malformed.
     public static func read(folder: String, templates: Bool = false) throws(AnalysisError) -> RunOutcomes {
         // The sweep's parameters, by point (none for a single run).
-        var parameters: [String] = []
+        var sweepParameters: [String] = []
         var pointValues: [Int: [Double?]] = [:]
         if let points = table(folder + "/" + FolderFiles.points) {
-            parameters = Array(points.header.dropFirst())
+            sweepParameters = Array(points.header.dropFirst())
             for r in points.rows {
                 guard let p = r.first.flatMap({ Int($0) }) else { continue }
                 pointValues[p] = r.dropFirst().map { Double($0) }
             }
         }
-        let sweepParameters = parameters.count
+        var collector = Collector(templates: templates, parameters: sweepParameters, pointValues: pointValues)
         // Draws per replication, by run (the runs numbered as params.csv lists them, the canonical
         // order outcomes.csv and market_monthly.csv follow too).
-        var runs = RunIndex()
-        var drawValues: [DrawColumn] = []
         // params.csv: point, replication, key, value (streamed; header only when nothing is drawn).
         var drawColumns: (point: Int, replication: Int, key: Int, value: Int)?
-        var drawKeySlot: [String: Int] = [:]
         var badParams = false
         _ = CSVRecordReader.forEachRecord(path: folder + "/" + FolderFiles.params) { record in
             let r = CSVRecords.fields(record)
@@ -292,15 +429,10 @@ public struct RunOutcomes: Sendable {
             }
             guard !badParams, max(c.point, c.replication, c.key, c.value) < r.count,
                   let p = Int(r[c.point]), let q = Int(r[c.replication]) else { return }
-            let k: Int
-            if let slot = drawKeySlot[r[c.key]] { k = slot } else {
-                k = drawValues.count; drawKeySlot[r[c.key]] = k; parameters.append(r[c.key]); drawValues.append(DrawColumn())
-            }
-            let i = runs.index(point: p, replication: q)
-            drawValues[k].set(Double(r[c.value]) ?? .nan, run: i, replication: q, runs: runs.runs)
+            collector.draw(point: p, replication: q, key: r[c.key], value: Double(r[c.value]))
         }
         if badParams { throw AnalysisError(file: folder + "/params.csv", reason: "expected the columns point, replication, key and value") }
-        guard !parameters.isEmpty else {
+        guard !collector.parameters.isEmpty else {
             throw AnalysisError(file: folder, reason: "no parameters (neither points.csv nor draws in params.csv) to analyse")
         }
         func column(_ h: [String], _ name: String) throws(AnalysisError) -> Int {
@@ -329,91 +461,33 @@ public struct RunOutcomes: Sendable {
             return found
         }
         // The runs, in (point, replication) order as outcomes.csv lists them.
-        runs.restart()
+        collector.restart()
         var oP = 0, oR = 0, oF = 0, oT = 0, oS = 0, oE = 0
-        var firmOrder: [String] = []
-        var firmSlot: [String: Int] = [:]
-        var survival: [RunValues] = []
-        var entries = RunValues()
-        var templateOrder: [String] = []
-        var templateSlot: [String: Int] = [:]
-        var templateEntries: [RunValues] = [], templateSurvivors: [RunValues] = []
         let haveOutcomes = try scan(FolderFiles.outcomes, header: { h throws(AnalysisError) in
             oP = try column(h, "point"); oR = try column(h, "replication")
             oF = try column(h, "firm"); oT = try column(h, "template"); oS = try column(h, "survived")
             oE = try column(h, "entry_month")
         }, limit: { max(oP, oR, oF, oT, oS, oE) + 1 }, row: { r in
             guard oP < r.count, oR < r.count, let p = Int(r[oP]), let q = Int(r[oR]) else { return }
-            let i = runs.index(point: p, replication: q)
+            let i = collector.run(point: p, replication: q)
             guard oS < r.count, oE < r.count else { return }
-            if entries[i] == nil { entries[i] = 0 }
-            if r[oT].isEmpty {
-                let f: Int
-                if let s = firmSlot[r[oF]] { f = s } else {
-                    f = firmOrder.count; firmSlot[r[oF]] = f; firmOrder.append(r[oF]); survival.append(RunValues())
-                }
-                survival[f][i] = r[oS] == "true" ? 1 : 0
-            } else if !r[oE].isEmpty {
-                entries[i]! += 1
-                if templates {
-                    let t: Int
-                    if let s = templateSlot[r[oT]] { t = s } else {
-                        t = templateOrder.count; templateSlot[r[oT]] = t; templateOrder.append(r[oT])
-                        templateEntries.append(RunValues()); templateSurvivors.append(RunValues())
-                    }
-                    templateEntries[t][i] = (templateEntries[t][i] ?? 0) + 1
-                    templateSurvivors[t][i] = (templateSurvivors[t][i] ?? 0) + (r[oS] == "true" ? 1 : 0)
-                }
-            }   // a population's firm (`--members`): neither a firm of its own nor an entrant
+            collector.outcome(run: i, firm: r[oF], template: r[oT], entered: !r[oE].isEmpty, survived: r[oS] == "true")
         })
         guard haveOutcomes else {
             throw AnalysisError(file: folder, reason: "outcomes.csv missing; nothing to analyse")
         }
         var mP = 0, mR = 0, mT = 0, mI = 0, mL = 0
-        var tiers: [String] = []
-        var tierSlot: [String: Int] = [:]
-        var lastPrice: [RunValues] = []
-        var lost = RunValues()
-        runs.restart()
+        collector.restart()
         let haveMarket = try scan(FolderFiles.marketMonthly, header: { h throws(AnalysisError) in
             mP = try column(h, "point"); mR = try column(h, "replication")
             mT = try column(h, "tier"); mI = try column(h, "price_index"); mL = try column(h, "units_lost")
         }, limit: { max(mP, mR, mT, mI, mL) + 1 }, row: { r in
             guard mP < r.count, mR < r.count, let p = Int(r[mP]), let q = Int(r[mR]) else { return }
-            let i = runs.index(point: p, replication: q)
+            let i = collector.run(point: p, replication: q)
             guard mL < r.count, mI < r.count else { return }
-            let tier = r[mT]
-            let t: Int
-            if let s = tierSlot[tier] { t = s } else { t = tiers.count; tierSlot[tier] = t; tiers.append(tier); lastPrice.append(RunValues()) }
-            lastPrice[t][i] = Double(r[mI])   // rows are in month order: the last one stays
-            if tier == "all" { lost[i] = (lost[i] ?? 0) + (Double(r[mL]) ?? 0) }
+            collector.market(run: i, tier: r[mT], priceIndex: Double(r[mI]), unitsLost: Double(r[mL]))
         })
-        let n = runs.runs.count
-        var series: [Series] = firmOrder.indices.map { f in
-            Series(kind: "firm", entity: firmOrder[f], metric: "survived", stored: survival[f].padded(to: n))
-        }
-        survival = []
-        series.append(Series(kind: "market", entity: "all", metric: "entries", stored: entries.padded(to: n)))
-        if haveMarket {
-            series.append(Series(kind: "market", entity: "all", metric: "units_lost_total", stored: lost.padded(to: n)))
-            for t in tiers.indices {
-                series.append(Series(kind: "market", entity: tiers[t], metric: "final_price_index",
-                                     stored: lastPrice[t].padded(to: n)))
-            }
-        }
-        lastPrice = []
-        for t in templateOrder.indices {
-            for (metric, counts) in [("entries", templateEntries[t]), ("survivors", templateSurvivors[t])] {
-                series.append(Series(kind: "template", entity: templateOrder[t], metric: metric,
-                                     stored: counts.padded(to: n).map { $0.isNaN ? 0 : $0 }))
-            }
-        }
-        // A drawn key with no value in the runs after its last one is not a function of the replication.
-        for k in drawValues.indices where drawValues[k].byRun == nil && drawValues[k].lastRun < n - 1 {
-            drawValues[k].spread(runs: runs.runs)
-        }
-        return RunOutcomes(parameters: parameters, sweepParameterCount: sweepParameters, runs: runs.runs, series: series,
-                           pointValues: pointValues, drawValues: drawValues)
+        return collector.outcomes(market: haveMarket)
     }
 }
 

@@ -332,6 +332,11 @@ public enum Sensitivity {
 
     /// Writes `sensitivity.csv` into `folder` from the folder's other files.
     public static func write(folder: String) throws(AnalysisError) {
-        try FolderFiles.write(csv(folder: folder), file: file, folder: folder)
+        try write(csv(folder: folder), folder: folder)
+    }
+
+    /// Writes `text` (from ``csv(_:)``) as `folder`'s `sensitivity.csv`.
+    public static func write(_ text: String, folder: String) throws(AnalysisError) {
+        try FolderFiles.write(text, file: file, folder: folder)
     }
 }

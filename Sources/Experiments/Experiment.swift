@@ -56,7 +56,10 @@ public enum Experiment {
         let folder: OutputFolder
         do { folder = try OutputFolder.create(at: outputPath) } catch { throw .output(error) }
         do throws(ExperimentError) {
-            let files = ResultFiles(directory: folder.temporaryPath)
+            // A single run whose scenario draws parameters per replication ranks them like a sweep's,
+            // from the rows as they are written.
+            let ranksDraws = points.count == 1 && !points[0].perReplicationKeys.isEmpty
+            let files = ResultFiles(directory: folder.temporaryPath, collectsOutcomes: ranksDraws)
             let folderSinks = extraSinks.compactMap { $0 as? any FolderResultSink }
             do {
                 for sink in folderSinks { try sink.open(directory: folder.temporaryPath) }
@@ -68,10 +71,15 @@ public enum Experiment {
             // What was run: the replications reached, as `--replications n` would record them.
             configuration.replications = totals.jobs / points.count
             let outcome = stop?.outcome ?? decided
-            // A single run whose scenario draws parameters per replication ranks them like a sweep's.
             var extraFiles = folderSinks.flatMap(\.fileNames)
-            if points.count == 1 && !points[0].perReplicationKeys.isEmpty {
-                do throws(AnalysisError) { try Sensitivity.write(folder: folder.temporaryPath) } catch {
+            if ranksDraws {
+                do throws(AnalysisError) {
+                    if let outcomes = files.runOutcomes {
+                        try Sensitivity.write(Sensitivity.csv(outcomes), folder: folder.temporaryPath)
+                    } else {
+                        try Sensitivity.write(folder: folder.temporaryPath)
+                    }
+                } catch {
                     throw ExperimentError.output(error)
                 }
                 extraFiles.append(Sensitivity.file)

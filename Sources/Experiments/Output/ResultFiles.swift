@@ -1,3 +1,4 @@
+import Analysis
 import MarketModel
 import Tables
 
@@ -35,12 +36,62 @@ public final class ResultFiles: ResultSink {
         monthly ? Self.fileNames : Self.fileNames.filter { !Self.monthlyFileNames.contains($0) }
     }
 
+    /// What the analyses read from `params.csv`, `outcomes.csv` and `market_monthly.csv`, gathered
+    /// as their rows are written (``runOutcomes``); nil unless asked for.
+    private var collector: RunOutcomes.Collector?
+
     /// - Parameters:
     ///   - directory: an existing folder to write into; nil keeps the files in memory.
     ///   - monthly: false skips ``monthlyFileNames`` (neither created nor written).
-    public init(directory: String?, monthly: Bool = true) {
+    ///   - collectsOutcomes: also gather ``runOutcomes`` as the rows are written.
+    public init(directory: String?, monthly: Bool = true, collectsOutcomes: Bool = false) {
         self.directory = directory
         self.monthly = monthly
+        if collectsOutcomes { collector = RunOutcomes.Collector() }
+    }
+
+    /// The runs written, as `RunOutcomes.read(folder:)` reads them back from the files — the same
+    /// values, since every number is written in a form that reads back to itself — without
+    /// reading them. nil unless the sink was made with `collectsOutcomes`, when there are no
+    /// parameters, or when a replication wrote no row of `params.csv` (the files would then number
+    /// the runs otherwise): read the folder in those cases.
+    public var runOutcomes: RunOutcomes? {
+        guard let collector, collector.exact, collector.parameterCount > 0 else { return nil }
+        return collector.outcomes(market: monthly)
+    }
+
+    /// A number as it reads back from its field: nil for an empty one (nil, NaN, ±infinity),
+    /// 0 for −0 (written `0`), itself otherwise (written in a form that reads back exactly).
+    static func readBack(_ x: Double?) -> Double? {
+        guard let x, x.isFinite else { return nil }
+        return x == 0 ? 0 : x
+    }
+
+    /// Gives one replication's rows of `params.csv`, `outcomes.csv` and `market_monthly.csv` to the
+    /// collector, with the values and in the order they are written.
+    private func collect(_ result: ReplicationResult, point: ExperimentPoint, replication: Int, roster: FirmRoster) {
+        guard collector != nil else { return }
+        for (key, value) in result.parameters {
+            collector!.draw(point: point.index, replication: replication, key: key, value: Self.readBack(value))
+        }
+        for o in Self.canonical(result.outcomes, by: { ($0.firm, 0) }) {
+            let firm = roster[o.firm]
+            guard members || firm.population == nil else { continue }
+            collector!.outcome(point: point.index, replication: replication, firm: firm.name,
+                               template: firm.group ?? "", entered: firm.template != nil, survived: o.survived)
+        }
+        guard monthly else { return }
+        for rec in Self.byEntity(result.marketMonths, entities: 1 + point.tierNames.count,
+                                 entity: { $0.tier.map { $0 + 1 } ?? 0 }, month: \.month) {
+            collector!.market(point: point.index, replication: replication,
+                              tier: rec.tier.map { Self.tierName($0, point: point) } ?? "all",
+                              priceIndex: Self.readBack(rec.priceIndex), unitsLost: Double(rec.unitsLost))
+        }
+    }
+
+    /// A tier's name in the files.
+    static func tierName(_ t: Int, point: ExperimentPoint) -> String {
+        t >= 0 && t < point.tierNames.count ? point.tierNames[t] : "tier-\(t)"
     }
 
     /// The text of a file written in memory (empty for unknown names or a folder destination).
@@ -87,7 +138,7 @@ public final class ResultFiles: ResultSink {
     static func formatMonthly(_ result: ReplicationResult, point: ExperimentPoint, replication: Int,
                               months: [String], tierMap: [Int?], members: Bool) throws -> MonthlyRows {
         func month(_ m: Int) -> String { m >= 0 && m < months.count ? months[m] : point.monthLabel(m) }
-        func tierName(_ t: Int) -> String { t >= 0 && t < point.tierNames.count ? point.tierNames[t] : "tier-\(t)" }
+        func tierName(_ t: Int) -> String { Self.tierName(t, point: point) }
         let roster = FirmRoster(result, point: point)
         let fw = try CSVWriter(.memory), mw = try CSVWriter(.memory), sw = try CSVWriter(.memory)
         let uw = try CSVWriter(.memory)
@@ -171,6 +222,7 @@ public final class ResultFiles: ResultSink {
                 ParameterRow(scenario: point.scenario, point: point.index, replication: replication, key: key,
                              value: value), to: pw)
         }
+        collect(result, point: point, replication: replication, roster: roster)
         try statistics!.add(result)
     }
 
