@@ -4,7 +4,7 @@
 // Targets depend only on those above them (see docs/ARCHITECTURE.md):
 //   CGSL, CXoshiro → Stochastics ─┐
 //   SimKernel ─────────────────────┼→ ReferenceModels
-//                                  ├→ MarketModel → ScenarioModule ─┐
+//   CKeyedDraws ───────────────────┼→ MarketModel → ScenarioModule ─┐
 //   Tables (CSV) ──────────────────┴→ Analysis ─────────────────────┴→ Experiments → Explorer → suanli
 import PackageDescription
 
@@ -40,6 +40,8 @@ let package = Package(
             dependencies: ["CGSL"],
             cSettings: [.unsafeFlags(["-O3"])]
         ),
+        // The consideration set's keyed draws, eight firms at a time (AVX2 where the CPU has it).
+        .target(name: "CKeyedDraws", cSettings: [.unsafeFlags(["-O3"])]),
         // Atomic exchange of two paths (renameat2 RENAME_EXCHANGE / renamex_np RENAME_SWAP) for output folders.
         .target(name: "CRename"),
 
@@ -53,7 +55,7 @@ let package = Package(
         .target(name: "Analysis", dependencies: ["Tables", "Stochastics"], swiftSettings: swiftSettings),
 
         // MARK: The market
-        .target(name: "MarketModel", dependencies: ["SimKernel", "Stochastics"], swiftSettings: swiftSettings),
+        .target(name: "MarketModel", dependencies: ["SimKernel", "Stochastics", "CKeyedDraws"], swiftSettings: swiftSettings),
         .target(
             name: "ScenarioModule",
             dependencies: ["MarketModel", "Stochastics", .product(name: "Yams", package: "Yams"),
@@ -92,7 +94,8 @@ let package = Package(
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel", "Stochastics"], swiftSettings: swiftSettings),
         .testTarget(name: "StochasticsTests", dependencies: ["Stochastics", "CGSL"], swiftSettings: swiftSettings),
         .testTarget(name: "ReferenceModelsTests", dependencies: ["ReferenceModels"], swiftSettings: swiftSettings),
-        .testTarget(name: "MarketModelTests", dependencies: ["MarketModel", "ScenarioModule", "Experiments"], swiftSettings: swiftSettings),
+        .testTarget(name: "MarketModelTests", dependencies: ["MarketModel", "ScenarioModule", "Experiments", "CKeyedDraws"],
+                    swiftSettings: swiftSettings),
         .testTarget(name: "ScenarioModuleTests", dependencies: ["ScenarioModule", "Stochastics"], swiftSettings: swiftSettings),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Tables", "Stochastics"], swiftSettings: swiftSettings),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Analysis", "Tables", "ScenarioModule", "Stochastics"],

@@ -1,3 +1,4 @@
+import CKeyedDraws
 import Foundation
 import SimKernel
 import Stochastics
@@ -271,50 +272,36 @@ extension Market {
     /// of the seen ones: a firm is considered with probability v_j·E[min(1, max/|seen|) | j seen].
     /// Adding a firm changes the set only where the new firm ranks among the kept (it then displaces
     /// the last). Leaves the kept firms, by key, in `considered`.
-    /// - Complexity: O(active firms), eight at a time: the firms' draws are mixed as vectors of eight
-    ///   32-bit words (``laneKeys``) and tested against thresholds a little above v_j times the
-    ///   largest kept key (``laneThresholds``, in Float, raised by 2⁻²⁰ of themselves); only
-    ///   the few firms that pass are tested exactly and ranked, one by one.
+    /// - Complexity: O(active firms), eight at a time, in C (`suanli_consideration_scan`, with AVX2
+    ///   where the machine has it and the same firms kept either way): the draws are mixed as
+    ///   vectors and tested in Float against thresholds, first for keys below τ = 2·max / Σ v_j
+    ///   (about 2·max firms pass, from which the kept ones are ranked exactly), and, in the rare
+    ///   round where fewer than `max` keys are below τ, again with the running max-th key as the
+    ///   bound. Which firms are kept does not depend on τ.
     mutating func consideration(_ roundBase: KeyHasher, max k: Int) {
         considered.removeAll(keepingCapacity: true)
-        let seed = SIMD8<UInt32>(repeating: Self.considerationSeed(roundBase))
-        // The largest kept key, rounded up a little as a Float (1 until `max` are kept): the test
-        // word ≤ (v·2²⁴, rounded up)·scale in Float lets through every firm whose draw could enter.
-        var scale = Float(1).nextUp
         let n = activeIDs.count
-        let laneBits = SIMD8<UInt32>(1, 2, 4, 8, 16, 32, 64, 128)
-        for c in laneKeys.indices {
-            let words = Self.considerationWords(laneKeys[c] ^ seed)
-            // (A word is below 2²⁴: exact as an Int32 and as a Float.)
-            let pass = SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: words)) .<= laneThresholds[c] * scale
-            guard any(pass) else { continue }
-            // The lanes that pass, as the bits of one word, taken lowest first.
-            var bits = laneBits.replacing(with: 0, where: .!pass).wrappedSum()
-            while bits != 0 {
-                let lane = bits.trailingZeroBitCount
-                bits &= bits &- 1
-                let i = c &* 8 &+ lane
-                guard i < n else { break }
-                let j = activeIDs[i]
-                let v = visibility[j]
-                let u = Double(words[lane]) * 0x1p-24
-                guard u < v else { continue }
-                let key = u / v
-                if considered.count == k {
-                    // Full: a key at or above the largest kept does not enter (ties: the earlier firm stays).
-                    guard key < considered[k - 1].key else { continue }
-                    considered.removeLast()
+        guard k > 0, n > 0 else { return }
+        if considerationKept.count < k {
+            considerationKept = Array(repeating: suanli_considered_t(), count: k)
+        }
+        let seed = Self.considerationSeed(roundBase)
+        let tau = 2 * Double(k) / laneVisibilitySum
+        let kept = laneKeys.withUnsafeBufferPointer { keys in
+            laneThresholds.withUnsafeBufferPointer { thresholds in
+                laneVisibility.withUnsafeBufferPointer { visibility in
+                    considerationScratch.withUnsafeMutableBufferPointer { scratch in
+                        considerationKept.withUnsafeMutableBufferPointer { out in
+                            Int(suanli_consideration_scan(keys.baseAddress, thresholds.baseAddress, visibility.baseAddress,
+                                                          Int32(n), seed, Int32(k), tau, scratch.baseAddress,
+                                                          out.baseAddress))
+                        }
+                    }
                 }
-                // Insertion by shifting the larger keys up one place (at most `max` of them).
-                var at = considered.count
-                considered.append((key, j))
-                while at > 0 && considered[at - 1].key > key {
-                    considered[at] = considered[at - 1]
-                    at -= 1
-                }
-                considered[at] = (key, j)
-                if considered.count == k { scale = Float(considered[k - 1].key * (1 + 0x1p-20)) }
             }
+        }
+        for c in 0..<kept {
+            considered.append((considerationKept[c].key, activeIDs[Int(considerationKept[c].position)]))
         }
     }
 
@@ -341,26 +328,24 @@ extension Market {
         return x >> 8
     }
 
-    /// ``considerationWord(seed:key:)`` for eight inputs (key ⊕ seed) at once.
-    @inline(__always)
-    static func considerationWords(_ input: SIMD8<UInt32>) -> SIMD8<UInt32> {
-        var x = input
-        x ^= x &>> 16; x &*= SIMD8(repeating: 0x7feb_352d)
-        x ^= x &>> 15; x &*= SIMD8(repeating: 0x846c_a68b)
-        x ^= x &>> 16
-        return x &>> 8
-    }
-
-    /// Rebuilds ``laneKeys`` and ``laneThresholds`` from the active firms and their visibilities.
+    /// Rebuilds the consideration draw's lanes (``laneKeys`` and the rest) from the active firms
+    /// and their visibilities.
     mutating func refreshConsiderationLanes() {
         guard scenario.pricing.considerationMax != nil else { return }
-        let n = activeIDs.count, chunks = (n + 7) / 8
-        laneKeys = Array(repeating: SIMD8(repeating: 0), count: chunks)
-        laneThresholds = Array(repeating: SIMD8(repeating: 0), count: chunks)
+        let n = activeIDs.count, padded = (n + 7) / 8 * 8
+        laneKeys = Array(repeating: 0, count: padded)
+        laneThresholds = Array(repeating: 0, count: padded)
+        laneVisibility = Array(repeating: 0, count: n)
+        laneVisibilitySum = 0
         for (i, j) in activeIDs.enumerated() {
             let v = visibility[j]
-            laneKeys[i / 8][i % 8] = Self.considerationKey(providerKey[j])
-            laneThresholds[i / 8][i % 8] = Float(v * 0x1p24 * (1 + 0x1p-20))
+            laneKeys[i] = Self.considerationKey(providerKey[j])
+            laneThresholds[i] = Float(v * 0x1p24 * (1 + 0x1p-20))
+            laneVisibility[i] = v
+            laneVisibilitySum += v
+        }
+        if considerationScratch.count < n {
+            considerationScratch = Array(repeating: suanli_considered_t(), count: n)
         }
     }
 

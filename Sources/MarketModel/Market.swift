@@ -1,3 +1,4 @@
+import CKeyedDraws
 import Foundation
 import SimKernel
 import Stochastics
@@ -84,14 +85,19 @@ struct Market: Simulation {
     /// A round's consideration set when `pricing.consideration_max` bounds it: the firms kept,
     /// with their keys u_j/v_j (ascending; ``consideration(_:max:)``), sorted by firm in the round.
     var considered: [(key: Double, firm: ProviderID)] = []
-    /// The consideration draw's lanes (``consideration(_:max:)``), eight firms to a vector in
-    /// `activeIDs` order: each active firm's 32-bit key, and its visibility as a threshold on the
-    /// 24-bit draw (v·2²⁴ as a Float, raised by 2⁻²⁰ of itself; 0 for a lane past the last firm or
-    /// a firm nobody sees, which the exact test turns away). Rebuilt when the active firms or their
-    /// visibilities change (a month's start, an entry, an exit), and only when the scenario bounds
-    /// the sets.
-    var laneKeys: [SIMD8<UInt32>] = []
-    var laneThresholds: [SIMD8<Float>] = []
+    /// The consideration draw's lanes (``consideration(_:max:)``), in `activeIDs` order and padded
+    /// to a multiple of eight: each active firm's 32-bit key, its visibility as a threshold on the
+    /// 24-bit draw (v·2²⁴ as a Float, raised by 2⁻²⁰ of itself; 0 for padding or a firm nobody
+    /// sees, which the exact test turns away), its visibility, and their sum. Rebuilt when the
+    /// active firms or their visibilities change (a month's start, an entry, an exit), and only
+    /// when the scenario bounds the sets.
+    var laneKeys: [UInt32] = []
+    var laneThresholds: [Float] = []
+    var laneVisibility: [Double] = []
+    var laneVisibilitySum = 0.0
+    /// Scratch for the draw: the firms gathered (one entry per active firm) and the kept ones.
+    var considerationScratch: [suanli_considered_t] = []
+    var considerationKept: [suanli_considered_t] = []
     /// Scratch for `chooseAndSign`: the considered firms of a round, in index order (kept here so an
     /// arrival allocates no list of its own).
     var roundFirms: [ProviderID] = []

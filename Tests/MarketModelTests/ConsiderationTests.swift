@@ -1,3 +1,4 @@
+import CKeyedDraws
 import Foundation
 @testable import MarketModel
 import SimKernel
@@ -112,6 +113,50 @@ import Testing
             m.beginMonth(0)
         }
         #expect(kept > 20_000)
+    }
+
+    /// The C scan behind the draw (`suanli_consideration_scan`) against a scalar scan of every
+    /// position, on both instruction paths (AVX2 where this machine has it, and the baseline's),
+    /// for any τ: τ = 2k/Σv as the market passes it, τ so small that the fall-back scan runs, τ
+    /// of 0 and above 1. Positions nobody sees (v = 0), v = 1, bounds above the seen count, and
+    /// lists that are not a multiple of eight are among the cases.
+    @Test func theScanKeepsTheSameFirmsOnEveryPathWhateverTau() {
+        var g = SplitMix64(seed: 21)
+        func uniform() -> Double { Double(g.next() >> 11) * 0x1p-53 }
+        var checked = 0
+        for round in 0..<4000 {
+            let n = [1, 5, 8, 9, 77, 264, 1003][round % 7]
+            let k = 1 + round % 24
+            let padded = (n + 7) / 8 * 8
+            var keys = [UInt32](repeating: 0, count: padded), thresholds = [Float](repeating: 0, count: padded)
+            var visibility = [Double](repeating: 0, count: n)
+            for i in 0..<n {
+                keys[i] = UInt32(truncatingIfNeeded: g.next())
+                let v = i % 37 == 5 ? 0 : i % 41 == 7 ? 1 : 0.05 + 0.9 * uniform()
+                visibility[i] = v
+                thresholds[i] = Float(v * 0x1p24 * (1 + 0x1p-20))
+            }
+            let sum = visibility.reduce(0, +)
+            let tau = [2 * Double(k) / sum, 0.01 * uniform(), 0, 1.5][round % 4]
+            let seed = UInt32(truncatingIfNeeded: g.next())
+            let reference = (0..<n).compactMap { i -> (key: Double, position: Int)? in
+                let u = Double(Market.considerationWord(seed: seed, key: keys[i])) * 0x1p-24
+                return u < visibility[i] ? (u / visibility[i], i) : nil
+            }.sorted { ($0.key, $0.position) < ($1.key, $1.position) }.prefix(k)
+            var scratch = [suanli_considered_t](repeating: suanli_considered_t(), count: n)
+            for path in 0..<2 {
+                var out = [suanli_considered_t](repeating: suanli_considered_t(), count: k)
+                let count = Int(path == 0
+                    ? suanli_consideration_scan(keys, thresholds, visibility, Int32(n), seed, Int32(k), tau, &scratch, &out)
+                    : suanli_consideration_scan_baseline(keys, thresholds, visibility, Int32(n), seed, Int32(k), tau,
+                                                         &scratch, &out))
+                let kept = out.prefix(count).map { (key: $0.key, position: Int($0.position)) }
+                #expect(kept.map(\.position) == reference.map(\.position), "round \(round), path \(path), τ \(tau)")
+                #expect(kept.map(\.key) == reference.map(\.key), "round \(round), path \(path)")
+                checked += count
+            }
+        }
+        #expect(checked > 50_000)
     }
 
     /// A bound at least the number of firms keeps every firm a tenant sees (u_j < v_j, the keyed
