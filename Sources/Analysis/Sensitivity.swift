@@ -229,7 +229,8 @@ public enum Sensitivity {
     /// ``prcc(x:y:)`` on `data`, over the columns `numeric`. The regressions are not run: with M the
     /// Gram matrix of the centred ranks, the residual sums of squares and products of rank(x_j) and
     /// rank(y) given the others O are the Schur complement M_jy − M_jO·M_OO⁻¹·M_Oy (and likewise for
-    /// jj and yy), so only (k + 1)² sums are kept, whatever the number of runs.
+    /// jj and yy), so only (k + 1)² sums are kept, whatever the number of runs; and those of every j
+    /// at once are the inverses of the 2 × 2 blocks (j, y) of M⁻¹, one inversion for all k.
     static func prcc(_ data: Data, numeric: [Int]) -> [RankCorrelation?] {
         guard let u = prepared(data, numeric: numeric) else { return [RankCorrelation?](repeating: nil, count: data.columns.count) }
         return prcc(data, candidates: u.used)
@@ -246,6 +247,25 @@ public enum Sensitivity {
         let kept = independent(gram: m, width: w, among: Array(candidates.indices))
         let k = kept.count
         guard k >= 1, n - 3 - (k - 1) >= 1 else { return out }
+        // All parameters at once: with P the inverse of the Gram matrix of the kept ranks and y's,
+        // the residual sums of squares and products of r and y given the other kept parameters
+        // form the inverse of P's 2 × 2 block at (r, y) — one inversion instead of a solve of
+        // order k − 1 for each parameter (O(k³) rather than O(k⁴)).
+        let order = kept + [yi]
+        if let p = Stats.choleskyInverse(order.flatMap { a in order.map { m[a * w + $0] } }, order: k + 1) {
+            let pyy = p[k * (k + 1) + k]
+            for (q, r) in kept.enumerated() {
+                let prr = p[q * (k + 1) + q], pry = p[q * (k + 1) + k]
+                let det = prr * pyy - pry * pry
+                guard det > 0 else { continue }
+                let err = pyy / det, eyy = prr / det, ery = -pry / det
+                if let c = rankCorrelation(err: err, eyy: eyy, ery: ery, r: r, m: m, w: w, yi: yi, n: n, k: k) {
+                    out[candidates[r]] = c
+                }
+            }
+            return out
+        }
+        // Not positive definite with y (y constant, or explained exactly): parameter by parameter.
         for r in kept {
             let others = kept.filter { $0 != r }
             var err = m[r * w + r], eyy = m[yi * w + yi], ery = m[r * w + yi]
@@ -260,13 +280,22 @@ public enum Sensitivity {
                     ery -= toR[q] * s.solutions[1][q]
                 }
             }
-            // A residual that is (nearly) 0: the parameter or y is explained away by the others.
-            guard err > 1e-12 * m[r * w + r], eyy > 1e-12 * m[yi * w + yi] else { continue }
-            let rho = Swift.max(-1, Swift.min(1, ery / (err * eyy).squareRoot()))
-            guard let ci = Stats.fisherInterval(r: rho, n: n, controlled: k - 1) else { continue }
-            out[candidates[r]] = RankCorrelation(prcc: rho, low: ci.low, high: ci.high)
+            if let c = rankCorrelation(err: err, eyy: eyy, ery: ery, r: r, m: m, w: w, yi: yi, n: n, k: k) {
+                out[candidates[r]] = c
+            }
         }
         return out
+    }
+
+    /// The partial rank correlation of column `r` and y from the residual sums of squares (`err`,
+    /// `eyy`) and products (`ery`) given the other kept columns; nil when a residual is (nearly) 0
+    /// — the parameter or y explained away by the others — or the interval does not exist.
+    private static func rankCorrelation(err: Double, eyy: Double, ery: Double, r: Int, m: [Double], w: Int, yi: Int,
+                                        n: Int, k: Int) -> RankCorrelation? {
+        guard err > 1e-12 * m[r * w + r], eyy > 1e-12 * m[yi * w + yi] else { return nil }
+        let rho = Swift.max(-1, Swift.min(1, ery / (err * eyy).squareRoot()))
+        guard let ci = Stats.fisherInterval(r: rho, n: n, controlled: k - 1) else { return nil }
+        return RankCorrelation(prcc: rho, low: ci.low, high: ci.high)
     }
 
     /// The bytes of `sensitivity.csv` for the complete result folder `folder`.

@@ -137,6 +137,21 @@ public enum Stats {
         return (solutions, diagonal)
     }
 
+    /// The inverse of the symmetric positive-definite `k` × `k` matrix `a` (row-major), by GSL's
+    /// Cholesky decomposition and `gsl_linalg_cholesky_invert`; nil when `a` is not positive
+    /// definite (to working precision) or the inverse is not finite.
+    public static func choleskyInverse(_ a: [Double], order k: Int) -> [Double]? {
+        guard k >= 1, a.count == k * k else { return nil }
+        disableGSLAbort()
+        guard let m = gsl_matrix_alloc(k, k) else { return nil }
+        defer { gsl_matrix_free(m) }
+        for i in 0..<k { for j in 0..<k { gsl_matrix_set(m, i, j, a[i * k + j]) } }
+        guard gsl_linalg_cholesky_decomp1(m) == GSL_SUCCESS, gsl_linalg_cholesky_invert(m) == GSL_SUCCESS else { return nil }
+        var inverse = [Double](repeating: 0, count: k * k)
+        for i in 0..<k { for j in 0..<k { inverse[i * k + j] = gsl_matrix_get(m, i, j) } }
+        return inverse.allSatisfy(\.isFinite) ? inverse : nil
+    }
+
     /// The ranks of `values`, 1 for the smallest, ties sharing the average of the ranks they span
     /// (`[5, 1, 5, 3]` → `[3.5, 1, 3.5, 2]`), so the ranks always sum to n(n + 1)/2. The order comes
     /// from GSL's `gsl_sort_index`; values tie when they are equal.
