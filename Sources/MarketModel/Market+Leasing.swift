@@ -706,8 +706,11 @@ extension Market {
             let wanted = scenario.segments[s].tier
             let acceptable = acceptableTiers[s]
             for b in acceptable { needed[b] = unitsNeeded(units, segment: s, wanted: wanted, offered: b) }
-            var servable = canQuote(firm: j, tiers: acceptable, buyer: tenants[i].wantsToBuy)
-            if servable && providers[j].spec.model != .broker && !tenants[i].wantsToBuy {
+            // (`buyer` read first: an argument read from the market itself made the compiler copy the
+            // whole market, every table retained and released, before the call.)
+            let buyer = tenants[i].wantsToBuy
+            var servable = canQuote(firm: j, tiers: acceptable, buyer: buyer)
+            if servable && providers[j].spec.model != .broker && !buyer {
                 // The lowest quote j could make, computed as the quote is: above r, j cannot sign it.
                 let r = tenants[i].reservation, d = termDiscount(months: tenants[i].nextTermMonths)
                 servable = acceptable.contains { b in
