@@ -53,6 +53,7 @@ public enum Experiment {
             throw .invalid("threads must be in 1 … \(RunLimits.maxThreads), got \(configuration.threads)")
         }
         do { try OutputFolder.checkPlace(outputPath) } catch { throw .output(error) }
+        let revision = Manifest.RevisionProbe()
         let folder: OutputFolder
         do { folder = try OutputFolder.create(at: outputPath) } catch { throw .output(error) }
         do throws(ExperimentError) {
@@ -86,7 +87,7 @@ public enum Experiment {
             }
             do {
                 try Manifest(version: version, points: points, configuration: configuration, totals: totals,
-                             extraFiles: extraFiles, precision: outcome)
+                             extraFiles: extraFiles, precision: outcome, gitRevision: revision.revision)
                     .write(to: folder.temporaryPath + "/manifest.json")
                 try folder.commit()
             } catch { throw ExperimentError.output(error) }
