@@ -49,9 +49,29 @@ public enum Sensitivity {
         init(x: [[Double]], y: [Double]) { self.init(columns: x.map { Column(values: $0, group: nil) }, y: y) }
 
         /// The means of `cols` and y, and their centred cross products (row-major, y last):
-        /// two passes over the rows, with no row kept.
-        func crossProducts(_ cols: [Int]) -> (mean: [Double], cross: [Double]) {
+        /// two passes over the rows, with no row kept. With `reusing`, the result of the same
+        /// call on data with the same columns and rows and another y: only y's mean and sums are
+        /// computed (O(n·k) instead of O(n·k²)), each the same sum in the same order as in full.
+        func crossProducts(_ cols: [Int], reusing shared: (mean: [Double], cross: [Double])? = nil)
+            -> (mean: [Double], cross: [Double]) {
             let w = cols.count + 1
+            if let shared, shared.mean.count == w {
+                var mean = shared.mean, cross = shared.cross
+                var my = 0.0
+                for i in 0..<n { my += y[i] }
+                my /= Double(n)
+                mean[w - 1] = my
+                for a in 0..<w { cross[a * w + w - 1] = 0 }
+                cross.withUnsafeMutableBufferPointer { g in
+                    for i in 0..<n {
+                        let ry = y[i] - my
+                        for (a, j) in cols.enumerated() { g[a * w + w - 1] += (columns[j](i) - mean[a]) * ry }
+                        g[(w - 1) * w + w - 1] += ry * ry
+                    }
+                }
+                for a in 0..<(w - 1) { cross[(w - 1) * w + a] = cross[a * w + w - 1] }
+                return (mean, cross)
+            }
             var mean = [Double](repeating: 0, count: w)
             for i in 0..<n {
                 for (a, j) in cols.enumerated() { mean[a] += columns[j](i) }
@@ -89,6 +109,15 @@ public enum Sensitivity {
         }
     }
 
+    /// What the fits of one run set share whatever the outcome: the parameters' sums (by the
+    /// columns summed) and their ranks (by the columns ranked). ``csv(_:)`` keeps one while
+    /// consecutive series are fitted over the same runs, so every series after the first costs
+    /// O(n·k) rather than O(n·k²) — the same numbers, summed in the same order.
+    final class SharedSums {
+        var values: [[Int]: (mean: [Double], cross: [Double])] = [:]
+        var ranks: [[Int]: (columns: [Data.Column], mean: [Double], cross: [Double])] = [:]
+    }
+
     /// Whether a column of n values with this mean and centred sum of squares varies by more than
     /// rounding: sd > 10⁻¹²·max(1, |mean|).
     private static func varies(mean: Double, sumOfSquares: Double, n: Int) -> Bool {
@@ -98,8 +127,10 @@ public enum Sensitivity {
     /// The columns a fit uses, among `numeric` ones (a value in every row): varying, and not
     /// (nearly) a linear combination of earlier used columns (``independent(gram:width:among:)``);
     /// with the means and centred cross products of those columns and y (y last).
-    private static func usedColumns(_ data: Data, numeric: [Int]) -> (used: [Int], mean: [Double], cross: [Double]) {
-        let (mean, cross) = data.crossProducts(numeric)
+    private static func usedColumns(_ data: Data, numeric: [Int], shared: SharedSums? = nil)
+        -> (used: [Int], mean: [Double], cross: [Double]) {
+        let (mean, cross) = data.crossProducts(numeric, reusing: shared?.values[numeric])
+        if let shared, shared.values[numeric] == nil { shared.values[numeric] = (mean, cross) }
         let w = numeric.count + 1
         let candidates = numeric.indices.filter { varies(mean: mean[$0], sumOfSquares: cross[$0 * w + $0], n: data.n) }
         let kept = independent(gram: cross, width: w, among: candidates)
@@ -167,12 +198,13 @@ public enum Sensitivity {
 
     /// The columns both fits use, with their sums (``usedColumns(_:numeric:)``), once per outcome;
     /// nil when there are fewer than 3 runs or y does not vary (both fits are then empty).
-    private static func prepared(_ data: Data, numeric: [Int]) -> (used: [Int], mean: [Double], cross: [Double])? {
+    private static func prepared(_ data: Data, numeric: [Int], shared: SharedSums? = nil)
+        -> (used: [Int], mean: [Double], cross: [Double])? {
         let n = data.n
         guard n >= 3 else { return nil }
         let my = data.y.reduce(0, +) / Double(n)
         guard varies(mean: my, sumOfSquares: data.y.reduce(0) { $0 + ($1 - my) * ($1 - my) }, n: n) else { return nil }
-        return usedColumns(data, numeric: numeric)
+        return usedColumns(data, numeric: numeric, shared: shared)
     }
 
     private static func src(_ data: Data, using u: (used: [Int], mean: [Double], cross: [Double])) -> [Coefficient?] {
@@ -237,12 +269,14 @@ public enum Sensitivity {
     }
 
     /// PRCC over `candidates`, the columns SRC uses (varying, independent in value).
-    private static func prcc(_ data: Data, candidates: [Int]) -> [RankCorrelation?] {
+    private static func prcc(_ data: Data, candidates: [Int], shared: SharedSums? = nil) -> [RankCorrelation?] {
         let n = data.n
         var out = [RankCorrelation?](repeating: nil, count: data.columns.count)
         // Ranks can be collinear where values are not: those are left out of the ranks' fit too.
-        let ranks = Data(columns: candidates.map { data.ranked($0) }, y: Stats.averageRanks(data.y))
-        let (_, m) = ranks.crossProducts(Array(candidates.indices))
+        let known = shared?.ranks[candidates]
+        let ranks = Data(columns: known?.columns ?? candidates.map { data.ranked($0) }, y: Stats.averageRanks(data.y))
+        let (mean, m) = ranks.crossProducts(Array(candidates.indices), reusing: known.map { ($0.mean, $0.cross) })
+        if let shared, known == nil { shared.ranks[candidates] = (ranks.columns, mean, m) }
         let w = candidates.count + 1, yi = w - 1
         let kept = independent(gram: m, width: w, among: Array(candidates.indices))
         let k = kept.count
@@ -313,6 +347,8 @@ public enum Sensitivity {
         let sourceColumns = parameters.indices.map { outcomes.column($0, points: points) }
         let hasPoint = (0..<points).map { outcomes.pointValues[$0] != nil }
         var text = AnalysisSchemas.sensitivity.columns.map(\.name).joined(separator: ",") + "\n"
+        // The sums the fits of consecutive series over the same runs share.
+        var shared = SharedSums(), sharedRuns: [Int32]? = nil
         for s in outcomes.series {
             // The runs of the fit, by point, replication and run.
             var byPoint: [Int32] = [], byReplication: [Int32] = [], byRun: [Int32] = []
@@ -334,9 +370,11 @@ public enum Sensitivity {
                     return g < c.values.count && !c.values[g].isNaN
                 }
             }
-            let u = prepared(data, numeric: numeric)
+            if sharedRuns != byRun { shared = SharedSums(); sharedRuns = byRun }
+            let u = prepared(data, numeric: numeric, shared: shared)
             let fit = u.map { src(data, using: $0) } ?? [Coefficient?](repeating: nil, count: parameters.count)
-            let ranked = u.map { prcc(data, candidates: $0.used) } ?? [RankCorrelation?](repeating: nil, count: parameters.count)
+            let ranked = u.map { prcc(data, candidates: $0.used, shared: shared) }
+                ?? [RankCorrelation?](repeating: nil, count: parameters.count)
             let order = parameters.indices.filter { fit[$0] != nil }
                 .sorted { abs(fit[$0]!.src) > abs(fit[$1]!.src) || (abs(fit[$0]!.src) == abs(fit[$1]!.src) && $0 < $1) }
             for j in parameters.indices {

@@ -5,6 +5,45 @@ import Testing
 
 @Suite("Sensitivity (standardised regression and partial rank correlation coefficients)")
 struct SensitivityTests {
+    /// `sensitivity.csv` fits consecutive series over the same runs from sums they share (the
+    /// parameters' cross products and ranks); every row must be the bytes a fit of its series
+    /// alone gives. Five series over 60 runs of six parameters (one constant, one a copy of
+    /// another), one series with runs missing (a run set of its own, between two that share).
+    @Test func seriesSharingTheirRunsGiveTheBytesOfEachAlone() {
+        var g = SplitMix64(seed: 31)
+        func u() -> Double { Double(g.next() >> 11) * 0x1p-53 }
+        let points = 30, replications = 2
+        var pointValues: [Int: [Double?]] = [:]
+        for p in 0..<points {
+            let a = u(), b = u()
+            pointValues[p] = [a, b, 0.5, a, u() * 3, Double(p % 4)]
+        }
+        let parameters = ["a", "b", "constant", "copy of a", "c", "d"]
+        let runs = (0..<points).flatMap { p in (0..<replications).map { RunOutcomes.Run(point: p, replication: $0) } }
+        var series: [RunOutcomes.Series] = []
+        for k in 0..<5 {
+            let values: [Double?] = runs.indices.map { i in
+                let x = pointValues[runs[i].point]!
+                if k == 2 && i % 7 == 3 { return nil }
+                let y = Double(k + 1) * x[0]! - x[1]! * x[4]! + 0.2 * u()
+                return k == 4 ? (y > 0.3 ? 1 : 0) : y
+            }
+            series.append(RunOutcomes.Series(kind: "market", entity: "s\(k)", metric: "m", values: values))
+        }
+        let together = RunOutcomes(parameters: parameters, pointValues: pointValues, runs: runs, series: series)
+        let rows = Sensitivity.csv(together).split(separator: "\n", omittingEmptySubsequences: false)
+        var alone: [Substring] = []
+        for s in series {
+            let one = RunOutcomes(parameters: parameters, pointValues: pointValues, runs: runs, series: [s])
+            let lines = Sensitivity.csv(one).split(separator: "\n", omittingEmptySubsequences: false)
+            if alone.isEmpty { alone.append(lines[0]) }
+            alone.append(contentsOf: lines.dropFirst().filter { !$0.isEmpty })
+        }
+        alone.append("")
+        #expect(rows == alone)
+        #expect(rows.filter { $0.contains(",s0,") && !$0.contains(",,,,,,") }.count >= 3, "fits with intervals")
+    }
+
     @Test func srcRecoversAKnownLinearRelation() {
         // y = 3·x1 − 1·x2 + 0·x3 + small deterministic noise, x's on a 5×4×3 grid (uncorrelated).
         var x1: [Double] = [], x2: [Double] = [], x3: [Double] = [], y: [Double] = []
