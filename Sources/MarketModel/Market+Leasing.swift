@@ -282,6 +282,9 @@ extension Market {
         considered.removeAll(keepingCapacity: true)
         let n = activeIDs.count
         guard k > 0, n > 0 else { return }
+        // The lanes follow the active firms (rebuilt at entry, exit and each month's start); the C
+        // scan reads n of them, so never fewer.
+        if laneVisibility.count != n || considerationScratch.count < n { refreshConsiderationLanes() }
         if considerationKept.count < k {
             considerationKept = Array(repeating: suanli_considered_t(), count: k)
         }
