@@ -81,11 +81,23 @@ public final class ResultFiles: ResultSink {
                                template: firm.group ?? "", entered: firm.template != nil, survived: o.survived)
         }
         guard monthly else { return }
-        for rec in Self.byEntity(result.marketMonths, entities: 1 + point.tierNames.count,
-                                 entity: { $0.tier.map { $0 + 1 } ?? 0 }, month: \.month) {
+        // The collector keeps, of a run's market rows, each tier's last price index and the units
+        // lost summed over the `all` rows: one row per tier (its last, with the `all` rows' units
+        // lost summed in file order, as the collector would sum them) gives it the same values.
+        let rows = Self.byEntity(result.marketMonths, entities: 1 + point.tierNames.count,
+                                 entity: { $0.tier.map { $0 + 1 } ?? 0 }, month: \.month)
+        var k = 0
+        while k < rows.count {
+            let tier = rows[k].tier
+            var lost = 0.0, end = k
+            while end < rows.count && rows[end].tier == tier {
+                lost += Double(rows[end].unitsLost)
+                end += 1
+            }
             collector!.market(point: point.index, replication: replication,
-                              tier: rec.tier.map { Self.tierName($0, point: point) } ?? "all",
-                              priceIndex: Self.readBack(rec.priceIndex), unitsLost: Double(rec.unitsLost))
+                              tier: tier.map { Self.tierName($0, point: point) } ?? "all",
+                              priceIndex: Self.readBack(rows[end - 1].priceIndex), unitsLost: lost)
+            k = end
         }
     }
 
