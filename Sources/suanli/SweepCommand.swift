@@ -108,6 +108,7 @@ struct SweepCommand: ParsableCommand {
                                       threads: workers.threads ?? ProcessInfo.processInfo.activeProcessorCount,
                                       shard: i, shards: n, monthly: monthly, version: SuanliVersion.string,
                                       progress: workers.quiet ? nil : StandardErrorProgress(runsPerPoint: sweep.file.replications),
+                                      journalInterval: TestStop.journalInterval,
                                       onEvent: Self.events(outputPath: outputPath,
                                                            resumeCommand: Self.shellCommand(CommandLine.arguments)))
         } catch {
