@@ -93,7 +93,7 @@ extension Market {
     /// with their list prices and spare units u*·capacity − leased, cheapest first: the rivals that
     /// could take a firm's tenants.
     @inline(__always)
-    func spareCapacityPrices() -> TierTable<[(firm: ProviderID, price: Double, units: Double)]> {
+    func spareCapacityPrices() -> TierTable<SpareBook> {
         var out = TierTable<[(firm: ProviderID, price: Double, units: Double)]>(repeating: [], count: tierCount)
         let target = scenario.pricing.targetUtilisation
         for j in providers.indices where providers[j].active {
@@ -102,23 +102,25 @@ extension Market {
                 if units > 0 { out[b].append((j, providers[j].leasing.listPrice[b], units)) }
             }
         }
-        for b in tierIDs { out[b].sort { $0.price < $1.price } }
-        return out
+        var books = TierTable<SpareBook>(repeating: SpareBook(), count: tierCount)
+        for b in tierIDs {
+            out[b].sort { $0.price < $1.price }
+            books[b] = SpareBook(out[b], firms: providers.count)
+        }
+        return books
     }
 
     /// The Bertrand–Edgeworth step of an adaptive firm `j` with spare capacity: the rivals with spare
     /// units whose undercut price (1 − ε)·p_k is below the firm's price p̂ can take its tenants; with F
     /// their spare units and c̄ their spare-weighted mean price, p̂ moves toward (1 − ε)·c̄ by
     /// θ = ω·min(1, F/(u*·K_j)) — the share of the firm's target book those units could serve.
+    ///
+    /// F and F·c̄ come from ``SpareBook/rivals(of:undercutBelow:factor:)``: a bisection and running
+    /// sums, not a scan of every rival for every firm.
     @inline(__always)
-    func edgeworthPrice(firm j: ProviderID, tier b: TierID, price: Double, spare: [(firm: ProviderID, price: Double, units: Double)]) -> Double {
+    func edgeworthPrice(firm j: ProviderID, tier b: TierID, price: Double, spare book: SpareBook) -> Double {
         let pr = scenario.pricing
-        var units = 0.0, value = 0.0
-        for r in spare where r.firm != j {
-            guard (1 - pr.rivalDiscount) * r.price < price else { break }   // cheapest first
-            units += r.units
-            value += r.units * r.price
-        }
+        let (units, value) = book.rivals(of: j, undercutBelow: price, factor: 1 - pr.rivalDiscount)
         guard units > 0 else { return price }
         let theta = pr.rivalWeight * Swift.min(1, units / (pr.targetUtilisation * Double(providers[j].capacity(b))))
         return price + theta * ((1 - pr.rivalDiscount) * value / units - price)
@@ -149,3 +151,59 @@ extension Market {
         refreshConsiderationLanes()
     }
 }
+
+/// One tier's rivals with spare capacity at a close, cheapest first (``Market/spareCapacityPrices()``),
+/// with running sums of their spare units and of units × price in that order, and each firm's place.
+struct SpareBook {
+    var prices: [Double] = []
+    var units: [Double] = []
+    /// `unitSums[i]`: the spare units of the first i firms, added one by one from 0.
+    var unitSums: [Double] = [0]
+    /// `valueSums[i]`: their spare units × list price, added the same way.
+    var valueSums: [Double] = [0]
+    /// By firm index: its place in the book, or −1.
+    var position: [Int] = []
+
+    init() {}
+
+    /// F and F·c̄ of the rivals of firm `j` whose undercut price `factor`·p_k is below `price`: the
+    /// cheapest ones up to the first that is not (found by bisection, since `factor` > 0 makes
+    /// factor·p_k rise with p_k), less `j` itself. Both are sums in the cheapest-first order read
+    /// from the running sums (continued past `j`'s place when it is among them), so each is the
+    /// same number as a scan adding them one by one, to the bit.
+    func rivals(of j: ProviderID, undercutBelow price: Double, factor: Double) -> (units: Double, value: Double) {
+        var lo = 0, hi = prices.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if factor * prices[mid] < price { lo = mid + 1 } else { hi = mid }
+        }
+        let cut = lo
+        let own = j.index < position.count ? position[j.index] : -1
+        guard own >= 0 && own < cut else { return (unitSums[cut], valueSums[cut]) }
+        var u = unitSums[own], v = valueSums[own]
+        for k in (own + 1)..<cut {
+            u += units[k]
+            v += units[k] * prices[k]
+        }
+        return (u, v)
+    }
+
+    init(_ sorted: [(firm: ProviderID, price: Double, units: Double)], firms: Int) {
+        position = Array(repeating: -1, count: firms)
+        prices.reserveCapacity(sorted.count)
+        units.reserveCapacity(sorted.count)
+        unitSums.reserveCapacity(sorted.count + 1)
+        valueSums.reserveCapacity(sorted.count + 1)
+        var u = 0.0, v = 0.0
+        for (i, r) in sorted.enumerated() {
+            position[r.firm.index] = i
+            prices.append(r.price)
+            units.append(r.units)
+            u += r.units
+            v += r.units * r.price
+            unitSums.append(u)
+            valueSums.append(v)
+        }
+    }
+}
+
