@@ -166,6 +166,24 @@ struct SpareBook {
 
     init() {}
 
+    init(_ sorted: [(firm: ProviderID, price: Double, units: Double)], firms: Int) {
+        position = Array(repeating: -1, count: firms)
+        prices.reserveCapacity(sorted.count)
+        units.reserveCapacity(sorted.count)
+        unitSums.reserveCapacity(sorted.count + 1)
+        valueSums.reserveCapacity(sorted.count + 1)
+        var u = 0.0, v = 0.0
+        for (i, r) in sorted.enumerated() {
+            position[r.firm.index] = i
+            prices.append(r.price)
+            units.append(r.units)
+            u += r.units
+            v += r.units * r.price
+            unitSums.append(u)
+            valueSums.append(v)
+        }
+    }
+
     /// F and F·c̄ of the rivals of firm `j` whose undercut price `factor`·p_k is below `price`: the
     /// cheapest ones up to the first that is not (found by bisection, since `factor` > 0 makes
     /// factor·p_k rise with p_k), less `j` itself. Both are sums in the cheapest-first order read
@@ -187,23 +205,4 @@ struct SpareBook {
         }
         return (u, v)
     }
-
-    init(_ sorted: [(firm: ProviderID, price: Double, units: Double)], firms: Int) {
-        position = Array(repeating: -1, count: firms)
-        prices.reserveCapacity(sorted.count)
-        units.reserveCapacity(sorted.count)
-        unitSums.reserveCapacity(sorted.count + 1)
-        valueSums.reserveCapacity(sorted.count + 1)
-        var u = 0.0, v = 0.0
-        for (i, r) in sorted.enumerated() {
-            position[r.firm.index] = i
-            prices.append(r.price)
-            units.append(r.units)
-            u += r.units
-            v += r.units * r.price
-            unitSums.append(u)
-            valueSums.append(v)
-        }
-    }
 }
-

@@ -58,11 +58,11 @@ enum TestStop {
         return (String(parts[0]), parts.count > 1 ? Int(parts[1]) ?? 0 : 0)
     }()
 
-    /// The sweep journal's sync interval: every chunk is recorded as it finishes when the hook
-    /// stops at a `saved` count (otherwise a sweep faster than the usual 250 ms would report only
-    /// its last chunk, and the stop would depend on the machine's speed); the usual one otherwise.
-    static var journalInterval: Duration {
-        target?.name == "saved" ? .zero : .milliseconds(250)
+    /// The sweep journal's sync interval: zero when the hook stops at a `saved` count, so every
+    /// chunk is recorded as it finishes (at the usual interval a sweep faster than it would report
+    /// only its last chunk, and the stop would depend on the machine's speed); nil otherwise.
+    static var journalInterval: Duration? {
+        target?.name == "saved" ? .zero : nil
     }
 
     /// Kills this process if `event` is the one asked for.

@@ -66,15 +66,16 @@ public enum SweepRun {
     ///   - stopAfterChunks: stop (throwing) after this many new chunks, leaving the partial
     ///     folder to resume from; for tests and for running a sweep in slices.
     ///   - journalInterval: how long finished chunks may wait for their journal line (and the
-    ///     `saved` event); zero records every chunk as it finishes, so a test that stops at a
-    ///     `saved` count does not depend on how fast the chunks run.
+    ///     `saved` event); nil keeps the journal's own (``SweepJournal/syncInterval``). Zero
+    ///     records every chunk as it finishes, so a test that stops at a `saved` count does not
+    ///     depend on how fast the chunks run.
     ///   - onEvent: told of each step (``SweepEvent``), on the calling or the writer thread.
     /// - Throws: ``SweepError`` for unusable requests, invalid points, a partial folder locked by
     ///   another process, and failed replications or output; once the sweep has started to run, its
     ///   ``SweepError/partialFolder`` names the folder that keeps the finished points.
     public static func run(_ sweep: Sweep, outputPath: String, threads: Int, shard: Int = 0, shards: Int = 1,
                            monthly: Bool = false, version: String, progress: (any ProgressReporter)? = nil,
-                           stopAfterChunks: Int? = nil, journalInterval: Duration = .milliseconds(250),
+                           stopAfterChunks: Int? = nil, journalInterval: Duration? = nil,
                            onEvent: (@Sendable (SweepEvent) -> Void)? = nil) throws(SweepError) -> SweepReport {
         guard shards >= 1, shard >= 0, shard < shards else {
             throw SweepError(.shardOutOfRange(shard: shard, shards: shards))
@@ -135,7 +136,7 @@ public enum SweepRun {
         let journal = SweepJournal(outputPath: outputPath, header: "suanli-sweep-journal 2 version=\(version) "
             + "sweep=\(sweep.file.contentHash) points=\(pointsHash.hex) shard=\(shard)/\(shards) monthly=\(monthly)"
             + (sweep.particles.map { " posterior=\(SweepFile.hash((try? String(contentsOfFile: $0.source, encoding: .utf8)) ?? $0.source))" } ?? ""))
-        journal.syncInterval = journalInterval
+        if let journalInterval { journal.syncInterval = journalInterval }
         var done: [SweepJournal.Chunk]
         done = try journal.open(files: dataFiles, keep: [SweepLock.fileName, manifestPointsSpool])
         guard done.count <= chunks.count, zip(done, chunks).allSatisfy({ $0.first == $1.lowerBound && $0.count == $1.count }) else {
