@@ -267,7 +267,7 @@ struct ExplorerAPITests {
             let server = try ServeProcess(["--scenarios", scenarios, "--quiet"], tmp: dir.url)
             defer { server.stop() }
             let posted: [String: Any] = [
-                "scenario": "baseline", "replications": 24, "seed": 7,
+                "scenario": "baseline", "replications": 96, "seed": 7,
                 "levers": ["demand.segments[llm-training].growth.rate": 0.4, "shocks[2].capacity_factor": 0, "shocks[2].from": "2025-01"],
             ]
             let (status, run) = try server.json("POST", "/api/runs", body: posted)
@@ -277,7 +277,9 @@ struct ExplorerAPITests {
             // In the scenario's lever order, whatever the order posted.
             #expect(overrides == ["demand.segments[llm-training].growth.rate=0.4", "shocks[2].capacity_factor=0", "shocks[2].from=2025-01"])
 
-            // The events: progress, then done with the run and its result.
+            // The events: progress, then done with the run and its result. (The first event is progress
+            // only while the run is still going when the request arrives: 192 runs of the baseline
+            // take about half a second on two threads, against milliseconds for a loopback request.)
             let stream = try server.request("GET", "/api/runs/\(id)/events")
             #expect(stream.status == 200 && stream.headers["content-type"]?.hasPrefix("text/event-stream") == true)
             let events = serverSentEvents(stream.text)
@@ -286,7 +288,7 @@ struct ExplorerAPITests {
             let done = try #require((try JSONSerialization.jsonObject(with: Data(events.last!.1.utf8))) as? [String: Any])
             #expect(done["state"] as? String == "done")
             let (_, finished) = try server.json("GET", "/api/runs/\(id)")
-            #expect(finished["state"] as? String == "done" && finished["done"] as? Int == 48 && finished["total"] as? Int == 48)
+            #expect(finished["state"] as? String == "done" && finished["done"] as? Int == 192 && finished["total"] as? Int == 192)
             let result = try #require(finished["result"] as? [String: Any])
 
             // The files, against the command line with the same seed, replications and overrides.
@@ -295,7 +297,7 @@ struct ExplorerAPITests {
             #expect(files.contains("compare.csv") && files.contains("manifest.json") && files.contains("firms_monthly.csv"))
             let file = packageFile("Scenarios/baseline.yaml").path
             let cli = dir.url.appendingPathComponent("cli")
-            let compared = try suanli(["compare", file, file, "--seed", "7", "--replications", "24", "--out", cli.path, "--quiet"]
+            let compared = try suanli(["compare", file, file, "--seed", "7", "--replications", "96", "--out", cli.path, "--quiet"]
                                       + overrides.flatMap { ["--set-variant", $0] })
             #expect(compared.status == 0, "\(compared)")
             let cliFiles = try FileManager.default.contentsOfDirectory(atPath: cli.path).sorted()
