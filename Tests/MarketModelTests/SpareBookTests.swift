@@ -1,5 +1,6 @@
 import Testing
 @testable import MarketModel
+import Stochastics
 
 /// The Bertrand–Edgeworth step's rivals come from running sums and a bisection
 /// (``SpareBook/rivals(of:undercutBelow:factor:)``); they must be the very numbers the scan it
@@ -19,36 +20,23 @@ struct SpareBookTests {
         return (units, value)
     }
 
-    /// SplitMix64, so the books are the same on every run.
-    struct Draws {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9e37_79b9_7f4a_7c15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-            return z ^ (z >> 31)
-        }
-        mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
-    }
-
     @Test("the same bits as the scan for every firm, in the book or not, at prices below, inside and above it")
     func sameBitsAsTheScan() {
-        var draws = Draws(state: 20261207)
+        var draws = SplitMix64(seed: 20261207)   // the same books on every run
         var compared = 0, inside = 0
         for round in 0..<400 {
             let firms = 1 + Int(draws.next() % 60)
             var rows: [(firm: ProviderID, price: Double, units: Double)] = []
-            for f in 0..<firms where draws.uniform() < 0.7 {
+            for f in 0..<firms where draws.nextUnit() < 0.7 {
                 // Prices on a coarse grid in some rounds, so ties (and ties at the cut) occur.
-                let p = round % 3 == 0 ? Double(1 + draws.next() % 5) : 5 + 20 * draws.uniform()
-                rows.append((ProviderID(f), p, 0.1 + 300 * draws.uniform()))
+                let p = round % 3 == 0 ? Double(1 + draws.next() % 5) : 5 + 20 * draws.nextUnit()
+                rows.append((ProviderID(f), p, 0.1 + 300 * draws.nextUnit()))
             }
             rows.sort { $0.price < $1.price }
             let book = SpareBook(rows, firms: firms)
-            let factor = 1 - 0.9 * draws.uniform()
+            let factor = 1 - 0.9 * draws.nextUnit()
             for f in 0..<firms {
-                for price in [0.5, 3.0, 7 + 20 * draws.uniform(), 50, factor * (rows.first?.price ?? 1)] {
+                for price in [0.5, 3.0, 7 + 20 * draws.nextUnit(), 50, factor * (rows.first?.price ?? 1)] {
                     let j = ProviderID(f)
                     let got = book.rivals(of: j, undercutBelow: price, factor: factor)
                     let want = Self.scan(rows, of: j, below: price, factor: factor)
