@@ -282,20 +282,23 @@ extension Market {
         r.netIncome = r.revenue - costOfRevenue - r.fixedOpex - r.interest - r.impairment - r.ordersWrittenOff
             - (r.bookValueDisposed - r.assetSales)
         r.bookValue = carryingAmount(firm: j, at: monthStart[r.month + 1])
-        r.units = providers[j].fleet.installed.values
-        r.unitsLeased = providers[j].leasing.leased.values
-        r.unitsRentedIn = providers[j].fleet.rentedIn.values
-        r.unitsRentedOverseas = Array(repeating: 0, count: tierCount)
-        for x in providers[j].fleet.rentIns { if case .overseas = x.backing { r.unitsRentedOverseas[x.tier.index] += x.units } }
-        r.unitsWholesaleOut = providers[j].leasing.wholesaleOut.values
-        r.unitsOnOrder = providers[j].fleet.onOrder.values
-        r.unitsUnpowered = Array(repeating: 0, count: tierCount)
-        for c in providers[j].fleet.unpowered { r.unitsUnpowered[c.tier.index] += c.units }
+        var f = TierFigures(tiers: tierCount)
+        for b in tierIDs {
+            let t = b.index
+            f[.installed, t] = providers[j].fleet.installed[b]
+            f[.leased, t] = providers[j].leasing.leased[b]
+            f[.rentedIn, t] = providers[j].fleet.rentedIn[b]
+            f[.wholesaleOut, t] = providers[j].leasing.wholesaleOut[b]
+            f[.onOrder, t] = providers[j].fleet.onOrder[b]
+            if providers[j].capacity(b) > 0 { f.setPrice(t, providers[j].leasing.listPrice[b]) }
+        }
+        for x in providers[j].fleet.rentIns { if case .overseas = x.backing { f[.rentedOverseas, x.tier.index] += x.units } }
+        for c in providers[j].fleet.unpowered { f[.unpowered, c.tier.index] += c.units }
+        r.perTier = f
         r.ownedMW = providers[j].power.ownedMW
         r.buildingMW = providers[j].power.builds.reduce(0) { $0 + $1.mw }
         r.colocationKW = providers[j].power.colocationKW
         r.colocationPrice = colocationPrice(providers[j].spec.region, addingKW: 0)
-        r.listPrice = tierIDs.map { providers[j].capacity($0) > 0 ? providers[j].leasing.listPrice[$0] : nil }
         r.status = providers[j].active && providers[j].exitPending == nil ? .active : .exited
     }
 
@@ -318,14 +321,7 @@ extension Market {
         r.cashEnd = providers[j].ledger.cash
         r.debt = providers[j].ledger.debt
         r.status = .exited
-        r.units = Array(repeating: 0, count: tierCount)
-        r.unitsLeased = r.units
-        r.unitsRentedIn = r.units
-        r.unitsRentedOverseas = r.units
-        r.unitsWholesaleOut = r.units
-        r.unitsOnOrder = r.units
-        r.unitsUnpowered = r.units
-        r.listPrice = Array(repeating: nil, count: tierCount)
+        r.perTier = TierFigures(tiers: tierCount)
         return r
     }
 

@@ -122,22 +122,50 @@ public struct FirmMonthRecord: Sendable, Equatable {
     public var cancelFees = 0.0
     /// Contracts signed this month.
     public var leasesSigned = 0
+    /// The figures by tier at month end (units installed, leased, waiting for power, on order,
+    /// rented in, rented overseas, let wholesale, and the list price), in one allocation; the
+    /// per-tier arrays below are views of it.
+    public var perTier = TierFigures()
     /// Units by tier at month end (installed), indexed like `Scenario.tiers`.
-    public var units: [Int] = []
+    public var units: [Int] {
+        get { perTier.values(.installed) }
+        set { perTier.set(.installed, newValue) }
+    }
     /// Units leased out at month end, by tier.
-    public var unitsLeased: [Int] = []
+    public var unitsLeased: [Int] {
+        get { perTier.values(.leased) }
+        set { perTier.set(.leased, newValue) }
+    }
     /// List price by tier at month end (currency per accelerator-hour); nil where the firm offers none.
-    public var listPrice: [Double?] = []
+    public var listPrice: [Double?] {
+        get { (0..<perTier.tierCount).map { perTier.price($0) } }
+        set { perTier.setPrices(newValue) }
+    }
     /// Units delivered but waiting for power, by tier (month end).
-    public var unitsUnpowered: [Int] = []
+    public var unitsUnpowered: [Int] {
+        get { perTier.values(.unpowered) }
+        set { perTier.set(.unpowered, newValue) }
+    }
     /// Units ordered and not yet delivered, by tier (month end).
-    public var unitsOnOrder: [Int] = []
+    public var unitsOnOrder: [Int] {
+        get { perTier.values(.onOrder) }
+        set { perTier.set(.onOrder, newValue) }
+    }
     /// Units rented in (sublessors), by tier (month end).
-    public var unitsRentedIn: [Int] = []
+    public var unitsRentedIn: [Int] {
+        get { perTier.values(.rentedIn) }
+        set { perTier.set(.rentedIn, newValue) }
+    }
     /// Units of `unitsRentedIn` rented from overseas lines, by tier (month end).
-    public var unitsRentedOverseas: [Int] = []
+    public var unitsRentedOverseas: [Int] {
+        get { perTier.values(.rentedOverseas) }
+        set { perTier.set(.rentedOverseas, newValue) }
+    }
     /// Units the firm lets to sublessors (owners and hybrids; part of `unitsLeased`), by tier (month end).
-    public var unitsWholesaleOut: [Int] = []
+    public var unitsWholesaleOut: [Int] {
+        get { perTier.values(.wholesaleOut) }
+        set { perTier.set(.wholesaleOut, newValue) }
+    }
     /// Commission revenue (brokers; part of revenue).
     public var commissionRevenue = 0.0
     /// Server sales to tenants (hybrids; part of revenue).
@@ -156,6 +184,76 @@ public struct FirmMonthRecord: Sendable, Equatable {
     public init(firm: Int, month: Int) {
         self.firm = firm
         self.month = month
+    }
+}
+
+/// A firm-month's figures by tier, in one array: a block of `tierCount` counts for each
+/// ``Figure``, then the list prices (their bit patterns; ``noPrice`` where the firm offers none).
+///
+/// One allocation a firm-month, where eight arrays were eight: the simulating thread made them
+/// and the writing thread freed them, and with hundreds of firms that was most of the writer's
+/// work (docs/decisions/0022).
+public struct TierFigures: Sendable, Equatable {
+    /// The counts kept by tier.
+    public enum Figure: Int, CaseIterable, Sendable {
+        case installed, leased, unpowered, onOrder, rentedIn, rentedOverseas, wholesaleOut
+    }
+
+    /// The number of tiers (0 for a record that has none set).
+    public private(set) var tierCount = 0
+    private var storage: [Int] = []
+
+    /// The bit pattern that stands for "no price" (a NaN payload no arithmetic produces).
+    static let noPrice = Int(bitPattern: 0x7FF4_5355_414E_4C49)
+    private static var blocks: Int { Figure.allCases.count + 1 }
+
+    /// No tiers.
+    public init() {}
+
+    /// `tiers` tiers, every count 0 and no prices.
+    public init(tiers: Int) {
+        tierCount = tiers
+        storage = Array(repeating: 0, count: Self.blocks * tiers)
+        for t in 0..<tiers { storage[Figure.allCases.count * tiers + t] = Self.noPrice }
+    }
+
+    /// The count of `figure` for tier `t`.
+    public subscript(figure: Figure, t: Int) -> Int {
+        get { storage[figure.rawValue * tierCount + t] }
+        set { storage[figure.rawValue * tierCount + t] = newValue }
+    }
+
+    /// The list price of tier `t`; nil where the firm offers none.
+    public func price(_ t: Int) -> Double? {
+        let bits = storage[Figure.allCases.count * tierCount + t]
+        return bits == Self.noPrice ? nil : Double(bitPattern: UInt64(bitPattern: Int64(bits)))
+    }
+
+    /// Sets the list price of tier `t` (nil: none offered).
+    public mutating func setPrice(_ t: Int, _ price: Double?) {
+        storage[Figure.allCases.count * tierCount + t] =
+            price.map { Int(Int64(bitPattern: $0.bitPattern)) } ?? Self.noPrice
+    }
+
+    /// The counts of `figure` by tier.
+    public func values(_ figure: Figure) -> [Int] {
+        Array(storage[figure.rawValue * tierCount ..< (figure.rawValue + 1) * tierCount])
+    }
+
+    /// Sets the counts of `figure`; the first figure set on an empty record fixes the tier count.
+    /// - Precondition: `values` has one count per tier.
+    public mutating func set(_ figure: Figure, _ values: [Int]) {
+        if storage.isEmpty { self = TierFigures(tiers: values.count) }
+        precondition(values.count == tierCount, "\(values.count) values for \(tierCount) tiers")
+        for (t, v) in values.enumerated() { self[figure, t] = v }
+    }
+
+    /// Sets every tier's list price.
+    /// - Precondition: `prices` has one entry per tier.
+    public mutating func setPrices(_ prices: [Double?]) {
+        if storage.isEmpty { self = TierFigures(tiers: prices.count) }
+        precondition(prices.count == tierCount, "\(prices.count) prices for \(tierCount) tiers")
+        for (t, p) in prices.enumerated() { setPrice(t, p) }
     }
 }
 

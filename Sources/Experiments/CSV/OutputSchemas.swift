@@ -29,7 +29,9 @@ public enum OutputSchemas {
     static func flag(_ b: Bool) -> CSVValue { .text(b ? "true" : "false") }
 
     /// The value of tier `t` in a per-tier list; empty when the list is shorter.
-    static func tierInt(_ values: [Int], _ t: Int) -> CSVValue { t < values.count ? .int(values[t]) : .empty }
+    static func tierInt(_ row: FirmMonthRow, _ figure: TierFigures.Figure, _ t: Int) -> CSVValue {
+        t < row.record.perTier.tierCount ? .int(row.record.perTier[figure, t]) : .empty
+    }
 
     // MARK: firms_monthly.csv
 
@@ -166,39 +168,39 @@ public enum OutputSchemas {
                 .double($0.record.buildOverrun)
             },
             CSVColumn(perTier: "units_", "units", "Units of the tier installed (powered) at month end.") { row, t in
-                tierInt(row.record.units, t)
+                tierInt(row, .installed, t)
             },
             CSVColumn(perTier: "leased_", "units", "Units of the tier leased out at month end.") { row, t in
-                tierInt(row.record.unitsLeased, t)
+                tierInt(row, .leased, t)
             },
             CSVColumn(perTier: "unpowered_", "units",
                       "Units of the tier delivered but waiting for power at month end (not in `units_<tier>`; they earn "
                         + "nothing).") { row, t in
-                tierInt(row.record.unitsUnpowered, t)
+                tierInt(row, .unpowered, t)
             },
             CSVColumn(perTier: "on_order_", "units",
                       "Units of the tier ordered and not yet delivered at month end (in the vendor's backlog or in transit).") {
-                row, t in tierInt(row.record.unitsOnOrder, t)
+                row, t in tierInt(row, .onOrder, t)
             },
             CSVColumn(perTier: "rented_in_", "units",
                       "Units of the tier the firm rents in (sublessors) at month end: from owners (each unit backed by a "
                         + "lease in an owner's book) or from overseas lines.") { row, t in
-                tierInt(row.record.unitsRentedIn, t)
+                tierInt(row, .rentedIn, t)
             },
             CSVColumn(perTier: "rented_overseas_", "units",
                       "Units of `rented_in_<tier>` rented from overseas lines (`sublease.overseas`) at month end; not part "
                         + "of the domestic stock.") { row, t in
-                tierInt(row.record.unitsRentedOverseas, t)
+                tierInt(row, .rentedOverseas, t)
             },
             CSVColumn(perTier: "wholesale_out_", "units",
                       "Units of the tier the firm (an owner or hybrid) lets to sublessors at month end (part of "
                         + "`leased_<tier>`). In each replication and month, the sum over firms equals the sum over firms of "
                         + "`rented_in_<tier>` − `rented_overseas_<tier>`.") { row, t in
-                tierInt(row.record.unitsWholesaleOut, t)
+                tierInt(row, .wholesaleOut, t)
             },
             CSVColumn(perTier: "price_", "currency per accelerator-hour",
                       "List price of the tier at month end; empty where the firm offers none.") { row, t in
-                t < row.record.listPrice.count ? .number(row.record.listPrice[t]) : .empty
+                t < row.record.perTier.tierCount ? .number(row.record.perTier.price(t)) : .empty
             },
         ])
 
