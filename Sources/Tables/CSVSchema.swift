@@ -47,22 +47,38 @@ public struct CSVColumn<Row>: Sendable {
     public let unit: String
     public let doc: String
     public let expansion: ColumnExpansion
+    /// How the column reads a row: kept as given, so writing a field calls the caller's closure
+    /// itself (a wrapping closure was a heap context retained and released for every field).
+    @usableFromInline let field: Field<Row>
+
     /// The value for a row; the `Int` is the point's tier index for per-tier columns
     /// (ignored otherwise).
-    public let value: @Sendable (Row, Int) -> CSVValue
+    public var value: @Sendable (Row, Int) -> CSVValue {
+        switch field {
+        case .single(let value): { row, _ in value(row) }
+        case .perTier(let value): value
+        }
+    }
 
     /// A single column.
     public init(_ name: String, _ unit: String, _ doc: String, _ value: @escaping @Sendable (Row) -> CSVValue) {
         self.name = name; self.unit = unit; self.doc = doc; expansion = .single
-        self.value = { row, _ in value(row) }
+        field = .single(value)
     }
 
     /// One column per tier, named `prefix + tier name`.
     public init(perTier prefix: String, _ unit: String, _ doc: String,
                 _ value: @escaping @Sendable (Row, Int) -> CSVValue) {
         name = prefix + "<tier>"; self.unit = unit; self.doc = doc; expansion = .perTier(prefix: prefix)
-        self.value = value
+        field = .perTier(value)
     }
+}
+
+/// A column's reading of a row: one value, or one per tier.
+@usableFromInline
+enum Field<Row>: Sendable {
+    case single(@Sendable (Row) -> CSVValue)
+    case perTier(@Sendable (Row, Int) -> CSVValue)
 }
 
 /// The tier columns of a file that holds several points: the union of their tier names, in
@@ -89,16 +105,14 @@ public struct CSVSchema<Row>: Sendable {
     public let summary: String
     public let rowOrder: String
     public let columns: [CSVColumn<Row>]
-    /// Each column's value function and whether it is per tier, taken out of the columns once:
-    /// reading them from `columns` in the row loop copied the whole column (its three strings and
-    /// its closure) for every field, and cost more than formatting the numbers.
-    private let values: [@Sendable (Row, Int) -> CSVValue]
-    private let perTier: [Bool]
+    /// Each column's reading of a row, taken out of the columns once: reading them from `columns`
+    /// in the row loop copied the whole column (its three strings and its closure) for every field,
+    /// and cost more than formatting the numbers.
+    @usableFromInline let fields: [Field<Row>]
 
     public init(file: String, summary: String, rowOrder: String, columns: [CSVColumn<Row>]) {
         self.file = file; self.summary = summary; self.rowOrder = rowOrder; self.columns = columns
-        values = columns.map(\.value)
-        perTier = columns.map { $0.expansion != .single }
+        fields = columns.map(\.field)
     }
 
     /// The data-dictionary entry.
@@ -128,23 +142,24 @@ public struct CSVSchema<Row>: Sendable {
     /// Writes one row.
     /// - Parameter tierMap: for each header tier, the row's point's tier index (nil: empty field).
     /// - Complexity: O(columns + tiers × per-tier columns).
+    /// Inlinable, so each schema's caller specialises it for its row type: generic, the loop went
+    /// through the runtime's metadata for every field.
+    @inlinable
     public func write(_ row: Row, tierMap: [Int?] = [], to writer: CSVWriter) throws {
         try writer.writeRow { bytes in
-            values.withUnsafeBufferPointer { values in
-                perTier.withUnsafeBufferPointer { perTier in
-                    var first = true
-                    for c in 0..<values.count {
-                        let value = values[c]
-                        if !perTier[c] {
+            fields.withUnsafeBufferPointer { fields in
+                var first = true
+                for field in fields {
+                    switch field {
+                    case .single(let value):
+                        if !first { bytes.append(UInt8(ascii: ",")) }
+                        first = false
+                        CSVWriter.append(value(row), to: &bytes)
+                    case .perTier(let value):
+                        for t in tierMap {
                             if !first { bytes.append(UInt8(ascii: ",")) }
                             first = false
-                            CSVWriter.append(value(row, 0), to: &bytes)
-                        } else {
-                            for t in tierMap {
-                                if !first { bytes.append(UInt8(ascii: ",")) }
-                                first = false
-                                if let t { CSVWriter.append(value(row, t), to: &bytes) }
-                            }
+                            if let t { CSVWriter.append(value(row, t), to: &bytes) }
                         }
                     }
                 }
