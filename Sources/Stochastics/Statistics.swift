@@ -245,6 +245,52 @@ public enum Stats {
         return sorted.withUnsafeBufferPointer { gsl_stats_quantile_from_sorted_data($0.baseAddress!, 1, $0.count, f) }
     }
 
+    /// The quantiles of unsorted `values` at `fractions` (ascending), each equal to
+    /// ``quantile(sorted:_:)`` of the sorted values, found by selection (`gsl_stats_select`) in
+    /// O(n) a fraction rather than by a sort: a summary of a thousand replications asks for three
+    /// quantiles of each of thousands of figures.
+    ///
+    /// Each fraction f needs the order statistics ⌊f(n − 1)⌋ and the one after; selection leaves
+    /// the values partitioned about the first, so the next is the smallest of those above it, and
+    /// the next fraction's search starts there. Values holding a NaN (which has no place in an
+    /// order) take the sorted path.
+    /// - Returns: nil for no values.
+    /// - Precondition: `fractions` ascending, each in [0, 1].
+    public static func quantiles(_ values: [Double], _ fractions: [Double]) -> [Double]? {
+        guard !values.isEmpty else { return nil }
+        if values.contains(where: \.isNaN) {
+            let sorted = values.sorted()
+            return fractions.map { quantile(sorted: sorted, $0)! }
+        }
+        var data = values
+        let n = data.count
+        var out: [Double] = []
+        out.reserveCapacity(fractions.count)
+        var known = -1, low = 0.0, high = 0.0      // order statistics `known` and `known + 1`
+        var start = 0                              // data[start...] holds order statistics start...
+        data.withUnsafeMutableBufferPointer { d in
+            for f in fractions {
+                precondition(f >= 0 && f <= 1, "a quantile at \(f)")
+                // gsl_stats_quantile_from_sorted_data's arithmetic, on the same two values.
+                let index = f * Double(n - 1)
+                let lhs = Int(index)
+                let delta = index - Double(lhs)
+                if lhs != known {
+                    precondition(lhs > known, "fractions out of order")
+                    low = gsl_stats_select(d.baseAddress! + start, 1, n - start, lhs - start)
+                    if lhs + 1 < n {
+                        high = d[lhs + 1]
+                        for i in (lhs + 2)..<n where d[i] < high { high = d[i] }
+                    }
+                    known = lhs
+                    start = lhs + 1
+                }
+                out.append(lhs == n - 1 ? low : (1 - delta) * low + delta * high)
+            }
+        }
+        return out
+    }
+
     /// Kolmogorov–Smirnov statistic D = sup |F_n(x) − F(x)| of a sample against a CDF.
     /// - Returns: NaN if the CDF returns NaN anywhere (so that `D <= critical` fails).
     public static func kolmogorovSmirnov(_ sample: [Double], cdf: (Double) -> Double) -> Double {

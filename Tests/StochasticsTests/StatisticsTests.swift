@@ -109,6 +109,29 @@ struct StatisticsTests {
         #expect(Stats.quantile(sorted: [1, 2, 3, 10], 0.5) == 2.5)
     }
 
+    @Test("quantiles by selection equal the quantiles of the sorted values, bit for bit")
+    func quantilesBySelection() {
+        var g = SplitMix64(seed: 7)
+        let fractionSets: [[Double]] = [[0.05, 0.5, 0.95], [0, 0.25, 0.25, 1], [0.1, 0.9], [1], [0]]
+        for trial in 0..<600 {
+            let n = 1 + Int(g.next() % 64) + (trial % 50 == 0 ? 1000 : 0)
+            // Few distinct values in some trials, so ties fall on the order statistics used.
+            let distinct = trial % 3 == 0 ? 1 + Int(g.next() % 4) : 1_000_000
+            let values = (0..<n).map { _ in Double(Int(g.next() % UInt64(distinct))) * 0.37 - 50 + g.nextUnit() * 1e-3 * Double(trial % 2) }
+            let sorted = values.sorted()
+            for fs in fractionSets {
+                let got = Stats.quantiles(values, fs)!
+                let want = fs.map { Stats.quantile(sorted: sorted, $0)! }
+                #expect(got.map(\.bitPattern) == want.map(\.bitPattern), "n \(n) fractions \(fs)")
+            }
+        }
+        #expect(Stats.quantiles([], [0.5]) == nil)
+        // A NaN has no place in an order: the sorted path, with its answer.
+        let withNaN = [3.0, .nan, 1, 2]
+        #expect(Stats.quantiles(withNaN, [0.5])!.map(\.bitPattern)
+                    == [Stats.quantile(sorted: withNaN.sorted(), 0.5)!.bitPattern])
+    }
+
     // MARK: Kolmogorov–Smirnov
 
     @Test("KS critical values: 1.358/√n at 5%, 1.628/√n at 1%, 1.949/√n at 0.1%")

@@ -15,7 +15,7 @@ public struct SampleEstimate: Sendable, Equatable {
 
     /// Estimates from `values` taken in the order given (replication order), so the sums
     /// behind the mean and variance are reproducible to the bit.
-    /// - Complexity: O(n log n).
+    /// - Complexity: O(n).
     public init(_ values: [Double]) {
         var tally = Tally()
         for v in values { tally.add(v) }
@@ -26,10 +26,10 @@ public struct SampleEstimate: Sendable, Equatable {
             low = tally.mean - h
             high = tally.mean + h
         }
-        let sorted = values.sorted()
-        p05 = Stats.quantile(sorted: sorted, 0.05)
-        p50 = Stats.quantile(sorted: sorted, 0.5)
-        p95 = Stats.quantile(sorted: sorted, 0.95)
+        let q = Stats.quantiles(values, [0.05, 0.5, 0.95])!
+        p05 = q[0]
+        p50 = q[1]
+        p95 = q[2]
     }
 }
 
