@@ -1,4 +1,4 @@
-import Experiments
+@testable import Experiments
 import MarketModel
 import Testing
 import Tables
@@ -185,6 +185,24 @@ struct SummaryStatisticsTests {
         #expect(throws: OutputError.self) {
             try stats.add(ReplicationResult(replication: 4, parameters: [], firmMonths: [], marketMonths: [],
                                             outcomes: [o], events: 0))
+        }
+    }
+
+    @Test("market estimates read in blocks, on any number of threads, equal the figure-by-figure estimates")
+    func blockedEstimates() throws {
+        let stats = try Self.statistics()
+        let market = stats.market
+        for threads in [1, 2, 3, 64] {
+            let all = market.allEstimates(threads: threads)
+            for e in market.entities.indices {
+                for k in market.metrics.indices where market.metrics[k].applies(toEntity: e) {
+                    let s = market.slot[e * market.metrics.count + k]
+                    for m in 0..<market.horizonMonths {
+                        #expect(all[s * market.horizonMonths + m] == market.estimate(entity: e, metric: k, month: m))
+                    }
+                }
+            }
+            #expect(stats.summaryRows(threads: threads) == stats.summaryRows())
         }
     }
 }

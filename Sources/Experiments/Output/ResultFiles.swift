@@ -30,6 +30,8 @@ public final class ResultFiles: ResultSink {
     public let monthly: Bool
     /// Whether the firms of populations get rows of their own (``RunConfiguration/members``), set by `begin`.
     private var members = false
+    /// Threads the summary's estimates may use at the end of a point (``RunConfiguration/threads``), set by `begin`.
+    private var threads = 1
 
     /// The files this sink writes, in data-dictionary order.
     public var writtenFileNames: [String] {
@@ -117,6 +119,7 @@ public final class ResultFiles: ResultSink {
     public func begin(points: [ExperimentPoint], configuration: RunConfiguration) throws {
         tiers = TierLayout(tiersByPoint: points.map(\.tierNames))
         members = configuration.members
+        threads = configuration.threads
         for (i, p) in points.enumerated() {
             pointSlot[p.index] = i
             monthLabels[p.index] = p.monthLabels
@@ -246,7 +249,7 @@ public final class ResultFiles: ResultSink {
         let sw = writer(OutputSchemas.survival.file)
         for row in stats.survivalRows() { try OutputSchemas.survival.write(row, to: sw) }
         let uw = writer(OutputSchemas.summary.file)
-        for row in stats.summaryRows() { try OutputSchemas.summary.write(row, to: uw) }
+        for row in stats.summaryRows(threads: threads) { try OutputSchemas.summary.write(row, to: uw) }
         summaries.append(stats.summary())
         statistics = nil
     }

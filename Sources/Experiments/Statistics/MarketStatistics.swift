@@ -1,3 +1,4 @@
+import Dispatch
 import MarketModel
 
 /// A market figure summarised per month in `summary.csv`.
@@ -118,6 +119,47 @@ public struct MarketTracker: Sendable {
                 }
             }
         }
+    }
+
+    /// Every estimate, indexed slot × months + month (see ``estimate(entity:metric:month:)``).
+    ///
+    /// The replications' values are read a block of 64 figures at a time, so each replication's
+    /// block is read in order (one figure at a time, every read was a replication's block apart:
+    /// a cache miss each). With `threads` > 1, that many threads share the blocks; the estimates
+    /// are the same whatever their number.
+    public func allEstimates(threads: Int = 1) -> [SampleEstimate] {
+        let width = 64
+        let blocks = (blockSize + width - 1) / width
+        var out = [SampleEstimate](repeating: SampleEstimate([]), count: blockSize)
+        let replications = replications, blockSize = blockSize
+        values.withUnsafeBufferPointer { values in
+            out.withUnsafeMutableBufferPointer { out in
+                // Each block writes its own figures' estimates, and only reads the values.
+                nonisolated(unsafe) let out = out, values = values
+                @Sendable func fill(_ b: Int) {
+                    let start = b * width, end = Swift.min(start + width, blockSize)
+                    var samples = [[Double]](repeating: [], count: end - start)
+                    for i in samples.indices { samples[i].reserveCapacity(replications) }
+                    for r in 0..<replications {
+                        let row = r * blockSize
+                        for o in start..<end {
+                            let v = values[row + o]
+                            if !v.isNaN { samples[o - start].append(v) }
+                        }
+                    }
+                    for o in start..<end { out[o] = SampleEstimate(samples[o - start]) }
+                }
+                let workers = Swift.max(1, Swift.min(threads, blocks))
+                if workers == 1 {
+                    for b in 0..<blocks { fill(b) }
+                } else {
+                    DispatchQueue.concurrentPerform(iterations: workers) { w in
+                        for b in stride(from: w, to: blocks, by: workers) { fill(b) }
+                    }
+                }
+            }
+        }
+        return out
     }
 
     /// The estimate for an entity (0 = all), metric and month, over the replications where

@@ -250,7 +250,9 @@ public struct PointStatistics: Sendable {
     /// `summary.csv` rows: firms (metrics in ``firmMetrics`` order), templates (metrics in
     /// ``templateMetrics`` order), then market figures (entity `all` then tiers, metric in
     /// ``MarketMetric/all`` order, month ascending; metrics that do not apply to an entity are skipped).
-    public func summaryRows() -> [SummaryRow] {
+    /// - Parameter threads: threads that may share the market figures' estimates (the rows are
+    ///   the same whatever their number).
+    public func summaryRows(threads: Int = 1) -> [SummaryRow] {
         var rows: [SummaryRow] = []
         let sc = point.scenario, pt = point.index
         for f in firms {
@@ -306,10 +308,12 @@ public struct PointStatistics: Sendable {
                                    estimate: e.mean, low: e.low, high: e.high, p05: e.p05, p50: e.p50, p95: e.p95))
         }
         let months = point.monthLabels
+        let estimates = market.allEstimates(threads: threads)
         for (e, entity) in market.entities.enumerated() {
             for (k, metric) in market.metrics.enumerated() where metric.applies(toEntity: e) {
+                let s = market.slot[e * market.metrics.count + k]
                 for m in 0..<market.horizonMonths {
-                    let est = market.estimate(entity: e, metric: k, month: m)
+                    let est = estimates[s * market.horizonMonths + m]
                     rows.append(SummaryRow(scenario: sc, point: pt, kind: "market", entity: entity, metric: metric.name,
                                            month: months[m], estimate: est.mean, low: est.low, high: est.high,
                                            p05: est.p05, p50: est.p50, p95: est.p95))
