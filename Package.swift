@@ -6,6 +6,7 @@
 //   SimKernel ─────────────────────┼→ ReferenceModels
 //   CKeyedDraws ───────────────────┼→ MarketModel → ScenarioModule ─┐
 //   Tables (CSV) ──────────────────┴→ Analysis ─────────────────────┴→ Experiments → Explorer → suanli
+//   CAllocator ─────────────────────────────────────────────────────────────────────────────────┘
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -44,6 +45,8 @@ let package = Package(
         .target(name: "CKeyedDraws", cSettings: [.unsafeFlags(["-O3"])]),
         // Atomic exchange of two paths (renameat2 RENAME_EXCHANGE / renamex_np RENAME_SWAP) for output folders.
         .target(name: "CRename"),
+        // glibc's allocator told to keep freed memory for the next replication (mallopt).
+        .target(name: "CAllocator"),
 
         // MARK: Kernel and randomness (no market words)
         .target(name: "SimKernel", swiftSettings: swiftSettings),
@@ -84,7 +87,7 @@ let package = Package(
             name: "suanli",
             dependencies: [
                 "Experiments", "Analysis", "Tables", "ScenarioModule", "ReferenceModels", "SimKernel", "Stochastics",
-                "Explorer",
+                "Explorer", "CAllocator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
