@@ -40,7 +40,7 @@ final class RunDigest: ResultSink {
         for (i, f) in result.firms.enumerated() where f.template == nil && f.population == nil {
             if let k = firms.firstIndex(of: f.name) { column[i] = k }
         }
-        for r in result.firmMonths where r.status == .active && r.month < months {
+        for r in result.firmMonthsByFirm.joined() where r.status == .active && r.month < months {
             guard let k = column[r.firm] else { continue }
             cash[p][k][r.month].append(r.cashEnd)
         }

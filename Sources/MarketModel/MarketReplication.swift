@@ -11,7 +11,7 @@ public enum MarketReplication {
         var market = Market(scenario: scenario, plan: plan, replication: replication)
         let events = try market.simulate()
         var result = ReplicationResult(replication: replication, parameters: [],
-                                       firmMonths: market.firmRecords.flatMap { $0 },
+                                       firmMonthsByFirm: market.firmRecords.values,
                                        marketMonths: market.marketRecords, outcomes: market.outcomes(),
                                        events: events)
         result.firms = market.firms.values

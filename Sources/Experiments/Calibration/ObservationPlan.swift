@@ -144,7 +144,7 @@ public struct ObservationPlan: Sendable {
                 }
             case .firm(let name, let column, let t):
                 guard let f = result.firms.firstIndex(where: { $0.name == name }) else { break }
-                for rec in result.firmMonths where rec.firm == f && wanted.contains(rec.month) {
+                for rec in result.firmMonthsByFirm.joined() where rec.firm == f && wanted.contains(rec.month) {
                     let row = FirmMonthRow(scenario: "", point: 0, replication: 0, month: "", firm: name, businessModel: "",
                                            template: nil, record: rec)
                     byMonth[rec.month] = Self.number(column.value(row, t))

@@ -157,7 +157,7 @@ public final class ResultFiles: ResultSink {
         let roster = FirmRoster(result, point: point)
         let fw = try CSVWriter(.memory), mw = try CSVWriter(.memory), sw = try CSVWriter(.memory)
         let uw = try CSVWriter(.memory)
-        for rec in canonical(result.firmMonths, by: { ($0.firm, $0.month) }) {
+        for rec in firmMonthsInOrder(result) {
             let firm = roster[rec.firm]
             guard rec.month >= firm.entryMonth else { continue }   // an entrant has no rows before it enters
             guard members || firm.population == nil else { continue }
@@ -256,6 +256,21 @@ public final class ResultFiles: ResultSink {
 
     public func finish() throws {
         for file in Self.fileNames { try writers[file]?.close() }
+    }
+
+    /// A result's firm rows in (firm, month) order: its groups as they are when they follow each
+    /// other in that order (as the model's do), else all of them sorted.
+    static func firmMonthsInOrder(_ result: ReplicationResult) -> FlattenSequence<[[FirmMonthRecord]]> {
+        var last: (Int, Int)? = nil
+        for group in result.firmMonthsByFirm {
+            for rec in group {
+                if let l = last, l > (rec.firm, rec.month) {
+                    return [canonical(result.firmMonths, by: { ($0.firm, $0.month) })].joined()
+                }
+                last = (rec.firm, rec.month)
+            }
+        }
+        return result.firmMonthsByFirm.joined()
     }
 
     /// `items` in ascending key order, stable; returned as is when already ordered.
