@@ -51,12 +51,11 @@ public struct CSVColumn<Row>: Sendable {
     /// itself (a wrapping closure was a heap context retained and released for every field).
     @usableFromInline let field: Field<Row>
 
-    /// The value for a row; the `Int` is the point's tier index for per-tier columns
-    /// (ignored otherwise).
-    public var value: @Sendable (Row, Int) -> CSVValue {
+    /// The value for a row; `t` is the point's tier index for per-tier columns (ignored otherwise).
+    public func value(_ row: Row, _ t: Int) -> CSVValue {
         switch field {
-        case .single(let value): { row, _ in value(row) }
-        case .perTier(let value): value
+        case .single(let value): value(row)
+        case .perTier(let value): value(row, t)
         }
     }
 

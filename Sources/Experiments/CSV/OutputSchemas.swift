@@ -28,7 +28,7 @@ public enum OutputSchemas {
 
     static func flag(_ b: Bool) -> CSVValue { .text(b ? "true" : "false") }
 
-    /// The value of tier `t` in a per-tier list; empty when the list is shorter.
+    /// A firm-month's count of `figure` for tier `t`; empty when the record has fewer tiers.
     static func tierInt(_ row: FirmMonthRow, _ figure: TierFigures.Figure, _ t: Int) -> CSVValue {
         t < row.record.perTier.tierCount ? .int(row.record.perTier[figure, t]) : .empty
     }

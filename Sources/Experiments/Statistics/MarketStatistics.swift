@@ -164,7 +164,7 @@ public struct MarketTracker: Sendable {
 
     /// The estimate for an entity (0 = all), metric and month, over the replications where
     /// the figure is defined, in replication order (empty when the metric does not apply to the entity).
-    /// - Complexity: O(replications · log replications).
+    /// - Complexity: O(replications).
     public func estimate(entity: Int, metric: Int, month: Int) -> SampleEstimate {
         let s = slot[entity * metrics.count + metric]
         guard s >= 0 else { return SampleEstimate([]) }
