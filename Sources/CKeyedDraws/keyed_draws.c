@@ -43,25 +43,36 @@ static inline __attribute__((always_inline)) float next_float_up(float f) {
     return f;
 }
 
+/// lowbias32 of `X` (already key ^ seed), then its top 24 bits, in place: the same operators on a
+/// vector of eight lanes (v8u) and on one uint32_t.
+#define MIX_TOP24(X)                                                                               \
+    do {                                                                                           \
+        X ^= X >> 16;                                                                              \
+        X *= 0x7feb352du;                                                                          \
+        X ^= X >> 15;                                                                              \
+        X *= 0x846ca68bu;                                                                          \
+        X ^= X >> 16;                                                                              \
+        X >>= 8;                                                                                   \
+    } while (0)
+
+/// Chunk `C`'s eight draws into the v8u `X` and their float test against `BOUND` times the
+/// thresholds into the v8i `PASS`.
+#define TEST_CHUNK(C, BOUND, X, PASS)                                                              \
+    v8u X;                                                                                         \
+    __builtin_memcpy(&X, keys + 8 * (C), sizeof X);                                                \
+    X ^= s;                                                                                        \
+    MIX_TOP24(X);                                                                                  \
+    v8f t_;                                                                                        \
+    __builtin_memcpy(&t_, thresholds + 8 * (C), sizeof t_);                                        \
+    const v8i PASS = __builtin_convertvector((v8i)X, v8f) <= t_ * (BOUND);
+
 /// For every position seen (u < v) whose draw passes the float test against `BOUND` times its
 /// threshold, in position order: `ACTION` with `i`, the position, and `key` = u/v. The draws of a
 /// chunk of eight (positions 8c ... 8c + 7) are lowbias32 of key ^ seed, top 24 bits; `MASK`
 /// turns the lanes' comparison into eight bits. `BOUND` is read again for every chunk.
 #define FOR_EACH_SEEN(MASK, BOUND, ACTION)                                                         \
     for (int c = 0; c < chunks; c++) {                                                             \
-        v8u x;                                                                                     \
-        __builtin_memcpy(&x, keys + 8 * c, sizeof x);                                              \
-        x ^= s;                                                                                    \
-        x ^= x >> 16;                                                                              \
-        x *= 0x7feb352du;                                                                          \
-        x ^= x >> 15;                                                                              \
-        x *= 0x846ca68bu;                                                                          \
-        x ^= x >> 16;                                                                              \
-        x >>= 8;                                                                                   \
-        v8f t;                                                                                     \
-        __builtin_memcpy(&t, thresholds + 8 * c, sizeof t);                                        \
-        const v8f w = __builtin_convertvector((v8i)x, v8f);                                        \
-        const v8i pass = w <= t * (BOUND);                                                         \
+        TEST_CHUNK(c, BOUND, x, pass)                                                              \
         unsigned bits = MASK(&pass);                                                               \
         while (bits != 0) {                                                                        \
             const int lane = __builtin_ctz(bits);                                                  \
@@ -92,19 +103,7 @@ static inline __attribute__((always_inline)) float next_float_up(float f) {
         uint64_t passed[SEEN_BLOCK_CHUNKS / 8];                                                    \
         for (int w = 0; w < words; w++) passed[w] = 0;                                             \
         for (int c = c0; c < c1; c++) {                                                            \
-            v8u x;                                                                                 \
-            __builtin_memcpy(&x, keys + 8 * c, sizeof x);                                          \
-            x ^= s;                                                                                \
-            x ^= x >> 16;                                                                          \
-            x *= 0x7feb352du;                                                                      \
-            x ^= x >> 15;                                                                          \
-            x *= 0x846ca68bu;                                                                      \
-            x ^= x >> 16;                                                                          \
-            x >>= 8;                                                                               \
-            v8f t;                                                                                 \
-            __builtin_memcpy(&t, thresholds + 8 * c, sizeof t);                                    \
-            const v8f w = __builtin_convertvector((v8i)x, v8f);                                    \
-            const v8i pass = w <= t * (BOUND);                                                     \
+            TEST_CHUNK(c, BOUND, x, pass)                                                          \
             passed[(c - c0) >> 3] |= (uint64_t)MASK(&pass) << (8 * ((c - c0) & 7));                \
         }                                                                                          \
         for (int w = 0; w < words; w++) {                                                          \
@@ -114,12 +113,7 @@ static inline __attribute__((always_inline)) float next_float_up(float f) {
                 bits &= bits - 1;                                                                  \
                 if (i >= n) break;                                                                 \
                 uint32_t y = keys[i] ^ seed;                                                       \
-                y ^= y >> 16;                                                                      \
-                y *= 0x7feb352du;                                                                  \
-                y ^= y >> 15;                                                                      \
-                y *= 0x846ca68bu;                                                                  \
-                y ^= y >> 16;                                                                      \
-                y >>= 8;                                                                           \
+                MIX_TOP24(y);                                                                      \
                 const double v = visibility[i];                                                    \
                 const double u = (double)y * 0x1p-24;                                              \
                 if (!(u < v)) continue;                                                            \
