@@ -8,7 +8,9 @@
 #   ROUNDS=9 Benchmarks/replication-speed.sh .build/release/suanli -- Scenarios/global-neocloud-2023.yaml --replications 50
 #
 # Default run arguments: Scenarios/baseline.yaml --replications 200 --seed 1. Output goes to a
-# scratch folder that is removed afterwards. A benchmark, not a test: nothing is asserted.
+# scratch folder that is removed afterwards; each run starts after `sync`, so the kernel's
+# writeback of the run before does not take a core from it. A benchmark, not a test: nothing is
+# asserted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bins=()
@@ -25,6 +27,8 @@ trap 'rm -rf "$scratch"' EXIT
 declare -A times
 for ((r = 0; r < rounds; r++)); do
     for b in "${!bins[@]}"; do
+        rm -rf "$scratch/out-$b"
+        sync   # the last run's output written back first, not during this run
         start=$(date +%s.%N)
         "${bins[$b]}" run "${args[@]}" --threads 1 --quiet --out "$scratch/out-$b" >/dev/null
         end=$(date +%s.%N)
