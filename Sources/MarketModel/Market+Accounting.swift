@@ -233,7 +233,8 @@ extension Market {
         providers[j].month.refunds = 0
 
         // Covenant: debt above LTV × marked collateral sweeps cash above the floor into repayment.
-        let limit = spec.ltvCap * collateral(j, at: t)
+        let marked = collateral(j, at: t)
+        let limit = spec.ltvCap * marked
         if debt > limit {
             let sweep = Swift.min(debt - limit, Swift.max(0, cash - spec.minCash))
             repaid += sweep
@@ -250,7 +251,9 @@ extension Market {
         providers[j].ledger.debtMonthsLeft = monthsLeft
         restoreCashFloor(firm: j, record: &r, at: t)
         // A firm still in breach after the sweep puts idle units up for sale to pay the excess down.
-        if providers[j].ledger.debt > limit { offerForDistress(firm: j, excess: providers[j].ledger.debt - limit, at: t) }
+        // Offering units for sale may change the cohorts the collateral is marked on.
+        let offered = providers[j].ledger.debt > limit
+        if offered { offerForDistress(firm: j, excess: providers[j].ledger.debt - limit, at: t) }
         cash = providers[j].ledger.cash
         debt = providers[j].ledger.debt
 
@@ -260,8 +263,10 @@ extension Market {
             backlog += Double(lease.units) * lease.price * Swift.max(0, lease.end - t) * hoursPerDay
         }
         providers[j].history.lastBacklog = backlog
-        let marked = collateral(j, at: t)
-        providers[j].history.lastLeverage = marked > 0 ? debt / marked : nil
+        // The collateral marked above, unless units were offered since (the same value otherwise:
+        // nothing between changes the cohorts, their used prices or t).
+        let markedNow = offered ? collateral(j, at: t) : marked
+        providers[j].history.lastLeverage = markedNow > 0 ? debt / markedNow : nil
 
         let ocf = r.revenue - r.powerCost - r.colocationCost - r.rentInCost - r.fixedOpex
         providers[j].history.ocf.append(ocf - r.interest)

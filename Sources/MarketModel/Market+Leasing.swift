@@ -186,7 +186,7 @@ extension Market {
                 } else {
                     let holds = b.index < 64 ? heldBits & (1 << UInt64(b.index)) != 0 : providers[j].capacity(b) > 0
                     guard holds else {
-                        if countRefused && isSuccessorTier[b] {
+                        if countRefused && isSuccessorTier[b] && (model == .owner || model == .hybrid) {
                             countLaunchDemand(firm: j, tier: b, units: needed[b],
                                               perWanted: Double(units), reservation: r, discount: d)
                         }
@@ -239,7 +239,7 @@ extension Market {
         guard anyQuote else { return .noQuote }
         if scenario.segments[s].outsideOption {
             var ho = roundBase
-            ho.mix("outside")
+            ho.mix(outsideKey)
             var draws = Substream(seed: ho.value, stream: scratch)
             _ = draws.uniform()
             if !(bestUtility > draws.gumbel()) { best = nil }

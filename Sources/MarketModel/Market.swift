@@ -61,6 +61,8 @@ struct Market: Simulation {
     let scratch: RandomStream
     var tenantBase: Table<Segment, KeyHasher>   // (rep, "tenant/<segment>")
     var choiceBase: KeyHasher        // (rep, "choice")
+    /// The outside option's key in a choice round, its words worked out once.
+    let outsideKey = KeyHasher.StringKey("outside")
     var leaseBase: KeyHasher         // (rep, "lease")
     var buildBase: KeyHasher         // (rep, "build")
     let entryStream: RandomStream    // (rep, "entry")

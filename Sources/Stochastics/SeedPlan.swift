@@ -118,10 +118,23 @@ public struct KeyHasher: Sendable {
 
     @inlinable
     public mutating func mix(_ s: String) {
+        KeyHasher.forEachWord(of: s) { mixWord($0) }
+    }
+
+    /// Mixes a string as ``mix(_:)-(String)`` does, from its words worked out once.
+    @inlinable
+    public mutating func mix(_ key: StringKey) {
+        for w in key.words { mixWord(w) }
+    }
+
+    /// The words a string is mixed as: its tag word (``stringTag`` with the byte count), then its
+    /// UTF-8 bytes eight to a word, little-endian, the last word padded with zeros.
+    @inlinable
+    static func forEachWord(of s: String, _ body: (UInt64) -> Void) {
         var s = s
         s.withUTF8 { bytes in
             precondition(bytes.count < 1 << 40, "a key string of a terabyte")
-            mixWord(UInt64(bytes.count) | KeyHasher.stringTag)
+            body(UInt64(bytes.count) | KeyHasher.stringTag)
             var i = 0
             while i < bytes.count {
                 var word: UInt64 = 0
@@ -130,9 +143,21 @@ public struct KeyHasher: Sendable {
                     word |= UInt64(bytes[i + k]) << (8 * UInt64(k))
                     k += 1
                 }
-                mixWord(word)
+                body(word)
                 i += 8
             }
+        }
+    }
+
+    /// A key string's words, for a string mixed in a hot loop (the outside option of every choice
+    /// round): mixing it gives what mixing the string gives.
+    public struct StringKey: Sendable {
+        @usableFromInline let words: [UInt64]
+
+        public init(_ s: String) {
+            var words: [UInt64] = []
+            KeyHasher.forEachWord(of: s) { words.append($0) }
+            self.words = words
         }
     }
 }

@@ -312,4 +312,23 @@ struct SeedPlanTests {
         // For a million random 64-bit values, P(any collision) ≈ n²/2^65 ≈ 3·10⁻⁸.
         #expect(collisions == 0)
     }
+
+    @Test("a string key worked out once mixes as the string does")
+    func stringKeyMixesAsTheString() {
+        for s in ["", "outside", "renewal!", "mass-default", "seventeen-bytes-x", "算力 choice"] {
+            for seed: UInt64 in [0, 1, 0xDEAD_BEEF] {
+                var a = KeyHasher(seed), b = KeyHasher(seed)
+                a.mix(index: 7); b.mix(index: 7)
+                a.mix(s)
+                b.mix(KeyHasher.StringKey(s))
+                #expect(a.value == b.value, "\(s) seed \(seed)")
+                a.mix(index: 3); b.mix(index: 3)
+                #expect(a.value == b.value)
+            }
+        }
+        var a = KeyHasher(5), b = KeyHasher(5)
+        a.mix("outside")
+        b.mix("outsidf")
+        #expect(a.value != b.value)
+    }
 }
